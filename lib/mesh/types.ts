@@ -1,0 +1,373 @@
+// Domain types of Meshglass. Pure: no I/O. Every other layer speaks these types.
+// Vocabulary and values are the contract of ../shared/docs/product.md §1 and §4.
+
+export type WorkloadMode = 'sidecar' | 'ambient' | 'none' | 'mixed';
+export type PodMode = 'sidecar' | 'ambient' | 'none';
+export type NodeKind = 'workload' | 'waypoint' | 'gateway' | 'service' | 'unknown';
+export type EdgePath = 'waypoint' | 'mixed' | 'sidecar' | 'ambient';
+export type Telemetry = 'l7' | 'l4';
+export type Protocol = 'http' | 'grpc' | 'tcp' | 'unknown';
+export type Mtls = 'mutual' | 'plaintext' | 'unknown';
+export type Reporter = 'source' | 'destination' | 'waypoint';
+/** Which kind of proxy emitted a series. */
+export type ProxyKind = 'envoy' | 'ztunnel' | 'waypoint' | 'unknown';
+/**
+ * Which rule of product.md §3.1 decided the proxy kind:
+ * waypoint = reporter="waypoint"; scrape-labels = target labels (app/pod);
+ * instance-ip = `instance` matched a pod IP from the Kubernetes API;
+ * current-mode = guessed from today's mode of the reporting workload (a guess for past windows).
+ */
+export type AttributionRule = 'waypoint' | 'scrape-labels' | 'instance-ip' | 'current-mode' | 'none';
+
+export interface Warning {
+  source: 'prometheus' | 'kubernetes' | 'config' | 'model';
+  message: string;
+}
+
+// ---------------------------------------------------------------------------
+// Kubernetes snapshot: what lib/kube reshapes the API objects into.
+// ---------------------------------------------------------------------------
+
+export type Labels = Record<string, string>;
+
+export interface Condition {
+  type: string;
+  status: string; // "True" | "False" | "Unknown"
+  reason?: string;
+  message?: string;
+}
+
+export interface NamespaceInfo {
+  name: string;
+  labels: Labels;
+  annotations: Labels;
+}
+
+export interface ContainerInfo {
+  name: string;
+  image: string;
+  args: string[];
+  /** "Always" on a native sidecar init container. */
+  restartPolicy?: string;
+  /** Kubernetes quantities as written in the spec, e.g. "100m", "128Mi". */
+  cpuRequest?: string;
+  memoryRequest?: string;
+}
+
+export interface PodInfo {
+  namespace: string;
+  name: string;
+  labels: Labels;
+  annotations: Labels;
+  ip?: string;
+  nodeName?: string;
+  phase: string;
+  hostNetwork: boolean;
+  serviceAccount: string;
+  /** Workload the way Istio names it: Deployment via ReplicaSet owner, StatefulSet, DaemonSet, Job; bare pod → pod name. */
+  workload: { kind: string; name: string };
+  containers: ContainerInfo[];
+  initContainers: ContainerInfo[];
+  creationTimestamp?: string;
+}
+
+export interface ServicePortInfo {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+  protocol?: string; // TCP | UDP | SCTP
+  appProtocol?: string;
+}
+
+export interface ServiceInfo {
+  namespace: string;
+  name: string;
+  labels: Labels;
+  annotations: Labels;
+  selector: Labels;
+  clusterIP?: string;
+  type?: string;
+  ports: ServicePortInfo[];
+}
+
+export interface GatewayInfo {
+  namespace: string;
+  name: string;
+  labels: Labels;
+  annotations: Labels;
+  className: string;
+  listeners: { name: string; port: number; protocol: string }[];
+  /** status.addresses[].value — a waypoint is only effective once this is non-empty. */
+  addresses: string[];
+  conditions: Condition[];
+}
+
+export interface GatewayClassInfo {
+  name: string;
+  labels: Labels;
+  controllerName: string;
+}
+
+export interface AuthorizationPolicyInfo {
+  namespace: string;
+  name: string;
+  labels: Labels;
+  action: 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
+  /** spec.selector.matchLabels; undefined = namespace-wide (or root-namespace mesh-wide). */
+  selector?: Labels;
+  targetRefs: { group?: string; kind: string; name: string; namespace?: string }[];
+  /** L7-only attributes used by the rules, as field paths, e.g. "to.operation.methods", "to.operation.paths", "when.request.headers". Empty = L4-only policy. */
+  httpAttributes: string[];
+  conditions: Condition[];
+}
+
+export interface PeerAuthenticationInfo {
+  namespace: string;
+  name: string;
+  selector?: Labels;
+  mode: 'STRICT' | 'PERMISSIVE' | 'DISABLE' | 'UNSET';
+  portLevelMtls: Record<string, 'STRICT' | 'PERMISSIVE' | 'DISABLE' | 'UNSET'>;
+}
+
+export interface KubeSnapshot {
+  /** Cluster name used in Istio labels (source_cluster); "Kubernetes" by default. */
+  cluster: string;
+  /** Namespace Istio runs in (ztunnel, istiod), usually istio-system. */
+  istioNamespace: string;
+  namespaces: NamespaceInfo[];
+  pods: PodInfo[];
+  services: ServiceInfo[];
+  gateways: GatewayInfo[];
+  gatewayClasses: GatewayClassInfo[];
+  authorizationPolicies: AuthorizationPolicyInfo[];
+  peerAuthentications: PeerAuthenticationInfo[];
+  /** Kinds that could not be read (missing CRD, 403, API down) are empty and explained here. */
+  warnings: Warning[];
+  /** False when nothing could be read from the API (every kind failed). */
+  available: boolean;
+}
+
+// ---------------------------------------------------------------------------
+// Telemetry: what lib/prometheus reshapes query results into.
+// Values are increases over the whole window (counts, bytes, connections), never rates:
+// lib/mesh divides by the window length (product.md §3.5).
+// ---------------------------------------------------------------------------
+
+export type TelemetryMetric =
+  | 'requests' // istio_requests_total; labels include request_protocol, response_code
+  | 'requestDurationBucket' // istio_request_duration_milliseconds_bucket; labels include le
+  | 'tcpOpened' // istio_tcp_connections_opened_total
+  | 'tcpClosed' // istio_tcp_connections_closed_total; labels include response_flags
+  | 'tcpSentBytes' // istio_tcp_sent_bytes_total (response direction, server → client)
+  | 'tcpReceivedBytes'; // istio_tcp_received_bytes_total (request direction, client → server)
+
+export interface TelemetrySample {
+  metric: TelemetryMetric;
+  /** Only the grouped labels (see EDGE_LABELS). Missing label = absent in Prometheus. */
+  labels: Labels;
+  /** increase() over the window. */
+  value: number;
+}
+
+/** One (edge labels + reporter) × scrape target that reported traffic in the window. */
+export interface ReporterTarget {
+  /** EDGE_LABELS plus the target labels instance, job, and when the scrape config provides them pod, namespace, app. */
+  labels: Labels;
+}
+
+export interface TelemetryInput {
+  window: Window;
+  samples: TelemetrySample[];
+  reporterTargets: ReporterTarget[];
+  warnings: Warning[];
+  /** False when Prometheus could not be queried at all. */
+  available: boolean;
+}
+
+/**
+ * The labels every traffic query groups by: the smallest set that identifies an edge, its
+ * reporter and its mTLS outcome. Order is irrelevant.
+ */
+export const EDGE_LABELS = [
+  'reporter',
+  'source_cluster',
+  'source_workload',
+  'source_workload_namespace',
+  'source_canonical_service',
+  'source_principal',
+  'destination_cluster',
+  'destination_workload',
+  'destination_workload_namespace',
+  'destination_canonical_service',
+  'destination_principal',
+  'destination_service',
+  'destination_service_name',
+  'destination_service_namespace',
+  'connection_security_policy',
+] as const;
+
+/** Scrape-target labels used for reporter attribution (product.md §3.1 a/b). */
+export const TARGET_LABELS = ['instance', 'job', 'pod', 'namespace', 'app'] as const;
+
+// ---------------------------------------------------------------------------
+// Output: the graph (product.md §4 /api/graph).
+// ---------------------------------------------------------------------------
+
+export interface Window {
+  /** RFC 3339, UTC. */
+  start: string;
+  end: string;
+}
+
+export interface PodCounts {
+  total: number;
+  sidecar: number;
+  ambient: number;
+  none: number;
+}
+
+export interface ModeIntent {
+  /** Namespace or pod label values that express intent; undefined when absent. */
+  istioInjection?: string;
+  istioRev?: string;
+  dataplaneMode?: string;
+  /** sidecar.istio.io/inject label or annotation on the pods */
+  sidecarInject?: string;
+}
+
+export interface GraphNode {
+  /** Stable id, see lib/mesh/ids.ts. */
+  id: string;
+  kind: NodeKind;
+  namespace: string;
+  name: string;
+  cluster: string;
+  /** Current mode from the Kubernetes API (workloads, gateways: their proxy mode). */
+  mode?: WorkloadMode;
+  /** Mode proved by telemetry in the window (product.md §3.6); undefined when telemetry proves nothing. */
+  modeInWindow?: WorkloadMode;
+  /** True when modeInWindow differs from mode: "mode changed since". */
+  modeChanged?: boolean;
+  /** Waypoint serving this workload or its services, "ns/name". */
+  waypoint?: string;
+  pods?: PodCounts;
+  /** Services selecting this workload, "ns/name". */
+  services?: string[];
+  /** Present only for kind=service: the host (destination_service). */
+  host?: string;
+  /** Intent vs state mismatches, human readable (e.g. "label istio.io/dataplane-mode=ambient but ambient.istio.io/redirection=pending"). */
+  issues?: string[];
+  /** Proxy versions seen on this workload's pods (sidecar image tags / revisions). */
+  proxyVersions?: string[];
+  /** True when the node only exists in telemetry (no Kubernetes object found). */
+  telemetryOnly?: boolean;
+}
+
+export interface EdgeRates {
+  rps?: number;
+  /** Share of 5xx or "0" response codes among requests, 0..1. */
+  errorRate?: number;
+  p50Ms?: number;
+  p95Ms?: number;
+  p99Ms?: number;
+  /** Client → server bytes/s. */
+  requestBytesPerSec?: number;
+  /** Server → client bytes/s. */
+  responseBytesPerSec?: number;
+  connectionsPerSec?: number;
+  /** Connections closed with response_flags other than "-" per second (ztunnel L4 health). */
+  failedConnectionsPerSec?: number;
+}
+
+export interface EdgeReporter {
+  reporter: Reporter;
+  proxy: ProxyKind;
+  rule: AttributionRule;
+  /** Scrape targets (pod names or instance addresses) that reported. */
+  targets: string[];
+}
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+  path: EdgePath;
+  telemetry: Telemetry;
+  protocol: Protocol;
+  l7Gap: boolean;
+  mtls: Mtls;
+  /** "ns/name" of the waypoint that carried it (path=waypoint). */
+  waypoint?: string;
+  rates: EdgeRates;
+  /** Which reporter each number came from. */
+  rateSources?: { l7?: Reporter; l4?: Reporter };
+  reporters: EdgeReporter[];
+  /** True when at least one reporter's proxy kind was guessed from the current mode (rule c). */
+  attributionGuessed?: boolean;
+  /** Destination services, "ns/name" or host. */
+  services: string[];
+  principals?: { source?: string; destination?: string };
+  /** Failed connection counts per response flag (CONNECT, DENY…), per second. */
+  failuresByFlag?: Record<string, number>;
+  /** Where the protocol came from. */
+  protocolSource?: 'telemetry' | 'service-port' | 'none';
+  /** L7 exists for part of the traffic only (e.g. a mixed workload's sidecar pods). */
+  partialL7?: boolean;
+  /** Expanded waypoint view: this edge is one leg through the waypoint. */
+  leg?: 'to-waypoint' | 'from-waypoint';
+}
+
+export interface MeshGraph {
+  window: Window;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  warnings: Warning[];
+}
+
+export interface BuildOptions {
+  /** Restrict to edges touching these namespaces (and their peers). Empty/undefined = all. */
+  namespaces?: string[];
+  /** Return client→waypoint→server legs instead of folded client→server edges. */
+  expandWaypoints?: boolean;
+}
+
+// ---------------------------------------------------------------------------
+// /api/namespaces
+// ---------------------------------------------------------------------------
+
+export interface NamespaceSummary {
+  name: string;
+  mode: WorkloadMode;
+  intent: ModeIntent;
+  workloads: { total: number; sidecar: number; ambient: number; none: number; mixed: number };
+  waypoints: string[];
+  edges: { total: number; l7: number; l7Gaps: number; plaintext: number };
+  issues: string[];
+}
+
+// ---------------------------------------------------------------------------
+// /api/findings
+// ---------------------------------------------------------------------------
+
+export type FindingKind =
+  | 'l7-gap'
+  | 'l7-policy-not-enforced'
+  | 'waypoint-bypass'
+  | 'plaintext'
+  | 'mode-mismatch'
+  | 'mixed-workload'
+  | 'version-drift';
+export type Severity = 'critical' | 'warning' | 'info';
+
+export interface Finding {
+  id: string;
+  kind: FindingKind;
+  severity: Severity;
+  namespace: string;
+  /** "ns/name" of the affected objects. */
+  objects: string[];
+  /** Edge ids and/or "Kind ns/name" object references that prove it. */
+  evidence: string[];
+  message: string;
+  fix: string;
+}
