@@ -1,0 +1,148 @@
+import { z } from 'zod';
+
+// Parsing of the query parameters shared by /api/graph, /api/namespaces, /api/findings… (product.md §4).
+// Pure, so the CLI report and the tests use exactly what the routes use.
+
+/** Shortest and longest windows we accept: a rate needs ≥ 2 samples; 30 d bounds Prometheus' work. */
+export const MIN_WINDOW_SECONDS = 60;
+export const MAX_WINDOW_SECONDS = 30 * 24 * 3600;
+/** Relative windows end on a multiple of this, so concurrent polls share one upstream round-trip. */
+export const RELATIVE_END_ALIGN_SECONDS = 5;
+/** An absolute end this far in the future is a mistake, not a clock skew. */
+const MAX_FUTURE_SKEW_SECONDS = 300;
+const MAX_NAMESPACES = 200;
+
+export class ParamError extends Error {
+  constructor(
+    readonly param: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ParamError';
+  }
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const RANGE = /^(\d{1,6})(s|m|h|d|w)$/;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+export function parseRange(value: string): number {
+  const m = RANGE.exec(value.trim());
+  if (!m) throw new ParamError('range', `range must look like 5m, 1h or 7d (got "${truncate(value)}")`);
+  const seconds = Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+  checkLength('range', seconds);
+  return seconds;
+}
+
+/** RFC 3339 or unix seconds (integer or decimal). Returns unix seconds. */
+export function parseTime(param: string, value: string): number {
+  const v = value.trim();
+  if (/^\d{9,11}(\.\d+)?$/.test(v)) return Math.floor(Number(v));
+  const rfc3339 = z.iso.datetime({ offset: true, local: false });
+  if (!rfc3339.safeParse(v).success) {
+    throw new ParamError(param, `${param} must be RFC 3339 (2026-11-21T21:00:00Z) or unix seconds (got "${truncate(value)}")`);
+  }
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) throw new ParamError(param, `${param} is not a valid time (got "${truncate(value)}")`);
+  return Math.floor(ms / 1000);
+}
+
+function checkLength(param: string, seconds: number) {
+  if (seconds < MIN_WINDOW_SECONDS) throw new ParamError(param, `the window must be at least 1m (got ${seconds}s)`);
+  if (seconds > MAX_WINDOW_SECONDS) throw new ParamError(param, `the window must be at most 30d (got ${formatSeconds(seconds)})`);
+}
+
+export interface WindowSeconds {
+  start: number;
+  end: number;
+  /** True when the caller asked for `range` (ends now) rather than an absolute window. */
+  relative: boolean;
+}
+
+export function parseWindow(params: URLSearchParams, nowSeconds: number, defaultRange = '15m'): WindowSeconds {
+  const range = params.get('range');
+  const start = params.get('start');
+  const end = params.get('end');
+  if (range !== null && (start !== null || end !== null)) {
+    throw new ParamError('range', 'give either range or start+end, not both');
+  }
+  if (start !== null || end !== null) {
+    if (start === null) throw new ParamError('start', 'start is required with end');
+    if (end === null) throw new ParamError('end', 'end is required with start');
+    const s = parseTime('start', start);
+    const e = parseTime('end', end);
+    if (s >= e) throw new ParamError('start', 'start must be before end');
+    if (e > nowSeconds + MAX_FUTURE_SKEW_SECONDS) throw new ParamError('end', 'end is in the future');
+    checkLength('start', e - s);
+    return { start: s, end: e, relative: false };
+  }
+  const length = parseRange(range ?? defaultRange);
+  const alignedEnd = Math.floor(nowSeconds / RELATIVE_END_ALIGN_SECONDS) * RELATIVE_END_ALIGN_SECONDS;
+  return { start: alignedEnd - length, end: alignedEnd, relative: true };
+}
+
+export function parseNamespaces(params: URLSearchParams): string[] | undefined {
+  const all = params.getAll('namespaces');
+  if (all.length === 0) return undefined;
+  const names = all
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (names.length > MAX_NAMESPACES) throw new ParamError('namespaces', `at most ${MAX_NAMESPACES} namespaces`);
+  for (const n of names) {
+    if (!DNS1123_LABEL.test(n)) {
+      throw new ParamError('namespaces', `"${truncate(n)}" is not a valid namespace name (DNS-1123 label)`);
+    }
+  }
+  const unique = [...new Set(names)].sort();
+  return unique.length > 0 ? unique : undefined;
+}
+
+export function parseBoolean(params: URLSearchParams, name: string, fallback = false): boolean {
+  const v = params.get(name);
+  if (v === null || v === '') return fallback;
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new ParamError(name, `${name} must be true or false`);
+}
+
+const KNOWN_GRAPH_PARAMS = new Set(['namespaces', 'range', 'start', 'end', 'expandWaypoints']);
+
+export interface GraphQuery {
+  window: WindowSeconds;
+  namespaces?: string[];
+  expandWaypoints: boolean;
+}
+
+export function parseGraphQuery(params: URLSearchParams, nowSeconds: number, extraParams: string[] = []): GraphQuery {
+  for (const key of params.keys()) {
+    if (!KNOWN_GRAPH_PARAMS.has(key) && !extraParams.includes(key)) {
+      throw new ParamError(key, `unknown parameter "${truncate(key)}"`);
+    }
+  }
+  return {
+    window: parseWindow(params, nowSeconds),
+    namespaces: parseNamespaces(params),
+    expandWaypoints: parseBoolean(params, 'expandWaypoints'),
+  };
+}
+
+/** Normalised key for caching/coalescing: equal queries → equal keys. */
+export function graphQueryKey(q: GraphQuery): string {
+  return JSON.stringify([q.window.start, q.window.end, q.namespaces ?? [], q.expandWaypoints]);
+}
+
+export function toRfc3339(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function formatSeconds(s: number): string {
+  if (s % 86400 === 0) return `${s / 86400}d`;
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
+}
+
+function truncate(s: string, max = 60): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
