@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { Coalescer } from './coalesce';
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+describe('Coalescer', () => {
+  it('shares one run between concurrent identical requests', async () => {
+    const c = new Coalescer<number>({ ttlMs: 1000, maxEntries: 10 });
+    const d = deferred<number>();
+    let calls = 0;
+    const run = () => {
+      calls++;
+      return d.promise;
+    };
+    const a = c.get('k', new AbortController().signal, run);
+    const b = c.get('k', new AbortController().signal, run);
+    d.resolve(42);
+    expect(await a).toBe(42);
+    expect(await b).toBe(42);
+    expect(calls).toBe(1);
+  });
+
+  it('serves a cached result within the TTL and refreshes after it', async () => {
+    let t = 0;
+    const c = new Coalescer<number>({ ttlMs: 100, maxEntries: 10, now: () => t });
+    let calls = 0;
+    const run = async () => ++calls;
+    expect(await c.get('k', undefined, run)).toBe(1);
+    t = 50;
+    expect(await c.get('k', undefined, run)).toBe(1);
+    t = 151;
+    expect(await c.get('k', undefined, run)).toBe(2);
+    expect(await c.get('other', undefined, run)).toBe(3);
+  });
+
+  it('does not cache failures', async () => {
+    const c = new Coalescer<number>({ ttlMs: 1000, maxEntries: 10 });
+    let calls = 0;
+    await expect(c.get('k', undefined, async () => { calls++; throw new Error('down'); })).rejects.toThrow('down');
+    expect(await c.get('k', undefined, async () => ++calls)).toBe(2);
+  });
+
+  it('aborts the shared run only when every waiter has gone', async () => {
+    const c = new Coalescer<number>({ ttlMs: 1000, maxEntries: 10 });
+    let upstream: AbortSignal | undefined;
+    const d = deferred<number>();
+    const run = (s: AbortSignal) => {
+      upstream = s;
+      return d.promise;
+    };
+    const c1 = new AbortController();
+    const c2 = new AbortController();
+    const p1 = c.get('k', c1.signal, run);
+    const p2 = c.get('k', c2.signal, run);
+    c1.abort();
+    await expect(p1).rejects.toBeDefined();
+    expect(upstream!.aborted).toBe(false);
+    c2.abort();
+    await expect(p2).rejects.toBeDefined();
+    expect(upstream!.aborted).toBe(true);
+    // A new caller starts a fresh run instead of joining the aborted one.
+    let fresh = 0;
+    expect(await c.get('k', undefined, async () => ++fresh + 10)).toBe(11);
+  });
+
+  it('evicts settled entries beyond maxEntries', async () => {
+    const c = new Coalescer<string>({ ttlMs: 10_000, maxEntries: 2 });
+    let calls = 0;
+    for (const k of ['a', 'b', 'c']) await c.get(k, undefined, async () => `${k}${++calls}`);
+    expect(await c.get('a', undefined, async () => `a${++calls}`)).toBe('a4');
+  });
+});

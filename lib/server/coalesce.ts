@@ -1,0 +1,109 @@
+// Request coalescing plus a short result cache, keyed by a normalised query.
+// Identical concurrent graph requests share one upstream round-trip; the shared work is
+// cancelled only when every caller waiting for it has gone away.
+
+interface Entry<T> {
+  promise: Promise<T>;
+  controller: AbortController;
+  waiters: number;
+  settledAt?: number;
+  ok?: boolean;
+}
+
+export interface CoalescerOptions {
+  /** How long a successful result is served to new callers. Short: dashboards poll. */
+  ttlMs: number;
+  maxEntries: number;
+  now?: () => number;
+}
+
+export class Coalescer<T> {
+  private readonly entries = new Map<string, Entry<T>>();
+  private readonly now: () => number;
+  /** Upstream runs started (for tests and the load benchmark). */
+  runs = 0;
+
+  constructor(private readonly opts: CoalescerOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  async get(key: string, signal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    signal?.throwIfAborted();
+    let entry = this.entries.get(key);
+    if (entry && entry.settledAt !== undefined && (!entry.ok || this.now() - entry.settledAt > this.opts.ttlMs)) {
+      this.entries.delete(key);
+      entry = undefined;
+    }
+    if (!entry) {
+      entry = this.start(key, run);
+    }
+    return this.wait(key, entry, signal);
+  }
+
+  private start(key: string, run: (signal: AbortSignal) => Promise<T>): Entry<T> {
+    const controller = new AbortController();
+    this.runs++;
+    const entry: Entry<T> = { controller, waiters: 0, promise: Promise.resolve() as Promise<T> };
+    entry.promise = run(controller.signal).then(
+      (v) => {
+        entry.settledAt = this.now();
+        entry.ok = true;
+        return v;
+      },
+      (e: unknown) => {
+        entry.settledAt = this.now();
+        entry.ok = false;
+        // Failures are not cached: the next caller retries.
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+        throw e;
+      },
+    );
+    entry.promise.catch(() => undefined);
+    this.entries.set(key, entry);
+    this.evict();
+    return entry;
+  }
+
+  private wait(key: string, entry: Entry<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!signal || entry.settledAt !== undefined) return entry.promise;
+    entry.waiters++;
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      const onAbort = () => {
+        if (done) return;
+        done = true;
+        entry.waiters--;
+        if (entry.waiters === 0 && entry.settledAt === undefined) {
+          entry.controller.abort(signal.reason);
+          if (this.entries.get(key) === entry) this.entries.delete(key);
+        }
+        reject(signal.reason instanceof Error ? signal.reason : new DOMException('Aborted', 'AbortError'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      entry.promise.then(
+        (v) => {
+          if (done) return;
+          done = true;
+          entry.waiters--;
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e: unknown) => {
+          if (done) return;
+          done = true;
+          entry.waiters--;
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  private evict() {
+    if (this.entries.size <= this.opts.maxEntries) return;
+    for (const [k, e] of this.entries) {
+      if (e.settledAt !== undefined) this.entries.delete(k);
+      if (this.entries.size <= this.opts.maxEntries) return;
+    }
+  }
+}
