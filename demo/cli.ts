@@ -1,0 +1,121 @@
+// `npm run demo` and the test harness start the demo through this file.
+//   tsx demo/cli.ts demo   → Kubernetes API simulator + simulated proxies + real Prometheus + `next build` + `next start` on :3000
+//   tsx demo/cli.ts infra  → only the upstreams (for `next dev`), prints the environment to use
+//   tsx demo/cli.ts serve  → upstreams + `next start` of an existing build (used by Playwright's webServer)
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startKubeSimulator } from './kube-sim/server';
+import { startDemoTelemetry } from './telemetry';
+
+const ROOT = path.resolve(__dirname, '..');
+
+interface Options {
+  mode: 'demo' | 'infra' | 'serve';
+  port: number;
+  stateDir: string;
+  kubePort: number;
+  prometheusPort: number;
+  proxiesPort: number;
+  minimalPrometheusPort?: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const mode = (argv[0] ?? 'demo') as Options['mode'];
+  if (!['demo', 'infra', 'serve'].includes(mode)) {
+    console.error(`unknown mode "${mode}": use demo, infra or serve`);
+    process.exit(2);
+  }
+  const get = (flag: string, fallback: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 && argv[i + 1] ? argv[i + 1]! : fallback;
+  };
+  return {
+    mode,
+    port: Number(get('--port', process.env.PORT ?? '3000')),
+    stateDir: path.resolve(ROOT, get('--state', '.demo')),
+    kubePort: Number(get('--kube-port', '16443')),
+    prometheusPort: Number(get('--prometheus-port', '19090')),
+    proxiesPort: Number(get('--proxies-port', '19100')),
+    minimalPrometheusPort: argv.includes('--minimal') ? Number(get('--minimal-port', '19091')) : undefined,
+  };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  mkdirSync(opts.stateDir, { recursive: true });
+  const stops: (() => Promise<void> | void)[] = [];
+  let app: ChildProcess | undefined;
+  const shutdown = async (code: number) => {
+    app?.kill('SIGTERM');
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch {
+        // best effort
+      }
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  console.log('meshglass demo: starting the Kubernetes API simulator…');
+  const kube = await startKubeSimulator({
+    manifestsDir: path.join(ROOT, 'demo/cluster'),
+    port: opts.kubePort,
+    stateDir: path.join(opts.stateDir, 'kube'),
+  });
+  stops.push(() => kube.stop());
+
+  console.log('meshglass demo: starting simulated proxies and Prometheus (first start backfills 6 h of history)…');
+  const telemetry = await startDemoTelemetry({
+    stateDir: opts.stateDir,
+    proxiesPort: opts.proxiesPort,
+    profiles: [
+      { profile: 'istio-sample', port: opts.prometheusPort },
+      ...(opts.minimalPrometheusPort ? [{ profile: 'minimal' as const, port: opts.minimalPrometheusPort }] : []),
+    ],
+  });
+  stops.push(() => telemetry.stop());
+
+  const env: Record<string, string> = {
+    PROMETHEUS_URL: telemetry.prometheusUrls['istio-sample']!,
+    KUBECONFIG: kube.kubeconfigPath,
+    PORT: String(opts.port),
+  };
+  writeFileSync(path.join(opts.stateDir, 'env.json'), JSON.stringify({ ...env, anchor: telemetry.anchor }, null, 2));
+  console.log(`meshglass demo: Prometheus ${env.PROMETHEUS_URL}, Kubernetes API ${kube.url}`);
+  console.log(`  kubectl --kubeconfig ${kube.kubeconfigPath} get pods -A`);
+
+  if (opts.mode === 'infra') {
+    console.log('\nUpstreams are running. Start the app with:');
+    console.log(`  PROMETHEUS_URL=${env.PROMETHEUS_URL} KUBECONFIG=${env.KUBECONFIG} npx next dev`);
+    return;
+  }
+
+  const nextBin = path.join(ROOT, 'node_modules/.bin/next');
+  if (opts.mode === 'demo' && process.env.DEMO_SKIP_BUILD !== '1') {
+    console.log('meshglass demo: building the app (next build)…');
+    const build = spawnSync(nextBin, ['build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+    if (build.status !== 0) {
+      console.error('next build failed');
+      await shutdown(1);
+    }
+  } else if (!existsSync(path.join(ROOT, '.next/BUILD_ID'))) {
+    console.error('No build found: run `npx next build` first.');
+    await shutdown(1);
+  }
+  app = spawn(nextBin, ['start', '-p', String(opts.port), '-H', '127.0.0.1'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  app.on('exit', (code) => void shutdown(code ?? 0));
+  console.log(`\nmeshglass demo: open http://127.0.0.1:${opts.port}/  (Ctrl-C stops everything)`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+import 'server-only';
+import { ParamError } from '@/lib/api/params';
+
+export const NO_STORE = { 'Cache-Control': 'no-store' } as const;
+
+export function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...NO_STORE },
+  });
+}
+
+export class UpstreamUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly warnings: { source: string; message: string }[],
+  ) {
+    super(message);
+    this.name = 'UpstreamUnavailableError';
+  }
+}
+
+function isAbort(e: unknown): boolean {
+  return (
+    (e instanceof Error || e instanceof DOMException) && (e.name === 'AbortError' || e.name === 'TimeoutError')
+  );
+}
+
+/** Turns an error into the API's error contract: 400 for bad input, 503 when nothing is left. */
+export function errorResponse(e: unknown, signal?: AbortSignal): Response {
+  if (e instanceof ParamError) return json({ error: e.message, parameter: e.param }, 400);
+  if (e instanceof UpstreamUnavailableError) return json({ error: e.message, warnings: e.warnings }, 503);
+  if (signal?.aborted || isAbort(e)) return json({ error: 'request cancelled' }, 499);
+  console.error('meshglass: unexpected error', e);
+  return json({ error: 'internal error' }, 500);
+}

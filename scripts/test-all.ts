@@ -1,0 +1,43 @@
+// `npm test`: everything, in the order that fails fastest.
+// type-check → lint → unit → integration (real Prometheus + Kubernetes API simulator) → next build → e2e (Chromium).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { ensureSystemPackages } from './system-deps';
+
+const ROOT = path.resolve(__dirname, '..');
+const bin = (name: string) => path.join(ROOT, 'node_modules/.bin', name);
+
+interface Step {
+  name: string;
+  cmd: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+const steps: Step[] = [
+  { name: 'type-check', cmd: bin('tsc'), args: ['--noEmit'] },
+  { name: 'lint', cmd: bin('eslint'), args: ['.', '--max-warnings=0'] },
+  { name: 'unit tests', cmd: bin('vitest'), args: ['run', '--project', 'unit'] },
+  { name: 'integration tests', cmd: bin('vitest'), args: ['run', '--project', 'integration'] },
+  { name: 'next build', cmd: bin('next'), args: ['build'], env: { NEXT_TELEMETRY_DISABLED: '1' } },
+  { name: 'end-to-end tests', cmd: bin('playwright'), args: ['test'] },
+];
+
+const only = process.argv.slice(2);
+ensureSystemPackages(['prometheus', 'chromium']);
+
+const timings: string[] = [];
+for (const step of steps) {
+  if (only.length > 0 && !only.some((o) => step.name.startsWith(o))) continue;
+  const t0 = Date.now();
+  console.log(`\n━━ ${step.name} ━━`);
+  const r = spawnSync(step.cmd, step.args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...step.env } });
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  timings.push(`${step.name}: ${secs}s${r.status === 0 ? '' : ' FAILED'}`);
+  if (r.status !== 0) {
+    console.error(`\n✗ ${step.name} failed (exit ${r.status ?? r.signal})`);
+    console.log(timings.join('\n'));
+    process.exit(1);
+  }
+}
+console.log(`\n✓ all tests passed\n${timings.join('\n')}`);
