@@ -1,0 +1,235 @@
+// Pure configuration parsing (no I/O unless a readFile function is passed in).
+// lib/config/env.ts wraps it with process.env, file reading and a per-process cache.
+import { z } from 'zod';
+
+/** Limits with a reason (style A6.10). */
+/** A query that takes longer than 5 minutes is not an interactive dashboard any more. */
+export const MAX_TIMEOUT_MS = 300_000;
+/** Anything below 100 ms fails on any real network round trip. */
+export const MIN_TIMEOUT_MS = 100;
+
+export interface BasicAuth {
+  username: string;
+  /** Set when given inline (PROMETHEUS_BASIC_AUTH_PASSWORD). */
+  password?: string;
+  /** Set when given as a file (PROMETHEUS_BASIC_AUTH_PASSWORD_FILE); re-read by the client so rotated secrets work. */
+  passwordFile?: string;
+}
+
+export interface PrometheusConfig {
+  url: string;
+  timeoutMs: number;
+  bearerToken?: string;
+  /** Re-read by the client (projected service-account tokens rotate). */
+  bearerTokenFile?: string;
+  basicAuth?: BasicAuth;
+  caFile?: string;
+  tlsSkipVerify: boolean;
+  /** Prepended to every Istio metric name, e.g. "workload:" for recording rules. "" = raw metrics. */
+  metricPrefix: string;
+}
+
+export interface KubeSettings {
+  timeoutMs: number;
+  /** kubeconfig context to use instead of the current one. */
+  context?: string;
+}
+
+export interface AppConfig {
+  prometheus: PrometheusConfig;
+  kube: KubeSettings;
+  istioNamespace: string;
+  clusterName: string;
+  grafanaUrl?: string;
+  dashboardToken?: string;
+  port?: number;
+}
+
+export type ParseConfigResult = { ok: true; config: AppConfig } | { ok: false; error: string };
+
+export interface ParseConfigOptions {
+  /** When given, *_FILE variables are checked for readability at parse time (getConfig passes fs). */
+  readFile?: (path: string) => string;
+}
+
+// Empty strings are treated as unset: `FOO= npm start` is common and means "no value".
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const httpUrl = z
+  .string()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const intInRange = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform((v) => Number(v))
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+
+const bool = z
+  .string()
+  .transform((v) => v.toLowerCase())
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), 'must be true or false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+// A PromQL metric-name prefix: the characters allowed in metric names ([a-zA-Z_:][a-zA-Z0-9_:]*).
+const metricPrefix = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a metric-name prefix such as "workload:"');
+
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name (lower-case DNS label)')
+  .max(63, 'must be at most 63 characters');
+
+// Cluster names end up in Prometheus label values (escaped) and node ids: printable, bounded.
+const clusterName = z
+  .string()
+  .max(253, 'must be at most 253 characters')
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+
+const dashboardToken = z.string().min(16, 'must be at least 16 characters');
+
+const VARS = [
+  'PROMETHEUS_URL',
+  'PROMETHEUS_TIMEOUT_MS',
+  'PROMETHEUS_BEARER_TOKEN',
+  'PROMETHEUS_BEARER_TOKEN_FILE',
+  'PROMETHEUS_BASIC_AUTH_USER',
+  'PROMETHEUS_BASIC_AUTH_PASSWORD',
+  'PROMETHEUS_BASIC_AUTH_PASSWORD_FILE',
+  'PROMETHEUS_CA_FILE',
+  'PROMETHEUS_TLS_SKIP_VERIFY',
+  'PROMETHEUS_METRIC_PREFIX',
+  'KUBE_TIMEOUT_MS',
+  'KUBE_CONTEXT',
+  'ISTIO_NAMESPACE',
+  'MESH_CLUSTER_NAME',
+  'GRAFANA_URL',
+  'DASHBOARD_TOKEN',
+  'PORT',
+] as const;
+type VarName = (typeof VARS)[number];
+
+class VarError extends Error {}
+
+/** Validates one variable; the error message always starts with the variable's name. */
+function field<T>(name: VarName, raw: string | undefined, schema: z.ZodType<T, string>, secret = false): T {
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const got = secret ? '' : ` (got ${JSON.stringify(truncate(raw ?? ''))})`;
+    throw new VarError(`${name} ${issue?.message ?? 'is invalid'}${got}`);
+  }
+  return r.data;
+}
+
+function truncate(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function checkReadable(name: VarName, path: string, readFile?: (p: string) => string): string | undefined {
+  if (!readFile) return undefined;
+  try {
+    return readFile(path);
+  } catch (e) {
+    throw new VarError(`${name} names a file that cannot be read: ${path} (${(e as Error).message})`);
+  }
+}
+
+/**
+ * Parses and validates the environment. Pure unless `options.readFile` is given.
+ * Secrets (token, password) never appear in error messages.
+ */
+export function parseConfig(env: Record<string, string | undefined>, options: ParseConfigOptions = {}): ParseConfigResult {
+  try {
+    const get = (name: VarName) => optionalString.parse(env[name]);
+    const readFile = options.readFile;
+
+    const url = field('PROMETHEUS_URL', get('PROMETHEUS_URL') ?? 'http://127.0.0.1:19090', httpUrl);
+    const timeoutMs = field('PROMETHEUS_TIMEOUT_MS', get('PROMETHEUS_TIMEOUT_MS') ?? '10000', intInRange(MIN_TIMEOUT_MS, MAX_TIMEOUT_MS));
+
+    const bearerToken = get('PROMETHEUS_BEARER_TOKEN');
+    const bearerTokenFile = get('PROMETHEUS_BEARER_TOKEN_FILE');
+    if (bearerToken && bearerTokenFile) {
+      throw new VarError('PROMETHEUS_BEARER_TOKEN and PROMETHEUS_BEARER_TOKEN_FILE are both set: use one of them');
+    }
+    if (bearerToken && /[\r\n]/.test(bearerToken)) {
+      throw new VarError('PROMETHEUS_BEARER_TOKEN must not contain line breaks');
+    }
+    if (bearerTokenFile) checkReadable('PROMETHEUS_BEARER_TOKEN_FILE', bearerTokenFile, readFile);
+
+    const basicUser = get('PROMETHEUS_BASIC_AUTH_USER');
+    const basicPassword = env.PROMETHEUS_BASIC_AUTH_PASSWORD === '' ? undefined : env.PROMETHEUS_BASIC_AUTH_PASSWORD;
+    const basicPasswordFile = get('PROMETHEUS_BASIC_AUTH_PASSWORD_FILE');
+    let basicAuth: BasicAuth | undefined;
+    if (basicPassword !== undefined && basicPasswordFile) {
+      throw new VarError('PROMETHEUS_BASIC_AUTH_PASSWORD and PROMETHEUS_BASIC_AUTH_PASSWORD_FILE are both set: use one of them');
+    }
+    if (basicUser) {
+      if (basicPassword === undefined && !basicPasswordFile) {
+        throw new VarError('PROMETHEUS_BASIC_AUTH_USER is set but neither PROMETHEUS_BASIC_AUTH_PASSWORD nor PROMETHEUS_BASIC_AUTH_PASSWORD_FILE is');
+      }
+      if (bearerToken || bearerTokenFile) {
+        throw new VarError('PROMETHEUS_BASIC_AUTH_USER and PROMETHEUS_BEARER_TOKEN(_FILE) are both set: use one authentication method');
+      }
+      if (basicPasswordFile) checkReadable('PROMETHEUS_BASIC_AUTH_PASSWORD_FILE', basicPasswordFile, readFile);
+      basicAuth = basicPasswordFile ? { username: basicUser, passwordFile: basicPasswordFile } : { username: basicUser, password: basicPassword };
+    } else if (basicPassword !== undefined || basicPasswordFile) {
+      const which = basicPasswordFile ? 'PROMETHEUS_BASIC_AUTH_PASSWORD_FILE' : 'PROMETHEUS_BASIC_AUTH_PASSWORD';
+      throw new VarError(`${which} is set but PROMETHEUS_BASIC_AUTH_USER is not`);
+    }
+
+    const caFile = get('PROMETHEUS_CA_FILE');
+    if (caFile) checkReadable('PROMETHEUS_CA_FILE', caFile, readFile);
+    const tlsSkipVerify = field('PROMETHEUS_TLS_SKIP_VERIFY', get('PROMETHEUS_TLS_SKIP_VERIFY') ?? 'false', bool);
+    const prefixRaw = get('PROMETHEUS_METRIC_PREFIX');
+    const prefix = prefixRaw === undefined ? '' : field('PROMETHEUS_METRIC_PREFIX', prefixRaw, metricPrefix);
+
+    const kubeTimeoutMs = field('KUBE_TIMEOUT_MS', get('KUBE_TIMEOUT_MS') ?? '5000', intInRange(MIN_TIMEOUT_MS, MAX_TIMEOUT_MS));
+    const kubeContext = get('KUBE_CONTEXT');
+    const istioNamespace = field('ISTIO_NAMESPACE', get('ISTIO_NAMESPACE') ?? 'istio-system', dnsLabel);
+    const cluster = field('MESH_CLUSTER_NAME', get('MESH_CLUSTER_NAME') ?? 'Kubernetes', clusterName);
+    const grafanaRaw = get('GRAFANA_URL');
+    const grafanaUrl = grafanaRaw === undefined ? undefined : field('GRAFANA_URL', grafanaRaw, httpUrl);
+    const tokenRaw = get('DASHBOARD_TOKEN');
+    const token = tokenRaw === undefined ? undefined : field('DASHBOARD_TOKEN', tokenRaw, dashboardToken, true);
+    const portRaw = get('PORT');
+    const port = portRaw === undefined ? undefined : field('PORT', portRaw, intInRange(1, 65535));
+
+    const config: AppConfig = {
+      prometheus: {
+        url,
+        timeoutMs,
+        tlsSkipVerify,
+        metricPrefix: prefix,
+        ...(bearerToken ? { bearerToken } : {}),
+        ...(bearerTokenFile ? { bearerTokenFile } : {}),
+        ...(basicAuth ? { basicAuth } : {}),
+        ...(caFile ? { caFile } : {}),
+      },
+      kube: { timeoutMs: kubeTimeoutMs, ...(kubeContext ? { context: kubeContext } : {}) },
+      istioNamespace,
+      clusterName: cluster,
+      ...(grafanaUrl ? { grafanaUrl } : {}),
+      ...(token ? { dashboardToken: token } : {}),
+      ...(port !== undefined ? { port } : {}),
+    };
+    return { ok: true, config };
+  } catch (e) {
+    if (e instanceof VarError) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+/** The variables read, for README tables and diagnostics. */
+export const CONFIG_VARIABLES: readonly string[] = VARS;

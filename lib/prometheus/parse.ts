@@ -1,0 +1,135 @@
+// Pure: prometheus-query results → plain samples → our TelemetrySample / ReporterTarget types.
+// Nothing outside lib/prometheus sees a prometheus-query class (style.md A6.2).
+import type { Labels, ReporterTarget, TelemetryMetric, TelemetrySample } from '@/lib/mesh/types';
+
+/** One instant-vector element as plain data. */
+export interface PromSample {
+  labels: Labels;
+  value: number;
+}
+
+/** One range-vector element as plain data; t in unix seconds. */
+export interface PromSeries {
+  labels: Labels;
+  points: { t: number; v: number }[];
+}
+
+export class BadDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadDataError';
+  }
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Keeps string-valued labels only (label values are untrusted but always strings in Prometheus). */
+function plainLabels(x: unknown): Labels {
+  const out: Labels = {};
+  if (!isRecord(x)) return out;
+  for (const [k, v] of Object.entries(x)) {
+    if (k === '__name__') continue;
+    if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+/** Accepts prometheus-query's Metric ({name, labels}) or raw API JSON ({__name__, ...labels}). */
+function metricLabels(metric: unknown): Labels {
+  if (isRecord(metric) && isRecord(metric.labels)) return plainLabels(metric.labels);
+  return plainLabels(metric);
+}
+
+/** Accepts prometheus-query's SampleValue ({time: Date, value: number}) or raw [t, "v"]. */
+function sampleNumber(v: unknown): number {
+  if (Array.isArray(v)) return Number(v[1]);
+  if (isRecord(v)) {
+    const value = v.value;
+    return typeof value === 'number' ? value : Number(value);
+  }
+  return NaN;
+}
+
+function sampleTime(v: unknown): number {
+  if (Array.isArray(v)) return Number(v[0]);
+  if (isRecord(v)) {
+    const t = v.time;
+    if (t instanceof Date) return t.getTime() / 1000;
+    return Number(t);
+  }
+  return NaN;
+}
+
+/**
+ * A query result (prometheus-query QueryResult or raw `data`) → plain instant samples.
+ * Non-finite values (NaN, ±Inf) are dropped: they carry no traffic information.
+ */
+export function reshapeVector(result: unknown): PromSample[] {
+  if (!isRecord(result)) throw new BadDataError('query result is not an object');
+  const type = result.resultType;
+  if (type !== 'vector') throw new BadDataError(`expected a vector result, got ${JSON.stringify(type)}`);
+  if (!Array.isArray(result.result)) throw new BadDataError('vector result has no result array');
+  const out: PromSample[] = [];
+  for (const item of result.result) {
+    if (!isRecord(item)) continue;
+    const value = sampleNumber(item.value);
+    if (!Number.isFinite(value)) continue;
+    out.push({ labels: metricLabels(item.metric), value });
+  }
+  return out;
+}
+
+/** A range query result → plain series; non-finite points dropped, series kept even if empty. */
+export function reshapeMatrix(result: unknown): PromSeries[] {
+  if (!isRecord(result)) throw new BadDataError('query result is not an object');
+  if (result.resultType !== 'matrix') throw new BadDataError(`expected a matrix result, got ${JSON.stringify(result.resultType)}`);
+  if (!Array.isArray(result.result)) throw new BadDataError('matrix result has no result array');
+  const out: PromSeries[] = [];
+  for (const item of result.result) {
+    if (!isRecord(item) || !Array.isArray(item.values)) continue;
+    const points: { t: number; v: number }[] = [];
+    for (const p of item.values) {
+      const t = sampleTime(p);
+      const v = sampleNumber(p);
+      if (Number.isFinite(t) && Number.isFinite(v)) points.push({ t, v });
+    }
+    out.push({ labels: metricLabels(item.metric), points });
+  }
+  return out;
+}
+
+/** Keeps only the grouped labels (extra labels would be noise from a misbehaving engine). */
+function pick(labels: Labels, allowed: readonly string[]): Labels {
+  const out: Labels = {};
+  for (const k of allowed) {
+    const v = labels[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** Samples of one graph query → TelemetrySample[]; zero and negative increases are dropped. */
+export function toTelemetrySamples(metric: TelemetryMetric, samples: readonly PromSample[], groupLabels: readonly string[]): TelemetrySample[] {
+  const out: TelemetrySample[] = [];
+  for (const s of samples) {
+    if (!(s.value > 0) || !Number.isFinite(s.value)) continue;
+    out.push({ metric, labels: pick(s.labels, groupLabels), value: s.value });
+  }
+  return out;
+}
+
+/** Samples of the reporter-attribution query → ReporterTarget[], deduplicated. */
+export function toReporterTargets(samples: readonly PromSample[], groupLabels: readonly string[]): ReporterTarget[] {
+  const seen = new Set<string>();
+  const out: ReporterTarget[] = [];
+  for (const s of samples) {
+    const labels = pick(s.labels, groupLabels);
+    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ labels });
+  }
+  return out;
+}

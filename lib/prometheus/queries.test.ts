@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { EDGE_LABELS } from '@/lib/mesh/types';
+import {
+  alternationMatcher,
+  buildEdgeSeriesQueries,
+  buildGraphQueries,
+  chooseStep,
+  describeQueries,
+  escapeLabelValue,
+  regexEscape,
+  selector,
+} from './queries';
+
+const E = EDGE_LABELS.join(', ');
+
+describe('escapeLabelValue', () => {
+  it('escapes backslash, double quote and line breaks', () => {
+    expect(escapeLabelValue('plain-value_1.2')).toBe('plain-value_1.2');
+    expect(escapeLabelValue('a\\b')).toBe('a\\\\b');
+    expect(escapeLabelValue('say "hi"')).toBe('say \\"hi\\"');
+    expect(escapeLabelValue('l1\nl2\r\tx')).toBe('l1\\nl2\\r\\tx');
+  });
+
+  it('keeps a hostile value inside its string literal', () => {
+    const hostile = 'a"}) or vector(1) #';
+    const sel = selector([{ label: 'source_workload', op: '=', value: hostile }]);
+    expect(sel).toBe('{source_workload="a\\"}) or vector(1) #"}');
+    // The literal ends only at the last quote: no unescaped quote inside.
+    const inner = sel.slice('{source_workload="'.length, -2);
+    expect(inner.replace(/\\\\/g, '').replace(/\\"/g, '')).not.toContain('"');
+  });
+
+  it('does not let a trailing backslash eat the closing quote', () => {
+    expect(selector([{ label: 'x', op: '=', value: 'evil\\' }])).toBe('{x="evil\\\\"}');
+  });
+});
+
+describe('regexEscape', () => {
+  it('escapes every RE2 metacharacter', () => {
+    expect(regexEscape('a.b*c+d?e(f)g|h[i]j{k}l^m$n\\o')).toBe('a\\.b\\*c\\+d\\?e\\(f\\)g\\|h\\[i\\]j\\{k\\}l\\^m\\$n\\\\o');
+    expect(regexEscape('shop-1')).toBe('shop-1');
+  });
+
+  it('builds a literal alternation as a PromQL string', () => {
+    expect(alternationMatcher(['shop', 'a.b'])).toBe('"shop|a\\\\.b"');
+    expect(alternationMatcher(['x|.*'])).toBe('"x\\\\|\\\\.\\\\*"');
+  });
+});
+
+describe('selector', () => {
+  it('rejects invalid label names instead of splicing them', () => {
+    expect(() => selector([{ label: 'a"b', op: '=', value: 'x' }])).toThrow(/invalid label name/);
+  });
+});
+
+describe('buildGraphQueries', () => {
+  it('builds the exact unfiltered query set', () => {
+    const qs = buildGraphQueries({ windowSeconds: 900 });
+    expect(qs.map((q) => q.name)).toEqual([
+      'requests',
+      'requestDurationBucket',
+      'tcpOpened',
+      'tcpClosed',
+      'tcpSentBytes',
+      'tcpReceivedBytes',
+      'reporterTargets',
+    ]);
+    const byName = Object.fromEntries(qs.map((q) => [q.name, q.query]));
+    expect(byName.requests).toBe(`sum by (${E}, request_protocol, response_code) (increase(istio_requests_total[900s])) > 0`);
+    expect(byName.requestDurationBucket).toBe(
+      'sum by (reporter, source_cluster, source_workload, source_workload_namespace, destination_cluster, destination_workload, destination_workload_namespace, destination_service, le) (increase(istio_request_duration_milliseconds_bucket[900s])) > 0',
+    );
+    expect(byName.tcpOpened).toBe(`sum by (${E}) (increase(istio_tcp_connections_opened_total[900s])) > 0`);
+    expect(byName.tcpClosed).toBe(`sum by (${E}, response_flags) (increase(istio_tcp_connections_closed_total[900s])) > 0`);
+    expect(byName.tcpSentBytes).toBe(`sum by (${E}) (increase(istio_tcp_sent_bytes_total[900s])) > 0`);
+    expect(byName.tcpReceivedBytes).toBe(`sum by (${E}) (increase(istio_tcp_received_bytes_total[900s])) > 0`);
+    expect(byName.reporterTargets).toBe(
+      `group by (${E}, instance, job, pod, namespace, app) (increase(istio_requests_total[900s]) > 0 or increase(istio_tcp_connections_opened_total[900s]) > 0 or increase(istio_tcp_received_bytes_total[900s]) > 0)`,
+    );
+  });
+
+  it('stays at 7 queries whatever the number of namespaces, with one regex per namespace label', () => {
+    const many = Array.from({ length: 200 }, (_, i) => `ns-${i}`);
+    const qs = buildGraphQueries({ windowSeconds: 60, namespaces: many });
+    expect(qs).toHaveLength(7);
+    for (const q of qs) expect(q.query.match(/source_workload_namespace=~/g)?.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('restricts namespaces on source, destination workload and destination service namespace', () => {
+    const [requests] = buildGraphQueries({ windowSeconds: 300, namespaces: ['shop', 'pay.ments', 'shop'] });
+    const by = `${E}, request_protocol, response_code`;
+    const re = '"pay\\\\.ments|shop"';
+    expect(requests?.query).toBe(
+      `(sum by (${by}) (increase(istio_requests_total{source_workload_namespace=~${re}}[300s])) or ` +
+        `sum by (${by}) (increase(istio_requests_total{destination_workload_namespace=~${re}}[300s])) or ` +
+        `sum by (${by}) (increase(istio_requests_total{destination_service_namespace=~${re}}[300s]))) > 0`,
+    );
+  });
+
+  it('escapes hostile namespace values', () => {
+    const qs = buildGraphQueries({ windowSeconds: 60, namespaces: ['a"}) or vector(1) #'] });
+    expect(qs[0]?.query).toContain('{source_workload_namespace=~"a\\"\\\\}\\\\) or vector\\\\(1\\\\) #"}');
+    expect(qs[0]?.query).not.toContain('"}) or vector(1)');
+  });
+
+  it('applies the metric prefix to every metric', () => {
+    const qs = buildGraphQueries({ windowSeconds: 60, metricPrefix: 'workload:' });
+    for (const q of qs) expect(q.query).not.toMatch(/[^:]istio_/);
+    expect(qs[0]?.query).toContain('increase(workload:istio_requests_total[60s])');
+  });
+
+  it('rejects unvalidated windows and prefixes', () => {
+    expect(() => buildGraphQueries({ windowSeconds: 0 })).toThrow(RangeError);
+    expect(() => buildGraphQueries({ windowSeconds: 1.5 })).toThrow(RangeError);
+    expect(() => buildGraphQueries({ windowSeconds: 40 * 24 * 3600 })).toThrow(RangeError);
+    expect(() => buildGraphQueries({ windowSeconds: 60, metricPrefix: 'x{' })).toThrow(/invalid metric name/);
+  });
+
+  it('is documented by describeQueries', () => {
+    expect(describeQueries()).toHaveLength(7);
+  });
+});
+
+describe('chooseStep', () => {
+  it('picks the smallest nice step that fits the point budget', () => {
+    expect(chooseStep(900, 120)).toBe(15);
+    expect(chooseStep(3600, 120)).toBe(30);
+    expect(chooseStep(6 * 3600, 120)).toBe(300);
+    expect(chooseStep(7 * 86400, 120)).toBe(7200);
+    expect(chooseStep(31 * 86400, 2)).toBe(16 * 86400);
+    expect(() => chooseStep(60, 1)).toThrow(RangeError);
+    expect(() => chooseStep(60, 20_000)).toThrow(RangeError);
+  });
+});
+
+describe('buildEdgeSeriesQueries', () => {
+  it('builds rate queries for one edge with a reporter', () => {
+    const q = buildEdgeSeriesQueries({
+      source: { namespace: 'shop', workload: 'web' },
+      destination: { namespace: 'shop', workload: 'cart' },
+      l7Reporter: 'waypoint',
+      l4Reporter: 'destination',
+      start: 1_700_000_000,
+      end: 1_700_003_600,
+    });
+    expect(q.step).toBe(30);
+    expect(q.rateWindow).toBe(60);
+    const ends =
+      'source_workload_namespace="shop", source_workload="web", destination_workload_namespace="shop", destination_workload="cart"';
+    expect(q.queries.rps).toBe(`sum(rate(istio_requests_total{reporter="waypoint", ${ends}}[60s]))`);
+    expect(q.queries.errorRate).toBe(
+      `(sum(rate(istio_requests_total{reporter="waypoint", ${ends}, response_code=~"5..|0"}[60s])) or on() vector(0)) / sum(rate(istio_requests_total{reporter="waypoint", ${ends}}[60s]))`,
+    );
+    expect(q.queries.requestBytesPerSec).toBe(`sum(rate(istio_tcp_received_bytes_total{reporter="destination", ${ends}}[60s]))`);
+    expect(q.queries.responseBytesPerSec).toBe(`sum(rate(istio_tcp_sent_bytes_total{reporter="destination", ${ends}}[60s]))`);
+    expect(q.queries.connectionsPerSec).toBe(`sum(rate(istio_tcp_connections_opened_total{reporter="destination", ${ends}}[60s]))`);
+  });
+
+  it('uses a rate window at least as long as the step and escapes workload names', () => {
+    const q = buildEdgeSeriesQueries({
+      source: { namespace: 'a', workload: 'x"} or vector(1) #' },
+      destination: { namespace: 'b', workload: 'y' },
+      start: 0,
+      end: 86400,
+      maxPoints: 100,
+    });
+    expect(q.step).toBe(900);
+    expect(q.rateWindow).toBe(900);
+    expect(q.queries.rps).toContain('source_workload="x\\"} or vector(1) #"');
+    expect(q.queries.rps).not.toContain('reporter=');
+  });
+
+  it('rejects invalid ranges', () => {
+    const base = { source: { namespace: 'a', workload: 'x' }, destination: { namespace: 'b', workload: 'y' } };
+    expect(() => buildEdgeSeriesQueries({ ...base, start: 10, end: 10 })).toThrow(RangeError);
+    expect(() => buildEdgeSeriesQueries({ ...base, start: 10.5, end: 20 })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,285 @@
+// Pure PromQL builders. Every value that reaches a query is escaped here; callers pass only values
+// they have validated (window lengths, namespaces, edge labels from our own model).
+import { EDGE_LABELS, TARGET_LABELS, type Reporter, type TelemetryMetric } from '@/lib/mesh/types';
+
+/** Istio metric names (istio-telemetry.md §2.1, §2.4). A prefix (e.g. "workload:") selects recording rules. */
+export const ISTIO_METRICS: Record<TelemetryMetric, string> = {
+  requests: 'istio_requests_total',
+  requestDurationBucket: 'istio_request_duration_milliseconds_bucket',
+  tcpOpened: 'istio_tcp_connections_opened_total',
+  tcpClosed: 'istio_tcp_connections_closed_total',
+  tcpSentBytes: 'istio_tcp_sent_bytes_total',
+  tcpReceivedBytes: 'istio_tcp_received_bytes_total',
+};
+
+/**
+ * Labels of the latency query: enough to tie a histogram to an edge and a reporter, without the
+ * principals/canonical services/security policy that would multiply the (already ×buckets) series.
+ */
+export const DURATION_LABELS = [
+  'reporter',
+  'source_cluster',
+  'source_workload',
+  'source_workload_namespace',
+  'destination_cluster',
+  'destination_workload',
+  'destination_workload_namespace',
+  'destination_service',
+] as const;
+
+/** Labels grouped by, per graph query (the contract between queries.ts and lib/mesh). */
+export const GRAPH_QUERY_LABELS: Record<TelemetryMetric | 'reporterTargets', readonly string[]> = {
+  requests: [...EDGE_LABELS, 'request_protocol', 'response_code'],
+  requestDurationBucket: [...DURATION_LABELS, 'le'],
+  tcpOpened: [...EDGE_LABELS],
+  tcpClosed: [...EDGE_LABELS, 'response_flags'],
+  tcpSentBytes: [...EDGE_LABELS],
+  tcpReceivedBytes: [...EDGE_LABELS],
+  reporterTargets: [...EDGE_LABELS, ...TARGET_LABELS],
+};
+
+/** Namespace labels a restriction looks at: either end of the edge, or the Service that was called. */
+export const NAMESPACE_FILTER_LABELS = [
+  'source_workload_namespace',
+  'destination_workload_namespace',
+  'destination_service_namespace',
+] as const;
+
+/** Longest window we build a query for: 31 days (Prometheus default retention is 15 d; Thanos goes further). */
+export const MAX_WINDOW_SECONDS = 31 * 24 * 3600;
+/** A regex alternation of hundreds of namespaces is still one cheap matcher; beyond that, query everything. */
+export const MAX_NAMESPACES = 500;
+/** Sparkline resolution: about one point per 3 px of a 360 px wide chart. */
+export const DEFAULT_MAX_POINTS = 120;
+/** Prometheus rejects range queries with more than 11,000 points per series (style.md B4). */
+export const PROMETHEUS_MAX_POINTS = 11_000;
+/** rate() needs at least 4 scrape intervals of data; 60 s covers the common 15 s scrape interval. */
+export const MIN_RATE_WINDOW_SECONDS = 60;
+/** Steps are rounded up to one of these (seconds) so consecutive polls share cache-friendly timestamps. */
+export const NICE_STEPS = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400] as const;
+
+/** Escapes a string for a PromQL double-quoted label value: backslash, double quote, line breaks. */
+export function escapeLabelValue(value: string): string {
+  return value.replace(/[\\"\n\r\t]/g, (c) => {
+    switch (c) {
+      case '\\':
+        return '\\\\';
+      case '"':
+        return '\\"';
+      case '\n':
+        return '\\n';
+      case '\r':
+        return '\\r';
+      default:
+        return '\\t';
+    }
+  });
+}
+
+/** Escapes RE2 metacharacters so a value matches itself literally inside `=~` (then escapeLabelValue it). */
+export function regexEscape(value: string): string {
+  return value.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+}
+
+/** `"a|b"` matcher body (already escaped, with quotes) for a literal alternation. */
+export function alternationMatcher(values: readonly string[]): string {
+  return `"${escapeLabelValue(values.map(regexEscape).join('|'))}"`;
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+export function metricName(metric: TelemetryMetric, prefix = ''): string {
+  const name = `${prefix}${ISTIO_METRICS[metric]}`;
+  if (!METRIC_NAME.test(name)) throw new RangeError(`invalid metric name ${JSON.stringify(name)}`);
+  return name;
+}
+
+function assertWindow(seconds: number): void {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_WINDOW_SECONDS) {
+    throw new RangeError(`window must be a whole number of seconds in 1..${MAX_WINDOW_SECONDS}, got ${seconds}`);
+  }
+}
+
+function byClause(labels: readonly string[]): string {
+  for (const l of labels) if (!LABEL_NAME.test(l)) throw new RangeError(`invalid label name ${JSON.stringify(l)}`);
+  return labels.join(', ');
+}
+
+export interface Matcher {
+  label: string;
+  op: '=' | '!=' | '=~' | '!~';
+  /** Raw value; escaped by the builder. For =~/!~ it is a regex (use alternationMatcher-style escaping upstream). */
+  value: string;
+}
+
+/** `{a="x", b=~"y"}` with every value escaped; label names validated. */
+export function selector(matchers: readonly Matcher[]): string {
+  if (matchers.length === 0) return '';
+  return `{${matchers
+    .map((m) => {
+      if (!LABEL_NAME.test(m.label)) throw new RangeError(`invalid label name ${JSON.stringify(m.label)}`);
+      return `${m.label}${m.op}"${escapeLabelValue(m.value)}"`;
+    })
+    .join(', ')}}`;
+}
+
+/** Deduplicated, sorted, bounded namespace list; empty = no restriction. */
+function normalizeNamespaces(namespaces: readonly string[] | undefined): string[] {
+  const list = [...new Set((namespaces ?? []).filter((n) => n.length > 0))].sort();
+  if (list.length > MAX_NAMESPACES) throw new RangeError(`at most ${MAX_NAMESPACES} namespaces, got ${list.length}`);
+  return list;
+}
+
+/**
+ * One selector per namespace label, each matching any of the namespaces (a single regex), or a single
+ * empty selector when unrestricted. The per-label variants are joined with `or` by the callers.
+ */
+function namespaceSelectors(namespaces: readonly string[]): string[] {
+  if (namespaces.length === 0) return [''];
+  const re = namespaces.map(regexEscape).join('|');
+  return NAMESPACE_FILTER_LABELS.map((label) => selector([{ label, op: '=~', value: re }]));
+}
+
+export interface GraphQueryOptions {
+  /** Window length in whole seconds (end - start); queries are evaluated at the window end. */
+  windowSeconds: number;
+  /** Restrict to series touching these namespaces. Empty/undefined = all. */
+  namespaces?: readonly string[];
+  /** e.g. "workload:" when reading recording rules. */
+  metricPrefix?: string;
+}
+
+export type GraphQueryName = TelemetryMetric | 'reporterTargets';
+
+export interface GraphQuery {
+  name: GraphQueryName;
+  /** Instant query, evaluated at the window end. */
+  query: string;
+  /** Labels the result is grouped by. */
+  labels: readonly string[];
+}
+
+function increaseSum(metric: string, labels: readonly string[], windowSeconds: number, namespaces: readonly string[]): string {
+  const by = byClause(labels);
+  const parts = namespaceSelectors(namespaces).map((sel) => `sum by (${by}) (increase(${metric}${sel}[${windowSeconds}s]))`);
+  // Each part has identical grouping labels (the namespace labels are among them, or the part is the
+  // only one), so `or` keeps one copy of a series matched by several namespace labels.
+  return parts.length === 1 ? `${parts[0]} > 0` : `(${parts.join(' or ')}) > 0`;
+}
+
+/**
+ * The whole graph in at most 7 instant queries, whatever the number of namespaces (style.md B4):
+ * six traffic metrics + one reporter-attribution query. Values are increases over the window.
+ */
+export function buildGraphQueries(opts: GraphQueryOptions): GraphQuery[] {
+  assertWindow(opts.windowSeconds);
+  const namespaces = normalizeNamespaces(opts.namespaces);
+  const prefix = opts.metricPrefix ?? '';
+  const w = opts.windowSeconds;
+  const metrics: TelemetryMetric[] = ['requests', 'requestDurationBucket', 'tcpOpened', 'tcpClosed', 'tcpSentBytes', 'tcpReceivedBytes'];
+  const queries: GraphQuery[] = metrics.map((m) => ({
+    name: m,
+    labels: GRAPH_QUERY_LABELS[m],
+    query: increaseSum(metricName(m, prefix), GRAPH_QUERY_LABELS[m], w, namespaces),
+  }));
+
+  // Reporter attribution (product.md §3.1 a/b): which scrape targets reported each edge+reporter.
+  // Request traffic, new connections, or bytes on connections opened before the window.
+  const targetLabels = GRAPH_QUERY_LABELS.reporterTargets;
+  const active = (['requests', 'tcpOpened', 'tcpReceivedBytes'] as const).flatMap((m) =>
+    namespaceSelectors(namespaces).map((sel) => `increase(${metricName(m, prefix)}${sel}[${w}s]) > 0`),
+  );
+  queries.push({
+    name: 'reporterTargets',
+    labels: targetLabels,
+    query: `group by (${byClause(targetLabels)}) (${active.join(' or ')})`,
+  });
+  return queries;
+}
+
+// ---------------------------------------------------------------------------
+// One edge's time series (sparklines): range queries.
+// ---------------------------------------------------------------------------
+
+export interface EdgeEnd {
+  namespace: string;
+  workload: string;
+}
+
+export interface EdgeSeriesOptions {
+  source: EdgeEnd;
+  destination: EdgeEnd;
+  /** Reporter whose request series to use (no double counting, product.md §3.2); undefined = all reporters. */
+  l7Reporter?: Reporter;
+  /** Reporter whose TCP series to use; undefined = all reporters. */
+  l4Reporter?: Reporter;
+  /** Unix seconds (whole). */
+  start: number;
+  end: number;
+  maxPoints?: number;
+  metricPrefix?: string;
+}
+
+export type EdgeSeriesName = 'rps' | 'errorRate' | 'requestBytesPerSec' | 'responseBytesPerSec' | 'connectionsPerSec';
+
+export interface EdgeSeriesQueries {
+  start: number;
+  end: number;
+  /** Seconds between points. */
+  step: number;
+  /** rate() window in seconds (≥ step so no sample falls between points). */
+  rateWindow: number;
+  queries: Record<EdgeSeriesName, string>;
+}
+
+/** Smallest nice step that keeps the series within maxPoints points. */
+export function chooseStep(windowSeconds: number, maxPoints = DEFAULT_MAX_POINTS): number {
+  if (!Number.isInteger(maxPoints) || maxPoints < 2 || maxPoints > PROMETHEUS_MAX_POINTS) {
+    throw new RangeError(`maxPoints must be a whole number in 2..${PROMETHEUS_MAX_POINTS}, got ${maxPoints}`);
+  }
+  const raw = Math.ceil(windowSeconds / maxPoints);
+  const nice = NICE_STEPS.find((s) => s >= raw);
+  return nice ?? Math.ceil(raw / 86400) * 86400;
+}
+
+export function buildEdgeSeriesQueries(opts: EdgeSeriesOptions): EdgeSeriesQueries {
+  const { start, end } = opts;
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start) {
+    throw new RangeError(`edge series need whole unix seconds with start < end, got ${start}..${end}`);
+  }
+  assertWindow(end - start);
+  const step = chooseStep(end - start, opts.maxPoints ?? DEFAULT_MAX_POINTS);
+  const rateWindow = Math.max(step, MIN_RATE_WINDOW_SECONDS);
+  const prefix = opts.metricPrefix ?? '';
+  const ends: Matcher[] = [
+    { label: 'source_workload_namespace', op: '=', value: opts.source.namespace },
+    { label: 'source_workload', op: '=', value: opts.source.workload },
+    { label: 'destination_workload_namespace', op: '=', value: opts.destination.namespace },
+    { label: 'destination_workload', op: '=', value: opts.destination.workload },
+  ];
+  const l7: Matcher[] = opts.l7Reporter ? [{ label: 'reporter', op: '=', value: opts.l7Reporter }, ...ends] : ends;
+  const l4: Matcher[] = opts.l4Reporter ? [{ label: 'reporter', op: '=', value: opts.l4Reporter }, ...ends] : ends;
+  const r = `[${rateWindow}s]`;
+  const requests = metricName('requests', prefix);
+  const errorSel = selector([...l7, { label: 'response_code', op: '=~', value: '5..|0' }]);
+  return {
+    start,
+    end,
+    step,
+    rateWindow,
+    queries: {
+      rps: `sum(rate(${requests}${selector(l7)}${r}))`,
+      // Share of 5xx / no-response; `or on() vector(0)` turns "no errors" into 0 while traffic exists.
+      errorRate: `(sum(rate(${requests}${errorSel}${r})) or on() vector(0)) / sum(rate(${requests}${selector(l7)}${r}))`,
+      requestBytesPerSec: `sum(rate(${metricName('tcpReceivedBytes', prefix)}${selector(l4)}${r}))`,
+      responseBytesPerSec: `sum(rate(${metricName('tcpSentBytes', prefix)}${selector(l4)}${r}))`,
+      connectionsPerSec: `sum(rate(${metricName('tcpOpened', prefix)}${selector(l4)}${r}))`,
+    },
+  };
+}
+
+/** The queries for README (window 15 m, no namespace filter, raw metric names). */
+export function describeQueries(): { name: string; query: string }[] {
+  return buildGraphQueries({ windowSeconds: 900 }).map((q) => ({ name: q.name, query: q.query }));
+}
