@@ -1,0 +1,629 @@
+// buildMeshGraph: Kubernetes snapshot + telemetry → the graph of product.md §4.
+import { attributeKey, parseReporter } from './attribution';
+import { decideMtls, decidePath, pickReporter, type MtlsInput } from './edges';
+import { edgeId, nodeId } from './ids';
+import { servicesProtocol } from './protocol';
+import { l4Rates, l7Rates, windowSeconds } from './rates';
+import {
+  EDGE_LABELS,
+  type AttributionRule,
+  type BuildOptions,
+  type EdgeRates,
+  type EdgeReporter,
+  type GraphEdge,
+  type GraphNode,
+  type KubeSnapshot,
+  type Labels,
+  type MeshGraph,
+  type NodeKind,
+  type Protocol,
+  type ProxyKind,
+  type Reporter,
+  type ServiceInfo,
+  type TelemetryInput,
+  type TelemetrySample,
+  type Warning,
+  type WorkloadMode,
+} from './types';
+import { isKnown, known, labelKey, parseServiceHost, ref, uniqSorted } from './util';
+import { buildWaypointIndex, type WaypointIndex, type WaypointInfo } from './waypoints';
+import { applicationWorkloads, buildWorkloadIndex, type WorkloadIndex, type WorkloadInfo } from './workloads';
+
+export interface Endpoint {
+  id: string;
+  kind: NodeKind;
+  namespace: string;
+  name: string;
+  cluster: string;
+  host?: string;
+  workload?: WorkloadInfo;
+  waypoint?: WaypointInfo;
+  telemetryOnly: boolean;
+}
+
+/** One EDGE_LABELS key: the series of one reporter for one labelled pair (summed over pods). */
+export interface SeriesGroup {
+  key: string;
+  labels: Labels;
+  reporter: Reporter;
+  samples: TelemetrySample[];
+  /** Only histogram buckets (they are grouped by fewer labels): used for latency only. */
+  bucketsOnly: boolean;
+  hasRequests: boolean;
+  hasTcp: boolean;
+  attributions: { proxy: ProxyKind; rule: AttributionRule; targets: string[] }[];
+  src: Endpoint;
+  dst: Endpoint;
+  /** Destination service of the series: "ns/name" of a known Service, else the host. */
+  service?: string;
+  /** Waypoint identified for reporter=waypoint series. */
+  waypoint?: WaypointInfo;
+}
+
+type Role = 'direct' | 'waypoint' | 'client-leg' | 'server-leg';
+
+interface Attached {
+  group: SeriesGroup;
+  /** Its numbers belong to this edge (else it only contributes reporters/evidence). */
+  usable: boolean;
+}
+
+interface EdgeAcc {
+  id: string;
+  src: Endpoint;
+  dst: Endpoint;
+  leg?: 'to-waypoint' | 'from-waypoint';
+  viaWaypoint: boolean;
+  waypoints: Set<string>;
+  attached: Attached[];
+}
+
+export interface MeshContext {
+  index: WorkloadIndex;
+  waypoints: WaypointIndex;
+}
+
+/** Build the indexes the findings/namespace authors reuse. */
+export function buildMeshContext(kube: KubeSnapshot): MeshContext {
+  const index = buildWorkloadIndex(kube);
+  return { index, waypoints: buildWaypointIndex(kube, index) };
+}
+
+function roleOf(g: SeriesGroup): Role {
+  if (g.reporter === 'waypoint') return 'waypoint';
+  if (g.dst.kind === 'waypoint') return 'client-leg';
+  if (g.src.kind === 'waypoint') return 'server-leg';
+  return 'direct';
+}
+
+/** Resolve one side of a series to a graph endpoint (undefined = infrastructure, dropped). */
+export function resolveEndpoint(ctx: MeshContext, side: 'source' | 'destination', labels: Labels): Endpoint | undefined | null {
+  const { index, waypoints } = ctx;
+  const cluster = known(labels[`${side}_cluster`]) ?? index.cluster;
+  const wl = known(labels[`${side}_workload`]);
+  const ns = known(labels[`${side}_workload_namespace`]);
+  if (wl && ns) {
+    const wp = waypoints.lookup(ns, wl);
+    const w = index.get(ns, wl);
+    if (wp) {
+      return {
+        id: nodeId('waypoint', cluster, wp.namespace, wp.name),
+        kind: 'waypoint',
+        namespace: wp.namespace,
+        name: wp.name,
+        cluster,
+        waypoint: wp,
+        ...(w ? { workload: w } : {}),
+        telemetryOnly: false,
+      };
+    }
+    if (w) {
+      if (w.role === 'ztunnel' || w.role === 'istio-cni') return null;
+      const kind: NodeKind = w.role === 'waypoint' ? 'waypoint' : w.role === 'application' ? 'workload' : 'gateway';
+      return { id: nodeId(kind, cluster, ns, wl), kind, namespace: ns, name: wl, cluster, workload: w, telemetryOnly: false };
+    }
+    return { id: nodeId('workload', cluster, ns, wl), kind: 'workload', namespace: ns, name: wl, cluster, telemetryOnly: true };
+  }
+  if (side === 'destination') {
+    const svc = serviceOf(ctx, labels);
+    if (svc) {
+      const host = known(labels.destination_service);
+      if (svc.info) {
+        return {
+          id: nodeId('service', cluster, svc.info.namespace, svc.info.name),
+          kind: 'service',
+          namespace: svc.info.namespace,
+          name: svc.info.name,
+          cluster,
+          ...(host ? { host } : {}),
+          telemetryOnly: false,
+        };
+      }
+      const svcNs = known(labels.destination_service_namespace) ?? (host ? parseServiceHost(host)?.namespace : undefined) ?? 'unknown';
+      return { id: nodeId('service', cluster, svcNs, svc.ref), kind: 'service', namespace: svcNs, name: svc.ref, cluster, host: svc.ref, telemetryOnly: true };
+    }
+  }
+  const uns = ns ?? 'unknown';
+  return { id: nodeId('unknown', cluster, uns, 'unknown'), kind: 'unknown', namespace: uns, name: 'unknown', cluster, telemetryOnly: true };
+}
+
+/** Destination service of a series: a known Service ("ns/name") or the bare host. */
+export function serviceOf(ctx: MeshContext, labels: Labels): { ref: string; info?: ServiceInfo } | undefined {
+  const host = known(labels.destination_service);
+  const parsed = host ? parseServiceHost(host) : undefined;
+  const candidates = [
+    parsed ? ref(parsed.namespace, parsed.name) : undefined,
+    isKnown(labels.destination_service_name) && isKnown(labels.destination_service_namespace)
+      ? ref(labels.destination_service_namespace, labels.destination_service_name)
+      : undefined,
+  ];
+  for (const c of candidates) {
+    const info = c ? ctx.index.services.get(c) : undefined;
+    if (info && c) return { ref: c, info };
+  }
+  if (parsed) return { ref: ref(parsed.namespace, parsed.name) };
+  if (host) return { ref: host };
+  return undefined;
+}
+
+function waypointOfGroup(ctx: MeshContext, g: SeriesGroup, targets: Labels[]): WaypointInfo | undefined {
+  for (const t of targets) {
+    const podNs = t.namespace;
+    const pod = t.pod && podNs ? ctx.index.podsByName.get(ref(podNs, t.pod)) : undefined;
+    const wp = pod ? ctx.waypoints.byWorkload.get(pod.workload.ref) : undefined;
+    if (wp) return wp;
+  }
+  for (const t of targets) {
+    if (!t.instance) continue;
+    const host = t.instance.replace(/^\[/, '').replace(/\]?(:\d+)?$/, '');
+    for (const hit of ctx.index.podsByIp.get(host) ?? []) {
+      const wp = ctx.waypoints.byWorkload.get(hit.workload.ref);
+      if (wp) return wp;
+    }
+  }
+  const svc = serviceOf(ctx, g.labels);
+  const byService = svc?.info ? ctx.waypoints.serviceWaypoint(svc.info) : undefined;
+  if (byService) return ctx.waypoints.waypoints.get(byService);
+  const w = g.dst.workload;
+  const byWorkload = w ? ctx.waypoints.workloadWaypoint(w) : undefined;
+  return byWorkload ? ctx.waypoints.waypoints.get(byWorkload) : undefined;
+}
+
+const TCP_METRICS = new Set(['tcpOpened', 'tcpClosed', 'tcpSentBytes', 'tcpReceivedBytes']);
+
+/** Group samples by EDGE_LABELS, attribute each group's reporter, resolve its endpoints. */
+export function groupSeries(ctx: MeshContext, telemetry: TelemetryInput): SeriesGroup[] {
+  const byKey = new Map<string, { labels: Labels; samples: TelemetrySample[] }>();
+  for (const s of telemetry.samples) {
+    const key = `${s.metric === 'requestDurationBucket' ? 'b' : 'm'}\u0002${labelKey(s.labels, EDGE_LABELS)}`;
+    const e = byKey.get(key) ?? { labels: Object.fromEntries(EDGE_LABELS.flatMap((l) => (s.labels[l] !== undefined ? [[l, s.labels[l]!]] : []))), samples: [] };
+    e.samples.push(s);
+    byKey.set(key, e);
+  }
+  const targetsByKey = new Map<string, Labels[]>();
+  for (const t of telemetry.reporterTargets) {
+    const key = `m\u0002${labelKey(t.labels, EDGE_LABELS)}`;
+    targetsByKey.set(key, [...(targetsByKey.get(key) ?? []), t.labels]);
+  }
+  const groups: SeriesGroup[] = [];
+  for (const [key, { labels, samples }] of [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const reporter = parseReporter(labels.reporter);
+    if (!reporter) continue;
+    const src = resolveEndpoint(ctx, 'source', labels);
+    const dst = resolveEndpoint(ctx, 'destination', labels);
+    if (!src || !dst) continue;
+    const bucketsOnly = key.startsWith('b');
+    const hasRequests = samples.some((s) => s.metric === 'requests');
+    const hasTcp = samples.some((s) => TCP_METRICS.has(s.metric));
+    const targets = targetsByKey.get(key) ?? [];
+    const svc = serviceOf(ctx, labels);
+    const g: SeriesGroup = {
+      key,
+      labels,
+      reporter,
+      samples,
+      bucketsOnly,
+      hasRequests,
+      hasTcp,
+      attributions: bucketsOnly ? [] : attributeKey(labels, targets.map((l) => ({ labels: l })), ctx.index, { hasRequests }),
+      src,
+      dst,
+      ...(svc ? { service: svc.ref } : {}),
+    };
+    if (reporter === 'waypoint') {
+      const wp = waypointOfGroup(ctx, g, targets);
+      if (wp) g.waypoint = wp;
+    }
+    groups.push(g);
+  }
+  return groups;
+}
+
+function backendOfService(ctx: MeshContext, g: SeriesGroup): Endpoint {
+  const svc = serviceOf(ctx, g.labels);
+  const cluster = known(g.labels.destination_cluster) ?? ctx.index.cluster;
+  if (svc?.info) {
+    const ws = ctx.index.workloadsOf(svc.info).filter((w) => !w.infrastructure);
+    if (ws.length === 1) {
+      const w = ws[0]!;
+      return { id: nodeId('workload', cluster, w.namespace, w.name), kind: 'workload', namespace: w.namespace, name: w.name, cluster, workload: w, telemetryOnly: false };
+    }
+    return {
+      id: nodeId('service', cluster, svc.info.namespace, svc.info.name),
+      kind: 'service',
+      namespace: svc.info.namespace,
+      name: svc.info.name,
+      cluster,
+      ...(isKnown(g.labels.destination_service) ? { host: g.labels.destination_service } : {}),
+      telemetryOnly: false,
+    };
+  }
+  const ns = svc && svc.ref.includes('/') ? svc.ref.slice(0, svc.ref.indexOf('/')) : known(g.labels.destination_service_namespace) ?? 'unknown';
+  if (svc) return { id: nodeId('service', cluster, ns, svc.ref), kind: 'service', namespace: ns, name: svc.ref, cluster, host: svc.ref, telemetryOnly: true };
+  return { id: nodeId('unknown', cluster, 'unknown', 'unknown'), kind: 'unknown', namespace: 'unknown', name: 'unknown', cluster, telemetryOnly: true };
+}
+
+function waypointEndpoint(wp: WaypointInfo, cluster: string, ctx: MeshContext): Endpoint {
+  const w = wp.workloads[0] ?? ctx.index.get(wp.namespace, wp.name);
+  return {
+    id: nodeId('waypoint', cluster, wp.namespace, wp.name),
+    kind: 'waypoint',
+    namespace: wp.namespace,
+    name: wp.name,
+    cluster,
+    waypoint: wp,
+    ...(w ? { workload: w } : {}),
+    telemetryOnly: false,
+  };
+}
+
+/** Assign series groups to edges (folded or expanded waypoint view). */
+export function assignEdges(ctx: MeshContext, groups: SeriesGroup[], expand: boolean, warnings: Warning[]): EdgeAcc[] {
+  const edges = new Map<string, EdgeAcc>();
+  const edge = (src: Endpoint, dst: Endpoint, leg?: 'to-waypoint' | 'from-waypoint'): EdgeAcc => {
+    const id = edgeId(src.id, dst.id);
+    let e = edges.get(id);
+    if (!e) {
+      e = { id, src, dst, viaWaypoint: false, waypoints: new Set(), attached: [], ...(leg ? { leg } : {}) };
+      edges.set(id, e);
+    }
+    return e;
+  };
+  const roles = groups.map((g) => ({ g, role: roleOf(g) }));
+  let unknownWaypointSeries = 0;
+  // 1. direct and waypoint-reported groups
+  for (const { g, role } of roles) {
+    if (role === 'direct') edge(g.src, g.dst).attached.push({ group: g, usable: true });
+    if (role !== 'waypoint') continue;
+    const wp = g.waypoint;
+    if (!wp && !g.bucketsOnly) unknownWaypointSeries++;
+    if (expand && wp) {
+      const wpEnd = waypointEndpoint(wp, g.src.cluster, ctx);
+      for (const e of [edge(g.src, wpEnd, 'to-waypoint'), edge(wpEnd, g.dst, 'from-waypoint')]) {
+        e.viaWaypoint = true;
+        e.waypoints.add(wp.ref);
+        e.attached.push({ group: g, usable: true });
+      }
+    } else {
+      const e = edge(g.src, g.dst);
+      e.viaWaypoint = true;
+      if (wp) e.waypoints.add(wp.ref);
+      e.attached.push({ group: g, usable: true });
+    }
+  }
+  const folded = () => [...edges.values()].filter((e) => e.viaWaypoint && !e.leg);
+  // 2. client legs (client → waypoint, via destination_service)
+  for (const { g, role } of roles) {
+    if (role !== 'client-leg') continue;
+    const wp = g.dst.waypoint;
+    if (expand) {
+      const e = edge(g.src, g.dst, 'to-waypoint');
+      e.viaWaypoint = true;
+      if (wp) e.waypoints.add(wp.ref);
+      e.attached.push({ group: g, usable: true });
+      continue;
+    }
+    const matches = folded().filter(
+      (e) =>
+        e.src.id === g.src.id &&
+        (!wp || e.waypoints.size === 0 || e.waypoints.has(wp.ref)) &&
+        g.service !== undefined &&
+        e.attached.some((a) => a.group.reporter === 'waypoint' && a.group.service === g.service),
+    );
+    if (matches.length === 0) {
+      const e = edge(g.src, backendOfService(ctx, g));
+      e.viaWaypoint = true;
+      if (wp) e.waypoints.add(wp.ref);
+      e.attached.push({ group: g, usable: true });
+    } else {
+      for (const e of matches) {
+        if (wp) e.waypoints.add(wp.ref);
+        e.attached.push({ group: g, usable: matches.length === 1 });
+      }
+    }
+  }
+  // 3. server legs (waypoint → backend)
+  for (const { g, role } of roles) {
+    if (role !== 'server-leg') continue;
+    const wp = g.src.waypoint;
+    if (expand) {
+      const e = edge(g.src, g.dst, 'from-waypoint');
+      e.viaWaypoint = true;
+      if (wp) e.waypoints.add(wp.ref);
+      e.attached.push({ group: g, usable: true });
+      continue;
+    }
+    const matches = folded().filter((e) => e.dst.id === g.dst.id && (!wp || e.waypoints.size === 0 || e.waypoints.has(wp.ref)));
+    if (matches.length === 0) {
+      // No client is known for this hop: keep it visible as the waypoint's leg, never as an ambient edge.
+      const e = edge(g.src, g.dst, 'from-waypoint');
+      e.viaWaypoint = true;
+      if (wp) e.waypoints.add(wp.ref);
+      e.attached.push({ group: g, usable: true });
+    } else {
+      for (const e of matches) e.attached.push({ group: g, usable: false });
+    }
+  }
+  if (unknownWaypointSeries > 0) {
+    warnings.push({
+      source: 'model',
+      message: `${unknownWaypointSeries} reporter="waypoint" series could not be tied to a waypoint Gateway (no Gateway of class istio-waypoint known for their scrape target or destination service)`,
+    });
+  }
+  return [...edges.values()];
+}
+
+function protocolFromRequests(samples: TelemetrySample[]): Protocol | undefined {
+  let http = 0;
+  let grpc = 0;
+  for (const s of samples) {
+    if (s.metric !== 'requests') continue;
+    if (s.labels.request_protocol === 'grpc') grpc += s.value || 1e-12;
+    else http += s.value || 1e-12;
+  }
+  if (http === 0 && grpc === 0) return undefined;
+  return grpc > http ? 'grpc' : 'http';
+}
+
+/** Turn an accumulated edge into the contract's GraphEdge. */
+export function finishEdge(ctx: MeshContext, e: EdgeAcc, seconds: number): GraphEdge {
+  const usable = e.attached.filter((a) => a.usable).map((a) => a.group);
+  const evidence = e.attached.map((a) => a.group).filter((g) => !g.bucketsOnly);
+  const counted = usable.filter((g) => !g.bucketsOnly);
+
+  // reporters
+  const repMap = new Map<string, EdgeReporter>();
+  for (const g of evidence) {
+    for (const a of g.attributions) {
+      const k = `${g.reporter}|${a.proxy}|${a.rule}`;
+      const r = repMap.get(k) ?? { reporter: g.reporter, proxy: a.proxy, rule: a.rule, targets: [] };
+      r.targets = uniqSorted([...r.targets, ...a.targets]);
+      repMap.set(k, r);
+    }
+  }
+  const reporters = [...repMap.values()].sort((a, b) => `${a.reporter}|${a.proxy}|${a.rule}`.localeCompare(`${b.reporter}|${b.proxy}|${b.rule}`));
+  const kinds = new Set(counted.flatMap((g) => g.attributions.map((a) => a.proxy)));
+  const path = decidePath(e.viaWaypoint, kinds) ?? (counted.some((g) => g.hasRequests) ? 'sidecar' : 'ambient');
+  const telemetry = counted.some((g) => g.hasRequests) ? 'l7' : 'l4';
+
+  // L7: waypoint > destination > source; a destination side that is only partly Envoy yields to a full source.
+  const l7Groups = counted.filter((g) => g.hasRequests);
+  const destKinds = new Set(counted.filter((g) => g.reporter === 'destination').flatMap((g) => g.attributions.map((a) => a.proxy)));
+  const destPartial = destKinds.has('ztunnel') && l7Groups.some((g) => g.reporter === 'destination');
+  const sourceFullL7 =
+    l7Groups.some((g) => g.reporter === 'source') &&
+    counted.filter((g) => g.reporter === 'source').every((g) => g.attributions.every((a) => a.proxy !== 'ztunnel'));
+  const l7Rep = pickReporter(
+    l7Groups.map((g) => g.reporter),
+    destPartial && sourceFullL7 ? new Set<Reporter>(['destination']) : new Set(),
+  );
+  const rates: EdgeRates = {};
+  const rateSources: { l7?: Reporter; l4?: Reporter } = {};
+  let l7Samples: TelemetrySample[] = [];
+  if (l7Rep) {
+    l7Samples = l7Groups.filter((g) => g.reporter === l7Rep).flatMap((g) => g.samples.filter((s) => s.metric === 'requests'));
+    const buckets = usable.filter((g) => g.reporter === l7Rep).flatMap((g) => g.samples.filter((s) => s.metric === 'requestDurationBucket'));
+    Object.assign(rates, l7Rates(l7Samples, buckets, seconds));
+    rateSources.l7 = l7Rep;
+  }
+  // L4: server side first.
+  const l4Groups = counted.filter((g) => g.hasTcp);
+  const l4Rep = pickReporter(l4Groups.map((g) => g.reporter));
+  let failuresByFlag: Record<string, number> | undefined;
+  if (l4Rep) {
+    const r = l4Rates(l4Groups.filter((g) => g.reporter === l4Rep).flatMap((g) => g.samples.filter((s) => TCP_METRICS.has(s.metric))), seconds);
+    Object.assign(rates, r.rates);
+    failuresByFlag = r.failuresByFlag;
+    rateSources.l4 = l4Rep;
+  }
+
+  // mTLS
+  const mtlsObs: MtlsInput[] = counted.flatMap((g) =>
+    g.attributions.map((a) => ({ reporter: g.reporter, proxy: a.proxy, csp: g.labels.connection_security_policy })),
+  );
+  const mtls = decideMtls(e.viaWaypoint, mtlsObs);
+
+  // services
+  const services = uniqSorted(
+    e.attached
+      .filter((a) => a.usable || roleOf(a.group) === 'client-leg' || roleOf(a.group) === 'waypoint')
+      .flatMap((a) => (a.group.service ? [a.group.service] : [])),
+  );
+
+  // protocol
+  let protocol: Protocol = 'unknown';
+  let protocolSource: GraphEdge['protocolSource'] = 'none';
+  const fromTelemetry = protocolFromRequests(l7Samples.length > 0 ? l7Samples : counted.flatMap((g) => g.samples));
+  if (telemetry === 'l7' && fromTelemetry) {
+    protocol = fromTelemetry;
+    protocolSource = 'telemetry';
+  } else {
+    let svcInfos = services.flatMap((s) => {
+      const info = ctx.index.services.get(s);
+      return info ? [info] : [];
+    });
+    const target = e.leg === 'to-waypoint' ? undefined : e.dst.workload;
+    if (svcInfos.length === 0 && target && !target.infrastructure) svcInfos = ctx.index.servicesOf(target);
+    if (svcInfos.length > 0) {
+      const d = servicesProtocol(svcInfos);
+      protocol = d.protocol;
+      protocolSource = 'service-port';
+    }
+    if (protocol === 'unknown' && counted.some((g) => g.hasTcp && g.attributions.some((a) => a.proxy === 'envoy' || a.proxy === 'waypoint'))) {
+      // Envoy emitted istio_tcp_* (request_protocol="tcp"): it proxied the traffic as opaque TCP.
+      protocol = 'tcp';
+      protocolSource = 'telemetry';
+    }
+  }
+  const l7Gap = (protocol === 'http' || protocol === 'grpc') && telemetry === 'l4';
+
+  // principals: server side first
+  const principals: { source?: string; destination?: string } = {};
+  for (const rep of ['waypoint', 'destination', 'source'] as const) {
+    for (const g of counted.filter((x) => x.reporter === rep)) {
+      if (!principals.source && isKnown(g.labels.source_principal)) principals.source = g.labels.source_principal;
+      if (!principals.destination && isKnown(g.labels.destination_principal)) principals.destination = g.labels.destination_principal;
+    }
+  }
+
+  const waypoint = uniqSorted(e.waypoints)[0];
+  const out: GraphEdge = {
+    id: e.id,
+    source: e.src.id,
+    target: e.dst.id,
+    path,
+    telemetry,
+    protocol,
+    l7Gap,
+    mtls,
+    ...(waypoint ? { waypoint } : {}),
+    rates,
+    rateSources,
+    reporters,
+    services,
+    protocolSource,
+  };
+  if (reporters.some((r) => r.rule === 'current-mode')) out.attributionGuessed = true;
+  if (principals.source || principals.destination) out.principals = principals;
+  if (failuresByFlag) out.failuresByFlag = failuresByFlag;
+  if (telemetry === 'l7' && rateSources.l7 === 'destination' && destPartial && path !== 'waypoint') out.partialL7 = true;
+  if (e.leg) out.leg = e.leg;
+  return out;
+}
+
+/** Modes proved by telemetry in the window (product.md §3.6), per workload "ns/name". */
+export function modesInWindow(groups: SeriesGroup[]): Map<string, Set<'sidecar' | 'ambient'>> {
+  const proved = new Map<string, Set<'sidecar' | 'ambient'>>();
+  const add = (ep: Endpoint, mode: 'sidecar' | 'ambient') => {
+    if (ep.kind !== 'workload' || !ep.workload || ep.workload.infrastructure) return;
+    const s = proved.get(ep.workload.ref) ?? new Set();
+    s.add(mode);
+    proved.set(ep.workload.ref, s);
+  };
+  for (const g of groups) {
+    if (g.bucketsOnly) continue;
+    for (const a of g.attributions) {
+      if (a.rule === 'waypoint') {
+        // Sidecars never use waypoints and out-of-mesh clients bypass them (istio-telemetry.md §4):
+        // a client seen by a waypoint was ambient.
+        if (g.src.kind === 'workload') add(g.src, 'ambient');
+        continue;
+      }
+      if (a.rule !== 'scrape-labels' && a.rule !== 'instance-ip') continue;
+      if (a.proxy !== 'envoy' && a.proxy !== 'ztunnel') continue;
+      const ep = g.reporter === 'source' ? g.src : g.dst;
+      add(ep, a.proxy === 'ztunnel' ? 'ambient' : 'sidecar');
+    }
+  }
+  return proved;
+}
+
+function workloadNode(ctx: MeshContext, w: WorkloadInfo, kind: NodeKind, cluster: string, proved?: Set<'sidecar' | 'ambient'>): GraphNode {
+  const node: GraphNode = {
+    id: nodeId(kind, cluster, w.namespace, w.name),
+    kind,
+    namespace: w.namespace,
+    name: w.name,
+    cluster,
+    mode: w.mode,
+    pods: { ...w.counts },
+    services: ctx.index.servicesOf(w).map((s) => ref(s.namespace, s.name)),
+  };
+  if (proved && proved.size > 0) {
+    const m: WorkloadMode = proved.size > 1 ? 'mixed' : [...proved][0]!;
+    node.modeInWindow = m;
+    node.modeChanged = m !== w.mode;
+  }
+  const wp = ctx.waypoints.workloadWaypoint(w);
+  if (wp) node.waypoint = wp;
+  if (w.issues.length > 0) node.issues = w.issues.slice();
+  if (w.proxyVersions.length > 0) node.proxyVersions = w.proxyVersions.slice();
+  return node;
+}
+
+function endpointNode(ctx: MeshContext, ep: Endpoint, proved: Map<string, Set<'sidecar' | 'ambient'>>): GraphNode {
+  if (ep.workload && (ep.kind === 'workload' || ep.kind === 'gateway')) {
+    return workloadNode(ctx, ep.workload, ep.kind, ep.cluster, proved.get(ep.workload.ref));
+  }
+  const node: GraphNode = { id: ep.id, kind: ep.kind, namespace: ep.namespace, name: ep.name, cluster: ep.cluster };
+  if (ep.kind === 'waypoint' && ep.workload) {
+    node.pods = { ...ep.workload.counts };
+    if (ep.workload.proxyVersions.length > 0) node.proxyVersions = ep.workload.proxyVersions.slice();
+    if (ep.workload.issues.length > 0) node.issues = ep.workload.issues.slice();
+  }
+  if (ep.host) node.host = ep.host;
+  if (ep.telemetryOnly) node.telemetryOnly = true;
+  return node;
+}
+
+/** The whole graph (product.md §4 /api/graph). Pure and deterministic. */
+export function buildMeshGraph(kube: KubeSnapshot, telemetry: TelemetryInput, options: BuildOptions = {}): MeshGraph {
+  const warnings: Warning[] = [...kube.warnings, ...telemetry.warnings];
+  const ctx = buildMeshContext(kube);
+  const seconds = windowSeconds(telemetry.window);
+  if (seconds <= 0 && telemetry.samples.length > 0) {
+    warnings.push({ source: 'model', message: `window ${telemetry.window.start} … ${telemetry.window.end} is empty or invalid: no rates computed` });
+  }
+  const groups = groupSeries(ctx, telemetry);
+  const accs = assignEdges(ctx, groups, options.expandWaypoints === true, warnings);
+  const proved = modesInWindow(groups);
+
+  const filter = options.namespaces && options.namespaces.length > 0 ? new Set(options.namespaces) : undefined;
+  const kept = accs.filter((e) => !filter || filter.has(e.src.namespace) || filter.has(e.dst.namespace));
+  const edges = kept.map((e) => finishEdge(ctx, e, seconds)).sort((a, b) => a.id.localeCompare(b.id));
+
+  const nodes = new Map<string, GraphNode>();
+  for (const e of kept) {
+    for (const ep of [e.src, e.dst]) if (!nodes.has(ep.id)) nodes.set(ep.id, endpointNode(ctx, ep, proved));
+  }
+  for (const w of applicationWorkloads(ctx.index)) {
+    if (filter && !filter.has(w.namespace)) continue;
+    const id = nodeId('workload', ctx.index.cluster, w.namespace, w.name);
+    if (!nodes.has(id)) nodes.set(id, workloadNode(ctx, w, 'workload', ctx.index.cluster, proved.get(w.ref)));
+  }
+
+  const guessed = groups.filter((g) => !g.bucketsOnly && g.attributions.some((a) => a.rule === 'current-mode')).length;
+  if (guessed > 0) {
+    warnings.push({
+      source: 'model',
+      message: `${guessed} series were attributed to ztunnel or Envoy from the workloads' current mode (no pod/app scrape labels, no pod IP match): a guess for past windows`,
+    });
+  }
+  const unattributed = groups.filter((g) => !g.bucketsOnly && g.attributions.some((a) => a.proxy === 'unknown')).length;
+  if (unattributed > 0) {
+    warnings.push({ source: 'model', message: `${unattributed} series could not be attributed to a proxy kind (reporting workload unknown to the Kubernetes API)` });
+  }
+  if (groups.some((g) => g.reporter === 'waypoint') && ctx.waypoints.waypoints.size === 0) {
+    warnings.push({ source: 'model', message: 'reporter="waypoint" series exist but no waypoint Gateway (class istio-waypoint) is known' });
+  }
+  for (const wp of ctx.waypoints.waypoints.values()) {
+    if (!wp.effective) warnings.push({ source: 'kubernetes', message: `waypoint ${wp.ref} has no status address: istiod ignores it` });
+  }
+
+  return {
+    window: telemetry.window,
+    nodes: [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    edges,
+    warnings,
+  };
+}

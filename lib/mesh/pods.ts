@@ -1,0 +1,224 @@
+// Per-pod classification (istio-telemetry.md §1.2–§1.8), intent and intent-vs-state mismatches.
+import type { ContainerInfo, ModeIntent, NamespaceInfo, PodInfo, PodMode } from './types';
+
+export type PodClass =
+  | 'ztunnel'
+  | 'istio-cni'
+  | 'waypoint'
+  | 'ambient-east-west-gateway'
+  | 'gateway'
+  | 'sidecar'
+  | 'ambient'
+  | 'none';
+
+export interface PodClassification {
+  class: PodClass;
+  /** Data-plane mode of the pod as an application pod (product.md §1). Infrastructure: its own proxy. */
+  mode: PodMode;
+  /** Mesh infrastructure (ztunnel, cni, waypoints, gateways): excluded from namespace mode. */
+  infrastructure: boolean;
+  /** `ambient.istio.io/redirection: pending`: enrolled but no ztunnel has accepted it yet. */
+  ambientPending: boolean;
+  /** istio-proxy runs as a native sidecar (init container with restartPolicy Always). */
+  nativeSidecar: boolean;
+  /** Proxy image tag (e.g. "1.27.1") of the istio-proxy container, when present. */
+  proxyVersion?: string;
+  /** Revision from sidecar.istio.io/status or annotation istio.io/rev. */
+  revision?: string;
+  /** Why this class was chosen (debuggable, shown in side panels). */
+  reason: string;
+}
+
+export const ANNOTATION_SIDECAR_STATUS = 'sidecar.istio.io/status';
+export const ANNOTATION_REDIRECTION = 'ambient.istio.io/redirection';
+export const LABEL_DATAPLANE_MODE = 'istio.io/dataplane-mode';
+export const LABEL_INJECTION = 'istio-injection';
+export const LABEL_REV = 'istio.io/rev';
+export const LABEL_SIDECAR_INJECT = 'sidecar.istio.io/inject';
+export const LABEL_MANAGED = 'gateway.istio.io/managed';
+export const LABEL_GATEWAY_NAME = 'gateway.networking.k8s.io/gateway-name';
+export const LABEL_GATEWAY_CLASS = 'gateway.networking.k8s.io/gateway-class-name';
+
+function istioProxy(pod: PodInfo): { container: ContainerInfo; native: boolean } | undefined {
+  const main = pod.containers.find((c) => c.name === 'istio-proxy');
+  if (main) return { container: main, native: false };
+  const init = pod.initContainers.find((c) => c.name === 'istio-proxy');
+  if (init) return { container: init, native: init.restartPolicy === 'Always' };
+  return undefined;
+}
+
+/** Image tag of an image reference: "docker.io/istio/proxyv2:1.26.3@sha256:…" → "1.26.3". */
+export function imageTag(image: string): string | undefined {
+  const noDigest = image.split('@')[0] ?? image;
+  const lastSlash = noDigest.lastIndexOf('/');
+  const tail = noDigest.slice(lastSlash + 1);
+  const colon = tail.lastIndexOf(':');
+  return colon >= 0 ? tail.slice(colon + 1) || undefined : undefined;
+}
+
+function sidecarStatusRevision(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (parsed && typeof parsed === 'object' && 'revision' in parsed) {
+      const r = (parsed as { revision?: unknown }).revision;
+      return typeof r === 'string' && r ? r : undefined;
+    }
+  } catch {
+    // malformed annotation: still a sidecar signal, just no revision
+  }
+  return undefined;
+}
+
+export function classifyPod(pod: PodInfo, istioNamespace: string): PodClassification {
+  const l = pod.labels;
+  const a = pod.annotations;
+  const proxy = istioProxy(pod);
+  const args = proxy?.container.args ?? [];
+  const base = {
+    ambientPending: false,
+    nativeSidecar: false,
+    proxyVersion: proxy ? imageTag(proxy.container.image) : undefined,
+    revision: sidecarStatusRevision(a[ANNOTATION_SIDECAR_STATUS]) ?? a[LABEL_REV] ?? l[LABEL_REV],
+  };
+  const infra = (cls: PodClass, reason: string, mode: PodMode = 'none'): PodClassification => ({
+    ...base,
+    class: cls,
+    mode,
+    infrastructure: true,
+    reason,
+  });
+
+  // 1. ztunnel / istio-cni
+  if (pod.namespace === istioNamespace && (l.app === 'ztunnel' || l['app.kubernetes.io/name'] === 'ztunnel')) {
+    return infra('ztunnel', 'label app=ztunnel in the Istio namespace');
+  }
+  if (l['k8s-app'] === 'istio-cni-node' || l['app.kubernetes.io/name'] === 'istio-cni') {
+    return infra('istio-cni', 'istio-cni node agent');
+  }
+  // 2. waypoints and gateways (they also carry an istio-proxy container, gateways even the status annotation)
+  const managed = l[LABEL_MANAGED];
+  const cls = l[LABEL_GATEWAY_CLASS];
+  if (managed === 'istio.io-eastwest-controller' || cls === 'istio-east-west') {
+    return infra('ambient-east-west-gateway', 'managed by istio.io-eastwest-controller', 'sidecar');
+  }
+  if (managed === 'istio.io-mesh-controller' || cls === 'istio-waypoint') {
+    return infra('waypoint', 'managed by istio.io-mesh-controller (class istio-waypoint)', 'sidecar');
+  }
+  if (
+    managed === 'istio.io-gateway-controller' ||
+    a['inject.istio.io/templates'] === 'gateway' ||
+    args.includes('router') ||
+    l.istio === 'ingressgateway' ||
+    l.istio === 'egressgateway'
+  ) {
+    return infra('gateway', 'ingress/egress gateway (proxy router)', 'sidecar');
+  }
+  if (args.includes('waypoint')) {
+    return infra('waypoint', 'istio-proxy runs "proxy waypoint"', 'sidecar');
+  }
+  // 3. sidecar
+  if (a[ANNOTATION_SIDECAR_STATUS] !== undefined) {
+    return {
+      ...base,
+      class: 'sidecar',
+      mode: 'sidecar',
+      infrastructure: false,
+      nativeSidecar: proxy?.native ?? false,
+      reason: proxy?.native ? 'sidecar.istio.io/status (native sidecar)' : 'sidecar.istio.io/status',
+    };
+  }
+  // 4. ambient
+  const redirection = a[ANNOTATION_REDIRECTION];
+  if (redirection === 'enabled' || redirection === 'pending') {
+    return {
+      ...base,
+      class: 'ambient',
+      mode: 'ambient',
+      infrastructure: false,
+      ambientPending: redirection === 'pending',
+      reason: `ambient.istio.io/redirection=${redirection}`,
+    };
+  }
+  return { ...base, class: 'none', mode: 'none', infrastructure: false, reason: 'no sidecar, not captured by ztunnel' };
+}
+
+/** Intent expressed by labels on the pod and its namespace (pod labels win). */
+export function podIntent(pod: PodInfo, ns: NamespaceInfo | undefined): ModeIntent {
+  const nl = ns?.labels ?? {};
+  const intent: ModeIntent = {};
+  const inj = nl[LABEL_INJECTION];
+  if (inj !== undefined) intent.istioInjection = inj;
+  const rev = pod.labels[LABEL_REV] ?? nl[LABEL_REV];
+  if (rev !== undefined) intent.istioRev = rev;
+  const dp = pod.labels[LABEL_DATAPLANE_MODE] ?? nl[LABEL_DATAPLANE_MODE];
+  if (dp !== undefined) intent.dataplaneMode = dp;
+  // "if both are present we prefer the label"
+  const si = pod.labels[LABEL_SIDECAR_INJECT] ?? pod.annotations[LABEL_SIDECAR_INJECT];
+  if (si !== undefined) intent.sidecarInject = si;
+  return intent;
+}
+
+/** Does the intent ask for a sidecar (webhook semantics, istio-telemetry.md §1.1/§1.3)? */
+export function sidecarRequested(intent: ModeIntent): boolean {
+  if (intent.sidecarInject === 'false') return false;
+  if (intent.istioInjection === 'enabled') return true;
+  if (intent.istioInjection === 'disabled') return false;
+  if (intent.istioRev !== undefined && intent.istioRev !== '') return true;
+  // object selector entry of the webhook: pod label sidecar.istio.io/inject=true in an unlabelled namespace
+  return intent.sidecarInject === 'true';
+}
+
+/** Does the intent ask for ztunnel capture (istio-cni enablement selectors)? */
+export function ambientRequested(pod: PodInfo, ns: NamespaceInfo | undefined): boolean {
+  const podLabel = pod.labels[LABEL_DATAPLANE_MODE];
+  if (podLabel === 'ambient') return true;
+  if (podLabel === 'none') return false;
+  return ns?.labels[LABEL_DATAPLANE_MODE] === 'ambient';
+}
+
+function where(pod: PodInfo, label: string): string {
+  return pod.labels[label] !== undefined ? 'pod' : 'namespace';
+}
+
+/**
+ * Intent-vs-state mismatches of an application pod, human readable. Infrastructure pods have none.
+ * `sidecar.istio.io/inject=false` in an injected namespace is intent (an opt-out), not a mismatch.
+ */
+export function podIssues(pod: PodInfo, ns: NamespaceInfo | undefined, c: PodClassification): string[] {
+  if (c.infrastructure) return [];
+  const issues: string[] = [];
+  const intent = podIntent(pod, ns);
+  const wantsAmbient = ambientRequested(pod, ns);
+  const wantsSidecar = sidecarRequested(intent);
+  const dpWhere = where(pod, LABEL_DATAPLANE_MODE);
+  if (wantsAmbient && wantsSidecar) {
+    issues.push(
+      `both sidecar injection (${intent.istioInjection === 'enabled' ? 'istio-injection=enabled' : `istio.io/rev=${intent.istioRev}`}) and ${dpWhere} label istio.io/dataplane-mode=ambient are set: the sidecar wins, istio-cni never captures sidecar pods`,
+    );
+  }
+  if (c.class === 'ambient' && c.ambientPending) {
+    issues.push(
+      `${wantsAmbient ? `${dpWhere} label istio.io/dataplane-mode=ambient but ` : ''}ambient.istio.io/redirection=pending: no ztunnel has accepted the pod, it cannot send or receive traffic`,
+    );
+  }
+  if (c.class === 'none' && wantsAmbient && !pod.hostNetwork) {
+    issues.push(`${dpWhere} label istio.io/dataplane-mode=ambient but no ambient.istio.io/redirection annotation: not captured by ztunnel`);
+  }
+  if (c.class === 'none' && wantsAmbient && pod.hostNetwork) {
+    issues.push(`${dpWhere} label istio.io/dataplane-mode=ambient but the pod uses hostNetwork: istio-cni never captures it`);
+  }
+  if (c.class === 'none' && wantsSidecar && !wantsAmbient) {
+    issues.push('sidecar injection is requested but the pod has no sidecar (created before injection was enabled? restart it)');
+  }
+  if (c.class === 'sidecar' && wantsAmbient && !wantsSidecar) {
+    issues.push(`${dpWhere} label istio.io/dataplane-mode=ambient but the pod still runs a sidecar (istio-cni skips sidecar pods; restart it to migrate)`);
+  }
+  if (c.class === 'sidecar' && !wantsAmbient && !wantsSidecar && intent.sidecarInject !== 'true') {
+    issues.push('pod runs a sidecar but neither its labels nor its namespace request injection any more');
+  }
+  if (c.class === 'ambient' && !c.ambientPending && !wantsAmbient) {
+    issues.push('captured by ztunnel (ambient.istio.io/redirection=enabled) but no istio.io/dataplane-mode=ambient label requests it');
+  }
+  return issues;
+}

@@ -1,0 +1,152 @@
+// Rates over a window (product.md §3.5) and Prometheus' histogram_quantile.
+import type { EdgeRates, TelemetrySample, Window } from './types';
+
+export interface Bucket {
+  upperBound: number;
+  count: number;
+}
+
+/** Parse a Prometheus `le` value ("+Inf", "0.5", "1e+06"). */
+export function parseLe(le: string | undefined): number | undefined {
+  if (le === undefined) return undefined;
+  const t = le.trim();
+  if (t === '+Inf' || t === 'Inf' || t === '+inf' || t === 'inf') return Infinity;
+  if (t === '-Inf' || t === '-inf') return -Infinity;
+  const n = Number(t);
+  return t !== '' && !Number.isNaN(n) ? n : undefined;
+}
+
+/**
+ * histogram_quantile exactly as Prometheus (promql/quantile.go, bucketQuantile, v2.42):
+ * sort by upper bound; NaN unless the highest bucket is +Inf; coalesce equal bounds; force
+ * monotonic counts; NaN with fewer than 2 buckets or zero observations; rank = q·total; the first
+ * bucket with count ≥ rank; in the +Inf bucket → the second-highest bound; first bucket with
+ * bound ≤ 0 → that bound; else linear interpolation (lower bound 0 for the first bucket).
+ */
+export function histogramQuantile(q: number, input: Bucket[]): number {
+  if (Number.isNaN(q)) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  const sorted = input.slice().sort((a, b) => a.upperBound - b.upperBound);
+  if (sorted.length === 0 || sorted[sorted.length - 1]!.upperBound !== Infinity) return NaN;
+  // coalesce
+  const buckets: Bucket[] = [];
+  for (const b of sorted) {
+    const last = buckets[buckets.length - 1];
+    if (last && last.upperBound === b.upperBound) last.count += b.count;
+    else buckets.push({ upperBound: b.upperBound, count: b.count });
+  }
+  // ensure monotonic
+  let max = -Infinity;
+  for (const b of buckets) {
+    if (b.count > max) max = b.count;
+    else if (b.count < max) b.count = max;
+  }
+  if (buckets.length < 2) return NaN;
+  const observations = buckets[buckets.length - 1]!.count;
+  if (observations === 0 || Number.isNaN(observations)) return NaN;
+  let rank = q * observations;
+  // sort.Search over len-1 buckets: smallest i with count >= rank, or len-1
+  let b = buckets.length - 1;
+  for (let i = 0; i < buckets.length - 1; i++) {
+    if (buckets[i]!.count >= rank) {
+      b = i;
+      break;
+    }
+  }
+  if (b === buckets.length - 1) return buckets[buckets.length - 2]!.upperBound;
+  if (b === 0 && buckets[0]!.upperBound <= 0) return buckets[0]!.upperBound;
+  let bucketStart = 0;
+  const bucketEnd = buckets[b]!.upperBound;
+  let count = buckets[b]!.count;
+  if (b > 0) {
+    bucketStart = buckets[b - 1]!.upperBound;
+    count -= buckets[b - 1]!.count;
+    rank -= buckets[b - 1]!.count;
+  }
+  return bucketStart + (bucketEnd - bucketStart) * (rank / count);
+}
+
+/** Window length in seconds (0 when invalid). */
+export function windowSeconds(w: Window): number {
+  const s = Date.parse(w.start);
+  const e = Date.parse(w.end);
+  if (Number.isNaN(s) || Number.isNaN(e) || e <= s) return 0;
+  return (e - s) / 1000;
+}
+
+/** "5xx" or no response ("0"). */
+export function isErrorCode(code: string | undefined): boolean {
+  return code !== undefined && (code === '0' || /^5\d\d$/.test(code));
+}
+
+function finite(n: number): number | undefined {
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** L7 rates from one reporter's requests + duration buckets. */
+export function l7Rates(requests: TelemetrySample[], buckets: TelemetrySample[], seconds: number): EdgeRates {
+  const rates: EdgeRates = {};
+  if (seconds <= 0) return rates;
+  const total = requests.reduce((s, x) => s + x.value, 0);
+  const errors = requests.filter((x) => isErrorCode(x.labels.response_code)).reduce((s, x) => s + x.value, 0);
+  if (requests.length > 0) {
+    rates.rps = total / seconds;
+    if (total > 0) rates.errorRate = errors / total;
+  }
+  if (buckets.length > 0) {
+    const byLe = new Map<number, number>();
+    for (const b of buckets) {
+      const le = parseLe(b.labels.le);
+      if (le === undefined) continue;
+      byLe.set(le, (byLe.get(le) ?? 0) + b.value);
+    }
+    const hist = [...byLe.entries()].map(([upperBound, count]) => ({ upperBound, count }));
+    const p50 = finite(histogramQuantile(0.5, hist));
+    const p95 = finite(histogramQuantile(0.95, hist));
+    const p99 = finite(histogramQuantile(0.99, hist));
+    if (p50 !== undefined) rates.p50Ms = p50;
+    if (p95 !== undefined) rates.p95Ms = p95;
+    if (p99 !== undefined) rates.p99Ms = p99;
+  }
+  return rates;
+}
+
+export interface L4Result {
+  rates: EdgeRates;
+  failuresByFlag?: Record<string, number>;
+}
+
+/** L4 rates from one reporter's TCP samples. */
+export function l4Rates(samples: TelemetrySample[], seconds: number): L4Result {
+  const rates: EdgeRates = {};
+  if (seconds <= 0) return { rates };
+  const sum = (m: TelemetrySample['metric']) => {
+    const xs = samples.filter((s) => s.metric === m);
+    return xs.length > 0 ? xs.reduce((a, x) => a + x.value, 0) : undefined;
+  };
+  const recv = sum('tcpReceivedBytes');
+  const sent = sum('tcpSentBytes');
+  const opened = sum('tcpOpened');
+  if (recv !== undefined) rates.requestBytesPerSec = recv / seconds;
+  if (sent !== undefined) rates.responseBytesPerSec = sent / seconds;
+  if (opened !== undefined) rates.connectionsPerSec = opened / seconds;
+  const closed = samples.filter((s) => s.metric === 'tcpClosed');
+  let failuresByFlag: Record<string, number> | undefined;
+  if (closed.length > 0) {
+    let failed = 0;
+    const flags: Record<string, number> = {};
+    for (const c of closed) {
+      const flag = c.labels.response_flags;
+      if (flag === undefined || flag === '-' || flag === '') continue;
+      failed += c.value;
+      flags[flag] = (flags[flag] ?? 0) + c.value;
+    }
+    rates.failedConnectionsPerSec = failed / seconds;
+    const entries = Object.entries(flags).filter(([, v]) => v > 0);
+    if (entries.length > 0) {
+      failuresByFlag = Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v / seconds]));
+    }
+  }
+  return failuresByFlag ? { rates, failuresByFlag } : { rates };
+}
