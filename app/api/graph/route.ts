@@ -1,0 +1,15 @@
+import { parseGraphQuery } from '@/lib/api/params';
+import { getMeshData } from '@/lib/server/mesh-data';
+import { errorResponse, json } from '@/lib/server/http';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: Request): Promise<Response> {
+  try {
+    const q = parseGraphQuery(new URL(request.url).searchParams, Date.now() / 1000);
+    const { graph } = await getMeshData(q, request.signal);
+    return json(graph);
+  } catch (e) {
+    return errorResponse(e, request.signal);
+  }
+}

@@ -1,0 +1,66 @@
+import 'server-only';
+import { graphQueryKey, toRfc3339, type GraphQuery } from '@/lib/api/params';
+import { getConfig } from '@/lib/config/env';
+import { getKubeSnapshot } from '@/lib/kube/cache';
+import { buildMeshGraph } from '@/lib/mesh/build';
+import type { KubeSnapshot, MeshGraph, TelemetryInput, Warning } from '@/lib/mesh/types';
+import { getPrometheusClient } from '@/lib/prometheus/client';
+import { fetchTelemetry } from '@/lib/prometheus/telemetry';
+import { Coalescer } from './coalesce';
+import { UpstreamUnavailableError } from './http';
+
+/** Results are shared for a few seconds: 50 dashboards polling every 5 s cost one upstream round-trip. */
+const CACHE_TTL_MS = 4_000;
+const CACHE_MAX_ENTRIES = 200;
+
+export interface MeshData {
+  kube: KubeSnapshot;
+  telemetry: TelemetryInput;
+  graph: MeshGraph;
+}
+
+const g = globalThis as unknown as { __meshglassCoalescer?: Coalescer<MeshData> };
+export const meshDataCoalescer: Coalescer<MeshData> = (g.__meshglassCoalescer ??= new Coalescer<MeshData>({
+  ttlMs: CACHE_TTL_MS,
+  maxEntries: CACHE_MAX_ENTRIES,
+}));
+
+function dedupeWarnings(ws: Warning[]): Warning[] {
+  const seen = new Set<string>();
+  return ws.filter((w) => {
+    const k = `${w.source}\u0000${w.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * Kubernetes snapshot + Prometheus telemetry for one window, in parallel, then the pure model.
+ * One upstream failing → what the other gives plus warnings; both failing → UpstreamUnavailableError (503).
+ */
+export async function getMeshData(q: GraphQuery, signal: AbortSignal): Promise<MeshData> {
+  return meshDataCoalescer.get(graphQueryKey(q), signal, async (shared) => {
+    const config = getConfig();
+    const window = { start: toRfc3339(q.window.start), end: toRfc3339(q.window.end) };
+    const [kube, telemetry] = await Promise.all([
+      getKubeSnapshot({ signal: shared, timeoutMs: config.kube.timeoutMs }),
+      fetchTelemetry(getPrometheusClient(), {
+        window: q.window,
+        namespaces: q.namespaces,
+        signal: shared,
+      }),
+    ]);
+    shared.throwIfAborted();
+    const upstreamWarnings = [...kube.warnings, ...telemetry.warnings];
+    if (!kube.available && !telemetry.available) {
+      throw new UpstreamUnavailableError('Neither Prometheus nor the Kubernetes API answered', upstreamWarnings);
+    }
+    const graph = buildMeshGraph(kube, { ...telemetry, window }, {
+      namespaces: q.namespaces,
+      expandWaypoints: q.expandWaypoints,
+    });
+    graph.warnings = dedupeWarnings([...upstreamWarnings, ...graph.warnings]);
+    return { kube, telemetry, graph };
+  });
+}
