@@ -166,6 +166,26 @@ describe('list and get', () => {
     expect(rs.items[0].metadata.ownerReferences[0]).toMatchObject({ kind: 'Deployment', name: 'stock' });
   });
 
+  it('fills ownerReferences uids with the owners\' uids', async () => {
+    const pod = (await kubeGet(sim, '/api/v1/namespaces/inventory/pods/stock-7d9f8b6c4-abcde')).json();
+    const rs = (await kubeGet(sim, '/apis/apps/v1/namespaces/inventory/replicasets/stock-7d9f8b6c4')).json();
+    const deploy = (await kubeGet(sim, '/apis/apps/v1/namespaces/inventory/deployments/stock')).json();
+    expect(pod.metadata.ownerReferences[0].uid).toBe(rs.metadata.uid);
+    expect(rs.metadata.ownerReferences[0].uid).toBe(deploy.metadata.uid);
+    expect(rs.metadata.uid).not.toBe(deploy.metadata.uid);
+  });
+
+  it('serves the legacy /watch/ path form and HEAD', async () => {
+    const w = openWatch(sim, '/api/v1/watch/namespaces/shop/pods');
+    try {
+      const e = await w.next();
+      expect(`${e.type} ${e.object.metadata.name}`).toBe('ADDED cart-5c6d7e8f9-klmno');
+    } finally {
+      w.close();
+    }
+    expect((await kubeGet(sim, '/api/v1/pods', { method: 'HEAD' })).status).toBe(200);
+  });
+
   it('answers 404 Status objects for unknown names, kinds and groups', async () => {
     const r = await kubeGet(sim, '/api/v1/namespaces/shop/pods/nope');
     expect(r.status).toBe(404);

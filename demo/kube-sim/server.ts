@@ -83,6 +83,11 @@ type Status = { code: number; reason: string; message: string; details?: Record<
 
 /** Reads every *.yaml, *.yml and *.json file below dir (sorted), flattening `kind: List`. */
 export function loadManifests(dir: string): object[] {
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+  } catch (err) {
+    throw new Error(`kube-sim: manifests directory ${path.resolve(dir)} is not readable (${err instanceof Error ? err.message : String(err)})`);
+  }
   const files: string[] = [];
   const walk = (d: string): void => {
     for (const name of readdirSync(d).sort()) {

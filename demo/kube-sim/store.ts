@@ -129,6 +129,18 @@ export class Store {
     const meta = obj.metadata as Record<string, unknown>;
     const oldMeta = existing?.metadata as Record<string, unknown> | undefined;
     if (meta.uid === undefined) meta.uid = oldMeta?.uid ?? deterministicUid([def.group, def.resource, key]);
+    // ownerReferences without a uid point at the owner's deterministic uid (manifests can omit them).
+    if (Array.isArray(meta.ownerReferences)) {
+      for (const ref of meta.ownerReferences as unknown[]) {
+        if (ref === null || typeof ref !== 'object') continue;
+        const r = ref as Record<string, unknown>;
+        if (r.uid !== undefined || typeof r.apiVersion !== 'string' || typeof r.kind !== 'string' || typeof r.name !== 'string') continue;
+        const ownerDef = findByKind(parseApiVersion(r.apiVersion).group, r.kind);
+        if (!ownerDef) continue;
+        const ownerNs = ownerDef.namespaced ? obj.metadata.namespace : undefined;
+        r.uid = this.get(ownerDef, ownerNs, r.name)?.metadata.uid ?? deterministicUid([ownerDef.group, ownerDef.resource, objKey(ownerNs, r.name)]);
+      }
+    }
     if (meta.creationTimestamp === undefined) {
       meta.creationTimestamp = oldMeta?.creationTimestamp ?? (this.opts.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     }
