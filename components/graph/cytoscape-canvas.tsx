@@ -1,0 +1,199 @@
+'use client';
+
+import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
+import fcose from 'cytoscape-fcose';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { addedLeafNodes, diffElements } from '@/lib/graph/diff';
+import { RELAYOUT_NEW_NODE_SHARE, layoutOptions, placeNewNodes, type Position } from '@/lib/graph/layout';
+import { buildStylesheet } from '@/lib/graph/stylesheet';
+import type { GraphElement } from '@/lib/graph/to-elements';
+import type { LayoutName } from '@/lib/graph/url-state';
+
+let fcoseRegistered = false;
+
+declare global {
+  interface Window {
+    /** Test hook: the live cytoscape instance (e2e asserts on its data and classes). */
+    __meshglassCy?: Core;
+    /** Test hook: how many full layouts ran (a poll must not add one). */
+    __meshglassLayoutRuns?: number;
+  }
+}
+
+export interface CytoscapeCanvasProps {
+  elements: GraphElement[];
+  layout: LayoutName | undefined;
+  /** Bumped by the "Re-layout" button. */
+  layoutNonce: number;
+  selectedId?: string;
+  onSelect: (id: string | undefined) => void;
+  onDrillNamespace: (namespace: string) => void;
+  onReady?: (cy: Core | null) => void;
+}
+
+function toDefinition(e: GraphElement): ElementDefinition {
+  return { group: e.group, data: { ...e.data }, classes: e.classes };
+}
+
+/**
+ * One long-lived cytoscape instance (kiali-ui CytoscapeReactWrapper): React renders the container
+ * once; data changes arrive as diffs applied in cy.batch(). A full layout runs on the first data,
+ * on a layout change, or when a large share of the nodes is new; otherwise new nodes are placed
+ * beside their neighbours and everything else keeps its position.
+ */
+export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onSelect, onDrillNamespace, onReady }: CytoscapeCanvasProps) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const cyRef = useRef<Core | null>(null);
+  const prevRef = useRef<GraphElement[]>([]);
+  const layoutRef = useRef(layout);
+  const callbacks = useRef({ onSelect, onDrillNamespace, onReady });
+  useEffect(() => {
+    callbacks.current = { onSelect, onDrillNamespace, onReady };
+  });
+
+  function runLayout(cy: Core) {
+    const leaves = cy.nodes().filter((n) => !n.isParent());
+    if (leaves.length === 0) return;
+    cy.layout(layoutOptions(layoutRef.current, leaves.length) as unknown as cytoscape.LayoutOptions).run();
+    window.__meshglassLayoutRuns = (window.__meshglassLayoutRuns ?? 0) + 1;
+  }
+
+  // Create once.
+  useEffect(() => {
+    if (!containerRef.current) return;
+    if (!fcoseRegistered) {
+      cytoscape.use(fcose);
+      fcoseRegistered = true;
+    }
+    const cy = cytoscape({
+      container: containerRef.current,
+      style: buildStylesheet(),
+      elements: [],
+      minZoom: 0.08,
+      maxZoom: 4,
+      selectionType: 'single',
+      boxSelectionEnabled: false,
+    });
+    cyRef.current = cy;
+    prevRef.current = [];
+    cy.on('tap', (evt) => {
+      if (evt.target === cy) callbacks.current.onSelect(undefined);
+      else callbacks.current.onSelect(evt.target.id());
+    });
+    cy.on('dbltap', 'node.namespace', (evt) => {
+      callbacks.current.onDrillNamespace(String(evt.target.data('namespace')));
+    });
+    window.__meshglassCy = cy;
+    callbacks.current.onReady?.(cy);
+    return () => {
+      callbacks.current.onReady?.(null);
+      if (window.__meshglassCy === cy) delete window.__meshglassCy;
+      cy.destroy();
+      cyRef.current = null;
+    };
+  }, []);
+
+  // Apply data as a diff.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    const prev = prevRef.current;
+    const diff = diffElements(prev, elements);
+    prevRef.current = elements;
+    if (!diff.topologyChanged && diff.update.length === 0) return;
+    const hadNodes = cy.nodes().length > 0;
+    cy.batch(() => {
+      for (const id of diff.remove) cy.getElementById(id).remove();
+      if (diff.add.length) cy.add(diff.add.map(toDefinition));
+      for (const u of diff.update) {
+        const el = cy.getElementById(u.id);
+        el.data(u.data);
+        el.classes(u.classes);
+      }
+    });
+    if (!diff.topologyChanged) return;
+    const newLeaves = addedLeafNodes(diff, elements);
+    const leafCount = cy.nodes().filter((n) => !n.isParent()).length;
+    if (!hadNodes || newLeaves.length > RELAYOUT_NEW_NODE_SHARE * leafCount) {
+      runLayout(cy);
+      return;
+    }
+    if (newLeaves.length) {
+      const newSet = new Set(newLeaves);
+      const positions = new Map<string, Position>();
+      cy.nodes().forEach((n) => {
+        if (!n.isParent() && !newSet.has(n.id())) positions.set(n.id(), { ...n.position() });
+      });
+      const edges = cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string }));
+      const placed = placeNewNodes(newLeaves, edges, positions);
+      const bb = cy.nodes().filter((n) => !newSet.has(n.id())).boundingBox();
+      let k = 0;
+      cy.batch(() => {
+        for (const id of newLeaves) {
+          const p = placed.get(id) ?? { x: bb.x2 + 80, y: bb.y1 + 70 * k++ };
+          cy.getElementById(id).position(p);
+        }
+      });
+    }
+  }, [elements]);
+
+  // Layout choice or explicit re-layout.
+  const firstLayoutEffect = useRef(true);
+  useEffect(() => {
+    layoutRef.current = layout;
+    if (firstLayoutEffect.current) {
+      firstLayoutEffect.current = false;
+      return;
+    }
+    if (cyRef.current) runLayout(cyRef.current);
+  }, [layout, layoutNonce]);
+
+  // Selection from the URL.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    cy.batch(() => {
+      cy.$(':selected').unselect();
+      if (selectedId) cy.getElementById(selectedId).select();
+    });
+  }, [selectedId, elements]);
+
+  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
+    const cy = cyRef.current;
+    if (!cy) return;
+    const order = [...cy.nodes().filter((n) => !n.isParent()).map((n) => n.id()).sort(), ...cy.edges().map((x) => x.id()).sort()];
+    if (e.key === 'Escape') {
+      onSelect(undefined);
+    } else if (e.key === 'ArrowRight' || e.key === 'ArrowDown' || e.key === 'ArrowLeft' || e.key === 'ArrowUp') {
+      if (!order.length) return;
+      const i = selectedId ? order.indexOf(selectedId) : -1;
+      const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : -1;
+      const next = order[(i + step + order.length) % order.length];
+      onSelect(next);
+      const el = next ? cy.getElementById(next) : undefined;
+      if (el?.nonempty()) cy.center(el);
+    } else if (e.key === '+' || e.key === '=') {
+      cy.zoom({ level: cy.zoom() * 1.2, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    } else if (e.key === '-') {
+      cy.zoom({ level: cy.zoom() / 1.2, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    } else if (e.key === 'f') {
+      cy.fit(undefined, 30);
+    } else {
+      return;
+    }
+    e.preventDefault();
+  }
+
+  return (
+    <div
+      ref={containerRef}
+      data-testid="graph-canvas"
+      role="application"
+      aria-roledescription="service graph"
+      aria-label="Service graph. Arrow keys move between nodes and edges, Escape clears the selection, + and - zoom, f fits. The list view shows the same data as a table."
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      className="absolute inset-0 bg-white"
+    />
+  );
+}

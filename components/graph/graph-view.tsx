@@ -1,0 +1,233 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import type { Core } from 'cytoscape';
+import { usePathname, useSearchParams } from 'next/navigation';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { filterGraph, neighbourNamespaces } from '@/lib/graph/filter';
+import { NAMESPACE_PREFIX, toElements } from '@/lib/graph/to-elements';
+import { parseUrlState, serializeUrlState, shareState, type GraphUrlState } from '@/lib/graph/url-state';
+import type { MeshGraph } from '@/lib/mesh/types';
+import { graphQueryOptions, namespacesQueryOptions } from '@/lib/query/graph';
+import { formatInstantUtc } from '@/lib/utils/format';
+import { Banner } from '@/components/ui/banner';
+import { Button } from '@/components/ui/button';
+import { CytoscapeCanvas } from './cytoscape-canvas';
+import { EdgeTable } from './edge-table';
+import { GraphLegend } from './graph-legend';
+import { GraphToolbar } from './graph-toolbar';
+import { ShareDialog } from './share-dialog';
+import { SidePanel, type Selection } from './side-panel';
+
+function download(blob: Blob, name: string) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function fileStamp(graph: MeshGraph): string {
+  return graph.window.end.replace(/[:.]/g, '-');
+}
+
+function findSelection(graph: MeshGraph | undefined, id: string | undefined): Selection | undefined {
+  if (!graph || !id) return undefined;
+  if (id.startsWith(NAMESPACE_PREFIX)) return { kind: 'namespace', namespace: id.slice(NAMESPACE_PREFIX.length) };
+  const node = graph.nodes.find((n) => n.id === id);
+  if (node) return { kind: 'node', node };
+  const edge = graph.edges.find((e) => e.id === id);
+  if (edge) return { kind: 'edge', edge };
+  return { kind: 'missing', id };
+}
+
+export function GraphView() {
+  const searchParams = useSearchParams();
+  const pathname = usePathname();
+  const { state, errors } = useMemo(() => parseUrlState(new URLSearchParams(searchParams.toString())), [searchParams]);
+  const cyRef = useRef<Core | null>(null);
+  const [layoutNonce, setLayoutNonce] = useState(0);
+  const [share, setShare] = useState<{ url: string; copied?: boolean }>();
+
+  // URL is the single source of truth; native history calls integrate with Next's router
+  // without a server round trip.
+  const update = useCallback(
+    (next: GraphUrlState, opts?: { push?: boolean }) => {
+      const qs = serializeUrlState(next).toString();
+      const url = `${pathname}${qs ? `?${qs}` : ''}`;
+      if (opts?.push) window.history.pushState(null, '', url);
+      else window.history.replaceState(null, '', url);
+    },
+    [pathname],
+  );
+
+  const graphParams = { namespaces: state.namespaces, window: state.window, expandWaypoints: state.expandWaypoints };
+  const graphQuery = useQuery(graphQueryOptions(graphParams, state.refresh));
+  const nsQuery = useQuery(namespacesQueryOptions(state.window));
+  const graph = graphQuery.data;
+
+  const elements = useMemo(() => (graph ? toElements(graph, { filters: state.filters, overlay: state.overlay }) : []), [graph, state.filters, state.overlay]);
+  const visible = useMemo(() => (graph ? filterGraph(graph, state.filters) : { nodes: [], edges: [] }), [graph, state.filters]);
+  const listEdges = useMemo(() => {
+    const q = state.filters.search.trim().toLowerCase();
+    if (!q) return visible.edges;
+    const names = new Map(visible.nodes.map((n) => [n.id, `${n.namespace}/${n.name}`.toLowerCase()]));
+    return visible.edges.filter((e) => names.get(e.source)?.includes(q) || names.get(e.target)?.includes(q));
+  }, [visible, state.filters.search]);
+  const selection = findSelection(graph, state.selected);
+
+  const select = useCallback((id: string | undefined) => update({ ...state, selected: id }), [state, update]);
+  const drill = useCallback((ns: string) => update({ ...state, namespaces: [ns], selected: undefined }, { push: true }), [state, update]);
+
+  async function onShare() {
+    if (!graph) return;
+    const qs = serializeUrlState(shareState(state, graph.window)).toString();
+    const url = `${window.location.origin}${pathname}?${qs}`;
+    setShare({ url });
+    let copied = false;
+    try {
+      if (navigator.clipboard) {
+        await navigator.clipboard.writeText(url);
+        copied = true;
+      }
+    } catch {
+      copied = false;
+    }
+    setShare({ url, copied });
+  }
+
+  function onExportPng() {
+    const cy = cyRef.current;
+    if (!cy || !graph) return;
+    const blob = cy.png({ full: true, bg: '#fff', output: 'blob', scale: 2 });
+    download(blob, `meshglass-graph-${fileStamp(graph)}.png`);
+  }
+
+  function onExportJson() {
+    if (!graph) return;
+    download(new Blob([JSON.stringify(graph, null, 2)], { type: 'application/json' }), `meshglass-graph-${fileStamp(graph)}.json`);
+  }
+
+  const neighbours = graph && state.namespaces.length ? neighbourNamespaces(graph, state.namespaces) : [];
+  const empty = graph && graph.nodes.length === 0;
+  const filteredEmpty = graph && graph.nodes.length > 0 && visible.nodes.length === 0;
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <GraphToolbar
+        state={state}
+        namespaces={nsQuery.data?.namespaces}
+        namespacesError={nsQuery.error?.message}
+        onChange={update}
+        onRefresh={() => void graphQuery.refetch()}
+        onRelayout={() => setLayoutNonce((n) => n + 1)}
+        onShare={() => void onShare()}
+        onExportPng={onExportPng}
+        onExportJson={onExportJson}
+        fetching={graphQuery.isFetching}
+        canExport={Boolean(graph)}
+      />
+
+      <nav aria-label="Breadcrumb" className="flex flex-wrap items-center gap-x-2 border-b border-gray-200 bg-gray-50 px-3 py-1 text-sm">
+        {state.namespaces.length ? (
+          <>
+            <button type="button" className="text-blue-800 underline" onClick={() => update({ ...state, namespaces: [], selected: undefined }, { push: true })} data-testid="breadcrumb-mesh">
+              Whole mesh
+            </button>
+            <span aria-hidden="true">›</span>
+            <span aria-current="page" data-testid="breadcrumb-current">
+              {state.namespaces.join(', ')}
+            </span>
+            {neighbours.length > 0 && <span className="text-gray-600">(with neighbours: {neighbours.join(', ')})</span>}
+          </>
+        ) : (
+          <span aria-current="page">Whole mesh</span>
+        )}
+        <span className="ml-auto text-xs text-gray-600" data-testid="window-label">
+          {graph ? `${formatInstantUtc(graph.window.start)} → ${formatInstantUtc(graph.window.end)}` : ''}
+          {graph && state.window.kind === 'range' && ` (last ${state.window.range}${state.refresh ? `, refreshing every ${state.refresh}s` : ', paused'})`}
+          {graph && state.window.kind === 'absolute' && ' (fixed window)'}
+        </span>
+      </nav>
+
+      <div className="space-y-px">
+        {errors.length > 0 && (
+          <Banner tone="error" testId="url-error">
+            This link has {errors.length === 1 ? 'a parameter' : 'parameters'} Meshglass cannot read:{' '}
+            {errors.map((e, i) => (
+              <span key={e.param}>
+                {i > 0 && '; '}
+                <code className="font-semibold">{e.param}</code> {e.message}
+              </span>
+            ))}
+            . {errors.length === 1 ? 'It was' : 'They were'} replaced by the default.
+          </Banner>
+        )}
+        {graphQuery.isError && (
+          <Banner tone="error" testId="graph-error" action={<Button onClick={() => void graphQuery.refetch()}>Retry</Button>}>
+            Could not load the graph: {graphQuery.error.message}
+            {graph && ' — showing the last graph received.'}
+          </Banner>
+        )}
+        {graph?.warnings.map((w, i) => (
+          <Banner key={i} tone="warning" testId="api-warning">
+            [{w.source}] {w.message}
+          </Banner>
+        ))}
+        {graphQuery.isPlaceholderData && graphQuery.isFetching && (
+          <Banner tone="info">Loading the new view… the previous graph stays on screen until it arrives.</Banner>
+        )}
+      </div>
+
+      <div className="flex min-h-0 flex-1">
+        <div className="relative min-w-0 flex-1">
+          {state.view === 'graph' ? (
+            <CytoscapeCanvas
+              elements={elements}
+              layout={state.layout}
+              layoutNonce={layoutNonce}
+              selectedId={state.selected}
+              onSelect={select}
+              onDrillNamespace={drill}
+              onReady={(cy) => {
+                cyRef.current = cy;
+              }}
+            />
+          ) : (
+            <EdgeTable nodes={visible.nodes} edges={listEdges} selectedId={state.selected} onSelect={(id) => select(id)} />
+          )}
+          {graphQuery.isPending && (
+            <div className="absolute inset-0 flex items-center justify-center bg-white/70" role="status" data-testid="graph-loading">
+              Loading the service graph…
+            </div>
+          )}
+          {empty && (
+            <div className="absolute inset-0 flex items-center justify-center p-6 text-center" role="status" data-testid="graph-empty">
+              <p className="max-w-md rounded border border-gray-300 bg-white p-4 text-sm shadow">
+                No traffic in this window{state.namespaces.length ? ` for ${state.namespaces.join(', ')}` : ''}. Try a longer window or another namespace.
+              </p>
+            </div>
+          )}
+          {filteredEmpty && (
+            <div className="absolute inset-0 flex items-center justify-center p-6 text-center" role="status">
+              <p className="max-w-md rounded border border-gray-300 bg-white p-4 text-sm shadow">The filters hide every node. Clear some filters to see the graph.</p>
+            </div>
+          )}
+          <div className={`pointer-events-none absolute bottom-2 left-2 z-10 ${state.view === 'list' ? 'hidden' : ''}`}>
+            <GraphLegend />
+          </div>
+          {state.overlay === 'coverage' && state.view === 'graph' && (
+            <p className="pointer-events-none absolute right-2 top-2 z-10 max-w-xs rounded border border-amber-400 bg-amber-50 p-2 text-xs">
+              <strong>Where are we blind:</strong> highlighted edges are L7 gaps (HTTP seen only at L4) or plaintext; faded edges have request telemetry.
+            </p>
+          )}
+        </div>
+        {selection && graph && <SidePanel selection={selection} graph={graph} onClose={() => select(undefined)} onDrill={drill} />}
+      </div>
+      <ShareDialog url={share?.url} copied={share?.copied} onClose={() => setShare(undefined)} />
+    </div>
+  );
+}

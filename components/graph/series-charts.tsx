@@ -1,0 +1,46 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { seriesQueryOptions, type SeriesResponse } from '@/lib/query/graph';
+import { formatBytesPerSec, formatPercent, formatRate } from '@/lib/utils/format';
+import { Sparkline } from './sparkline';
+
+/** Keep points ≈ chart width (Grafana maxDataPointsFromWidth) within sane bounds. */
+const MIN_POINTS = 20;
+const MAX_POINTS = 400;
+
+const METRICS: { key: keyof Omit<SeriesResponse['series'], 't'>; label: string; format: (v: number) => string }[] = [
+  { key: 'rps', label: 'requests/s', format: (v) => formatRate(v) },
+  { key: 'errorRate', label: 'error rate', format: formatPercent },
+  { key: 'connectionsPerSec', label: 'connections/s', format: (v) => formatRate(v) },
+  { key: 'failedConnectionsPerSec', label: 'failed connections/s', format: (v) => formatRate(v) },
+  { key: 'requestBytesPerSec', label: 'bytes/s client → server', format: formatBytesPerSec },
+  { key: 'responseBytesPerSec', label: 'bytes/s server → client', format: formatBytesPerSec },
+];
+
+export function SeriesCharts({ kind, id, window }: { kind: 'edge' | 'node'; id: string; window: { start: string; end: string } }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ro = new ResizeObserver(([entry]) => setWidth(Math.floor(entry?.contentRect.width ?? 0)));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const points = Math.max(MIN_POINTS, Math.min(MAX_POINTS, width));
+  const q = useQuery({ ...seriesQueryOptions({ kind, id, start: window.start, end: window.end, points }), enabled: width > 0 });
+
+  return (
+    <div ref={ref} className="space-y-2" data-testid="series-charts">
+      {q.isPending && width > 0 && <p className="text-xs text-gray-600">Loading rates over time…</p>}
+      {q.isError && <p className="text-xs text-red-800">Rates over time unavailable: {q.error.message}</p>}
+      {q.data &&
+        METRICS.filter((m) => q.data.series[m.key]?.some((v) => v !== null)).map((m) => (
+          <Sparkline key={m.key} label={m.label} values={q.data.series[m.key] ?? []} width={width} format={m.format} />
+        ))}
+      {q.data && !METRICS.some((m) => q.data.series[m.key]?.some((v) => v !== null)) && <p className="text-xs text-gray-600">No samples in this window.</p>}
+    </div>
+  );
+}

@@ -1,0 +1,303 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import type { GraphEdge, GraphNode, MeshGraph } from '@/lib/mesh/types';
+import { explainEdge, explainNode, type Fix } from '@/lib/graph/explain';
+import { KIND_LABELS, MODE_LABELS, MTLS_LABELS, PATH_STYLES, edgeHealth, effectiveMode } from '@/lib/graph/style-mapping';
+import { configQueryOptions } from '@/lib/query/graph';
+import { formatBytesPerSec, formatInstantUtc, formatMs, formatPercent, formatRate } from '@/lib/utils/format';
+import { Button } from '@/components/ui/button';
+import { SeriesCharts } from './series-charts';
+
+// Istio's published Grafana dashboards (uids as shipped in istio/istio manifests/addons).
+const GRAFANA_WORKLOAD_DASHBOARD = 'd/UbsSZTDik/istio-workload-dashboard';
+const GRAFANA_SERVICE_DASHBOARD = 'd/LJ_uJAvmk/istio-service-dashboard';
+
+export type Selection = { kind: 'node'; node: GraphNode } | { kind: 'edge'; edge: GraphEdge } | { kind: 'namespace'; namespace: string } | { kind: 'missing'; id: string };
+
+function Row({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div className="grid grid-cols-[8.5rem_1fr] gap-2 py-0.5">
+      <dt className="text-gray-600">{term}</dt>
+      <dd className="min-w-0 break-words">{children}</dd>
+    </div>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="border-t border-gray-200 pt-2">
+      <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-gray-700">{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+function Fixes({ fixes }: { fixes: Fix[] }) {
+  if (!fixes.length) return null;
+  return (
+    <Section title="Fix">
+      <ul className="space-y-2">
+        {fixes.map((f, i) => (
+          <li key={i}>
+            <p>{f.text}:</p>
+            {f.command && (
+              <div className="mt-1 flex items-start gap-1">
+                <code className="block flex-1 break-all rounded bg-gray-900 px-2 py-1 font-mono text-xs text-gray-50">{f.command}</code>
+                <Button
+                  className="text-xs"
+                  aria-label={`Copy command ${f.command}`}
+                  onClick={() => {
+                    void navigator.clipboard?.writeText(f.command ?? '').catch(() => undefined);
+                  }}
+                >
+                  Copy
+                </Button>
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+function grafanaRange(window: { start: string; end: string }): string {
+  return `from=${Date.parse(window.start)}&to=${Date.parse(window.end)}`;
+}
+
+function GrafanaLinks({ grafanaUrl, window, workload, service }: { grafanaUrl?: string; window: { start: string; end: string }; workload?: GraphNode; service?: string }) {
+  if (!grafanaUrl) return null;
+  const base = grafanaUrl.replace(/\/$/, '');
+  const links: { href: string; text: string }[] = [];
+  if (workload && (workload.kind === 'workload' || workload.kind === 'gateway' || workload.kind === 'waypoint')) {
+    links.push({
+      href: `${base}/${GRAFANA_WORKLOAD_DASHBOARD}?var-namespace=${encodeURIComponent(workload.namespace)}&var-workload=${encodeURIComponent(workload.name)}&${grafanaRange(window)}`,
+      text: `Istio workload dashboard: ${workload.namespace}/${workload.name}`,
+    });
+  }
+  if (service) {
+    const [ns, name] = service.includes('/') ? service.split('/', 2) : [undefined, service];
+    const host = ns && name ? `${name}.${ns}.svc.cluster.local` : service;
+    links.push({ href: `${base}/${GRAFANA_SERVICE_DASHBOARD}?var-service=${encodeURIComponent(host)}&${grafanaRange(window)}`, text: `Istio service dashboard: ${host}` });
+  }
+  if (!links.length) return null;
+  return (
+    <Section title="Grafana (same window)">
+      <ul className="space-y-1">
+        {links.map((l) => (
+          <li key={l.href}>
+            <a className="text-blue-800 underline" href={l.href} target="_blank" rel="noreferrer noopener">
+              {l.text}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+function EdgeDetails({ edge, graph, grafanaUrl }: { edge: GraphEdge; graph: MeshGraph; grafanaUrl?: string }) {
+  const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+  const src = nodes.get(edge.source);
+  const dst = nodes.get(edge.target);
+  const x = explainEdge(edge, nodes);
+  const r = edge.rates;
+  const health = edgeHealth(edge);
+  return (
+    <>
+      <h2 className="text-base font-semibold" data-testid="panel-title">
+        {src ? `${src.namespace}/${src.name}` : edge.source} → {dst ? `${dst.namespace}/${dst.name}` : edge.target}
+      </h2>
+      <dl className="text-sm">
+        <Row term="Path">
+          <span data-testid="panel-path">{PATH_STYLES[edge.path].label}</span>
+          {edge.leg && ` (${edge.leg === 'to-waypoint' ? 'client → waypoint leg' : 'waypoint → server leg'})`}
+        </Row>
+        <Row term="Telemetry">
+          <span data-testid="panel-telemetry">{edge.telemetry === 'l7' ? 'L7 (requests)' : 'L4 only (TCP)'}</span>
+          {edge.l7Gap && <strong className="ml-1 text-red-800">· L7 gap</strong>}
+          {edge.partialL7 && ' · partial'}
+        </Row>
+        <Row term="Protocol">
+          {edge.protocol}
+          {edge.protocolSource && edge.protocolSource !== 'none' && <span className="text-gray-600"> (from {edge.protocolSource === 'telemetry' ? 'telemetry' : 'service port'})</span>}
+        </Row>
+        <Row term="mTLS">
+          <span data-testid="panel-mtls" className={edge.mtls === 'plaintext' ? 'font-semibold text-red-800' : undefined}>
+            {MTLS_LABELS[edge.mtls]}
+          </span>
+        </Row>
+        {edge.principals?.source && <Row term="Client principal">{edge.principals.source}</Row>}
+        {edge.principals?.destination && <Row term="Server principal">{edge.principals.destination}</Row>}
+        {edge.waypoint && <Row term="Waypoint">{edge.waypoint}</Row>}
+        {edge.services.length > 0 && <Row term="Services">{edge.services.join(', ')}</Row>}
+        <Row term="Health">{health === 'none' ? 'no health data' : health === 'ok' ? 'ok' : health === 'warn' ? 'degraded' : 'failing'}</Row>
+      </dl>
+
+      <Section title={`Rates (average over the window)`}>
+        <dl className="text-sm" data-testid="panel-rates">
+          {r.rps !== undefined && <Row term="Requests/s">{formatRate(r.rps)}</Row>}
+          {r.errorRate !== undefined && <Row term="Error rate">{formatPercent(r.errorRate)}</Row>}
+          {(r.p50Ms ?? r.p95Ms ?? r.p99Ms) !== undefined && (
+            <Row term="Latency p50/p95/p99">
+              {formatMs(r.p50Ms)} / {formatMs(r.p95Ms)} / {formatMs(r.p99Ms)}
+            </Row>
+          )}
+          {r.requestBytesPerSec !== undefined && <Row term="Bytes/s →">{formatBytesPerSec(r.requestBytesPerSec)}</Row>}
+          {r.responseBytesPerSec !== undefined && <Row term="Bytes/s ←">{formatBytesPerSec(r.responseBytesPerSec)}</Row>}
+          {r.connectionsPerSec !== undefined && <Row term="Connections/s">{formatRate(r.connectionsPerSec)}</Row>}
+          {r.failedConnectionsPerSec !== undefined && (
+            <Row term="Failed conn/s">
+              {formatRate(r.failedConnectionsPerSec)}
+              {edge.failuresByFlag && Object.keys(edge.failuresByFlag).length > 0 && (
+                <span className="text-gray-700">
+                  {' '}
+                  ({Object.entries(edge.failuresByFlag)
+                    .map(([flag, v]) => `${flag} ${formatRate(v)}`)
+                    .join(', ')}
+                  )
+                </span>
+              )}
+            </Row>
+          )}
+          {edge.rateSources && (
+            <Row term="Numbers from">
+              {[edge.rateSources.l7 && `L7: ${edge.rateSources.l7} reporter`, edge.rateSources.l4 && `L4: ${edge.rateSources.l4} reporter`].filter(Boolean).join('; ')}
+            </Row>
+          )}
+        </dl>
+        <div className="mt-2">
+          <SeriesCharts kind="edge" id={edge.id} window={graph.window} />
+        </div>
+      </Section>
+
+      <Section title="What carried this traffic">
+        <p className="text-sm" data-testid="panel-explanation">
+          {x.path}
+        </p>
+        <p className="mt-1 text-sm">{x.telemetry}</p>
+        <p className="mt-1 text-sm">{x.mtls}</p>
+        {x.seenBy.length > 0 ? (
+          <>
+            <p className="mt-2 text-sm font-medium">Seen by</p>
+            <ul className="list-disc pl-5 text-sm">
+              {x.seenBy.map((s, i) => (
+                <li key={i}>{s}</li>
+              ))}
+            </ul>
+          </>
+        ) : (
+          <p className="mt-1 text-sm text-gray-700">No reporter in this window.</p>
+        )}
+        {x.notes.length > 0 && (
+          <ul className="mt-2 space-y-1 text-sm">
+            {x.notes.map((n, i) => (
+              <li key={i} className="rounded border border-amber-300 bg-amber-50 px-2 py-1">
+                {n}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+      <Fixes fixes={x.fixes} />
+      <GrafanaLinks grafanaUrl={grafanaUrl} window={graph.window} workload={dst} service={edge.services[0]} />
+    </>
+  );
+}
+
+function NodeDetails({ node, graph, grafanaUrl }: { node: GraphNode; graph: MeshGraph; grafanaUrl?: string }) {
+  const x = explainNode(node);
+  const mode = effectiveMode(node);
+  const inbound = graph.edges.filter((e) => e.target === node.id).length;
+  const outbound = graph.edges.filter((e) => e.source === node.id).length;
+  return (
+    <>
+      <h2 className="text-base font-semibold" data-testid="panel-title">
+        {node.namespace}/{node.name}
+      </h2>
+      <dl className="text-sm">
+        <Row term="Kind">{KIND_LABELS[node.kind]}</Row>
+        {mode && (
+          <Row term="Mode">
+            <span data-testid="panel-mode">{MODE_LABELS[mode]}</span>
+            {node.modeChanged && <strong className="ml-1 text-amber-900">⚠ mode changed since (now {node.mode ? MODE_LABELS[node.mode] : 'unknown'})</strong>}
+          </Row>
+        )}
+        {node.pods && (
+          <Row term="Pods">
+            {node.pods.total} total · {node.pods.sidecar} sidecar · {node.pods.ambient} ambient · {node.pods.none} none
+          </Row>
+        )}
+        {node.waypoint && <Row term="Waypoint">{node.waypoint}</Row>}
+        {node.services?.length ? <Row term="Services">{node.services.join(', ')}</Row> : null}
+        {node.host && <Row term="Host">{node.host}</Row>}
+        {node.proxyVersions?.length ? <Row term="Proxy versions">{node.proxyVersions.join(', ')}</Row> : null}
+        <Row term="Cluster">{node.cluster}</Row>
+        <Row term="Edges">
+          {inbound} in · {outbound} out
+        </Row>
+      </dl>
+      <Section title="Explanation">
+        <p className="text-sm" data-testid="panel-explanation">
+          {x.summary}
+        </p>
+        {[...(node.issues ?? []), ...x.notes].length > 0 && (
+          <ul className="mt-2 space-y-1 text-sm">
+            {[...(node.issues ?? []), ...x.notes].map((n, i) => (
+              <li key={i} className="rounded border border-amber-300 bg-amber-50 px-2 py-1">
+                {n}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+      <Fixes fixes={x.fixes} />
+      {node.kind !== 'unknown' && (
+        <Section title="Inbound traffic over the window">
+          <SeriesCharts kind="node" id={node.id} window={graph.window} />
+        </Section>
+      )}
+      <GrafanaLinks grafanaUrl={grafanaUrl} window={graph.window} workload={node} service={node.services?.[0]} />
+    </>
+  );
+}
+
+export function SidePanel({ selection, graph, onClose, onDrill }: { selection: Selection; graph: MeshGraph; onClose: () => void; onDrill: (ns: string) => void }) {
+  const config = useQuery(configQueryOptions());
+  const grafanaUrl = config.data?.grafanaUrl;
+  return (
+    <aside aria-label="Details" data-testid="side-panel" className="flex h-full w-[26rem] max-w-[45vw] shrink-0 flex-col border-l border-gray-300 bg-white">
+      <div className="flex items-center justify-between border-b border-gray-200 px-3 py-2">
+        <span className="text-xs font-semibold uppercase tracking-wide text-gray-600">{selection.kind === 'edge' ? 'Edge' : selection.kind === 'namespace' ? 'Namespace' : 'Node'}</span>
+        <Button variant="ghost" onClick={onClose} aria-label="Close details">
+          ✕ Close
+        </Button>
+      </div>
+      <div className="min-h-0 flex-1 space-y-3 overflow-y-auto px-3 py-2">
+        <p className="text-xs text-gray-600">
+          Window {formatInstantUtc(graph.window.start)} → {formatInstantUtc(graph.window.end)}
+        </p>
+        {selection.kind === 'edge' && <EdgeDetails edge={selection.edge} graph={graph} grafanaUrl={grafanaUrl} />}
+        {selection.kind === 'node' && <NodeDetails node={selection.node} graph={graph} grafanaUrl={grafanaUrl} />}
+        {selection.kind === 'namespace' && (
+          <>
+            <h2 className="text-base font-semibold" data-testid="panel-title">
+              Namespace {selection.namespace}
+            </h2>
+            <p className="text-sm">{graph.nodes.filter((n) => n.namespace === selection.namespace).length} nodes in this view.</p>
+            <Button variant="primary" onClick={() => onDrill(selection.namespace)}>
+              Show {selection.namespace} with its neighbours
+            </Button>
+          </>
+        )}
+        {selection.kind === 'missing' && (
+          <p className="text-sm" data-testid="panel-missing">
+            <strong>{selection.id}</strong> is not in this graph (no traffic in this window, or hidden by a filter).
+          </p>
+        )}
+      </div>
+    </aside>
+  );
+}

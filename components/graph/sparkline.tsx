@@ -1,0 +1,35 @@
+'use client';
+
+/** Tiny SVG line chart; null points break the line (no data ≠ zero). Text summary for screen readers. */
+export function Sparkline({ label, values, width, height = 28, format }: { label: string; values: (number | null)[]; width: number; height?: number; format: (v: number) => string }) {
+  const nums = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  const max = nums.length ? Math.max(...nums) : 0;
+  const min = 0;
+  const last = [...values].reverse().find((v): v is number => v !== null && Number.isFinite(v));
+  const n = values.length;
+  const segments: string[] = [];
+  let cur: string[] = [];
+  values.forEach((v, i) => {
+    if (v === null || !Number.isFinite(v)) {
+      if (cur.length) segments.push(cur.join(' '));
+      cur = [];
+      return;
+    }
+    const x = n <= 1 ? 0 : (i / (n - 1)) * (width - 2) + 1;
+    const y = max === min ? height - 2 : height - 2 - ((v - min) / (max - min)) * (height - 4);
+    cur.push(`${x.toFixed(1)},${y.toFixed(1)}`);
+  });
+  if (cur.length) segments.push(cur.join(' '));
+  const summary = nums.length ? `${label}: max ${format(max)}, last ${last !== undefined ? format(last) : 'no data'}` : `${label}: no data in this window`;
+  return (
+    <figure className="m-0">
+      <figcaption className="flex justify-between text-xs text-gray-700">
+        <span>{label}</span>
+        <span>{nums.length ? `max ${format(max)}` : 'no data'}</span>
+      </figcaption>
+      <svg width={width} height={height} role="img" aria-label={summary} className="block rounded bg-gray-50">
+        {segments.map((pts, i) => (pts.includes(' ') ? <polyline key={i} points={pts} fill="none" stroke="#1F2937" strokeWidth="1.5" /> : <circle key={i} cx={pts.split(',')[0]} cy={pts.split(',')[1]} r="1.5" fill="#1F2937" />))}
+      </svg>
+    </figure>
+  );
+}

@@ -1,0 +1,132 @@
+import type { StylesheetJson } from 'cytoscape';
+import { HEALTH_COLORS, KIND_SHAPES, MODE_STYLES, PATH_STYLES } from './style-mapping';
+import type { EdgePath, NodeKind, WorkloadMode } from '@/lib/mesh/types';
+
+// Cytoscape stylesheet: classes and data() mappers only (no function styles — cytoscape
+// performance.md). Labels vanish below a readable zoom (min-zoomed-font-size) so 300-node graphs
+// stay legible and fast.
+
+const SELECT_COLOR = '#1D4ED8';
+
+export function buildStylesheet(): StylesheetJson {
+  const s: StylesheetJson = [
+    {
+      selector: 'node.mesh-node',
+      style: {
+        label: 'data(label)',
+        'text-wrap': 'wrap',
+        'text-max-width': '140px',
+        'text-valign': 'bottom',
+        'text-margin-y': 4,
+        'font-size': 11,
+        'font-family': 'ui-sans-serif, system-ui, sans-serif',
+        color: '#111827',
+        'text-background-color': '#ffffff',
+        'text-background-opacity': 0.85,
+        'text-background-padding': '2px',
+        'min-zoomed-font-size': 7,
+        width: 34,
+        height: 34,
+        'background-color': MODE_STYLES.infra.fill,
+        'border-color': MODE_STYLES.infra.borderColor,
+        'border-width': MODE_STYLES.infra.borderWidth,
+      },
+    },
+    {
+      selector: 'node.namespace',
+      style: {
+        shape: 'round-rectangle',
+        label: 'data(label)',
+        'text-valign': 'top',
+        'text-halign': 'center',
+        'font-size': 13,
+        'font-weight': 'bold',
+        color: '#374151',
+        'background-color': '#F9FAFB',
+        'background-opacity': 1,
+        'border-color': '#9CA3AF',
+        'border-width': 1.5,
+        'border-style': 'solid',
+        padding: '18px',
+        'min-zoomed-font-size': 6,
+      },
+    },
+  ];
+  for (const [kind, shape] of Object.entries(KIND_SHAPES) as [NodeKind, string][]) {
+    s.push({ selector: `node.kind-${kind}`, style: { shape: shape as 'ellipse' } });
+  }
+  s.push(
+    { selector: 'node.kind-waypoint', style: { 'background-color': '#EDE4F6', 'border-color': PATH_STYLES.waypoint.color, 'border-width': 3, width: 38, height: 34 } },
+    { selector: 'node.kind-gateway', style: { 'background-color': '#E5E7EB', width: 40, height: 40 } },
+    { selector: 'node.kind-service', style: { 'background-color': '#FFFFFF', 'border-style': 'dashed' } },
+    { selector: 'node.kind-unknown', style: { 'background-color': '#FFFFFF', 'border-style': 'dotted', 'border-color': '#6B7280' } },
+  );
+  for (const mode of ['sidecar', 'ambient', 'mixed', 'none'] as WorkloadMode[]) {
+    const m = MODE_STYLES[mode];
+    s.push({
+      selector: `node.mode-${mode}`,
+      style: { 'border-style': m.borderStyle, 'border-width': m.borderWidth, 'border-color': m.borderColor, 'background-color': m.fill },
+    });
+  }
+  s.push(
+    { selector: 'node.mode-changed', style: { 'outline-color': '#B26A00', 'outline-width': 3, 'outline-offset': 3, 'outline-style': 'dashed', color: '#7C2D12' } },
+    { selector: 'node.search-match', style: { 'overlay-color': '#FACC15', 'overlay-opacity': 0.35, 'overlay-padding': 8, 'font-weight': 'bold' } },
+    { selector: 'node.search-miss', style: { opacity: 0.35 } },
+    {
+      selector: 'edge.mesh-edge',
+      style: {
+        width: 'data(width)',
+        'curve-style': 'bezier',
+        'target-arrow-shape': 'triangle',
+        'arrow-scale': 0.9,
+        label: 'data(label)',
+        'font-size': 10,
+        'font-weight': 'bold',
+        color: '#111827',
+        'text-background-color': '#ffffff',
+        'text-background-opacity': 0.9,
+        'text-background-padding': '2px',
+        'text-rotation': 'autorotate',
+        'min-zoomed-font-size': 8,
+      },
+    },
+  );
+  for (const [path, p] of Object.entries(PATH_STYLES) as [EdgePath, (typeof PATH_STYLES)[EdgePath]][]) {
+    s.push({
+      selector: `edge.path-${path}`,
+      style: {
+        'line-color': p.color,
+        'target-arrow-color': p.color,
+        'mid-target-arrow-color': p.color,
+        'line-style': p.lineStyle,
+        ...(p.lineStyle === 'dashed' ? { 'line-dash-pattern': [9, 5] } : {}),
+        ...(p.lineStyle === 'dotted' ? { 'line-dash-pattern': [2, 4] } : {}),
+        'mid-target-arrow-shape': p.midMarker === 'none' ? 'none' : p.midMarker,
+        'mid-target-arrow-fill': 'filled',
+        // "Double" line: a light core between two dark outlines (cytoscape has no double line-style).
+        ...(p.cased ? { 'line-color': '#D4C2EA', 'line-outline-width': 2, 'line-outline-color': p.color } : {}),
+      },
+    });
+  }
+  s.push(
+    // Health: colour the line, keep the path's dash pattern and marker; the label repeats it in words.
+    { selector: 'edge.health-warn', style: { 'line-color': HEALTH_COLORS.warn, 'mid-target-arrow-color': HEALTH_COLORS.warn, 'target-arrow-color': HEALTH_COLORS.warn } },
+    { selector: 'edge.health-error', style: { 'line-color': HEALTH_COLORS.error, 'mid-target-arrow-color': HEALTH_COLORS.error, 'target-arrow-color': HEALTH_COLORS.error } },
+    // Plaintext: a hollow red "tee" at the target plus the word "plaintext" in the label.
+    { selector: 'edge.mtls-plaintext', style: { 'target-arrow-shape': 'tee', 'target-arrow-color': HEALTH_COLORS.error, 'arrow-scale': 1.3, color: HEALTH_COLORS.error } },
+    { selector: 'edge.mtls-unknown', style: { 'target-arrow-shape': 'triangle-tee' } },
+    { selector: 'edge.idle', style: { opacity: 0.5 } },
+    // Coverage overlay.
+    { selector: 'edge.covered', style: { opacity: 0.15, label: '' } },
+    { selector: 'edge.l4-only', style: { opacity: 0.45 } },
+    { selector: 'edge.blind', style: { opacity: 1, 'underlay-color': '#F59E0B', 'underlay-opacity': 0.45, 'underlay-padding': 6, 'z-index': 10 } },
+    {
+      selector: ':selected',
+      style: { 'overlay-color': SELECT_COLOR, 'overlay-opacity': 0.18, 'overlay-padding': 8 },
+    },
+    { selector: 'node.mesh-node:selected', style: { 'border-color': SELECT_COLOR, 'border-width': 5 } },
+    { selector: 'edge:selected', style: { 'z-index': 20 } },
+    { selector: 'node.namespace:selected', style: { 'border-color': SELECT_COLOR, 'border-width': 3 } },
+  );
+  return s;
+}

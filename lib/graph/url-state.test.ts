@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { defaultUrlState, parseInstant, parseUrlState, rangeToSeconds, serializeUrlState, shareState } from './url-state';
+
+const parse = (q: string) => parseUrlState(new URLSearchParams(q));
+
+describe('parseUrlState', () => {
+  it('gives defaults for an empty query', () => {
+    const { state, errors } = parse('');
+    expect(errors).toEqual([]);
+    expect(state).toEqual(defaultUrlState());
+    expect(state.window).toEqual({ kind: 'range', range: '15m' });
+  });
+
+  it('parses every parameter', () => {
+    const { state, errors } = parse(
+      'namespaces=shop,inventory&start=2026-11-21T21:00:00Z&end=1795295700&selected=workload:Kubernetes/shop/web&path=ambient,waypoint&telemetry=l4&mtls=plaintext&hideOutOfMesh=1&hideIdle=true&q=cart&layout=grid&expand=1&view=list&overlay=coverage&refresh=1m',
+    );
+    expect(errors).toEqual([]);
+    expect(state.namespaces).toEqual(['shop', 'inventory']);
+    expect(state.window).toEqual({ kind: 'absolute', start: '2026-11-21T21:00:00.000Z', end: new Date(1795295700 * 1000).toISOString() });
+    expect(state.selected).toBe('workload:Kubernetes/shop/web');
+    expect(state.filters).toEqual({ paths: ['ambient', 'waypoint'], telemetry: ['l4'], mtls: ['plaintext'], hideOutOfMesh: true, hideIdle: true, search: 'cart' });
+    expect(state.layout).toBe('grid');
+    expect(state.expandWaypoints).toBe(true);
+    expect(state.view).toBe('list');
+    expect(state.overlay).toBe('coverage');
+    expect(state.refresh).toBe(60);
+  });
+
+  it('names the bad parameter and keeps the others', () => {
+    const { state, errors } = parse('range=banana&view=list&path=ambient,teleport');
+    expect(errors.map((e) => e.param).sort()).toEqual(['path', 'range']);
+    expect(errors.find((e) => e.param === 'path')?.message).toContain('sidecar');
+    expect(state.window).toEqual({ kind: 'range', range: '15m' });
+    expect(state.view).toBe('list');
+    expect(state.filters.paths).toEqual([]);
+  });
+
+  it('rejects inconsistent windows', () => {
+    expect(parse('start=2026-11-21T21:00:00Z').errors.map((e) => e.param)).toEqual(['end']);
+    expect(parse('start=2026-11-21T21:00:00Z&end=2026-11-21T20:00:00Z').errors.map((e) => e.param)).toEqual(['end']);
+    expect(parse('start=yesterday&end=2026-11-21T20:00:00Z').errors.map((e) => e.param)).toEqual(['start']);
+    expect(parse('start=2026-11-21T21:00:00Z&end=2026-11-21T22:00:00Z&range=5m').errors.map((e) => e.param)).toEqual(['range']);
+    expect(parse('range=10s').errors.map((e) => e.param)).toEqual(['range']);
+    expect(parse('range=90d').errors.map((e) => e.param)).toEqual(['range']);
+  });
+
+  it('rejects hostile namespaces and ids without throwing', () => {
+    expect(parse('namespaces=shop,<script>').errors[0]?.param).toBe('namespaces');
+    expect(parse('selected=' + encodeURIComponent('a b')).errors[0]?.param).toBe('selected');
+    expect(parse('refresh=2s').errors[0]?.param).toBe('refresh');
+    expect(parse('layout=dagre').errors[0]).toMatchObject({ param: 'layout' });
+  });
+
+  it('accepts refresh=off', () => {
+    expect(parse('refresh=off').state.refresh).toBe(0);
+  });
+
+  it('accepts a plain record (Next searchParams)', () => {
+    expect(parseUrlState({ view: ['list', 'graph'], range: '1h' }).state).toMatchObject({ view: 'list', window: { range: '1h' } });
+  });
+});
+
+describe('serializeUrlState', () => {
+  it('omits defaults', () => {
+    expect(serializeUrlState(defaultUrlState()).toString()).toBe('');
+  });
+
+  it('round-trips', () => {
+    const q = 'namespaces=shop&start=2026-11-21T21:00:00.000Z&end=2026-11-21T21:15:00.000Z&selected=a->b&path=mixed&mtls=unknown,plaintext&hideIdle=1&layout=concentric&expand=1&view=list&overlay=coverage&refresh=off';
+    const { state, errors } = parse(q);
+    expect(errors).toEqual([]);
+    const again = parseUrlState(serializeUrlState(state));
+    expect(again.errors).toEqual([]);
+    expect(again.state).toEqual(state);
+  });
+
+  it('share state freezes the window to absolute start/end', () => {
+    const st = { ...defaultUrlState(), selected: 'x' };
+    const shared = serializeUrlState(shareState(st, { start: '2026-11-21T21:00:00Z', end: '2026-11-21T21:15:00Z' }));
+    expect(shared.get('range')).toBeNull();
+    expect(shared.get('start')).toBe('2026-11-21T21:00:00Z');
+    expect(shared.get('end')).toBe('2026-11-21T21:15:00Z');
+    expect(shared.get('selected')).toBe('x');
+  });
+});
+
+describe('helpers', () => {
+  it('rangeToSeconds', () => {
+    expect(rangeToSeconds('15m')).toBe(900);
+    expect(rangeToSeconds('7d')).toBe(604800);
+    expect(rangeToSeconds('1y')).toBeUndefined();
+  });
+  it('parseInstant', () => {
+    expect(parseInstant('2026-11-21T21:00:00Z')).toBe(Date.UTC(2026, 10, 21, 21));
+    expect(parseInstant('1795294800')).toBe(Date.UTC(2026, 10, 21, 21));
+    expect(parseInstant('2026-11-21')).toBeUndefined();
+  });
+});

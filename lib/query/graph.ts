@@ -1,0 +1,64 @@
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { MeshGraph, NamespaceSummary } from '@/lib/mesh/types';
+import { apiWindowParams, type TimeWindow } from '@/lib/graph/url-state';
+import { fetchJson } from './fetch-json';
+import { queryKeys, type GraphQueryParams, type SeriesQueryParams } from './keys';
+
+export function graphUrl(p: GraphQueryParams): string {
+  const q = new URLSearchParams(apiWindowParams(p.window));
+  if (p.namespaces.length) q.set('namespaces', p.namespaces.join(','));
+  if (p.expandWaypoints) q.set('expandWaypoints', 'true');
+  return `/api/graph?${q}`;
+}
+
+/**
+ * The polled graph. Absolute windows never change, so they are not polled; relative ones poll at
+ * `refreshSeconds` (0 = paused). React Query pauses intervals in background tabs by default.
+ */
+export function graphQueryOptions(p: GraphQueryParams, refreshSeconds = 0) {
+  return queryOptions({
+    queryKey: queryKeys.graph(p),
+    queryFn: ({ signal }) => fetchJson<MeshGraph>(graphUrl(p), signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: p.window.kind === 'range' && refreshSeconds > 0 ? refreshSeconds * 1000 : false,
+    staleTime: 5_000,
+  });
+}
+
+export function namespacesQueryOptions(window: TimeWindow) {
+  return queryOptions({
+    queryKey: queryKeys.namespaces(window),
+    queryFn: ({ signal }) => fetchJson<{ namespaces: NamespaceSummary[] }>(`/api/namespaces?${new URLSearchParams(apiWindowParams(window))}`, signal),
+    staleTime: 60_000,
+  });
+}
+
+export interface SeriesResponse {
+  series: {
+    t: number[];
+    rps?: (number | null)[];
+    errorRate?: (number | null)[];
+    requestBytesPerSec?: (number | null)[];
+    responseBytesPerSec?: (number | null)[];
+    connectionsPerSec?: (number | null)[];
+    failedConnectionsPerSec?: (number | null)[];
+  };
+}
+
+export function seriesQueryOptions(p: SeriesQueryParams) {
+  const q = new URLSearchParams({ [p.kind]: p.id, start: p.start, end: p.end, points: String(p.points) });
+  return queryOptions({
+    queryKey: queryKeys.series(p),
+    queryFn: ({ signal }) => fetchJson<SeriesResponse>(`/api/${p.kind}-series?${q}`, signal),
+    staleTime: Infinity, // absolute window: the numbers never change
+  });
+}
+
+export function configQueryOptions() {
+  return queryOptions({
+    queryKey: queryKeys.config(),
+    queryFn: ({ signal }) => fetchJson<{ grafanaUrl?: string; cluster: string }>('/api/config', signal),
+    staleTime: Infinity,
+    retry: 1,
+  });
+}

@@ -1,0 +1,24 @@
+import type { TimeWindow } from '@/lib/graph/url-state';
+
+// Query-key factory (style.md A6 rule 4): arrays starting with the resource name.
+
+export interface GraphQueryParams {
+  namespaces: string[];
+  window: TimeWindow;
+  expandWaypoints: boolean;
+}
+
+export interface SeriesQueryParams {
+  kind: 'edge' | 'node';
+  id: string;
+  start: string;
+  end: string;
+  points: number;
+}
+
+export const queryKeys = {
+  graph: (p: GraphQueryParams) => ['graph', p] as const,
+  namespaces: (window: TimeWindow) => ['namespaces', window] as const,
+  series: (p: SeriesQueryParams) => ['series', p] as const,
+  config: () => ['config'] as const,
+};
