@@ -3,7 +3,7 @@
  * get, watch, label/field selectors, Tables for kubectl. Read-only over HTTP; the owner mutates the state
  * with setObjects/apply/delete (watchers receive the events).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -311,7 +311,7 @@ export async function startKubeSimulator(opts: KubeSimOptions): Promise<KubeSimu
         verbs: [...READ_VERBS],
         ...(r.shortNames ? { shortNames: r.shortNames } : {}),
         ...(r.categories ? { categories: r.categories } : {}),
-        storageVersionHash: Buffer.from(`${r.group}/${r.resource}`).toString('base64').slice(0, 11),
+        storageVersionHash: createHash('sha256').update(`${r.group}/${r.resource}`).digest('base64').slice(0, 11),
       })),
     };
   }
