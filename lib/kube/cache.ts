@@ -1,0 +1,395 @@
+import 'server-only';
+import { makeInformer, type Informer, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import { getConfig } from '@/lib/config/env';
+import type { KubeSnapshot, Warning } from '@/lib/mesh/types';
+import { loadKubeConfig, makeKindApis, messageOf, probeKubeApi, statusOf, type KindApis, type KindVersion, type KubeProbeResult } from './client';
+import {
+  reshapeAuthorizationPolicy,
+  reshapeGateway,
+  reshapeGatewayClass,
+  reshapeNamespace,
+  reshapePeerAuthentication,
+  reshapePod,
+  reshapeService,
+  type OwnerLookup,
+} from './reshape';
+import { summarizeKinds, type KindName, type KindStatus } from './status';
+
+export { summarizeKinds } from './status';
+
+/** Limits with a reason (style A6.10). */
+/** One list page: big enough for few round trips, small enough not to stall the API server (kubectl uses 500). */
+const LIST_PAGE_SIZE = 500;
+/** A full list of a large cluster's pods can take tens of seconds; beyond a minute something is wrong. */
+const DEFAULT_LIST_TIMEOUT_MS = 60_000;
+/** Retry schedule after errors: 1 s doubling to 30 s, so a restarted API server is picked up quickly. */
+const DEFAULT_BACKOFF = { initialMs: 1_000, maxMs: 30_000 };
+/** Missing CRDs / 403s are re-checked every minute (someone may install Gateway API or fix RBAC). */
+const DEFAULT_RECHECK_MS = 60_000;
+
+const ALL_KINDS: KindName[] = [
+  'namespaces',
+  'pods',
+  'services',
+  'replicasets',
+  'gateways',
+  'gatewayclasses',
+  'authorizationpolicies',
+  'peerauthentications',
+];
+
+type Store = Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
+
+interface KindWatcherOptions {
+  kc: KubeConfig;
+  kind: KindName;
+  versions: KindVersion[];
+  listTimeoutMs: number;
+  backoff: { initialMs: number; maxMs: number };
+  recheckMs: number;
+  onChange: () => void;
+}
+
+/**
+ * One kind: a client-node informer (ListWatch), restarted with backoff after errors (client-node
+ * informers stop for good on error). Every restart builds a fresh informer (fresh list), and the last
+ * informer that completed a list keeps serving its objects meanwhile (stale data beats no data).
+ */
+class KindWatcher {
+  readonly kind: KindName;
+  private readonly o: KindWatcherOptions;
+  private informer?: Store;
+  private serving?: Store;
+  private generation = 0;
+  private versionIndex = 0;
+  private backoffMs: number;
+  private timer?: ReturnType<typeof setTimeout>;
+  private stopped = false;
+  /** Bumped whenever the served objects change, for memoized reshaping. */
+  version = 0;
+  status: KindStatus;
+
+  constructor(o: KindWatcherOptions) {
+    this.o = o;
+    this.kind = o.kind;
+    this.backoffMs = o.backoff.initialMs;
+    this.status = { kind: o.kind, phase: 'starting', synced: false };
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.begin();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.generation++;
+    if (this.timer) clearTimeout(this.timer);
+    void this.informer?.stop().catch(() => undefined);
+  }
+
+  list(): readonly KubernetesObject[] {
+    return this.serving?.list() ?? [];
+  }
+
+  get(name: string, namespace?: string): KubernetesObject | undefined {
+    return this.serving?.get(name, namespace);
+  }
+
+  private begin(): void {
+    if (this.stopped) return;
+    const gen = ++this.generation;
+    const v = this.o.versions[this.versionIndex];
+    if (!v) return;
+    const informer = makeInformer<KubernetesObject>(this.o.kc, v.path, () => this.listAll(v, gen));
+    const changed = () => {
+      if (gen !== this.generation || this.serving !== informer) return;
+      this.version++;
+      this.status = { ...this.status, lastSyncedAt: new Date().toISOString() };
+      this.o.onChange();
+    };
+    informer.on('add', changed);
+    informer.on('update', changed);
+    informer.on('delete', changed);
+    informer.on('error', (err: unknown) => this.onError(gen, err));
+    this.informer = informer;
+    informer.start().catch((err: unknown) => this.onError(gen, err));
+  }
+
+  /** Paginated list; marks the kind synced once the informer has stored the items. */
+  private async listAll(v: KindVersion, gen: number) {
+    const items: KubernetesObject[] = [];
+    let continueToken: string | undefined;
+    let resourceVersion: string | undefined;
+    do {
+      const page = await v.list({ limit: LIST_PAGE_SIZE, ...(continueToken ? { continueToken } : {}), signal: AbortSignal.timeout(this.o.listTimeoutMs) });
+      items.push(...(page.items ?? []));
+      resourceVersion = page.metadata?.resourceVersion;
+      continueToken = page.metadata?._continue || undefined;
+    } while (continueToken);
+    // ListWatch stores the items right after this promise resolves (same tick chain); setImmediate runs after.
+    setImmediate(() => this.onSynced(gen));
+    return { items, metadata: { resourceVersion: resourceVersion ?? '' } };
+  }
+
+  private onSynced(gen: number): void {
+    if (gen !== this.generation || this.stopped || !this.informer) return;
+    const old = this.serving;
+    this.serving = this.informer;
+    if (old && old !== this.informer) void old.stop().catch(() => undefined);
+    this.backoffMs = this.o.backoff.initialMs;
+    this.version++;
+    this.status = { kind: this.kind, phase: 'ok', synced: true, lastSyncedAt: new Date().toISOString() };
+    this.o.onChange();
+  }
+
+  private onError(gen: number, err: unknown): void {
+    if (gen !== this.generation || this.stopped) return;
+    this.generation++; // late events of this informer are ignored from now on
+    // A stopped ListWatch keeps its objects readable: if it was the serving one, it serves stale data.
+    void this.informer?.stop().catch(() => undefined);
+    const status = statusOf(err);
+    const message = messageOf(err);
+    let delay: number;
+    if (status === 404 && this.versionIndex + 1 < this.o.versions.length) {
+      this.versionIndex++; // try the next API version at once (v1 → v1beta1)
+      delay = 0;
+    } else if (status === 404 || status === 403) {
+      this.versionIndex = 0;
+      const phase = status === 404 ? 'missing' : 'forbidden';
+      // The API answered: the kind is definitely empty for us; drop stale objects.
+      this.serving = undefined;
+      this.version++;
+      this.status = { kind: this.kind, phase, synced: false, error: message };
+      delay = this.o.recheckMs;
+    } else {
+      const now = new Date().toISOString();
+      this.status = {
+        ...this.status,
+        phase: 'error',
+        synced: this.serving !== undefined,
+        error: message,
+        errorSince: this.status.phase === 'error' ? (this.status.errorSince ?? now) : now,
+      };
+      delay = this.backoffMs;
+      this.backoffMs = Math.min(this.backoffMs * 2, this.o.backoff.maxMs);
+    }
+    this.o.onChange();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.begin(), delay);
+    this.timer.unref?.();
+  }
+}
+
+export interface KubeCacheOptions {
+  kubeConfig: KubeConfig;
+  clusterName: string;
+  istioNamespace: string;
+  /** Default wait for the first sync in getSnapshot. */
+  timeoutMs: number;
+  listTimeoutMs?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  recheckMs?: number;
+  /** Override the per-kind APIs (tests). */
+  apis?: KindApis;
+}
+
+export interface SnapshotOptions {
+  signal?: AbortSignal;
+  /** How long to wait for the first sync; defaults to the cache's timeout. */
+  timeoutMs?: number;
+}
+
+/**
+ * Informer cache of everything the graph needs from Kubernetes. Started lazily; getSnapshot waits for
+ * the first sync (bounded) and then serves from memory.
+ */
+export class KubeCache {
+  readonly kubeConfig: KubeConfig;
+  private readonly o: KubeCacheOptions;
+  private readonly watchers: KindWatcher[];
+  private readonly byKind: Map<KindName, KindWatcher>;
+  private started = false;
+  private waiters = new Set<() => void>();
+  private memo = new Map<KindName, { version: number; value: unknown[] }>();
+
+  constructor(o: KubeCacheOptions) {
+    this.o = o;
+    this.kubeConfig = o.kubeConfig;
+    const apis = o.apis ?? makeKindApis(o.kubeConfig);
+    this.watchers = ALL_KINDS.map(
+      (kind) =>
+        new KindWatcher({
+          kc: o.kubeConfig,
+          kind,
+          versions: apis[kind],
+          listTimeoutMs: o.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
+          backoff: o.backoff ?? DEFAULT_BACKOFF,
+          recheckMs: o.recheckMs ?? DEFAULT_RECHECK_MS,
+          onChange: () => this.notify(),
+        }),
+    );
+    this.byKind = new Map(this.watchers.map((w) => [w.kind, w]));
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const w of this.watchers) w.start();
+  }
+
+  stop(): void {
+    this.started = false;
+    for (const w of this.watchers) w.stop();
+    this.notify();
+  }
+
+  statuses(): KindStatus[] {
+    return this.watchers.map((w) => w.status);
+  }
+
+  private notify(): void {
+    for (const f of [...this.waiters]) f();
+  }
+
+  /** Every kind has answered once (data, missing, forbidden or an error). */
+  private settled(): boolean {
+    return this.watchers.every((w) => w.status.synced || w.status.phase !== 'starting');
+  }
+
+  private async waitForFirstSync(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.settled()) return;
+    signal?.throwIfAborted();
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const check = () => {
+        if (this.settled() || !this.started) {
+          done();
+          resolve();
+        }
+      };
+      const onAbort = () => {
+        done();
+        reject(signal?.reason ?? new DOMException('aborted', 'AbortError'));
+      };
+      const timer = setTimeout(() => {
+        done();
+        resolve();
+      }, timeoutMs);
+      this.waiters.add(check);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private reshaped<T>(kind: KindName, fn: (o: KubernetesObject) => T): T[] {
+    const w = this.byKind.get(kind)!;
+    const m = this.memo.get(kind);
+    if (m && m.version === w.version) return m.value as T[];
+    const value = w.list().map(fn);
+    this.memo.set(kind, { version: w.version, value });
+    return value;
+  }
+
+  async getSnapshot(opts: SnapshotOptions = {}): Promise<KubeSnapshot> {
+    this.start();
+    await this.waitForFirstSync(opts.timeoutMs ?? this.o.timeoutMs, opts.signal);
+    const rs = this.byKind.get('replicasets')!;
+    const owners: OwnerLookup = {
+      replicaSet: (namespace, name) => {
+        const o = rs.get(name, namespace);
+        return o ? { ownerReferences: (o.metadata?.ownerReferences ?? []) as unknown[] } : undefined;
+      },
+    };
+    // Pods depend on ReplicaSets for their workload name: memoize on both versions.
+    const podsKey = rs.version * 1_000_003 + this.byKind.get('pods')!.version;
+    let pods = this.memo.get('pods');
+    if (!pods || pods.version !== podsKey) {
+      pods = { version: podsKey, value: this.byKind.get('pods')!.list().map((p) => reshapePod(p, owners)) };
+      this.memo.set('pods', pods);
+    }
+    const statuses = this.statuses();
+    const summary = summarizeKinds(statuses);
+    return {
+      cluster: this.o.clusterName,
+      istioNamespace: this.o.istioNamespace,
+      namespaces: this.reshaped('namespaces', reshapeNamespace),
+      pods: pods.value as KubeSnapshot['pods'],
+      services: this.reshaped('services', reshapeService),
+      gateways: this.reshaped('gateways', reshapeGateway),
+      gatewayClasses: this.reshaped('gatewayclasses', reshapeGatewayClass),
+      authorizationPolicies: this.reshaped('authorizationpolicies', reshapeAuthorizationPolicy),
+      peerAuthentications: this.reshaped('peerauthentications', reshapePeerAuthentication),
+      warnings: summary.warnings,
+      available: summary.available,
+    };
+  }
+}
+
+export function createKubeCache(o: KubeCacheOptions): KubeCache {
+  return new KubeCache(o);
+}
+
+// ---------------------------------------------------------------------------
+// Process singleton (globalThis, so Next dev HMR does not start a second set of informers).
+// ---------------------------------------------------------------------------
+
+const CACHE_KEY = Symbol.for('meshglass.kubeCache');
+type Singleton = { cache?: KubeCache; error?: string };
+const g = globalThis as unknown as Record<symbol, Singleton | undefined>;
+
+function singleton(): Singleton {
+  let s = g[CACHE_KEY];
+  if (!s) {
+    const config = getConfig();
+    try {
+      const kc = loadKubeConfig(config.kube);
+      s = {
+        cache: createKubeCache({ kubeConfig: kc, clusterName: config.clusterName, istioNamespace: config.istioNamespace, timeoutMs: config.kube.timeoutMs }),
+      };
+    } catch (e) {
+      s = { error: `cannot load Kubernetes configuration: ${(e as Error).message}` };
+    }
+    g[CACHE_KEY] = s;
+  }
+  return s;
+}
+
+export function getKubeCache(): KubeCache | undefined {
+  return singleton().cache;
+}
+
+function unavailable(message: string): KubeSnapshot {
+  const config = getConfig();
+  const warnings: Warning[] = [{ source: 'kubernetes', message }];
+  return {
+    cluster: config.clusterName,
+    istioNamespace: config.istioNamespace,
+    namespaces: [],
+    pods: [],
+    services: [],
+    gateways: [],
+    gatewayClasses: [],
+    authorizationPolicies: [],
+    peerAuthentications: [],
+    warnings,
+    available: false,
+  };
+}
+
+/** The process-wide snapshot; never throws for upstream problems (only when `signal` aborts). */
+export async function getKubeSnapshot(opts: SnapshotOptions = {}): Promise<KubeSnapshot> {
+  const s = singleton();
+  if (!s.cache) return unavailable(s.error ?? 'Kubernetes configuration unavailable');
+  return s.cache.getSnapshot(opts);
+}
+
+/** GET /version of the configured API server, for /api/healthz. Never throws. */
+export async function probeKube(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<KubeProbeResult> {
+  const s = singleton();
+  if (!s.cache) return { ok: false, error: s.error ?? 'Kubernetes configuration unavailable' };
+  return probeKubeApi(s.cache.kubeConfig, opts.signal, opts.timeoutMs ?? getConfig().kube.timeoutMs);
+}

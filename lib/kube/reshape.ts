@@ -1,0 +1,355 @@
+// Pure: Kubernetes API objects → the KubeSnapshot types of lib/mesh. Objects are untrusted: from typed
+// client-node lists (class instances, Date timestamps) or from watch events / custom objects (raw JSON).
+import { z } from 'zod';
+import type {
+  AuthorizationPolicyInfo,
+  Condition,
+  ContainerInfo,
+  GatewayClassInfo,
+  GatewayInfo,
+  Labels,
+  NamespaceInfo,
+  PeerAuthenticationInfo,
+  PodInfo,
+  ServiceInfo,
+  ServicePortInfo,
+} from '@/lib/mesh/types';
+
+type Obj = Record<string, unknown>;
+
+function isObj(x: unknown): x is Obj {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+function obj(x: unknown): Obj {
+  return isObj(x) ? x : {};
+}
+function arr(x: unknown): unknown[] {
+  return Array.isArray(x) ? x : [];
+}
+function str(x: unknown): string | undefined {
+  return typeof x === 'string' ? x : undefined;
+}
+function strings(x: unknown): string[] {
+  return arr(x).filter((v): v is string => typeof v === 'string');
+}
+/** String-valued entries only. */
+export function labelsOf(x: unknown): Labels {
+  const out: Labels = {};
+  for (const [k, v] of Object.entries(obj(x))) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+function timestamp(x: unknown): string | undefined {
+  if (x instanceof Date) return Number.isNaN(x.getTime()) ? undefined : x.toISOString();
+  return str(x);
+}
+function meta(o: unknown): { name: string; namespace: string; labels: Labels; annotations: Labels; creationTimestamp?: string; ownerReferences: unknown[] } {
+  const m = obj(obj(o).metadata);
+  const ts = timestamp(m.creationTimestamp);
+  return {
+    name: str(m.name) ?? '',
+    namespace: str(m.namespace) ?? '',
+    labels: labelsOf(m.labels),
+    annotations: labelsOf(m.annotations),
+    ...(ts ? { creationTimestamp: ts } : {}),
+    ownerReferences: arr(m.ownerReferences),
+  };
+}
+
+function conditions(x: unknown): Condition[] {
+  const out: Condition[] = [];
+  for (const c of arr(x)) {
+    const o = obj(c);
+    const type = str(o.type);
+    const status = str(o.status);
+    if (!type || !status) continue;
+    const reason = str(o.reason);
+    const message = str(o.message);
+    out.push({ type, status, ...(reason ? { reason } : {}), ...(message ? { message } : {}) });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Pods and the workload name Istio uses.
+// ---------------------------------------------------------------------------
+
+/** Minimal owner view of a ReplicaSet, enough to resolve its Deployment. */
+export interface OwnerLookup {
+  replicaSet(namespace: string, name: string): { ownerReferences: unknown[] } | undefined;
+}
+
+export const NO_OWNERS: OwnerLookup = { replicaSet: () => undefined };
+
+function controllerRef(refs: unknown[]): { kind: string; name: string } | undefined {
+  const parsed = refs.map(obj).map((r) => ({ kind: str(r.kind), name: str(r.name), controller: r.controller === true }));
+  const ref = parsed.find((r) => r.controller) ?? (parsed.length === 1 ? parsed[0] : undefined);
+  return ref?.kind && ref.name ? { kind: ref.kind, name: ref.name } : undefined;
+}
+
+// Istio recognises CronJob-created Jobs by their name: <cronjob>-<scheduled time in minutes> (istio/istio
+// pkg/kube/util.go, GetDeployMetaFromPod).
+const CRONJOB_JOB_NAME = /^(.+)-\d{8,10}$/;
+
+/**
+ * The workload a pod belongs to, named the way Istio names it (source_workload / destination_workload):
+ * ReplicaSet owned by a Deployment → the Deployment (from the ReplicaSet cache, else by stripping the
+ * pod-template-hash suffix); StatefulSet/DaemonSet/Job → its name; a CronJob's Job → the CronJob;
+ * no controller → the pod itself.
+ */
+export function workloadOf(pod: unknown, owners: OwnerLookup = NO_OWNERS): { kind: string; name: string } {
+  const m = meta(pod);
+  const ref = controllerRef(m.ownerReferences);
+  if (!ref) return { kind: 'Pod', name: m.name };
+  switch (ref.kind) {
+    case 'ReplicaSet': {
+      const rs = owners.replicaSet(m.namespace, ref.name);
+      if (rs) {
+        const rsOwner = controllerRef(rs.ownerReferences);
+        if (rsOwner) return rsOwner;
+        return { kind: 'ReplicaSet', name: ref.name };
+      }
+      const hash = m.labels['pod-template-hash'];
+      if (hash && ref.name.endsWith(`-${hash}`) && ref.name.length > hash.length + 1) {
+        return { kind: 'Deployment', name: ref.name.slice(0, -(hash.length + 1)) };
+      }
+      return { kind: 'ReplicaSet', name: ref.name };
+    }
+    case 'Job': {
+      const cron = CRONJOB_JOB_NAME.exec(ref.name);
+      return cron?.[1] ? { kind: 'CronJob', name: cron[1] } : { kind: 'Job', name: ref.name };
+    }
+    default:
+      return ref;
+  }
+}
+
+function container(x: unknown): ContainerInfo | undefined {
+  const c = obj(x);
+  const name = str(c.name);
+  if (!name) return undefined;
+  const requests = obj(obj(c.resources).requests);
+  const cpu = str(requests.cpu);
+  const memory = str(requests.memory);
+  const restartPolicy = str(c.restartPolicy);
+  return {
+    name,
+    image: str(c.image) ?? '',
+    args: strings(c.args),
+    ...(restartPolicy ? { restartPolicy } : {}),
+    ...(cpu ? { cpuRequest: cpu } : {}),
+    ...(memory ? { memoryRequest: memory } : {}),
+  };
+}
+
+export function reshapePod(pod: unknown, owners: OwnerLookup = NO_OWNERS): PodInfo {
+  const m = meta(pod);
+  const spec = obj(obj(pod).spec);
+  const status = obj(obj(pod).status);
+  const ip = str(status.podIP);
+  const nodeName = str(spec.nodeName);
+  return {
+    namespace: m.namespace,
+    name: m.name,
+    labels: m.labels,
+    annotations: m.annotations,
+    ...(ip ? { ip } : {}),
+    ...(nodeName ? { nodeName } : {}),
+    phase: str(status.phase) ?? 'Unknown',
+    hostNetwork: spec.hostNetwork === true,
+    serviceAccount: str(spec.serviceAccountName) ?? str(spec.serviceAccount) ?? 'default',
+    workload: workloadOf(pod, owners),
+    containers: arr(spec.containers).map(container).filter((c): c is ContainerInfo => c !== undefined),
+    initContainers: arr(spec.initContainers).map(container).filter((c): c is ContainerInfo => c !== undefined),
+    ...(m.creationTimestamp ? { creationTimestamp: m.creationTimestamp } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Core objects.
+// ---------------------------------------------------------------------------
+
+export function reshapeNamespace(ns: unknown): NamespaceInfo {
+  const m = meta(ns);
+  return { name: m.name, labels: m.labels, annotations: m.annotations };
+}
+
+export function reshapeService(svc: unknown): ServiceInfo {
+  const m = meta(svc);
+  const spec = obj(obj(svc).spec);
+  const clusterIP = str(spec.clusterIP);
+  const type = str(spec.type);
+  const ports: ServicePortInfo[] = [];
+  for (const p of arr(spec.ports)) {
+    const o = obj(p);
+    if (typeof o.port !== 'number') continue;
+    const name = str(o.name);
+    const protocol = str(o.protocol);
+    const appProtocol = str(o.appProtocol);
+    const targetPort = typeof o.targetPort === 'number' || typeof o.targetPort === 'string' ? o.targetPort : undefined;
+    ports.push({
+      ...(name ? { name } : {}),
+      port: o.port,
+      ...(targetPort !== undefined ? { targetPort } : {}),
+      ...(protocol ? { protocol } : {}),
+      ...(appProtocol ? { appProtocol } : {}),
+    });
+  }
+  return {
+    namespace: m.namespace,
+    name: m.name,
+    labels: m.labels,
+    annotations: m.annotations,
+    selector: labelsOf(spec.selector),
+    ...(clusterIP ? { clusterIP } : {}),
+    ...(type ? { type } : {}),
+    ports,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Gateway API.
+// ---------------------------------------------------------------------------
+
+export function reshapeGateway(gw: unknown): GatewayInfo {
+  const m = meta(gw);
+  const spec = obj(obj(gw).spec);
+  const status = obj(obj(gw).status);
+  const listeners: GatewayInfo['listeners'] = [];
+  for (const l of arr(spec.listeners)) {
+    const o = obj(l);
+    if (typeof o.port !== 'number') continue;
+    listeners.push({ name: str(o.name) ?? '', port: o.port, protocol: str(o.protocol) ?? '' });
+  }
+  return {
+    namespace: m.namespace,
+    name: m.name,
+    labels: m.labels,
+    annotations: m.annotations,
+    className: str(spec.gatewayClassName) ?? '',
+    listeners,
+    addresses: arr(status.addresses)
+      .map((a) => str(obj(a).value))
+      .filter((v): v is string => !!v),
+    conditions: conditions(status.conditions),
+  };
+}
+
+export function reshapeGatewayClass(gc: unknown): GatewayClassInfo {
+  const m = meta(gc);
+  return { name: m.name, labels: m.labels, controllerName: str(obj(obj(gc).spec).controllerName) ?? '' };
+}
+
+// ---------------------------------------------------------------------------
+// Istio security CRDs (validated with zod: schemas are lenient, unknown fields ignored).
+// ---------------------------------------------------------------------------
+
+const stringList = z.array(z.unknown()).catch([]).transform((xs) => xs.filter((x): x is string => typeof x === 'string'));
+const ruleSchema = z
+  .object({
+    from: z.array(z.object({ source: z.record(z.string(), z.unknown()).catch({}).optional() }).catch({})).catch([]).optional(),
+    to: z.array(z.object({ operation: z.record(z.string(), z.unknown()).catch({}).optional() }).catch({})).catch([]).optional(),
+    when: z.array(z.object({ key: z.string().catch('') }).catch({ key: '' })).catch([]).optional(),
+  })
+  .catch({});
+const selectorSchema = z.object({ matchLabels: z.record(z.string(), z.unknown()).optional() }).catch({}).optional();
+const targetRefSchema = z.object({
+  group: z.string().optional().catch(undefined),
+  kind: z.string(),
+  name: z.string(),
+  namespace: z.string().optional().catch(undefined),
+});
+const authzSpecSchema = z
+  .object({
+    action: z.string().optional().catch(undefined),
+    selector: selectorSchema,
+    targetRef: targetRefSchema.optional().catch(undefined),
+    targetRefs: z.array(z.unknown()).catch([]).optional(),
+    rules: z.array(ruleSchema).catch([]).optional(),
+  })
+  .catch({});
+
+/** Operation fields only an L7 proxy (sidecar, waypoint) can evaluate; ports are L4. */
+const L7_OPERATION_FIELDS = ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths'] as const;
+/** Source fields that need request authentication (JWT) — L7. */
+const L7_SOURCE_FIELDS = ['requestPrincipals', 'notRequestPrincipals'] as const;
+/** Condition keys ztunnel understands (Istio docs "Authorization policy conditions", L4 subset). */
+const L4_WHEN_KEYS = new Set(['source.ip', 'remote.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port', 'connection.sni']);
+
+/** `request.headers[x-user]` → `request.headers`; `request.auth.claims[groups]` → `request.auth.claims`. */
+function whenKeyName(key: string): string {
+  const i = key.indexOf('[');
+  return i >= 0 ? key.slice(0, i) : key;
+}
+
+/** L7-only attributes used by a policy's rules, as sorted field paths. */
+export function httpAttributesOf(rules: z.infer<typeof ruleSchema>[]): string[] {
+  const found = new Set<string>();
+  for (const rule of rules) {
+    for (const f of rule.from ?? []) {
+      for (const field of L7_SOURCE_FIELDS) if (stringList.parse(f.source?.[field]).length > 0) found.add(`from.source.${field}`);
+    }
+    for (const t of rule.to ?? []) {
+      for (const field of L7_OPERATION_FIELDS) if (stringList.parse(t.operation?.[field]).length > 0) found.add(`to.operation.${field}`);
+    }
+    for (const w of rule.when ?? []) {
+      const name = whenKeyName(w.key.trim());
+      if (name && !L4_WHEN_KEYS.has(name)) found.add(`when.${name}`);
+    }
+  }
+  return [...found].sort();
+}
+
+function matchLabels(sel: z.infer<typeof selectorSchema>): Labels | undefined {
+  if (!sel?.matchLabels) return undefined;
+  return labelsOf(sel.matchLabels);
+}
+
+const ACTIONS = ['ALLOW', 'DENY', 'AUDIT', 'CUSTOM'] as const;
+
+export function reshapeAuthorizationPolicy(ap: unknown): AuthorizationPolicyInfo {
+  const m = meta(ap);
+  const spec = authzSpecSchema.parse(obj(ap).spec ?? {});
+  const action = (ACTIONS as readonly string[]).includes(spec.action ?? '') ? (spec.action as AuthorizationPolicyInfo['action']) : 'ALLOW';
+  const refs = [...(spec.targetRef ? [spec.targetRef] : []), ...(spec.targetRefs ?? []).flatMap((r) => {
+    const p = targetRefSchema.safeParse(r);
+    return p.success ? [p.data] : [];
+  })].map((r) => ({
+    ...(r.group !== undefined ? { group: r.group } : {}),
+    kind: r.kind,
+    name: r.name,
+    ...(r.namespace ? { namespace: r.namespace } : {}),
+  }));
+  const selector = matchLabels(spec.selector);
+  return {
+    namespace: m.namespace,
+    name: m.name,
+    labels: m.labels,
+    action,
+    ...(selector ? { selector } : {}),
+    targetRefs: refs,
+    httpAttributes: httpAttributesOf(spec.rules ?? []),
+    conditions: conditions(obj(obj(ap).status).conditions),
+  };
+}
+
+const MTLS_MODES = ['STRICT', 'PERMISSIVE', 'DISABLE', 'UNSET'] as const;
+type MtlsMode = (typeof MTLS_MODES)[number];
+function mtlsMode(x: unknown): MtlsMode {
+  const mode = str(obj(x).mode);
+  return (MTLS_MODES as readonly string[]).includes(mode ?? '') ? (mode as MtlsMode) : 'UNSET';
+}
+
+export function reshapePeerAuthentication(pa: unknown): PeerAuthenticationInfo {
+  const m = meta(pa);
+  const spec = obj(obj(pa).spec);
+  const selector = matchLabels(selectorSchema.parse(spec.selector));
+  const portLevelMtls: Record<string, MtlsMode> = {};
+  for (const [port, v] of Object.entries(obj(spec.portLevelMtls))) portLevelMtls[port] = mtlsMode(v);
+  return {
+    namespace: m.namespace,
+    name: m.name,
+    ...(selector ? { selector } : {}),
+    mode: mtlsMode(spec.mtls),
+    portLevelMtls,
+  };
+}
