@@ -65,7 +65,7 @@ export function attributeByMode(labels: Labels, index: WorkloadIndex, evidence: 
   const w = index.get(labels[`${side}_workload_namespace`] ?? '', labels[`${side}_workload`] ?? '');
   let kinds: ProxyKind[];
   if (!w) kinds = [];
-  else if (w.role !== 'application') kinds = w.role === 'ztunnel' || w.role === 'istio-cni' ? [] : ['envoy'];
+  else if (w.role !== 'application') kinds = w.role === 'ztunnel' || w.role === 'istio-cni' || w.role === 'control-plane' ? [] : ['envoy'];
   else if (w.mode === 'sidecar') kinds = ['envoy'];
   else if (w.mode === 'ambient') kinds = ['ztunnel'];
   else if (w.mode === 'mixed') kinds = ['envoy', 'ztunnel'];

@@ -119,6 +119,9 @@ export function resolveEndpoint(ctx: MeshContext, side: 'source' | 'destination'
     }
     if (w) {
       if (w.role === 'ztunnel' || w.role === 'istio-cni') return null;
+      if (w.role === 'control-plane') {
+        return { id: nodeId('workload', cluster, ns, wl), kind: 'workload', namespace: ns, name: wl, cluster, workload: w, telemetryOnly: false };
+      }
       const kind: NodeKind = w.role === 'waypoint' ? 'waypoint' : w.role === 'application' ? 'workload' : 'gateway';
       return { id: nodeId(kind, cluster, ns, wl), kind, namespace: ns, name: wl, cluster, workload: w, telemetryOnly: false };
     }
@@ -189,6 +192,7 @@ function waypointOfGroup(ctx: MeshContext, g: SeriesGroup, targets: Labels[]): W
   return byWorkload ? ctx.waypoints.waypoints.get(byWorkload) : undefined;
 }
 
+const REPORTER_ORDER: Reporter[] = ['waypoint', 'destination', 'source'];
 const TCP_METRICS = new Set(['tcpOpened', 'tcpClosed', 'tcpSentBytes', 'tcpReceivedBytes']);
 
 /** Group samples by EDGE_LABELS, attribute each group's reporter, resolve its endpoints. */
@@ -433,8 +437,20 @@ export function finishEdge(ctx: MeshContext, e: EdgeAcc, seconds: number): Graph
   if (l4Rep) {
     const r = l4Rates(l4Groups.filter((g) => g.reporter === l4Rep).flatMap((g) => g.samples.filter((s) => TCP_METRICS.has(s.metric))), seconds);
     Object.assign(rates, r.rates);
-    failuresByFlag = r.failuresByFlag;
     rateSources.l4 = l4Rep;
+    // Failed connections: a client-side CONNECT never reaches the server and a server-side DENY may
+    // look like a plain close to the client, so per flag take the larger side (never the sum).
+    const perReporter = REPORTER_ORDER.map((rep) =>
+      l4Rates(l4Groups.filter((g) => g.reporter === rep).flatMap((g) => g.samples.filter((s) => s.metric === 'tcpClosed')), seconds),
+    );
+    const flags: Record<string, number> = {};
+    for (const pr of perReporter) {
+      for (const [flag, v] of Object.entries(pr.failuresByFlag ?? {})) flags[flag] = Math.max(flags[flag] ?? 0, v);
+    }
+    if (perReporter.some((pr) => pr.rates.failedConnectionsPerSec !== undefined)) {
+      rates.failedConnectionsPerSec = Object.values(flags).reduce((a, b) => a + b, 0);
+    }
+    if (Object.keys(flags).length > 0) failuresByFlag = Object.fromEntries(Object.entries(flags).sort(([a], [b]) => a.localeCompare(b)));
   }
 
   // mTLS

@@ -2,6 +2,7 @@
 import type { ContainerInfo, ModeIntent, NamespaceInfo, PodInfo, PodMode } from './types';
 
 export type PodClass =
+  | 'istiod'
   | 'ztunnel'
   | 'istio-cni'
   | 'waypoint'
@@ -92,6 +93,9 @@ export function classifyPod(pod: PodInfo, istioNamespace: string): PodClassifica
   // 1. ztunnel / istio-cni
   if (pod.namespace === istioNamespace && (l.app === 'ztunnel' || l['app.kubernetes.io/name'] === 'ztunnel')) {
     return infra('ztunnel', 'label app=ztunnel in the Istio namespace');
+  }
+  if (pod.namespace === istioNamespace && (l.app === 'istiod' || l.istio === 'pilot')) {
+    return infra('istiod', 'control plane (app=istiod)');
   }
   if (l['k8s-app'] === 'istio-cni-node' || l['app.kubernetes.io/name'] === 'istio-cni') {
     return infra('istio-cni', 'istio-cni node agent');

@@ -3,7 +3,7 @@ import { classifyPod, podIssues, LABEL_GATEWAY_NAME, type PodClass, type PodClas
 import type { KubeSnapshot, NamespaceInfo, PodCounts, PodInfo, PodMode, ServiceInfo, WorkloadMode } from './types';
 import { ref, selectorMatches, uniqSorted } from './util';
 
-export type WorkloadRole = 'application' | 'waypoint' | 'gateway' | 'east-west-gateway' | 'ztunnel' | 'istio-cni';
+export type WorkloadRole = 'control-plane' | 'application' | 'waypoint' | 'gateway' | 'east-west-gateway' | 'ztunnel' | 'istio-cni';
 
 export interface ClassifiedPod {
   pod: PodInfo;
@@ -33,6 +33,7 @@ export interface WorkloadInfo {
 }
 
 const ROLE_OF: Record<PodClass, WorkloadRole> = {
+  istiod: 'control-plane',
   ztunnel: 'ztunnel',
   'istio-cni': 'istio-cni',
   waypoint: 'waypoint',
@@ -42,7 +43,7 @@ const ROLE_OF: Record<PodClass, WorkloadRole> = {
   ambient: 'application',
   none: 'application',
 };
-const ROLE_PRIORITY: WorkloadRole[] = ['ztunnel', 'istio-cni', 'waypoint', 'east-west-gateway', 'gateway', 'application'];
+const ROLE_PRIORITY: WorkloadRole[] = ['control-plane', 'ztunnel', 'istio-cni', 'waypoint', 'east-west-gateway', 'gateway', 'application'];
 
 /** Mode of a set of pod modes: all equal → that mode; none → "none"; else mixed. */
 export function combineModes(modes: PodMode[]): WorkloadMode {
