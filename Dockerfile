@@ -1,0 +1,73 @@
+# syntax=docker/dockerfile:1
+#
+# Meshglass container image: Next.js `output: 'standalone'` server on node:22-bookworm-slim.
+#
+#   docker build -t meshglass:dev .
+#   docker build --build-arg BASE_PATH=/meshglass -t meshglass:dev .   # path-based ingress (baked in at build time)
+#   docker run --rm -p 3000:3000 --read-only --tmpfs /tmp -e PROMETHEUS_URL=http://prometheus:9090 meshglass:dev
+#
+# Runtime: uid/gid 65532 (non-root, numeric so Kubernetes `runAsNonRoot` can verify it), no writes
+# outside /tmp (works with readOnlyRootFilesystem + an emptyDir on /tmp), port 3000.
+#
+# NOTE: this file was written without being able to run `docker build` (no Docker daemon and no
+# network where it was written). The same steps (standalone build, copy of .next/static, /tmp cache
+# symlink, non-root read-only run) were exercised by hand outside Docker; see docs/deploy.md.
+
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+# ---- 1. dependencies (cached until package.json / package-lock.json change) ----
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+ENV NEXT_TELEMETRY_DISABLED=1 \
+    npm_config_update_notifier=false \
+    npm_config_fund=false \
+    npm_config_audit=false
+COPY package.json package-lock.json ./
+# devDependencies are needed to build (typescript, tailwind); they do not reach the runtime image.
+RUN --mount=type=cache,target=/root/.npm npm ci
+
+# ---- 2. build ----
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+ENV NEXT_TELEMETRY_DISABLED=1
+# basePath is read by next.config.ts at build time only; changing it needs a rebuild.
+ARG BASE_PATH=""
+ENV BASE_PATH=${BASE_PATH}
+COPY --from=deps /app/node_modules ./node_modules
+COPY . .
+# Next writes its cache (image optimisation, ISR) under .next/cache: point it at /tmp so the root
+# filesystem can stay read-only; the target directory is created at start (see CMD).
+# public/ may be absent from a git checkout (empty directory): create it so the COPY below works.
+RUN mkdir -p public \
+ && npx next build \
+ && test -f .next/standalone/server.js \
+ && rm -rf .next/standalone/.next/cache \
+ && ln -s /tmp/next-cache .next/standalone/.next/cache
+
+# ---- 3. runtime ----
+FROM ${NODE_IMAGE} AS runtime
+WORKDIR /app
+ARG BASE_PATH=""
+# The standalone server binds to $HOSTNAME; container runtimes set HOSTNAME to the container/pod
+# name, which would make it listen on the pod IP only (kubectl port-forward connects to localhost).
+# MESHGLASS_BASE_PATH is only read by the HEALTHCHECK (the app's basePath is baked in at build time).
+ENV NODE_ENV=production \
+    NEXT_TELEMETRY_DISABLED=1 \
+    PORT=3000 \
+    HOSTNAME=0.0.0.0 \
+    MESHGLASS_BASE_PATH=${BASE_PATH}
+
+# Files stay owned by root and read-only for the runtime user.
+COPY --from=build /app/.next/standalone ./
+COPY --from=build /app/.next/static ./.next/static
+COPY --from=build /app/public ./public
+
+USER 65532:65532
+EXPOSE 3000
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+(process.env.MESHGLASS_BASE_PATH||'')+'/api/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+
+# `exec` makes node PID 1; the Next server handles SIGTERM itself. mkdir may fail harmlessly when
+# /tmp is not writable (then only Next's optional on-disk cache is unavailable).
+CMD ["/bin/sh", "-c", "mkdir -p /tmp/next-cache 2>/dev/null; exec node server.js"]

@@ -1,0 +1,466 @@
+/**
+ * Offline validation of everything under deploy/: YAML syntax, a hand-written schema per kind,
+ * read-only RBAC, hardened pod security, kustomization references, and — when the binaries exist —
+ * `kubectl kustomize` rendering and `promtool` checks of the recording rules.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { z } from 'zod';
+
+const DEPLOY_DIR = path.resolve(__dirname);
+const KUBECTL = '/usr/bin/kubectl';
+const PROMTOOL = '/usr/bin/promtool';
+const HEALTH_PATH = '/api/healthz';
+
+// ---------- files ----------
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const full = path.join(dir, entry);
+    return statSync(full).isDirectory() ? walk(full) : [full];
+  });
+}
+
+const yamlFiles = walk(DEPLOY_DIR).filter((f) => /\.ya?ml$/.test(f));
+const rel = (f: string) => path.relative(DEPLOY_DIR, f);
+
+type Doc = Record<string, unknown>;
+
+function parseYamlStream(text: string, where: string): Doc[] {
+  return parseAllDocuments(text).flatMap((d) => {
+    if (d.errors.length > 0) throw new Error(`${where}: ${d.errors.map((e) => e.message).join('; ')}`);
+    const value: unknown = d.toJS();
+    if (value === null || value === undefined) return [];
+    if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`${where}: document is not a mapping`);
+    return [value as Doc];
+  });
+}
+
+const parsed = new Map<string, Doc[]>(yamlFiles.map((f) => [f, parseYamlStream(readFileSync(f, 'utf8'), rel(f))]));
+
+// ---------- schemas ----------
+
+const dns1123 = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/).max(253);
+const metadata = z.object({
+  name: dns1123,
+  namespace: dns1123.optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+});
+const k8sBase = z.object({ apiVersion: z.string().min(1), kind: z.string().min(1), metadata });
+
+const httpProbe = z.object({
+  httpGet: z.object({ path: z.string().startsWith('/'), port: z.union([z.string(), z.number().int()]) }),
+});
+const containerSecurityContext = z.object({
+  runAsNonRoot: z.literal(true),
+  readOnlyRootFilesystem: z.literal(true),
+  allowPrivilegeEscalation: z.literal(false),
+  capabilities: z.object({ drop: z.array(z.string()).refine((d) => d.includes('ALL'), 'must drop ALL') }),
+  seccompProfile: z.object({ type: z.literal('RuntimeDefault') }),
+  privileged: z.literal(false).optional(),
+});
+const container = z.object({
+  name: dns1123,
+  image: z.string().min(1),
+  ports: z.array(z.object({ name: z.string().optional(), containerPort: z.number().int().min(1).max(65535) })).min(1),
+  env: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
+        value: z.string().optional(),
+        valueFrom: z.unknown().optional(),
+      }),
+    )
+    .optional(),
+  readinessProbe: httpProbe,
+  livenessProbe: httpProbe,
+  startupProbe: httpProbe.optional(),
+  resources: z.object({
+    requests: z.object({ cpu: z.string(), memory: z.string() }),
+    limits: z.object({ memory: z.string() }).and(z.object({ cpu: z.string().optional() })),
+  }),
+  securityContext: containerSecurityContext,
+  volumeMounts: z.array(z.object({ name: z.string(), mountPath: z.string() })).optional(),
+});
+const deployment = k8sBase.extend({
+  apiVersion: z.literal('apps/v1'),
+  kind: z.literal('Deployment'),
+  spec: z.object({
+    selector: z.object({ matchLabels: z.record(z.string(), z.string()) }),
+    template: z.object({
+      metadata: z.object({ labels: z.record(z.string(), z.string()) }),
+      spec: z.object({
+        securityContext: z.object({
+          runAsNonRoot: z.literal(true),
+          seccompProfile: z.object({ type: z.literal('RuntimeDefault') }),
+        }),
+        containers: z.array(container).min(1),
+        volumes: z.array(z.object({ name: z.string() }).and(z.record(z.string(), z.unknown()))).optional(),
+      }),
+    }),
+  }),
+});
+const service = k8sBase.extend({
+  apiVersion: z.literal('v1'),
+  kind: z.literal('Service'),
+  spec: z.object({
+    selector: z.record(z.string(), z.string()),
+    ports: z
+      .array(z.object({ name: z.string(), port: z.number().int(), targetPort: z.union([z.string(), z.number().int()]) }))
+      .min(1),
+  }),
+});
+const policyRule = z.object({
+  apiGroups: z.array(z.string()).min(1),
+  resources: z.array(z.string()).min(1),
+  verbs: z.array(z.string()).min(1),
+  resourceNames: z.array(z.string()).optional(),
+  nonResourceURLs: z.never().optional(),
+});
+const clusterRole = k8sBase.extend({
+  apiVersion: z.literal('rbac.authorization.k8s.io/v1'),
+  kind: z.literal('ClusterRole'),
+  rules: z.array(policyRule).min(1),
+  aggregationRule: z.never().optional(),
+});
+const clusterRoleBinding = k8sBase.extend({
+  apiVersion: z.literal('rbac.authorization.k8s.io/v1'),
+  kind: z.literal('ClusterRoleBinding'),
+  roleRef: z.object({ apiGroup: z.literal('rbac.authorization.k8s.io'), kind: z.literal('ClusterRole'), name: z.string() }),
+  // namespace is filled in by kustomize (see base/clusterrolebinding.yaml); checked on the rendered output.
+  subjects: z.array(z.object({ kind: z.literal('ServiceAccount'), name: z.string(), namespace: z.string().optional() })).min(1),
+});
+const serviceAccount = k8sBase.extend({ apiVersion: z.literal('v1'), kind: z.literal('ServiceAccount') });
+const namespace = k8sBase.extend({ apiVersion: z.literal('v1'), kind: z.literal('Namespace') });
+const networkPolicy = k8sBase.extend({
+  apiVersion: z.literal('networking.k8s.io/v1'),
+  kind: z.literal('NetworkPolicy'),
+  spec: z.object({
+    podSelector: z.object({ matchLabels: z.record(z.string(), z.string()) }),
+    policyTypes: z.array(z.enum(['Ingress', 'Egress'])),
+    ingress: z.array(z.unknown()).optional(),
+  }),
+});
+const configMap = k8sBase.extend({ apiVersion: z.literal('v1'), kind: z.literal('ConfigMap') });
+
+const SCHEMAS: Record<string, z.ZodType> = {
+  Deployment: deployment,
+  Service: service,
+  ClusterRole: clusterRole,
+  ClusterRoleBinding: clusterRoleBinding,
+  ServiceAccount: serviceAccount,
+  Namespace: namespace,
+  NetworkPolicy: networkPolicy,
+  ConfigMap: configMap,
+};
+const KUSTOMIZE_KINDS = new Set(['Kustomization', 'Component']);
+
+/** Exactly what Meshglass reads (product.md §2, lib/kube). Anything else is a review item. */
+const EXPECTED_RBAC: Record<string, string[]> = {
+  '': ['namespaces', 'pods', 'services'],
+  apps: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'],
+  batch: ['jobs'],
+  'gateway.networking.k8s.io': ['gatewayclasses', 'gateways'],
+  'security.istio.io': ['authorizationpolicies', 'peerauthentications'],
+  'networking.istio.io': ['serviceentries'],
+};
+const READ_VERBS = new Set(['get', 'list', 'watch']);
+
+function validateObject(doc: Doc, where: string): void {
+  const kind = String(doc.kind);
+  const schema = SCHEMAS[kind];
+  if (!schema) throw new Error(`${where}: no schema for kind ${kind} — add one to deploy/manifests.test.ts`);
+  const result = schema.safeParse(doc);
+  if (!result.success) {
+    throw new Error(`${where} (${kind} ${String((doc.metadata as Doc | undefined)?.name)}): ${z.prettifyError(result.error)}`);
+  }
+}
+
+function checkClusterRole(doc: Doc): void {
+  const role = clusterRole.parse(doc);
+  const granted = new Map<string, Set<string>>();
+  for (const rule of role.rules) {
+    for (const verb of rule.verbs) expect(READ_VERBS.has(verb), `verb ${verb} is not read-only`).toBe(true);
+    for (const group of rule.apiGroups) {
+      expect(group, 'wildcard apiGroup').not.toBe('*');
+      for (const resource of rule.resources) {
+        expect(resource, 'wildcard resource').not.toContain('*');
+        expect(resource, 'secrets must never be readable').not.toMatch(/^secrets(\/|$)/);
+        expect(resource, 'no subresources (pods/log, pods/exec, …)').not.toContain('/');
+        const set = granted.get(group) ?? new Set<string>();
+        set.add(resource);
+        granted.set(group, set);
+      }
+    }
+  }
+  const actual = Object.fromEntries([...granted].map(([g, s]) => [g, [...s].sort()]));
+  expect(actual).toEqual(EXPECTED_RBAC);
+}
+
+function checkMeshglassDeployment(doc: Doc): void {
+  const d = deployment.parse(doc);
+  const pod = d.spec.template.spec;
+  const selector = d.spec.selector.matchLabels;
+  for (const [k, v] of Object.entries(selector)) expect(d.spec.template.metadata.labels[k]).toBe(v);
+  const c = pod.containers.find((x) => x.name === 'meshglass');
+  expect(c, 'container "meshglass"').toBeDefined();
+  if (!c) return;
+  expect(c.readinessProbe.httpGet.path).toBe(HEALTH_PATH);
+  expect(c.livenessProbe.httpGet.path).toBe(HEALTH_PATH);
+  if (c.startupProbe) expect(c.startupProbe.httpGet.path).toBe(HEALTH_PATH);
+  const env = new Map((c.env ?? []).map((e) => [e.name, e]));
+  expect(env.get('PROMETHEUS_URL')?.value).toBe('http://prometheus.istio-system:9090');
+  expect(env.get('HOSTNAME')?.value, 'standalone server must bind all interfaces').toBe('0.0.0.0');
+  // Secret-backed variables must be optional so a plain install starts without any Secret.
+  for (const name of ['DASHBOARD_TOKEN', 'PROMETHEUS_BEARER_TOKEN']) {
+    const ref = (env.get(name)?.valueFrom as { secretKeyRef?: { optional?: boolean } } | undefined)?.secretKeyRef;
+    expect(ref?.optional, `${name} secretKeyRef.optional`).toBe(true);
+  }
+  // The only writable path of the read-only root filesystem is an emptyDir on /tmp.
+  const tmpMount = (c.volumeMounts ?? []).find((m) => m.mountPath === '/tmp');
+  expect(tmpMount).toBeDefined();
+  const tmpVolume = (pod.volumes ?? []).find((v) => v.name === tmpMount?.name) as Doc | undefined;
+  expect(tmpVolume?.emptyDir).toBeDefined();
+  // Numeric non-root user matching the image (Dockerfile USER 65532).
+  expect((doc as { spec: { template: { spec: { securityContext: { runAsUser?: number } } } } }).spec.template.spec.securityContext.runAsUser).toBe(65532);
+  const port = c.ports.find((p) => p.name === 'http');
+  expect(port?.containerPort).toBe(3000);
+}
+
+// ---------- tests on the source files ----------
+
+describe('deploy/ YAML files', () => {
+  it('finds the expected files', () => {
+    const names = yamlFiles.map(rel);
+    expect(names).toContain(path.join('base', 'kustomization.yaml'));
+    expect(names).toContain(path.join('overlays', 'oauth2-proxy', 'kustomization.yaml'));
+    expect(names).toContain('prometheus-recording-rules.yaml');
+  });
+
+  it.each(yamlFiles.map((f) => [rel(f), f]))('%s parses and every object matches its schema', (_name, file) => {
+    const docs = parsed.get(file) ?? [];
+    expect(docs.length).toBeGreaterThan(0);
+    for (const doc of docs) {
+      if ('groups' in doc || 'rule_files' in doc) continue; // Prometheus rule / promtool test files
+      expect(typeof doc.apiVersion).toBe('string');
+      if (KUSTOMIZE_KINDS.has(String(doc.kind))) continue;
+      validateObject(doc, rel(file));
+    }
+  });
+
+  it('the ClusterRole grants only get/list/watch on exactly the kinds Meshglass reads', () => {
+    const roles = [...parsed.values()].flat().filter((d) => d.kind === 'ClusterRole');
+    expect(roles).toHaveLength(1);
+    for (const r of roles) checkClusterRole(r);
+  });
+
+  it('no Role/ClusterRole anywhere touches secrets or uses wildcards', () => {
+    const text = yamlFiles.map((f) => readFileSync(f, 'utf8')).join('\n');
+    for (const doc of [...parsed.values()].flat()) {
+      if (doc.kind !== 'Role' && doc.kind !== 'ClusterRole') continue;
+      expect(JSON.stringify(doc.rules)).not.toMatch(/"\*"|secrets/);
+    }
+    expect(text).not.toMatch(/kind:\s*(Role|ClusterRole)Binding[\s\S]*?name:\s*cluster-admin/);
+  });
+
+  it('the Meshglass Deployment is hardened and probes /api/healthz', () => {
+    const deployments = [...parsed.values()].flat().filter((d) => d.kind === 'Deployment' && (d.metadata as Doc).name === 'meshglass');
+    expect(deployments).toHaveLength(1);
+    for (const d of deployments) checkMeshglassDeployment(d);
+  });
+
+  it('every kustomization only references files that exist', () => {
+    const kustomizations = yamlFiles.filter((f) => /kustomization\.ya?ml$/.test(f));
+    expect(kustomizations.length).toBeGreaterThanOrEqual(3);
+    for (const file of kustomizations) {
+      const dir = path.dirname(file);
+      const [doc] = parsed.get(file) ?? [];
+      expect(doc, rel(file)).toBeDefined();
+      if (!doc) continue;
+      expect(KUSTOMIZE_KINDS.has(String(doc.kind)), `${rel(file)} kind`).toBe(true);
+      const refs: string[] = [
+        ...((doc.resources as string[] | undefined) ?? []),
+        ...((doc.components as string[] | undefined) ?? []),
+        ...((doc.configMapGenerator as Array<{ envs?: string[]; files?: string[] }> | undefined) ?? []).flatMap((g) => [
+          ...(g.envs ?? []),
+          ...(g.files ?? []),
+        ]),
+      ];
+      for (const ref of refs) {
+        const target = path.resolve(dir, ref);
+        expect(existsSync(target), `${rel(file)} -> ${ref}`).toBe(true);
+        if (statSync(target).isDirectory()) {
+          expect(existsSync(path.join(target, 'kustomization.yaml')), `${ref} has a kustomization.yaml`).toBe(true);
+        }
+      }
+    }
+  });
+});
+
+// ---------- recording rules ----------
+
+describe('prometheus-recording-rules.yaml', () => {
+  const file = path.join(DEPLOY_DIR, 'prometheus-recording-rules.yaml');
+  const [doc] = parsed.get(file) ?? [];
+  const rules = z
+    .object({
+      groups: z.array(
+        z.object({
+          name: z.string(),
+          interval: z.string().optional(),
+          rules: z.array(z.object({ record: z.string(), expr: z.string() })),
+        }),
+      ),
+    })
+    .parse(doc);
+  const all = rules.groups.flatMap((g) => g.rules);
+
+  it('records workload:<metric> for every standard Istio metric', () => {
+    const expected = [
+      'istio_requests_total',
+      'istio_request_duration_milliseconds_bucket',
+      'istio_request_duration_milliseconds_count',
+      'istio_request_duration_milliseconds_sum',
+      'istio_request_bytes_bucket',
+      'istio_request_bytes_count',
+      'istio_request_bytes_sum',
+      'istio_response_bytes_bucket',
+      'istio_response_bytes_count',
+      'istio_response_bytes_sum',
+      'istio_tcp_sent_bytes_total',
+      'istio_tcp_received_bytes_total',
+      'istio_tcp_connections_opened_total',
+      'istio_tcp_connections_closed_total',
+    ];
+    expect(all.map((r) => r.record).sort()).toEqual(expected.map((m) => `workload:${m}`).sort());
+  });
+
+  it('each rule aggregates the metric it is named after (catches the upstream closed/opened typo)', () => {
+    for (const r of all) {
+      const source = r.record.replace(/^workload:/, '');
+      const referenced = [...r.expr.matchAll(/\b(istio_[a-z_]+)\b/g)].map((m) => m[1]);
+      expect(referenced, r.record).toEqual([source]);
+    }
+  });
+
+  it('drops per-pod labels but keeps `app` (ztunnel detection)', () => {
+    for (const r of all) {
+      const without = /without\s*\(([^)]*)\)/.exec(r.expr)?.[1]?.split(',').map((s) => s.trim()) ?? [];
+      expect(without).toEqual(expect.arrayContaining(['instance', 'pod']));
+      expect(without).not.toContain('app');
+    }
+  });
+
+  it.skipIf(!existsSync(PROMTOOL))('passes promtool check rules and its promtool unit test', () => {
+    execFileSync(PROMTOOL, ['check', 'rules', file], { stdio: 'pipe', timeout: 30_000 });
+    execFileSync(PROMTOOL, ['test', 'rules', path.join(DEPLOY_DIR, 'prometheus-recording-rules.test.yaml')], {
+      stdio: 'pipe',
+      timeout: 30_000,
+    });
+  });
+});
+
+// ---------- kustomize rendering ----------
+
+function kustomize(dir: string): Doc[] {
+  const out = execFileSync(KUBECTL, ['kustomize', dir], { encoding: 'utf8', stdio: 'pipe', timeout: 60_000 });
+  return parseYamlStream(out, `kubectl kustomize ${dir}`);
+}
+
+const hasKubectl = existsSync(KUBECTL);
+const scratchDirs: string[] = [];
+afterAll(() => {
+  for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
+});
+
+function checkRendered(objects: Doc[], ns: string): void {
+  for (const o of objects) validateObject(o, 'rendered');
+  const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
+  for (const o of objects) {
+    const meta = o.metadata as { namespace?: string; name: string };
+    if (clusterScoped.has(String(o.kind))) expect(meta.namespace, `${String(o.kind)} ${meta.name}`).toBeUndefined();
+    else expect(meta.namespace, `${String(o.kind)} ${meta.name}`).toBe(ns);
+  }
+  const binding = clusterRoleBinding.parse(objects.find((o) => o.kind === 'ClusterRoleBinding'));
+  const sa = objects.find((o) => o.kind === 'ServiceAccount');
+  expect(binding.subjects[0]).toMatchObject({ name: (sa?.metadata as Doc).name, namespace: ns });
+  expect(objects.some((o) => o.kind === 'ClusterRole' && (o.metadata as Doc).name === binding.roleRef.name)).toBe(true);
+
+  const dep = objects.find((o) => o.kind === 'Deployment' && (o.metadata as Doc).name === 'meshglass');
+  expect(dep).toBeDefined();
+  if (!dep) return;
+  checkMeshglassDeployment(dep);
+  const d = deployment.parse(dep);
+  expect((dep as { spec: { template: { spec: { serviceAccountName?: string } } } }).spec.template.spec.serviceAccountName).toBe(
+    (sa?.metadata as Doc).name,
+  );
+  const svc = service.parse(objects.find((o) => o.kind === 'Service' && (o.metadata as Doc).name === 'meshglass'));
+  for (const [k, v] of Object.entries(svc.spec.selector)) expect(d.spec.template.metadata.labels[k], k).toBe(v);
+  const portNames = d.spec.template.spec.containers.flatMap((c) => c.ports.map((p) => p.name));
+  for (const p of svc.spec.ports) if (typeof p.targetPort === 'string') expect(portNames).toContain(p.targetPort);
+}
+
+describe.skipIf(!hasKubectl)('kubectl kustomize (offline render)', () => {
+  it('deploy/base renders a complete, namespaced, consistent install', () => {
+    const objects = kustomize(path.join(DEPLOY_DIR, 'base'));
+    expect(objects.map((o) => o.kind).sort()).toEqual(
+      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Namespace', 'Service', 'ServiceAccount'].sort(),
+    );
+    checkRendered(objects, 'meshglass');
+  });
+
+  it('deploy/overlays/oauth2-proxy renders oauth2-proxy in front, with a NetworkPolicy that only admits it', () => {
+    const objects = kustomize(path.join(DEPLOY_DIR, 'overlays', 'oauth2-proxy'));
+    checkRendered(objects, 'meshglass');
+    const proxyDep = objects.find((o) => o.kind === 'Deployment' && (o.metadata as Doc).name === 'oauth2-proxy');
+    expect(proxyDep).toBeDefined();
+    const np = networkPolicy.parse(objects.find((o) => o.kind === 'NetworkPolicy'));
+    const meshglassLabels = deployment.parse(objects.find((o) => o.kind === 'Deployment' && (o.metadata as Doc).name === 'meshglass'))
+      .spec.template.metadata.labels;
+    for (const [k, v] of Object.entries(np.spec.podSelector.matchLabels)) expect(meshglassLabels[k]).toBe(v);
+    const cm = objects.find((o) => o.kind === 'ConfigMap') as { data?: Record<string, string> } | undefined;
+    expect(cm?.data?.OAUTH2_PROXY_UPSTREAMS).toMatch(/^http:\/\/meshglass[.:]/);
+    // The probe path must not require a login.
+    expect(cm?.data?.OAUTH2_PROXY_SKIP_AUTH_ROUTES).toContain('/api/healthz');
+  });
+
+  it('documented variants render: own namespace without the Namespace object, token file component', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'meshglass-kustomize-'));
+    scratchDirs.push(dir);
+    const rel = path.relative(dir, DEPLOY_DIR);
+    writeFileSync(
+      path.join(dir, 'kustomization.yaml'),
+      [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        'namespace: observability',
+        'resources:',
+        `  - ${rel}/base`,
+        'components:',
+        `  - ${rel}/components/prometheus-token-file`,
+        'patches:',
+        '  - patch: |-',
+        '      apiVersion: v1',
+        '      kind: Namespace',
+        '      metadata:',
+        '        name: meshglass',
+        '      $patch: delete',
+        '',
+      ].join('\n'),
+    );
+    const objects = kustomize(dir);
+    expect(objects.some((o) => o.kind === 'Namespace')).toBe(false);
+    checkRendered(objects, 'observability');
+    const dep = deployment.parse(objects.find((o) => o.kind === 'Deployment'));
+    const c = dep.spec.template.spec.containers[0];
+    const fileVar = c?.env?.find((e) => e.name === 'PROMETHEUS_BEARER_TOKEN_FILE')?.value;
+    expect(fileVar).toBeDefined();
+    const mount = c?.volumeMounts?.find((m) => fileVar?.startsWith(`${m.mountPath}/`));
+    expect(mount, 'PROMETHEUS_BEARER_TOKEN_FILE lies in a mounted volume').toBeDefined();
+    expect(dep.spec.template.spec.volumes?.some((v) => v.name === mount?.name)).toBe(true);
+  });
+});
