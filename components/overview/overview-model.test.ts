@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { countFindingsByNamespace, namespaceGraphHref, overviewHref, share, windowFromParams } from './overview-model';
+import type { Finding } from '@/lib/mesh/types';
+
+const f = (namespace: string, severity: Finding['severity']): Finding => ({
+  id: `${namespace}-${severity}-${Math.random()}`,
+  kind: 'plaintext',
+  severity,
+  namespace,
+  objects: [],
+  evidence: [],
+  message: '',
+  fix: '',
+});
+
+describe('overview model', () => {
+  it('counts findings per namespace and severity', () => {
+    const c = countFindingsByNamespace([f('a', 'critical'), f('a', 'info'), f('a', 'info'), f('b', 'warning')]);
+    expect(c.get('a')).toEqual({ critical: 1, warning: 0, info: 2 });
+    expect(c.get('b')).toEqual({ critical: 0, warning: 1, info: 0 });
+    expect(c.get('c')).toBeUndefined();
+  });
+
+  it('links a namespace to its graph with the same window, escaping the name', () => {
+    expect(namespaceGraphHref('shop', { kind: 'range', range: '6h' })).toBe('/graph?namespaces=shop&range=6h');
+    expect(namespaceGraphHref('a&b', { kind: 'absolute', start: '2026-11-21T21:00:00Z', end: '2026-11-21T22:00:00Z' })).toBe(
+      '/graph?namespaces=a%26b&start=2026-11-21T21%3A00%3A00Z&end=2026-11-21T22%3A00%3A00Z',
+    );
+    expect(overviewHref({ kind: 'range', range: '24h' })).toBe('/?range=24h');
+  });
+
+  it('reads the window from search params, rejecting junk', () => {
+    const get = (o: Record<string, string>) => (k: string) => o[k] ?? null;
+    expect(windowFromParams(get({ range: '6h' })).window).toEqual({ kind: 'range', range: '6h' });
+    expect(windowFromParams(get({ start: '1', end: '2' })).window).toEqual({ kind: 'absolute', start: '1', end: '2' });
+    const bad = windowFromParams(get({ range: '<script>' }));
+    expect(bad.window).toEqual({ kind: 'range', range: '1h' });
+    expect(bad.error).toContain('not a duration');
+  });
+
+  it('formats shares', () => {
+    expect(share(null)).toBe('–');
+    expect(share(0.4)).toBe('40.0%');
+    expect(share(1)).toBe('100%');
+    expect(share(0)).toBe('0%');
+  });
+});

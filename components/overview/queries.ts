@@ -1,0 +1,21 @@
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import { fetchJson } from '@/lib/query/fetch-json';
+import { apiWindowParams, type TimeWindow } from '@/lib/graph/url-state';
+import type { FindingsResponse, MigrationResponse, NamespacesResponse } from './overview-model';
+
+/** Relative windows are re-read every minute; absolute windows never change. */
+const REFRESH_MS = 60_000;
+
+function opts<T>(resource: 'namespaces' | 'findings' | 'migration', window: TimeWindow) {
+  return queryOptions({
+    queryKey: ['overview', resource, window] as const,
+    queryFn: ({ signal }) => fetchJson<T>(`/api/${resource}?${new URLSearchParams(apiWindowParams(window))}`, signal),
+    placeholderData: keepPreviousData,
+    staleTime: window.kind === 'absolute' ? Infinity : 15_000,
+    refetchInterval: window.kind === 'range' ? REFRESH_MS : false,
+  });
+}
+
+export const overviewNamespacesQuery = (w: TimeWindow) => opts<NamespacesResponse>('namespaces', w);
+export const overviewFindingsQuery = (w: TimeWindow) => opts<FindingsResponse>('findings', w);
+export const overviewMigrationQuery = (w: TimeWindow) => opts<MigrationResponse>('migration', w);
