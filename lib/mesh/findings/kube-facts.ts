@@ -185,7 +185,10 @@ export function podFacts(kube: KubeSnapshot, pod: PodInfo): PodFacts {
     const v = imageVersion(proxy.image);
     if (v) facts.proxyVersion = v;
   } else if (role === 'istiod') {
-    const c = pod.containers.find((x) => x.name === 'discovery') ?? pod.containers[0];
+    const c =
+      pod.containers.find((x) => x.name === 'discovery') ??
+      pod.containers.find((x) => /\/pilot[:@]/.test(x.image)) ??
+      pod.containers[0];
     const v = c ? imageVersion(c.image) : undefined;
     if (v) facts.proxyVersion = v;
   }

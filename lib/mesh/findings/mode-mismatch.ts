@@ -152,7 +152,7 @@ export function modeMismatchFindings(kube: KubeSnapshot, _graph: MeshGraph): Fin
     namespace: i.namespace,
     objects: i.subject.includes('/') ? [i.subject, ...i.pods] : [i.subject],
     evidence: i.evidence,
-    message: i.text.charAt(0).toUpperCase() + i.text.slice(1) + '.',
+    message: `${i.text}.`,
     fix: i.fix,
   }));
 }

@@ -14,6 +14,8 @@ const ROLE_LABEL: Record<string, string> = {
   eastwest: 'east-west gateway',
 };
 
+const VERSION_RE = /^v?\d+\.\d+(\.\d+)?([-+.].*)?$/;
+
 function minor(v: string): string {
   const m = /^v?(\d+)\.(\d+)/.exec(v);
   return m ? `${m[1]}.${m[2]}` : v;
@@ -64,12 +66,15 @@ export function versionDriftFindings(kube: KubeSnapshot, _graph: MeshGraph): Fin
     (f) => f.proxyVersion && f.role !== 'istiod' && f.role !== 'cni' && (f.role !== 'app' || f.mode === 'sidecar'),
   );
   if (proxies.length === 0) return [];
-  const istiod = mostCommon(facts.filter((f) => f.role === 'istiod' && f.proxyVersion).map((f) => f.proxyVersion!));
+  // Only a version-like istiod tag is a baseline (a digest or "latest" says nothing).
+  const istiod = mostCommon(
+    facts.filter((f) => f.role === 'istiod' && f.proxyVersion && VERSION_RE.test(f.proxyVersion)).map((f) => f.proxyVersion!),
+  );
   const baseline = istiod ?? mostCommon(proxies.map((f) => f.proxyVersion!))!;
   const sidecarRevs = proxies.filter((f) => f.role === 'app' && f.revision).map((f) => f.revision!);
   const baseRev = mostCommon(sidecarRevs);
   const inUse = proxyVersionsInUse(facts);
-  const inUseText = [...inUse.entries()].map(([v, where]) => `${v}: ${listText(where, 4)}`).join('; ');
+  const inUseText = [...inUse.entries()].map(([v, where]) => `${v}: ${listText(where, 8)}`).join('; ');
 
   // Outliers grouped by workload.
   const outliers = new Map<string, PodFacts[]>();
