@@ -37,5 +37,5 @@ describe('cli', () => {
       child.kill('SIGTERM');
       await exited;
     }
-  });
+  }, 60_000);
 });

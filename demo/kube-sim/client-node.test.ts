@@ -23,7 +23,7 @@ afterAll(async () => {
   rmSync(stateDir, { recursive: true, force: true });
 });
 
-describe('@kubernetes/client-node against the simulator', () => {
+describe('@kubernetes/client-node against the simulator', { timeout: 30_000 }, () => {
   it('lists pods in all namespaces over verified TLS', async () => {
     const api = kc.makeApiClient(CoreV1Api);
     const list = await api.listPodForAllNamespaces();

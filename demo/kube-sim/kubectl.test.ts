@@ -31,7 +31,7 @@ const rows = (out: string): string[][] =>
     .split('\n')
     .map((l) => l.trim().split(/\s+/));
 
-describe.skipIf(!existsSync(KUBECTL))('kubectl against the simulator', () => {
+describe.skipIf(!existsSync(KUBECTL))('kubectl against the simulator', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     stateDir = mkdtempSync(path.join(tmpdir(), 'kube-sim-kubectl-'));
     home = mkdtempSync(path.join(tmpdir(), 'kube-sim-home-'));

@@ -323,6 +323,10 @@ describe('faults', () => {
     }
   });
 
+  it('reports a port already in use clearly', async () => {
+    await expect(startKubeSimulator({ port: sim.port, stateDir })).rejects.toThrow(/already in use/);
+  });
+
   it('restarts on the same port, keeping its state', async () => {
     const port = sim.port;
     await sim.suspend();

@@ -655,9 +655,11 @@ export async function startKubeSimulator(opts: KubeSimOptions): Promise<KubeSimu
       /* clients that do not trust the CA: nothing to do */
     });
     await new Promise<void>((resolve, reject) => {
-      s.once('error', reject);
+      s.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' ? new Error(`kube-sim: ${host}:${port} is already in use (another simulator running?)`) : err),
+      );
       s.listen(port, host, () => {
-        s.off('error', reject);
+        s.removeAllListeners('error');
         resolve();
       });
     });
