@@ -4,6 +4,7 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  Observable,
   VersionApi,
   type ConfigurationOptions,
   type KubernetesObject,
@@ -34,16 +35,16 @@ export function withSignal(signal: AbortSignal): ConfigurationOptions {
   return {
     middleware: [
       {
-        pre: async (ctx: RequestContext) => {
+        pre: (ctx: RequestContext) => {
           ctx.setSignal(signal);
-          return ctx;
+          return new Observable(Promise.resolve(ctx));
         },
-        post: async (res: ResponseContext) => res,
+        post: (res: ResponseContext) => new Observable(Promise.resolve(res)),
       },
     ],
+    // Keep the configuration's own middleware (none today) and add ours; the object-parameter API
+    // runs Observable middleware (client-node's rxjs stub), like its own setHeaderMiddleware.
     middlewareMergeStrategy: 'append',
-    // The generated ObjectParamAPI types options as Observable middleware, but at runtime PromiseAPI
-    // wraps them (wrapOptions → PromiseMiddlewareWrapper), so promise middleware is what works.
   } as unknown as ConfigurationOptions;
 }
 
