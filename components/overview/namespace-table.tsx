@@ -81,7 +81,7 @@ export function NamespaceTable({
                   <td className="px-2 py-1.5 text-right tabular-nums">
                     {r.edges.l7} / {r.edges.total}
                   </td>
-                  <td className="px-2 py-1.5 text-right tabular-nums">{r.edges.l7Gaps}</td>
+                  <td className="px-2 py-1.5 text-right tabular-nums" data-testid="ns-l7gaps">{r.edges.l7Gaps}</td>
                   <td className="px-2 py-1.5 text-right tabular-nums">{r.edges.plaintext}</td>
                   <td className="px-2 py-1.5 text-xs">
                     {c === undefined ? (
