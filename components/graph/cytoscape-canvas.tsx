@@ -54,6 +54,7 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
   function runLayout(cy: Core) {
     const leaves = cy.nodes().filter((n) => !n.isParent());
     if (leaves.length === 0) return;
+    cy.resize(); // banners/panels may have changed the container size since the last render
     cy.layout(layoutOptions(layoutRef.current, leaves.length) as unknown as cytoscape.LayoutOptions).run();
     window.__meshglassLayoutRuns = (window.__meshglassLayoutRuns ?? 0) + 1;
   }
@@ -85,7 +86,10 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
     });
     window.__meshglassCy = cy;
     callbacks.current.onReady?.(cy);
+    const ro = new ResizeObserver(() => cy.resize());
+    ro.observe(containerRef.current);
     return () => {
+      ro.disconnect();
       callbacks.current.onReady?.(null);
       if (window.__meshglassCy === cy) delete window.__meshglassCy;
       cy.destroy();
@@ -185,6 +189,7 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
   }
 
   return (
+    <div className="absolute inset-0 bg-white">
     <div
       ref={containerRef}
       data-testid="graph-canvas"
@@ -193,7 +198,8 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
       aria-label="Service graph. Arrow keys move between nodes and edges, Escape clears the selection, + and - zoom, f fits. The list view shows the same data as a table."
       tabIndex={0}
       onKeyDown={onKeyDown}
-      className="absolute inset-0 bg-white"
+      className="h-full w-full"
     />
+    </div>
   );
 }

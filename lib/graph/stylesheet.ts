@@ -86,7 +86,7 @@ export function buildStylesheet(): StylesheetJson {
         'text-background-color': '#ffffff',
         'text-background-opacity': 0.9,
         'text-background-padding': '2px',
-        'text-rotation': 'autorotate',
+        'text-rotation': 'none',
         'min-zoomed-font-size': 8,
       },
     },

@@ -1,0 +1,179 @@
+import fs from 'node:fs/promises';
+import { expect, test } from '@playwright/test';
+import { GraphPage } from './pages/graph-page';
+
+// The demo mesh (docs/demo-mesh.md): every traffic-model entry with the path, telemetry and mTLS
+// Meshglass must show for it in the folded view. Destination matched by suffix so peers outside
+// namespaces (api.stripe.com, 203.0.113.10) match whatever namespace label the API gives them.
+const EXPECTED: { from: string; to: string; path: string; telemetry: string; mtls: string; l7Gap: boolean }[] = [
+  { from: 'istio-system/istio-ingressgateway', to: 'shop/web', path: 'mixed', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
+  { from: 'shop/web', to: 'shop/cart', path: 'waypoint', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
+  { from: 'shop/web', to: 'shop/catalog', path: 'waypoint', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
+  { from: 'shop/cart', to: 'payments/payments-api', path: 'mixed', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
+  { from: 'payments/payments-api', to: 'payments/ledger', path: 'sidecar', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
+  { from: 'payments/payments-api', to: 'shop/cart', path: 'mixed', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
+  { from: 'shop/cart', to: 'inventory/inventory-api', path: 'ambient', telemetry: 'l4', mtls: 'mutual', l7Gap: true },
+  { from: 'inventory/inventory-api', to: 'inventory/postgres', path: 'ambient', telemetry: 'l4', mtls: 'mutual', l7Gap: false },
+  { from: 'inventory/inventory-api', to: 'inventory/redis', path: 'ambient', telemetry: 'l4', mtls: 'mutual', l7Gap: false },
+  { from: 'legacy/legacy-reporting', to: 'inventory/inventory-api', path: 'ambient', telemetry: 'l4', mtls: 'plaintext', l7Gap: true },
+  { from: 'legacy/legacy-reporting', to: 'shop/catalog', path: 'ambient', telemetry: 'l4', mtls: 'plaintext', l7Gap: true },
+  { from: 'legacy/legacy-reporting', to: 'orders/orders-api', path: 'mixed', telemetry: 'l7', mtls: 'plaintext', l7Gap: false },
+  { from: 'shop/web', to: 'orders/orders-api', path: 'mixed', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
+  { from: 'payments/payments-api', to: 'api.stripe.com', path: 'sidecar', telemetry: 'l4', mtls: 'unknown', l7Gap: false },
+  { from: 'inventory/inventory-api', to: '203.0.113.10', path: 'ambient', telemetry: 'l4', mtls: 'plaintext', l7Gap: false },
+  { from: 'payments/batch-export', to: 'payments/ledger', path: 'sidecar', telemetry: 'l7', mtls: 'plaintext', l7Gap: false },
+];
+
+const PATH_WORDS: Record<string, string> = { sidecar: 'sidecar', ambient: 'ambient (L4)', waypoint: 'via waypoint', mixed: 'mixed' };
+const MTLS_WORDS: Record<string, string> = { mutual: 'mTLS', plaintext: 'plaintext', unknown: 'unknown' };
+
+test.beforeAll(async () => {
+  await fs.mkdir('test-results/screenshots', { recursive: true });
+});
+
+test('draws every demo edge with its path, telemetry and mTLS, in the graph and in the list view', async ({ page }) => {
+  const graph = new GraphPage(page);
+  await graph.goto('range=15m');
+  await graph.waitForGraph();
+  await graph.screenshot('graph');
+
+  const drawn = await graph.drawnEdges();
+  for (const want of EXPECTED) {
+    const edge = drawn.find((e) => e.from === want.from && e.to.endsWith(want.to));
+    expect(edge, `edge ${want.from} → ${want.to} is drawn`).toBeDefined();
+    expect({ path: edge!.path, telemetry: edge!.telemetry, mtls: edge!.mtls, l7Gap: edge!.l7Gap }, `${want.from} → ${want.to}`).toEqual({
+      path: want.path,
+      telemetry: want.telemetry,
+      mtls: want.mtls,
+      l7Gap: want.l7Gap,
+    });
+    expect(edge!.classes).toContain(`path-${want.path}`);
+    if (want.mtls === 'plaintext') expect(edge!.classes).toContain('mtls-plaintext');
+  }
+
+  // Workload modes are on the canvas as classes and as words in the label.
+  const modes = await page.evaluate(() =>
+    Object.fromEntries(
+      window.__meshglassCy!.nodes('.kind-workload').map((n) => [`${n.data('namespace')}/${n.data('name')}`, { mode: n.data('mode') as string, label: n.data('label') as string }]),
+    ),
+  );
+  expect(modes['orders/orders-api']?.mode).toBe('mixed');
+  expect(modes['orders/orders-api']?.label).toContain('[mixed]');
+  expect(modes['payments/ledger']?.label).toContain('[sidecar]');
+  expect(modes['legacy/legacy-reporting']?.label).toContain('[out of mesh]');
+
+  await graph.showList();
+  for (const want of EXPECTED) {
+    const edge = drawn.find((e) => e.from === want.from && e.to.endsWith(want.to))!;
+    const row = graph.tableRow(edge.id);
+    await expect(row).toHaveCount(1);
+    await expect(row.locator('[data-col="path"]')).toHaveText(PATH_WORDS[want.path]!);
+    await expect(row.locator('[data-col="mtls"]')).toHaveText(MTLS_WORDS[want.mtls]!);
+    await expect(row.locator('[data-col="telemetry"]')).toContainText(want.telemetry.toUpperCase());
+  }
+  await expect(page).toHaveURL(/view=list/);
+  await graph.screenshot('list');
+});
+
+test('clicking an edge opens its explanation with the fix', async ({ page }) => {
+  const graph = new GraphPage(page);
+  await graph.goto('range=15m');
+  await graph.waitForGraph();
+  const edge = await graph.findEdge('shop/cart', 'inventory/inventory-api');
+  expect(edge).toBeDefined();
+  await graph.clickElement(edge!.id);
+  await expect(graph.panel).toBeVisible();
+  await expect(graph.panel.getByTestId('panel-title')).toHaveText('shop/cart → inventory/inventory-api');
+  await expect(graph.panel.getByTestId('panel-path')).toHaveText('ambient (L4)');
+  await expect(graph.panel.getByTestId('panel-explanation')).toContainText('only ztunnel');
+  await expect(graph.panel).toContainText('L7 gap');
+  await expect(graph.panel).toContainText('istioctl waypoint apply -n inventory --enroll-namespace');
+  await expect.poll(() => new URL(page.url()).searchParams.get('selected')).toBe(edge!.id);
+  expect(await graph.selectedIds()).toEqual([edge!.id]);
+  await graph.screenshot('panel');
+});
+
+test('a shared link opened in another browser shows the same selection and numbers', async ({ page, browser }) => {
+  const graph = new GraphPage(page);
+  await graph.goto('range=15m&refresh=off');
+  await graph.waitForGraph();
+  const edge = await graph.findEdge('payments/payments-api', 'payments/ledger');
+  expect(edge).toBeDefined();
+  await graph.clickElement(edge!.id);
+  await expect(graph.panel.getByTestId('panel-title')).toHaveText('payments/payments-api → payments/ledger');
+  const rates = await graph.panel.getByTestId('panel-rates').innerText();
+  const windowLabel = await page.getByTestId('window-label').innerText();
+
+  const link = await graph.share();
+  const url = new URL(link);
+  expect(url.searchParams.get('range')).toBeNull();
+  expect(url.searchParams.get('start')).toBeTruthy();
+  expect(url.searchParams.get('end')).toBeTruthy();
+  expect(url.searchParams.get('selected')).toBe(edge!.id);
+  await graph.closeShareDialog();
+
+  const other = await browser.newContext();
+  try {
+    const page2 = await other.newPage();
+    const graph2 = new GraphPage(page2);
+    await page2.goto(link);
+    await graph2.waitForGraph();
+    await expect(graph2.panel.getByTestId('panel-title')).toHaveText('payments/payments-api → payments/ledger');
+    await expect(graph2.panel.getByTestId('panel-rates')).toHaveText(rates);
+    expect(await graph2.selectedIds()).toEqual([edge!.id]);
+    expect(await page2.getByTestId('window-label').innerText()).toContain(windowLabel.split(' (')[0]!);
+  } finally {
+    await other.close();
+  }
+});
+
+test('a poll updates numbers without re-running the layout', async ({ page }) => {
+  const graph = new GraphPage(page);
+  await graph.goto('range=15m&refresh=off');
+  await graph.waitForGraph();
+  const runs = await graph.layoutRuns();
+  const before = await graph.nodePositions();
+  await graph.refreshNow();
+  expect(await graph.layoutRuns()).toBe(runs);
+  const after = await graph.nodePositions();
+  for (const [id, p] of Object.entries(before)) {
+    if (after[id]) expect(after[id]).toEqual(p);
+  }
+});
+
+test('PNG export downloads a non-empty image', async ({ page }) => {
+  const graph = new GraphPage(page);
+  await graph.goto('range=15m');
+  await graph.waitForGraph();
+  const download = await graph.exportPng();
+  expect(download.suggestedFilename()).toMatch(/\.png$/);
+  const file = await download.path();
+  const bytes = await fs.readFile(file);
+  expect(bytes.length).toBeGreaterThan(5_000);
+  expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+});
+
+test('double-clicking a namespace drills down, the breadcrumb goes back', async ({ page }) => {
+  const graph = new GraphPage(page);
+  await graph.goto('range=15m');
+  await graph.waitForGraph();
+  await graph.doubleTapNamespace('inventory');
+  await expect(page).toHaveURL(/namespaces=inventory/);
+  await expect(page.getByTestId('breadcrumb-current')).toHaveText('inventory');
+  await graph.waitForGraph();
+  const edges = await graph.drawnEdges();
+  expect(edges.length).toBeGreaterThan(0);
+  for (const e of edges) expect(e.from.startsWith('inventory/') || e.to.startsWith('inventory/')).toBe(true);
+  await page.getByTestId('breadcrumb-mesh').click();
+  await expect(page).not.toHaveURL(/namespaces=/);
+});
+
+test('a bad URL parameter shows a message naming it instead of crashing', async ({ page }) => {
+  const graph = new GraphPage(page);
+  await graph.goto('range=banana&view=list');
+  await expect(graph.urlError).toBeVisible();
+  await expect(graph.urlError).toContainText('range');
+  await expect(graph.table).toBeVisible(); // the rest of the link still applies
+  await graph.goto('start=yesterday&end=2026-01-01T00:00:00Z');
+  await expect(graph.urlError).toContainText('start');
+});
