@@ -1,12 +1,10 @@
-import { FlatCompat } from '@eslint/eslintrc';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const compat = new FlatCompat({ baseDirectory: path.dirname(fileURLToPath(import.meta.url)) });
+import nextVitals from 'eslint-config-next/core-web-vitals';
+import nextTs from 'eslint-config-next/typescript';
 
 const config = [
   { ignores: ['node_modules/**', '.next/**', '.demo/**', 'test-results/**', 'playwright-report/**', 'bench/out/**', 'next-env.d.ts'] },
-  ...compat.extends('next/core-web-vitals', 'next/typescript'),
+  ...nextVitals,
+  ...nextTs,
   {
     // Dependency rule (README "Architecture"): lib/mesh is pure and imports only itself.
     files: ['lib/mesh/**/*.ts'],

@@ -45,9 +45,9 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   mkdirSync(opts.stateDir, { recursive: true });
   const stops: (() => Promise<void> | void)[] = [];
-  let app: ChildProcess | undefined;
+  const child: { app?: ChildProcess } = {};
   const shutdown = async (code: number) => {
-    app?.kill('SIGTERM');
+    child.app?.kill('SIGTERM');
     for (const stop of stops.reverse()) {
       try {
         await stop();
@@ -106,11 +106,11 @@ async function main() {
     console.error('No build found: run `npx next build` first.');
     await shutdown(1);
   }
-  app = spawn(nextBin, ['start', '-p', String(opts.port), '-H', '127.0.0.1'], {
+  const app = (child.app = spawn(nextBin, ['start', '-p', String(opts.port), '-H', '127.0.0.1'], {
     cwd: ROOT,
     stdio: 'inherit',
     env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1' },
-  });
+  }));
   app.on('exit', (code) => void shutdown(code ?? 0));
   console.log(`\nmeshglass demo: open http://127.0.0.1:${opts.port}/  (Ctrl-C stops everything)`);
 }
