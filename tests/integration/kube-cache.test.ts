@@ -6,7 +6,8 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startKubeSimulator, type KubeSimulator } from '@/demo/kube-sim/server';
 import { probeKubeApi } from '@/lib/kube/client';
-import { createKubeCache, type KubeCache } from '@/lib/kube/cache';
+import { createKubeCache, getKubeCache, getKubeSnapshot, probeKube, type KubeCache } from '@/lib/kube/cache';
+import { resetConfigCache } from '@/lib/config/env';
 
 const objects = [
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio.io/dataplane-mode': 'ambient' } } },
@@ -187,5 +188,31 @@ describe('KubeCache when the API never answered', () => {
     const p = slow.getSnapshot({ signal: ac.signal });
     ac.abort(new Error('client went away'));
     await expect(p).rejects.toThrow('client went away');
+  });
+});
+
+describe('process singleton (KUBECONFIG via the standard loading rules)', () => {
+  it('loads the kubeconfig from $KUBECONFIG and serves snapshots and probes', async () => {
+    const { s } = await sim();
+    const saved = { KUBECONFIG: process.env.KUBECONFIG, MESH_CLUSTER_NAME: process.env.MESH_CLUSTER_NAME };
+    process.env.KUBECONFIG = s.kubeconfigPath;
+    process.env.MESH_CLUSTER_NAME = 'east';
+    resetConfigCache();
+    try {
+      const snap = await getKubeSnapshot({ timeoutMs: 15_000 });
+      expect(snap.available).toBe(true);
+      expect(snap.cluster).toBe('east');
+      expect(snap.istioNamespace).toBe('istio-system');
+      expect(snap.pods.length).toBeGreaterThan(0);
+      expect(await probeKube({ timeoutMs: 5_000 })).toMatchObject({ ok: true });
+      expect(getKubeCache()).toBe(getKubeCache());
+    } finally {
+      getKubeCache()?.stop();
+      process.env.KUBECONFIG = saved.KUBECONFIG;
+      process.env.MESH_CLUSTER_NAME = saved.MESH_CLUSTER_NAME;
+      if (saved.KUBECONFIG === undefined) delete process.env.KUBECONFIG;
+      if (saved.MESH_CLUSTER_NAME === undefined) delete process.env.MESH_CLUSTER_NAME;
+      resetConfigCache();
+    }
   });
 });
