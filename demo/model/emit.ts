@@ -309,34 +309,73 @@ class PlanBuilder {
     return i;
   }
 
+  /** Series groups already created, keyed by proxy + label set: later pairs only append terms. */
+  private readonly groups = new Map<ProxyPlan, Map<string, { idx: number[]; comps: Component[] }>>();
+
+  private group(plan: ProxyPlan, key: string, e: EdgeTraffic, weight: number, from: number, to: number, create: () => { idx: number[]; comps: Component[] }) {
+    let g = this.groups.get(plan);
+    if (!g) this.groups.set(plan, (g = new Map()));
+    let entry = g.get(key);
+    if (!entry) {
+      entry = create();
+      g.set(key, entry);
+    }
+    for (let i = 0; i < entry.idx.length; i++) plan.series[entry.idx[i]!]!.terms.push({ e, weight, from, to, c: entry.comps[i]! });
+  }
+
   /** istio_requests_total + duration histogram, one set per response code. */
   l7(plan: ProxyPlan, base: Omit<LabelInput, 'code' | 'flags'>, e: EdgeTraffic, weight: number, from: number, to: number) {
     for (const code of e.codes) {
       const labels = envoyLabels(this.t, { ...base, code, flags: code === '0' ? 'DC' : '-' });
-      const term = (c: Component): Term => ({ e, weight, from, to, c });
-      const g = this.add(plan, 'istio_requests_total', 'istio_requests_total', labels, true, term({ k: 'req', code }), -1);
-      for (const le of [...DURATION_BUCKETS, Infinity]) {
-        this.add(plan, 'istio_request_duration_milliseconds_bucket', 'istio_request_duration_milliseconds', [...labels, ['le', Number.isFinite(le) ? String(le) : '+Inf']], true, term({ k: 'bucket', code, le }), g);
-      }
-      this.add(plan, 'istio_request_duration_milliseconds_sum', 'istio_request_duration_milliseconds', labels, false, term({ k: 'sum', code }), g);
-      this.add(plan, 'istio_request_duration_milliseconds_count', 'istio_request_duration_milliseconds', labels, true, term({ k: 'req', code }), g);
+      const key = 'l7\u0002' + labels.map(([k, v]) => `${k}=${v}`).join('\u0001');
+      this.group(plan, key, e, weight, from, to, () => {
+        const idx: number[] = [];
+        const comps: Component[] = [];
+        const push = (i: number, c: Component) => {
+          idx.push(i);
+          comps.push(c);
+        };
+        const g = this.add(plan, 'istio_requests_total', 'istio_requests_total', labels, true, undefined, -1);
+        push(g, { k: 'req', code });
+        for (const le of [...DURATION_BUCKETS, Infinity]) {
+          push(
+            this.add(plan, 'istio_request_duration_milliseconds_bucket', 'istio_request_duration_milliseconds', [...labels, ['le', Number.isFinite(le) ? String(le) : '+Inf']], true, undefined, g),
+            { k: 'bucket', code, le },
+          );
+        }
+        push(this.add(plan, 'istio_request_duration_milliseconds_sum', 'istio_request_duration_milliseconds', labels, false, undefined, g), { k: 'sum', code });
+        push(this.add(plan, 'istio_request_duration_milliseconds_count', 'istio_request_duration_milliseconds', labels, true, undefined, g), { k: 'req', code });
+        return { idx, comps };
+      });
     }
   }
 
   /** istio_tcp_* for one reporter (Envoy or ztunnel label set). */
   tcp(plan: ProxyPlan, base: Omit<LabelInput, 'code' | 'flags' | 'protocol'>, ztunnel: boolean, e: EdgeTraffic, weight: number, from: number, to: number) {
     const mk = (flags: string) => (ztunnel ? ztunnelLabels(this.t, { ...base, protocol: 'tcp', flags }) : envoyLabels(this.t, { ...base, protocol: 'tcp', flags }));
-    const term = (c: Component): Term => ({ e, weight, from, to, c });
     const ok = mk('-');
-    const g = this.add(plan, 'istio_tcp_connections_opened_total', 'istio_tcp_connections_opened_total', ok, true, term({ k: 'opened' }), -1);
-    this.add(plan, 'istio_tcp_connections_closed_total', 'istio_tcp_connections_closed_total', ok, true, term({ k: 'closedOk' }), -1);
-    this.add(plan, 'istio_tcp_sent_bytes_total', 'istio_tcp_sent_bytes_total', ok, true, term({ k: 'sent' }), g);
-    this.add(plan, 'istio_tcp_received_bytes_total', 'istio_tcp_received_bytes_total', ok, true, term({ k: 'recv' }), g);
-    if (e.states.some((s) => s.connectFailShare > 0)) {
-      const fail = mk(ztunnel ? 'CONNECT' : 'UF');
-      const fg = this.add(plan, 'istio_tcp_connections_closed_total', 'istio_tcp_connections_closed_total', fail, true, term({ k: 'closedFail' }), -1);
-      if (ztunnel) this.add(plan, 'istio_tcp_connections_failed_total', 'istio_tcp_connections_failed_total', fail, true, term({ k: 'failed' }), fg);
-    }
+    const failing = e.states.some((s) => s.connectFailShare > 0);
+    const key = `tcp${ztunnel ? 'z' : 'e'}${failing ? 'f' : ''}\u0002` + ok.map(([k, v]) => `${k}=${v}`).join('\u0001');
+    this.group(plan, key, e, weight, from, to, () => {
+      const idx: number[] = [];
+      const comps: Component[] = [];
+      const push = (i: number, c: Component) => {
+        idx.push(i);
+        comps.push(c);
+      };
+      const g = this.add(plan, 'istio_tcp_connections_opened_total', 'istio_tcp_connections_opened_total', ok, true, undefined, -1);
+      push(g, { k: 'opened' });
+      push(this.add(plan, 'istio_tcp_connections_closed_total', 'istio_tcp_connections_closed_total', ok, true, undefined, -1), { k: 'closedOk' });
+      push(this.add(plan, 'istio_tcp_sent_bytes_total', 'istio_tcp_sent_bytes_total', ok, true, undefined, g), { k: 'sent' });
+      push(this.add(plan, 'istio_tcp_received_bytes_total', 'istio_tcp_received_bytes_total', ok, true, undefined, g), { k: 'recv' });
+      if (failing) {
+        const fail = mk(ztunnel ? 'CONNECT' : 'UF');
+        const fg = this.add(plan, 'istio_tcp_connections_closed_total', 'istio_tcp_connections_closed_total', fail, true, undefined, -1);
+        push(fg, { k: 'closedFail' });
+        if (ztunnel) push(this.add(plan, 'istio_tcp_connections_failed_total', 'istio_tcp_connections_failed_total', fail, true, undefined, fg), { k: 'failed' });
+      }
+      return { idx, comps };
+    });
   }
 }
 
