@@ -142,8 +142,10 @@ export function resolveEndpoint(ctx: MeshContext, side: 'source' | 'destination'
           telemetryOnly: false,
         };
       }
-      const svcNs = known(labels.destination_service_namespace) ?? (host ? parseServiceHost(host)?.namespace : undefined) ?? 'unknown';
-      return { id: nodeId('service', cluster, svcNs, svc.ref), kind: 'service', namespace: svcNs, name: svc.ref, cluster, host: svc.ref, telemetryOnly: true };
+      const parsed = host ? parseServiceHost(host) : undefined;
+      const svcNs = parsed?.namespace ?? known(labels.destination_service_namespace) ?? 'unknown';
+      const name = parsed?.name ?? svc.ref;
+      return { id: nodeId('service', cluster, svcNs, name), kind: 'service', namespace: svcNs, name, cluster, host: host ?? svc.ref, telemetryOnly: true };
     }
   }
   const uns = ns ?? 'unknown';
@@ -262,8 +264,13 @@ function backendOfService(ctx: MeshContext, g: SeriesGroup): Endpoint {
       telemetryOnly: false,
     };
   }
-  const ns = svc && svc.ref.includes('/') ? svc.ref.slice(0, svc.ref.indexOf('/')) : known(g.labels.destination_service_namespace) ?? 'unknown';
-  if (svc) return { id: nodeId('service', cluster, ns, svc.ref), kind: 'service', namespace: ns, name: svc.ref, cluster, host: svc.ref, telemetryOnly: true };
+  if (svc) {
+    const slash = svc.ref.indexOf('/');
+    const ns = slash >= 0 ? svc.ref.slice(0, slash) : known(g.labels.destination_service_namespace) ?? 'unknown';
+    const name = slash >= 0 ? svc.ref.slice(slash + 1) : svc.ref;
+    const host = known(g.labels.destination_service) ?? svc.ref;
+    return { id: nodeId('service', cluster, ns, name), kind: 'service', namespace: ns, name, cluster, host, telemetryOnly: true };
+  }
   return { id: nodeId('unknown', cluster, 'unknown', 'unknown'), kind: 'unknown', namespace: 'unknown', name: 'unknown', cluster, telemetryOnly: true };
 }
 
