@@ -216,9 +216,15 @@ function checkMeshglassDeployment(doc: Doc): void {
   expect(env.get('PROMETHEUS_URL')?.value).toBe('http://prometheus.istio-system:9090');
   expect(env.get('HOSTNAME')?.value, 'standalone server must bind all interfaces').toBe('0.0.0.0');
   // Secret-backed variables must be optional so a plain install starts without any Secret.
-  for (const name of ['DASHBOARD_TOKEN', 'PROMETHEUS_BEARER_TOKEN']) {
-    const ref = (env.get(name)?.valueFrom as { secretKeyRef?: { optional?: boolean } } | undefined)?.secretKeyRef;
-    expect(ref?.optional, `${name} secretKeyRef.optional`).toBe(true);
+  expect(env.has('DASHBOARD_TOKEN')).toBe(true);
+  for (const e of c.env ?? []) {
+    const ref = (e.valueFrom as { secretKeyRef?: { optional?: boolean } } | undefined)?.secretKeyRef;
+    if (ref) expect(ref.optional, `${e.name} secretKeyRef.optional`).toBe(true);
+  }
+  // Secret volumes likewise (an overlay that needs the Secret mounts it; see components/).
+  for (const v of pod.volumes ?? []) {
+    const secret = (v as { secret?: { optional?: boolean } }).secret;
+    if (secret && !v.name.startsWith('prometheus-auth')) expect(secret.optional, `volume ${v.name}`).toBe(true);
   }
   // The only writable path of the read-only root filesystem is an emptyDir on /tmp.
   const tmpMount = (c.volumeMounts ?? []).find((m) => m.mountPath === '/tmp');
@@ -229,6 +235,10 @@ function checkMeshglassDeployment(doc: Doc): void {
   expect((doc as { spec: { template: { spec: { securityContext: { runAsUser?: number } } } } }).spec.template.spec.securityContext.runAsUser).toBe(65532);
   const port = c.ports.find((p) => p.name === 'http');
   expect(port?.containerPort).toBe(3000);
+  // lib/config rejects X together with X_FILE: no manifest may set both.
+  for (const name of env.keys()) {
+    if (name.endsWith('_FILE')) expect(env.has(name.slice(0, -'_FILE'.length)), `${name} and its inline twin`).toBe(false);
+  }
 }
 
 // ---------- tests on the source files ----------
@@ -459,6 +469,7 @@ describe.skipIf(!hasKubectl)('kubectl kustomize (offline render)', () => {
     const c = dep.spec.template.spec.containers[0];
     const fileVar = c?.env?.find((e) => e.name === 'PROMETHEUS_BEARER_TOKEN_FILE')?.value;
     expect(fileVar).toBeDefined();
+    expect(c?.env?.some((e) => e.name === 'PROMETHEUS_BEARER_TOKEN')).toBe(false);
     const mount = c?.volumeMounts?.find((m) => fileVar?.startsWith(`${m.mountPath}/`));
     expect(mount, 'PROMETHEUS_BEARER_TOKEN_FILE lies in a mounted volume').toBeDefined();
     expect(dep.spec.template.spec.volumes?.some((v) => v.name === mount?.name)).toBe(true);
