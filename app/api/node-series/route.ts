@@ -1,0 +1,12 @@
+import { getSeries } from '@/lib/server/series';
+import { errorResponse, json } from '@/lib/server/http';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: Request): Promise<Response> {
+  try {
+    return json(await getSeries('node', new URL(request.url).searchParams, request.signal));
+  } catch (e) {
+    return errorResponse(e, request.signal);
+  }
+}

@@ -1,0 +1,116 @@
+import 'server-only';
+import { ParamError, parseWindow } from '@/lib/api/params';
+import { parseNodeId } from '@/lib/mesh/ids';
+import type { Reporter } from '@/lib/mesh/types';
+import { getPrometheusClient } from '@/lib/prometheus/client';
+import { chooseStep, metricName, MIN_RATE_WINDOW_SECONDS, selector, type Matcher } from '@/lib/prometheus/queries';
+import { getMeshData } from './mesh-data';
+
+/** Sparklines never need more points than a side panel is wide. */
+const MAX_POINTS = 400;
+const DEFAULT_POINTS = 120;
+
+export type SeriesName = 'rps' | 'errorRate' | 'requestBytesPerSec' | 'responseBytesPerSec' | 'connectionsPerSec' | 'failedConnectionsPerSec';
+
+export interface SeriesResponse {
+  window: { start: number; end: number; step: number };
+  series: { t: number[] } & Partial<Record<SeriesName, (number | null)[]>>;
+}
+
+interface Side {
+  namespace: string;
+  workload: string;
+}
+
+function sideOf(param: string, id: string): Side {
+  const n = parseNodeId(id);
+  if (!n) throw new ParamError(param, `${param} is not a node id of this graph`);
+  if (n.kind === 'service' || n.kind === 'unknown') return { namespace: 'unknown', workload: 'unknown' };
+  return { namespace: n.namespace, workload: n.name };
+}
+
+function parsePoints(params: URLSearchParams): number {
+  const raw = params.get('points');
+  if (raw === null) return DEFAULT_POINTS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 2 || n > MAX_POINTS) throw new ParamError('points', `points must be a whole number between 2 and ${MAX_POINTS}`);
+  return n;
+}
+
+function queriesFor(matchers: Matcher[], l7: Reporter | undefined, l4: Reporter | undefined, rateWindow: number, prefix: string) {
+  const r = `[${rateWindow}s]`;
+  const l7m = l7 ? [{ label: 'reporter', op: '=' as const, value: l7 }, ...matchers] : matchers;
+  const l4m = l4 ? [{ label: 'reporter', op: '=' as const, value: l4 }, ...matchers] : matchers;
+  const req = metricName('requests', prefix);
+  const errors = selector([...l7m, { label: 'response_code', op: '=~', value: '5..|0' }]);
+  return {
+    rps: `sum(rate(${req}${selector(l7m)}${r}))`,
+    errorRate: `(sum(rate(${req}${errors}${r})) or on() vector(0)) / sum(rate(${req}${selector(l7m)}${r}))`,
+    requestBytesPerSec: `sum(rate(${metricName('tcpReceivedBytes', prefix)}${selector(l4m)}${r}))`,
+    responseBytesPerSec: `sum(rate(${metricName('tcpSentBytes', prefix)}${selector(l4m)}${r}))`,
+    connectionsPerSec: `sum(rate(${metricName('tcpOpened', prefix)}${selector(l4m)}${r}))`,
+    failedConnectionsPerSec: `sum(rate(${metricName('tcpClosed', prefix)}${selector([...l4m, { label: 'response_flags', op: '!=', value: '-' }])}${r}))`,
+  } satisfies Record<SeriesName, string>;
+}
+
+/**
+ * Range series for one edge (`edge=<edge id>`) or one node's inbound traffic (`node=<node id>`).
+ * The reporter is the one the graph used for the edge's numbers, so sparklines never double count.
+ */
+export async function getSeries(kind: 'edge' | 'node', params: URLSearchParams, signal: AbortSignal): Promise<SeriesResponse> {
+  for (const key of params.keys()) {
+    if (![kind, 'start', 'end', 'range', 'points'].includes(key)) throw new ParamError(key, `unknown parameter "${key.slice(0, 40)}"`);
+  }
+  const id = params.get(kind);
+  if (!id) throw new ParamError(kind, `${kind} is required`);
+  const window = parseWindow(params, Date.now() / 1000);
+  const points = parsePoints(params);
+  let matchers: Matcher[];
+  let l7: Reporter | undefined;
+  let l4: Reporter | undefined;
+  if (kind === 'edge') {
+    const [src, dst, ...rest] = id.split('->');
+    if (!src || !dst || rest.length > 0) throw new ParamError('edge', 'edge must be "<source node id>-><target node id>"');
+    const s = sideOf('edge', src);
+    const d = sideOf('edge', dst);
+    matchers = [
+      { label: 'source_workload_namespace', op: '=', value: s.namespace },
+      { label: 'source_workload', op: '=', value: s.workload },
+      { label: 'destination_workload_namespace', op: '=', value: d.namespace },
+      { label: 'destination_workload', op: '=', value: d.workload },
+    ];
+    const { graph } = await getMeshData({ window, namespaces: undefined, expandWaypoints: false }, signal);
+    const edge = graph.edges.find((e) => e.id === id);
+    l7 = edge?.rateSources?.l7;
+    l4 = edge?.rateSources?.l4;
+  } else {
+    const d = sideOf('node', id);
+    matchers = [
+      { label: 'destination_workload_namespace', op: '=', value: d.namespace },
+      { label: 'destination_workload', op: '=', value: d.workload },
+    ];
+    // Inbound traffic is best seen by the server side; waypoints report for ambient servers behind them.
+    l7 = undefined;
+    l4 = 'destination';
+  }
+  const step = chooseStep(window.end - window.start, points);
+  const rateWindow = Math.max(step, MIN_RATE_WINDOW_SECONDS);
+  const client = getPrometheusClient();
+  const qs = queriesFor(matchers, l7, l4, rateWindow, client.metricPrefix);
+  const names = Object.keys(qs) as SeriesName[];
+  const results = await Promise.all(
+    names.map((n) => client.rangeQuery(qs[n], window.start, window.end, step, { signal }).then((r) => r.series[0]?.points ?? [])),
+  );
+  const t: number[] = [];
+  for (let x = window.start; x <= window.end; x += step) t.push(x);
+  const series: SeriesResponse['series'] = { t };
+  names.forEach((n, i) => {
+    const byT = new Map(results[i]!.map((p) => [Math.round(p.t), p.v]));
+    if (byT.size === 0) return;
+    series[n] = t.map((x) => {
+      const v = byT.get(x);
+      return v === undefined || !Number.isFinite(v) ? null : v;
+    });
+  });
+  return { window: { start: window.start, end: window.end, step }, series };
+}
