@@ -105,6 +105,12 @@ export async function startPrometheus(o: StartPrometheusOptions): Promise<Runnin
   );
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
+  // do not leave an orphaned Prometheus behind if the parent exits without calling stop()
+  const onExit = () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', onExit);
+  child.once('exit', () => process.removeListener('exit', onExit));
   const url = `http://127.0.0.1:${o.port}`;
   try {
     await waitReady(url, child, logFile);
