@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attributeByMode, attributeKey, attributeTarget } from './attribution';
 import { buildWorkloadIndex } from './workloads';
-import { ambientPod, kube, plainPod, sidecarPod, ztunnelPod } from './testing/fixtures';
+import { ambientPod, kube, plainPod, sidecarPod, waypointPod, ztunnelPod } from './testing/fixtures';
 import { H_ZTUNNEL_SOURCE_SENT, I_ZTUNNEL_DEST_RECEIVED, I_ZTUNNEL_SOURCE_UNKNOWN_DEST, J_WAYPOINT_REQUESTS, K_SIDECAR_CLIENT_CLOSED, pick } from './testing/real-series';
 import { EDGE_LABELS, TARGET_LABELS } from './types';
 
@@ -26,6 +26,17 @@ describe('rule: reporter=waypoint', () => {
   });
   it('a destination series from a waypoint pod (pre-1.22) is not "waypoint"', () => {
     expect(attributeTarget({ ...target(J_WAYPOINT_REQUESTS), reporter: 'destination' }, idx)?.proxy).toBe('envoy');
+  });
+});
+
+describe('pre-1.22 waypoints (reporter=destination from a waypoint pod)', () => {
+  const withWp = buildWorkloadIndex(kube({ pods: [waypointPod({ namespace: 'lab', gateway: 'waypoint', name: 'waypoint-1', ip: '10.9.9.9' })] }));
+  it('by scrape labels and by instance IP → waypoint', () => {
+    expect(attributeTarget({ reporter: 'destination', pod: 'waypoint-1', namespace: 'lab', instance: '10.9.9.9:15020' }, withWp)).toMatchObject({ proxy: 'waypoint', rule: 'scrape-labels' });
+    expect(attributeTarget({ reporter: 'destination', instance: '10.9.9.9:15020' }, withWp)).toMatchObject({ proxy: 'waypoint', rule: 'instance-ip' });
+  });
+  it('an ordinary sidecar pod stays envoy', () => {
+    expect(attributeTarget({ reporter: 'destination', instance: '10.68.2.50:15020' }, idx)?.proxy).toBe('envoy');
   });
 });
 

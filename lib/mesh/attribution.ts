@@ -14,6 +14,11 @@ export function parseReporter(v: string | undefined): Reporter | undefined {
   return v === 'source' || v === 'destination' || v === 'waypoint' ? v : undefined;
 }
 
+/** Istio ≤1.21 waypoints reported `destination` (istio-telemetry.md §2.2, §2.5): still a waypoint. */
+function preWaypoint(reporter: Reporter | undefined, role: string | undefined): ProxyKind {
+  return reporter === 'destination' && role === 'waypoint' ? 'waypoint' : 'envoy';
+}
+
 /**
  * Rules waypoint, (a) scrape-target labels and (b) instance IP, for one scrape target.
  * Returns undefined when neither applies: the caller falls back to rule (c), `attributeByMode`.
@@ -27,7 +32,8 @@ export function attributeTarget(labels: Labels, index: WorkloadIndex): Attributi
     return { proxy: 'ztunnel', rule: 'scrape-labels', ...(target ? { target } : {}) };
   }
   if (isKnown(labels.pod) || isKnown(labels.app)) {
-    return { proxy: 'envoy', rule: 'scrape-labels', ...(target ? { target } : {}) };
+    const known = labels.pod && labels.namespace ? index.podsByName.get(`${labels.namespace}/${labels.pod}`) : undefined;
+    return { proxy: preWaypoint(reporter, known?.workload.role), rule: 'scrape-labels', ...(target ? { target } : {}) };
   }
   // (b) instance address vs pod IPs from the Kubernetes API
   if (labels.instance) {
@@ -36,7 +42,7 @@ export function attributeTarget(labels: Labels, index: WorkloadIndex): Attributi
       const zt = matches.find((m) => m.pod.classification.class === 'ztunnel');
       const hit = zt ?? matches[0]!;
       return {
-        proxy: zt ? 'ztunnel' : 'envoy',
+        proxy: zt ? 'ztunnel' : preWaypoint(reporter, hit.workload.role),
         rule: 'instance-ip',
         target: hit.pod.pod.name,
       };

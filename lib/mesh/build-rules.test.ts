@@ -195,6 +195,17 @@ describe('§3.3 waypoint hops are folded', () => {
     expect(g.edges[0]!.reporters).toEqual([{ reporter: 'waypoint', proxy: 'waypoint', rule: 'waypoint', targets: ['waypoint-565898c798-hjdcp'] }]);
     expect(g.nodes.find((n) => n.id === nodeId('workload', 'Kubernetes', 'istio-workloads-lab', 'client'))).toMatchObject({ telemetryOnly: true });
   });
+  it('pre-1.22 waypoint (reporter=destination from the waypoint pod) is folded like reporter=waypoint', () => {
+    const t = new TelemetryBuilder('labels')
+      .requests(edgeLabels({ reporter: 'destination', src: amb, dst: v1, service: svcV, csp: 'mutual_tls' }), p['wp-1']!, { '200': 300 })
+      .durations(edgeLabels({ reporter: 'destination', src: amb, dst: v1, service: svcV, csp: 'mutual_tls' }), p['wp-1']!, [['10', 150], ['+Inf', 300]])
+      .tcp(edgeLabels({ reporter: 'source', src: amb, dst: wp, service: svcV, csp: 'mutual_tls' }), zA, { opened: 60, sent: 60, received: 60 })
+      .build();
+    const { g } = graphOf(k, t);
+    expect(g.edges).toHaveLength(1);
+    expect(g.edges[0]).toMatchObject({ target: W('wp', 'v1'), path: 'waypoint', waypoint: 'wp/wp', rates: { rps: 0.5, p50Ms: 10, connectionsPerSec: 0.1 }, rateSources: { l7: 'waypoint', l4: 'source' } });
+    expect(g.edges[0]!.reporters).toContainEqual({ reporter: 'destination', proxy: 'waypoint', rule: 'scrape-labels', targets: ['wp-1'] });
+  });
   it('waypoint series but no waypoint Gateway known → warning, still a waypoint edge', () => {
     const t = new TelemetryBuilder('labels').requests(edgeLabels({ reporter: 'waypoint', src: amb, dst: api, service: { name: 'api', namespace: 'amb' }, csp: 'mutual_tls' }), p['wp-1']!, { '200': 60 }).build();
     const { g } = graphOf(mesh({ gateways: [] }), t);
@@ -266,6 +277,16 @@ describe('node identity', () => {
     const e = buildMeshGraph(k, t, {}).edges[0]!;
     expect(e).toMatchObject({ source: nodeId('gateway', 'Kubernetes', 'istio-system', 'istio-ingressgateway'), path: 'sidecar', protocol: 'grpc', protocolSource: 'telemetry', mtls: 'unknown' });
     expect(e.reporters).toEqual([{ reporter: 'source', proxy: 'envoy', rule: 'instance-ip', targets: ['istio-ingressgateway-1'] }]);
+  });
+});
+
+describe('multi-cluster', () => {
+  it('a peer in another cluster is never matched against local Kubernetes objects', () => {
+    const k = mesh();
+    const t = new TelemetryBuilder('labels').tcp({ ...edgeLabels({ reporter: 'destination', src: amb, dst: api, csp: 'mutual_tls' }), source_cluster: 'east' }, zB, { opened: 6, sent: 6, received: 6 }).build();
+    const g = buildMeshGraph(k, t, {});
+    expect(g.edges[0]!.source).toBe(nodeId('workload', 'east', 'amb', 'amb'));
+    expect(g.nodes.find((n) => n.id === nodeId('workload', 'east', 'amb', 'amb'))).toMatchObject({ telemetryOnly: true });
   });
 });
 

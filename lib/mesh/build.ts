@@ -25,7 +25,7 @@ import {
   type Warning,
   type WorkloadMode,
 } from './types';
-import { isKnown, known, labelKey, parseServiceHost, ref, uniqSorted } from './util';
+import { instanceHost, isKnown, known, labelKey, parseServiceHost, ref, uniqSorted } from './util';
 import { buildWaypointIndex, type WaypointIndex, type WaypointInfo } from './waypoints';
 import { applicationWorkloads, buildWorkloadIndex, type WorkloadIndex, type WorkloadInfo } from './workloads';
 
@@ -46,6 +46,8 @@ export interface SeriesGroup {
   key: string;
   labels: Labels;
   reporter: Reporter;
+  /** Reporter for preference and folding: `waypoint` also for a pre-1.22 waypoint's `destination` series. */
+  rank: Reporter;
   samples: TelemetrySample[];
   /** Only histogram buckets (they are grouped by fewer labels): used for latency only. */
   bucketsOnly: boolean;
@@ -90,7 +92,7 @@ export function buildMeshContext(kube: KubeSnapshot): MeshContext {
 }
 
 function roleOf(g: SeriesGroup): Role {
-  if (g.reporter === 'waypoint') return 'waypoint';
+  if (g.rank === 'waypoint') return 'waypoint';
   if (g.dst.kind === 'waypoint') return 'client-leg';
   if (g.src.kind === 'waypoint') return 'server-leg';
   return 'direct';
@@ -103,8 +105,10 @@ export function resolveEndpoint(ctx: MeshContext, side: 'source' | 'destination'
   const wl = known(labels[`${side}_workload`]);
   const ns = known(labels[`${side}_workload_namespace`]);
   if (wl && ns) {
-    const wp = waypoints.lookup(ns, wl);
-    const w = index.get(ns, wl);
+    // Kubernetes objects describe the local cluster only; a remote peer is known from telemetry alone.
+    const local = cluster === index.cluster;
+    const wp = local ? waypoints.lookup(ns, wl) : undefined;
+    const w = local ? index.get(ns, wl) : undefined;
     if (wp) {
       return {
         id: nodeId('waypoint', cluster, wp.namespace, wp.name),
@@ -180,8 +184,7 @@ function waypointOfGroup(ctx: MeshContext, g: SeriesGroup, targets: Labels[]): W
   }
   for (const t of targets) {
     if (!t.instance) continue;
-    const host = t.instance.replace(/^\[/, '').replace(/\]?(:\d+)?$/, '');
-    for (const hit of ctx.index.podsByIp.get(host) ?? []) {
+    for (const hit of ctx.index.podsByIp.get(instanceHost(t.instance)) ?? []) {
       const wp = ctx.waypoints.byWorkload.get(hit.workload.ref);
       if (wp) return wp;
     }
@@ -223,24 +226,36 @@ export function groupSeries(ctx: MeshContext, telemetry: TelemetryInput): Series
     const hasTcp = samples.some((s) => TCP_METRICS.has(s.metric));
     const targets = targetsByKey.get(key) ?? [];
     const svc = serviceOf(ctx, labels);
+    const attributions = bucketsOnly ? [] : attributeKey(labels, targets.map((l) => ({ labels: l })), ctx.index, { hasRequests });
     const g: SeriesGroup = {
       key,
       labels,
       reporter,
+      rank: attributions.some((a) => a.proxy === 'waypoint') ? 'waypoint' : reporter,
       samples,
       bucketsOnly,
       hasRequests,
       hasTcp,
-      attributions: bucketsOnly ? [] : attributeKey(labels, targets.map((l) => ({ labels: l })), ctx.index, { hasRequests }),
+      attributions,
       src,
       dst,
       ...(svc ? { service: svc.ref } : {}),
     };
-    if (reporter === 'waypoint') {
+    if (g.rank === 'waypoint') {
       const wp = waypointOfGroup(ctx, g, targets);
       if (wp) g.waypoint = wp;
     }
     groups.push(g);
+  }
+  // Histogram buckets carry no targets: they inherit the rank of the series they belong to.
+  const rankOf = new Map(groups.filter((g) => !g.bucketsOnly).map((g) => [`${g.reporter}|${g.src.id}|${g.dst.id}|${g.service ?? ''}`, g]));
+  for (const g of groups) {
+    if (!g.bucketsOnly) continue;
+    const twin = rankOf.get(`${g.reporter}|${g.src.id}|${g.dst.id}|${g.service ?? ''}`);
+    if (twin && twin.rank !== g.rank) {
+      g.rank = twin.rank;
+      if (twin.waypoint) g.waypoint = twin.waypoint;
+    }
   }
   return groups;
 }
@@ -339,7 +354,7 @@ export function assignEdges(ctx: MeshContext, groups: SeriesGroup[], expand: boo
         e.src.id === g.src.id &&
         (!wp || e.waypoints.size === 0 || e.waypoints.has(wp.ref)) &&
         g.service !== undefined &&
-        e.attached.some((a) => a.group.reporter === 'waypoint' && a.group.service === g.service),
+        e.attached.some((a) => a.group.rank === 'waypoint' && a.group.service === g.service),
     );
     if (matches.length === 0) {
       const e = edge(g.src, backendOfService(ctx, g));
@@ -419,36 +434,36 @@ export function finishEdge(ctx: MeshContext, e: EdgeAcc, seconds: number): Graph
 
   // L7: waypoint > destination > source; a destination side that is only partly Envoy yields to a full source.
   const l7Groups = counted.filter((g) => g.hasRequests);
-  const destKinds = new Set(counted.filter((g) => g.reporter === 'destination').flatMap((g) => g.attributions.map((a) => a.proxy)));
-  const destPartial = destKinds.has('ztunnel') && l7Groups.some((g) => g.reporter === 'destination');
+  const destKinds = new Set(counted.filter((g) => g.rank === 'destination').flatMap((g) => g.attributions.map((a) => a.proxy)));
+  const destPartial = destKinds.has('ztunnel') && l7Groups.some((g) => g.rank === 'destination');
   const sourceFullL7 =
-    l7Groups.some((g) => g.reporter === 'source') &&
-    counted.filter((g) => g.reporter === 'source').every((g) => g.attributions.every((a) => a.proxy !== 'ztunnel'));
+    l7Groups.some((g) => g.rank === 'source') &&
+    counted.filter((g) => g.rank === 'source').every((g) => g.attributions.every((a) => a.proxy !== 'ztunnel'));
   const l7Rep = pickReporter(
-    l7Groups.map((g) => g.reporter),
+    l7Groups.map((g) => g.rank),
     destPartial && sourceFullL7 ? new Set<Reporter>(['destination']) : new Set(),
   );
   const rates: EdgeRates = {};
   const rateSources: { l7?: Reporter; l4?: Reporter } = {};
   let l7Samples: TelemetrySample[] = [];
   if (l7Rep) {
-    l7Samples = l7Groups.filter((g) => g.reporter === l7Rep).flatMap((g) => g.samples.filter((s) => s.metric === 'requests'));
-    const buckets = usable.filter((g) => g.reporter === l7Rep).flatMap((g) => g.samples.filter((s) => s.metric === 'requestDurationBucket'));
+    l7Samples = l7Groups.filter((g) => g.rank === l7Rep).flatMap((g) => g.samples.filter((s) => s.metric === 'requests'));
+    const buckets = usable.filter((g) => g.rank === l7Rep).flatMap((g) => g.samples.filter((s) => s.metric === 'requestDurationBucket'));
     Object.assign(rates, l7Rates(l7Samples, buckets, seconds));
     rateSources.l7 = l7Rep;
   }
   // L4: server side first.
   const l4Groups = counted.filter((g) => g.hasTcp);
-  const l4Rep = pickReporter(l4Groups.map((g) => g.reporter));
+  const l4Rep = pickReporter(l4Groups.map((g) => g.rank));
   let failuresByFlag: Record<string, number> | undefined;
   if (l4Rep) {
-    const r = l4Rates(l4Groups.filter((g) => g.reporter === l4Rep).flatMap((g) => g.samples.filter((s) => TCP_METRICS.has(s.metric))), seconds);
+    const r = l4Rates(l4Groups.filter((g) => g.rank === l4Rep).flatMap((g) => g.samples.filter((s) => TCP_METRICS.has(s.metric))), seconds);
     Object.assign(rates, r.rates);
     rateSources.l4 = l4Rep;
     // Failed connections: a client-side CONNECT never reaches the server and a server-side DENY may
     // look like a plain close to the client, so per flag take the larger side (never the sum).
     const perReporter = REPORTER_ORDER.map((rep) =>
-      l4Rates(l4Groups.filter((g) => g.reporter === rep).flatMap((g) => g.samples.filter((s) => s.metric === 'tcpClosed')), seconds),
+      l4Rates(l4Groups.filter((g) => g.rank === rep).flatMap((g) => g.samples.filter((s) => s.metric === 'tcpClosed')), seconds),
     );
     const flags: Record<string, number> = {};
     for (const pr of perReporter) {
@@ -462,7 +477,7 @@ export function finishEdge(ctx: MeshContext, e: EdgeAcc, seconds: number): Graph
 
   // mTLS
   const mtlsObs: MtlsInput[] = counted.flatMap((g) =>
-    g.attributions.map((a) => ({ reporter: g.reporter, proxy: a.proxy, csp: g.labels.connection_security_policy })),
+    g.attributions.map((a) => ({ reporter: g.rank, proxy: a.proxy, csp: g.labels.connection_security_policy })),
   );
   const mtls = decideMtls(e.viaWaypoint, mtlsObs);
 
@@ -503,7 +518,7 @@ export function finishEdge(ctx: MeshContext, e: EdgeAcc, seconds: number): Graph
   // principals: server side first
   const principals: { source?: string; destination?: string } = {};
   for (const rep of ['waypoint', 'destination', 'source'] as const) {
-    for (const g of counted.filter((x) => x.reporter === rep)) {
+    for (const g of counted.filter((x) => x.rank === rep)) {
       if (!principals.source && isKnown(g.labels.source_principal)) principals.source = g.labels.source_principal;
       if (!principals.destination && isKnown(g.labels.destination_principal)) principals.destination = g.labels.destination_principal;
     }
@@ -636,7 +651,7 @@ export function buildMeshGraph(kube: KubeSnapshot, telemetry: TelemetryInput, op
   if (unattributed > 0) {
     warnings.push({ source: 'model', message: `${unattributed} series could not be attributed to a proxy kind (reporting workload unknown to the Kubernetes API)` });
   }
-  if (groups.some((g) => g.reporter === 'waypoint') && ctx.waypoints.waypoints.size === 0) {
+  if (groups.some((g) => g.rank === 'waypoint') && ctx.waypoints.waypoints.size === 0) {
     warnings.push({ source: 'model', message: 'reporter="waypoint" series exist but no waypoint Gateway (class istio-waypoint) is known' });
   }
   for (const wp of ctx.waypoints.waypoints.values()) {
