@@ -50,12 +50,13 @@ WORKDIR /app
 ARG BASE_PATH=""
 # The standalone server binds to $HOSTNAME; container runtimes set HOSTNAME to the container/pod
 # name, which would make it listen on the pod IP only (kubectl port-forward connects to localhost).
-# MESHGLASS_BASE_PATH is only read by the HEALTHCHECK (the app's basePath is baked in at build time).
+# BASE_PATH here only informs the HEALTHCHECK and proxy.ts' basePath fallback; the app's basePath
+# itself is baked in at build time and cannot be changed on the runtime image.
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     PORT=3000 \
     HOSTNAME=0.0.0.0 \
-    MESHGLASS_BASE_PATH=${BASE_PATH}
+    BASE_PATH=${BASE_PATH}
 
 # Files stay owned by root and read-only for the runtime user.
 COPY --from=build /app/.next/standalone ./
@@ -66,7 +67,7 @@ USER 65532:65532
 EXPOSE 3000
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+(process.env.MESHGLASS_BASE_PATH||'')+'/api/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+(process.env.BASE_PATH||'')+'/api/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 
 # `exec` makes node PID 1; the Next server handles SIGTERM itself. mkdir may fail harmlessly when
 # /tmp is not writable (then only Next's optional on-disk cache is unavailable).

@@ -17,6 +17,7 @@ import {
   decideAccess,
   reloadPageHtml,
   serializeCookie,
+  splitBasePath,
   TOKEN_COOKIE,
   unauthorizedPageHtml,
 } from '@/lib/security/access';
@@ -29,13 +30,20 @@ function isSecure(request: NextRequest): boolean {
 }
 
 function wantsNonce(pathname: string): boolean {
+  // pathname is relative to the basePath here.
   if (process.env.MESHGLASS_CSP_NONCE !== 'on') return false;
   return !(pathname === '/api' || pathname.startsWith('/api/') || pathname.startsWith('/_next/'));
 }
 
 export function proxy(request: NextRequest): Response {
-  const { pathname, basePath } = request.nextUrl;
-  // The raw query (nextUrl re-encodes e.g. ',' as %2C; keep share links byte-for-byte).
+  // __NEXT_ROUTER_BASEPATH is Next's build-time define of `basePath`; BASE_PATH is the fallback when
+  // the runtime environment carries it (the Dockerfile sets it in the runtime stage too).
+  const { pathname, basePath } = splitBasePath(
+    request.nextUrl.pathname,
+    request.nextUrl.basePath,
+    process.env.__NEXT_ROUTER_BASEPATH || process.env.BASE_PATH,
+  );
+  // Query as Next hands it over (already normalised by Next, e.g. ',' arrives as %2C; both decode the same).
   const search = new URL(request.url).search;
   const decision = decideAccess(
     {

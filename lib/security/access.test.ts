@@ -7,6 +7,7 @@ import {
   extractQueryToken,
   reloadPageHtml,
   serializeCookie,
+  splitBasePath,
   tokensEqual,
   unauthorizedPageHtml,
   type AccessRequest,
@@ -238,5 +239,27 @@ describe('responses', () => {
     const html = reloadPageHtml('/graph?a="><script>alert(1)</script>');
     expect(html).not.toContain('<script>');
     expect(html).toContain('&#34;&#62;&#60;script&#62;');
+  });
+});
+
+describe('splitBasePath', () => {
+  it('prefers the basePath Next reports', () => {
+    expect(splitBasePath('/graph', '/mg', '/other')).toEqual({ pathname: '/graph', basePath: '/mg' });
+  });
+  it('strips the configured basePath when Next did not', () => {
+    expect(splitBasePath('/mg/api/healthz', '', '/mg')).toEqual({ pathname: '/api/healthz', basePath: '/mg' });
+    expect(splitBasePath('/mg', '', '/mg/')).toEqual({ pathname: '/', basePath: '/mg' });
+  });
+  it('does not strip a mere prefix of a segment, nor without a configured basePath', () => {
+    expect(splitBasePath('/mgx/api/healthz', '', '/mg')).toEqual({ pathname: '/mgx/api/healthz', basePath: '' });
+    expect(splitBasePath('/api/healthz', '', undefined)).toEqual({ pathname: '/api/healthz', basePath: '' });
+    expect(splitBasePath('/api/healthz', '', '')).toEqual({ pathname: '/api/healthz', basePath: '' });
+  });
+  it('with a basePath, the health check is public only under it', () => {
+    const split = splitBasePath('/mg/api/healthz', '', '/mg');
+    expect(decideAccess(req(split), TOKEN).action).toBe('allow');
+    const outside = splitBasePath('/api/healthz', '', '/mg');
+    // Outside the basePath Next serves nothing but 404s, so letting this one through leaks nothing.
+    expect(decideAccess(req(outside), TOKEN).action).toBe('allow');
   });
 });

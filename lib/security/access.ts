@@ -145,6 +145,24 @@ function sameOriginLocation(basePath: string, pathname: string, query: string): 
   return `${path}${query}`;
 }
 
+/**
+ * Separates the basePath from a request path. Next's `nextUrl.basePath` is not always filled in for
+ * Proxy requests (seen with Next 16.4.6, Node runtime: `nextUrl.pathname` still started with the
+ * basePath), so the basePath the app was built with is stripped here when present.
+ */
+export function splitBasePath(
+  pathname: string,
+  nextBasePath: string,
+  configuredBasePath: string | undefined,
+): { pathname: string; basePath: string } {
+  if (nextBasePath !== '') return { pathname, basePath: nextBasePath };
+  const base = (configuredBasePath ?? '').replace(/\/+$/, '');
+  if (base === '' || !base.startsWith('/')) return { pathname, basePath: '' };
+  if (pathname === base) return { pathname: '/', basePath: base };
+  if (pathname.startsWith(`${base}/`)) return { pathname: pathname.slice(base.length), basePath: base };
+  return { pathname, basePath: '' };
+}
+
 export function decideAccess(req: AccessRequest, token: string | null): AccessDecision {
   if (token === null) return { action: 'allow', reason: 'no-token-configured' };
   if (isPublicPath(req.pathname)) return { action: 'allow', reason: 'public-path' };

@@ -92,7 +92,6 @@ export function securityHeaders(options: { dev?: boolean } = {}): HeaderEntry[] 
         'microphone=()',
         'payment=()',
         'usb=()',
-        'interest-cohort=()',
         'browsing-topics=()',
       ].join(', '),
     },
