@@ -33,6 +33,8 @@ ENV NEXT_TELEMETRY_DISABLED=1
 # basePath is read by next.config.ts at build time only; changing it needs a rebuild.
 ARG BASE_PATH=""
 ENV BASE_PATH=${BASE_PATH}
+# next.config.ts emits the standalone server only when asked (the demo uses `next start`).
+ENV MESHGLASS_STANDALONE=1
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
 # Next writes its cache (image optimisation, ISR) under .next/cache: point it at /tmp so the root

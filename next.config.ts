@@ -2,7 +2,8 @@ import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
-  output: 'standalone',
+  // The container image (Dockerfile) builds the standalone server; `npm run demo` and the tests use `next start`.
+  output: process.env.MESHGLASS_STANDALONE === '1' ? 'standalone' : undefined,
   poweredByHeader: false,
   // @kubernetes/client-node pulls optional native deps of `ws`; keep it out of the bundle.
   serverExternalPackages: ['@kubernetes/client-node'],
