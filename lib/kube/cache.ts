@@ -26,6 +26,13 @@ const DEFAULT_LIST_TIMEOUT_MS = 60_000;
 const DEFAULT_BACKOFF = { initialMs: 1_000, maxMs: 30_000 };
 /** Missing CRDs / 403s are re-checked every minute (someone may install Gateway API or fix RBAC). */
 const DEFAULT_RECHECK_MS = 60_000;
+/**
+ * The API server ends each watch after this long and the informer re-watches (a `connect` event).
+ * client-node's Watch has no client-side timeout, so a silently dead connection would hang forever:
+ * no `connect` for this long plus a grace period means the watch is stalled, and the kind restarts.
+ */
+const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
+const WATCHDOG_GRACE_MS = 30_000;
 
 const ALL_KINDS: KindName[] = [
   'namespaces',
@@ -47,6 +54,8 @@ interface KindWatcherOptions {
   listTimeoutMs: number;
   backoff: { initialMs: number; maxMs: number };
   recheckMs: number;
+  watchTimeoutSeconds: number;
+  watchdogGraceMs: number;
   onChange: () => void;
 }
 
@@ -64,6 +73,8 @@ class KindWatcher {
   private versionIndex = 0;
   private backoffMs: number;
   private timer?: ReturnType<typeof setTimeout>;
+  private watchdog?: ReturnType<typeof setInterval>;
+  private lastConnectAt = 0;
   private stopped = false;
   /** Bumped whenever the served objects change, for memoized reshaping. */
   version = 0;
@@ -79,12 +90,24 @@ class KindWatcher {
   start(): void {
     this.stopped = false;
     this.begin();
+    if (!this.watchdog) {
+      const limitMs = this.o.watchTimeoutSeconds * 1000 + this.o.watchdogGraceMs;
+      this.watchdog = setInterval(() => {
+        // Only a kind that is watching can stall; starting/erroring kinds have their own timers.
+        if (this.status.phase === 'ok' && Date.now() - this.lastConnectAt > limitMs) {
+          this.onError(this.generation, new Error(`watch stalled: no answer from the API server for ${Math.round(limitMs / 1000)} s`));
+        }
+      }, Math.max(250, Math.min(limitMs / 4, 10_000)));
+      this.watchdog.unref?.();
+    }
   }
 
   stop(): void {
     this.stopped = true;
     this.generation++;
     if (this.timer) clearTimeout(this.timer);
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = undefined;
     void this.informer?.stop().catch(() => undefined);
   }
 
@@ -101,7 +124,10 @@ class KindWatcher {
     const gen = ++this.generation;
     const v = this.o.versions[this.versionIndex];
     if (!v) return;
-    const informer = makeInformer<KubernetesObject>(this.o.kc, v.path, () => this.listAll(v, gen));
+    // The query string survives client-node's `new URL(server + path)`; the API server ends the watch
+    // after timeoutSeconds and the informer re-watches from its resourceVersion (no relist).
+    const informer = makeInformer<KubernetesObject>(this.o.kc, `${v.path}?timeoutSeconds=${this.o.watchTimeoutSeconds}`, () => this.listAll(v, gen));
+    this.lastConnectAt = Date.now();
     const changed = () => {
       if (gen !== this.generation || this.serving !== informer) return;
       this.version++;
@@ -112,6 +138,9 @@ class KindWatcher {
     informer.on('update', changed);
     informer.on('delete', changed);
     informer.on('error', (err: unknown) => this.onError(gen, err));
+    informer.on('connect', () => {
+      if (gen === this.generation) this.lastConnectAt = Date.now();
+    });
     this.informer = informer;
     informer.start().catch((err: unknown) => this.onError(gen, err));
   }
@@ -190,6 +219,9 @@ export interface KubeCacheOptions {
   listTimeoutMs?: number;
   backoff?: { initialMs: number; maxMs: number };
   recheckMs?: number;
+  /** Server-side watch timeout; a watch silent for longer (plus a grace period) is restarted. */
+  watchTimeoutSeconds?: number;
+  watchdogGraceMs?: number;
   /** Override the per-kind APIs (tests). */
   apis?: KindApis;
 }
@@ -226,6 +258,8 @@ export class KubeCache {
           listTimeoutMs: o.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
           backoff: o.backoff ?? DEFAULT_BACKOFF,
           recheckMs: o.recheckMs ?? DEFAULT_RECHECK_MS,
+          watchTimeoutSeconds: o.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS,
+          watchdogGraceMs: o.watchdogGraceMs ?? WATCHDOG_GRACE_MS,
           onChange: () => this.notify(),
         }),
     );

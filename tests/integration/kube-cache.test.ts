@@ -147,6 +147,49 @@ describe('KubeCache against the simulator', () => {
   });
 });
 
+describe('KubeCache watch timeouts', () => {
+  it('keeps following changes across server-side watch timeouts, and detects a stalled watch', async () => {
+    const { s, kc } = await sim();
+    const c = createKubeCache({
+      kubeConfig: kc,
+      clusterName: 'Kubernetes',
+      istioNamespace: 'istio-system',
+      timeoutMs: 15_000,
+      ...fast,
+      watchTimeoutSeconds: 1,
+      watchdogGraceMs: 1_000,
+      // lists sent while the server hangs must give up quickly, or recovery waits for them
+      listTimeoutMs: 2_000,
+    });
+    caches.push(c);
+    expect((await c.getSnapshot()).warnings).toEqual([]);
+    // Several re-watch cycles later, changes still arrive and nothing is reported.
+    await new Promise((r) => setTimeout(r, 2_500));
+    s.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'later' } });
+    await vi.waitFor(async () => {
+      const snap = await c.getSnapshot();
+      expect(snap.namespaces.map((n) => n.name)).toContain('later');
+      expect(snap.warnings).toEqual([]);
+    }, { timeout: 15_000, interval: 100 });
+
+    // The API server stops answering (connections stay open): the watchdog notices.
+    s.setFault({ latencyMs: 120_000 });
+    await vi.waitFor(async () => {
+      const snap = await c.getSnapshot();
+      expect(snap.warnings.some((w) => /watch stalled/.test(w.message) && /stale since/.test(w.message))).toBe(true);
+      expect(snap.namespaces.map((n) => n.name)).toContain('later');
+    }, { timeout: 20_000, interval: 200 });
+
+    s.clearFaults();
+    s.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'recovered' } });
+    await vi.waitFor(async () => {
+      const snap = await c.getSnapshot();
+      expect(snap.warnings).toEqual([]);
+      expect(snap.namespaces.map((n) => n.name)).toContain('recovered');
+    }, { timeout: 20_000, interval: 200 });
+  });
+});
+
 describe('KubeCache with missing CRDs and RBAC denials', () => {
   it('returns empty kinds with explanations, never a failure', async () => {
     const { kc } = await sim({
