@@ -46,7 +46,8 @@ describe('rule (a): scrape-target labels', () => {
     expect(attributeTarget(target(I_ZTUNNEL_SOURCE_UNKNOWN_DEST), idx)?.proxy).toBe('ztunnel');
   });
   it('pod=~"ztunnel-.*" without app → ztunnel', () => {
-    const { app: _app, ...l } = target(I_ZTUNNEL_DEST_RECEIVED);
+    const l = target(I_ZTUNNEL_DEST_RECEIVED);
+    delete l.app;
     expect(attributeTarget(l, idx)).toMatchObject({ proxy: 'ztunnel', rule: 'scrape-labels' });
   });
   it('another pod/app → envoy', () => {

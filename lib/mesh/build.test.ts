@@ -11,13 +11,11 @@ import {
   kube,
   namespace,
   plainPod,
-  pod,
   service,
   sidecarPod,
   TelemetryBuilder,
   waypointGateway,
   waypointPod,
-  WINDOW_SECONDS,
   ztunnelPod,
   type Peer,
   type ScrapeProfile,
@@ -220,7 +218,14 @@ const ROWS: Row[] = [
 
 function kubeWithoutIps(): KubeSnapshot {
   const k = demoKube();
-  return { ...k, pods: k.pods.map(({ ip: _ip, ...p }) => p) };
+  return {
+    ...k,
+    pods: k.pods.map((p) => {
+      const copy = { ...p };
+      delete copy.ip;
+      return copy;
+    }),
+  };
 }
 
 const SCENARIOS: { name: string; kube: () => KubeSnapshot; profile: ScrapeProfile; guessed: boolean }[] = [
@@ -408,5 +413,3 @@ describe('demo mesh before T−3h: catalog still had a sidecar', () => {
   });
 });
 
-// keep `pod` import used for ad-hoc fixtures
-void pod;
