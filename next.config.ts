@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { securityHeaders } from './lib/security/headers';
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
@@ -8,6 +9,9 @@ const nextConfig: NextConfig = {
   // @kubernetes/client-node pulls optional native deps of `ws`; keep it out of the bundle.
   serverExternalPackages: ['@kubernetes/client-node'],
   basePath: process.env.BASE_PATH || undefined,
+  async headers() {
+    return [{ source: '/:path*', headers: securityHeaders({ dev: process.env.NODE_ENV === 'development' }) }];
+  },
 };
 
 export default nextConfig;
