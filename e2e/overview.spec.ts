@@ -99,7 +99,7 @@ test.describe('mesh overview', () => {
     const link = o.row('shop').getByRole('link', { name: 'shop' });
     await expect(link).toHaveAttribute('href', '/graph?namespaces=shop&range=6h');
     await link.click();
-    await expect(page).toHaveURL(/\/graph\?namespaces=shop&range=6h/);
+    await expect(page).toHaveURL(/\/graph\?namespaces=shop&range=6h/, { timeout: 30_000 });
   });
 
   test('keyboard users can reach the namespace links', async ({ page }) => {
@@ -109,6 +109,6 @@ test.describe('mesh overview', () => {
     await link.focus();
     await expect(link).toBeFocused();
     await page.keyboard.press('Enter');
-    await expect(page).toHaveURL(/\/graph\?namespaces=inventory/);
+    await expect(page).toHaveURL(/\/graph\?namespaces=inventory/, { timeout: 30_000 });
   });
 });

@@ -3,6 +3,11 @@ import type { NamespaceRow } from '@/lib/mesh/namespaces';
 import type { TimeWindow } from '@/lib/graph/url-state';
 import { namespaceGraphHref, type SeverityCounts } from './overview-model';
 
+function FindingCounts({ c }: { c: SeverityCounts }) {
+  const parts = (['critical', 'warning', 'info'] as const).filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`);
+  return <span>{parts.length ? parts.join(', ') : 'none'}</span>;
+}
+
 function intentText(r: NamespaceRow): string {
   const parts: string[] = [];
   if (r.intent.istioInjection !== undefined) parts.push(`istio-injection=${r.intent.istioInjection}`);
@@ -84,13 +89,7 @@ export function NamespaceTable({
                   <td className="px-2 py-1.5 text-right tabular-nums" data-testid="ns-l7gaps">{r.edges.l7Gaps}</td>
                   <td className="px-2 py-1.5 text-right tabular-nums">{r.edges.plaintext}</td>
                   <td className="px-2 py-1.5 text-xs">
-                    {c === undefined ? (
-                      findings ? 'none' : '…'
-                    ) : (
-                      <span>
-                        {c.critical} critical, {c.warning} warning, {c.info} info
-                      </span>
-                    )}
+                    {c === undefined ? (findings ? 'none' : '…') : <FindingCounts c={c} />}
                   </td>
                 </tr>
               );

@@ -75,7 +75,7 @@ function fixture() {
       edge(gw, papi, { path: 'sidecar', rates: { rps: 7 } }), // gateway keeps reporting
       edge(papi, inv, { path: 'mixed', rates: { rps: 2 } }), // out to ambient w/o waypoint → lost, not ours
       edge(legacy, ledger, { mtls: 'plaintext', rates: { rps: 1 } }), // out-of-mesh client → lost, not restorable
-      edge(batch, ledger, { mtls: 'plaintext', rates: { rps: 4 } }), // internal
+      edge(batch, ledger, { mtls: 'plaintext', rates: { rps: 4 } }), // opted-out client: stays out of the mesh
       edge(papi, inv, { telemetry: 'l4', protocol: 'tcp', id: 'tcp-edge' }), // L4 already: ignored
       edge(cart, inv, { telemetry: 'l7' }), // not touching payments
     ],
@@ -112,13 +112,13 @@ describe('planMigrations', () => {
       'istio-system/istio-ingressgateway>payments/payments-api': ['kept-peer-proxy', false],
       'payments/payments-api>inventory/inventory-api': ['lost', false],
       'legacy/legacy-reporting>payments/ledger': ['lost', false],
-      'payments/batch-export>payments/ledger': ['lost', true],
+      'payments/batch-export>payments/ledger': ['lost', false], // opted out: stays out of the mesh
     });
     expect(p.l7Lost).toBe(5);
     expect(p.l7LostRps).toBe(20 + 5 + 2 + 1 + 4);
-    expect(p.waypoint.restores).toBe(3);
-    expect(p.waypoint.restoresRps).toBe(29);
-    expect(p.waypoint.stillLost).toBe(2);
+    expect(p.waypoint.restores).toBe(2);
+    expect(p.waypoint.restoresRps).toBe(25);
+    expect(p.waypoint.stillLost).toBe(3);
   });
 
   it('lists policies needing targetRefs, captured opt-outs and the steps', () => {

@@ -185,7 +185,21 @@ export function planMigrations(kube: KubeSnapshot, graph: MeshGraph): MigrationP
       mem += m ?? 0;
     }
 
-    const inNs = (n: GraphNode | undefined) => n?.kind === 'workload' && n.namespace === ns;
+    const optOuts = facts
+      .filter(
+        (f) =>
+          f.role === 'app' &&
+          f.pod.namespace === ns &&
+          f.mode === 'none' &&
+          f.pod.labels[L_DATAPLANE] !== 'none' &&
+          (f.pod.labels['sidecar.istio.io/inject'] ?? f.pod.annotations['sidecar.istio.io/inject']) === 'false',
+      )
+      .map((f) => f.workload);
+    // Opted-out workloads stay out of the mesh (the steps label them dataplane-mode=none): they are
+    // treated as out-of-mesh peers, not as workloads that move.
+    const staysOut = new Set(optOuts);
+    const inNs = (n: GraphNode | undefined) =>
+      n?.kind === 'workload' && n.namespace === ns && !staysOut.has(ref(n.namespace, n.name));
     const planEdges: MigrationEdge[] = [];
     for (const e of edges) {
       const s = nodes.get(e.source);
@@ -214,7 +228,7 @@ export function planMigrations(kube: KubeSnapshot, graph: MeshGraph): MigrationP
         reason = `only the sidecar pods of ${nref(peer, '')} would still report requests`;
       } else {
         outcome = 'lost';
-        const outOfMesh = !peer || peer.kind === 'unknown' || peer.mode === 'none';
+        const outOfMesh = !peer || peer.kind === 'unknown' || peer.mode === 'none' || staysOut.has(nref(peer, ''));
         if (direction === 'in') {
           restoredByWaypoint = !outOfMesh;
           reason = outOfMesh
@@ -246,16 +260,6 @@ export function planMigrations(kube: KubeSnapshot, graph: MeshGraph): MigrationP
       .filter((p) => sidecarPods.some((f) => policySelects(kube, p, f.pod)))
       .map((p) => ref(p.namespace, p.name))
       .sort();
-    const optOuts = facts
-      .filter(
-        (f) =>
-          f.role === 'app' &&
-          f.pod.namespace === ns &&
-          f.mode === 'none' &&
-          f.pod.labels[L_DATAPLANE] !== 'none' &&
-          (f.pod.labels['sidecar.istio.io/inject'] ?? f.pod.annotations['sidecar.istio.io/inject']) === 'false',
-      )
-      .map((f) => f.workload);
 
     const inProgress = nsLabels[L_DATAPLANE] === 'ambient';
     const unlabel = [

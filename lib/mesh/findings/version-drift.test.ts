@@ -46,6 +46,16 @@ describe('version-drift', () => {
     expect(f[0]!.fix).toContain('helm upgrade ztunnel');
   });
 
+  it('ignores an istiod tag that is not a version and falls back to the most common proxy version', () => {
+    const odd = pod('istio-system', 'istiod', { labels: { app: 'istiod' }, containers: [{ name: 'discovery', image: 'example/istiod:1', args: [] }] });
+    const k = kube({
+      pods: [odd, pod('a', 'x', { mode: 'sidecar', version: '1.27.1' }), pod('a', 'x', { mode: 'sidecar', version: '1.27.1' }), pod('b', 'y', { mode: 'sidecar', version: '1.27.0' })],
+    });
+    const f = versionDriftFindings(k, g);
+    expect(f.map((x) => x.id)).toEqual(['version-drift:b']);
+    expect(f[0]!.message).toContain('baseline is 1.27.1 (most common)');
+  });
+
   it('is silent when every proxy matches, and ignores ambient/none app pods', () => {
     const k = kube({ pods: [istiod, ztunnel('1.27.1'), pod('a', 'x', { mode: 'sidecar' }), pod('a', 'y', { mode: 'ambient' })] });
     expect(versionDriftFindings(k, g)).toEqual([]);
