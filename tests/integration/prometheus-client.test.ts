@@ -3,6 +3,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import type { PrometheusConfig } from '@/lib/config/parse';
 import { PrometheusClient, PrometheusError } from '@/lib/prometheus/client';
 import { buildEdgeSeriesQueries } from '@/lib/prometheus/queries';
 import { fetchTelemetry } from '@/lib/prometheus/telemetry';
+import { ensureTls } from '@/demo/kube-sim/tls';
 
 const run = promisify(execFile);
 const STEP = 15;
@@ -321,5 +323,35 @@ describe('PrometheusClient against a scripted server', () => {
   it('maps a non-API 401 to an http error with the status', async () => {
     const e = await new PrometheusClient(cfg(url, { bearerToken: 'wrong' })).instantQuery('up').catch((x: unknown) => x);
     expect(e).toMatchObject({ kind: 'http', status: 401 });
+  });
+});
+
+describe('PrometheusClient over HTTPS', () => {
+  let server: https.Server;
+  let url: string;
+  let caPath: string;
+  beforeAll(async () => {
+    const tlsDir = path.join(dir, 'tls');
+    const tls = await ensureTls(tlsDir);
+    caPath = tls.caPath;
+    server = https.createServer({ cert: tls.cert, key: tls.key }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(() => r(undefined)));
+  });
+
+  it('trusts the configured CA file', async () => {
+    expect((await new PrometheusClient(cfg(url, { caFile: caPath })).instantQuery('up')).samples).toEqual([]);
+  });
+
+  it('rejects an unknown CA unless verification is skipped', async () => {
+    const e = await new PrometheusClient(cfg(url)).instantQuery('up').catch((x: unknown) => x);
+    expect((e as PrometheusError).kind).toBe('unreachable');
+    expect((e as PrometheusError).message).toMatch(/certificate|self.signed|CERT/i);
+    expect((await new PrometheusClient(cfg(url, { tlsSkipVerify: true })).instantQuery('up')).samples).toEqual([]);
   });
 });
