@@ -93,6 +93,20 @@ describe('summarizeNamespaces', () => {
   });
 });
 
+describe('summarizeNamespaces without Kubernetes', () => {
+  it('falls back to the graph nodes for modes', () => {
+    const a = wl('shop', 'cart', { mode: 'ambient' });
+    const b = wl('shop', 'web', { mode: 'sidecar' });
+    const c = wl('legacy', 'x', { mode: 'none' });
+    const rows = summarizeNamespaces(kube({ available: false }), graph([a, b, c], [edge(c, a, { mtls: 'plaintext' })]));
+    expect(rows.map((r) => [r.name, r.mode, r.workloads.total, r.telemetryOnly])).toEqual([
+      ['legacy', 'none', 1, true],
+      ['shop', 'mixed', 2, true],
+    ]);
+    expect(rows[1]!.edges.plaintext).toBe(1);
+  });
+});
+
 describe('summarizeMesh', () => {
   it('counts running proxies and weighs traffic shares by rps/connections', () => {
     const { k, g } = fixture();

@@ -210,10 +210,8 @@ function share(edges: GraphEdge[], pred: (e: GraphEdge) => boolean): TrafficShar
  */
 export function summarizeMesh(kube: KubeSnapshot, graph: MeshGraph, rows?: NamespaceRow[]): MeshSummary {
   const facts = allPodFacts(kube).filter((f) => f.pod.phase === 'Running');
-  const edges = foldedEdges(graph).filter((e) => {
-    const t = graph.nodes.find((n) => n.id === e.target);
-    return t?.kind !== 'waypoint';
-  });
+  const kinds = new Map(graph.nodes.map((n) => [n.id, n.kind]));
+  const edges = foldedEdges(graph).filter((e) => kinds.get(e.target) !== 'waypoint');
   const ns = rows ?? summarizeNamespaces(kube, graph);
   const nsCounts = { total: 0, sidecar: 0, ambient: 0, mixed: 0, none: 0 };
   for (const r of ns) {

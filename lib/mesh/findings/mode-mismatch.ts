@@ -144,6 +144,8 @@ export function modeIssues(kube: KubeSnapshot): ModeIssue[] {
   return issues;
 }
 
+// Same signature as every rule (FindingRule); this one needs only the Kubernetes objects.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
 export function modeMismatchFindings(kube: KubeSnapshot, _graph: MeshGraph): Finding[] {
   return modeIssues(kube).map((i) => ({
     id: `mode-mismatch:${i.subject}:${i.code}`,

@@ -60,6 +60,8 @@ export function proxyVersionsInUse(facts: PodFacts[]): Map<string, string[]> {
   );
 }
 
+// Same signature as every rule (FindingRule); this one needs only the Kubernetes objects.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
 export function versionDriftFindings(kube: KubeSnapshot, _graph: MeshGraph): Finding[] {
   const facts = allPodFacts(kube);
   const proxies = facts.filter(
