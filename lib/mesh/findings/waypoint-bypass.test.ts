@@ -47,6 +47,14 @@ describe('waypoint-bypass', () => {
     expect(f[0]!.fix).toContain('kubectl label namespace legacy istio.io/dataplane-mode=ambient');
   });
 
+  it('is info with a note when an end changed mode since the window', () => {
+    const catalog = wl('shop', 'catalog', { mode: 'ambient', modeInWindow: 'sidecar', modeChanged: true, waypoint: 'shop/shop-waypoint' });
+    const f = waypointBypassFindings(k, graph([web, catalog], [edge(web, catalog, { path: 'mixed' })]));
+    expect(f).toHaveLength(1);
+    expect(f[0]!.severity).toBe('info');
+    expect(f[0]!.message).toContain('shop/catalog was sidecar in this window (ambient now)');
+  });
+
   it('does not flag waypoint paths, unbound destinations, or waypoint legs', () => {
     const other = wl('payments', 'ledger', { mode: 'sidecar' });
     const wpNode = wl('shop', 'shop-waypoint', { kind: 'waypoint' });

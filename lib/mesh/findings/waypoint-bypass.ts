@@ -79,14 +79,20 @@ export function waypointBypassFindings(kube: KubeSnapshot, graph: MeshGraph): Fi
 
     const svcRefs = svcs.map((s) => ref(s.namespace, s.name));
     const policyBypassed = l7PolicyOnWaypoint(kube, wp, svcRefs);
+    // Bindings are today's Kubernetes state; when an end changed mode since the window, the bypass
+    // may only reflect the earlier setup (e.g. the destination still had a sidecar then).
+    const changed = [source, target].filter((n) => n?.modeChanged && n.modeInWindow);
     const message =
       `Traffic ${src} → ${dst} bypasses waypoint ${wp}: its L7 policy and telemetry do not apply to this edge. ${why}` +
-      (policyBypassed ? ' L7 AuthorizationPolicies bound to the waypoint are not enforced for this traffic.' : '');
+      (policyBypassed ? ' L7 AuthorizationPolicies bound to the waypoint are not enforced for this traffic.' : '') +
+      (changed.length > 0
+        ? ` Note: ${changed.map((n) => `${nodeRef(n, '')} was ${n!.modeInWindow} in this window (${n!.mode} now)`).join(', ')}; the bypass may only reflect that earlier setup.`
+        : '');
     findings.push({
       id: `waypoint-bypass:${e.id}`,
       kind: 'waypoint-bypass',
       // Escalate when L7 authorization rules attached to the waypoint/service are being skipped.
-      severity: policyBypassed ? 'critical' : 'warning',
+      severity: policyBypassed ? 'critical' : changed.length > 0 ? 'info' : 'warning',
       namespace: target.namespace,
       objects: uniqSorted([dst, src, ...svcRefs]),
       evidence: [e.id, `Gateway ${wp}`],
