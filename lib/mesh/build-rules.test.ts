@@ -161,6 +161,11 @@ describe('§3.3 waypoint hops are folded', () => {
     const e2 = graphOf(k, onlyLeg).edge(W('amb', 'amb'), W('wp', 'one'))!;
     expect(e2).toMatchObject({ path: 'waypoint', waypoint: 'wp/wp', mtls: 'mutual', rates: { connectionsPerSec: 0.1 } });
   });
+  it('a server leg with no known client stays a waypoint leg, never an ambient edge', () => {
+    const t = new TelemetryBuilder('labels').tcp(edgeLabels({ reporter: 'destination', src: wp, dst: v1, service: svcV, csp: 'mutual_tls' }), zB, { opened: 30, sent: 30, received: 30 }).build();
+    const { g } = graphOf(k, t);
+    expect(g.edges.map((e) => [e.source, e.target, e.path, e.leg])).toEqual([[nodeId('waypoint', 'Kubernetes', 'wp', 'wp'), W('wp', 'v1'), 'waypoint', 'from-waypoint']]);
+  });
   it('expanded view: client → waypoint → servers with legs', () => {
     const { g } = graphOf(k, tel(), { expandWaypoints: true });
     const WP = nodeId('waypoint', 'Kubernetes', 'wp', 'wp');
@@ -211,7 +216,7 @@ describe('§3.3 waypoint hops are folded', () => {
     const { g } = graphOf(mesh({ gateways: [] }), t);
     expect(g.edges[0]).toMatchObject({ path: 'waypoint', mtls: 'mutual' });
     expect(g.edges[0]!.waypoint).toBeUndefined();
-    expect(g.warnings.map((w) => w.message).join('\n')).toMatch(/no waypoint Gateway/);
+    expect(g.warnings.map((w) => w.message).filter((m) => /waypoint/.test(m))).toEqual(['reporter="waypoint" series exist but no waypoint Gateway (class istio-waypoint) is known']);
   });
 });
 

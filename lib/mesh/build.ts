@@ -1,4 +1,15 @@
 // buildMeshGraph: Kubernetes snapshot + telemetry → the graph of product.md §4.
+//
+// 1. groupSeries: samples are grouped by their EDGE_LABELS (one group = one reporter's view of one
+//    labelled pair, already summed over that reporter's pods); each group's proxy kind(s) come from
+//    its scrape targets (attribution.ts, §3.1) and both ends are resolved to graph endpoints.
+// 2. assignEdges: groups become edges. reporter=waypoint series make the folded client→server edge;
+//    ztunnel legs to/from a waypoint are attached to it (client legs via destination_service, §3.3) and
+//    never become edges of their own; `expandWaypoints` keeps the legs instead. A group's numbers are
+//    "usable" for an edge only when they belong to that edge alone.
+// 3. finishEdge: path/telemetry/protocol/mTLS and rates, each number from exactly one reporter
+//    (waypoint > destination > source, §3.2), rates = increase / window seconds (§3.5).
+// 4. Nodes for every endpoint plus idle application workloads; modes proved in the window (§3.6).
 import { attributeKey, parseReporter } from './attribution';
 import { decideMtls, decidePath, pickReporter, type MtlsInput } from './edges';
 import { edgeId, nodeId } from './ids';
@@ -390,7 +401,7 @@ export function assignEdges(ctx: MeshContext, groups: SeriesGroup[], expand: boo
       for (const e of matches) e.attached.push({ group: g, usable: false });
     }
   }
-  if (unknownWaypointSeries > 0) {
+  if (unknownWaypointSeries > 0 && ctx.waypoints.waypoints.size > 0) {
     warnings.push({
       source: 'model',
       message: `${unknownWaypointSeries} reporter="waypoint" series could not be tied to a waypoint Gateway (no Gateway of class istio-waypoint known for their scrape target or destination service)`,

@@ -144,6 +144,7 @@ export function buildWorkloadIndex(kube: KubeSnapshot): WorkloadIndex {
   }
   const services = new Map(kube.services.map((s) => [ref(s.namespace, s.name), s]));
   const servicesOfCache = new Map<string, ServiceInfo[]>();
+  const workloadsOfCache = new Map<string, WorkloadInfo[]>();
   const index: WorkloadIndex = {
     cluster: kube.cluster,
     istioNamespace: kube.istioNamespace,
@@ -163,9 +164,14 @@ export function buildWorkloadIndex(kube: KubeSnapshot): WorkloadIndex {
       return result;
     },
     workloadsOf(svc) {
-      return [...workloads.values()].filter(
+      const key = ref(svc.namespace, svc.name);
+      const cached = workloadsOfCache.get(key);
+      if (cached) return cached;
+      const result = [...workloads.values()].filter(
         (w) => w.namespace === svc.namespace && w.pods.some((p) => selectorMatches(svc.selector, p.pod.labels)),
       );
+      workloadsOfCache.set(key, result);
+      return result;
     },
   };
   return index;
