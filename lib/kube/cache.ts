@@ -392,6 +392,12 @@ function singleton(): Singleton {
   return s;
 }
 
+/** For tests: stop the process-wide informer cache and forget it (the next call reads KUBECONFIG again). */
+export function resetKubeCacheForTests(): void {
+  g[CACHE_KEY]?.cache?.stop();
+  g[CACHE_KEY] = undefined;
+}
+
 export function getKubeCache(): KubeCache | undefined {
   return singleton().cache;
 }

@@ -99,6 +99,11 @@ export class Coalescer<T> {
     });
   }
 
+  /** Forgets every entry (tests); callers already waiting still get their result. */
+  clear(): void {
+    this.entries.clear();
+  }
+
   private evict() {
     if (this.entries.size <= this.opts.maxEntries) return;
     for (const [k, e] of this.entries) {

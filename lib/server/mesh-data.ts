@@ -25,6 +25,11 @@ export const meshDataCoalescer: Coalescer<MeshData> = (g.__meshglassCoalescer ??
   maxEntries: CACHE_MAX_ENTRIES,
 }));
 
+/** For tests: forget cached/in-flight results so the next call asks the upstreams again. */
+export function resetMeshDataCacheForTests(): void {
+  meshDataCoalescer.clear();
+}
+
 function dedupeWarnings(ws: Warning[]): Warning[] {
   const seen = new Set<string>();
   return ws.filter((w) => {

@@ -1,1 +1,78 @@
-export default async function setup() {}
+// Integration global setup: ONE Kubernetes API simulator (demo cluster manifests) and ONE demo telemetry
+// stack (simulated proxies + two real Prometheus servers, istio-sample and minimal scrape profiles, with
+// backfilled history) for the whole run, on random free ports (never the demo's reserved ports, a demo
+// may be running). Tests read the URLs with `inject(...)`.
+import net from 'node:net';
+import type { TestProject } from 'vitest/node';
+import { startKubeSimulator, type KubeSimulator } from '@/demo/kube-sim/server';
+import { startDemoTelemetry, type DemoTelemetry } from '@/demo/telemetry';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Prometheus with the istio-sample scrape profile (app/pod/namespace target labels). */
+    promIstioSampleUrl: string;
+    /** Prometheus with the minimal scrape profile (job/instance only). */
+    promMinimalUrl: string;
+    proxiesUrl: string;
+    kubeUrl: string;
+    kubeconfigPath: string;
+    /** Backfill anchor T, unix seconds: history is [T − 6 h, T]. */
+    anchorUnix: number;
+    anchor: string;
+  }
+}
+
+const RESERVED = new Set([16443, 19090, 19091, 19100, 3000, 3100]);
+
+/** A free TCP port on 127.0.0.1 (asked from the OS, never one of the demo's). */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = net.createServer();
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    if (!RESERVED.has(port)) return port;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  let kube: KubeSimulator | undefined;
+  let telemetry: DemoTelemetry | undefined;
+  const teardown = async () => {
+    await telemetry?.stop().catch(() => undefined);
+    await kube?.stop().catch(() => undefined);
+  };
+  try {
+    kube = await startKubeSimulator({ manifestsDir: 'demo/cluster', port: 0, stateDir: '.demo/it/kube' });
+    const [p1, p2, proxiesPort] = [await freePort(), await freePort(), await freePort()];
+    telemetry = await startDemoTelemetry({
+      stateDir: '.demo/it',
+      profiles: [
+        { profile: 'istio-sample', port: p1 },
+        { profile: 'minimal', port: p2 },
+      ],
+      proxiesPort,
+      log: (m) => console.log(`integration setup: ${m}`),
+    });
+  } catch (e) {
+    await teardown();
+    throw e;
+  }
+  const urls = telemetry.prometheusUrls;
+  if (!urls['istio-sample'] || !urls.minimal) {
+    await teardown();
+    throw new Error('integration setup: a Prometheus profile did not start');
+  }
+  project.provide('promIstioSampleUrl', urls['istio-sample']);
+  project.provide('promMinimalUrl', urls.minimal);
+  project.provide('proxiesUrl', telemetry.proxiesUrl);
+  project.provide('kubeUrl', kube.url);
+  project.provide('kubeconfigPath', kube.kubeconfigPath);
+  project.provide('anchorUnix', telemetry.anchorUnix);
+  project.provide('anchor', telemetry.anchor);
+  return teardown;
+}
