@@ -21,7 +21,14 @@ const c = { workload: 'c', namespace: 'a' };
 const s = { workload: 's', namespace: 'b' };
 const z = { workload: 'z', namespace: 'b' };
 
-const series = fc.array(
+interface Series {
+  reporter: 'source' | 'destination';
+  pod: number;
+  code: string;
+  n: number;
+  tcp: number;
+}
+const series: fc.Arbitrary<Series[]> = fc.array(
   fc.record({
     reporter: fc.constantFrom('source' as const, 'destination' as const),
     pod: fc.constantFrom(0, 1),
@@ -32,7 +39,7 @@ const series = fc.array(
   { maxLength: 12 },
 );
 
-function telemetry(xs: fc.Infer<typeof series>): TelemetryInput {
+function telemetry(xs: Series[]): TelemetryInput {
   const t = new TelemetryBuilder('labels', WINDOW);
   for (const x of xs) {
     const rep = x.reporter === 'source' ? pods[x.pod ? 'c-2' : 'c-1']! : pods[x.pod ? 's-2' : 's-1']!;
