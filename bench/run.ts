@@ -1,0 +1,419 @@
+// Scale benchmark (`npx tsx bench/run.ts [--namespaces 200 --workloads 10 --hours 2 --runs 5]`):
+// synthetic mesh → backfilled real Prometheus + Kubernetes API simulator → `next start` of the existing
+// build → graph API timings against Prometheus' own accounting, calls per graph, server RSS, Chromium
+// (data → interactive, panning fps, JS bytes) and Kiali's per-namespace query pattern on the same data.
+// Writes bench/results.md (the "Load" section, written by scripts/load-test.ts, is kept).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startKubeSimulator } from '../demo/kube-sim/server';
+import { buildManifests } from '../demo/model/manifests';
+import { generateSyntheticTopology } from '../demo/model/topology';
+import { startPrometheus } from '../demo/prometheus/launcher';
+import { startProxiesServer } from '../demo/proxies/server';
+import { buildGraphQueries } from '../lib/prometheus/queries';
+import { launch, measureGraphPage, type PageMeasurement } from './browser';
+import { kialiNamespaceQueries } from './kiali';
+import { diffPromSelf, readPromSelf, type PromSelf } from './prom-self';
+import { cores, cpuModel, freePort, iso, median, nextServerPid, run, vmRssKb, waitHttp } from './util';
+
+const ROOT = path.resolve(__dirname, '..');
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+
+const opts = {
+  namespaces: Number(arg('namespaces', '200')),
+  workloads: Number(arg('workloads', '10')),
+  hours: Number(arg('hours', '2')),
+  step: Number(arg('step', '60')),
+  runs: Number(arg('runs', '5')),
+  seed: Number(arg('seed', '1')),
+  windowSeconds: Number(arg('window', '900')),
+  skipBrowser: flag('skip-browser'),
+  skipKiali: flag('skip-kiali'),
+  out: path.resolve(ROOT, arg('out', 'bench/results.md')),
+};
+
+const t00 = Date.now();
+const log = (m: string) => console.log(`[bench ${((Date.now() - t00) / 1000).toFixed(0).padStart(4)}s] ${m}`);
+
+async function promQuery(promUrl: string, query: string, time: number): Promise<number> {
+  const res = await fetch(`${promUrl}/api/v1/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ query, time: String(time) }),
+  });
+  const body = (await res.json()) as { status: string; data?: { result: unknown[] }; error?: string };
+  if (body.status !== 'success') throw new Error(`prometheus: ${body.error ?? res.status} for ${query.slice(0, 120)}`);
+  return body.data?.result.length ?? 0;
+}
+
+interface Timed {
+  ms: number;
+  prom: PromSelf;
+}
+
+async function timed<T>(promUrl: string, fn: () => Promise<T>): Promise<Timed & { value: T }> {
+  const before = await readPromSelf(promUrl);
+  const t0 = performance.now();
+  const value = await fn();
+  const ms = performance.now() - t0;
+  const after = await readPromSelf(promUrl);
+  return { ms, prom: diffPromSelf(before, after), value };
+}
+
+const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+const fmtS = (s: number) => fmtMs(s * 1000);
+
+async function main() {
+  const stateDir = path.join(ROOT, 'bench/out', `state-${opts.namespaces}x${opts.workloads}-${opts.hours}h-${opts.step}s-s${opts.seed}`);
+  mkdirSync(stateDir, { recursive: true });
+  const metaPath = path.join(stateDir, 'meta.json');
+  const stops: (() => Promise<void> | void)[] = [];
+  const cleanup = async () => {
+    for (const s of stops.reverse()) {
+      try {
+        await s();
+      } catch {
+        // best effort
+      }
+    }
+  };
+  process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+  try {
+    // 1. Topology, anchor (reused with the TSDB when a previous run left one behind).
+    let anchor = Math.floor(Date.now() / 1000 / 60) * 60;
+    let reuse = false;
+    if (existsSync(metaPath) && existsSync(path.join(stateDir, 'prometheus/data'))) {
+      const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { anchor: number; complete?: boolean };
+      if (meta.complete && Date.now() / 1000 - meta.anchor < 20 * 86400) {
+        anchor = meta.anchor;
+        reuse = true;
+      }
+    }
+    log(`generating ${opts.namespaces} namespaces × ${opts.workloads} workloads (seed ${opts.seed})…`);
+    const g0 = Date.now();
+    const topology = generateSyntheticTopology({ namespaces: opts.namespaces, workloadsPerNamespace: opts.workloads, seed: opts.seed });
+    const manifests = buildManifests(topology, { anchor });
+    const pods = topology.workloads.reduce((s, w) => s + w.pods.length, 0);
+    log(`topology: ${topology.workloads.length} workloads, ${pods} pods, ${topology.services.length} services, ${topology.edges.length} edges, ${manifests.length} objects (${Date.now() - g0} ms)`);
+
+    // 2. Kubernetes API simulator serving the manifests from memory.
+    const kube = await startKubeSimulator({ objects: manifests, port: 0, stateDir: path.join(stateDir, 'kube') });
+    stops.push(() => kube.stop());
+    log(`kube-sim at ${kube.url}`);
+
+    // 3. Proxies plan + Prometheus with backfilled history. Live scraping is switched off afterwards
+    //    (empty file_sd): every measured window lies inside the backfill, so scrapes would only add load.
+    const p0 = Date.now();
+    const proxies = await startProxiesServer({ topology, anchor, port: 0 });
+    stops.push(() => proxies.stop());
+    let series = 0;
+    for (const p of proxies.plan.proxies.values()) series += p.series.length;
+    log(`emit plan: ${proxies.plan.proxies.size} proxies, ${series} series (${Date.now() - p0} ms)`);
+    if (!reuse) writeFileSync(metaPath, JSON.stringify({ anchor, complete: false, opts }, null, 2));
+    const promPort = await freePort();
+    const b0 = Date.now();
+    const prom = await startPrometheus({
+      profile: 'istio-sample',
+      port: promPort,
+      dataDir: path.join(stateDir, 'prometheus'),
+      proxiesUrl: proxies.url,
+      anchor,
+      plan: proxies.plan,
+      historySeconds: opts.hours * 3600,
+      backfillStep: opts.step,
+      log,
+    });
+    stops.push(() => prom.stop());
+    const backfillMs = prom.backfill?.totalMs;
+    if (!reuse) writeFileSync(metaPath, JSON.stringify({ anchor, complete: true, opts, backfill: prom.backfill }, null, 2));
+    const backfillInfo = prom.backfill ?? (JSON.parse(readFileSync(metaPath, 'utf8')) as { backfill?: typeof prom.backfill }).backfill;
+    writeFileSync(path.join(stateDir, 'prometheus/targets.json'), '[]\n');
+    log(`prometheus ${prom.url} ready (${reuse ? 'reused TSDB' : `backfill ${fmtMs(backfillMs ?? Date.now() - b0)}`})`);
+
+    // 4. The app: `next start` of the existing build.
+    if (!existsSync(path.join(ROOT, '.next/BUILD_ID'))) {
+      log('no .next build: running next build…');
+      const code = await run(path.join(ROOT, 'node_modules/.bin/next'), ['build'], { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+      if (code !== 0) throw new Error('next build failed');
+    }
+    const buildId = readFileSync(path.join(ROOT, '.next/BUILD_ID'), 'utf8').trim();
+    const appPort = await freePort();
+    const app: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(appPort), '-H', '127.0.0.1'], {
+      cwd: ROOT,
+      env: { ...process.env, PROMETHEUS_URL: prom.url, KUBECONFIG: kube.kubeconfigPath, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let appLog = '';
+    app.stdout?.on('data', (d: Buffer) => (appLog = (appLog + d.toString()).slice(-8000)));
+    app.stderr?.on('data', (d: Buffer) => (appLog = (appLog + d.toString()).slice(-8000)));
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          if (app.exitCode !== null) return resolve();
+          app.once('exit', () => resolve());
+          app.kill('SIGTERM');
+          setTimeout(() => app.kill('SIGKILL'), 5000).unref();
+        }),
+    );
+    const appUrl = `http://127.0.0.1:${appPort}`;
+    await waitHttp(`${appUrl}/api/healthz`, app, 60_000);
+    const serverPid = nextServerPid(app.pid!);
+    log(`app ${appUrl} (build ${buildId}, next-server pid ${serverPid}, RSS ${(vmRssKb(serverPid) / 1024).toFixed(0)} MB)`);
+
+    // Windows: every measured request gets its own window (the server caches a key for 4 s), all
+    // inside the backfilled history: ends step back from the anchor 20 s at a time.
+    let nextEnd = anchor;
+    const takeWindow = () => {
+      const end = nextEnd;
+      nextEnd -= 20;
+      if (nextEnd - opts.windowSeconds < anchor - opts.hours * 3600) nextEnd = anchor - 10; // wrap (distinct offsets)
+      return { start: end - opts.windowSeconds, end };
+    };
+    const graphUrl = (w: { start: number; end: number }, ns?: string) =>
+      `${appUrl}/api/graph?start=${iso(w.start)}&end=${iso(w.end)}${ns ? `&namespaces=${ns}` : ''}`;
+    const getGraph = async (w: { start: number; end: number }, ns?: string) => {
+      const res = await fetch(graphUrl(w, ns));
+      const text = await res.text();
+      if (!res.ok) throw new Error(`/api/graph ${res.status}: ${text.slice(0, 300)}\n${appLog.slice(-2000)}`);
+      const g = JSON.parse(text) as { nodes: unknown[]; edges: unknown[]; warnings: { message: string }[] };
+      return { bytes: text.length, nodes: g.nodes.length, edges: g.edges.length, warnings: g.warnings.map((x) => x.message) };
+    };
+
+    // Warm-up (kube informers sync, route compiled, JIT).
+    const w0 = Date.now();
+    const warm = await getGraph(takeWindow());
+    log(`warm-up whole mesh: ${Date.now() - w0} ms, ${warm.nodes} nodes, ${warm.edges} edges, ${(warm.bytes / 1e6).toFixed(2)} MB, warnings: ${warm.warnings.slice(0, 3).join(' | ') || 'none'}`);
+    const oneNs = 'ns-003';
+    await getGraph(takeWindow(), oneNs);
+
+    // 5. Graph API vs Prometheus' own time, and calls per graph.
+    interface ScopeResult {
+      label: string;
+      graphMs: number[];
+      promHttpS: number[];
+      promEngineS: number[];
+      calls: number[];
+      directMs: number[];
+      directHttpS: number[];
+      alone: { name: string; ms: number[]; series: number }[];
+      nodes: number;
+      edges: number;
+      bytes: number;
+    }
+    const scopes: { label: string; ns?: string }[] = [{ label: 'whole mesh' }, { label: `one namespace (${oneNs})`, ns: oneNs }];
+    const results: ScopeResult[] = [];
+    for (const s of scopes) {
+      const r: ScopeResult = { label: s.label, graphMs: [], promHttpS: [], promEngineS: [], calls: [], directMs: [], directHttpS: [], alone: [], nodes: 0, edges: 0, bytes: 0 };
+      for (let i = 0; i < opts.runs; i++) {
+        const w = takeWindow();
+        const t = await timed(prom.url, () => getGraph(w, s.ns));
+        r.graphMs.push(t.ms);
+        r.promHttpS.push(t.prom.httpSeconds);
+        r.promEngineS.push(t.prom.engineSeconds);
+        r.calls.push(t.prom.queryRequests);
+        r.nodes = t.value.nodes;
+        r.edges = t.value.edges;
+        r.bytes = t.value.bytes;
+        // The same queries sent straight to Prometheus (in parallel, as the server does), own window.
+        const w2 = takeWindow();
+        const qs = buildGraphQueries({ windowSeconds: w2.end - w2.start, ...(s.ns ? { namespaces: [s.ns] } : {}) });
+        const d = await timed(prom.url, () => Promise.all(qs.map((q) => promQuery(prom.url, q.query, w2.end))));
+        r.directMs.push(d.ms);
+        r.directHttpS.push(d.prom.httpSeconds);
+        log(`${s.label} run ${i + 1}: graph ${fmtMs(t.ms)} (Prometheus handler time ${fmtS(t.prom.httpSeconds)}, ${t.prom.queryRequests} calls); direct ${qs.length} queries ${fmtMs(d.ms)}`);
+      }
+      // Each query alone, one after the other (what each costs without contention), own windows.
+      for (let rep = 0; rep < 2; rep++) {
+        for (const q of buildGraphQueries({ windowSeconds: opts.windowSeconds, ...(s.ns ? { namespaces: [s.ns] } : {}) })) {
+          const w = takeWindow();
+          const t = await timed(prom.url, () => promQuery(prom.url, q.query, w.end));
+          const prev = r.alone.find((a) => a.name === q.name);
+          if (prev) prev.ms.push(t.ms);
+          else r.alone.push({ name: q.name, ms: [t.ms], series: t.value });
+        }
+      }
+      log(`${s.label} queries alone: ${r.alone.map((a) => `${a.name} ${fmtMs(median(a.ms))} (${a.series} series)`).join(', ')}`);
+      results.push(r);
+    }
+
+    // 6. RSS after 100 graph requests (each a different namespace or window, so each does real work).
+    const rssStart = vmRssKb(serverPid);
+    const nsNames = topology.namespaces.map((n) => n.name).filter((n) => n.startsWith('ns-'));
+    const r0 = Date.now();
+    let total = results.reduce((s, r) => s + r.graphMs.length, 0) + 2;
+    const w100 = takeWindow();
+    for (let i = 0; total < 100; i++, total++) {
+      const ns = nsNames[i % nsNames.length]!;
+      await getGraph(i < nsNames.length ? w100 : takeWindow(), i % 10 === 9 ? undefined : ns);
+    }
+    const rssAfter100 = vmRssKb(serverPid);
+    log(`RSS after ${total} graph requests: ${(rssAfter100 / 1024).toFixed(0)} MB (was ${(rssStart / 1024).toFixed(0)} MB; loop ${Date.now() - r0} ms)`);
+
+    // 7. Kiali's per-namespace query pattern on the same Prometheus and data.
+    let kiali: { oneNs: Timed[]; whole?: Timed & { calls: number } } | undefined;
+    if (!opts.skipKiali) {
+      const oneRuns: Timed[] = [];
+      for (let i = 0; i < opts.runs; i++) {
+        const w = takeWindow();
+        const qs = kialiNamespaceQueries(oneNs, w.end - w.start);
+        const t = await timed(prom.url, async () => {
+          for (const q of qs) await promQuery(prom.url, q, w.end);
+        });
+        oneRuns.push(t);
+      }
+      log(`kiali one namespace: median ${fmtMs(median(oneRuns.map((t) => t.ms)))}, ${oneRuns[0]!.prom.queryRequests} calls`);
+      const w = takeWindow();
+      const all = nsNames.flatMap((ns) => kialiNamespaceQueries(ns, w.end - w.start));
+      const t = await timed(prom.url, async () => {
+        for (const q of all) await promQuery(prom.url, q, w.end);
+      });
+      kiali = { oneNs: oneRuns, whole: { ...t, calls: all.length } };
+      log(`kiali whole mesh (${nsNames.length} namespaces sequential): ${fmtMs(t.ms)}, ${t.prom.queryRequests} calls, Prometheus handler time ${fmtS(t.prom.httpSeconds)}`);
+    }
+
+    // 8. Chromium.
+    const pages: { label: string; m: PageMeasurement }[] = [];
+    if (!opts.skipBrowser) {
+      const browser = await launch();
+      stops.push(() => browser.close());
+      for (const s of [...scopes].reverse()) {
+        for (let i = 0; i < Math.max(1, Math.min(3, opts.runs)); i++) {
+          const w = takeWindow();
+          const url = `${appUrl}/graph?start=${iso(w.start)}&end=${iso(w.end)}${s.ns ? `&namespaces=${s.ns}` : ''}`;
+          try {
+            const m = await measureGraphPage(browser, url);
+            pages.push({ label: s.label, m });
+            log(`browser ${s.label}: data→layoutstop ${fmtMs(m.dataToLayoutMs)}, →drawn ${fmtMs(m.dataToInteractiveMs)}, nav→data ${fmtMs(m.navToDataMs)}, ${m.nodes} nodes/${m.edges} edges, pan ${m.fps.toFixed(1)} fps, JS ${m.js.files} files ${(m.js.gzipBytes / 1024).toFixed(0)} KB gz`);
+          } catch (e) {
+            log(`browser ${s.label} failed: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        }
+      }
+    }
+    const rssEnd = vmRssKb(serverPid);
+
+    // 9. Report.
+    const md = report({
+      topology: { workloads: topology.workloads.length, pods, services: topology.services.length, edges: topology.edges.length, series, objects: manifests.length },
+      backfill: backfillInfo,
+      reused: reuse,
+      results,
+      rss: { start: rssStart, after100: rssAfter100, end: rssEnd, requests: total },
+      kiali,
+      pages,
+      buildId,
+      warm,
+    });
+    const prev = existsSync(opts.out) ? readFileSync(opts.out, 'utf8') : '';
+    const keep = /\n## Load[\s\S]*$/.exec(prev)?.[0] ?? '';
+    const findings = /\n## Findings[\s\S]*?(?=\n## Load|$)/.exec(prev)?.[0] ?? '';
+    writeFileSync(opts.out, md + findings + keep);
+    console.log('\n' + md);
+    log(`wrote ${path.relative(ROOT, opts.out)}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+interface ReportInput {
+  topology: { workloads: number; pods: number; services: number; edges: number; series: number; objects: number };
+  backfill?: { series: number; samples: number; bytes: number; totalMs: number; files: number };
+  reused: boolean;
+  results: { label: string; graphMs: number[]; promHttpS: number[]; promEngineS: number[]; calls: number[]; directMs: number[]; directHttpS: number[]; alone: { name: string; ms: number[]; series: number }[]; nodes: number; edges: number; bytes: number }[];
+  rss: { start: number; after100: number; end: number; requests: number };
+  kiali?: { oneNs: Timed[]; whole?: Timed & { calls: number } };
+  pages: { label: string; m: PageMeasurement }[];
+  buildId: string;
+  warm: { nodes: number; edges: number };
+}
+
+function report(r: ReportInput): string {
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const ok = (b: boolean) => (b ? 'met' : '**missed**');
+  const lines: string[] = [];
+  lines.push('# Meshglass scale benchmark', '');
+  lines.push(`Generated by \`npx tsx bench/run.ts --namespaces ${opts.namespaces} --workloads ${opts.workloads} --hours ${opts.hours} --step ${opts.step} --runs ${opts.runs}\` on ${date}.`, '');
+  lines.push('| Machine | |', '|---|---|');
+  lines.push(`| CPU | ${cpuModel()} × ${cores()} (${os.cpus().length} logical) |`);
+  lines.push(`| Memory | ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB |`);
+  lines.push(`| Node | ${process.version} |`);
+  lines.push(`| Prometheus | /usr/bin/prometheus (${promVersion()}) |`);
+  lines.push(`| App | \`next start\` of build ${r.buildId} |`, '');
+  const t = r.topology;
+  lines.push('## Mesh', '');
+  lines.push(`${opts.namespaces} namespaces × ${opts.workloads} workloads (sidecar, ambient, ambient+waypoint, mixed-rollout and out-of-mesh namespaces in rotation; ingress gateway, external hosts, unknown IPs): ${t.workloads} workloads, ${t.pods} pods, ${t.services} services, ${t.edges} traffic edges, ${t.objects} Kubernetes objects served by the API simulator.`);
+  lines.push(`Prometheus holds ${t.series.toLocaleString('en')} series over ${opts.hours} h of history at a ${opts.step} s step${r.backfill ? ` (${r.backfill.samples.toLocaleString('en')} samples, ${(r.backfill.bytes / 1e9).toFixed(2)} GB OpenMetrics, backfill ${fmtMs(r.backfill.totalMs)}${r.reused ? ', TSDB reused from an earlier run' : ''})` : ''}; live scraping off; every request uses its own ${opts.windowSeconds / 60}-minute absolute window inside the history (no server cache hits).`);
+  lines.push(`Graph returned: whole mesh ${r.warm.nodes} nodes / ${r.warm.edges} edges.`, '');
+
+  lines.push('## Results', '');
+  lines.push(`Median of ${opts.runs} runs unless noted. "Prometheus time" = delta of \`prometheus_http_request_duration_seconds_sum{handler="/api/v1/query"}\` from Prometheus' own /metrics (sum over the parallel queries); "direct" = the same ${'≤ 8'} queries sent straight to Prometheus in parallel by the benchmark (wall time).`, '');
+  lines.push('| Measure | Whole mesh | One namespace | Target | |', '|---|---|---|---|---|');
+  const [whole, one] = r.results;
+  const row = (name: string, f: (x: NonNullable<typeof whole>) => string, target = '', verdict = '') => lines.push(`| ${name} | ${whole ? f(whole) : ''} | ${one ? f(one) : ''} | ${target} | ${verdict} |`);
+  row('`/api/graph` wall time', (x) => fmtMs(median(x.graphMs)));
+  row('Prometheus time during it (handler sum)', (x) => fmtS(median(x.promHttpS)));
+  row('Prometheus engine time during it', (x) => fmtS(median(x.promEngineS)));
+  row('Same queries direct, parallel (wall)', (x) => fmtMs(median(x.directMs)));
+  const ratio = (x: NonNullable<typeof whole>) => median(x.graphMs) / median(x.directMs);
+  const ratioOk = r.results.every((x) => ratio(x) <= 1.3);
+  const aloneSum = (x: NonNullable<typeof whole>) => x.alone.reduce((a, q) => a + median(q.ms), 0);
+  row('Same queries one at a time (sum of walls)', (x) => fmtMs(aloneSum(x)));
+  row('Overhead: graph wall / direct wall', (x) => `${ratio(x).toFixed(2)}×`, '≤ 1.3×', ok(ratioOk));
+  row('Overhead: graph wall / Prometheus handler sum', (x) => `${(median(x.graphMs) / 1000 / median(x.promHttpS)).toFixed(2)}×`);
+  row('Slowest query alone', (x) => { const q = [...x.alone].sort((a, b) => median(b.ms) - median(a.ms))[0]; return q ? `${q.name} ${fmtMs(median(q.ms))} (${q.series} result series)` : ''; });
+  const callsOk = r.results.every((x) => Math.max(...x.calls) <= 8);
+  row('Prometheus API calls per graph', (x) => `${Math.min(...x.calls)}–${Math.max(...x.calls)}`, '≤ 8', ok(callsOk));
+  row('Response', (x) => `${x.nodes} nodes, ${x.edges} edges, ${(x.bytes / 1e6).toFixed(2)} MB`);
+  lines.push(`| next-server RSS after ${r.rss.requests} graph requests | ${(r.rss.after100 / 1024).toFixed(0)} MB (before the loop ${(r.rss.start / 1024).toFixed(0)} MB; at the end ${(r.rss.end / 1024).toFixed(0)} MB) | | | |`);
+  if (r.pages.length) {
+    const pg = (label: string) => r.pages.filter((p) => p.label === label).map((p) => p.m);
+    const pw = pg(whole?.label ?? '');
+    const po = pg(one?.label ?? '');
+    const med = (ms: PageMeasurement[], f: (m: PageMeasurement) => number) => (ms.length ? median(ms.map(f)) : NaN);
+    const wI = med(pw, (m) => m.dataToInteractiveMs);
+    const oI = med(po, (m) => m.dataToInteractiveMs);
+    lines.push(`| Chromium: data arrival → layoutstop | ${fmtMs(med(pw, (m) => m.dataToLayoutMs))} | ${fmtMs(med(po, (m) => m.dataToLayoutMs))} | | |`);
+    lines.push(`| Chromium: data arrival → interactive (drawn after layoutstop) | ${fmtMs(wI)} | ${fmtMs(oI)} | < 3 s / < 1 s | whole ${ok(wI < 3000)}, one ${ok(oI < 1000)} |`);
+    lines.push(`| Chromium: navigation → data arrival | ${fmtMs(med(pw, (m) => m.navToDataMs))} | ${fmtMs(med(po, (m) => m.navToDataMs))} | | |`);
+    lines.push(`| Chromium: elements drawn | ${pw[0] ? `${pw[0].nodes} nodes, ${pw[0].edges} edges` : ''} | ${po[0] ? `${po[0].nodes} nodes, ${po[0].edges} edges` : ''} | | |`);
+    const wF = med(pw, (m) => m.fps);
+    const oF = med(po, (m) => m.fps);
+    lines.push(`| Chromium: panning frame rate (rAF, 3 s of cy.panBy) | ${wF.toFixed(1)} fps | ${oF.toFixed(1)} fps | ≥ 30 fps | ${ok(wF >= 30 && oF >= 30)} |`);
+    const js = (po[0] ?? pw[0])?.js;
+    if (js) lines.push(`| First-load JS of /graph | ${js.files} scripts, ${(js.rawBytes / 1024).toFixed(0)} KB raw, ${(js.gzipBytes / 1024).toFixed(0)} KB gzip -9, ${(js.transferredBytes / 1024).toFixed(0)} KB transferred | | | |`);
+    lines.push('', `Chromium ${pw.length + po.length} page loads (headless, --disable-gpu, 1600×1000, software rendering); median shown.`);
+  }
+  if (r.kiali) {
+    const k = r.kiali;
+    lines.push('', "## Side by side: Kiali's per-namespace query pattern", '');
+    lines.push("Per namespace 4 HTTP + 3 TCP instant queries `sum(rate(…[15m])) by (15–17 labels) > 0`, sent one after the other as Kiali's `buildNamespaceTrafficMap` does (bench/kiali.ts), on the same Prometheus and data.", '');
+    lines.push('| | Meshglass calls | Meshglass Prometheus time | Kiali-pattern calls | Kiali-pattern wall | Kiali-pattern Prometheus time |', '|---|---|---|---|---|---|');
+    if (one) lines.push(`| one namespace | ${Math.max(...one.calls)} | ${fmtS(median(one.promHttpS))} | ${k.oneNs[0]?.prom.queryRequests ?? ''} | ${fmtMs(median(k.oneNs.map((x) => x.ms)))} | ${fmtS(median(k.oneNs.map((x) => x.prom.httpSeconds)))} |`);
+    if (whole && k.whole) lines.push(`| whole mesh (${opts.namespaces} namespaces) | ${Math.max(...whole.calls)} | ${fmtS(median(whole.promHttpS))} | ${k.whole.prom.queryRequests} | ${fmtMs(k.whole.ms)} (1 run) | ${fmtS(k.whole.prom.httpSeconds)} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function promVersion(): string {
+  try {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const out = spawnSync('/usr/bin/prometheus', ['--version'], { encoding: 'utf8' });
+    return /version (\S+)/.exec(out.stdout + out.stderr)?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});
