@@ -106,6 +106,8 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
     prevRef.current = elements;
     if (!diff.topologyChanged && diff.update.length === 0) return;
     const hadNodes = cy.nodes().length > 0;
+    const leavesBefore = cy.nodes(':childless').length;
+    const removedLeaves = prev.filter((e) => e.group === 'nodes' && diff.remove.includes(e.data.id) && !elements.some((n) => n.data.parent === e.data.id)).length;
     cy.batch(() => {
       for (const id of diff.remove) cy.getElementById(id).remove();
       if (diff.add.length) cy.add(diff.add.map(toDefinition));
@@ -121,6 +123,9 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
     if (!hadNodes || newLeaves.length > RELAYOUT_NEW_NODE_SHARE * leafCount) {
       runLayout(cy);
       return;
+    }
+    if (removedLeaves > RELAYOUT_NEW_NODE_SHARE * leavesBefore && !newLeaves.length) {
+      cy.fit(undefined, 30); // e.g. drill-down to one namespace: keep positions, zoom to what is left
     }
     if (newLeaves.length) {
       const newSet = new Set(newLeaves);

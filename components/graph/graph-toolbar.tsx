@@ -16,6 +16,7 @@ export interface ToolbarProps {
   onShare: () => void;
   onExportPng: () => void;
   onExportJson: () => void;
+  onSearchSubmit: () => void;
   fetching: boolean;
   canExport: boolean;
 }
@@ -49,6 +50,14 @@ export function GraphToolbar(p: ToolbarProps) {
   const f = state.filters;
   const [from, setFrom] = useState(state.window.kind === 'absolute' ? toLocalInput(state.window.start) : '');
   const [to, setTo] = useState(state.window.kind === 'absolute' ? toLocalInput(state.window.end) : '');
+  const windowKey = state.window.kind === 'absolute' ? `${state.window.start}|${state.window.end}` : '';
+  const [syncedKey, setSyncedKey] = useState(windowKey);
+  if (windowKey !== syncedKey && state.window.kind === 'absolute') {
+    // The URL changed under us (back button, shared link): show its window in the inputs.
+    setSyncedKey(windowKey);
+    setFrom(toLocalInput(state.window.start));
+    setTo(toLocalInput(state.window.end));
+  }
   const [timeError, setTimeError] = useState<string>();
   const [lastRefresh, setLastRefresh] = useState(state.refresh || 30);
   const filterCount = f.paths.length + f.telemetry.length + f.mtls.length + (f.hideIdle ? 1 : 0) + (f.hideOutOfMesh ? 1 : 0);
@@ -218,7 +227,17 @@ export function GraphToolbar(p: ToolbarProps) {
           value={f.search}
           maxLength={100}
           onChange={(e) => setFilters({ search: e.target.value })}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              p.onSearchSubmit();
+            }
+          }}
+          aria-describedby="search-hint"
         />
+        <span id="search-hint" className="sr-only">
+          Matching nodes are highlighted; Enter selects the first match.
+        </span>
       </label>
 
       <label className="flex items-center gap-1 text-sm">

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { Core } from 'cytoscape';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { filterGraph, neighbourNamespaces } from '@/lib/graph/filter';
+import { filterGraph, matchesSearch, neighbourNamespaces } from '@/lib/graph/filter';
 import { NAMESPACE_PREFIX, toElements } from '@/lib/graph/to-elements';
 import { parseUrlState, serializeUrlState, shareState, type GraphUrlState } from '@/lib/graph/url-state';
 import type { MeshGraph } from '@/lib/mesh/types';
@@ -127,6 +127,10 @@ export function GraphView() {
         onShare={() => void onShare()}
         onExportPng={onExportPng}
         onExportJson={onExportJson}
+        onSearchSubmit={() => {
+          const hit = visible.nodes.find((n) => matchesSearch(n, state.filters.search));
+          if (hit) select(hit.id);
+        }}
         fetching={graphQuery.isFetching}
         canExport={Boolean(graph)}
       />
