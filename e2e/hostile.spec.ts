@@ -71,7 +71,7 @@ let appLog = '';
 let baseURL = '';
 let stateDir = '';
 
-test.describe.configure({ mode: 'serial', timeout: 120_000 });
+test.describe.configure({ timeout: 120_000 });
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
@@ -145,7 +145,7 @@ test('overview renders hostile values as text and runs none of them', async ({ p
   await page.goto(`${baseURL}/`);
   await expect(page.getByTestId('findings-list')).toBeVisible({ timeout: 60_000 });
   for (const h of HOSTILE) await expect(page.getByTestId('findings-list').getByText(h, { exact: false }).first(), `${h} shown as text`).toBeVisible();
-  await expect(page.getByTestId('namespace-table').getByText('hostile-0')).toBeVisible();
+  await expect(page.getByTestId('namespace-row-hostile-0')).toBeVisible();
   await assertNotPwned(page, alarms);
 });
 
