@@ -6,7 +6,6 @@ import { allPods } from './topology';
 
 const topology = buildDemoTopology();
 const objs = buildManifests(topology);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads deep object paths
 const pods = objs.filter((o) => o.kind === 'Pod') as (KubeObject & { spec: Record<string, any>; status: Record<string, any> })[];
 const pod = (prefix: string) => pods.find((p) => (p.metadata.name as string).startsWith(prefix))!;
 const meta = (p: KubeObject) => p.metadata as { labels: Record<string, string>; annotations?: Record<string, string>; ownerReferences: { kind: string; name: string }[] };
