@@ -14,12 +14,22 @@ interface Step {
   env?: Record<string, string>;
 }
 
+const BUILD_CANARIES: Record<string, string> = {
+  PROMETHEUS_URL: 'http://mg-canary-prometheus-url.invalid:9090/mg-canary-path',
+  PROMETHEUS_BEARER_TOKEN: 'mg-canary-bearer-3f9c2e71d8a4',
+  PROMETHEUS_BASIC_AUTH_USER: 'mg-canary-basic-user',
+  PROMETHEUS_BASIC_AUTH_PASSWORD: 'mg-canary-basic-password-b51e07',
+  DASHBOARD_TOKEN: 'mg-canary-dashboard-token-9d2a64',
+};
+
 const steps: Step[] = [
   { name: 'type-check', cmd: bin('tsc'), args: ['--noEmit'] },
   { name: 'lint', cmd: bin('eslint'), args: ['.', '--max-warnings=0'] },
   { name: 'unit tests', cmd: bin('vitest'), args: ['run', '--project', 'unit'] },
   { name: 'integration tests', cmd: bin('vitest'), args: ['run', '--project', 'integration'] },
-  { name: 'next build', cmd: bin('next'), args: ['build'], env: { NEXT_TELEMETRY_DISABLED: '1' } },
+  // Canary secrets at build time: the bundle check below fails if any reaches a client chunk.
+  { name: 'next build', cmd: bin('next'), args: ['build'], env: { NEXT_TELEMETRY_DISABLED: '1', ...BUILD_CANARIES } },
+  { name: 'client bundle check', cmd: bin('tsx'), args: ['scripts/check-client-bundle.ts', '--canaries'] },
   { name: 'end-to-end tests', cmd: bin('playwright'), args: ['test'] },
 ];
 

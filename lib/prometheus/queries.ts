@@ -58,9 +58,13 @@ export const MIN_RATE_WINDOW_SECONDS = 60;
 /** Steps are rounded up to one of these (seconds) so consecutive polls share cache-friendly timestamps. */
 export const NICE_STEPS = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400] as const;
 
-/** Escapes a string for a PromQL double-quoted label value: backslash, double quote, line breaks. */
+/**
+ * Escapes a string for a PromQL double-quoted label value: backslash, double quote, line breaks, and
+ * U+FFFD / lone surrogates (Prometheus' lexer rejects a raw U+FFFD as "invalid UTF-8 rune"; a lone
+ * surrogate has no UTF-8 form and would arrive as U+FFFD), which are written as the escape \ufffd.
+ */
 export function escapeLabelValue(value: string): string {
-  return value.replace(/[\\"\n\r\t]/g, (c) => {
+  return value.replace(/[\\"\n\r\t\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => {
     switch (c) {
       case '\\':
         return '\\\\';
@@ -70,8 +74,10 @@ export function escapeLabelValue(value: string): string {
         return '\\n';
       case '\r':
         return '\\r';
-      default:
+      case '\t':
         return '\\t';
+      default:
+        return '\\ufffd';
     }
   });
 }
