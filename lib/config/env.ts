@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parseConfig, type AppConfig } from './parse';
 
 export { parseConfig, CONFIG_VARIABLES } from './parse';
-export type { AppConfig, PrometheusConfig, KubeSettings, BasicAuth, ParseConfigResult } from './parse';
+export { configuredClusters } from './parse';
+export type { AppConfig, PrometheusConfig, KubeSettings, KubeContextSetting, BasicAuth, ParseConfigResult } from './parse';
 
 /** Invalid configuration; the message names the offending variable. */
 export class ConfigError extends Error {

@@ -29,10 +29,19 @@ export interface PrometheusConfig {
   metricPrefix: string;
 }
 
+export interface KubeContextSetting {
+  /** kubeconfig context name. */
+  context: string;
+  /** Cluster name as in Istio's source_cluster/destination_cluster labels. */
+  cluster: string;
+}
+
 export interface KubeSettings {
   timeoutMs: number;
   /** kubeconfig context to use instead of the current one. */
   context?: string;
+  /** KUBE_CONTEXTS: one informer cache per context (multi-cluster). Absent = one cluster (context/clusterName). */
+  contexts?: KubeContextSetting[];
 }
 
 export interface AppConfig {
@@ -97,6 +106,11 @@ const clusterName = z
   .max(253, 'must be at most 253 characters')
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
 
+/** Istio cluster names as accepted in the `clusters` API parameter (lib/api/params.ts). */
+export const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
+/** One informer cache per context: more than this many API servers is beyond one dashboard process. */
+export const MAX_KUBE_CONTEXTS = 20;
+
 const dashboardToken = z.string().min(16, 'must be at least 16 characters');
 
 const VARS = [
@@ -112,6 +126,7 @@ const VARS = [
   'PROMETHEUS_METRIC_PREFIX',
   'KUBE_TIMEOUT_MS',
   'KUBE_CONTEXT',
+  'KUBE_CONTEXTS',
   'ISTIO_NAMESPACE',
   'MESH_CLUSTER_NAME',
   'GRAFANA_URL',
@@ -135,6 +150,40 @@ function field<T>(name: VarName, raw: string | undefined, schema: z.ZodType<T, s
 
 function truncate(s: string): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/**
+ * KUBE_CONTEXTS: "ctxA,ctxB=east" → [{context: ctxA, cluster: ctxA}, {context: ctxB, cluster: east}].
+ * Context names: no commas, "=", whitespace or control characters; cluster names as CLUSTER_NAME_PATTERN.
+ */
+export function parseKubeContexts(raw: string): KubeContextSetting[] {
+  const parts = raw.split(',').map((p) => p.trim());
+  if (parts.some((p) => p === '')) throw new VarError(`KUBE_CONTEXTS has an empty entry (got ${JSON.stringify(truncate(raw))})`);
+  if (parts.length > MAX_KUBE_CONTEXTS) throw new VarError(`KUBE_CONTEXTS lists ${parts.length} contexts, at most ${MAX_KUBE_CONTEXTS} are allowed`);
+  const out: KubeContextSetting[] = [];
+  for (const p of parts) {
+    const eq = p.indexOf('=');
+    const context = (eq >= 0 ? p.slice(0, eq) : p).trim();
+    const cluster = (eq >= 0 ? p.slice(eq + 1) : context).trim();
+    if (context === '' || /[\s=\u0000-\u001f\u007f]/.test(context) || context.length > 253) {
+      throw new VarError(`KUBE_CONTEXTS entry ${JSON.stringify(truncate(p))} must be "context" or "context=clusterName"`);
+    }
+    if (!CLUSTER_NAME_PATTERN.test(cluster)) {
+      throw new VarError(
+        `KUBE_CONTEXTS cluster name ${JSON.stringify(truncate(cluster))} must match [A-Za-z0-9][-A-Za-z0-9_.]{0,62}` +
+          (eq >= 0 ? '' : ` (the context name is the default; write "${truncate(context)}=<cluster name as in Istio's source_cluster>")`),
+      );
+    }
+    if (out.some((o) => o.context === context)) throw new VarError(`KUBE_CONTEXTS names context ${JSON.stringify(truncate(context))} twice`);
+    if (out.some((o) => o.cluster === cluster)) throw new VarError(`KUBE_CONTEXTS names cluster ${JSON.stringify(truncate(cluster))} twice`);
+    out.push({ context, cluster });
+  }
+  return out;
+}
+
+/** Configured cluster names: the KUBE_CONTEXTS clusters, else [MESH_CLUSTER_NAME]. */
+export function configuredClusters(config: Pick<AppConfig, 'kube' | 'clusterName'>): string[] {
+  return config.kube.contexts ? config.kube.contexts.map((c) => c.cluster) : [config.clusterName];
 }
 
 function checkReadable(name: VarName, path: string, readFile?: (p: string) => string): string | undefined {
@@ -197,8 +246,14 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
 
     const kubeTimeoutMs = field('KUBE_TIMEOUT_MS', get('KUBE_TIMEOUT_MS') ?? '5000', intInRange(MIN_TIMEOUT_MS, MAX_TIMEOUT_MS));
     const kubeContext = get('KUBE_CONTEXT');
+    const contextsRaw = get('KUBE_CONTEXTS');
+    const kubeContexts = contextsRaw === undefined ? undefined : parseKubeContexts(contextsRaw);
+    if (kubeContexts && kubeContext) throw new VarError('KUBE_CONTEXT and KUBE_CONTEXTS are both set: use one of them');
+    if (kubeContexts && get('MESH_CLUSTER_NAME')) {
+      throw new VarError('MESH_CLUSTER_NAME and KUBE_CONTEXTS are both set: give cluster names in KUBE_CONTEXTS as context=clusterName');
+    }
     const istioNamespace = field('ISTIO_NAMESPACE', get('ISTIO_NAMESPACE') ?? 'istio-system', dnsLabel);
-    const cluster = field('MESH_CLUSTER_NAME', get('MESH_CLUSTER_NAME') ?? 'Kubernetes', clusterName);
+    const cluster = kubeContexts ? kubeContexts[0]!.cluster : field('MESH_CLUSTER_NAME', get('MESH_CLUSTER_NAME') ?? 'Kubernetes', clusterName);
     const grafanaRaw = get('GRAFANA_URL');
     const grafanaUrl = grafanaRaw === undefined ? undefined : field('GRAFANA_URL', grafanaRaw, httpUrl);
     const tokenRaw = get('DASHBOARD_TOKEN');
@@ -217,7 +272,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
         ...(basicAuth ? { basicAuth } : {}),
         ...(caFile ? { caFile } : {}),
       },
-      kube: { timeoutMs: kubeTimeoutMs, ...(kubeContext ? { context: kubeContext } : {}) },
+      kube: { timeoutMs: kubeTimeoutMs, ...(kubeContext ? { context: kubeContext } : {}), ...(kubeContexts ? { contexts: kubeContexts } : {}) },
       istioNamespace,
       clusterName: cluster,
       ...(grafanaUrl ? { grafanaUrl } : {}),

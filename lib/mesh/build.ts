@@ -10,6 +10,11 @@
 // 3. finishEdge: path/telemetry/protocol/mTLS and rates, each number from exactly one reporter
 //    (waypoint > destination > source, §3.2), rates = increase / window seconds (§3.5).
 // 4. Nodes for every endpoint plus idle application workloads; modes proved in the window (§3.6).
+//
+// Multi-cluster: one snapshot per cluster. Each lookup (workloads, services, waypoints, pod IPs) uses the
+// snapshot whose `cluster` equals the series' source_cluster / destination_cluster (the reporting side's
+// cluster for attribution); a label naming no snapshot (or `unknown`) falls back to the first snapshot,
+// which with one snapshot is exactly the single-cluster behaviour.
 import { attributeKey, parseReporter } from './attribution';
 import { decideMtls, decidePath, pickReporter, type MtlsInput } from './edges';
 import { edgeId, nodeId } from './ids';
@@ -71,6 +76,8 @@ export interface SeriesGroup {
   service?: string;
   /** Waypoint identified for reporter=waypoint series. */
   waypoint?: WaypointInfo;
+  /** Cluster of the snapshot the waypoint was found in. */
+  waypointCluster?: string;
 }
 
 type Role = 'direct' | 'waypoint' | 'client-leg' | 'server-leg';
@@ -94,12 +101,36 @@ interface EdgeAcc {
 export interface MeshContext {
   index: WorkloadIndex;
   waypoints: WaypointIndex;
+  /** The context of the snapshot of `cluster`; the first snapshot's when no snapshot has that name. */
+  of(cluster: string): MeshContext;
+  /** Every cluster's context, the first snapshot's first (one entry in single-cluster mode). */
+  all(): MeshContext[];
 }
 
 /** Build the indexes the findings/namespace authors reuse. */
 export function buildMeshContext(kube: KubeSnapshot): MeshContext {
-  const index = buildWorkloadIndex(kube);
-  return { index, waypoints: buildWaypointIndex(kube, index) };
+  return buildMeshContexts([kube])[0]!;
+}
+
+/** One context per snapshot (first snapshot first); duplicate cluster names keep the first snapshot. */
+export function buildMeshContexts(snapshots: KubeSnapshot[]): MeshContext[] {
+  const byCluster = new Map<string, MeshContext>();
+  const list: MeshContext[] = [];
+  const of = (cluster: string): MeshContext => byCluster.get(cluster) ?? list[0]!;
+  const all = () => list.slice();
+  for (const kube of snapshots) {
+    if (byCluster.has(kube.cluster)) continue;
+    const index = buildWorkloadIndex(kube);
+    const ctx: MeshContext = { index, waypoints: buildWaypointIndex(kube, index), of, all };
+    byCluster.set(kube.cluster, ctx);
+    list.push(ctx);
+  }
+  return list;
+}
+
+/** Context of one side of a series (its `<side>_cluster` label; unlabelled → this context). */
+function sideContext(ctx: MeshContext, side: 'source' | 'destination', labels: Labels): MeshContext {
+  return ctx.of(known(labels[`${side}_cluster`]) ?? ctx.index.cluster);
 }
 
 function roleOf(g: SeriesGroup): Role {
@@ -110,7 +141,8 @@ function roleOf(g: SeriesGroup): Role {
 }
 
 /** Resolve one side of a series to a graph endpoint (undefined = infrastructure, dropped). */
-export function resolveEndpoint(ctx: MeshContext, side: 'source' | 'destination', labels: Labels): Endpoint | undefined | null {
+export function resolveEndpoint(outer: MeshContext, side: 'source' | 'destination', labels: Labels): Endpoint | undefined | null {
+  const ctx = sideContext(outer, side, labels);
   const { index, waypoints } = ctx;
   const cluster = known(labels[`${side}_cluster`]) ?? index.cluster;
   const wl = known(labels[`${side}_workload`]);
@@ -168,7 +200,8 @@ export function resolveEndpoint(ctx: MeshContext, side: 'source' | 'destination'
 }
 
 /** Destination service of a series: a known Service ("ns/name") or the bare host. */
-export function serviceOf(ctx: MeshContext, labels: Labels): { ref: string; info?: ServiceInfo } | undefined {
+export function serviceOf(outer: MeshContext, labels: Labels): { ref: string; info?: ServiceInfo } | undefined {
+  const ctx = sideContext(outer, 'destination', labels);
   const host = known(labels.destination_service);
   const parsed = host ? parseServiceHost(host) : undefined;
   const candidates = [
@@ -186,7 +219,8 @@ export function serviceOf(ctx: MeshContext, labels: Labels): { ref: string; info
   return undefined;
 }
 
-function waypointOfGroup(ctx: MeshContext, g: SeriesGroup, targets: Labels[]): WaypointInfo | undefined {
+function waypointOfGroup(outer: MeshContext, g: SeriesGroup, targets: Labels[]): WaypointInfo | undefined {
+  const ctx = sideContext(outer, 'destination', g.labels);
   for (const t of targets) {
     const podNs = t.namespace;
     const pod = t.pod && podNs ? ctx.index.podsByName.get(ref(podNs, t.pod)) : undefined;
@@ -237,7 +271,9 @@ export function groupSeries(ctx: MeshContext, telemetry: TelemetryInput): Series
     const hasTcp = samples.some((s) => TCP_METRICS.has(s.metric));
     const targets = targetsByKey.get(key) ?? [];
     const svc = serviceOf(ctx, labels);
-    const attributions = bucketsOnly ? [] : attributeKey(labels, targets.map((l) => ({ labels: l })), ctx.index, { hasRequests });
+    // The reporting proxy runs in the reporter side's cluster (a waypoint next to its destination).
+    const reporterIndex = sideContext(ctx, reporter === 'source' ? 'source' : 'destination', labels).index;
+    const attributions = bucketsOnly ? [] : attributeKey(labels, targets.map((l) => ({ labels: l })), reporterIndex, { hasRequests });
     const g: SeriesGroup = {
       key,
       labels,
@@ -254,7 +290,10 @@ export function groupSeries(ctx: MeshContext, telemetry: TelemetryInput): Series
     };
     if (g.rank === 'waypoint') {
       const wp = waypointOfGroup(ctx, g, targets);
-      if (wp) g.waypoint = wp;
+      if (wp) {
+        g.waypoint = wp;
+        g.waypointCluster = sideContext(ctx, 'destination', labels).index.cluster;
+      }
     }
     groups.push(g);
   }
@@ -266,12 +305,14 @@ export function groupSeries(ctx: MeshContext, telemetry: TelemetryInput): Series
     if (twin && twin.rank !== g.rank) {
       g.rank = twin.rank;
       if (twin.waypoint) g.waypoint = twin.waypoint;
+      if (twin.waypointCluster !== undefined) g.waypointCluster = twin.waypointCluster;
     }
   }
   return groups;
 }
 
-function backendOfService(ctx: MeshContext, g: SeriesGroup): Endpoint {
+function backendOfService(outer: MeshContext, g: SeriesGroup): Endpoint {
+  const ctx = sideContext(outer, 'destination', g.labels);
   const svc = serviceOf(ctx, g.labels);
   const cluster = known(g.labels.destination_cluster) ?? ctx.index.cluster;
   if (svc?.info) {
@@ -301,7 +342,7 @@ function backendOfService(ctx: MeshContext, g: SeriesGroup): Endpoint {
 }
 
 function waypointEndpoint(wp: WaypointInfo, cluster: string, ctx: MeshContext): Endpoint {
-  const w = wp.workloads[0] ?? ctx.index.get(wp.namespace, wp.name);
+  const w = wp.workloads[0] ?? ctx.of(cluster).index.get(wp.namespace, wp.name);
   return {
     id: nodeId('waypoint', cluster, wp.namespace, wp.name),
     kind: 'waypoint',
@@ -335,7 +376,9 @@ export function assignEdges(ctx: MeshContext, groups: SeriesGroup[], expand: boo
     const wp = g.waypoint;
     if (!wp && !g.bucketsOnly) unknownWaypointSeries++;
     if (expand && wp) {
-      const wpEnd = waypointEndpoint(wp, g.src.cluster, ctx);
+      // One snapshot: the client's cluster label (as before multi-cluster); several: the waypoint's own cluster.
+      const wpCluster = ctx.all().length > 1 ? (g.waypointCluster ?? g.src.cluster) : g.src.cluster;
+      const wpEnd = waypointEndpoint(wp, wpCluster, ctx);
       for (const e of [edge(g.src, wpEnd, 'to-waypoint'), edge(wpEnd, g.dst, 'from-waypoint')]) {
         e.viaWaypoint = true;
         e.waypoints.add(wp.ref);
@@ -401,13 +444,17 @@ export function assignEdges(ctx: MeshContext, groups: SeriesGroup[], expand: boo
       for (const e of matches) e.attached.push({ group: g, usable: false });
     }
   }
-  if (unknownWaypointSeries > 0 && ctx.waypoints.waypoints.size > 0) {
+  if (unknownWaypointSeries > 0 && knownWaypoints(ctx) > 0) {
     warnings.push({
       source: 'model',
       message: `${unknownWaypointSeries} reporter="waypoint" series could not be tied to a waypoint Gateway (no Gateway of class istio-waypoint known for their scrape target or destination service)`,
     });
   }
   return [...edges.values()];
+}
+
+function knownWaypoints(ctx: MeshContext): number {
+  return ctx.all().reduce((n, c) => n + c.waypoints.waypoints.size, 0);
 }
 
 function protocolFromRequests(samples: TelemetrySample[]): Protocol | undefined {
@@ -423,7 +470,9 @@ function protocolFromRequests(samples: TelemetrySample[]): Protocol | undefined 
 }
 
 /** Turn an accumulated edge into the contract's GraphEdge. */
-export function finishEdge(ctx: MeshContext, e: EdgeAcc, seconds: number): GraphEdge {
+export function finishEdge(outer: MeshContext, e: EdgeAcc, seconds: number): GraphEdge {
+  // Service ports of the destination come from the destination's cluster.
+  const ctx = outer.of(e.dst.cluster);
   const usable = e.attached.filter((a) => a.usable).map((a) => a.group);
   const evidence = e.attached.map((a) => a.group).filter((g) => !g.bucketsOnly);
   const counted = usable.filter((g) => !g.bucketsOnly);
@@ -557,17 +606,21 @@ export function finishEdge(ctx: MeshContext, e: EdgeAcc, seconds: number): Graph
   if (failuresByFlag) out.failuresByFlag = failuresByFlag;
   if (telemetry === 'l7' && rateSources.l7 === 'destination' && destPartial && path !== 'waypoint') out.partialL7 = true;
   if (e.leg) out.leg = e.leg;
+  if (e.src.cluster !== e.dst.cluster) out.crossCluster = true;
   return out;
 }
 
-/** Modes proved by telemetry in the window (product.md §3.6), per workload "ns/name". */
-export function modesInWindow(groups: SeriesGroup[]): Map<string, Set<'sidecar' | 'ambient'>> {
-  const proved = new Map<string, Set<'sidecar' | 'ambient'>>();
+/**
+ * Modes proved by telemetry in the window (product.md §3.6), per workload. Keyed by the WorkloadInfo
+ * object: one per cluster's index, so equal "ns/name" in two clusters stay apart.
+ */
+export function modesInWindow(groups: SeriesGroup[]): Map<WorkloadInfo, Set<'sidecar' | 'ambient'>> {
+  const proved = new Map<WorkloadInfo, Set<'sidecar' | 'ambient'>>();
   const add = (ep: Endpoint, mode: 'sidecar' | 'ambient') => {
     if (ep.kind !== 'workload' || !ep.workload || ep.workload.infrastructure) return;
-    const s = proved.get(ep.workload.ref) ?? new Set();
+    const s = proved.get(ep.workload) ?? new Set();
     s.add(mode);
-    proved.set(ep.workload.ref, s);
+    proved.set(ep.workload, s);
   };
   for (const g of groups) {
     if (g.bucketsOnly) continue;
@@ -587,7 +640,8 @@ export function modesInWindow(groups: SeriesGroup[]): Map<string, Set<'sidecar' 
   return proved;
 }
 
-function workloadNode(ctx: MeshContext, w: WorkloadInfo, kind: NodeKind, cluster: string, proved?: Set<'sidecar' | 'ambient'>): GraphNode {
+function workloadNode(outer: MeshContext, w: WorkloadInfo, kind: NodeKind, cluster: string, proved?: Set<'sidecar' | 'ambient'>): GraphNode {
+  const ctx = outer.of(cluster);
   const node: GraphNode = {
     id: nodeId(kind, cluster, w.namespace, w.name),
     kind,
@@ -610,9 +664,9 @@ function workloadNode(ctx: MeshContext, w: WorkloadInfo, kind: NodeKind, cluster
   return node;
 }
 
-function endpointNode(ctx: MeshContext, ep: Endpoint, proved: Map<string, Set<'sidecar' | 'ambient'>>): GraphNode {
+function endpointNode(ctx: MeshContext, ep: Endpoint, proved: Map<WorkloadInfo, Set<'sidecar' | 'ambient'>>): GraphNode {
   if (ep.workload && (ep.kind === 'workload' || ep.kind === 'gateway')) {
-    return workloadNode(ctx, ep.workload, ep.kind, ep.cluster, proved.get(ep.workload.ref));
+    return workloadNode(ctx, ep.workload, ep.kind, ep.cluster, proved.get(ep.workload));
   }
   const node: GraphNode = { id: ep.id, kind: ep.kind, namespace: ep.namespace, name: ep.name, cluster: ep.cluster };
   if (ep.kind === 'waypoint' && ep.workload) {
@@ -625,10 +679,32 @@ function endpointNode(ctx: MeshContext, ep: Endpoint, proved: Map<string, Set<'s
   return node;
 }
 
-/** The whole graph (product.md §4 /api/graph). Pure and deterministic. */
-export function buildMeshGraph(kube: KubeSnapshot, telemetry: TelemetryInput, options: BuildOptions = {}): MeshGraph {
-  const warnings: Warning[] = [...kube.warnings, ...telemetry.warnings];
-  const ctx = buildMeshContext(kube);
+const EMPTY_SNAPSHOT: KubeSnapshot = {
+  cluster: 'Kubernetes',
+  istioNamespace: 'istio-system',
+  namespaces: [],
+  pods: [],
+  services: [],
+  gateways: [],
+  gatewayClasses: [],
+  authorizationPolicies: [],
+  peerAuthentications: [],
+  warnings: [],
+  available: false,
+};
+
+/**
+ * The whole graph (product.md §4 /api/graph). Pure and deterministic. `kube` is one snapshot
+ * (single cluster) or one per cluster (multi-cluster; the first is the default for unlabelled series).
+ */
+export function buildMeshGraph(kube: KubeSnapshot | KubeSnapshot[], telemetry: TelemetryInput, options: BuildOptions = {}): MeshGraph {
+  const snapshots = Array.isArray(kube) ? (kube.length > 0 ? kube : [EMPTY_SNAPSHOT]) : [kube];
+  const multi = snapshots.length > 1;
+  const warnings: Warning[] = [...snapshots.flatMap((s) => s.warnings), ...telemetry.warnings];
+  const contexts = buildMeshContexts(snapshots);
+  const ctx = contexts[0]!;
+  const duplicates = snapshots.length - contexts.length;
+  if (duplicates > 0) warnings.push({ source: 'config', message: `${duplicates} Kubernetes snapshot(s) repeat a cluster name: only the first of each is used` });
   const seconds = windowSeconds(telemetry.window);
   if (seconds <= 0 && telemetry.samples.length > 0) {
     warnings.push({ source: 'model', message: `window ${telemetry.window.start} … ${telemetry.window.end} is empty or invalid: no rates computed` });
@@ -638,17 +714,26 @@ export function buildMeshGraph(kube: KubeSnapshot, telemetry: TelemetryInput, op
   const proved = modesInWindow(groups);
 
   const filter = options.namespaces && options.namespaces.length > 0 ? new Set(options.namespaces) : undefined;
-  const kept = accs.filter((e) => !filter || filter.has(e.src.namespace) || filter.has(e.dst.namespace));
+  const clusterFilter = options.clusters && options.clusters.length > 0 ? new Set(options.clusters) : undefined;
+  const kept = accs.filter(
+    (e) =>
+      (!filter || filter.has(e.src.namespace) || filter.has(e.dst.namespace)) &&
+      (!clusterFilter || clusterFilter.has(e.src.cluster) || clusterFilter.has(e.dst.cluster)),
+  );
   const edges = kept.map((e) => finishEdge(ctx, e, seconds)).sort((a, b) => a.id.localeCompare(b.id));
 
   const nodes = new Map<string, GraphNode>();
   for (const e of kept) {
     for (const ep of [e.src, e.dst]) if (!nodes.has(ep.id)) nodes.set(ep.id, endpointNode(ctx, ep, proved));
   }
-  for (const w of applicationWorkloads(ctx.index)) {
-    if (filter && !filter.has(w.namespace)) continue;
-    const id = nodeId('workload', ctx.index.cluster, w.namespace, w.name);
-    if (!nodes.has(id)) nodes.set(id, workloadNode(ctx, w, 'workload', ctx.index.cluster, proved.get(w.ref)));
+  for (const c of contexts) {
+    const cluster = c.index.cluster;
+    if (clusterFilter && !clusterFilter.has(cluster)) continue;
+    for (const w of applicationWorkloads(c.index)) {
+      if (filter && !filter.has(w.namespace)) continue;
+      const id = nodeId('workload', cluster, w.namespace, w.name);
+      if (!nodes.has(id)) nodes.set(id, workloadNode(c, w, 'workload', cluster, proved.get(w)));
+    }
   }
 
   const guessed = groups.filter((g) => !g.bucketsOnly && g.attributions.some((a) => a.rule === 'current-mode')).length;
@@ -662,11 +747,14 @@ export function buildMeshGraph(kube: KubeSnapshot, telemetry: TelemetryInput, op
   if (unattributed > 0) {
     warnings.push({ source: 'model', message: `${unattributed} series could not be attributed to a proxy kind (reporting workload unknown to the Kubernetes API)` });
   }
-  if (groups.some((g) => g.rank === 'waypoint') && ctx.waypoints.waypoints.size === 0) {
+  if (groups.some((g) => g.rank === 'waypoint') && knownWaypoints(ctx) === 0) {
     warnings.push({ source: 'model', message: 'reporter="waypoint" series exist but no waypoint Gateway (class istio-waypoint) is known' });
   }
-  for (const wp of ctx.waypoints.waypoints.values()) {
-    if (!wp.effective) warnings.push({ source: 'kubernetes', message: `waypoint ${wp.ref} has no status address: istiod ignores it` });
+  for (const c of contexts) {
+    for (const wp of c.waypoints.waypoints.values()) {
+      const where = multi ? `${c.index.cluster}: ` : '';
+      if (!wp.effective) warnings.push({ source: 'kubernetes', message: `${where}waypoint ${wp.ref} has no status address: istiod ignores it` });
+    }
   }
 
   return {

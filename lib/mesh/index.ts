@@ -1,7 +1,7 @@
 // Public surface of lib/mesh (pure classification and graph building).
 export * from './types';
 export * from './ids';
-export { buildMeshGraph, buildMeshContext, groupSeries, resolveEndpoint, serviceOf, modesInWindow, type MeshContext, type SeriesGroup, type Endpoint } from './build';
+export { buildMeshGraph, buildMeshContext, buildMeshContexts, groupSeries, resolveEndpoint, serviceOf, modesInWindow, type MeshContext, type SeriesGroup, type Endpoint } from './build';
 export { classifyPod, podIntent, podIssues, sidecarRequested, ambientRequested, imageTag, type PodClass, type PodClassification } from './pods';
 export { buildWorkloadIndex, applicationWorkloads, combineModes, namespaceModeOf, type WorkloadIndex, type WorkloadInfo, type WorkloadRole, type ClassifiedPod } from './workloads';
 export { buildWaypointIndex, type WaypointIndex, type WaypointInfo, type WaypointBinding, type WaypointFor } from './waypoints';
@@ -9,3 +9,4 @@ export { portProtocol, serviceProtocol, servicesProtocol, portsProtocol, type Pr
 export { attributeTarget, attributeByMode, attributeKey, type Attribution } from './attribution';
 export { decidePath, decideMtls, mtlsObservation, pickReporter } from './edges';
 export { histogramQuantile, l4Rates, l7Rates, windowSeconds, isErrorCode, parseLe } from './rates';
+export { mergeSnapshots } from './merge';

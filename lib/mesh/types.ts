@@ -315,6 +315,8 @@ export interface GraphEdge {
   partialL7?: boolean;
   /** Expanded waypoint view: this edge is one leg through the waypoint. */
   leg?: 'to-waypoint' | 'from-waypoint';
+  /** The two ends are in different clusters (source_cluster ≠ destination_cluster). */
+  crossCluster?: boolean;
 }
 
 export interface MeshGraph {
@@ -329,6 +331,8 @@ export interface BuildOptions {
   namespaces?: string[];
   /** Return client→waypoint→server legs instead of folded client→server edges. */
   expandWaypoints?: boolean;
+  /** Restrict to edges touching these clusters (and their peers) and these clusters' idle workloads. Empty/undefined = all. */
+  clusters?: string[];
 }
 
 // ---------------------------------------------------------------------------
