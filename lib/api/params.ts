@@ -23,6 +23,9 @@ export class ParamError extends Error {
 }
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** Istio cluster names (source_cluster/destination_cluster), as KUBE_CONTEXTS accepts them. */
+const CLUSTER_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
+const MAX_CLUSTERS = 50;
 const RANGE = /^(\d{1,6})(s|m|h|d|w)$/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
@@ -98,6 +101,24 @@ export function parseNamespaces(params: URLSearchParams): string[] | undefined {
   return unique.length > 0 ? unique : undefined;
 }
 
+/** `clusters=a,b`: Istio cluster names; undefined when absent or empty. */
+export function parseClusters(params: URLSearchParams): string[] | undefined {
+  const all = params.getAll('clusters');
+  if (all.length === 0) return undefined;
+  const names = all
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (names.length > MAX_CLUSTERS) throw new ParamError('clusters', `at most ${MAX_CLUSTERS} clusters`);
+  for (const n of names) {
+    if (!CLUSTER_NAME.test(n)) {
+      throw new ParamError('clusters', `"${truncate(n)}" is not a valid cluster name ([A-Za-z0-9][-A-Za-z0-9_.]{0,62})`);
+    }
+  }
+  const unique = [...new Set(names)].sort();
+  return unique.length > 0 ? unique : undefined;
+}
+
 export function parseBoolean(params: URLSearchParams, name: string, fallback = false): boolean {
   const v = params.get(name);
   if (v === null || v === '') return fallback;
@@ -106,11 +127,13 @@ export function parseBoolean(params: URLSearchParams, name: string, fallback = f
   throw new ParamError(name, `${name} must be true or false`);
 }
 
-const KNOWN_GRAPH_PARAMS = new Set(['namespaces', 'range', 'start', 'end', 'expandWaypoints']);
+const KNOWN_GRAPH_PARAMS = new Set(['namespaces', 'clusters', 'range', 'start', 'end', 'expandWaypoints']);
 
 export interface GraphQuery {
   window: WindowSeconds;
   namespaces?: string[];
+  /** Restrict to these clusters (Istio cluster names); undefined = all. */
+  clusters?: string[];
   expandWaypoints: boolean;
 }
 
@@ -120,16 +143,20 @@ export function parseGraphQuery(params: URLSearchParams, nowSeconds: number, ext
       throw new ParamError(key, `unknown parameter "${truncate(key)}"`);
     }
   }
+  const clusters = parseClusters(params);
   return {
     window: parseWindow(params, nowSeconds),
     namespaces: parseNamespaces(params),
+    ...(clusters ? { clusters } : {}),
     expandWaypoints: parseBoolean(params, 'expandWaypoints'),
   };
 }
 
 /** Normalised key for caching/coalescing: equal queries → equal keys. */
 export function graphQueryKey(q: GraphQuery): string {
-  return JSON.stringify([q.window.start, q.window.end, q.namespaces ?? [], q.expandWaypoints]);
+  const key: unknown[] = [q.window.start, q.window.end, q.namespaces ?? [], q.expandWaypoints];
+  if (q.clusters && q.clusters.length > 0) key.push(q.clusters);
+  return JSON.stringify(key);
 }
 
 export function toRfc3339(seconds: number): string {

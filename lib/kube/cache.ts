@@ -369,44 +369,62 @@ export function createKubeCache(o: KubeCacheOptions): KubeCache {
 
 // ---------------------------------------------------------------------------
 // Process singleton (globalThis, so Next dev HMR does not start a second set of informers).
+// One informer cache per configured cluster: KUBE_CONTEXTS lists several, else one (KUBE_CONTEXT or the
+// current context, named MESH_CLUSTER_NAME). A context that cannot be loaded affects only its cluster.
 // ---------------------------------------------------------------------------
 
 const CACHE_KEY = Symbol.for('meshglass.kubeCache');
-type Singleton = { cache?: KubeCache; error?: string };
+type Entry = { cluster: string; context?: string; cache?: KubeCache; error?: string };
+type Singleton = { entries: Entry[]; multi: boolean };
 const g = globalThis as unknown as Record<symbol, Singleton | undefined>;
 
 function singleton(): Singleton {
   let s = g[CACHE_KEY];
   if (!s) {
     const config = getConfig();
-    try {
-      const kc = loadKubeConfig(config.kube);
-      s = {
-        cache: createKubeCache({ kubeConfig: kc, clusterName: config.clusterName, istioNamespace: config.istioNamespace, timeoutMs: config.kube.timeoutMs }),
-      };
-    } catch (e) {
-      s = { error: `cannot load Kubernetes configuration: ${(e as Error).message}` };
-    }
+    const contexts = config.kube.contexts;
+    const targets = contexts
+      ? contexts.map((c) => ({ cluster: c.cluster, context: c.context as string | undefined, variable: 'KUBE_CONTEXTS' }))
+      : [{ cluster: config.clusterName, context: config.kube.context, variable: 'KUBE_CONTEXT' }];
+    const entries = targets.map((t): Entry => {
+      try {
+        const kc = loadKubeConfig(t.context ? { context: t.context } : {}, t.variable);
+        return {
+          cluster: t.cluster,
+          ...(t.context ? { context: t.context } : {}),
+          cache: createKubeCache({ kubeConfig: kc, clusterName: t.cluster, istioNamespace: config.istioNamespace, timeoutMs: config.kube.timeoutMs }),
+        };
+      } catch (e) {
+        return { cluster: t.cluster, ...(t.context ? { context: t.context } : {}), error: `cannot load Kubernetes configuration: ${(e as Error).message}` };
+      }
+    });
+    s = { entries, multi: contexts !== undefined };
     g[CACHE_KEY] = s;
   }
   return s;
 }
 
-/** For tests: stop the process-wide informer cache and forget it (the next call reads KUBECONFIG again). */
+/** For tests: stop the process-wide informer caches and forget them (the next call reads KUBECONFIG again). */
 export function resetKubeCacheForTests(): void {
-  g[CACHE_KEY]?.cache?.stop();
+  for (const e of g[CACHE_KEY]?.entries ?? []) e.cache?.stop();
   g[CACHE_KEY] = undefined;
 }
 
+/** The first configured cluster's informer cache. */
 export function getKubeCache(): KubeCache | undefined {
-  return singleton().cache;
+  return singleton().entries[0]?.cache;
 }
 
-function unavailable(message: string): KubeSnapshot {
+/** Every configured cluster's informer cache (undefined where its context could not be loaded). */
+export function getKubeCaches(): { cluster: string; context?: string; cache?: KubeCache }[] {
+  return singleton().entries.map((e) => ({ cluster: e.cluster, ...(e.context ? { context: e.context } : {}), ...(e.cache ? { cache: e.cache } : {}) }));
+}
+
+function unavailable(message: string, cluster?: string): KubeSnapshot {
   const config = getConfig();
   const warnings: Warning[] = [{ source: 'kubernetes', message }];
   return {
-    cluster: config.clusterName,
+    cluster: cluster ?? config.clusterName,
     istioNamespace: config.istioNamespace,
     namespaces: [],
     pods: [],
@@ -420,16 +438,57 @@ function unavailable(message: string): KubeSnapshot {
   };
 }
 
-/** The process-wide snapshot; never throws for upstream problems (only when `signal` aborts). */
-export async function getKubeSnapshot(opts: SnapshotOptions = {}): Promise<KubeSnapshot> {
-  const s = singleton();
-  if (!s.cache) return unavailable(s.error ?? 'Kubernetes configuration unavailable');
-  return s.cache.getSnapshot(opts);
+async function entrySnapshot(e: Entry, opts: SnapshotOptions): Promise<KubeSnapshot> {
+  if (!e.cache) return unavailable(e.error ?? 'Kubernetes configuration unavailable', e.cluster);
+  return e.cache.getSnapshot(opts);
 }
 
-/** GET /version of the configured API server, for /api/healthz. Never throws. */
-export async function probeKube(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<KubeProbeResult> {
+/** The (first) cluster's snapshot; never throws for upstream problems (only when `signal` aborts). */
+export async function getKubeSnapshot(opts: SnapshotOptions = {}): Promise<KubeSnapshot> {
+  const e = singleton().entries[0];
+  if (!e) return unavailable('Kubernetes configuration unavailable');
+  return entrySnapshot(e, opts);
+}
+
+/**
+ * One snapshot per configured cluster, in KUBE_CONTEXTS order, each with its `cluster`. With several
+ * clusters every warning is prefixed with its cluster name. A cluster whose API is down or whose context
+ * is missing is an unavailable snapshot with a warning; the others are unaffected. Never throws for
+ * upstream problems (only when `signal` aborts).
+ */
+export async function getKubeSnapshots(opts: SnapshotOptions = {}): Promise<KubeSnapshot[]> {
   const s = singleton();
-  if (!s.cache) return { ok: false, error: s.error ?? 'Kubernetes configuration unavailable' };
-  return probeKubeApi(s.cache.kubeConfig, opts.signal, opts.timeoutMs ?? getConfig().kube.timeoutMs);
+  const snaps = await Promise.all(s.entries.map((e) => entrySnapshot(e, opts)));
+  if (!s.multi) return snaps;
+  return snaps.map((snap, i) => {
+    const cluster = s.entries[i]!.cluster;
+    return { ...snap, warnings: snap.warnings.map((w) => ({ ...w, message: `${cluster}: ${w.message}` })) };
+  });
+}
+
+export interface ClusterProbeResult extends KubeProbeResult {
+  cluster: string;
+  context?: string;
+}
+
+/**
+ * GET /version of the configured API server(s), for /api/healthz. Never throws. With several clusters:
+ * ok only when every cluster answers, `error` names the clusters that did not, `clusters` has each result.
+ */
+export async function probeKube(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<KubeProbeResult & { clusters?: ClusterProbeResult[] }> {
+  const s = singleton();
+  const timeoutMs = opts.timeoutMs ?? getConfig().kube.timeoutMs;
+  const probe = (e: Entry): Promise<KubeProbeResult> =>
+    e.cache ? probeKubeApi(e.cache.kubeConfig, opts.signal, timeoutMs) : Promise.resolve({ ok: false, error: e.error ?? 'Kubernetes configuration unavailable' });
+  if (!s.multi) {
+    const e = s.entries[0];
+    return e ? probe(e) : { ok: false, error: 'Kubernetes configuration unavailable' };
+  }
+  const results = await Promise.all(s.entries.map(async (e): Promise<ClusterProbeResult> => ({ cluster: e.cluster, ...(e.context ? { context: e.context } : {}), ...(await probe(e)) })));
+  const failed = results.filter((r) => !r.ok);
+  return {
+    ok: failed.length === 0,
+    ...(failed.length > 0 ? { error: failed.map((r) => `${r.cluster}: ${r.error ?? 'unavailable'}`).join('; ') } : {}),
+    clusters: results,
+  };
 }

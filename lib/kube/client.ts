@@ -18,12 +18,12 @@ import type { KindName } from './status';
  * KubeConfig by the standard loading rules: $KUBECONFIG, then the in-cluster service account, then
  * ~/.kube/config (KubeConfig.loadFromDefault). KUBE_CONTEXT picks a context other than the current one.
  */
-export function loadKubeConfig(settings: Pick<KubeSettings, 'context'> = {}): KubeConfig {
+export function loadKubeConfig(settings: Pick<KubeSettings, 'context'> = {}, variable = 'KUBE_CONTEXT'): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromDefault();
   if (settings.context) {
     if (!kc.getContexts().some((c) => c.name === settings.context)) {
-      throw new Error(`KUBE_CONTEXT names a context that is not in the kubeconfig: ${settings.context}`);
+      throw new Error(`${variable} names a context that is not in the kubeconfig: ${settings.context}`);
     }
     kc.setCurrentContext(settings.context);
   }

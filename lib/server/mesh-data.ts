@@ -1,8 +1,9 @@
 import 'server-only';
 import { graphQueryKey, toRfc3339, type GraphQuery } from '@/lib/api/params';
 import { getConfig } from '@/lib/config/env';
-import { getKubeSnapshot } from '@/lib/kube/cache';
+import { getKubeSnapshots } from '@/lib/kube/cache';
 import { buildMeshGraph } from '@/lib/mesh/build';
+import { mergeSnapshots } from '@/lib/mesh/merge';
 import type { KubeSnapshot, MeshGraph, TelemetryInput, Warning } from '@/lib/mesh/types';
 import { getPrometheusClient } from '@/lib/prometheus/client';
 import { fetchTelemetry } from '@/lib/prometheus/telemetry';
@@ -14,7 +15,10 @@ const CACHE_TTL_MS = 4_000;
 const CACHE_MAX_ENTRIES = 200;
 
 export interface MeshData {
+  /** One snapshot (single cluster) or the selected clusters' snapshots merged (for summaries and findings). */
   kube: KubeSnapshot;
+  /** One snapshot per configured cluster, each with its `cluster` (one entry in single-cluster mode). */
+  snapshots: KubeSnapshot[];
   telemetry: TelemetryInput;
   graph: MeshGraph;
 }
@@ -48,8 +52,8 @@ export async function getMeshData(q: GraphQuery, signal: AbortSignal): Promise<M
   return meshDataCoalescer.get(graphQueryKey(q), signal, async (shared) => {
     const config = getConfig();
     const window = { start: toRfc3339(q.window.start), end: toRfc3339(q.window.end) };
-    const [kube, telemetry] = await Promise.all([
-      getKubeSnapshot({ signal: shared, timeoutMs: config.kube.timeoutMs }),
+    const [snapshots, telemetry] = await Promise.all([
+      getKubeSnapshots({ signal: shared, timeoutMs: config.kube.timeoutMs }),
       fetchTelemetry(getPrometheusClient(), {
         window: q.window,
         namespaces: q.namespaces,
@@ -57,15 +61,20 @@ export async function getMeshData(q: GraphQuery, signal: AbortSignal): Promise<M
       }),
     ]);
     shared.throwIfAborted();
-    const upstreamWarnings = [...kube.warnings, ...telemetry.warnings];
-    if (!kube.available && !telemetry.available) {
+    // `clusters` narrows the Kubernetes objects the summaries and findings see; the graph filters itself.
+    const selected = q.clusters ? snapshots.filter((s) => q.clusters!.includes(s.cluster)) : snapshots;
+    const kube = snapshots.length === 1 && !q.clusters ? snapshots[0]! : mergeSnapshots(selected);
+    const anyKube = snapshots.some((s) => s.available);
+    const upstreamWarnings = [...snapshots.flatMap((s) => s.warnings), ...telemetry.warnings];
+    if (!anyKube && !telemetry.available) {
       throw new UpstreamUnavailableError('Neither Prometheus nor the Kubernetes API answered', upstreamWarnings);
     }
-    const graph = buildMeshGraph(kube, { ...telemetry, window }, {
+    const graph = buildMeshGraph(snapshots.length === 1 ? snapshots[0]! : snapshots, { ...telemetry, window }, {
       namespaces: q.namespaces,
       expandWaypoints: q.expandWaypoints,
+      ...(q.clusters ? { clusters: q.clusters } : {}),
     });
     graph.warnings = dedupeWarnings([...upstreamWarnings, ...graph.warnings]);
-    return { kube, telemetry, graph };
+    return { kube, snapshots, telemetry, graph };
   });
 }

@@ -8,7 +8,7 @@ import { resetKubeCacheForTests } from '@/lib/kube/cache';
 import type { GraphEdge, GraphNode, MeshGraph } from '@/lib/mesh/types';
 import { resetMeshDataCacheForTests } from '@/lib/server/mesh-data';
 
-export const ENV_VARS = ['PROMETHEUS_URL', 'PROMETHEUS_TIMEOUT_MS', 'KUBECONFIG', 'KUBE_TIMEOUT_MS', 'KUBE_CONTEXT', 'MESH_CLUSTER_NAME', 'ISTIO_NAMESPACE', 'PROMETHEUS_METRIC_PREFIX'] as const;
+export const ENV_VARS = ['PROMETHEUS_URL', 'PROMETHEUS_TIMEOUT_MS', 'KUBECONFIG', 'KUBE_TIMEOUT_MS', 'KUBE_CONTEXT', 'KUBE_CONTEXTS', 'MESH_CLUSTER_NAME', 'ISTIO_NAMESPACE', 'PROMETHEUS_METRIC_PREFIX'] as const;
 type EnvVar = (typeof ENV_VARS)[number];
 const saved: Partial<Record<EnvVar, string | undefined>> = {};
 let savedOnce = false;

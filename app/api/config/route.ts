@@ -1,4 +1,4 @@
-import { getConfig } from '@/lib/config/env';
+import { configuredClusters, getConfig } from '@/lib/config/env';
 import { json } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
@@ -6,5 +6,5 @@ export const dynamic = 'force-dynamic';
 /** Public, non-secret settings the UI needs (never tokens). */
 export async function GET(): Promise<Response> {
   const c = getConfig();
-  return json({ grafanaUrl: c.grafanaUrl ?? null, cluster: c.clusterName });
+  return json({ grafanaUrl: c.grafanaUrl ?? null, cluster: c.clusterName, clusters: configuredClusters(c) });
 }

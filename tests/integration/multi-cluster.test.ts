@@ -1,0 +1,215 @@
+// Integration: multi-cluster awareness. Two Kubernetes API simulators behind two contexts of one kubeconfig
+// (KUBE_CONTEXTS=ctxA=Kubernetes,ctxB=east), the demo Prometheus (its telemetry says source_cluster=
+// "Kubernetes"), the real route handlers in-process.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { GET as configGET } from '@/app/api/config/route';
+import { GET as findingsGET } from '@/app/api/findings/route';
+import { GET as graphGET } from '@/app/api/graph/route';
+import { GET as healthGET } from '@/app/api/healthz/route';
+import { GET as namespacesGET } from '@/app/api/namespaces/route';
+import { startKubeSimulator, type KubeSimulator } from '@/demo/kube-sim/server';
+import type { MeshGraph, NamespaceSummary } from '@/lib/mesh/types';
+import { call, iso, restoreEnv, useEnv } from './helpers';
+
+const STATE = '.demo/it/multi-cluster';
+
+/** Cluster "east": an ambient inventory/inventory-api (same namespace and name as in the demo cluster)
+ *  and a bare sidecar-less pod billing/ledger. No telemetry mentions east: both are idle workloads. */
+const EAST_OBJECTS = [
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'inventory', labels: { 'istio.io/dataplane-mode': 'ambient' } } },
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'billing' } },
+  {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: 'inventory-api-5f7c9',
+      namespace: 'inventory',
+      labels: { app: 'inventory-api', 'pod-template-hash': '5f7c9' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'inventory-api', uid: 'e1', controller: true }],
+    },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'inventory-api' } }, template: { metadata: { labels: { app: 'inventory-api' } }, spec: { containers: [{ name: 'a', image: 'x' }] } } },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'inventory-api-5f7c9-abcde',
+      namespace: 'inventory',
+      labels: { app: 'inventory-api', 'pod-template-hash': '5f7c9' },
+      annotations: { 'ambient.istio.io/redirection': 'enabled' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'inventory-api-5f7c9', uid: 'e2', controller: true }],
+    },
+    spec: { containers: [{ name: 'inventory-api', image: 'registry.example.com/inventory-api:2.0.0' }], nodeName: 'east-1', serviceAccountName: 'inventory-api' },
+    status: { phase: 'Running', podIP: '10.99.0.7', podIPs: [{ ip: '10.99.0.7' }] },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'ledger', namespace: 'billing', labels: { app: 'ledger' } },
+    spec: { containers: [{ name: 'ledger', image: 'registry.example.com/ledger:1.0.0' }], nodeName: 'east-1', serviceAccountName: 'ledger' },
+    status: { phase: 'Running', podIP: '10.99.0.8', podIPs: [{ ip: '10.99.0.8' }] },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'inventory-api', namespace: 'inventory' },
+    spec: { selector: { app: 'inventory-api' }, ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], clusterIP: '10.96.9.9' },
+  },
+];
+
+type KubeconfigDoc = { clusters: object[]; users: object[]; contexts: object[] };
+
+let simA: KubeSimulator;
+let simB: KubeSimulator;
+let kubeconfig: string;
+let q: string;
+let single: MeshGraph;
+
+function useMulti(contexts = 'ctxA=Kubernetes,ctxB=east') {
+  useEnv({ PROMETHEUS_URL: inject('promIstioSampleUrl'), KUBECONFIG: kubeconfig, KUBE_CONTEXTS: contexts });
+}
+
+async function graph(extra = ''): Promise<MeshGraph> {
+  const r = await call(graphGET, `/api/graph?${q}${extra}`);
+  expect(r.status).toBe(200);
+  return r.body as MeshGraph;
+}
+
+beforeAll(async () => {
+  const T = inject('anchorUnix');
+  q = `start=${iso(T - 3600)}&end=${iso(T - 600)}`;
+  simA = await startKubeSimulator({ manifestsDir: 'demo/cluster', port: 0, stateDir: `${STATE}/a`, contextName: 'ctxA' });
+  simB = await startKubeSimulator({ objects: EAST_OBJECTS, port: 0, stateDir: `${STATE}/b`, contextName: 'ctxB' });
+  const a = parse(readFileSync(simA.kubeconfigPath, 'utf8')) as KubeconfigDoc;
+  const b = parse(readFileSync(simB.kubeconfigPath, 'utf8')) as KubeconfigDoc;
+  mkdirSync(STATE, { recursive: true });
+  kubeconfig = path.resolve(STATE, 'kubeconfig');
+  const merged = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [...a.clusters, ...b.clusters],
+    users: [...a.users, ...b.users],
+    contexts: [...a.contexts, ...b.contexts],
+    'current-context': 'ctxA',
+    preferences: {},
+  };
+  writeFileSync(kubeconfig, stringify(merged), { mode: 0o600 });
+  // Baseline: the same demo cluster as the only (single-cluster) context.
+  useEnv({ PROMETHEUS_URL: inject('promIstioSampleUrl'), KUBECONFIG: simA.kubeconfigPath });
+  single = await graph();
+  expect(single.edges.length).toBeGreaterThan(5);
+  useMulti();
+}, 60_000);
+
+afterAll(async () => {
+  restoreEnv();
+  await simA?.stop();
+  await simB?.stop();
+});
+
+describe('two clusters by kubeconfig contexts', () => {
+  it('/api/config lists the configured clusters', async () => {
+    const r = await call(configGET, '/api/config');
+    expect(r.body).toMatchObject({ cluster: 'Kubernetes', clusters: ['Kubernetes', 'east'] });
+  });
+
+  it('the demo cluster’s edges are classified exactly as with one context', async () => {
+    const g = await graph();
+    expect(g.edges).toEqual(single.edges);
+    expect(g.nodes.filter((n) => n.cluster === 'Kubernetes')).toEqual(single.nodes);
+    for (const e of g.edges) expect(e.crossCluster).toBeUndefined();
+    expect(g.warnings.filter((w) => w.source === 'kubernetes')).toEqual([]);
+  });
+
+  it('cluster east’s objects are idle workload nodes of cluster east, apart from equal names in the demo cluster', async () => {
+    const g = await graph();
+    const east = g.nodes.filter((n) => n.cluster === 'east');
+    expect(east.map((n) => n.id)).toEqual(['workload:east/billing/ledger', 'workload:east/inventory/inventory-api']);
+    expect(east.find((n) => n.name === 'inventory-api')).toMatchObject({
+      kind: 'workload',
+      namespace: 'inventory',
+      mode: 'ambient',
+      pods: { total: 1, sidecar: 0, ambient: 1, none: 0 },
+      services: ['inventory/inventory-api'],
+    });
+    expect(east.find((n) => n.name === 'ledger')).toMatchObject({ mode: 'none' });
+    // the demo cluster's inventory-api is a different node, with its own pods
+    const demo = g.nodes.find((n) => n.id === 'workload:Kubernetes/inventory/inventory-api');
+    expect(demo).toBeDefined();
+    expect(demo!.pods!.total).toBeGreaterThan(1);
+    const ids = new Set(east.map((n) => n.id));
+    expect(g.edges.some((e) => ids.has(e.source) || ids.has(e.target))).toBe(false);
+  });
+
+  it('clusters=east returns only east; clusters=Kubernetes returns the single-cluster graph', async () => {
+    const e = await graph('&clusters=east');
+    expect(e.edges).toEqual([]);
+    expect(e.nodes.map((n) => n.id)).toEqual(['workload:east/billing/ledger', 'workload:east/inventory/inventory-api']);
+    const k = await graph('&clusters=Kubernetes');
+    expect(k.edges).toEqual(single.edges);
+    expect(k.nodes).toEqual(single.nodes);
+    const both = await graph('&clusters=east,Kubernetes&namespaces=billing');
+    expect(both.nodes.map((n) => n.id)).toEqual(['workload:east/billing/ledger']);
+  });
+
+  it('namespaces and findings take the clusters parameter', async () => {
+    const r = await call(namespacesGET, `/api/namespaces?${q}&clusters=east`);
+    expect(r.status).toBe(200);
+    const rows = r.body.namespaces as NamespaceSummary[];
+    expect(rows.map((n) => n.name).sort()).toEqual(['billing', 'inventory']);
+    expect(rows.find((n) => n.name === 'inventory')).toMatchObject({ mode: 'ambient', workloads: { total: 1, ambient: 1 } });
+    const all = await call(namespacesGET, `/api/namespaces?${q}`);
+    expect((all.body.namespaces as NamespaceSummary[]).map((n) => n.name)).toEqual(expect.arrayContaining(['billing', 'shop', 'payments']));
+    const f = await call(findingsGET, `/api/findings?${q}&clusters=east`);
+    expect(f.status).toBe(200);
+    const fk = await call(findingsGET, `/api/findings?${q}`);
+    expect((fk.body.findings as unknown[]).length).toBeGreaterThan((f.body.findings as unknown[]).length);
+  });
+
+  it('a bad cluster name is a 400 naming the parameter', async () => {
+    for (const handler of [graphGET, namespacesGET, findingsGET]) {
+      const r = await call(handler, `/api/x?${q}&clusters=${encodeURIComponent('east"} or vector(1)')}`);
+      expect(r.status).toBe(400);
+      expect(r.body.parameter).toBe('clusters');
+    }
+  });
+
+  it('healthz reports each cluster', async () => {
+    const r = await call(healthGET, '/api/healthz');
+    expect(r.body.status).toBe('ok');
+    expect(r.body.kubernetes.clusters.map((c: { cluster: string; ok: boolean }) => [c.cluster, c.ok])).toEqual([
+      ['Kubernetes', true],
+      ['east', true],
+    ]);
+  });
+
+  it('a context that cannot be loaded affects only its cluster', async () => {
+    useMulti('ctxA=Kubernetes,ctxB=east,ctxC=north');
+    try {
+      const g = await graph();
+      expect(g.edges).toEqual(single.edges);
+      expect(g.nodes.filter((n) => n.cluster === 'east')).toHaveLength(2);
+      expect(g.warnings).toContainEqual({
+        source: 'kubernetes',
+        message: 'north: cannot load Kubernetes configuration: KUBE_CONTEXTS names a context that is not in the kubeconfig: ctxC',
+      });
+      const h = await call(healthGET, '/api/healthz');
+      expect(h.body.status).toBe('degraded');
+      expect(h.body.kubernetes.error).toMatch(/^north: /);
+    } finally {
+      useMulti();
+    }
+  });
+
+  it('an API server that is down only removes its cluster’s objects', async () => {
+    await simB.stop();
+    useEnv({ PROMETHEUS_URL: inject('promIstioSampleUrl'), KUBECONFIG: kubeconfig, KUBE_CONTEXTS: 'ctxA=Kubernetes,ctxB=east', KUBE_TIMEOUT_MS: '1500' });
+    const g = await graph();
+    expect(g.edges).toEqual(single.edges);
+    expect(g.nodes.filter((n) => n.cluster === 'east')).toEqual([]);
+    expect(g.warnings.some((w) => w.source === 'kubernetes' && w.message.startsWith('east: '))).toBe(true);
+  }, 30_000);
+});
