@@ -34,6 +34,8 @@ const opts = {
   runs: Number(arg('runs', '5')),
   seed: Number(arg('seed', '1')),
   windowSeconds: Number(arg('window', '900')),
+  /** PROMETHEUS_TIMEOUT_MS for the app (default: the app's own default, 10 s) */
+  promTimeoutMs: arg('prometheus-timeout-ms', ''),
   skipBrowser: flag('skip-browser'),
   skipKiali: flag('skip-kiali'),
   out: path.resolve(ROOT, arg('out', 'bench/results.md')),
@@ -148,7 +150,7 @@ async function main() {
     const appPort = await freePort();
     const app: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(appPort), '-H', '127.0.0.1'], {
       cwd: ROOT,
-      env: { ...process.env, PROMETHEUS_URL: prom.url, KUBECONFIG: kube.kubeconfigPath, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+      env: { ...process.env, PROMETHEUS_URL: prom.url, KUBECONFIG: kube.kubeconfigPath, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...(opts.promTimeoutMs ? { PROMETHEUS_TIMEOUT_MS: opts.promTimeoutMs } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let appLog = '';
@@ -204,6 +206,7 @@ async function main() {
       directMs: number[];
       directHttpS: number[];
       alone: { name: string; ms: number[]; series: number }[];
+      failed: string[];
       nodes: number;
       edges: number;
       bytes: number;
@@ -211,7 +214,7 @@ async function main() {
     const scopes: { label: string; ns?: string }[] = [{ label: 'whole mesh' }, { label: `one namespace (${oneNs})`, ns: oneNs }];
     const results: ScopeResult[] = [];
     for (const s of scopes) {
-      const r: ScopeResult = { label: s.label, graphMs: [], promHttpS: [], promEngineS: [], calls: [], directMs: [], directHttpS: [], alone: [], nodes: 0, edges: 0, bytes: 0 };
+      const r: ScopeResult = { label: s.label, graphMs: [], promHttpS: [], promEngineS: [], calls: [], directMs: [], directHttpS: [], alone: [], failed: [], nodes: 0, edges: 0, bytes: 0 };
       for (let i = 0; i < opts.runs; i++) {
         const w = takeWindow();
         const t = await timed(prom.url, () => getGraph(w, s.ns));
@@ -222,6 +225,7 @@ async function main() {
         r.nodes = t.value.nodes;
         r.edges = t.value.edges;
         r.bytes = t.value.bytes;
+        for (const m of t.value.warnings) if (/^query for .* failed/.test(m) && !r.failed.includes(m.replace(/ \(.*$/, ''))) r.failed.push(m.replace(/ \(.*$/, ''));
         // The same queries sent straight to Prometheus (in parallel, as the server does), own window.
         const w2 = takeWindow();
         const qs = buildGraphQueries({ windowSeconds: w2.end - w2.start, ...(s.ns ? { namespaces: [s.ns] } : {}) });
@@ -327,7 +331,7 @@ interface ReportInput {
   topology: { workloads: number; pods: number; services: number; edges: number; series: number; objects: number };
   backfill?: { series: number; samples: number; bytes: number; totalMs: number; files: number };
   reused: boolean;
-  results: { label: string; graphMs: number[]; promHttpS: number[]; promEngineS: number[]; calls: number[]; directMs: number[]; directHttpS: number[]; alone: { name: string; ms: number[]; series: number }[]; nodes: number; edges: number; bytes: number }[];
+  results: { label: string; graphMs: number[]; promHttpS: number[]; promEngineS: number[]; calls: number[]; directMs: number[]; directHttpS: number[]; alone: { name: string; ms: number[]; series: number }[]; failed: string[]; nodes: number; edges: number; bytes: number }[];
   rss: { start: number; after100: number; end: number; requests: number };
   kiali?: { oneNs: Timed[]; whole?: Timed & { calls: number } };
   pages: { label: string; m: PageMeasurement }[];
@@ -346,7 +350,7 @@ function report(r: ReportInput): string {
   lines.push(`| Memory | ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB |`);
   lines.push(`| Node | ${process.version} |`);
   lines.push(`| Prometheus | /usr/bin/prometheus (${promVersion()}) |`);
-  lines.push(`| App | \`next start\` of build ${r.buildId} |`, '');
+  lines.push(`| App | \`next start\` of build ${r.buildId}, PROMETHEUS_TIMEOUT_MS ${opts.promTimeoutMs || 'default (10000)'} |`, '');
   const t = r.topology;
   lines.push('## Mesh', '');
   lines.push(`${opts.namespaces} namespaces × ${opts.workloads} workloads (sidecar, ambient, ambient+waypoint, mixed-rollout and out-of-mesh namespaces in rotation; ingress gateway, external hosts, unknown IPs): ${t.workloads} workloads, ${t.pods} pods, ${t.services} services, ${t.edges} traffic edges, ${t.objects} Kubernetes objects served by the API simulator.`);
@@ -371,6 +375,7 @@ function report(r: ReportInput): string {
   row('Slowest query alone', (x) => { const q = [...x.alone].sort((a, b) => median(b.ms) - median(a.ms))[0]; return q ? `${q.name} ${fmtMs(median(q.ms))} (${q.series} result series)` : ''; });
   const callsOk = r.results.every((x) => Math.max(...x.calls) <= 8);
   row('Prometheus API calls per graph', (x) => `${Math.min(...x.calls)}–${Math.max(...x.calls)}`, '≤ 8', ok(callsOk));
+  row('Queries that failed in the app (timeout)', (x) => (x.failed.length ? x.failed.join('; ') : 'none'));
   row('Response', (x) => `${x.nodes} nodes, ${x.edges} edges, ${(x.bytes / 1e6).toFixed(2)} MB`);
   lines.push(`| next-server RSS after ${r.rss.requests} graph requests | ${(r.rss.after100 / 1024).toFixed(0)} MB (before the loop ${(r.rss.start / 1024).toFixed(0)} MB; at the end ${(r.rss.end / 1024).toFixed(0)} MB) | | | |`);
   if (r.pages.length) {
