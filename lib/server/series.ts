@@ -3,7 +3,8 @@ import { ParamError, parseWindow } from '@/lib/api/params';
 import { parseNodeId } from '@/lib/mesh/ids';
 import type { Reporter } from '@/lib/mesh/types';
 import { getPrometheusClient } from '@/lib/prometheus/client';
-import { chooseStep, metricName, MIN_RATE_WINDOW_SECONDS, selector, type Matcher } from '@/lib/prometheus/queries';
+import { getConfig } from '@/lib/config/env';
+import { chooseStep, metricName, MIN_RATE_WINDOW_SECONDS, regexEscape, selector, type Matcher } from '@/lib/prometheus/queries';
 import { getMeshData } from './mesh-data';
 
 /** Sparklines never need more points than a side panel is wide. */
@@ -20,13 +21,26 @@ export interface SeriesResponse {
 interface Side {
   namespace: string;
   workload: string;
+  cluster: string;
 }
 
 function sideOf(param: string, id: string): Side {
   const n = parseNodeId(id);
   if (!n) throw new ParamError(param, `${param} is not a node id of this graph`);
-  if (n.kind === 'service' || n.kind === 'unknown') return { namespace: 'unknown', workload: 'unknown' };
-  return { namespace: n.namespace, workload: n.name };
+  if (n.kind === 'service' || n.kind === 'unknown') return { namespace: 'unknown', workload: 'unknown', cluster: n.cluster };
+  return { namespace: n.namespace, workload: n.name, cluster: n.cluster };
+}
+
+/**
+ * With several clusters (KUBE_CONTEXTS), equal namespace/workload names in two clusters are different
+ * nodes: match the side's cluster label too. The first cluster also owns series without a cluster label
+ * (the graph puts them there). One cluster: no cluster matcher, as before.
+ */
+function clusterMatchers(label: 'source_cluster' | 'destination_cluster', side: Side): Matcher[] {
+  const contexts = getConfig().kube.contexts;
+  if (!contexts || contexts.length < 2) return [];
+  if (side.cluster === contexts[0]!.cluster) return [{ label, op: '=~', value: `${regexEscape(side.cluster)}|unknown|` }];
+  return [{ label, op: '=', value: side.cluster }];
 }
 
 function parsePoints(params: URLSearchParams): number {
@@ -78,6 +92,8 @@ export async function getSeries(kind: 'edge' | 'node', params: URLSearchParams, 
       { label: 'source_workload', op: '=', value: s.workload },
       { label: 'destination_workload_namespace', op: '=', value: d.namespace },
       { label: 'destination_workload', op: '=', value: d.workload },
+      ...clusterMatchers('source_cluster', s),
+      ...clusterMatchers('destination_cluster', d),
     ];
     const { graph } = await getMeshData({ window, namespaces: undefined, expandWaypoints: false }, signal);
     const edge = graph.edges.find((e) => e.id === id);
@@ -88,6 +104,7 @@ export async function getSeries(kind: 'edge' | 'node', params: URLSearchParams, 
     matchers = [
       { label: 'destination_workload_namespace', op: '=', value: d.namespace },
       { label: 'destination_workload', op: '=', value: d.workload },
+      ...clusterMatchers('destination_cluster', d),
     ];
     // Inbound traffic is best seen by the server side; waypoints report for ambient servers behind them.
     l7 = undefined;

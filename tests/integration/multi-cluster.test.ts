@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { GET as configGET } from '@/app/api/config/route';
+import { GET as edgeSeriesGET } from '@/app/api/edge-series/route';
+import { GET as nodeSeriesGET } from '@/app/api/node-series/route';
 import { GET as findingsGET } from '@/app/api/findings/route';
 import { GET as graphGET } from '@/app/api/graph/route';
 import { GET as healthGET } from '@/app/api/healthz/route';
@@ -167,6 +169,23 @@ describe('two clusters by kubeconfig contexts', () => {
     expect(f.status).toBe(200);
     const fk = await call(findingsGET, `/api/findings?${q}`);
     expect((fk.body.findings as unknown[]).length).toBeGreaterThan((f.body.findings as unknown[]).length);
+  });
+
+  it('edge and node series match the node’s cluster (demo series unchanged, east has none)', async () => {
+    const e = single.edges.find((x) => x.telemetry === 'l7' && (x.rates.rps ?? 0) > 0)!;
+    const path = `/api/edge-series?edge=${encodeURIComponent(e.id)}&${q}&points=20`;
+    useEnv({ PROMETHEUS_URL: inject('promIstioSampleUrl'), KUBECONFIG: simA.kubeconfigPath });
+    const one = await call(edgeSeriesGET, path);
+    useMulti();
+    const multi = await call(edgeSeriesGET, path);
+    expect(one.status).toBe(200);
+    expect(one.body.series.rps?.some((v: number | null) => v !== null && v > 0)).toBe(true);
+    expect(multi.body).toEqual(one.body);
+    const east = await call(nodeSeriesGET, `/api/node-series?node=${encodeURIComponent('workload:east/inventory/inventory-api')}&${q}&points=20`);
+    const demo = await call(nodeSeriesGET, `/api/node-series?node=${encodeURIComponent('workload:Kubernetes/inventory/inventory-api')}&${q}&points=20`);
+    expect(east.status).toBe(200);
+    expect(east.body.series.connectionsPerSec).toBeUndefined();
+    expect(demo.body.series.connectionsPerSec?.some((v: number | null) => v !== null && v > 0)).toBe(true);
   });
 
   it('a bad cluster name is a 400 naming the parameter', async () => {
