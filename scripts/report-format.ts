@@ -1,9 +1,9 @@
 // Pure parts of the coverage report CLI: argument parsing and rendering (unit-tested).
 import type { Finding, FindingKind, GraphEdge, MeshGraph, NamespaceSummary } from '@/lib/mesh/types';
 
-export const REPORT_USAGE = `usage: npm run report -- [--namespaces a,b] [--range 1h | --start T --end T]
+export const REPORT_USAGE = `usage: npm run report -- [--namespaces a,b] [--clusters a,b] [--range 1h | --start T --end T]
                         [--format text|json|markdown] [--fail-on l7-gap,plaintext,...]
-Environment: PROMETHEUS_URL, KUBECONFIG (as for the app).`;
+Environment: PROMETHEUS_URL, KUBECONFIG, KUBE_CONTEXTS (as for the app).`;
 
 export const FINDING_KINDS: readonly FindingKind[] = [
   'l7-gap',
@@ -40,6 +40,7 @@ export function parseReportArgs(argv: string[]): ReportArgs {
     if (value === undefined) throw new Error(`${flag} needs a value`);
     switch (flag) {
       case '--namespaces':
+      case '--clusters':
       case '--range':
       case '--start':
       case '--end':
