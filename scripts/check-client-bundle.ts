@@ -50,7 +50,7 @@ export interface Finding {
 const MIN_SECRET_LENGTH = 6;
 
 /** The secrets to look for: env values, and the canaries when asked. Basic auth also as its header value. */
-export function secretsFrom(env: NodeJS.ProcessEnv, opts: { canaries?: boolean } = {}): Secret[] {
+export function secretsFrom(env: Record<string, string | undefined>, opts: { canaries?: boolean } = {}): Secret[] {
   const out: Secret[] = [];
   const sources: Record<string, string | undefined>[] = [env, ...(opts.canaries ? [CANARY_ENV as Record<string, string>] : [])];
   for (const src of sources) {
