@@ -17,7 +17,7 @@ describe('parseConfig', () => {
   it('applies the documented defaults', () => {
     const c = ok({});
     expect(c).toEqual({
-      prometheus: { url: 'http://127.0.0.1:19090', timeoutMs: 10000, tlsSkipVerify: false, metricPrefix: '' },
+      prometheus: { url: 'http://127.0.0.1:19090', timeoutMs: 30000, tlsSkipVerify: false, metricPrefix: '' },
       kube: { timeoutMs: 5000 },
       istioNamespace: 'istio-system',
       clusterName: 'Kubernetes',

@@ -205,7 +205,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     const readFile = options.readFile;
 
     const url = field('PROMETHEUS_URL', get('PROMETHEUS_URL') ?? 'http://127.0.0.1:19090', httpUrl);
-    const timeoutMs = field('PROMETHEUS_TIMEOUT_MS', get('PROMETHEUS_TIMEOUT_MS') ?? '10000', intInRange(MIN_TIMEOUT_MS, MAX_TIMEOUT_MS));
+    const timeoutMs = field('PROMETHEUS_TIMEOUT_MS', get('PROMETHEUS_TIMEOUT_MS') ?? '30000', intInRange(MIN_TIMEOUT_MS, MAX_TIMEOUT_MS));
 
     const bearerToken = get('PROMETHEUS_BEARER_TOKEN');
     const bearerTokenFile = get('PROMETHEUS_BEARER_TOKEN_FILE');

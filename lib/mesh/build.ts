@@ -107,6 +107,33 @@ export interface MeshContext {
   all(): MeshContext[];
 }
 
+/**
+ * Indexes of one snapshot, memoised on the identity of its object arrays: the Kubernetes cache hands out
+ * the same arrays until an object changes, so consecutive graphs (every poll, every namespace view) reuse
+ * the index instead of re-indexing every pod and Service of the cluster (the bench profile's hot spot).
+ * The indexes are never mutated after construction, so sharing them keeps buildMeshGraph pure.
+ */
+const INDEX_MEMO = new WeakMap<object, { deps: unknown[]; index: WorkloadIndex; waypoints: WaypointIndex }>();
+
+function indexesOf(kube: KubeSnapshot): { index: WorkloadIndex; waypoints: WaypointIndex } {
+  const deps: unknown[] = [
+    kube.cluster,
+    kube.istioNamespace,
+    kube.namespaces,
+    kube.services,
+    kube.gateways,
+    kube.gatewayClasses,
+    kube.authorizationPolicies,
+    kube.peerAuthentications,
+  ];
+  const hit = INDEX_MEMO.get(kube.pods);
+  if (hit && hit.deps.length === deps.length && hit.deps.every((d, i) => d === deps[i])) return hit;
+  const index = buildWorkloadIndex(kube);
+  const entry = { deps, index, waypoints: buildWaypointIndex(kube, index) };
+  INDEX_MEMO.set(kube.pods, entry);
+  return entry;
+}
+
 /** Build the indexes the findings/namespace authors reuse. */
 export function buildMeshContext(kube: KubeSnapshot): MeshContext {
   return buildMeshContexts([kube])[0]!;
@@ -120,8 +147,8 @@ export function buildMeshContexts(snapshots: KubeSnapshot[]): MeshContext[] {
   const all = () => list.slice();
   for (const kube of snapshots) {
     if (byCluster.has(kube.cluster)) continue;
-    const index = buildWorkloadIndex(kube);
-    const ctx: MeshContext = { index, waypoints: buildWaypointIndex(kube, index), of, all };
+    const { index, waypoints } = indexesOf(kube);
+    const ctx: MeshContext = { index, waypoints, of, all };
     byCluster.set(kube.cluster, ctx);
     list.push(ctx);
   }

@@ -10,8 +10,8 @@ import { fetchTelemetry } from '@/lib/prometheus/telemetry';
 import { Coalescer } from './coalesce';
 import { UpstreamUnavailableError } from './http';
 
-/** Results are shared for a few seconds: 50 dashboards polling every 5 s cost one upstream round-trip. */
-const CACHE_TTL_MS = 4_000;
+/** Results are shared for one relative-window step (RELATIVE_END_ALIGN_SECONDS): 50 dashboards polling every 5 s cost one upstream round-trip per step. */
+const CACHE_TTL_MS = 5_000;
 const CACHE_MAX_ENTRIES = 200;
 
 export interface MeshData {
