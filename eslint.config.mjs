@@ -2,7 +2,7 @@ import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 
 const config = [
-  { ignores: ['node_modules/**', '.next/**', '.demo/**', 'test-results/**', 'playwright-report/**', 'bench/out/**', 'next-env.d.ts'] },
+  { ignores: ['.tmp-*', 'pw-*.config.ts', 'node_modules/**', '.next/**', '.demo/**', 'test-results/**', 'playwright-report/**', 'bench/out/**', 'next-env.d.ts'] },
   ...nextVitals,
   ...nextTs,
   {

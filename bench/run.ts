@@ -3,7 +3,7 @@
 // build → graph API timings against Prometheus' own accounting, calls per graph, server RSS, Chromium
 // (data → interactive, panning fps, JS bytes) and Kiali's per-namespace query pattern on the same data.
 // Writes bench/results.md (the "Load" section, written by scripts/load-test.ts, is kept).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -410,7 +410,6 @@ function report(r: ReportInput): string {
 
 function promVersion(): string {
   try {
-    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
     const out = spawnSync('/usr/bin/prometheus', ['--version'], { encoding: 'utf8' });
     return /version (\S+)/.exec(out.stdout + out.stderr)?.[1] ?? 'unknown';
   } catch {
