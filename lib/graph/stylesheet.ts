@@ -24,7 +24,8 @@ export function buildStylesheet(): StylesheetJson {
         'text-background-color': '#ffffff',
         'text-background-opacity': 0.85,
         'text-background-padding': '2px',
-        'min-zoomed-font-size': 7,
+        // Level of detail: labels vanish when zoomed out below ~0.6 (13 px × zoom < 8 px).
+        'min-zoomed-font-size': 8,
         width: 38,
         height: 38,
         'background-color': MODE_STYLES.infra.fill,
@@ -87,7 +88,7 @@ export function buildStylesheet(): StylesheetJson {
         'text-background-opacity': 0.9,
         'text-background-padding': '2px',
         'text-rotation': 'none',
-        'min-zoomed-font-size': 8,
+        'min-zoomed-font-size': 9,
       },
     },
   );
@@ -120,6 +121,40 @@ export function buildStylesheet(): StylesheetJson {
     { selector: 'edge.covered', style: { opacity: 0.15, label: '' } },
     { selector: 'edge.l4-only', style: { opacity: 0.45 } },
     { selector: 'edge.blind', style: { opacity: 1, 'underlay-color': '#F59E0B', 'underlay-opacity': 0.45, 'underlay-padding': 6, 'z-index': 10 } },
+    // Collapsed namespace (lib/graph/collapse.ts): a rounded box sized by its member count; the
+    // border keeps the namespace mode's style (mode-* classes above). Click expands it.
+    {
+      selector: 'node.aggregate',
+      style: {
+        shape: 'round-rectangle',
+        width: 'mapData(members, 2, 60, 56, 120)',
+        height: 'mapData(members, 2, 60, 34, 64)',
+        'text-valign': 'center',
+        'text-halign': 'center',
+        'text-margin-y': 0,
+        'text-max-width': '110px',
+        'font-size': 12,
+        'font-weight': 'bold',
+        'text-background-opacity': 0,
+      },
+    },
+    // Large graphs (> LARGE_GRAPH_ELEMENTS drawn elements, scaled-elements.ts): the cheap edge of
+    // style.md B1 — haystack (straight, no arrow), solid, opaque, no labels, markers or casings; node
+    // labels only when zoomed in.
+    {
+      selector: 'edge.lod-low',
+      style: {
+        'curve-style': 'haystack',
+        'haystack-radius': 0,
+        'line-style': 'solid',
+        'line-outline-width': 0,
+        'mid-target-arrow-shape': 'none',
+        label: '',
+        opacity: 1,
+        'underlay-opacity': 0,
+      },
+    },
+    { selector: 'node.lod-low', style: { 'min-zoomed-font-size': 11, 'text-background-opacity': 0 } },
     {
       selector: ':selected',
       style: { 'overlay-color': SELECT_COLOR, 'overlay-opacity': 0.18, 'overlay-padding': 8 },

@@ -16,7 +16,7 @@ import {
 // throws; a bad value is reported by parameter name with a short message and leaves that field at its
 // default; and every valid state survives serialise → URL string → parse unchanged.
 
-const PARAMS = ['namespaces', 'range', 'start', 'end', 'selected', 'path', 'telemetry', 'mtls', 'hideOutOfMesh', 'hideIdle', 'q', 'layout', 'expand', 'view', 'overlay', 'refresh'] as const;
+const PARAMS = ['namespaces', 'range', 'start', 'end', 'selected', 'path', 'telemetry', 'mtls', 'hideOutOfMesh', 'hideIdle', 'q', 'layout', 'expand', 'expandNs', 'collapse', 'view', 'overlay', 'refresh'] as const;
 const HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=window.__pwned=1>', '"}) or vector(1) #', '%00', '\u0000', '../../etc/passwd', '\u202e', '\u{1F600}', ' ', ',', ',,', 'constructor', '__proto__', 'toString', '1e999', '-1', 'NaN', 'off', '0s', '99999999m'];
 const anyValue = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom(...HOSTILE), fc.string({ maxLength: 700 }));
 
@@ -52,6 +52,8 @@ const validState: fc.Arbitrary<GraphUrlState> = fc.record(
     }),
     layout: fc.constantFrom(...LAYOUT_NAMES),
     expandWaypoints: fc.boolean(),
+    expandNamespaces: fc.uniqueArray(dnsLabel, { minLength: 1, maxLength: 6 }),
+    collapse: fc.constant(false as const),
     view: fc.constantFrom('graph' as const, 'list' as const),
     overlay: fc.constantFrom('none' as const, 'coverage' as const),
     refresh: fc.oneof(fc.constant(0), fc.integer({ min: 5, max: 3600 })),

@@ -75,6 +75,17 @@ describe('serializeUrlState', () => {
     expect(again.state).toEqual(state);
   });
 
+  it('keeps expanded namespaces (expandNs) apart from the waypoint switch (expand), and collapse=0', () => {
+    const { state, errors } = parse('expand=1&expandNs=shop,orders,shop&collapse=0');
+    expect(errors).toEqual([]);
+    expect(state).toMatchObject({ expandWaypoints: true, expandNamespaces: ['shop', 'orders'], collapse: false });
+    expect(serializeUrlState(state).toString()).toBe('expand=1&expandNs=shop%2Corders&collapse=0');
+    expect(parse('collapse=1').state.collapse).toBeUndefined();
+    const bad = parse('expandNs=shop,<script>');
+    expect(bad.errors.map((e) => e.param)).toEqual(['expandNs']);
+    expect(bad.state.expandNamespaces).toBeUndefined();
+  });
+
   it('share state freezes the window to absolute start/end', () => {
     const st = { ...defaultUrlState(), selected: 'x' };
     const shared = serializeUrlState(shareState(st, { start: '2026-11-21T21:00:00Z', end: '2026-11-21T21:15:00Z' }));

@@ -41,6 +41,10 @@ export interface GraphUrlState {
   /** undefined = automatic (fcose). */
   layout?: LayoutName;
   expandWaypoints: boolean;
+  /** Namespaces drawn with their workloads when a large graph is collapsed (`expandNs=a,b`); absent = none. */
+  expandNamespaces?: string[];
+  /** false = never collapse namespaces (`collapse=0`); absent = automatic (above COLLAPSE_NODE_THRESHOLD). */
+  collapse?: false;
   view: ViewMode;
   overlay: Overlay;
   /** Seconds; 0 = paused. */
@@ -181,6 +185,17 @@ export function parseUrlState(params: Params): ParsedUrlState {
   take('q', z.string().max(100, 'longer than 100 characters'), (v) => (state.filters.search = v));
   take('layout', z.enum(LAYOUT_NAMES, { error: `allowed values: ${LAYOUT_NAMES.join(', ')}` }), (v) => (state.layout = v));
   take('expand', boolSchema, (v) => (state.expandWaypoints = v));
+  // `expand` is the waypoint switch (older links), so the namespace list has its own name.
+  const expandNsRaw = getParam(params, 'expandNs');
+  if (expandNsRaw) {
+    const list = expandNsRaw.split(',').map((x) => x.trim()).filter(Boolean);
+    const bad = list.find((n) => !namespaceSchema.safeParse(n).success);
+    if (bad !== undefined) errors.push({ param: 'expandNs', message: `"${bad.slice(0, 64)}" is not a valid namespace name` });
+    else if (list.length) state.expandNamespaces = [...new Set(list)];
+  }
+  take('collapse', boolSchema, (v) => {
+    if (!v) state.collapse = false;
+  });
   take('view', z.enum(['graph', 'list'], { error: 'allowed values: graph, list' }), (v) => (state.view = v));
   take('overlay', z.enum(['none', 'coverage'], { error: 'allowed values: none, coverage' }), (v) => (state.overlay = v));
   take(
@@ -218,6 +233,8 @@ export function serializeUrlState(state: GraphUrlState): URLSearchParams {
   if (f.search) p.set('q', f.search);
   if (state.layout) p.set('layout', state.layout);
   if (state.expandWaypoints) p.set('expand', '1');
+  if (state.expandNamespaces?.length) p.set('expandNs', state.expandNamespaces.join(','));
+  if (state.collapse === false) p.set('collapse', '0');
   if (state.view !== 'graph') p.set('view', state.view);
   if (state.overlay !== 'none') p.set('overlay', state.overlay);
   if (state.refresh !== DEFAULT_REFRESH) p.set('refresh', formatRefresh(state.refresh));

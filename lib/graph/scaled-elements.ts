@@ -1,0 +1,93 @@
+import type { MeshGraph } from '@/lib/mesh/types';
+import { collapseGraph, isAggregateEdge, isAggregateNode, type AggregateNode, type CollapsedGraph } from './collapse';
+import { filterGraph, matchesSearch } from './filter';
+import { edgeToElement, namespaceElementId, nodeToElement, type GraphElement, type ToElementsOptions } from './to-elements';
+
+// The graph page's element list at any size: filters → namespace collapse (collapse.ts) →
+// cytoscape elements. Filters run on the full graph first, so an aggregate only sums what the
+// filters let through. Adds a level-of-detail class: above LARGE_GRAPH_ELEMENTS the stylesheet
+// draws plain straight edges without labels, dashes or markers (style.md B1).
+
+/** Above this many drawn elements the stylesheet's "large graph" rules apply (style.md B1: ~1,000). */
+export const LARGE_GRAPH_ELEMENTS = 1000;
+
+export interface ScaledElementsOptions extends ToElementsOptions {
+  /** Namespaces drawn with their nodes when the graph is collapsed. */
+  expanded: Iterable<string>;
+  /** false = never collapse. */
+  collapse: boolean;
+  threshold?: number;
+}
+
+export interface ScaledElements {
+  elements: GraphElement[];
+  collapsed: CollapsedGraph;
+  /** True when the large-graph (low detail) style applies. */
+  large: boolean;
+}
+
+function aggregateToElement(node: AggregateNode, members: ReadonlyMap<string, MeshGraph['nodes'][number]>, search: string, large: boolean): GraphElement {
+  const base = nodeToElement(node, search);
+  const q = search.trim();
+  const matched = q !== '' && node.aggregate.memberIds.some((id) => {
+    const m = members.get(id);
+    return m !== undefined && matchesSearch(m, q);
+  });
+  const classes = base.classes
+    .split(' ')
+    .filter((c) => c !== 'search-match' && c !== 'search-miss' && c !== 'kind-workload' && !c.startsWith('mode-'))
+    .concat('aggregate', `mode-${node.mode ?? 'unknown'}`, matched ? 'search-match' : q ? 'search-miss' : '', large ? 'lod-low' : '')
+    .filter(Boolean)
+    .sort()
+    .join(' ');
+  return {
+    group: 'nodes',
+    data: {
+      ...base.data,
+      parent: undefined,
+      label: node.label,
+      kind: 'workload',
+      aggregate: true,
+      members: node.aggregate.members,
+      workloads: node.aggregate.workloads,
+      internalEdges: node.aggregate.internalEdges,
+    },
+    classes,
+  };
+}
+
+function withClass(e: GraphElement, extra: string): GraphElement {
+  return { ...e, classes: [...e.classes.split(' ').filter(Boolean), extra].sort().join(' ') };
+}
+
+export function toScaledElements(graph: Pick<MeshGraph, 'nodes' | 'edges'>, opts: ScaledElementsOptions): ScaledElements {
+  const filtered = filterGraph(graph, opts.filters);
+  const collapsed = opts.collapse
+    ? collapseGraph(filtered, { expanded: opts.expanded, ...(opts.threshold !== undefined ? { threshold: opts.threshold } : {}) })
+    : collapseGraph(filtered, { threshold: Number.POSITIVE_INFINITY });
+  const large = collapsed.nodes.length + collapsed.edges.length > LARGE_GRAPH_ELEMENTS;
+  const byId = new Map(filtered.nodes.map((n) => [n.id, n]));
+  const namespaces = new Set<string>();
+  for (const n of collapsed.nodes) if (!isAggregateNode(n) && n.kind !== 'unknown' && n.namespace) namespaces.add(n.namespace);
+  const out: GraphElement[] = [...namespaces].sort().map((ns) => ({
+    group: 'nodes' as const,
+    data: { id: namespaceElementId(ns), label: ns, namespace: ns, kind: 'namespace' },
+    classes: large ? 'lod-low namespace' : 'namespace',
+  }));
+  for (const n of collapsed.nodes) {
+    if (isAggregateNode(n)) out.push(aggregateToElement(n, byId, opts.filters.search, large));
+    else {
+      const el = nodeToElement(n, opts.filters.search);
+      out.push(large ? withClass(el, 'lod-low') : el);
+    }
+  }
+  for (const e of collapsed.edges) {
+    let el = edgeToElement(e, opts.overlay);
+    if (isAggregateEdge(e)) {
+      el = withClass(el, 'aggregate');
+      el = { ...el, data: { ...el.data, members: e.aggregate.count } };
+    }
+    out.push(large ? withClass(el, 'lod-low') : el);
+  }
+  return { elements: out, collapsed, large };
+}
