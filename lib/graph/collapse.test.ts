@@ -11,6 +11,7 @@ import {
   isAggregateNode,
   namespaceMode,
   namespacesToReveal,
+  namespacesToExpand,
   type AggregateEdge,
   type AggregateNode,
 } from './collapse';
@@ -165,6 +166,16 @@ describe('namespacesToReveal', () => {
     const sel = `${id('workload', 'shop', 'cart')}->${id('workload', 'payments', 'payments-api')}`;
     expect(collapseGraph(graph, { threshold: 0 }).edges.some((e) => e.id === sel)).toBe(false);
     expect(collapseGraph(graph, { threshold: 0, expanded: namespacesToReveal(graph, sel) }).edges.some((e) => e.id === sel)).toBe(true);
+  });
+});
+
+describe('namespacesToExpand', () => {
+  it('maps an activated aggregate node or edge to the namespaces to expand', () => {
+    expect(namespacesToExpand(all, agg('shop'))).toEqual(['shop']);
+    expect(namespacesToExpand(all, aggregateEdgeId(agg('shop'), agg('payments')))).toEqual(['payments', 'shop']);
+    expect(namespacesToExpand(all, aggregateEdgeId(id('workload', 'legacy', 'legacy-reporting'), agg('inventory')))).toEqual(['inventory']);
+    expect(namespacesToExpand(all, id('workload', 'legacy', 'legacy-reporting'))).toEqual([]);
+    expect(namespacesToExpand(all, agg('nope'))).toEqual([]);
   });
 });
 

@@ -301,3 +301,21 @@ export function namespacesToReveal(graph: Pick<MeshGraph, 'nodes' | 'edges'>, id
   const out = edge ? [nodeNs(edge.source), nodeNs(edge.target)] : [nodeNs(id)];
   return [...new Set(out.filter((x): x is string => x !== undefined && x !== ''))].sort();
 }
+
+/**
+ * Namespaces to expand when the user activates `id` on the collapsed drawing: an aggregate node
+ * → its namespace; an aggregate edge → the collapsed namespaces at its ends; anything else → [].
+ */
+export function namespacesToExpand(collapsed: Pick<CollapsedGraph, 'nodes'>, id: string): string[] {
+  if (!isAggregateId(id)) return [];
+  const byId = new Map(collapsed.nodes.map((n) => [n.id, n]));
+  const nsOf = (nid: string): string | undefined => {
+    const n = byId.get(nid);
+    return n && isAggregateNode(n) ? n.aggregate.namespace : undefined;
+  };
+  if (id.startsWith(AGGREGATE_NODE_PREFIX)) return [nsOf(id)].filter((x): x is string => x !== undefined);
+  const m = /^ns-agg-edge:(.+?)->(.+)$/.exec(id);
+  // Ends are node ids or aggregate ids; neither contains "->" (lib/mesh/ids.ts names have no "->").
+  if (!m) return [];
+  return [...new Set([nsOf(m[1]!), nsOf(m[2]!)].filter((x): x is string => x !== undefined))].sort();
+}

@@ -85,7 +85,7 @@ export function toScaledElements(graph: Pick<MeshGraph, 'nodes' | 'edges'>, opts
     let el = edgeToElement(e, opts.overlay);
     if (isAggregateEdge(e)) {
       el = withClass(el, 'aggregate');
-      el = { ...el, data: { ...el.data, members: e.aggregate.count } };
+      el = { ...el, data: { ...el.data, aggregate: true, members: e.aggregate.count } };
     }
     out.push(large ? withClass(el, 'lod-low') : el);
   }
