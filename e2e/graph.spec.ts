@@ -37,6 +37,11 @@ test('draws every demo edge with its path, telemetry and mTLS, in the graph and 
   await graph.goto('range=15m');
   await graph.waitForGraph();
   await graph.screenshot('graph');
+  await page.getByTestId('coverage-toggle').click();
+  await expect.poll(() => page.evaluate(() => window.__meshglassCy!.edges('.blind').length)).toBeGreaterThan(0);
+  await expect(page).toHaveURL(/overlay=coverage/);
+  await graph.screenshot('graph-coverage');
+  await page.getByTestId('coverage-toggle').click();
 
   const drawn = await graph.drawnEdges();
   for (const want of EXPECTED) {
@@ -91,6 +96,8 @@ test('clicking an edge opens its explanation with the fix', async ({ page }) => 
   await expect(graph.panel).toContainText('istioctl waypoint apply -n inventory --enroll-namespace');
   await expect.poll(() => new URL(page.url()).searchParams.get('selected')).toBe(edge!.id);
   expect(await graph.selectedIds()).toEqual([edge!.id]);
+  await expect(graph.panel.getByRole('img', { name: /bytes\/s client → server/ })).toBeVisible(); // sparkline from /api/edge-series
+  await graph.fit();
   await graph.screenshot('panel');
 });
 

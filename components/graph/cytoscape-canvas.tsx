@@ -29,6 +29,8 @@ export interface CytoscapeCanvasProps {
   onSelect: (id: string | undefined) => void;
   onDrillNamespace: (namespace: string) => void;
   onReady?: (cy: Core | null) => void;
+  /** Covered by the list view: keep the instance, drop it from the tab order and the a11y tree. */
+  inactive?: boolean;
 }
 
 function toDefinition(e: GraphElement): ElementDefinition {
@@ -41,7 +43,7 @@ function toDefinition(e: GraphElement): ElementDefinition {
  * on a layout change, or when a large share of the nodes is new; otherwise new nodes are placed
  * beside their neighbours and everything else keeps its position.
  */
-export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onSelect, onDrillNamespace, onReady }: CytoscapeCanvasProps) {
+export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onSelect, onDrillNamespace, onReady, inactive }: CytoscapeCanvasProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
   const prevRef = useRef<GraphElement[]>([]);
@@ -194,14 +196,14 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
   }
 
   return (
-    <div className="absolute inset-0 bg-white">
+    <div className="absolute inset-0 bg-white" aria-hidden={inactive || undefined}>
     <div
       ref={containerRef}
       data-testid="graph-canvas"
       role="application"
       aria-roledescription="service graph"
       aria-label="Service graph. Arrow keys move between nodes and edges, Escape clears the selection, + and - zoom, f fits. The list view shows the same data as a table."
-      tabIndex={0}
+      tabIndex={inactive ? -1 : 0}
       onKeyDown={onKeyDown}
       className="h-full w-full"
     />

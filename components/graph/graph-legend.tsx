@@ -1,6 +1,5 @@
 'use client';
 
-import { useState } from 'react';
 import type { EdgePath, WorkloadMode } from '@/lib/mesh/types';
 import { HEALTH_COLORS, MODE_LABELS, MODE_STYLES, PATH_STYLES } from '@/lib/graph/style-mapping';
 
@@ -52,76 +51,68 @@ function Shape({ d }: { d: 'hexagon' | 'diamond' | 'triangle' | 'octagon' }) {
   );
 }
 
-/** Always-on legend: every encoding is shown with its words, so nothing depends on colour. */
+/**
+ * Always-on legend strip under the canvas (never covering the graph): every encoding is shown
+ * with its words, so nothing depends on colour.
+ */
 export function GraphLegend() {
-  const [open, setOpen] = useState(true);
   return (
-    <section aria-label="Legend" data-testid="graph-legend" className="pointer-events-auto max-w-[17rem] rounded border border-gray-300 bg-white/95 p-2 text-xs shadow">
-      <div className="flex items-center justify-between gap-2">
-        <h2 className="font-semibold">Legend</h2>
-        <button type="button" className="rounded px-1 text-gray-700 underline" aria-expanded={open} onClick={() => setOpen(!open)}>
-          {open ? 'less' : 'more'}
-        </button>
-      </div>
-      <ul className="mt-1 space-y-0.5">
+    <section aria-label="Legend" data-testid="graph-legend" className="flex flex-wrap items-center gap-x-4 gap-y-1 border-t border-gray-300 bg-white px-3 py-1.5 text-xs">
+      <h2 className="font-semibold">Legend</h2>
+      <ul className="flex flex-wrap items-center gap-x-3 gap-y-1" aria-label="Edge path">
         {PATH_ORDER.map((p) => (
-          <li key={p} className="flex items-center gap-2" title={PATH_STYLES[p].description}>
+          <li key={p} className="flex items-center gap-1" title={PATH_STYLES[p].description}>
             <PathSample path={p} />
             <span>{PATH_STYLES[p].label}</span>
           </li>
         ))}
       </ul>
-      {open && (
-        <>
-          <ul className="mt-1 space-y-0.5">
-            <li className="flex items-center gap-2">
-              <svg width="46" height="14" aria-hidden="true">
-                <line x1="2" y1="7" x2="40" y2="7" stroke="#6B7280" strokeWidth="2" />
-                <line x1="41" y1="2" x2="41" y2="12" stroke={HEALTH_COLORS.error} strokeWidth="3" />
-              </svg>
-              <span>plaintext (red bar + word)</span>
-            </li>
-            <li className="flex items-center gap-2">
-              <svg width="46" height="14" aria-hidden="true">
-                <line x1="2" y1="7" x2="44" y2="7" stroke={HEALTH_COLORS.error} strokeWidth="2.5" />
-              </svg>
-              <span>errors / failed connections (labelled)</span>
-            </li>
-            <li className="flex items-center gap-2">
-              <svg width="46" height="14" aria-hidden="true">
-                <line x1="2" y1="4" x2="44" y2="4" stroke="#6B7280" strokeWidth="1.5" />
-                <line x1="2" y1="10" x2="44" y2="10" stroke="#6B7280" strokeWidth="5" />
-              </svg>
-              <span>width = traffic (log)</span>
-            </li>
-          </ul>
-          <p className="mt-1.5 font-semibold">Workload mode (border + [tag])</p>
-          <ul className="grid grid-cols-2 gap-x-2 gap-y-0.5">
-            {MODE_ORDER.map((m) => (
-              <li key={m} className="flex items-center gap-1">
-                <ModeSample mode={m} />
-                <span>{MODE_LABELS[m]}</span>
-              </li>
-            ))}
-          </ul>
-          <p className="mt-1.5 font-semibold">Other nodes</p>
-          <ul className="grid grid-cols-2 gap-x-2 gap-y-0.5">
-            <li className="flex items-center gap-1">
-              <Shape d="hexagon" /> waypoint
-            </li>
-            <li className="flex items-center gap-1">
-              <Shape d="diamond" /> gateway
-            </li>
-            <li className="flex items-center gap-1">
-              <Shape d="triangle" /> service/host
-            </li>
-            <li className="flex items-center gap-1">
-              <Shape d="octagon" /> unknown peer
-            </li>
-          </ul>
-          <p className="mt-1 text-gray-700">⚠ = mode changed since the window. Boxes are namespaces (double-click to drill down).</p>
-        </>
-      )}
+      <ul className="flex flex-wrap items-center gap-x-3 gap-y-1" aria-label="Edge health and security">
+        <li className="flex items-center gap-1">
+          <svg width="34" height="14" aria-hidden="true">
+            <line x1="2" y1="7" x2="28" y2="7" stroke="#6B7280" strokeWidth="2" />
+            <line x1="29" y1="2" x2="29" y2="12" stroke={HEALTH_COLORS.error} strokeWidth="3" />
+          </svg>
+          <span>plaintext</span>
+        </li>
+        <li className="flex items-center gap-1">
+          <svg width="30" height="14" aria-hidden="true">
+            <line x1="2" y1="7" x2="28" y2="7" stroke={HEALTH_COLORS.error} strokeWidth="2.5" />
+          </svg>
+          <span>errors / failed conn. (labelled)</span>
+        </li>
+        <li className="flex items-center gap-1">
+          <svg width="30" height="14" aria-hidden="true">
+            <line x1="2" y1="4" x2="28" y2="4" stroke="#6B7280" strokeWidth="1.5" />
+            <line x1="2" y1="10" x2="28" y2="10" stroke="#6B7280" strokeWidth="5" />
+          </svg>
+          <span>width = traffic (log)</span>
+        </li>
+      </ul>
+      <ul className="flex flex-wrap items-center gap-x-3 gap-y-1" aria-label="Workload mode: border style and [tag]">
+        {MODE_ORDER.map((m) => (
+          <li key={m} className="flex items-center gap-1">
+            <ModeSample mode={m} />
+            <span>[{MODE_LABELS[m]}]</span>
+          </li>
+        ))}
+        <li>⚠ mode changed since</li>
+      </ul>
+      <ul className="flex flex-wrap items-center gap-x-3 gap-y-1" aria-label="Other node kinds">
+        <li className="flex items-center gap-1">
+          <Shape d="hexagon" /> waypoint
+        </li>
+        <li className="flex items-center gap-1">
+          <Shape d="diamond" /> gateway
+        </li>
+        <li className="flex items-center gap-1">
+          <Shape d="triangle" /> service/host
+        </li>
+        <li className="flex items-center gap-1">
+          <Shape d="octagon" /> unknown peer
+        </li>
+        <li className="text-gray-700">boxes = namespaces (double-click to drill down)</li>
+      </ul>
     </section>
   );
 }

@@ -187,8 +187,9 @@ export function GraphView() {
       </div>
 
       <div className="flex min-h-0 flex-1">
-        <div className="relative min-w-0 flex-1">
-          {state.view === 'graph' ? (
+        <div className="flex min-w-0 flex-1 flex-col">
+          <div className="relative min-h-0 flex-1">
+            {/* The canvas stays mounted in list view so the cytoscape instance (and its positions) lives on. */}
             <CytoscapeCanvas
               elements={elements}
               layout={state.layout}
@@ -196,38 +197,40 @@ export function GraphView() {
               selectedId={state.selected}
               onSelect={select}
               onDrillNamespace={drill}
+              inactive={state.view === 'list'}
               onReady={(cy) => {
                 cyRef.current = cy;
               }}
             />
-          ) : (
-            <EdgeTable nodes={visible.nodes} edges={listEdges} selectedId={state.selected} onSelect={(id) => select(id)} />
-          )}
-          {graphQuery.isPending && (
-            <div className="absolute inset-0 flex items-center justify-center bg-white/70" role="status" data-testid="graph-loading">
-              Loading the service graph…
-            </div>
-          )}
-          {empty && (
-            <div className="absolute inset-0 flex items-center justify-center p-6 text-center" role="status" data-testid="graph-empty">
-              <p className="max-w-md rounded border border-gray-300 bg-white p-4 text-sm shadow">
-                No traffic in this window{state.namespaces.length ? ` for ${state.namespaces.join(', ')}` : ''}. Try a longer window or another namespace.
+            {state.view === 'list' && (
+              <div className="absolute inset-0 z-20">
+                <EdgeTable nodes={visible.nodes} edges={listEdges} selectedId={state.selected} onSelect={(id) => select(id)} />
+              </div>
+            )}
+            {graphQuery.isPending && (
+              <div className="absolute inset-0 z-30 flex items-center justify-center bg-white/70" role="status" data-testid="graph-loading">
+                Loading the service graph…
+              </div>
+            )}
+            {empty && (
+              <div className="absolute inset-0 z-30 flex items-center justify-center p-6 text-center" role="status" data-testid="graph-empty">
+                <p className="max-w-md rounded border border-gray-300 bg-white p-4 text-sm shadow">
+                  No traffic in this window{state.namespaces.length ? ` for ${state.namespaces.join(', ')}` : ''}. Try a longer window or another namespace.
+                </p>
+              </div>
+            )}
+            {filteredEmpty && (
+              <div className="absolute inset-0 z-30 flex items-center justify-center p-6 text-center" role="status">
+                <p className="max-w-md rounded border border-gray-300 bg-white p-4 text-sm shadow">The filters hide every node. Clear some filters to see the graph.</p>
+              </div>
+            )}
+            {state.overlay === 'coverage' && state.view === 'graph' && (
+              <p className="pointer-events-none absolute right-2 top-2 z-10 max-w-xs rounded border border-amber-400 bg-amber-50 p-2 text-xs">
+                <strong>Where are we blind:</strong> highlighted edges are L7 gaps (HTTP seen only at L4) or plaintext; faded edges have request telemetry.
               </p>
-            </div>
-          )}
-          {filteredEmpty && (
-            <div className="absolute inset-0 flex items-center justify-center p-6 text-center" role="status">
-              <p className="max-w-md rounded border border-gray-300 bg-white p-4 text-sm shadow">The filters hide every node. Clear some filters to see the graph.</p>
-            </div>
-          )}
-          <div className={`pointer-events-none absolute bottom-2 left-2 z-10 ${state.view === 'list' ? 'hidden' : ''}`}>
-            <GraphLegend />
+            )}
           </div>
-          {state.overlay === 'coverage' && state.view === 'graph' && (
-            <p className="pointer-events-none absolute right-2 top-2 z-10 max-w-xs rounded border border-amber-400 bg-amber-50 p-2 text-xs">
-              <strong>Where are we blind:</strong> highlighted edges are L7 gaps (HTTP seen only at L4) or plaintext; faded edges have request telemetry.
-            </p>
-          )}
+          <GraphLegend />
         </div>
         {selection && graph && <SidePanel selection={selection} graph={graph} onClose={() => select(undefined)} onDrill={drill} />}
       </div>

@@ -89,6 +89,10 @@ export class GraphPage {
     await this.page.mouse.click(box.x + point.x, box.y + point.y);
   }
 
+  async fit(): Promise<void> {
+    await this.page.evaluate(() => window.__meshglassCy!.fit(undefined, 30));
+  }
+
   async doubleTapNamespace(ns: string): Promise<void> {
     await this.page.evaluate((n) => window.__meshglassCy!.getElementById(`ns:${n}`).emit('dbltap'), ns);
   }

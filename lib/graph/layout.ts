@@ -28,12 +28,17 @@ export function layoutOptions(name: LayoutName | undefined, nodeCount: number): 
         name: 'fcose',
         quality: nodeCount > FCOSE_PROOF_MAX_NODES ? 'draft' : 'default',
         randomize: true,
-        nodeDimensionsIncludeLabels: true,
-        idealEdgeLength: 110,
-        nodeRepulsion: 9000,
-        nestingFactor: 0.6,
+        // Labels are wide (name + [mode]); counting them makes fcose push namespace boxes into each other.
+        nodeDimensionsIncludeLabels: nodeCount <= 60,
+        // Tuned on synthetic meshes of 5–300 workloads in up to 20 namespaces (headless cytoscape):
+        // soft edges + strong compound gravity keep namespace boxes from overlapping even with
+        // random cross-namespace traffic (overlap share 0–3% vs 27–82% with stiffer edges), ≈1.5 s at 300.
+        idealEdgeLength: 100,
+        nodeRepulsion: 6000,
+        nestingFactor: 0.1,
+        edgeElasticity: 0.05,
         gravity: 0.3,
-        gravityCompound: 1.2,
+        gravityCompound: 3.0,
         numIter: 2500,
         tile: true,
         packComponents: true,
