@@ -9,6 +9,8 @@ import { Sparkline } from './sparkline';
 /** Keep points ≈ chart width (Grafana maxDataPointsFromWidth) within sane bounds. */
 const MIN_POINTS = 20;
 const MAX_POINTS = 400;
+/** A step shorter than the usual 15–30 s scrape interval only produces empty points. */
+const MIN_STEP_SECONDS = 15;
 
 const METRICS: { key: keyof Omit<SeriesResponse['series'], 't'>; label: string; format: (v: number) => string }[] = [
   { key: 'rps', label: 'requests/s', format: (v) => formatRate(v) },
@@ -29,7 +31,8 @@ export function SeriesCharts({ kind, id, window }: { kind: 'edge' | 'node'; id: 
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  const points = Math.max(MIN_POINTS, Math.min(MAX_POINTS, width));
+  const windowSeconds = Math.max(0, (Date.parse(window.end) - Date.parse(window.start)) / 1000);
+  const points = Math.max(MIN_POINTS, Math.min(MAX_POINTS, width, Math.floor(windowSeconds / MIN_STEP_SECONDS)));
   const q = useQuery({ ...seriesQueryOptions({ kind, id, start: window.start, end: window.end, points }), enabled: width > 0 });
 
   return (

@@ -1,7 +1,32 @@
 'use client';
 
-/** Tiny SVG line chart; null points break the line (no data ≠ zero). Text summary for screen readers. */
-export function Sparkline({ label, values, width, height = 28, format }: { label: string; values: (number | null)[]; width: number; height?: number; format: (v: number) => string }) {
+/** Runs of at most this many missing points between two samples are bridged (step shorter than the scrape interval). */
+const BRIDGE_MAX_GAP = 3;
+
+/** Fill short null runs by linear interpolation; long runs stay gaps (no data ≠ zero). */
+export function bridgeGaps(values: (number | null)[], maxGap = BRIDGE_MAX_GAP): (number | null)[] {
+  const out = [...values];
+  let i = 0;
+  while (i < out.length) {
+    if (out[i] !== null) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < out.length && out[j] === null) j++;
+    const before = i > 0 ? out[i - 1] : null;
+    const after = j < out.length ? out[j] : null;
+    if (before != null && after != null && j - i <= maxGap) {
+      for (let k = i; k < j; k++) out[k] = before + ((after - before) * (k - i + 1)) / (j - i + 1);
+    }
+    i = j;
+  }
+  return out;
+}
+
+/** Tiny SVG line chart; long null runs break the line (no data ≠ zero). Text summary for screen readers. */
+export function Sparkline({ label, values: raw, width, height = 28, format }: { label: string; values: (number | null)[]; width: number; height?: number; format: (v: number) => string }) {
+  const values = bridgeGaps(raw.map((v) => (v === null || !Number.isFinite(v) ? null : v)));
   const nums = values.filter((v): v is number => v !== null && Number.isFinite(v));
   const max = nums.length ? Math.max(...nums) : 0;
   const min = 0;
