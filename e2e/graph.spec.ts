@@ -149,7 +149,7 @@ test('a poll updates numbers without re-running the layout', async ({ page }) =>
   }
 });
 
-test('PNG export downloads a non-empty image', async ({ page }) => {
+test('PNG export downloads a non-empty image, JSON export the MeshGraph', async ({ page }) => {
   const graph = new GraphPage(page);
   await graph.goto('range=15m');
   await graph.waitForGraph();
@@ -159,6 +159,12 @@ test('PNG export downloads a non-empty image', async ({ page }) => {
   const bytes = await fs.readFile(file);
   expect(bytes.length).toBeGreaterThan(5_000);
   expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+
+  const json = await graph.exportJson();
+  const exported = JSON.parse(await fs.readFile(await json.path(), 'utf8')) as { window: { start: string }; nodes: unknown[]; edges: { id: string }[] };
+  const drawn = await graph.drawnEdges();
+  expect(exported.edges.map((e) => e.id).sort()).toEqual(drawn.map((e) => e.id).sort());
+  expect(exported.window.start).toMatch(/^\d{4}-\d{2}-\d{2}T/);
 });
 
 test('double-clicking a namespace drills down, the breadcrumb goes back', async ({ page }) => {

@@ -123,6 +123,12 @@ export class GraphPage {
     return download;
   }
 
+  async exportJson() {
+    const download = this.page.waitForEvent('download');
+    await this.page.getByTestId('export-json').click();
+    return download;
+  }
+
   async refreshNow(): Promise<void> {
     const button = this.page.getByRole('button', { name: 'Refresh now' });
     await button.click();
