@@ -9,8 +9,18 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The app's base path (next.config.ts `basePath`, from BASE_PATH at build time). Next inlines
+ * `__NEXT_ROUTER_BASEPATH` into client bundles; <Link> adds it by itself, fetch() does not.
+ */
+const BASE_PATH = process.env.__NEXT_ROUTER_BASEPATH ?? '';
+
+export function apiUrl(url: string): string {
+  return url.startsWith('/') ? `${BASE_PATH}${url}` : url;
+}
+
 export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(url, { signal, headers: { accept: 'application/json' }, cache: 'no-store' });
+  const res = await fetch(apiUrl(url), { signal, headers: { accept: 'application/json' }, cache: 'no-store' });
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;
     try {
