@@ -148,6 +148,8 @@ export function buildStylesheet(): StylesheetJson {
         'haystack-radius': 0,
         'line-style': 'solid',
         'line-outline-width': 0,
+        // thin lines: software rasterising thousands of 9 px lines is what costs frames
+        width: 1,
         'mid-target-arrow-shape': 'none',
         label: '',
         opacity: 1,
