@@ -4,7 +4,9 @@ import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { addedLeafNodes, diffElements } from '@/lib/graph/diff';
-import { RELAYOUT_NEW_NODE_SHARE, layoutOptions, placeNewNodes, type Position } from '@/lib/graph/layout';
+import { RELAYOUT_NEW_NODE_SHARE, placeNewNodes, type Position } from '@/lib/graph/layout';
+import { layoutOptionsFor } from '@/lib/graph/layout-scale';
+import { LARGE_GRAPH_ELEMENTS } from '@/lib/graph/scaled-elements';
 import { buildStylesheet } from '@/lib/graph/stylesheet';
 import type { GraphElement } from '@/lib/graph/to-elements';
 import type { LayoutName } from '@/lib/graph/url-state';
@@ -28,6 +30,8 @@ export interface CytoscapeCanvasProps {
   selectedId?: string;
   onSelect: (id: string | undefined) => void;
   onDrillNamespace: (namespace: string) => void;
+  /** Click, or Enter on the selection, of a collapsed namespace or an edge between collapsed ones (data.aggregate). */
+  onExpandAggregate?: (id: string) => void;
   onReady?: (cy: Core | null) => void;
   /** Covered by the list view: keep the instance, drop it from the tab order and the a11y tree. */
   inactive?: boolean;
@@ -43,21 +47,21 @@ function toDefinition(e: GraphElement): ElementDefinition {
  * on a layout change, or when a large share of the nodes is new; otherwise new nodes are placed
  * beside their neighbours and everything else keeps its position.
  */
-export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onSelect, onDrillNamespace, onReady, inactive }: CytoscapeCanvasProps) {
+export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onSelect, onDrillNamespace, onExpandAggregate, onReady, inactive }: CytoscapeCanvasProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
   const prevRef = useRef<GraphElement[]>([]);
   const layoutRef = useRef(layout);
-  const callbacks = useRef({ onSelect, onDrillNamespace, onReady });
+  const callbacks = useRef({ onSelect, onDrillNamespace, onExpandAggregate, onReady });
   useEffect(() => {
-    callbacks.current = { onSelect, onDrillNamespace, onReady };
+    callbacks.current = { onSelect, onDrillNamespace, onExpandAggregate, onReady };
   });
 
   function runLayout(cy: Core) {
     const leaves = cy.nodes().filter((n) => !n.isParent());
     if (leaves.length === 0) return;
     cy.resize(); // banners/panels may have changed the container size since the last render
-    cy.layout(layoutOptions(layoutRef.current, leaves.length) as unknown as cytoscape.LayoutOptions).run();
+    cy.layout(layoutOptionsFor(layoutRef.current, leaves.length, cy.edges().length) as unknown as cytoscape.LayoutOptions).run();
     window.__meshglassLayoutRuns = (window.__meshglassLayoutRuns ?? 0) + 1;
   }
 
@@ -81,6 +85,7 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
     prevRef.current = [];
     cy.on('tap', (evt) => {
       if (evt.target === cy) callbacks.current.onSelect(undefined);
+      else if (evt.target.data('aggregate') !== undefined && callbacks.current.onExpandAggregate) callbacks.current.onExpandAggregate(evt.target.id());
       else callbacks.current.onSelect(evt.target.id());
     });
     cy.on('dbltap', 'node.namespace', (evt) => {
@@ -120,6 +125,10 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
       }
     });
     if (!diff.topologyChanged) return;
+    // Large graphs: draw no edges while the user drags/zooms (style.md B1). Init-only option in the
+    // typings; the canvas renderer reads this field on every frame.
+    const r = (cy as unknown as { renderer(): { hideEdgesOnViewport?: boolean } }).renderer();
+    if (typeof r.hideEdgesOnViewport === 'boolean') r.hideEdgesOnViewport = cy.elements().length > LARGE_GRAPH_ELEMENTS;
     const newLeaves = addedLeafNodes(diff, elements);
     const leafCount = cy.nodes().filter((n) => !n.isParent()).length;
     if (!hadNodes || newLeaves.length > RELAYOUT_NEW_NODE_SHARE * leafCount) {
@@ -173,7 +182,9 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
     const cy = cyRef.current;
     if (!cy) return;
     const order = [...cy.nodes().filter((n) => !n.isParent()).map((n) => n.id()).sort(), ...cy.edges().map((x) => x.id()).sort()];
-    if (e.key === 'Escape') {
+    if (e.key === 'Enter' && selectedId && cy.getElementById(selectedId).data('aggregate') !== undefined && onExpandAggregate) {
+      onExpandAggregate(selectedId);
+    } else if (e.key === 'Escape') {
       onSelect(undefined);
     } else if (e.key === 'ArrowRight' || e.key === 'ArrowDown' || e.key === 'ArrowLeft' || e.key === 'ArrowUp') {
       if (!order.length) return;

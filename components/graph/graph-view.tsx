@@ -5,7 +5,9 @@ import type { Core } from 'cytoscape';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { filterGraph, matchesSearch, neighbourNamespaces } from '@/lib/graph/filter';
-import { NAMESPACE_PREFIX, toElements } from '@/lib/graph/to-elements';
+import { AGGREGATE_NODE_PREFIX, namespacesToExpand, namespacesToReveal } from '@/lib/graph/collapse';
+import { toScaledElements } from '@/lib/graph/scaled-elements';
+import { NAMESPACE_PREFIX } from '@/lib/graph/to-elements';
 import { parseUrlState, serializeUrlState, shareState, type GraphUrlState } from '@/lib/graph/url-state';
 import type { MeshGraph } from '@/lib/mesh/types';
 import { graphQueryOptions, namespacesQueryOptions } from '@/lib/query/graph';
@@ -37,6 +39,8 @@ function fileStamp(graph: MeshGraph): string {
 function findSelection(graph: MeshGraph | undefined, id: string | undefined): Selection | undefined {
   if (!graph || !id) return undefined;
   if (id.startsWith(NAMESPACE_PREFIX)) return { kind: 'namespace', namespace: id.slice(NAMESPACE_PREFIX.length) };
+  // A collapsed namespace (ns-agg:<cluster>/<ns>), reached with the arrow keys: Enter expands it.
+  if (id.startsWith(AGGREGATE_NODE_PREFIX)) return { kind: 'namespace', namespace: id.slice(id.indexOf('/') + 1) };
   const node = graph.nodes.find((n) => n.id === id);
   if (node) return { kind: 'node', node };
   const edge = graph.edges.find((e) => e.id === id);
@@ -69,7 +73,17 @@ export function GraphView() {
   const nsQuery = useQuery(namespacesQueryOptions(state.window));
   const graph = graphQuery.data;
 
-  const elements = useMemo(() => (graph ? toElements(graph, { filters: state.filters, overlay: state.overlay }) : []), [graph, state.filters, state.overlay]);
+  // Large graphs: every namespace not listed in expandNs (nor scoped, nor holding the selection) is one node (lib/graph/collapse.ts).
+  const expanded = useMemo(
+    () => [...new Set([...(state.expandNamespaces ?? []), ...state.namespaces, ...(graph ? namespacesToReveal(graph, state.selected) : [])])],
+    [graph, state.expandNamespaces, state.namespaces, state.selected],
+  );
+  const scaled = useMemo(
+    () => (graph ? toScaledElements(graph, { filters: state.filters, overlay: state.overlay, expanded, collapse: state.collapse !== false }) : undefined),
+    [graph, state.filters, state.overlay, expanded, state.collapse],
+  );
+  const elements = useMemo(() => scaled?.elements ?? [], [scaled]);
+  const collapsedCount = scaled?.collapsed.collapsedNamespaces.length ?? 0;
   const visible = useMemo(() => (graph ? filterGraph(graph, state.filters) : { nodes: [], edges: [] }), [graph, state.filters]);
   const listEdges = useMemo(() => {
     const q = state.filters.search.trim().toLowerCase();
@@ -79,7 +93,24 @@ export function GraphView() {
   }, [visible, state.filters.search]);
   const selection = findSelection(graph, state.selected);
 
-  const select = useCallback((id: string | undefined) => update({ ...state, selected: id }), [state, update]);
+  const select = useCallback(
+    (id: string | undefined) => {
+      // Keep open the namespaces the old and new selections revealed, so clearing a selection does not collapse them under the user.
+      const open =
+        graph && scaled?.collapsed.collapsed
+          ? [...namespacesToReveal(graph, id), ...namespacesToReveal(graph, state.selected)].filter((ns) => !state.namespaces.includes(ns) && !(state.expandNamespaces ?? []).includes(ns))
+          : [];
+      update({ ...state, selected: id, ...(open.length ? { expandNamespaces: [...(state.expandNamespaces ?? []), ...new Set(open)] } : {}) });
+    },
+    [state, update, graph, scaled],
+  );
+  const expandNamespaces = useCallback(
+    (id: string) => {
+      const ns = scaled ? namespacesToExpand(scaled.collapsed, id) : [];
+      if (ns.length) update({ ...state, selected: undefined, expandNamespaces: [...new Set([...(state.expandNamespaces ?? []), ...ns])] }, { push: true });
+    },
+    [state, update, scaled],
+  );
   const drill = useCallback((ns: string) => update({ ...state, namespaces: [ns], selected: undefined }, { push: true }), [state, update]);
 
   async function onShare() {
@@ -197,6 +228,7 @@ export function GraphView() {
               selectedId={state.selected}
               onSelect={select}
               onDrillNamespace={drill}
+              onExpandAggregate={expandNamespaces}
               inactive={state.view === 'list'}
               onReady={(cy) => {
                 cyRef.current = cy;
@@ -223,6 +255,27 @@ export function GraphView() {
               <div className="absolute inset-0 z-30 flex items-center justify-center p-6 text-center" role="status">
                 <p className="max-w-md rounded border border-gray-300 bg-white p-4 text-sm shadow">The filters hide every node. Clear some filters to see the graph.</p>
               </div>
+            )}
+            {state.view === 'graph' && (collapsedCount > 0 || state.collapse === false || (state.expandNamespaces?.length ?? 0) > 0) && (
+              <p className="absolute left-2 top-2 z-10 max-w-sm rounded border border-gray-300 bg-white/95 p-2 text-xs shadow" role="status" data-testid="collapse-hint">
+                {collapsedCount > 0 ? `${collapsedCount} namespace${collapsedCount === 1 ? '' : 's'} collapsed — click one to expand. ` : ''}
+                {(state.expandNamespaces?.length ?? 0) > 0 && (
+                  <button type="button" className="mr-2 text-blue-800 underline" onClick={() => update({ ...state, expandNamespaces: undefined, selected: undefined }, { push: true })}>
+                    Collapse all
+                  </button>
+                )}
+                {state.collapse === false ? (
+                  <button type="button" className="text-blue-800 underline" onClick={() => update({ ...state, collapse: undefined }, { push: true })}>
+                    Collapse large graphs
+                  </button>
+                ) : (
+                  collapsedCount > 0 && (
+                    <button type="button" className="text-blue-800 underline" onClick={() => update({ ...state, collapse: false }, { push: true })}>
+                      Show every workload (slow)
+                    </button>
+                  )
+                )}
+              </p>
             )}
             {state.overlay === 'coverage' && state.view === 'graph' && (
               <p className="pointer-events-none absolute right-2 top-2 z-10 max-w-xs rounded border border-amber-400 bg-amber-50 p-2 text-xs">
