@@ -204,6 +204,17 @@ describe('toScaledElements', () => {
     expect(s.elements.find((e) => e.data.id === agg('shop'))?.classes).toContain('search-miss');
   });
 
+  it('caps edges between collapsed namespaces, keeping every edge with a problem', () => {
+    const full = toScaledElements(graph, opts);
+    const between = full.elements.filter((e) => e.group === 'edges' && String(e.data.source).startsWith('ns-agg:') && String(e.data.target).startsWith('ns-agg:'));
+    expect(full.hiddenEdges).toBe(0);
+    const capped = toScaledElements(graph, { ...opts, maxAggregateEdges: 0 });
+    const left = capped.elements.filter((e) => e.group === 'edges' && String(e.data.source).startsWith('ns-agg:') && String(e.data.target).startsWith('ns-agg:'));
+    expect(capped.hiddenEdges).toBe(between.length - left.length);
+    expect(capped.hiddenEdges).toBeGreaterThan(0);
+    for (const e of left) expect(e.data.l7Gap || e.data.mtls === 'plaintext' || e.data.health === 'error' || e.data.health === 'warn').toBe(true);
+  });
+
   it('does not collapse when turned off, and flags large graphs for the low-detail style', () => {
     const off = toScaledElements(graph, { ...opts, collapse: false });
     expect(off.collapsed.collapsed).toBe(false);

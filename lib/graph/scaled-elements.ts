@@ -1,4 +1,5 @@
-import type { MeshGraph } from '@/lib/mesh/types';
+import type { GraphEdge, MeshGraph } from '@/lib/mesh/types';
+import { edgeHealth, trafficAmount } from './style-mapping';
 import { collapseGraph, isAggregateEdge, isAggregateNode, type AggregateNode, type CollapsedGraph } from './collapse';
 import { filterGraph, matchesSearch } from './filter';
 import { edgeToElement, namespaceElementId, nodeToElement, type GraphElement, type ToElementsOptions } from './to-elements';
@@ -10,6 +11,12 @@ import { edgeToElement, namespaceElementId, nodeToElement, type GraphElement, ty
 
 /** Above this many drawn elements the stylesheet's "large graph" rules apply (style.md B1: ~1,000). */
 export const LARGE_GRAPH_ELEMENTS = 1000;
+/**
+ * Most edges drawn between two collapsed namespaces. The 200-namespace bench mesh still has 8,487
+ * namespace pairs after collapsing (random cross-namespace calls) and pans at ~5 fps with them in
+ * software rendering; the rest are the quietest pairs without a problem, and the page says so.
+ */
+export const MAX_AGGREGATE_EDGES = 1500;
 
 export interface ScaledElementsOptions extends ToElementsOptions {
   /** Namespaces drawn with their nodes when the graph is collapsed. */
@@ -17,6 +24,8 @@ export interface ScaledElementsOptions extends ToElementsOptions {
   /** false = never collapse. */
   collapse: boolean;
   threshold?: number;
+  /** Default MAX_AGGREGATE_EDGES. */
+  maxAggregateEdges?: number;
 }
 
 export interface ScaledElements {
@@ -24,6 +33,19 @@ export interface ScaledElements {
   collapsed: CollapsedGraph;
   /** True when the large-graph (low detail) style applies. */
   large: boolean;
+  /** Edges between collapsed namespaces left out (quietest, no error/plaintext/L7 gap); expand a namespace to see its own. */
+  hiddenEdges: number;
+}
+
+/** Keep every edge with a problem and the busiest others among aggregate-to-aggregate edges, up to `max` of those. */
+function capAggregateEdges(c: CollapsedGraph, max: number): { edges: CollapsedGraph['edges']; hidden: number } {
+  const aggIds = new Set(c.nodes.filter(isAggregateNode).map((n) => n.id));
+  const between = c.edges.filter((e) => isAggregateEdge(e) && aggIds.has(e.source) && aggIds.has(e.target));
+  if (between.length <= max) return { edges: c.edges, hidden: 0 };
+  const problem = (e: GraphEdge) => e.l7Gap || e.mtls === 'plaintext' || edgeHealth(e) === 'error' || edgeHealth(e) === 'warn';
+  const ranked = [...between].sort((a, b) => Number(problem(b)) - Number(problem(a)) || (trafficAmount(b.rates) ?? 0) - (trafficAmount(a.rates) ?? 0) || (a.id < b.id ? -1 : 1));
+  const drop = new Set(ranked.slice(max).filter((e) => !problem(e)).map((e) => e.id));
+  return { edges: c.edges.filter((e) => !drop.has(e.id)), hidden: drop.size };
 }
 
 function aggregateToElement(node: AggregateNode, members: ReadonlyMap<string, MeshGraph['nodes'][number]>, search: string, large: boolean): GraphElement {
@@ -65,7 +87,8 @@ export function toScaledElements(graph: Pick<MeshGraph, 'nodes' | 'edges'>, opts
   const collapsed = opts.collapse
     ? collapseGraph(filtered, { expanded: opts.expanded, ...(opts.threshold !== undefined ? { threshold: opts.threshold } : {}) })
     : collapseGraph(filtered, { threshold: Number.POSITIVE_INFINITY });
-  const large = collapsed.nodes.length + collapsed.edges.length > LARGE_GRAPH_ELEMENTS;
+  const capped = capAggregateEdges(collapsed, opts.maxAggregateEdges ?? MAX_AGGREGATE_EDGES);
+  const large = collapsed.nodes.length + capped.edges.length > LARGE_GRAPH_ELEMENTS;
   const byId = new Map(filtered.nodes.map((n) => [n.id, n]));
   const namespaces = new Set<string>();
   for (const n of collapsed.nodes) if (!isAggregateNode(n) && n.kind !== 'unknown' && n.namespace) namespaces.add(n.namespace);
@@ -81,7 +104,7 @@ export function toScaledElements(graph: Pick<MeshGraph, 'nodes' | 'edges'>, opts
       out.push(large ? withClass(el, 'lod-low') : el);
     }
   }
-  for (const e of collapsed.edges) {
+  for (const e of capped.edges) {
     let el = edgeToElement(e, opts.overlay);
     if (isAggregateEdge(e)) {
       el = withClass(el, 'aggregate');
@@ -89,5 +112,5 @@ export function toScaledElements(graph: Pick<MeshGraph, 'nodes' | 'edges'>, opts
     }
     out.push(large ? withClass(el, 'lod-low') : el);
   }
-  return { elements: out, collapsed, large };
+  return { elements: out, collapsed, large, hiddenEdges: capped.hidden };
 }
