@@ -259,7 +259,9 @@ export function GraphView() {
             {state.view === 'graph' && (collapsedCount > 0 || state.collapse === false || (state.expandNamespaces?.length ?? 0) > 0) && (
               <p className="absolute left-2 top-2 z-10 max-w-sm rounded border border-gray-300 bg-white/95 p-2 text-xs shadow" role="status" data-testid="collapse-hint">
                 {collapsedCount > 0 ? `${collapsedCount} namespace${collapsedCount === 1 ? '' : 's'} collapsed — click one to expand. ` : ''}
-                {scaled?.hiddenEdges ? `${scaled.hiddenEdges} quiet links between collapsed namespaces not drawn (expand one to see its own). ` : ''}
+                {scaled?.hiddenEdges
+                  ? `${scaled.hiddenEdges} links between collapsed namespaces not drawn${scaled.hiddenProblemEdges ? ` (${scaled.hiddenProblemEdges} with errors, plaintext or L7 gaps)` : ''} — expand a namespace or use the list view to see them. `
+                  : ''}
                 {(state.expandNamespaces?.length ?? 0) > 0 && (
                   <button type="button" className="mr-2 text-blue-800 underline" onClick={() => update({ ...state, expandNamespaces: undefined, selected: undefined }, { push: true })}>
                     Collapse all

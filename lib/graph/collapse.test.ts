@@ -204,7 +204,7 @@ describe('toScaledElements', () => {
     expect(s.elements.find((e) => e.data.id === agg('shop'))?.classes).toContain('search-miss');
   });
 
-  it('caps edges between collapsed namespaces, keeping every edge with a problem', () => {
+  it('caps edges between collapsed namespaces, problem edges first', () => {
     const full = toScaledElements(graph, opts);
     const between = full.elements.filter((e) => e.group === 'edges' && String(e.data.source).startsWith('ns-agg:') && String(e.data.target).startsWith('ns-agg:'));
     expect(full.hiddenEdges).toBe(0);
@@ -212,7 +212,13 @@ describe('toScaledElements', () => {
     const left = capped.elements.filter((e) => e.group === 'edges' && String(e.data.source).startsWith('ns-agg:') && String(e.data.target).startsWith('ns-agg:'));
     expect(capped.hiddenEdges).toBe(between.length - left.length);
     expect(capped.hiddenEdges).toBeGreaterThan(0);
-    for (const e of left) expect(e.data.l7Gap || e.data.mtls === 'plaintext' || e.data.health === 'error' || e.data.health === 'warn').toBe(true);
+    expect(left).toHaveLength(0);
+    const problem = (e: (typeof between)[number]) => Boolean(e.data.l7Gap) || e.data.mtls === 'plaintext' || e.data.health === 'error' || e.data.health === 'warn';
+    expect(capped.hiddenProblemEdges).toBe(between.filter(problem).length);
+    // with room for one, the one kept has a problem if any has
+    const one = toScaledElements(graph, { ...opts, maxAggregateEdges: 1 }).elements.filter((e) => e.group === 'edges' && String(e.data.source).startsWith('ns-agg:') && String(e.data.target).startsWith('ns-agg:'));
+    expect(one).toHaveLength(1);
+    expect(problem(one[0]!)).toBe(between.some(problem));
   });
 
   it('does not collapse when turned off, and flags large graphs for the low-detail style', () => {

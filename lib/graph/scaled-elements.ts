@@ -14,7 +14,7 @@ export const LARGE_GRAPH_ELEMENTS = 1000;
 /**
  * Most edges drawn between two collapsed namespaces. The 200-namespace bench mesh still has 8,487
  * namespace pairs after collapsing (random cross-namespace calls) and pans at ~5 fps with them in
- * software rendering; the rest are the quietest pairs without a problem, and the page says so.
+ * software rendering. Problem edges (errors, plaintext, L7 gaps) go first; the page says how many are left out.
  */
 export const MAX_AGGREGATE_EDGES = 1500;
 
@@ -33,19 +33,22 @@ export interface ScaledElements {
   collapsed: CollapsedGraph;
   /** True when the large-graph (low detail) style applies. */
   large: boolean;
-  /** Edges between collapsed namespaces left out (quietest, no error/plaintext/L7 gap); expand a namespace to see its own. */
+  /** Edges between collapsed namespaces left out (problem-free quietest first); expand a namespace to see its own. */
   hiddenEdges: number;
+  /** How many of the hidden ones have an error, plaintext or L7 gap (0 unless there are more than the cap). */
+  hiddenProblemEdges: number;
 }
 
-/** Keep every edge with a problem and the busiest others among aggregate-to-aggregate edges, up to `max` of those. */
-function capAggregateEdges(c: CollapsedGraph, max: number): { edges: CollapsedGraph['edges']; hidden: number } {
+/** Keep at most `max` aggregate-to-aggregate edges: problem edges first (busiest first), then the busiest others. */
+function capAggregateEdges(c: CollapsedGraph, max: number): { edges: CollapsedGraph['edges']; hidden: number; hiddenProblems: number } {
   const aggIds = new Set(c.nodes.filter(isAggregateNode).map((n) => n.id));
   const between = c.edges.filter((e) => isAggregateEdge(e) && aggIds.has(e.source) && aggIds.has(e.target));
-  if (between.length <= max) return { edges: c.edges, hidden: 0 };
+  if (between.length <= max) return { edges: c.edges, hidden: 0, hiddenProblems: 0 };
   const problem = (e: GraphEdge) => e.l7Gap || e.mtls === 'plaintext' || edgeHealth(e) === 'error' || edgeHealth(e) === 'warn';
   const ranked = [...between].sort((a, b) => Number(problem(b)) - Number(problem(a)) || (trafficAmount(b.rates) ?? 0) - (trafficAmount(a.rates) ?? 0) || (a.id < b.id ? -1 : 1));
-  const drop = new Set(ranked.slice(max).filter((e) => !problem(e)).map((e) => e.id));
-  return { edges: c.edges.filter((e) => !drop.has(e.id)), hidden: drop.size };
+  const dropped = ranked.slice(max);
+  const drop = new Set(dropped.map((e) => e.id));
+  return { edges: c.edges.filter((e) => !drop.has(e.id)), hidden: drop.size, hiddenProblems: dropped.filter(problem).length };
 }
 
 function aggregateToElement(node: AggregateNode, members: ReadonlyMap<string, MeshGraph['nodes'][number]>, search: string, large: boolean): GraphElement {
@@ -112,5 +115,5 @@ export function toScaledElements(graph: Pick<MeshGraph, 'nodes' | 'edges'>, opts
     }
     out.push(large ? withClass(el, 'lod-low') : el);
   }
-  return { elements: out, collapsed, large, hiddenEdges: capped.hidden };
+  return { elements: out, collapsed, large, hiddenEdges: capped.hidden, hiddenProblemEdges: capped.hiddenProblems };
 }
