@@ -1,6 +1,7 @@
 import 'server-only';
 import { makeInformer, type Informer, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
 import { getConfig } from '@/lib/config/env';
+import { emptySnapshot } from '@/lib/mesh/merge';
 import type { KubeSnapshot, Warning } from '@/lib/mesh/types';
 import { loadKubeConfig, makeKindApis, messageOf, probeKubeApi, statusOf, type KindApis, type KindVersion, type KubeProbeResult } from './client';
 import {
@@ -423,19 +424,7 @@ export function getKubeCaches(): { cluster: string; context?: string; cache?: Ku
 function unavailable(message: string, cluster?: string): KubeSnapshot {
   const config = getConfig();
   const warnings: Warning[] = [{ source: 'kubernetes', message }];
-  return {
-    cluster: cluster ?? config.clusterName,
-    istioNamespace: config.istioNamespace,
-    namespaces: [],
-    pods: [],
-    services: [],
-    gateways: [],
-    gatewayClasses: [],
-    authorizationPolicies: [],
-    peerAuthentications: [],
-    warnings,
-    available: false,
-  };
+  return emptySnapshot(cluster ?? config.clusterName, config.istioNamespace, warnings);
 }
 
 async function entrySnapshot(e: Entry, opts: SnapshotOptions): Promise<KubeSnapshot> {

@@ -18,6 +18,7 @@
 import { attributeKey, parseReporter } from './attribution';
 import { decideMtls, decidePath, pickReporter, type MtlsInput } from './edges';
 import { edgeId, nodeId } from './ids';
+import { emptySnapshot } from './merge';
 import { servicesProtocol } from './protocol';
 import { l4Rates, l7Rates, windowSeconds } from './rates';
 import {
@@ -706,19 +707,7 @@ function endpointNode(ctx: MeshContext, ep: Endpoint, proved: Map<WorkloadInfo, 
   return node;
 }
 
-const EMPTY_SNAPSHOT: KubeSnapshot = {
-  cluster: 'Kubernetes',
-  istioNamespace: 'istio-system',
-  namespaces: [],
-  pods: [],
-  services: [],
-  gateways: [],
-  gatewayClasses: [],
-  authorizationPolicies: [],
-  peerAuthentications: [],
-  warnings: [],
-  available: false,
-};
+const EMPTY_SNAPSHOT: KubeSnapshot = emptySnapshot();
 
 /**
  * The whole graph (product.md §4 /api/graph). Pure and deterministic. `kube` is one snapshot

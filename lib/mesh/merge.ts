@@ -2,24 +2,31 @@
 // which look objects up by namespace/name only (objects of equal names in two clusters are merged there).
 import type { KubeSnapshot } from './types';
 
+/** A snapshot with no objects (Kubernetes unavailable, or nothing read yet). */
+export function emptySnapshot(
+  cluster = 'Kubernetes',
+  istioNamespace = 'istio-system',
+  warnings: KubeSnapshot['warnings'] = [],
+): KubeSnapshot {
+  return {
+    cluster,
+    istioNamespace,
+    namespaces: [],
+    pods: [],
+    services: [],
+    gateways: [],
+    gatewayClasses: [],
+    authorizationPolicies: [],
+    peerAuthentications: [],
+    warnings,
+    available: false,
+  };
+}
+
 /** Concatenates the objects of every snapshot; cluster/istioNamespace of the first; available if any is. */
 export function mergeSnapshots(snapshots: readonly KubeSnapshot[]): KubeSnapshot {
   const first = snapshots[0];
-  if (!first) {
-    return {
-      cluster: 'Kubernetes',
-      istioNamespace: 'istio-system',
-      namespaces: [],
-      pods: [],
-      services: [],
-      gateways: [],
-      gatewayClasses: [],
-      authorizationPolicies: [],
-      peerAuthentications: [],
-      warnings: [],
-      available: false,
-    };
-  }
+  if (!first) return emptySnapshot();
   if (snapshots.length === 1) return first;
   const seenNs = new Set<string>();
   const seenClasses = new Set<string>();
