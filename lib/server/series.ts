@@ -111,7 +111,9 @@ export async function getSeries(kind: 'edge' | 'node', params: URLSearchParams, 
     l4 = 'destination';
   }
   const step = chooseStep(window.end - window.start, points);
-  const rateWindow = Math.max(step, MIN_RATE_WINDOW_SECONDS);
+  // rate() needs two samples in its window: 2 × step, and at least 2 minutes, so data scraped (or
+  // backfilled) every 60 s still gives a value at every point instead of gaps.
+  const rateWindow = Math.max(2 * step, 2 * MIN_RATE_WINDOW_SECONDS);
   const client = getPrometheusClient();
   const qs = queriesFor(matchers, l7, l4, rateWindow, client.metricPrefix);
   const names = Object.keys(qs) as SeriesName[];
