@@ -191,19 +191,24 @@ function EdgeDetails({ edge, graph, grafanaUrl }: { edge: GraphEdge; graph: Mesh
         ) : (
           <p className="mt-1 text-sm text-gray-700">No reporter in this window.</p>
         )}
-        {x.notes.length > 0 && (
-          <ul className="mt-2 space-y-1 text-sm">
-            {x.notes.map((n, i) => (
-              <li key={i} className="rounded border border-amber-300 bg-amber-50 px-2 py-1">
-                {n}
-              </li>
-            ))}
-          </ul>
-        )}
+        <Notes notes={x.notes} />
       </Section>
       <Fixes fixes={x.fixes} />
       <GrafanaLinks grafanaUrl={grafanaUrl} window={graph.window} workload={dst} service={edge.services[0]} />
     </>
+  );
+}
+
+function Notes({ notes }: { notes: string[] }) {
+  if (notes.length === 0) return null;
+  return (
+    <ul className="mt-2 space-y-1 text-sm">
+      {notes.map((n, i) => (
+        <li key={i} className="rounded border border-amber-300 bg-amber-50 px-2 py-1">
+          {n}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -243,15 +248,7 @@ function NodeDetails({ node, graph, grafanaUrl }: { node: GraphNode; graph: Mesh
         <p className="text-sm" data-testid="panel-explanation">
           {x.summary}
         </p>
-        {[...(node.issues ?? []), ...x.notes].length > 0 && (
-          <ul className="mt-2 space-y-1 text-sm">
-            {[...(node.issues ?? []), ...x.notes].map((n, i) => (
-              <li key={i} className="rounded border border-amber-300 bg-amber-50 px-2 py-1">
-                {n}
-              </li>
-            ))}
-          </ul>
-        )}
+        <Notes notes={[...(node.issues ?? []), ...x.notes]} />
       </Section>
       <Fixes fixes={x.fixes} />
       {node.kind !== 'unknown' && (

@@ -180,18 +180,7 @@ export function resolveEndpoint(outer: MeshContext, side: 'source' | 'destinatio
     const local = cluster === index.cluster;
     const wp = local ? waypoints.lookup(ns, wl) : undefined;
     const w = local ? index.get(ns, wl) : undefined;
-    if (wp) {
-      return {
-        id: nodeId('waypoint', cluster, wp.namespace, wp.name),
-        kind: 'waypoint',
-        namespace: wp.namespace,
-        name: wp.name,
-        cluster,
-        waypoint: wp,
-        ...(w ? { workload: w } : {}),
-        telemetryOnly: false,
-      };
-    }
+    if (wp) return waypointNode(wp, cluster, w);
     if (w) {
       if (w.role === 'ztunnel' || w.role === 'istio-cni') return null;
       if (w.role === 'control-plane') {
@@ -370,7 +359,10 @@ function backendOfService(outer: MeshContext, g: SeriesGroup): Endpoint {
 }
 
 function waypointEndpoint(wp: WaypointInfo, cluster: string, ctx: MeshContext): Endpoint {
-  const w = wp.workloads[0] ?? ctx.of(cluster).index.get(wp.namespace, wp.name);
+  return waypointNode(wp, cluster, wp.workloads[0] ?? ctx.of(cluster).index.get(wp.namespace, wp.name));
+}
+
+function waypointNode(wp: WaypointInfo, cluster: string, w: WorkloadInfo | undefined): Endpoint {
   return {
     id: nodeId('waypoint', cluster, wp.namespace, wp.name),
     kind: 'waypoint',

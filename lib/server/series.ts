@@ -95,7 +95,10 @@ export async function getSeries(kind: 'edge' | 'node', params: URLSearchParams, 
       ...clusterMatchers('source_cluster', s),
       ...clusterMatchers('destination_cluster', d),
     ];
-    const { graph } = await getMeshData({ window, namespaces: undefined, expandWaypoints: false }, signal);
+    // Only the edge's own namespaces: its classification does not depend on the filter, and a
+    // whole-mesh graph per sparkline would cost seconds on a large mesh.
+    const namespaces = [...new Set([parseNodeId(src)!.namespace, parseNodeId(dst)!.namespace])].sort();
+    const { graph } = await getMeshData({ window, namespaces, expandWaypoints: false }, signal);
     const edge = graph.edges.find((e) => e.id === id);
     l7 = edge?.rateSources?.l7;
     l4 = edge?.rateSources?.l4;
