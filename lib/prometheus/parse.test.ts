@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BadDataError, reshapeMatrix, reshapeVector, toReporterTargets, toTelemetrySamples } from './parse';
+import { EDGE_LABELS, TARGET_LABELS } from '@/lib/mesh/types';
+import { BadDataError, mergeTargets, reshapeMatrix, reshapeVector, splitTargets } from './parse';
 import { GRAPH_QUERY_LABELS } from './queries';
 
 // Shapes as prometheus-query 3.5.1 returns them (InstantVector{metric: Metric{name, labels}, value: SampleValue}).
@@ -84,38 +85,53 @@ describe('reshapeMatrix', () => {
   });
 });
 
-describe('toTelemetrySamples', () => {
+describe('splitTargets', () => {
   it('keeps grouped labels only and positive finite increases', () => {
-    const samples = toTelemetrySamples(
+    const { samples, targets } = splitTargets(
       'requests',
       [
         { labels: { reporter: 'source', response_code: '200', instance: '10.0.0.1:15020', source_workload: 'web' }, value: 10 },
         { labels: { reporter: 'source', response_code: '200' }, value: 0 },
         { labels: { reporter: 'source', response_code: '200' }, value: -1 },
+        { labels: { reporter: 'source', response_code: '500' }, value: Number.NaN },
       ],
       GRAPH_QUERY_LABELS.requests,
+      EDGE_LABELS,
+      [],
     );
-    expect(samples).toEqual([
-      { metric: 'requests', labels: { reporter: 'source', response_code: '200', source_workload: 'web' }, value: 10 },
-    ]);
+    expect(samples).toEqual([{ metric: 'requests', labels: { reporter: 'source', response_code: '200', source_workload: 'web' }, value: 10 }]);
+    expect(targets).toEqual([]);
   });
 
   it('keeps le on duration buckets', () => {
-    const samples = toTelemetrySamples('requestDurationBucket', [{ labels: { reporter: 'waypoint', le: '+Inf' }, value: 3 }], GRAPH_QUERY_LABELS.requestDurationBucket);
+    const { samples } = splitTargets('requestDurationBucket', [{ labels: { reporter: 'waypoint', le: '+Inf' }, value: 3 }], GRAPH_QUERY_LABELS.requestDurationBucket, EDGE_LABELS, []);
     expect(samples[0]?.labels).toEqual({ reporter: 'waypoint', le: '+Inf' });
+  });
+
+  it('sums samples over scrape targets and lists the targets that reported each edge', () => {
+    const edge = { reporter: 'destination', source_workload: 'web', destination_workload: 'cart' };
+    const a = { instance: '10.0.0.9:15020', pod: 'ztunnel-abc', app: 'ztunnel', job: 'istio', namespace: 'istio-system' };
+    const b = { instance: '10.0.0.10:15020', pod: 'ztunnel-def', app: 'ztunnel', job: 'istio', namespace: 'istio-system' };
+    const { samples, targets } = splitTargets(
+      'tcpOpened',
+      [
+        { labels: { ...edge, ...a }, value: 2 },
+        { labels: { ...edge, ...b }, value: 3 },
+        { labels: { ...edge, ...b, destination_workload: 'idle' }, value: 0 },
+        { labels: { ...edge, ...a, extra: 'dropped' }, value: 1 },
+      ],
+      GRAPH_QUERY_LABELS.tcpOpened,
+      EDGE_LABELS,
+      TARGET_LABELS,
+    );
+    expect(samples).toEqual([{ metric: 'tcpOpened', labels: edge, value: 6 }]);
+    expect(targets).toEqual([{ labels: { ...edge, ...a } }, { labels: { ...edge, ...b } }]);
+  });
+
+  it('merges target lists of several queries without duplicates', () => {
+    const t1 = { labels: { reporter: 'source', pod: 'p' } };
+    const t2 = { labels: { pod: 'q', reporter: 'source' } };
+    expect(mergeTargets([[t1], [{ labels: { pod: 'p', reporter: 'source' } }, t2]])).toEqual([t1, t2]);
   });
 });
 
-describe('toReporterTargets', () => {
-  it('keeps edge + target labels and deduplicates', () => {
-    const labels = { reporter: 'destination', destination_workload: 'cart', instance: '10.0.0.9:15020', pod: 'ztunnel-abc', app: 'ztunnel', job: 'istio' };
-    const targets = toReporterTargets(
-      [
-        { labels: { ...labels, extra: 'dropped' }, value: 1 },
-        { labels: { ...labels }, value: 1 },
-      ],
-      GRAPH_QUERY_LABELS.reporterTargets,
-    );
-    expect(targets).toEqual([{ labels }]);
-  });
-});

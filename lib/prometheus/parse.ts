@@ -110,26 +110,43 @@ function pick(labels: Labels, allowed: readonly string[]): Labels {
   return out;
 }
 
-/** Samples of one graph query → TelemetrySample[]; zero and negative increases are dropped. */
-export function toTelemetrySamples(metric: TelemetryMetric, samples: readonly PromSample[], groupLabels: readonly string[]): TelemetrySample[] {
-  const out: TelemetrySample[] = [];
-  for (const s of samples) {
-    if (!(s.value > 0) || !Number.isFinite(s.value)) continue;
-    out.push({ metric, labels: pick(s.labels, groupLabels), value: s.value });
-  }
-  return out;
+function labelsKey(labels: Labels): string {
+  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Samples of the reporter-attribution query → ReporterTarget[], deduplicated. */
-export function toReporterTargets(samples: readonly PromSample[], groupLabels: readonly string[]): ReporterTarget[] {
-  const seen = new Set<string>();
-  const out: ReporterTarget[] = [];
+/**
+ * Samples of a graph query that also grouped by scrape-target labels → the samples summed over the
+ * targets (labels = groupLabels) plus the distinct (edge labels + target labels) that reported traffic.
+ * Zero and negative increases are dropped before either is derived.
+ */
+export function splitTargets(
+  metric: TelemetryMetric,
+  samples: readonly PromSample[],
+  groupLabels: readonly string[],
+  edgeLabels: readonly string[],
+  targetLabels: readonly string[],
+): { samples: TelemetrySample[]; targets: ReporterTarget[] } {
+  const sums = new Map<string, TelemetrySample>();
+  const targets = new Map<string, ReporterTarget>();
+  const targetGroup = [...edgeLabels, ...targetLabels];
   for (const s of samples) {
+    if (!(s.value > 0) || !Number.isFinite(s.value)) continue;
     const labels = pick(s.labels, groupLabels);
-    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ labels });
+    const key = labelsKey(labels);
+    const prev = sums.get(key);
+    if (prev) prev.value += s.value;
+    else sums.set(key, { metric, labels, value: s.value });
+    if (targetLabels.length === 0) continue;
+    const t = pick(s.labels, targetGroup);
+    const tk = labelsKey(t);
+    if (!targets.has(tk)) targets.set(tk, { labels: t });
   }
-  return out;
+  return { samples: [...sums.values()], targets: [...targets.values()] };
+}
+
+/** Merges target lists (from several queries) without duplicates. */
+export function mergeTargets(lists: readonly ReporterTarget[][]): ReporterTarget[] {
+  const out = new Map<string, ReporterTarget>();
+  for (const list of lists) for (const t of list) out.set(labelsKey(t.labels), out.get(labelsKey(t.labels)) ?? t);
+  return [...out.values()];
 }

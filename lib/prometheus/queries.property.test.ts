@@ -196,8 +196,9 @@ describe('query builders (property)', () => {
     fc.assert(
       fc.property(fc.array(dnsLabel, { minLength: 1, maxLength: 8 }), (namespaces) => {
         const qs = buildGraphQueries({ windowSeconds: 900, namespaces });
+        // One namespace is an equality matcher, several one regex: the skeleton is otherwise the same.
         const ref = buildGraphQueries({ windowSeconds: 900, namespaces: ['x'] });
-        const blank = (s: string) => s.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+        const blank = (s: string) => s.replace(/"(?:[^"\\]|\\.)*"/g, '""').replaceAll('=~""', '=""');
         expect(qs.map((q) => blank(q.query))).toEqual(ref.map((q) => blank(q.query)));
       }),
       { numRuns: 200 },

@@ -63,32 +63,32 @@ describe('buildGraphQueries', () => {
       'tcpClosed',
       'tcpSentBytes',
       'tcpReceivedBytes',
-      'reporterTargets',
     ]);
     const byName = Object.fromEntries(qs.map((q) => [q.name, q.query]));
-    expect(byName.requests).toBe(`sum by (${E}, request_protocol, response_code) (increase(istio_requests_total[900s])) > 0`);
+    const T = 'instance, job, pod, namespace, app';
+    expect(byName.requests).toBe(`sum by (${E}, request_protocol, response_code, ${T}) (increase(istio_requests_total[900s])) > 0`);
     expect(byName.requestDurationBucket).toBe(
       'sum by (reporter, source_cluster, source_workload, source_workload_namespace, destination_cluster, destination_workload, destination_workload_namespace, destination_service, le) (increase(istio_request_duration_milliseconds_bucket[900s])) > 0',
     );
-    expect(byName.tcpOpened).toBe(`sum by (${E}) (increase(istio_tcp_connections_opened_total[900s])) > 0`);
+    expect(byName.tcpOpened).toBe(`sum by (${E}, ${T}) (increase(istio_tcp_connections_opened_total[900s])) > 0`);
     expect(byName.tcpClosed).toBe(`sum by (${E}, response_flags) (increase(istio_tcp_connections_closed_total[900s])) > 0`);
     expect(byName.tcpSentBytes).toBe(`sum by (${E}) (increase(istio_tcp_sent_bytes_total[900s])) > 0`);
-    expect(byName.tcpReceivedBytes).toBe(`sum by (${E}) (increase(istio_tcp_received_bytes_total[900s])) > 0`);
-    expect(byName.reporterTargets).toBe(
-      `group by (${E}, instance, job, pod, namespace, app) (increase(istio_requests_total[900s]) > 0 or increase(istio_tcp_connections_opened_total[900s]) > 0 or increase(istio_tcp_received_bytes_total[900s]) > 0)`,
-    );
+    expect(byName.tcpReceivedBytes).toBe(`sum by (${E}, ${T}) (increase(istio_tcp_received_bytes_total[900s])) > 0`);
+    // Target labels are attribution evidence only: the samples handed to lib/mesh are summed over them.
+    expect(qs.filter((q) => q.targetLabels.length > 0).map((q) => q.name)).toEqual(['requests', 'tcpOpened', 'tcpReceivedBytes']);
+    for (const q of qs) expect(q.labels).not.toContain('instance');
   });
 
-  it('stays at 7 queries whatever the number of namespaces, with one regex per namespace label', () => {
+  it('stays at 6 queries whatever the number of namespaces, with one regex per namespace label', () => {
     const many = Array.from({ length: 200 }, (_, i) => `ns-${i}`);
     const qs = buildGraphQueries({ windowSeconds: 60, namespaces: many });
-    expect(qs).toHaveLength(7);
+    expect(qs).toHaveLength(6);
     for (const q of qs) expect(q.query.match(/source_workload_namespace=~/g)?.length).toBeGreaterThanOrEqual(1);
   });
 
   it('restricts namespaces on source, destination workload and destination service namespace', () => {
     const [requests] = buildGraphQueries({ windowSeconds: 300, namespaces: ['shop', 'pay.ments', 'shop'] });
-    const by = `${E}, request_protocol, response_code`;
+    const by = `${E}, request_protocol, response_code, instance, job, pod, namespace, app`;
     const re = '"pay\\\\.ments|shop"';
     expect(requests?.query).toBe(
       `(sum by (${by}) (increase(istio_requests_total{source_workload_namespace=~${re}}[300s])) or ` +
@@ -97,9 +97,18 @@ describe('buildGraphQueries', () => {
     );
   });
 
+  it('uses an equality matcher for a single namespace', () => {
+    const [requests] = buildGraphQueries({ windowSeconds: 300, namespaces: ['pay.ments'] });
+    expect(requests?.query).toContain('{source_workload_namespace="pay.ments"}');
+    expect(requests?.query).toContain('{destination_service_namespace="pay.ments"}');
+    expect(requests?.query).not.toContain('=~');
+  });
+
   it('escapes hostile namespace values', () => {
-    const qs = buildGraphQueries({ windowSeconds: 60, namespaces: ['a"}) or vector(1) #'] });
-    expect(qs[0]?.query).toContain('{source_workload_namespace=~"a\\"\\\\}\\\\) or vector\\\\(1\\\\) #"}');
+    const [one] = buildGraphQueries({ windowSeconds: 60, namespaces: ['a"}) or vector(1) #'] });
+    expect(one?.query).toContain('{source_workload_namespace="a\\"}) or vector(1) #"}');
+    const qs = buildGraphQueries({ windowSeconds: 60, namespaces: ['a"}) or vector(1) #', 'b'] });
+    expect(qs[0]?.query).toContain('{source_workload_namespace=~"a\\"\\\\}\\\\) or vector\\\\(1\\\\) #|b"}');
     expect(qs[0]?.query).not.toContain('"}) or vector(1)');
   });
 
@@ -117,7 +126,7 @@ describe('buildGraphQueries', () => {
   });
 
   it('is documented by describeQueries', () => {
-    expect(describeQueries()).toHaveLength(7);
+    expect(describeQueries()).toHaveLength(6);
   });
 });
 

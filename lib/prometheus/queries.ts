@@ -27,15 +27,24 @@ export const DURATION_LABELS = [
   'destination_service',
 ] as const;
 
-/** Labels grouped by, per graph query (the contract between queries.ts and lib/mesh). */
-export const GRAPH_QUERY_LABELS: Record<TelemetryMetric | 'reporterTargets', readonly string[]> = {
+/**
+ * Metrics whose query also groups by the scrape-target labels (TARGET_LABELS), so reporter attribution
+ * (product.md §3.1 a/b: which scrape targets reported each edge + reporter) comes from the traffic queries
+ * themselves: request traffic, new connections, or bytes on connections opened before the window. The
+ * caller derives the targets and sums the samples over them (lib/prometheus/parse.ts splitTargets).
+ * Bench finding 1(b): a separate attribution query re-evaluated `increase` over these three metrics and
+ * cost more Prometheus time than the other queries' extra grouping labels.
+ */
+export const TARGET_METRICS: ReadonlySet<TelemetryMetric> = new Set<TelemetryMetric>(['requests', 'tcpOpened', 'tcpReceivedBytes']);
+
+/** Labels grouped by, per graph query, without the target labels (the contract between queries.ts and lib/mesh). */
+export const GRAPH_QUERY_LABELS: Record<TelemetryMetric, readonly string[]> = {
   requests: [...EDGE_LABELS, 'request_protocol', 'response_code'],
   requestDurationBucket: [...DURATION_LABELS, 'le'],
   tcpOpened: [...EDGE_LABELS],
   tcpClosed: [...EDGE_LABELS, 'response_flags'],
   tcpSentBytes: [...EDGE_LABELS],
   tcpReceivedBytes: [...EDGE_LABELS],
-  reporterTargets: [...EDGE_LABELS, ...TARGET_LABELS],
 };
 
 /** Namespace labels a restriction looks at: either end of the edge, or the Service that was called. */
@@ -138,13 +147,15 @@ function normalizeNamespaces(namespaces: readonly string[] | undefined): string[
 }
 
 /**
- * One selector per namespace label, each matching any of the namespaces (a single regex), or a single
- * empty selector when unrestricted. The per-label variants are joined with `or` by the callers.
+ * One selector per namespace label, each matching any of the namespaces (one equality for a single
+ * namespace, else a single regex), or a single empty selector when unrestricted. The per-label variants
+ * are joined with `or` by the callers.
  */
 function namespaceSelectors(namespaces: readonly string[]): string[] {
   if (namespaces.length === 0) return [''];
-  const re = namespaces.map(regexEscape).join('|');
-  return NAMESPACE_FILTER_LABELS.map((label) => selector([{ label, op: '=~', value: re }]));
+  const matcher = (label: string): Matcher =>
+    namespaces.length === 1 ? { label, op: '=', value: namespaces[0]! } : { label, op: '=~', value: namespaces.map(regexEscape).join('|') };
+  return NAMESPACE_FILTER_LABELS.map((label) => selector([matcher(label)]));
 }
 
 export interface GraphQueryOptions {
@@ -156,14 +167,16 @@ export interface GraphQueryOptions {
   metricPrefix?: string;
 }
 
-export type GraphQueryName = TelemetryMetric | 'reporterTargets';
+export type GraphQueryName = TelemetryMetric;
 
 export interface GraphQuery {
   name: GraphQueryName;
   /** Instant query, evaluated at the window end. */
   query: string;
-  /** Labels the result is grouped by. */
+  /** Labels of the samples handed to lib/mesh (GRAPH_QUERY_LABELS). */
   labels: readonly string[];
+  /** Scrape-target labels the query also groups by (TARGET_METRICS): attribution evidence, summed away after. */
+  targetLabels: readonly string[];
 }
 
 function increaseSum(metric: string, labels: readonly string[], windowSeconds: number, namespaces: readonly string[]): string {
@@ -175,8 +188,9 @@ function increaseSum(metric: string, labels: readonly string[], windowSeconds: n
 }
 
 /**
- * The whole graph in at most 7 instant queries, whatever the number of namespaces (style.md B4):
- * six traffic metrics + one reporter-attribution query. Values are increases over the window.
+ * The whole graph in 6 instant queries, whatever the number of namespaces (style.md B4): one per traffic
+ * metric, three of them also grouped by scrape target for reporter attribution. Values are increases
+ * over the window.
  */
 export function buildGraphQueries(opts: GraphQueryOptions): GraphQuery[] {
   assertWindow(opts.windowSeconds);
@@ -184,24 +198,15 @@ export function buildGraphQueries(opts: GraphQueryOptions): GraphQuery[] {
   const prefix = opts.metricPrefix ?? '';
   const w = opts.windowSeconds;
   const metrics: TelemetryMetric[] = ['requests', 'requestDurationBucket', 'tcpOpened', 'tcpClosed', 'tcpSentBytes', 'tcpReceivedBytes'];
-  const queries: GraphQuery[] = metrics.map((m) => ({
-    name: m,
-    labels: GRAPH_QUERY_LABELS[m],
-    query: increaseSum(metricName(m, prefix), GRAPH_QUERY_LABELS[m], w, namespaces),
-  }));
-
-  // Reporter attribution (product.md §3.1 a/b): which scrape targets reported each edge+reporter.
-  // Request traffic, new connections, or bytes on connections opened before the window.
-  const targetLabels = GRAPH_QUERY_LABELS.reporterTargets;
-  const active = (['requests', 'tcpOpened', 'tcpReceivedBytes'] as const).flatMap((m) =>
-    namespaceSelectors(namespaces).map((sel) => `increase(${metricName(m, prefix)}${sel}[${w}s]) > 0`),
-  );
-  queries.push({
-    name: 'reporterTargets',
-    labels: targetLabels,
-    query: `group by (${byClause(targetLabels)}) (${active.join(' or ')})`,
+  return metrics.map((m) => {
+    const targetLabels = TARGET_METRICS.has(m) ? TARGET_LABELS : [];
+    return {
+      name: m,
+      labels: GRAPH_QUERY_LABELS[m],
+      targetLabels,
+      query: increaseSum(metricName(m, prefix), [...GRAPH_QUERY_LABELS[m], ...targetLabels], w, namespaces),
+    };
   });
-  return queries;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import 'server-only';
-import type { TelemetryInput, TelemetryMetric, TelemetrySample, ReporterTarget, Warning, Window } from '@/lib/mesh/types';
+import { EDGE_LABELS, type TelemetryInput, type TelemetrySample, type ReporterTarget, type Warning, type Window } from '@/lib/mesh/types';
 import { PrometheusError, type PrometheusClient } from './client';
-import { toReporterTargets, toTelemetrySamples } from './parse';
+import { mergeTargets, splitTargets } from './parse';
 import { buildGraphQueries, type GraphQueryName } from './queries';
 
 /** A window bound: unix seconds or an RFC 3339 string. */
@@ -32,7 +32,6 @@ const QUERY_DESCRIPTIONS: Record<GraphQueryName, string> = {
   tcpClosed: 'TCP connections closed',
   tcpSentBytes: 'TCP bytes sent',
   tcpReceivedBytes: 'TCP bytes received',
-  reporterTargets: 'reporter scrape targets',
 };
 
 /**
@@ -54,7 +53,7 @@ export async function fetchTelemetry(client: PrometheusClient, opts: FetchTeleme
   if (opts.signal?.aborted) throw new PrometheusError('canceled', 'Prometheus query canceled by the caller');
 
   const samples: TelemetrySample[] = [];
-  let reporterTargets: ReporterTarget[] = [];
+  const targetLists: ReporterTarget[][] = [];
   const warnings: Warning[] = [];
   const engineWarnings = new Set<string>();
   const failures: { name: GraphQueryName; error: PrometheusError }[] = [];
@@ -67,8 +66,9 @@ export async function fetchTelemetry(client: PrometheusClient, opts: FetchTeleme
       return;
     }
     for (const w of r.value.warnings) engineWarnings.add(w);
-    if (q.name === 'reporterTargets') reporterTargets = toReporterTargets(r.value.samples, q.labels);
-    else samples.push(...toTelemetrySamples(q.name as TelemetryMetric, r.value.samples, q.labels));
+    const split = splitTargets(q.name, r.value.samples, q.labels, EDGE_LABELS, q.targetLabels);
+    samples.push(...split.samples);
+    targetLists.push(split.targets);
   });
 
   if (failures.length === queries.length) {
@@ -79,9 +79,8 @@ export async function fetchTelemetry(client: PrometheusClient, opts: FetchTeleme
   }
   for (const f of failures) {
     const what = QUERY_DESCRIPTIONS[f.name];
-    const consequence = f.name === 'reporterTargets' ? 'proxy kinds are guessed where the Kubernetes API cannot tell' : 'these numbers are missing';
-    warnings.push({ source: 'prometheus', message: `query for ${what} failed (${f.error.kind}): ${f.error.message}; ${consequence}` });
+    warnings.push({ source: 'prometheus', message: `query for ${what} failed (${f.error.kind}): ${f.error.message}; these numbers are missing` });
   }
   for (const w of engineWarnings) warnings.push({ source: 'prometheus', message: `Prometheus warning: ${w}` });
-  return { window, samples, reporterTargets, warnings, available: true };
+  return { window, samples, reporterTargets: mergeTargets(targetLists), warnings, available: true };
 }

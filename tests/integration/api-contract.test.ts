@@ -229,8 +229,9 @@ describe('coverage report CLI (scripts/report.ts)', () => {
   };
 
   it('--range 1h --format json --fail-on l7-gap → exit 1, JSON listing the L7 gaps', async () => {
-    // The Prometheus servers scrape the simulated proxies live since setup, so the last hour has data.
-    const r = await cli(['--range', '1h', '--format', 'json', '--fail-on', 'l7-gap']);
+    // An absolute window inside the backfilled history: `--range 1h` would depend on how long ago the
+    // reused test state was backfilled (live scraping only covers the time since setup).
+    const r = await cli(['--start', iso(T - 3600), '--end', iso(T - 600), '--format', 'json', '--fail-on', 'l7-gap']);
     expect(r.code, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout) as { l7Gaps: { source: string; target: string; protocol: string }[]; findings: Finding[] };
     const gaps = report.l7Gaps.map((g) => `${g.source} → ${g.target}`);
