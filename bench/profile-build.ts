@@ -44,7 +44,7 @@ async function main() {
   } else {
     const c = await capture();
     ({ kube, telemetry } = c);
-    console.log(`kube snapshot (warm) ${c.kubeMs.toFixed(1)} ms; fetchTelemetry (7 queries + parse) ${c.promMs.toFixed(0)} ms`);
+    console.log(`kube snapshot (warm) ${c.kubeMs.toFixed(1)} ms; fetchTelemetry (queries + parse) ${c.promMs.toFixed(0)} ms`);
     const save = arg('save');
     if (save) writeFileSync(save, JSON.stringify({ kube, telemetry }));
   }

@@ -42,7 +42,7 @@ import {
   type Warning,
   type WorkloadMode,
 } from './types';
-import { instanceHost, isKnown, known, labelKey, parseServiceHost, ref, uniqSorted } from './util';
+import { byCodePoint, instanceHost, isKnown, known, labelKey, parseServiceHost, ref, uniqSorted } from './util';
 import { buildWaypointIndex, type WaypointIndex, type WaypointInfo } from './waypoints';
 import { applicationWorkloads, buildWorkloadIndex, type WorkloadIndex, type WorkloadInfo } from './workloads';
 
@@ -277,7 +277,7 @@ export function groupSeries(ctx: MeshContext, telemetry: TelemetryInput): Series
     targetsByKey.set(key, [...(targetsByKey.get(key) ?? []), t.labels]);
   }
   const groups: SeriesGroup[] = [];
-  for (const [key, { labels, samples }] of [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, { labels, samples }] of [...byKey.entries()].sort(([a], [b]) => byCodePoint(a, b))) {
     const reporter = parseReporter(labels.reporter);
     if (!reporter) continue;
     const src = resolveEndpoint(ctx, 'source', labels);

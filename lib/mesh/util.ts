@@ -43,6 +43,11 @@ export function instanceHost(instance: string): string {
   return instance; // bare IPv4/host, or bare IPv6 without port
 }
 
+/** Code-point order: deterministic like localeCompare on our ids, without ICU collation's cost. */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function uniqSorted<T extends string>(xs: Iterable<T>): T[] {
   return [...new Set(xs)].sort();
 }

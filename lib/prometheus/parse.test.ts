@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EDGE_LABELS, TARGET_LABELS } from '@/lib/mesh/types';
-import { BadDataError, mergeTargets, reshapeMatrix, reshapeVector, splitTargets } from './parse';
+import { BadDataError, reshapeMatrix, reshapeVector, splitTargets } from './parse';
 import { GRAPH_QUERY_LABELS } from './queries';
 
 // Shapes as prometheus-query 3.5.1 returns them (InstantVector{metric: Metric{name, labels}, value: SampleValue}).
@@ -100,7 +100,7 @@ describe('splitTargets', () => {
       [],
     );
     expect(samples).toEqual([{ metric: 'requests', labels: { reporter: 'source', response_code: '200', source_workload: 'web' }, value: 10 }]);
-    expect(targets).toEqual([]);
+    expect(targets.size).toBe(0);
   });
 
   it('keeps le on duration buckets', () => {
@@ -125,13 +125,14 @@ describe('splitTargets', () => {
       TARGET_LABELS,
     );
     expect(samples).toEqual([{ metric: 'tcpOpened', labels: edge, value: 6 }]);
-    expect(targets).toEqual([{ labels: { ...edge, ...a } }, { labels: { ...edge, ...b } }]);
+    expect([...targets.values()]).toEqual([{ labels: { ...edge, ...a } }, { labels: { ...edge, ...b } }]);
   });
 
-  it('merges target lists of several queries without duplicates', () => {
-    const t1 = { labels: { reporter: 'source', pod: 'p' } };
-    const t2 = { labels: { pod: 'q', reporter: 'source' } };
-    expect(mergeTargets([[t1], [{ labels: { pod: 'p', reporter: 'source' } }, t2]])).toEqual([t1, t2]);
+  it('shares one deduplicated target set across queries', () => {
+    const edge = { reporter: 'source', source_workload: 'web' };
+    const shared = splitTargets('requests', [{ labels: { ...edge, pod: 'p' }, value: 1 }], GRAPH_QUERY_LABELS.requests, EDGE_LABELS, TARGET_LABELS).targets;
+    splitTargets('tcpOpened', [{ labels: { ...edge, pod: 'p' }, value: 1 }, { labels: { ...edge, pod: 'q' }, value: 1 }], GRAPH_QUERY_LABELS.tcpOpened, EDGE_LABELS, TARGET_LABELS, shared);
+    expect([...shared.values()]).toEqual([{ labels: { ...edge, pod: 'p' } }, { labels: { ...edge, pod: 'q' } }]);
   });
 });
 

@@ -110,13 +110,17 @@ function pick(labels: Labels, allowed: readonly string[]): Labels {
   return out;
 }
 
-function labelsKey(labels: Labels): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** Key of a label set over a fixed list of names (absent and empty are the same in Prometheus). */
+function keyOf(labels: Labels, names: readonly string[]): string {
+  let key = '';
+  for (const n of names) key += `${labels[n] ?? ''}\u0001`;
+  return key;
 }
 
 /**
  * Samples of a graph query that also grouped by scrape-target labels → the samples summed over the
- * targets (labels = groupLabels) plus the distinct (edge labels + target labels) that reported traffic.
+ * targets (labels = groupLabels) plus the distinct (edge labels + target labels) that reported traffic,
+ * added to `targets` (keyed, so several queries share one deduplicated set).
  * Zero and negative increases are dropped before either is derived.
  */
 export function splitTargets(
@@ -125,28 +129,22 @@ export function splitTargets(
   groupLabels: readonly string[],
   edgeLabels: readonly string[],
   targetLabels: readonly string[],
-): { samples: TelemetrySample[]; targets: ReporterTarget[] } {
+  targets: Map<string, ReporterTarget> = new Map(),
+): { samples: TelemetrySample[]; targets: Map<string, ReporterTarget> } {
   const sums = new Map<string, TelemetrySample>();
-  const targets = new Map<string, ReporterTarget>();
   const targetGroup = [...edgeLabels, ...targetLabels];
   for (const s of samples) {
     if (!(s.value > 0) || !Number.isFinite(s.value)) continue;
-    const labels = pick(s.labels, groupLabels);
-    const key = labelsKey(labels);
+    if (targetLabels.length === 0) {
+      sums.set(String(sums.size), { metric, labels: pick(s.labels, groupLabels), value: s.value });
+      continue;
+    }
+    const key = keyOf(s.labels, groupLabels);
     const prev = sums.get(key);
     if (prev) prev.value += s.value;
-    else sums.set(key, { metric, labels, value: s.value });
-    if (targetLabels.length === 0) continue;
-    const t = pick(s.labels, targetGroup);
-    const tk = labelsKey(t);
-    if (!targets.has(tk)) targets.set(tk, { labels: t });
+    else sums.set(key, { metric, labels: pick(s.labels, groupLabels), value: s.value });
+    const tk = keyOf(s.labels, targetGroup);
+    if (!targets.has(tk)) targets.set(tk, { labels: pick(s.labels, targetGroup) });
   }
-  return { samples: [...sums.values()], targets: [...targets.values()] };
-}
-
-/** Merges target lists (from several queries) without duplicates. */
-export function mergeTargets(lists: readonly ReporterTarget[][]): ReporterTarget[] {
-  const out = new Map<string, ReporterTarget>();
-  for (const list of lists) for (const t of list) out.set(labelsKey(t.labels), out.get(labelsKey(t.labels)) ?? t);
-  return [...out.values()];
+  return { samples: [...sums.values()], targets };
 }

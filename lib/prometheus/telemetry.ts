@@ -1,7 +1,7 @@
 import 'server-only';
 import { EDGE_LABELS, type TelemetryInput, type TelemetrySample, type ReporterTarget, type Warning, type Window } from '@/lib/mesh/types';
 import { PrometheusError, type PrometheusClient } from './client';
-import { mergeTargets, splitTargets } from './parse';
+import { splitTargets } from './parse';
 import { buildGraphQueries, type GraphQueryName } from './queries';
 
 /** A window bound: unix seconds or an RFC 3339 string. */
@@ -53,7 +53,7 @@ export async function fetchTelemetry(client: PrometheusClient, opts: FetchTeleme
   if (opts.signal?.aborted) throw new PrometheusError('canceled', 'Prometheus query canceled by the caller');
 
   const samples: TelemetrySample[] = [];
-  const targetLists: ReporterTarget[][] = [];
+  const targets = new Map<string, ReporterTarget>();
   const warnings: Warning[] = [];
   const engineWarnings = new Set<string>();
   const failures: { name: GraphQueryName; error: PrometheusError }[] = [];
@@ -66,9 +66,7 @@ export async function fetchTelemetry(client: PrometheusClient, opts: FetchTeleme
       return;
     }
     for (const w of r.value.warnings) engineWarnings.add(w);
-    const split = splitTargets(q.name, r.value.samples, q.labels, EDGE_LABELS, q.targetLabels);
-    samples.push(...split.samples);
-    targetLists.push(split.targets);
+    for (const s of splitTargets(q.name, r.value.samples, q.labels, EDGE_LABELS, q.targetLabels, targets).samples) samples.push(s);
   });
 
   if (failures.length === queries.length) {
@@ -82,5 +80,5 @@ export async function fetchTelemetry(client: PrometheusClient, opts: FetchTeleme
     warnings.push({ source: 'prometheus', message: `query for ${what} failed (${f.error.kind}): ${f.error.message}; these numbers are missing` });
   }
   for (const w of engineWarnings) warnings.push({ source: 'prometheus', message: `Prometheus warning: ${w}` });
-  return { window, samples, reporterTargets: mergeTargets(targetLists), warnings, available: true };
+  return { window, samples, reporterTargets: [...targets.values()], warnings, available: true };
 }
