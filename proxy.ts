@@ -3,13 +3,13 @@
  *
  * 1. Optional access token (DASHBOARD_TOKEN, read at request time): decision logic and its tests live
  *    in lib/security/access.ts; this file only maps a decision to a Response.
- * 2. Opt-in strict Content-Security-Policy (MESHGLASS_CSP_NONCE=on): a per-request nonce on page
- *    requests. Next reads the nonce from the request's CSP header and applies it to its own scripts;
- *    the baseline policy from next.config `headers()` (securityHeaders(), 'unsafe-inline' scripts) is
- *    replaced on these responses. Off by default because it REQUIRES every page to be dynamically
- *    rendered: a prerendered (static) page's HTML carries no nonce, so with this policy the browser
- *    blocks all of its scripts and the page never hydrates (verified with Next 16.4.6 + Chromium).
- *    Safe to turn on once the root layout calls `await connection()` (see docs/deploy.md).
+ * 2. Strict Content-Security-Policy (default; MESHGLASS_CSP_NONCE=off turns it off): a per-request
+ *    nonce on page requests. Next reads the nonce from the request's CSP header and applies it to its
+ *    own scripts; the baseline policy from next.config `headers()` (securityHeaders(), 'unsafe-inline'
+ *    scripts) is replaced on these responses. It REQUIRES every page to be rendered per request: a
+ *    prerendered page's HTML carries no nonce, so the browser would block all of its scripts and the
+ *    page would never hydrate (verified with Next 16.4.6 + Chromium). app/layout.tsx therefore calls
+ *    `await connection()`.
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import {
@@ -31,7 +31,7 @@ function isSecure(request: NextRequest): boolean {
 
 function wantsNonce(pathname: string): boolean {
   // pathname is relative to the basePath here.
-  if (process.env.MESHGLASS_CSP_NONCE !== 'on') return false;
+  if (process.env.MESHGLASS_CSP_NONCE === 'off') return false;
   return !(pathname === '/api' || pathname.startsWith('/api/') || pathname.startsWith('/_next/'));
 }
 

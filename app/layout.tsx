@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { AppShell } from '@/components/layout/app-shell';
 import { Providers } from './providers';
@@ -9,7 +10,11 @@ export const metadata: Metadata = {
   description: 'Service graph for Istio mixed-mode meshes: sidecar, ambient and waypoint paths, L7 coverage and mTLS per edge.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+// Every page is rendered per request (`connection()`), so each carries the per-request CSP nonce that
+// proxy.ts sets: a prerendered page's HTML has no nonce and would not hydrate under the strict policy.
+// The pages fetch their data client-side, so rendering them per request costs little.
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection();
   return (
     <html lang="en">
       <body className="antialiased">
