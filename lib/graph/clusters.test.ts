@@ -18,6 +18,8 @@ describe('cluster helpers', () => {
     expect(clusterChoices(['Kubernetes', 'east'], [node('a', 'Kubernetes')], [])).toEqual(['Kubernetes', 'east'].sort());
     expect(clusterChoices(undefined, nodes, ['north'])).toEqual(['Kubernetes', 'east', 'north'].sort());
     expect(clusterChoices(['Kubernetes'], [node('a', 'Kubernetes')], [])).toEqual(['Kubernetes']);
+    // a hostile source_cluster label is not offered (the URL parameter would reject it)
+    expect(clusterChoices(['Kubernetes'], [node('a', 'Kubernetes'), node('h', '"} or vector(1)'), node('s', '<script>')], [])).toEqual(['Kubernetes']);
   });
 
   it('describes an edge’s clusters and says cross-cluster when the ends differ', () => {

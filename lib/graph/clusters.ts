@@ -1,4 +1,5 @@
 import type { GraphEdge, GraphNode } from '@/lib/mesh/types';
+import { CLUSTER_NAME } from './url-state';
 
 // Multi-cluster helpers for the graph page (issue #6): which clusters a graph shows, and which
 // clusters an edge joins. Pure.
@@ -15,9 +16,12 @@ export function isMultiCluster(nodes: readonly Pick<GraphNode, 'kind' | 'cluster
   return graphClusters(nodes).length > 1;
 }
 
-/** The clusters the Clusters menu offers: configured ∪ seen on the graph ∪ currently selected, sorted, unique. */
+/**
+ * The clusters the Clusters menu offers: configured ∪ seen on the graph ∪ currently selected, sorted, unique.
+ * Telemetry labels are untrusted: a name the `clusters` URL parameter would reject is not offered.
+ */
 export function clusterChoices(configured: readonly string[] | undefined, nodes: readonly Pick<GraphNode, 'kind' | 'cluster'>[] | undefined, selected: readonly string[]): string[] {
-  return [...new Set([...(configured ?? []), ...graphClusters(nodes ?? []), ...selected])].sort();
+  return [...new Set([...(configured ?? []), ...graphClusters(nodes ?? []), ...selected])].filter((c) => CLUSTER_NAME.test(c)).sort();
 }
 
 export interface EdgeClusters {
