@@ -3,10 +3,16 @@ import { defineConfig, devices } from '@playwright/test';
 // End-to-end tests run in Debian's Chromium against the real demo: Kubernetes API simulator,
 // simulated proxies, a real Prometheus and `next start` of the build made by `npm test`.
 // Ports differ from `npm run demo`'s so both can run at once.
+// E2E_* variables move the ports (to run beside another checkout); the defaults are the reserved ones.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+const KUBE_PORT = Number(process.env.E2E_KUBE_PORT ?? 16444);
+const PROMETHEUS_PORT = Number(process.env.E2E_PROMETHEUS_PORT ?? 19092);
+const PROXIES_PORT = Number(process.env.E2E_PROXIES_PORT ?? 19101);
 
 export default defineConfig({
   testDir: 'e2e',
+  // Two clusters need their own demo (second Kubernetes API simulator): playwright.multi-cluster.config.ts.
+  testIgnore: 'multi-cluster/**',
   outputDir: 'test-results/artifacts',
   fullyParallel: false,
   workers: 1,
@@ -26,7 +32,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } } }],
   webServer: {
-    command: `npx tsx demo/cli.ts serve --port ${PORT} --state .demo/e2e --kube-port 16444 --prometheus-port 19092 --proxies-port 19101`,
+    command: `npx tsx demo/cli.ts serve --port ${PORT} --state .demo/e2e --kube-port ${KUBE_PORT} --prometheus-port ${PROMETHEUS_PORT} --proxies-port ${PROXIES_PORT}`,
     url: `http://127.0.0.1:${PORT}/api/healthz`,
     timeout: 300_000,
     reuseExistingServer: !process.env.CI,

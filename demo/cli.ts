@@ -2,9 +2,12 @@
 //   tsx demo/cli.ts demo   → Kubernetes API simulator + simulated proxies + real Prometheus + `next build` + `next start` on :3000
 //   tsx demo/cli.ts infra  → only the upstreams (for `next dev`), prints the environment to use
 //   tsx demo/cli.ts serve  → upstreams + `next start` of an existing build (used by Playwright's webServer)
+// Opt-in: --second-cluster also starts a second Kubernetes API simulator (cluster "east", demo/east-cluster.ts)
+// and points the app at both through one kubeconfig and KUBE_CONTEXTS (used by playwright.multi-cluster.config.ts).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { EAST_CLUSTER, EAST_OBJECTS, mergeKubeconfigs } from './east-cluster';
 import { startKubeSimulator } from './kube-sim/server';
 import { startDemoTelemetry } from './telemetry';
 
@@ -18,6 +21,8 @@ interface Options {
   prometheusPort: number;
   proxiesPort: number;
   minimalPrometheusPort?: number;
+  /** Port of the second cluster's API simulator (--second-cluster); undefined = single cluster. 0 = random. */
+  secondKubePort?: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -38,6 +43,7 @@ function parseArgs(argv: string[]): Options {
     prometheusPort: Number(get('--prometheus-port', '19090')),
     proxiesPort: Number(get('--proxies-port', '19100')),
     minimalPrometheusPort: argv.includes('--minimal') ? Number(get('--minimal-port', '19091')) : undefined,
+    secondKubePort: argv.includes('--second-cluster') ? Number(get('--second-kube-port', '0')) : undefined,
   };
 }
 
@@ -68,6 +74,18 @@ async function main() {
   });
   stops.push(() => kube.stop());
 
+  const kubeEnv: Record<string, string> = { KUBECONFIG: kube.kubeconfigPath };
+  if (opts.secondKubePort !== undefined) {
+    console.log(`meshglass demo: starting the second cluster's Kubernetes API simulator (cluster "${EAST_CLUSTER}")…`);
+    const east = await startKubeSimulator({ objects: EAST_OBJECTS, port: opts.secondKubePort, stateDir: path.join(opts.stateDir, 'kube-east'), contextName: 'meshglass-east' });
+    stops.push(() => east.stop());
+    const merged = path.join(opts.stateDir, 'kubeconfig-multi');
+    mergeKubeconfigs([kube.kubeconfigPath, east.kubeconfigPath], merged);
+    kubeEnv.KUBECONFIG = merged;
+    kubeEnv.KUBE_CONTEXTS = `meshglass-demo=Kubernetes,meshglass-east=${EAST_CLUSTER}`;
+    console.log(`meshglass demo: cluster ${EAST_CLUSTER} at ${east.url}; KUBE_CONTEXTS=${kubeEnv.KUBE_CONTEXTS}`);
+  }
+
   console.log('meshglass demo: starting simulated proxies and Prometheus (first start backfills 6 h of history)…');
   const telemetry = await startDemoTelemetry({
     stateDir: opts.stateDir,
@@ -81,7 +99,7 @@ async function main() {
 
   const env: Record<string, string> = {
     PROMETHEUS_URL: telemetry.prometheusUrls['istio-sample']!,
-    KUBECONFIG: kube.kubeconfigPath,
+    ...kubeEnv,
     PORT: String(opts.port),
   };
   writeFileSync(path.join(opts.stateDir, 'env.json'), JSON.stringify({ ...env, anchor: telemetry.anchor }, null, 2));
@@ -90,7 +108,7 @@ async function main() {
 
   if (opts.mode === 'infra') {
     console.log('\nUpstreams are running. Start the app with:');
-    console.log(`  PROMETHEUS_URL=${env.PROMETHEUS_URL} KUBECONFIG=${env.KUBECONFIG} npx next dev`);
+    console.log(`  PROMETHEUS_URL=${env.PROMETHEUS_URL} KUBECONFIG=${env.KUBECONFIG}${env.KUBE_CONTEXTS ? ` KUBE_CONTEXTS=${env.KUBE_CONTEXTS}` : ''} npx next dev`);
     return;
   }
 

@@ -17,7 +17,7 @@ const H_IMG = '<img src=x onerror=window.__pwned=1>';
 const H_SCRIPT = '"><script>window.__pwned=1</script>';
 const H_PROMQL = '"}) or vector(1) #';
 const HOSTILE = [H_IMG, H_SCRIPT, H_PROMQL];
-const PROMETHEUS_URL = process.env.HOSTILE_PROMETHEUS_URL ?? 'http://127.0.0.1:19092';
+const PROMETHEUS_URL = process.env.HOSTILE_PROMETHEUS_URL ?? `http://127.0.0.1:${process.env.E2E_PROMETHEUS_PORT ?? 19092}`;
 const ROOT = path.resolve(__dirname, '..');
 
 type Obj = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> };

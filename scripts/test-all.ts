@@ -1,5 +1,5 @@
 // `npm test`: everything, in the order that fails fastest.
-// type-check → lint → unit → integration (real Prometheus + Kubernetes API simulator) → next build → e2e (Chromium).
+// type-check → lint → unit → integration (real Prometheus + Kubernetes API simulator) → next build → e2e (Chromium; one, then two clusters).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ensureSystemPackages } from './system-deps';
@@ -31,6 +31,8 @@ const steps: Step[] = [
   { name: 'next build', cmd: bin('next'), args: ['build'], env: { NEXT_TELEMETRY_DISABLED: '1', ...BUILD_CANARIES } },
   { name: 'client bundle check', cmd: bin('tsx'), args: ['scripts/check-client-bundle.ts', '--canaries'] },
   { name: 'end-to-end tests', cmd: bin('playwright'), args: ['test'] },
+  // Two clusters (a second Kubernetes API simulator behind KUBE_CONTEXTS): its own demo, ports and state.
+  { name: 'end-to-end tests (two clusters)', cmd: bin('playwright'), args: ['test', '-c', 'playwright.multi-cluster.config.ts'] },
 ];
 
 const only = process.argv.slice(2);

@@ -2,6 +2,7 @@
 
 import { useMemo, useState } from 'react';
 import type { GraphEdge, GraphNode } from '@/lib/mesh/types';
+import { edgeClusters } from '@/lib/graph/clusters';
 import { MTLS_LABELS, PATH_STYLES, edgeHealth } from '@/lib/graph/style-mapping';
 import { formatBytesPerSec, formatPercent, formatRate } from '@/lib/utils/format';
 
@@ -12,6 +13,7 @@ interface Row {
   source: string;
   target: string;
   bytes?: number;
+  crossCluster: boolean;
 }
 
 const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
@@ -50,13 +52,15 @@ function sortValue(r: Row, k: SortKey): string | number | undefined {
 }
 
 /** Accessible list view: the graph as a sortable table, one row per edge; nothing by colour alone. */
-export function EdgeTable({ nodes, edges, selectedId, onSelect }: { nodes: GraphNode[]; edges: GraphEdge[]; selectedId?: string; onSelect: (id: string) => void }) {
+/** `multiCluster`: names are `cluster/namespace/name` and cross-cluster edges say so. */
+export function EdgeTable({ nodes, edges, selectedId, onSelect, multiCluster = false }: { nodes: GraphNode[]; edges: GraphEdge[]; selectedId?: string; onSelect: (id: string) => void; multiCluster?: boolean }) {
   const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'source', dir: 'asc' });
   const rows = useMemo(() => {
-    const names = new Map(nodes.map((n) => [n.id, `${n.namespace}/${n.name}`]));
+    const names = new Map(nodes.map((n) => [n.id, multiCluster && n.kind !== 'unknown' ? `${n.cluster}/${n.namespace}/${n.name}` : `${n.namespace}/${n.name}`]));
+    const byId = new Map(nodes.map((n) => [n.id, n]));
     const out: Row[] = edges.map((edge) => {
       const b = edge.rates.requestBytesPerSec === undefined && edge.rates.responseBytesPerSec === undefined ? undefined : (edge.rates.requestBytesPerSec ?? 0) + (edge.rates.responseBytesPerSec ?? 0);
-      return { edge, source: names.get(edge.source) ?? edge.source, target: names.get(edge.target) ?? edge.target, bytes: b };
+      return { edge, source: names.get(edge.source) ?? edge.source, target: names.get(edge.target) ?? edge.target, bytes: b, crossCluster: edgeClusters(edge, byId).crossCluster };
     });
     out.sort((a, b) => {
       const va = sortValue(a, sort.key);
@@ -69,7 +73,7 @@ export function EdgeTable({ nodes, edges, selectedId, onSelect }: { nodes: Graph
       return (sort.dir === 'asc' ? c : -c) || a.edge.id.localeCompare(b.edge.id);
     });
     return out;
-  }, [nodes, edges, sort]);
+  }, [nodes, edges, sort, multiCluster]);
 
   return (
     <div className="h-full overflow-auto bg-white">
@@ -105,7 +109,14 @@ export function EdgeTable({ nodes, edges, selectedId, onSelect }: { nodes: Graph
                     {r.source}
                   </button>
                 </td>
-                <td className="px-2 py-1">{r.target}</td>
+                <td className="px-2 py-1">
+                  {r.target}
+                  {r.crossCluster && (
+                    <strong className="ml-1 text-purple-900" data-col="cross-cluster">
+                      (cross-cluster)
+                    </strong>
+                  )}
+                </td>
                 <td className="px-2 py-1" data-col="path">
                   {PATH_STYLES[r.edge.path].label}
                 </td>

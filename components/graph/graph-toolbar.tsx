@@ -10,6 +10,8 @@ export interface ToolbarProps {
   state: GraphUrlState;
   namespaces: NamespaceSummary[] | undefined;
   namespacesError?: string;
+  /** Clusters to offer (configured ∪ seen on the graph ∪ selected); the menu shows only when there is more than one. */
+  clusters?: string[];
   onChange: (next: GraphUrlState, opts?: { push?: boolean }) => void;
   onRefresh: () => void;
   onRelayout: () => void;
@@ -97,6 +99,25 @@ export function GraphToolbar(p: ToolbarProps) {
           </Button>
         )}
       </Menu>
+
+      {(p.clusters?.length ?? 0) > 1 && (
+        <Menu label="Clusters" badge={state.clusters.length ? String(state.clusters.length) : 'all'} testId="cluster-menu">
+          <fieldset>
+            <legend className="sr-only">Clusters to show</legend>
+            {(p.clusters ?? []).map((c) => (
+              <label key={c} className="flex items-center gap-2 py-0.5 text-sm">
+                <input type="checkbox" checked={state.clusters.includes(c)} onChange={() => onChange({ ...state, clusters: toggle(state.clusters, c), selected: undefined }, { push: true })} />
+                <span>{c}</span>
+              </label>
+            ))}
+          </fieldset>
+          {state.clusters.length > 0 && (
+            <Button className="mt-1 text-xs" onClick={() => onChange({ ...state, clusters: [], selected: undefined }, { push: true })}>
+              All clusters
+            </Button>
+          )}
+        </Menu>
+      )}
 
       <label className="flex items-center gap-1 text-sm">
         <span>Window</span>

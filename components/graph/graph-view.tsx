@@ -7,10 +7,11 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import { filterGraph, matchesSearch, neighbourNamespaces } from '@/lib/graph/filter';
 import { AGGREGATE_NODE_PREFIX, namespacesToExpand, namespacesToReveal } from '@/lib/graph/collapse';
 import { toScaledElements } from '@/lib/graph/scaled-elements';
-import { NAMESPACE_PREFIX } from '@/lib/graph/to-elements';
+import { clusterChoices, isMultiCluster } from '@/lib/graph/clusters';
+import { parseNamespaceElementId, splitNamespacesByCluster } from '@/lib/graph/to-elements';
 import { parseUrlState, serializeUrlState, shareState, type GraphUrlState } from '@/lib/graph/url-state';
 import type { MeshGraph } from '@/lib/mesh/types';
-import { graphQueryOptions, namespacesQueryOptions } from '@/lib/query/graph';
+import { configQueryOptions, graphQueryOptions, namespacesQueryOptions } from '@/lib/query/graph';
 import { formatInstantUtc } from '@/lib/utils/format';
 import { Banner } from '@/components/ui/banner';
 import { Button } from '@/components/ui/button';
@@ -38,7 +39,8 @@ function fileStamp(graph: MeshGraph): string {
 
 function findSelection(graph: MeshGraph | undefined, id: string | undefined): Selection | undefined {
   if (!graph || !id) return undefined;
-  if (id.startsWith(NAMESPACE_PREFIX)) return { kind: 'namespace', namespace: id.slice(NAMESPACE_PREFIX.length) };
+  const box = parseNamespaceElementId(id);
+  if (box) return { kind: 'namespace', ...box };
   // A collapsed namespace (ns-agg:<cluster>/<ns>), reached with the arrow keys: Enter expands it.
   if (id.startsWith(AGGREGATE_NODE_PREFIX)) return { kind: 'namespace', namespace: id.slice(id.indexOf('/') + 1) };
   const node = graph.nodes.find((n) => n.id === id);
@@ -68,10 +70,15 @@ export function GraphView() {
     [pathname],
   );
 
-  const graphParams = { namespaces: state.namespaces, window: state.window, expandWaypoints: state.expandWaypoints };
+  const graphParams = { namespaces: state.namespaces, clusters: state.clusters, window: state.window, expandWaypoints: state.expandWaypoints };
   const graphQuery = useQuery(graphQueryOptions(graphParams, state.refresh));
-  const nsQuery = useQuery(namespacesQueryOptions(state.window));
+  const nsQuery = useQuery(namespacesQueryOptions(state.window, state.clusters));
+  const configQuery = useQuery(configQueryOptions());
   const graph = graphQuery.data;
+  // Several clusters (KUBE_CONTEXTS, or source_cluster/destination_cluster in the telemetry): the Clusters menu,
+  // namespace boxes per cluster and cluster-qualified names in the list view.
+  const clusters = useMemo(() => clusterChoices(configQuery.data?.clusters, graph?.nodes, state.clusters), [configQuery.data, graph, state.clusters]);
+  const multiCluster = useMemo(() => (graph ? isMultiCluster(graph.nodes) : false), [graph]);
 
   // Large graphs: every namespace not listed in expandNs (nor scoped, nor holding the selection) is one node (lib/graph/collapse.ts).
   const expanded = useMemo(
@@ -82,7 +89,7 @@ export function GraphView() {
     () => (graph ? toScaledElements(graph, { filters: state.filters, overlay: state.overlay, expanded, collapse: state.collapse !== false }) : undefined),
     [graph, state.filters, state.overlay, expanded, state.collapse],
   );
-  const elements = useMemo(() => scaled?.elements ?? [], [scaled]);
+  const elements = useMemo(() => splitNamespacesByCluster(scaled?.elements ?? [], multiCluster), [scaled, multiCluster]);
   const collapsedCount = scaled?.collapsed.collapsedNamespaces.length ?? 0;
   const visible = useMemo(() => (graph ? filterGraph(graph, state.filters) : { nodes: [], edges: [] }), [graph, state.filters]);
   const listEdges = useMemo(() => {
@@ -152,6 +159,7 @@ export function GraphView() {
         state={state}
         namespaces={nsQuery.data?.namespaces}
         namespacesError={nsQuery.error?.message}
+        clusters={clusters}
         onChange={update}
         onRefresh={() => void graphQuery.refetch()}
         onRelayout={() => setLayoutNonce((n) => n + 1)}
@@ -180,6 +188,11 @@ export function GraphView() {
           </>
         ) : (
           <span aria-current="page">Whole mesh</span>
+        )}
+        {state.clusters.length > 0 && (
+          <span className="text-gray-700" data-testid="breadcrumb-clusters">
+            · cluster{state.clusters.length === 1 ? '' : 's'} {state.clusters.join(', ')}
+          </span>
         )}
         <span className="ml-auto text-xs text-gray-600" data-testid="window-label">
           {graph ? `${formatInstantUtc(graph.window.start)} → ${formatInstantUtc(graph.window.end)}` : ''}
@@ -236,7 +249,7 @@ export function GraphView() {
             />
             {state.view === 'list' && (
               <div className="absolute inset-0 z-20">
-                <EdgeTable nodes={visible.nodes} edges={listEdges} selectedId={state.selected} onSelect={(id) => select(id)} />
+                <EdgeTable nodes={visible.nodes} edges={listEdges} multiCluster={multiCluster} selectedId={state.selected} onSelect={(id) => select(id)} />
               </div>
             )}
             {graphQuery.isPending && (

@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { GraphEdge, GraphNode, MeshGraph } from '@/lib/mesh/types';
+import { edgeClusters } from '@/lib/graph/clusters';
 import { explainEdge, explainNode, type Fix } from '@/lib/graph/explain';
 import { KIND_LABELS, MODE_LABELS, MTLS_LABELS, PATH_STYLES, edgeHealth, effectiveMode } from '@/lib/graph/style-mapping';
 import { configQueryOptions } from '@/lib/query/graph';
@@ -14,7 +15,7 @@ import { SeriesCharts } from './series-charts';
 const GRAFANA_WORKLOAD_DASHBOARD = 'd/UbsSZTDik/istio-workload-dashboard';
 const GRAFANA_SERVICE_DASHBOARD = 'd/LJ_uJAvmk/istio-service-dashboard';
 
-export type Selection = { kind: 'node'; node: GraphNode } | { kind: 'edge'; edge: GraphEdge } | { kind: 'namespace'; namespace: string } | { kind: 'missing'; id: string };
+export type Selection = { kind: 'node'; node: GraphNode } | { kind: 'edge'; edge: GraphEdge } | { kind: 'namespace'; namespace: string; cluster?: string } | { kind: 'missing'; id: string };
 
 function Row({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -103,6 +104,7 @@ function EdgeDetails({ edge, graph, grafanaUrl }: { edge: GraphEdge; graph: Mesh
   const src = nodes.get(edge.source);
   const dst = nodes.get(edge.target);
   const x = explainEdge(edge, nodes);
+  const clusters = edgeClusters(edge, nodes);
   const r = edge.rates;
   const health = edgeHealth(edge);
   return (
@@ -128,6 +130,16 @@ function EdgeDetails({ edge, graph, grafanaUrl }: { edge: GraphEdge; graph: Mesh
           <span data-testid="panel-mtls" className={edge.mtls === 'plaintext' ? 'font-semibold text-red-800' : undefined}>
             {MTLS_LABELS[edge.mtls]}
           </span>
+        </Row>
+        <Row term="Clusters">
+          <span data-testid="panel-clusters">
+            {clusters.source ?? 'unknown'} → {clusters.target ?? 'unknown'}
+          </span>
+          {clusters.crossCluster && (
+            <strong className="ml-1 text-purple-900" data-testid="panel-cross-cluster">
+              · cross-cluster
+            </strong>
+          )}
         </Row>
         {edge.principals?.source && <Row term="Client principal">{edge.principals.source}</Row>}
         {edge.principals?.destination && <Row term="Server principal">{edge.principals.destination}</Row>}
@@ -263,7 +275,7 @@ function NodeDetails({ node, graph, grafanaUrl }: { node: GraphNode; graph: Mesh
 
 export function SidePanel({ selection, graph, onClose, onDrill }: { selection: Selection; graph: MeshGraph; onClose: () => void; onDrill: (ns: string) => void }) {
   const config = useQuery(configQueryOptions());
-  const grafanaUrl = config.data?.grafanaUrl;
+  const grafanaUrl = config.data?.grafanaUrl ?? undefined;
   return (
     <aside aria-label="Details" data-testid="side-panel" className="flex h-full w-[26rem] max-w-[45vw] shrink-0 flex-col border-l border-gray-300 bg-white">
       <div className="flex items-center justify-between border-b border-gray-200 px-3 py-2">
@@ -281,9 +293,10 @@ export function SidePanel({ selection, graph, onClose, onDrill }: { selection: S
         {selection.kind === 'namespace' && (
           <>
             <h2 className="text-base font-semibold" data-testid="panel-title">
-              Namespace {selection.namespace}
+              Namespace {selection.cluster ? `${selection.cluster}/${selection.namespace}` : selection.namespace}
             </h2>
-            <p className="text-sm">{graph.nodes.filter((n) => n.namespace === selection.namespace).length} nodes in this view.</p>
+            {selection.cluster && <p className="text-sm">Cluster {selection.cluster}</p>}
+            <p className="text-sm">{graph.nodes.filter((n) => n.namespace === selection.namespace && (selection.cluster === undefined || n.cluster === selection.cluster)).length} nodes in this view.</p>
             <Button variant="primary" onClick={() => onDrill(selection.namespace)}>
               Show {selection.namespace} with its neighbours
             </Button>

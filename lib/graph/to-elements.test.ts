@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MeshGraph } from '@/lib/mesh/types';
 import fixture from './testdata/demo-graph.json';
-import { toElements } from './to-elements';
+import { namespaceElementId, parseNamespaceElementId, splitNamespacesByCluster, toElements } from './to-elements';
+import { toScaledElements } from './scaled-elements';
 import { DEFAULT_FILTERS, type GraphFilters } from './url-state';
 import { filterGraph, neighbourNamespaces } from './filter';
 
@@ -89,5 +90,70 @@ describe('filterGraph', () => {
 
   it('finds neighbour namespaces for drill-down', () => {
     expect(neighbourNamespaces(graph, ['inventory'])).toEqual(['legacy', 'orders', 'shop', 'unknown']);
+  });
+});
+
+describe('multi-cluster namespace boxes', () => {
+  // The demo graph plus cluster "east": its own inventory/inventory-api (same names as in the demo
+  // cluster), billing/ledger, and a cross-cluster call shop/cart → east inventory-api.
+  const eastApi = { id: 'workload:east/inventory/inventory-api', kind: 'workload' as const, namespace: 'inventory', name: 'inventory-api', cluster: 'east', mode: 'ambient' as const };
+  const eastLedger = { id: 'workload:east/billing/ledger', kind: 'workload' as const, namespace: 'billing', name: 'ledger', cluster: 'east', mode: 'none' as const };
+  const cart = id('workload', 'shop', 'cart');
+  const cross = { ...graph.edges.find((e) => e.source === cart)!, id: `${cart}->${eastApi.id}`, target: eastApi.id, crossCluster: true };
+  const two: MeshGraph = { ...graph, nodes: [...graph.nodes, eastApi, eastLedger], edges: [...graph.edges, cross] };
+
+  it('keys and labels boxes per cluster, so two clusters’ inventory namespaces are two boxes', () => {
+    const els = toElements(two, { filters: filters(), overlay: 'none' });
+    const m = byId(els);
+    const boxes = els.filter((e) => e.data.kind === 'namespace');
+    const single = toElements(graph, { filters: filters(), overlay: 'none' }).filter((e) => e.data.kind === 'namespace');
+    // every demo box, now under its cluster, plus east's two
+    expect(boxes.map((b) => b.data.id)).toEqual([...single.map((b) => `ns:Kubernetes/${String(b.data.namespace)}`), 'ns:east/billing', 'ns:east/inventory']);
+    expect(single.map((b) => b.data.id)).toEqual(expect.arrayContaining(['ns:inventory', 'ns:shop']));
+    expect(m.get('ns:east/inventory')?.data).toMatchObject({ label: 'east/inventory', namespace: 'inventory', cluster: 'east' });
+    expect(m.get('ns:Kubernetes/inventory')?.data.label).toBe('Kubernetes/inventory');
+    expect(m.get(eastApi.id)?.data.parent).toBe('ns:east/inventory');
+    expect(m.get(id('workload', 'inventory', 'inventory-api'))?.data.parent).toBe('ns:Kubernetes/inventory');
+    expect(m.get(id('unknown', 'unknown', '203.0.113.10'))?.data.parent).toBeUndefined();
+    expect(m.has('ns:inventory')).toBe(false);
+    // every parent exists
+    for (const e of els) if (typeof e.data.parent === 'string') expect(m.has(e.data.parent), e.data.id).toBe(true);
+    expect(m.get(cross.id)?.classes).toContain('cross-cluster');
+    expect(m.get(`${id('workload', 'shop', 'web')}->${cart}`)?.classes).not.toContain('cross-cluster');
+  });
+
+  it('keeps per-cluster boxes when a filter hides one cluster (ids do not flip with filters)', () => {
+    const els = toElements(two, { filters: filters({ paths: ['waypoint'] }), overlay: 'none' });
+    expect(els.filter((e) => e.data.kind === 'namespace').map((e) => e.data.id)).toEqual(['ns:Kubernetes/shop']);
+  });
+
+  it('leaves a single-cluster graph as it was', () => {
+    const els = toElements(graph, { filters: filters(), overlay: 'none' });
+    const boxes = els.filter((e) => e.data.kind === 'namespace');
+    expect(boxes.length).toBeGreaterThan(4);
+    for (const b of boxes) {
+      expect(b.data.id).toBe(`ns:${String(b.data.namespace)}`);
+      expect(b.data.label).toBe(b.data.namespace);
+    }
+    expect(splitNamespacesByCluster(els, false)).toBe(els);
+  });
+
+  it('also splits an element list from toScaledElements and prefixes collapsed namespaces with their cluster', () => {
+    const eastDb = { ...eastApi, id: 'workload:east/inventory/postgres', name: 'postgres' };
+    const withDb: MeshGraph = { ...two, nodes: [...two.nodes, eastDb] };
+    const scaled = toScaledElements(withDb, { filters: filters(), overlay: 'none', expanded: ['shop'], collapse: true, threshold: 1 });
+    const els = splitNamespacesByCluster(scaled.elements, true);
+    const m = byId(els);
+    expect(m.get('ns:Kubernetes/shop')?.data.label).toBe('Kubernetes/shop');
+    expect(m.get(id('workload', 'shop', 'cart'))?.data.parent).toBe('ns:Kubernetes/shop');
+    const aggregates = els.filter((e) => e.data.aggregate === true && e.group === 'nodes').map((e) => String(e.data.label));
+    expect(aggregates).toEqual(expect.arrayContaining([expect.stringMatching(/^east\/inventory \(/), expect.stringMatching(/^Kubernetes\/inventory \(/)]));
+    for (const e of els) if (typeof e.data.parent === 'string') expect(m.has(e.data.parent), e.data.id).toBe(true);
+  });
+
+  it('namespace box ids parse back', () => {
+    expect(parseNamespaceElementId(namespaceElementId('inventory', 'east'))).toEqual({ namespace: 'inventory', cluster: 'east' });
+    expect(parseNamespaceElementId(namespaceElementId('inventory'))).toEqual({ namespace: 'inventory' });
+    expect(parseNamespaceElementId('workload:east/inventory/x')).toBeUndefined();
   });
 });

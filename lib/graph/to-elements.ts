@@ -1,4 +1,5 @@
 import type { GraphEdge, GraphNode, MeshGraph } from '@/lib/mesh/types';
+import { isMultiCluster } from './clusters';
 import { filterGraph, matchesSearch } from './filter';
 import { edgeHealth, edgeLabel, edgeWidth, effectiveMode, isIdle, nodeLabel } from './style-mapping';
 import type { GraphFilters, Overlay } from './url-state';
@@ -21,8 +22,20 @@ export interface GraphElement {
 
 export const NAMESPACE_PREFIX = 'ns:';
 
-export function namespaceElementId(namespace: string): string {
-  return `${NAMESPACE_PREFIX}${namespace}`;
+/**
+ * Id of a namespace box: `ns:<namespace>` in a single-cluster graph, `ns:<cluster>/<namespace>` when
+ * the graph spans several clusters (a cluster name has no "/", so the id parses back unambiguously).
+ */
+export function namespaceElementId(namespace: string, cluster?: string): string {
+  return cluster === undefined ? `${NAMESPACE_PREFIX}${namespace}` : `${NAMESPACE_PREFIX}${cluster}/${namespace}`;
+}
+
+/** Inverse of namespaceElementId; undefined for other ids. */
+export function parseNamespaceElementId(id: string): { namespace: string; cluster?: string } | undefined {
+  if (!id.startsWith(NAMESPACE_PREFIX)) return undefined;
+  const rest = id.slice(NAMESPACE_PREFIX.length);
+  const slash = rest.indexOf('/');
+  return slash < 0 ? { namespace: rest } : { cluster: rest.slice(0, slash), namespace: rest.slice(slash + 1) };
 }
 
 /** Nodes that are not placed in a namespace box (unknown peers have no real namespace). */
@@ -53,6 +66,7 @@ export function nodeToElement(node: GraphNode, search: string): GraphElement {
       mode: mode ?? 'unknown',
       namespace: node.namespace,
       name: node.name,
+      cluster: node.cluster,
       modeChanged: Boolean(node.modeChanged),
     },
     classes: cls(
@@ -86,6 +100,7 @@ export function edgeToElement(edge: GraphEdge, overlay: Overlay): GraphElement {
       health,
       width: edgeWidth(edge.rates),
       label: edgeLabel(edge, overlay),
+      crossCluster: Boolean(edge.crossCluster),
     },
     classes: cls(
       'mesh-edge',
@@ -96,9 +111,46 @@ export function edgeToElement(edge: GraphEdge, overlay: Overlay): GraphElement {
       edge.l7Gap && 'l7-gap',
       isIdle(edge) && 'idle',
       edge.leg && `leg-${edge.leg}`,
+      edge.crossCluster && 'cross-cluster',
       overlay === 'coverage' && (edge.l7Gap || edge.mtls === 'plaintext' ? 'blind' : covered ? 'covered' : 'l4-only'),
     ),
   };
+}
+
+/**
+ * Multi-cluster graphs: one namespace box per (cluster, namespace), labelled `cluster/namespace`, so
+ * two clusters' `inventory` namespaces are two boxes; collapsed namespaces (aggregates) get the
+ * cluster in their label too. Works on any element list built with `ns:<namespace>` boxes
+ * (toElements, toScaledElements); boxes keep their classes. Returns the list unchanged when
+ * `multiCluster` is false, so single-cluster ids and labels stay as they are.
+ */
+export function splitNamespacesByCluster(elements: GraphElement[], multiCluster: boolean): GraphElement[] {
+  if (!multiCluster) return elements;
+  const boxClasses = new Map<string, string>();
+  for (const e of elements) if (e.group === 'nodes' && e.data.kind === 'namespace') boxClasses.set(e.data.id, e.classes);
+  const boxes = new Map<string, GraphElement>();
+  const rest: GraphElement[] = [];
+  for (const e of elements) {
+    if (e.group === 'nodes' && e.data.kind === 'namespace') continue;
+    if (e.group === 'edges') {
+      rest.push(e);
+      continue;
+    }
+    const cluster = typeof e.data.cluster === 'string' ? e.data.cluster : undefined;
+    const parent = typeof e.data.parent === 'string' ? e.data.parent : undefined;
+    let data = e.data;
+    if (parent !== undefined && cluster !== undefined && boxClasses.has(parent)) {
+      const namespace = String(e.data.namespace);
+      const id = namespaceElementId(namespace, cluster);
+      if (!boxes.has(id)) {
+        boxes.set(id, { group: 'nodes', data: { id, label: `${cluster}/${namespace}`, namespace, cluster, kind: 'namespace' }, classes: boxClasses.get(parent) ?? 'namespace' });
+      }
+      data = { ...data, parent: id };
+    }
+    if (e.data.aggregate === true && cluster !== undefined) data = { ...data, label: `${cluster}/${String(e.data.label)}` };
+    rest.push(data === e.data ? e : { ...e, data });
+  }
+  return [...[...boxes.values()].sort((a, b) => (a.data.id < b.data.id ? -1 : a.data.id > b.data.id ? 1 : 0)), ...rest];
 }
 
 /** Full conversion: filters, namespace compound nodes (only for namespaces with visible nodes), edges. */
@@ -116,5 +168,6 @@ export function toElements(graph: Pick<MeshGraph, 'nodes' | 'edges'>, opts: ToEl
   }));
   for (const n of nodes) out.push(nodeToElement(n, opts.filters.search));
   for (const e of edges) out.push(edgeToElement(e, opts.overlay));
-  return out;
+  // Decided on the whole graph, not the filtered one, so a filter never renames the boxes.
+  return splitNamespacesByCluster(out, isMultiCluster(graph.nodes));
 }

@@ -16,11 +16,12 @@ import {
 // throws; a bad value is reported by parameter name with a short message and leaves that field at its
 // default; and every valid state survives serialise → URL string → parse unchanged.
 
-const PARAMS = ['namespaces', 'range', 'start', 'end', 'selected', 'path', 'telemetry', 'mtls', 'hideOutOfMesh', 'hideIdle', 'q', 'layout', 'expand', 'expandNs', 'collapse', 'view', 'overlay', 'refresh'] as const;
+const PARAMS = ['namespaces', 'clusters', 'range', 'start', 'end', 'selected', 'path', 'telemetry', 'mtls', 'hideOutOfMesh', 'hideIdle', 'q', 'layout', 'expand', 'expandNs', 'collapse', 'view', 'overlay', 'refresh'] as const;
 const HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=window.__pwned=1>', '"}) or vector(1) #', '%00', '\u0000', '../../etc/passwd', '\u202e', '\u{1F600}', ' ', ',', ',,', 'constructor', '__proto__', 'toString', '1e999', '-1', 'NaN', 'off', '0s', '99999999m'];
 const anyValue = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom(...HOSTILE), fc.string({ maxLength: 700 }));
 
 const dnsLabel = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+const clusterName = fc.stringMatching(/^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/);
 const MAX_WINDOW = 30 * 24 * 3600;
 const range = fc
   .tuple(fc.integer({ min: 1, max: 999_999 }), fc.constantFrom('s', 'm', 'h', 'd', 'w'))
@@ -39,6 +40,7 @@ const absolute = fc
 const validState: fc.Arbitrary<GraphUrlState> = fc.record(
   {
     namespaces: fc.uniqueArray(dnsLabel, { maxLength: 6 }),
+    clusters: fc.uniqueArray(clusterName, { maxLength: 4 }),
     window: fc.oneof(range.map((r) => ({ kind: 'range' as const, range: r })), absolute),
     selected: fc.stringMatching(/^[\x21-\x7e]{1,600}$/),
     filters: fc.record({
@@ -58,7 +60,7 @@ const validState: fc.Arbitrary<GraphUrlState> = fc.record(
     overlay: fc.constantFrom('none' as const, 'coverage' as const),
     refresh: fc.oneof(fc.constant(0), fc.integer({ min: 5, max: 3600 })),
   },
-  { requiredKeys: ['namespaces', 'window', 'filters', 'expandWaypoints', 'view', 'overlay', 'refresh'] },
+  { requiredKeys: ['namespaces', 'clusters', 'window', 'filters', 'expandWaypoints', 'view', 'overlay', 'refresh'] },
 );
 
 /** Serialise, go through the URL string (as a link does), parse. */
@@ -73,6 +75,7 @@ describe('parseUrlState (property)', () => {
         for (const input of [params, new URLSearchParams(params.toString()), Object.fromEntries(pairs)]) {
           const { state, errors } = parseUrlState(input);
           expect(Array.isArray(state.namespaces)).toBe(true);
+          expect(Array.isArray(state.clusters)).toBe(true);
           expect(['range', 'absolute']).toContain(state.window.kind);
           expect(Number.isFinite(state.refresh)).toBe(true);
           for (const e of errors) expect((PARAMS as readonly string[]).includes(e.param), `error names a known parameter: ${e.param}`).toBe(true);
@@ -104,6 +107,7 @@ describe('parseUrlState (property)', () => {
   // One invalid value per parameter: reported by name, with a short message, and that field keeps its default.
   const INVALID: { param: (typeof PARAMS)[number]; value: fc.Arbitrary<string>; field: (s: GraphUrlState) => unknown }[] = [
     { param: 'namespaces', value: anyValue.filter((v) => v.split(',').some((n) => n.trim() !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n.trim()))), field: (s) => s.namespaces },
+    { param: 'clusters', value: anyValue.filter((v) => v.split(',').some((c) => c.trim() !== '' && !/^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/.test(c.trim()))), field: (s) => s.clusters },
     { param: 'range', value: anyValue.filter((v) => v !== '' && !(rangeToSeconds(v) !== undefined && rangeToSeconds(v)! >= 60 && rangeToSeconds(v)! <= MAX_WINDOW)), field: (s) => s.window },
     { param: 'selected', value: anyValue.filter((v) => v !== '' && !/^[\x21-\x7e]{1,600}$/.test(v)), field: (s) => s.selected },
     { param: 'path', value: anyValue.filter((v) => v.split(',').some((x) => x.trim() !== '' && !(PATHS as readonly string[]).includes(x.trim()))), field: (s) => s.filters.paths },

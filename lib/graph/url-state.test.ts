@@ -52,6 +52,20 @@ describe('parseUrlState', () => {
     expect(parse('layout=dagre').errors[0]).toMatchObject({ param: 'layout' });
   });
 
+  it('parses clusters (Istio cluster names, deduplicated, order kept) and names a bad one', () => {
+    const { state, errors } = parse('clusters=east,Kubernetes,east,eu-west_1.prod');
+    expect(errors).toEqual([]);
+    expect(state.clusters).toEqual(['east', 'Kubernetes', 'eu-west_1.prod']);
+    for (const bad of ['east,-west', 'a/b', '"} or vector(1)', 'x'.repeat(64), '<script>']) {
+      const r = parse(`clusters=${encodeURIComponent(bad)}`);
+      expect(r.errors.map((e) => e.param), bad).toEqual(['clusters']);
+      expect(r.errors[0]?.message).toContain('not a valid cluster name');
+      expect(r.state.clusters).toEqual([]);
+    }
+    expect(parse('clusters=' + 'x'.repeat(63)).state.clusters).toEqual(['x'.repeat(63)]);
+    expect(parse('clusters=,').state.clusters).toEqual([]);
+  });
+
   it('accepts refresh=off', () => {
     expect(parse('refresh=off').state.refresh).toBe(0);
   });
@@ -67,7 +81,7 @@ describe('serializeUrlState', () => {
   });
 
   it('round-trips', () => {
-    const q = 'namespaces=shop&start=2026-11-21T21:00:00.000Z&end=2026-11-21T21:15:00.000Z&selected=a->b&path=mixed&mtls=unknown,plaintext&hideIdle=1&layout=concentric&expand=1&view=list&overlay=coverage&refresh=off';
+    const q = 'namespaces=shop&clusters=east,Kubernetes&start=2026-11-21T21:00:00.000Z&end=2026-11-21T21:15:00.000Z&selected=a->b&path=mixed&mtls=unknown,plaintext&hideIdle=1&layout=concentric&expand=1&view=list&overlay=coverage&refresh=off';
     const { state, errors } = parse(q);
     expect(errors).toEqual([]);
     const again = parseUrlState(serializeUrlState(state));
@@ -87,12 +101,13 @@ describe('serializeUrlState', () => {
   });
 
   it('share state freezes the window to absolute start/end', () => {
-    const st = { ...defaultUrlState(), selected: 'x' };
+    const st = { ...defaultUrlState(), selected: 'x', clusters: ['east'] };
     const shared = serializeUrlState(shareState(st, { start: '2026-11-21T21:00:00Z', end: '2026-11-21T21:15:00Z' }));
     expect(shared.get('range')).toBeNull();
     expect(shared.get('start')).toBe('2026-11-21T21:00:00Z');
     expect(shared.get('end')).toBe('2026-11-21T21:15:00Z');
     expect(shared.get('selected')).toBe('x');
+    expect(shared.get('clusters')).toBe('east');
   });
 });
 

@@ -35,6 +35,8 @@ export interface GraphFilters {
 
 export interface GraphUrlState {
   namespaces: string[];
+  /** Istio cluster names (`clusters=a,b`); empty = every cluster. */
+  clusters: string[];
   window: TimeWindow;
   selected?: string;
   filters: GraphFilters;
@@ -73,6 +75,7 @@ export const DEFAULT_FILTERS: GraphFilters = {
 export function defaultUrlState(): GraphUrlState {
   return {
     namespaces: [],
+    clusters: [],
     window: { kind: 'range', range: DEFAULT_RANGE },
     filters: { ...DEFAULT_FILTERS, paths: [], telemetry: [], mtls: [] },
     expandWaypoints: false,
@@ -93,6 +96,9 @@ export function rangeToSeconds(range: string): number | undefined {
 
 // Kubernetes namespace names (RFC 1123 label); also the "unknown"/"external" pseudo namespaces.
 const namespaceSchema = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'not a valid namespace name');
+
+// Istio cluster names (source_cluster/destination_cluster), as KUBE_CONTEXTS and /api/graph accept them.
+export const CLUSTER_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
 
 const rangeSchema = z.string().refine((v) => {
   const s = rangeToSeconds(v);
@@ -152,6 +158,14 @@ export function parseUrlState(params: Params): ParsedUrlState {
     const bad = list.find((n) => !namespaceSchema.safeParse(n).success);
     if (bad !== undefined) errors.push({ param: 'namespaces', message: `"${bad.slice(0, 64)}" is not a valid namespace name` });
     else state.namespaces = [...new Set(list)];
+  }
+
+  const clustersRaw = getParam(params, 'clusters');
+  if (clustersRaw) {
+    const list = clustersRaw.split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = list.find((c) => !CLUSTER_NAME.test(c));
+    if (bad !== undefined) errors.push({ param: 'clusters', message: `"${bad.slice(0, 64)}" is not a valid cluster name` });
+    else state.clusters = [...new Set(list)];
   }
 
   const start = getParam(params, 'start');
@@ -217,6 +231,7 @@ function formatRefresh(seconds: number): string {
 export function serializeUrlState(state: GraphUrlState): URLSearchParams {
   const p = new URLSearchParams();
   if (state.namespaces.length) p.set('namespaces', state.namespaces.join(','));
+  if (state.clusters.length) p.set('clusters', state.clusters.join(','));
   if (state.window.kind === 'absolute') {
     p.set('start', state.window.start);
     p.set('end', state.window.end);

@@ -7,6 +7,7 @@ import { queryKeys, type GraphQueryParams, type SeriesQueryParams } from './keys
 export function graphUrl(p: GraphQueryParams): string {
   const q = new URLSearchParams(apiWindowParams(p.window));
   if (p.namespaces.length) q.set('namespaces', p.namespaces.join(','));
+  if (p.clusters.length) q.set('clusters', p.clusters.join(','));
   if (p.expandWaypoints) q.set('expandWaypoints', 'true');
   return `/api/graph?${q}`;
 }
@@ -25,10 +26,16 @@ export function graphQueryOptions(p: GraphQueryParams, refreshSeconds = 0) {
   });
 }
 
-export function namespacesQueryOptions(window: TimeWindow) {
+export function namespacesUrl(window: TimeWindow, clusters: string[] = []): string {
+  const q = new URLSearchParams(apiWindowParams(window));
+  if (clusters.length) q.set('clusters', clusters.join(','));
+  return `/api/namespaces?${q}`;
+}
+
+export function namespacesQueryOptions(window: TimeWindow, clusters: string[] = []) {
   return queryOptions({
-    queryKey: queryKeys.namespaces(window),
-    queryFn: ({ signal }) => fetchJson<{ namespaces: NamespaceSummary[] }>(`/api/namespaces?${new URLSearchParams(apiWindowParams(window))}`, signal),
+    queryKey: queryKeys.namespaces(window, clusters),
+    queryFn: ({ signal }) => fetchJson<{ namespaces: NamespaceSummary[] }>(namespacesUrl(window, clusters), signal),
     staleTime: 60_000,
   });
 }
@@ -54,10 +61,17 @@ export function seriesQueryOptions(p: SeriesQueryParams) {
   });
 }
 
+/** GET /api/config: public settings. `clusters` lists the configured clusters (one entry unless KUBE_CONTEXTS names several). */
+export interface AppPublicConfig {
+  grafanaUrl?: string | null;
+  cluster: string;
+  clusters: string[];
+}
+
 export function configQueryOptions() {
   return queryOptions({
     queryKey: queryKeys.config(),
-    queryFn: ({ signal }) => fetchJson<{ grafanaUrl?: string; cluster: string }>('/api/config', signal),
+    queryFn: ({ signal }) => fetchJson<AppPublicConfig>('/api/config', signal),
     staleTime: Infinity,
     retry: 1,
   });

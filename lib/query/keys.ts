@@ -4,6 +4,8 @@ import type { TimeWindow } from '@/lib/graph/url-state';
 
 export interface GraphQueryParams {
   namespaces: string[];
+  /** Istio cluster names; empty = every cluster. */
+  clusters: string[];
   window: TimeWindow;
   expandWaypoints: boolean;
 }
@@ -18,7 +20,7 @@ export interface SeriesQueryParams {
 
 export const queryKeys = {
   graph: (p: GraphQueryParams) => ['graph', p] as const,
-  namespaces: (window: TimeWindow) => ['namespaces', window] as const,
+  namespaces: (window: TimeWindow, clusters: string[] = []) => ['namespaces', { window, clusters }] as const,
   series: (p: SeriesQueryParams) => ['series', p] as const,
   config: () => ['config'] as const,
 };

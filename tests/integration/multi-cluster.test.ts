@@ -12,55 +12,12 @@ import { GET as findingsGET } from '@/app/api/findings/route';
 import { GET as graphGET } from '@/app/api/graph/route';
 import { GET as healthGET } from '@/app/api/healthz/route';
 import { GET as namespacesGET } from '@/app/api/namespaces/route';
+import { EAST_OBJECTS } from '@/demo/east-cluster';
 import { startKubeSimulator, type KubeSimulator } from '@/demo/kube-sim/server';
 import type { MeshGraph, NamespaceSummary } from '@/lib/mesh/types';
 import { call, iso, restoreEnv, useEnv } from './helpers';
 
 const STATE = '.demo/it/multi-cluster';
-
-/** Cluster "east": an ambient inventory/inventory-api (same namespace and name as in the demo cluster)
- *  and a bare sidecar-less pod billing/ledger. No telemetry mentions east: both are idle workloads. */
-const EAST_OBJECTS = [
-  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'inventory', labels: { 'istio.io/dataplane-mode': 'ambient' } } },
-  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'billing' } },
-  {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: {
-      name: 'inventory-api-5f7c9',
-      namespace: 'inventory',
-      labels: { app: 'inventory-api', 'pod-template-hash': '5f7c9' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'inventory-api', uid: 'e1', controller: true }],
-    },
-    spec: { replicas: 1, selector: { matchLabels: { app: 'inventory-api' } }, template: { metadata: { labels: { app: 'inventory-api' } }, spec: { containers: [{ name: 'a', image: 'x' }] } } },
-  },
-  {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: 'inventory-api-5f7c9-abcde',
-      namespace: 'inventory',
-      labels: { app: 'inventory-api', 'pod-template-hash': '5f7c9' },
-      annotations: { 'ambient.istio.io/redirection': 'enabled' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'inventory-api-5f7c9', uid: 'e2', controller: true }],
-    },
-    spec: { containers: [{ name: 'inventory-api', image: 'registry.example.com/inventory-api:2.0.0' }], nodeName: 'east-1', serviceAccountName: 'inventory-api' },
-    status: { phase: 'Running', podIP: '10.99.0.7', podIPs: [{ ip: '10.99.0.7' }] },
-  },
-  {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'ledger', namespace: 'billing', labels: { app: 'ledger' } },
-    spec: { containers: [{ name: 'ledger', image: 'registry.example.com/ledger:1.0.0' }], nodeName: 'east-1', serviceAccountName: 'ledger' },
-    status: { phase: 'Running', podIP: '10.99.0.8', podIPs: [{ ip: '10.99.0.8' }] },
-  },
-  {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'inventory-api', namespace: 'inventory' },
-    spec: { selector: { app: 'inventory-api' }, ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], clusterIP: '10.96.9.9' },
-  },
-];
 
 type KubeconfigDoc = { clusters: object[]; users: object[]; contexts: object[] };
 
