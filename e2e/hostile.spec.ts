@@ -119,7 +119,14 @@ async function arm(page: Page): Promise<string[]> {
       for (const r of records)
         for (const n of r.addedNodes)
           if (n instanceof Element) {
-            const bad = [n, ...n.querySelectorAll('img, script, iframe, svg')].filter((e) => (e.tagName === 'IMG' && e.getAttribute('src') === 'x') || (e.tagName === 'SCRIPT' && (e.textContent ?? '').includes('__pwned')) || e.hasAttribute('onerror'));
+            // Next's own flight-data scripts (`self.__next_f.push(…)`, pages are rendered per request) carry the
+            // page URL as escaped data; they count only if the raw markup appears unescaped in them.
+            const injectedScript = (e: Element) => {
+              const text = e.textContent ?? '';
+              if (!text.includes('__pwned')) return false;
+              return !text.startsWith('self.__next_f.push(') || /<\/?script/i.test(text);
+            };
+            const bad = [n, ...n.querySelectorAll('img, script, iframe, svg')].filter((e) => (e.tagName === 'IMG' && e.getAttribute('src') === 'x') || (e.tagName === 'SCRIPT' && injectedScript(e)) || e.hasAttribute('onerror'));
             if (bad.length) (window as unknown as { __hostileElements?: number }).__hostileElements = ((window as unknown as { __hostileElements?: number }).__hostileElements ?? 0) + bad.length;
           }
     }).observe(document, { childList: true, subtree: true });
