@@ -186,7 +186,11 @@ async function main() {
       const text = await res.text();
       if (!res.ok) throw new Error(`/api/graph ${res.status}: ${text.slice(0, 300)}\n${appLog.slice(-2000)}`);
       const g = JSON.parse(text) as { nodes: unknown[]; edges: unknown[]; warnings: { message: string }[] };
-      return { bytes: text.length, nodes: g.nodes.length, edges: g.edges.length, warnings: g.warnings.map((x) => x.message) };
+      // Server-Timing: kube;dur=…, prom;dur=… (queries + parsing), build;dur=… (lib/server/mesh-data.ts)
+      const timing = Object.fromEntries(
+        [...(res.headers.get('server-timing') ?? '').matchAll(/(\w+);dur=([\d.]+)/g)].map((m) => [m[1]!, Number(m[2])]),
+      ) as Record<string, number>;
+      return { bytes: text.length, nodes: g.nodes.length, edges: g.edges.length, warnings: g.warnings.map((x) => x.message), timing };
     };
 
     // Warm-up (kube informers sync, route compiled, JIT).
@@ -200,6 +204,9 @@ async function main() {
     interface ScopeResult {
       label: string;
       graphMs: number[];
+      /** Server-Timing of each graph response: Prometheus (queries + parsing) and model build, ms. */
+      serverPromMs: number[];
+      serverBuildMs: number[];
       promHttpS: number[];
       promEngineS: number[];
       calls: number[];
@@ -214,11 +221,13 @@ async function main() {
     const scopes: { label: string; ns?: string }[] = [{ label: 'whole mesh' }, { label: `one namespace (${oneNs})`, ns: oneNs }];
     const results: ScopeResult[] = [];
     for (const s of scopes) {
-      const r: ScopeResult = { label: s.label, graphMs: [], promHttpS: [], promEngineS: [], calls: [], directMs: [], directHttpS: [], alone: [], failed: [], nodes: 0, edges: 0, bytes: 0 };
+      const r: ScopeResult = { label: s.label, graphMs: [], serverPromMs: [], serverBuildMs: [], promHttpS: [], promEngineS: [], calls: [], directMs: [], directHttpS: [], alone: [], failed: [], nodes: 0, edges: 0, bytes: 0 };
       for (let i = 0; i < opts.runs; i++) {
         const w = takeWindow();
         const t = await timed(prom.url, () => getGraph(w, s.ns));
         r.graphMs.push(t.ms);
+        if (t.value.timing.prom !== undefined) r.serverPromMs.push(t.value.timing.prom);
+        if (t.value.timing.build !== undefined) r.serverBuildMs.push(t.value.timing.build);
         r.promHttpS.push(t.prom.httpSeconds);
         r.promEngineS.push(t.prom.engineSeconds);
         r.calls.push(t.prom.queryRequests);
@@ -331,7 +340,7 @@ interface ReportInput {
   topology: { workloads: number; pods: number; services: number; edges: number; series: number; objects: number };
   backfill?: { series: number; samples: number; bytes: number; totalMs: number; files: number };
   reused: boolean;
-  results: { label: string; graphMs: number[]; promHttpS: number[]; promEngineS: number[]; calls: number[]; directMs: number[]; directHttpS: number[]; alone: { name: string; ms: number[]; series: number }[]; failed: string[]; nodes: number; edges: number; bytes: number }[];
+  results: { label: string; graphMs: number[]; serverPromMs: number[]; serverBuildMs: number[]; promHttpS: number[]; promEngineS: number[]; calls: number[]; directMs: number[]; directHttpS: number[]; alone: { name: string; ms: number[]; series: number }[]; failed: string[]; nodes: number; edges: number; bytes: number }[];
   rss: { start: number; after100: number; end: number; requests: number };
   kiali?: { oneNs: Timed[]; whole?: Timed & { calls: number } };
   pages: { label: string; m: PageMeasurement }[];
@@ -363,6 +372,7 @@ function report(r: ReportInput): string {
   const [whole, one] = r.results;
   const row = (name: string, f: (x: NonNullable<typeof whole>) => string, target = '', verdict = '') => lines.push(`| ${name} | ${whole ? f(whole) : ''} | ${one ? f(one) : ''} | ${target} | ${verdict} |`);
   row('`/api/graph` wall time', (x) => fmtMs(median(x.graphMs)));
+  row('… of which (Server-Timing): Prometheus queries + parsing / model build', (x) => (x.serverPromMs.length ? `${fmtMs(median(x.serverPromMs))} / ${fmtMs(median(x.serverBuildMs))}` : 'n/a'));
   row('Prometheus time during it (handler sum)', (x) => fmtS(median(x.promHttpS)));
   row('Prometheus engine time during it', (x) => fmtS(median(x.promEngineS)));
   row('Same queries direct, parallel (wall)', (x) => fmtMs(median(x.directMs)));

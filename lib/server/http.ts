@@ -3,10 +3,10 @@ import { ParamError } from '@/lib/api/params';
 
 export const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 
-export function json(body: unknown, status = 200): Response {
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', ...NO_STORE },
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...NO_STORE, ...headers },
   });
 }
 

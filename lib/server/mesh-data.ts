@@ -21,6 +21,8 @@ export interface MeshData {
   snapshots: KubeSnapshot[];
   telemetry: TelemetryInput;
   graph: MeshGraph;
+  /** Milliseconds of the shared upstream run this result came from (Server-Timing). */
+  timings: { kube: number; prometheus: number; build: number };
 }
 
 const g = globalThis as unknown as { __meshglassCoalescer?: Coalescer<MeshData> };
@@ -52,13 +54,16 @@ export async function getMeshData(q: GraphQuery, signal: AbortSignal): Promise<M
   return meshDataCoalescer.get(graphQueryKey(q), signal, async (shared) => {
     const config = getConfig();
     const window = { start: toRfc3339(q.window.start), end: toRfc3339(q.window.end) };
+    const t0 = performance.now();
+    const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
+    const timings = { kube: 0, prometheus: 0, build: 0 };
     const [snapshots, telemetry] = await Promise.all([
-      getKubeSnapshots({ signal: shared, timeoutMs: config.kube.timeoutMs }),
+      getKubeSnapshots({ signal: shared, timeoutMs: config.kube.timeoutMs }).finally(() => (timings.kube = since(t0))),
       fetchTelemetry(getPrometheusClient(), {
         window: q.window,
         namespaces: q.namespaces,
         signal: shared,
-      }),
+      }).finally(() => (timings.prometheus = since(t0))),
     ]);
     shared.throwIfAborted();
     // `clusters` narrows the Kubernetes objects the summaries and findings see; the graph filters itself.
@@ -69,12 +74,23 @@ export async function getMeshData(q: GraphQuery, signal: AbortSignal): Promise<M
     if (!anyKube && !telemetry.available) {
       throw new UpstreamUnavailableError('Neither Prometheus nor the Kubernetes API answered', upstreamWarnings);
     }
+    const t1 = performance.now();
     const graph = buildMeshGraph(snapshots.length === 1 ? snapshots[0]! : snapshots, { ...telemetry, window }, {
       namespaces: q.namespaces,
       expandWaypoints: q.expandWaypoints,
       ...(q.clusters ? { clusters: q.clusters } : {}),
     });
     graph.warnings = dedupeWarnings([...upstreamWarnings, ...graph.warnings]);
-    return { kube, snapshots, telemetry, graph };
+    timings.build = since(t1);
+    return { kube, snapshots, telemetry, graph, timings };
   });
+}
+
+/**
+ * `Server-Timing` value for a graph response: where the time of its upstream run went (kube snapshot,
+ * Prometheus queries + parsing, model build). Shown by browser dev tools; a coalesced or cached
+ * response repeats the timings of the run it shares.
+ */
+export function serverTiming(t: MeshData['timings']): string {
+  return `kube;dur=${t.kube};desc="Kubernetes snapshot", prom;dur=${t.prometheus};desc="Prometheus queries", build;dur=${t.build};desc="mesh model"`;
 }

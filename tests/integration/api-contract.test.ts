@@ -38,6 +38,9 @@ describe('GET /api/graph', () => {
     const r = await call(graphGET, `/api/graph?${q}`);
     expect(r.status).toBe(200);
     noStore(r.headers);
+    // Where the time went, for browser dev tools: three named, non-negative durations.
+    const timing = r.headers.get('server-timing') ?? '';
+    for (const name of ['kube', 'prom', 'build']) expect(timing).toMatch(new RegExp(`(^|, )${name};dur=\\d+(\\.\\d+)?;desc="[^"]+"`));
     const g = r.body as MeshGraph;
     expect(g.window).toEqual({ start: iso(T - 3600), end: iso(T - 600) });
     expect(Array.isArray(g.warnings)).toBe(true);

@@ -1,5 +1,5 @@
 import { parseGraphQuery } from '@/lib/api/params';
-import { getMeshData } from '@/lib/server/mesh-data';
+import { getMeshData, serverTiming } from '@/lib/server/mesh-data';
 import { errorResponse, json } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
@@ -7,8 +7,8 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   try {
     const q = parseGraphQuery(new URL(request.url).searchParams, Date.now() / 1000);
-    const { graph } = await getMeshData(q, request.signal);
-    return json(graph);
+    const { graph, timings } = await getMeshData(q, request.signal);
+    return json(graph, 200, { 'Server-Timing': serverTiming(timings) });
   } catch (e) {
     return errorResponse(e, request.signal);
   }
