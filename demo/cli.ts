@@ -3,12 +3,15 @@
 //   tsx demo/cli.ts infra  → only the upstreams (for `next dev`), prints the environment to use
 //   tsx demo/cli.ts serve  → upstreams + `next start` of an existing build (used by Playwright's webServer)
 // Opt-in: --second-cluster also starts a second Kubernetes API simulator (cluster "east", demo/east-cluster.ts)
-// and points the app at both through one kubeconfig and KUBE_CONTEXTS (used by playwright.multi-cluster.config.ts).
+// and points the app at both through one kubeconfig and KUBE_CONTEXTS (used by playwright.multi-cluster.config.ts);
+// the simulated proxies then also carry the cross-cluster traffic of demo/east-cluster.ts (EAST_EDGES), scraped
+// live and in the backfilled history.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EAST_CLUSTER, EAST_OBJECTS, mergeKubeconfigs } from './east-cluster';
+import { EAST_CLUSTER, EAST_OBJECTS, mergeKubeconfigs, withEastCluster } from './east-cluster';
 import { startKubeSimulator } from './kube-sim/server';
+import { buildDemoTopology } from './model/topology';
 import { startDemoTelemetry } from './telemetry';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -90,6 +93,7 @@ async function main() {
   const telemetry = await startDemoTelemetry({
     stateDir: opts.stateDir,
     proxiesPort: opts.proxiesPort,
+    ...(opts.secondKubePort !== undefined ? { topology: withEastCluster(buildDemoTopology()) } : {}),
     profiles: [
       { profile: 'istio-sample', port: opts.prometheusPort },
       ...(opts.minimalPrometheusPort ? [{ profile: 'minimal' as const, port: opts.minimalPrometheusPort }] : []),

@@ -12,8 +12,11 @@
 //   await t.stop();
 //
 // Anchor T = now rounded down to the minute at first start. It is reused on later starts while every
-// requested Prometheus already has its backfilled blocks and T is less than 24 h old; otherwise a new T
-// is chosen and the Prometheus data directories are wiped and backfilled again ([T − 6 h, T], 60 s step).
+// requested Prometheus already has its backfilled blocks, T is less than 24 h old and the topology is the
+// one the history was made from (anchor.json `topology` fingerprint, e.g. with/without --second-cluster);
+// otherwise a new T is chosen and the Prometheus data directories are wiped and backfilled again
+// ([T − 6 h, T], 60 s step).
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildDemoTopology, type Topology } from './model/topology';
@@ -48,6 +51,13 @@ export interface AnchorFile {
   historyStart: string;
   incident: { start: string; end: string; description: string };
   migration?: { workload: string; at: string };
+  /** Fingerprint of the topology the history was backfilled from. */
+  topology: string;
+}
+
+/** sha256 of the topology's data (it is plain JSON-able data, built deterministically). */
+export function topologyFingerprint(topology: Topology): string {
+  return createHash('sha256').update(JSON.stringify(topology)).digest('hex').slice(0, 16);
 }
 
 const iso = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
@@ -67,6 +77,7 @@ export function anchorFileContent(topology: Topology, anchorUnix: number): Ancho
       description: 'payments-api → ledger 5xx spike (30 %) and inventory-api → postgres connection failures (ztunnel CONNECT)',
     },
     ...(topology.migration ? { migration: { workload: topology.migration.workload, at: iso(anchorUnix + topology.migration.atOffset) } } : {}),
+    topology: topologyFingerprint(topology),
   };
 }
 
@@ -84,7 +95,8 @@ export async function startDemoTelemetry(opts: DemoTelemetryOptions): Promise<De
     try {
       const prev = JSON.parse(readFileSync(anchorPath, 'utf8')) as Partial<AnchorFile>;
       const a = typeof prev.anchorUnix === 'number' ? prev.anchorUnix : Date.parse(String(prev.anchor)) / 1000;
-      if (Number.isFinite(a) && now - a < 86_400 && a <= now && profiles.every((p) => hasBlocks(path.join(promDir(p.profile), 'data')))) anchorUnix = a;
+      const sameTopology = prev.topology === topologyFingerprint(topology);
+      if (sameTopology && Number.isFinite(a) && now - a < 86_400 && a <= now && profiles.every((p) => hasBlocks(path.join(promDir(p.profile), 'data')))) anchorUnix = a;
     } catch {
       // unreadable: start over
     }

@@ -26,7 +26,7 @@
 // Counters = floor(∫ rate from the origin) evaluated in closed form (traffic.ts), so live scrapes continue
 // the backfill exactly. Traffic of an edge is split evenly over (client pod × server pod) pairs alive at the
 // time; each pair is reported by the proxies its modes imply; identical label sets on the same proxy sum.
-import { allPods, type EdgeSpec, type PodModel, type ServiceModel, type Topology, type WorkloadModel, spiffe } from './topology';
+import { allPods, clusterOf, type EdgeSpec, type PodModel, type ServiceModel, type Topology, type WorkloadModel, spiffe } from './topology';
 import { buildTrafficModel, latencyCdf, latencyMean, type EdgeState, type EdgeTraffic, type TrafficModel } from './traffic';
 
 /** Istio's default duration buckets are 0.5,1,5,10,25,50,100,250,500,1000,2500,5000,10000,30000,60000,300000,600000,1800000,3600000.
@@ -154,6 +154,8 @@ export interface Sample {
 // ---------------------------------------------------------------------------
 
 interface Peer {
+  /** Istio cluster name of the peer's pod (source_cluster / destination_cluster). */
+  cluster: string;
   workload: string;
   namespace: string;
   sa: string;
@@ -174,8 +176,10 @@ interface SvcLabels {
 const UNKNOWN_SVC: SvcLabels = { host: 'unknown', name: 'unknown', namespace: 'unknown' };
 
 function peerOf(t: Topology, pod: PodModel): Peer {
-  const node = t.nodes.find((n) => n.name === pod.node);
+  const cluster = clusterOf(t, pod);
+  const node = t.nodes.find((n) => n.name === pod.node && clusterOf(t, n) === cluster);
   return {
+    cluster,
     workload: pod.workload,
     namespace: pod.namespace,
     sa: pod.serviceAccount,
@@ -214,7 +218,7 @@ function envoyLabels(t: Topology, i: LabelInput): [string, string][] {
     ['source_principal', s && i.srcPrincipal ? spiffe(t, s.namespace, s.sa) : u],
     ['source_app', s?.app ?? u],
     ['source_version', s?.version ?? u],
-    ['source_cluster', s ? t.cluster : u],
+    ['source_cluster', s?.cluster ?? u],
     ['destination_workload', d?.workload ?? u],
     ['destination_workload_namespace', d?.namespace ?? u],
     ['destination_principal', d && i.dstPrincipal ? spiffe(t, d.namespace, d.sa) : u],
@@ -225,7 +229,7 @@ function envoyLabels(t: Topology, i: LabelInput): [string, string][] {
     ['destination_canonical_revision', d?.canonicalRevision ?? 'latest'],
     ['destination_service_name', i.svc.name],
     ['destination_service_namespace', i.svc.namespace],
-    ['destination_cluster', d ? t.cluster : u],
+    ['destination_cluster', d?.cluster ?? u],
     ['request_protocol', i.protocol],
   ];
   if (i.protocol !== 'tcp') {
@@ -250,7 +254,7 @@ function ztunnelLabels(t: Topology, i: LabelInput): [string, string][] {
     ['source_principal', s && i.srcPrincipal ? spiffe(t, s.namespace, s.sa) : u],
     ['source_app', s?.canonicalService ?? u],
     ['source_version', s?.canonicalRevision ?? u],
-    ['source_cluster', s ? t.cluster : u],
+    ['source_cluster', s?.cluster ?? u],
     ['destination_service', i.svc.host],
     ['destination_service_namespace', i.svc.namespace],
     ['destination_service_name', i.svc.name],
@@ -261,7 +265,7 @@ function ztunnelLabels(t: Topology, i: LabelInput): [string, string][] {
     ['destination_principal', d && i.dstPrincipal ? spiffe(t, d.namespace, d.sa) : u],
     ['destination_app', d?.canonicalService ?? u],
     ['destination_version', d?.canonicalRevision ?? u],
-    ['destination_cluster', d ? t.cluster : u],
+    ['destination_cluster', d?.cluster ?? u],
     ['request_protocol', 'tcp'],
     ['response_flags', i.flags],
     ['connection_security_policy', i.csp],
@@ -288,6 +292,8 @@ class PlanBuilder {
       if (!p.proxy) continue;
       const role: ProxyRole = p.proxy === 'ztunnel' ? 'ztunnel' : p.role === 'waypoint' ? 'waypoint' : p.role === 'gateway' ? 'gateway' : 'sidecar';
       const plan: ProxyPlan = { id: `${p.namespace}/${p.name}`, pod: p, role, series: [] };
+      // one /proxies/<namespace>/<pod> path per proxy, whatever its cluster
+      if (this.proxies.has(plan.id)) throw new Error(`two proxies named ${plan.id} (pod names must be unique across clusters)`);
       this.proxies.set(plan.id, plan);
       this.index.set(plan, new Map());
       const component = role === 'ztunnel' ? 'ztunnel' : 'proxy';
@@ -397,12 +403,18 @@ export function buildEmitPlan(topology: Topology, anchor: number, traffic?: Traf
   const tm = traffic ?? buildTrafficModel(topology, anchor);
   const pods = allPods(topology);
   const b = new PlanBuilder(topology, pods);
-  const wByKey = new Map<string, WorkloadModel>(topology.workloads.map((w) => [`${w.namespace}/${w.name}`, w]));
-  const svcByKey = new Map<string, ServiceModel>(topology.services.map((s) => [`${s.namespace}/${s.name}`, s]));
+  // Keys are "<cluster>/<namespace>/<name>": objects of other clusters (multi-cluster runs) stay apart.
+  const key = (o: { cluster?: string }, ns: string, name: string) => `${clusterOf(topology, o)}/${ns}/${name}`;
+  const wByKey = new Map<string, WorkloadModel>(topology.workloads.map((w) => [key(w, w.namespace, w.name), w]));
+  const svcByKey = new Map<string, ServiceModel>(topology.services.map((s) => [key(s, s.namespace, s.name), s]));
   const ztunnelByNode = new Map<string, ProxyPlan>();
-  for (const p of b.proxies.values()) if (p.role === 'ztunnel') ztunnelByNode.set(p.pod.node, p);
+  for (const p of b.proxies.values()) if (p.role === 'ztunnel') ztunnelByNode.set(`${clusterOf(topology, p.pod)}/${p.pod.node}`, p);
   const appPodsByNs = new Map<string, PodModel[]>();
-  for (const p of pods) if (p.role === 'app') appPodsByNs.set(p.namespace, [...(appPodsByNs.get(p.namespace) ?? []), p]);
+  for (const p of pods) {
+    if (p.role !== 'app') continue;
+    const k = `${clusterOf(topology, p)}/${p.namespace}`;
+    appPodsByNs.set(k, [...(appPodsByNs.get(k) ?? []), p]);
+  }
   const peerCache = new Map<PodModel, Peer>();
   const peer = (p: PodModel) => {
     let v = peerCache.get(p);
@@ -413,7 +425,7 @@ export function buildEmitPlan(topology: Topology, anchor: number, traffic?: Traf
 
   for (const e of tm.edges) {
     const spec: EdgeSpec = e.spec;
-    const cw = wByKey.get(`${spec.client.namespace}/${spec.client.name}`);
+    const cw = wByKey.get(key(spec.client, spec.client.namespace, spec.client.name));
     if (!cw) throw new Error(`edge ${spec.id}: unknown client workload ${spec.client.namespace}/${spec.client.name}`);
     const clients = cw.pods;
     let svc: ServiceModel | undefined;
@@ -421,17 +433,17 @@ export function buildEmitPlan(topology: Topology, anchor: number, traffic?: Traf
     let svcL: SvcLabels = UNKNOWN_SVC;
     let envoySvcL: SvcLabels = UNKNOWN_SVC;
     if (spec.server.kind === 'service') {
-      svc = svcByKey.get(`${spec.server.namespace}/${spec.server.name}`);
-      if (!svc) throw new Error(`edge ${spec.id}: unknown service ${spec.server.namespace}/${spec.server.name}`);
+      svc = svcByKey.get(key(spec.server, spec.server.namespace, spec.server.name));
+      if (!svc) throw new Error(`edge ${spec.id}: unknown service ${key(spec.server, spec.server.namespace, spec.server.name)}`);
       const sel = svc.selector;
-      servers = (appPodsByNs.get(svc.namespace) ?? []).filter((p) => selects(sel, p.labels));
+      servers = (appPodsByNs.get(`${clusterOf(topology, svc)}/${svc.namespace}`) ?? []).filter((p) => selects(sel, p.labels));
       svcL = envoySvcL = svcLabels(topology, svc);
     } else if (spec.server.kind === 'external') {
       envoySvcL = { host: spec.server.host, name: spec.server.host, namespace: spec.server.namespace };
     } else {
       envoySvcL = { host: 'PassthroughCluster', name: 'PassthroughCluster', namespace: 'unknown' };
     }
-    const wpWorkload = svc?.waypoint ? wByKey.get(`${svc.namespace}/${svc.waypoint.name}`) : undefined;
+    const wpWorkload = svc?.waypoint ? wByKey.get(key(svc, svc.namespace, svc.waypoint.name)) : undefined;
     const wpSince = svc?.waypoint?.sinceOffset === undefined ? -Infinity : anchor + svc.waypoint.sinceOffset;
     const wpPods = wpWorkload?.pods ?? [];
 
@@ -459,7 +471,7 @@ export function buildEmitPlan(topology: Topology, anchor: number, traffic?: Traf
       const weight = 1 / (C.length * S.length);
       for (const c of C) {
         for (const s of S) {
-          emitPair(b, e, c, s, svcL, envoySvcL, weight, from, to, from >= wpSince && W.length > 0 ? W : [], peer, ztunnelByNode);
+          emitPair(b, e, c, s, svcL, envoySvcL, weight, from, to, from >= wpSince && W.length > 0 ? W : [], peer, (p) => ztunnelByNode.get(`${clusterOf(topology, p)}/${p.node}`));
         }
       }
     }
@@ -479,7 +491,7 @@ function emitPair(
   to: number,
   waypoints: PodModel[],
   peer: (p: PodModel) => Peer,
-  ztunnelByNode: Map<string, ProxyPlan>,
+  ztunnelOf: (p: PodModel) => ProxyPlan | undefined,
 ) {
   const http = e.spec.protocol === 'http';
   const clientEnvoy = c.proxy === 'envoy' ? b.proxies.get(`${c.namespace}/${c.name}`) : undefined;
@@ -490,7 +502,7 @@ function emitPair(
   const src = peer(c);
   const dst = s ? peer(s) : undefined;
   const zt = (p: PodModel) => {
-    const z = ztunnelByNode.get(p.node);
+    const z = ztunnelOf(p);
     if (!z) throw new Error(`no ztunnel on node ${p.node} for pod ${p.namespace}/${p.name}`);
     return z;
   };

@@ -2,7 +2,7 @@
 // `buildManifests` is used by write-manifests.ts (committed demo/cluster/*.yaml) and by benchmarks that
 // serve synthetic topologies from memory.
 import { uid } from './hash';
-import { type ContainerModel, type PodModel, type Topology, type WorkloadModel } from './topology';
+import { clusterOf, type ContainerModel, type PodModel, type Topology, type WorkloadModel } from './topology';
 
 export type KubeObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata: Record<string, unknown> };
 
@@ -108,10 +108,12 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
   const anchor = opts.anchor ?? REFERENCE_ANCHOR;
   const longAgo = iso(anchor - 30 * 86400);
   const objs: KubeObject[] = [];
+  // Objects of other clusters (multi-cluster runs) are served by their own cluster's API, not this one.
+  const local = (o: { cluster?: string }) => clusterOf(t, o) === t.cluster;
   for (const ns of t.namespaces) {
     objs.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, uid: uid(`ns/${ns.name}`), creationTimestamp: longAgo, labels: ns.labels }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
   }
-  for (const n of t.nodes) {
+  for (const n of t.nodes.filter(local)) {
     objs.push({
       apiVersion: 'v1',
       kind: 'Node',
@@ -137,7 +139,7 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
       status: { conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Handled by Istio controller', lastTransitionTime: longAgo }] },
     });
   }
-  for (const w of t.workloads) {
+  for (const w of t.workloads.filter(local)) {
     const wUid = uid(`${w.kind}/${w.namespace}/${w.name}`);
     const running = w.pods.filter((p) => p.endOffset === undefined);
     const created = iso(anchor - 14 * 86400);
@@ -193,7 +195,7 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
     }
     for (const p of running) objs.push(podObject(t, p, w, anchor));
   }
-  for (const s of t.services) {
+  for (const s of t.services.filter(local)) {
     objs.push({
       apiVersion: 'v1',
       kind: 'Service',

@@ -29,6 +29,8 @@ export interface NodeModel {
   podCIDR: string;
   region: string;
   zone: string;
+  /** Cluster (Istio cluster name) of a node of another cluster; undefined = Topology.cluster. */
+  cluster?: string;
 }
 
 export interface NamespaceModel {
@@ -60,6 +62,8 @@ export interface PodModel {
   /** Pod lifetime relative to the anchor (seconds); undefined = since before history / still running. */
   startOffset?: number;
   endOffset?: number;
+  /** Cluster of a pod of another cluster (multi-cluster runs); undefined = Topology.cluster. */
+  cluster?: string;
 }
 
 export interface ReplicaSetModel {
@@ -93,6 +97,8 @@ export interface WorkloadModel {
   replicas: number;
   replicaSets: ReplicaSetModel[];
   pods: PodModel[];
+  /** Cluster of a workload of another cluster (multi-cluster runs); undefined = Topology.cluster. */
+  cluster?: string;
 }
 
 export interface ServicePortModel {
@@ -113,6 +119,8 @@ export interface ServiceModel {
   ports: ServicePortModel[];
   /** Service waypoint (Gateway name, same namespace) used for service-addressed ambient traffic. */
   waypoint?: { name: string; sinceOffset?: number };
+  /** Cluster of a Service of another cluster (multi-cluster runs); undefined = Topology.cluster. */
+  cluster?: string;
 }
 
 export interface GatewayModel {
@@ -143,9 +151,12 @@ export interface WorkloadRef {
   kind: 'workload';
   namespace: string;
   name: string;
+  /** Cluster of the client workload; undefined = Topology.cluster. */
+  cluster?: string;
 }
 export type EdgeServer =
-  | { kind: 'service'; namespace: string; name: string; port: number }
+  /** cluster: the cluster whose endpoints of the Service serve this traffic (undefined = Topology.cluster). */
+  | { kind: 'service'; namespace: string; name: string; port: number; cluster?: string }
   | { kind: 'external'; host: string; namespace: string; port: number }
   | { kind: 'ip'; ip: string; port: number };
 
@@ -180,6 +191,8 @@ export interface EdgeSpec {
 }
 
 export interface Topology {
+  /** Istio cluster name of the demo cluster. Objects of other clusters (multi-cluster runs, e.g.
+   *  demo/east-cluster.ts) carry their own `cluster` field; they are emitted but never written as manifests. */
   cluster: string;
   trustDomain: string;
   istioNamespace: string;
@@ -675,7 +688,8 @@ function httpService(ns: string, name: string, ip: string, port = 8080, portName
 const H = 3600;
 const M = 60;
 
-function edge(id: string, client: string, server: EdgeServer, protocol: 'http' | 'tcp', rate: number, extra: Partial<EdgeSpec> = {}): EdgeSpec {
+/** A traffic entry with the demo's defaults; `client` is "namespace/name" of a workload of the topology's cluster. */
+export function edge(id: string, client: string, server: EdgeServer, protocol: 'http' | 'tcp', rate: number, extra: Partial<EdgeSpec> = {}): EdgeSpec {
   const [ns, name] = client.split('/') as [string, string];
   return {
     id,
@@ -1083,6 +1097,11 @@ export function allPods(t: Topology): PodModel[] {
 /** Pods alive at a given offset from the anchor. */
 export function podAlive(p: PodModel, offset: number): boolean {
   return (p.startOffset === undefined || p.startOffset <= offset) && (p.endOffset === undefined || offset < p.endOffset);
+}
+
+/** Cluster of a pod/workload/Service/node (its own field, else the topology's cluster). */
+export function clusterOf(t: Topology, o: { cluster?: string }): string {
+  return o.cluster ?? t.cluster;
 }
 
 export function spiffe(t: Topology, ns: string, sa: string): string {

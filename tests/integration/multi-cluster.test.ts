@@ -1,6 +1,8 @@
 // Integration: multi-cluster awareness. Two Kubernetes API simulators behind two contexts of one kubeconfig
 // (KUBE_CONTEXTS=ctxA=Kubernetes,ctxB=east), the demo Prometheus (its telemetry says source_cluster=
-// "Kubernetes"), the real route handlers in-process.
+// "Kubernetes"), the real route handlers in-process. This Prometheus is the single-cluster demo's, so east's
+// workloads are idle here; the cross-cluster traffic of `demo/cli.ts serve --second-cluster` (shop/cart →
+// east inventory-api) is checked end to end by e2e/multi-cluster/clusters.spec.ts.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -118,7 +120,8 @@ describe('two clusters by kubeconfig contexts', () => {
     const r = await call(namespacesGET, `/api/namespaces?${q}&clusters=east`);
     expect(r.status).toBe(200);
     const rows = r.body.namespaces as NamespaceSummary[];
-    expect(rows.map((n) => n.name).sort()).toEqual(['billing', 'inventory']);
+    expect(rows.map((n) => n.name).sort()).toEqual(['billing', 'inventory', 'istio-system']);
+    expect(rows.find((n) => n.name === 'istio-system')).toMatchObject({ system: true, workloads: { total: 0 } });
     expect(rows.find((n) => n.name === 'inventory')).toMatchObject({ mode: 'ambient', workloads: { total: 1, ambient: 1 } });
     const all = await call(namespacesGET, `/api/namespaces?${q}`);
     expect((all.body.namespaces as NamespaceSummary[]).map((n) => n.name)).toEqual(expect.arrayContaining(['billing', 'shop', 'payments']));
