@@ -42,7 +42,7 @@ import {
   type Warning,
   type WorkloadMode,
 } from './types';
-import { byCodePoint, instanceHost, isKnown, known, labelKey, parseServiceHost, ref, uniqSorted } from './util';
+import { byCodePoint, instanceHost, isKnown, known, parseServiceHost, ref, uniqSorted } from './util';
 import { buildWaypointIndex, type WaypointIndex, type WaypointInfo } from './waypoints';
 import { applicationWorkloads, buildWorkloadIndex, type WorkloadIndex, type WorkloadInfo } from './workloads';
 
@@ -260,21 +260,40 @@ function waypointOfGroup(outer: MeshContext, g: SeriesGroup, targets: Labels[]):
 }
 
 const REPORTER_ORDER: Reporter[] = ['waypoint', 'destination', 'source'];
+/**
+ * Series-group key: `b` (latency buckets) or `m` (every other metric), then the EDGE_LABELS values in
+ * order, each behind a \u0001 separator. Built with one string per sample: this runs ~100k times for a
+ * 2,000-workload mesh.
+ */
+function seriesKey(kind: 'b' | 'm', labels: Labels): string {
+  let key: string = kind;
+  for (const l of EDGE_LABELS) key += `\u0001${labels[l] ?? ''}`;
+  return key;
+}
 const TCP_METRICS = new Set(['tcpOpened', 'tcpClosed', 'tcpSentBytes', 'tcpReceivedBytes']);
 
 /** Group samples by EDGE_LABELS, attribute each group's reporter, resolve its endpoints. */
 export function groupSeries(ctx: MeshContext, telemetry: TelemetryInput): SeriesGroup[] {
+  // Hot loop at mesh scale (~100k samples for 2,000 workloads): one flat key string per sample, the
+  // labels object built only for a new key, target lists appended in place.
   const byKey = new Map<string, { labels: Labels; samples: TelemetrySample[] }>();
   for (const s of telemetry.samples) {
-    const key = `${s.metric === 'requestDurationBucket' ? 'b' : 'm'}\u0002${labelKey(s.labels, EDGE_LABELS)}`;
-    const e = byKey.get(key) ?? { labels: Object.fromEntries(EDGE_LABELS.flatMap((l) => (s.labels[l] !== undefined ? [[l, s.labels[l]!]] : []))), samples: [] };
+    const key = seriesKey(s.metric === 'requestDurationBucket' ? 'b' : 'm', s.labels);
+    let e = byKey.get(key);
+    if (!e) {
+      const labels: Labels = {};
+      for (const l of EDGE_LABELS) if (s.labels[l] !== undefined) labels[l] = s.labels[l]!;
+      e = { labels, samples: [] };
+      byKey.set(key, e);
+    }
     e.samples.push(s);
-    byKey.set(key, e);
   }
   const targetsByKey = new Map<string, Labels[]>();
   for (const t of telemetry.reporterTargets) {
-    const key = `m\u0002${labelKey(t.labels, EDGE_LABELS)}`;
-    targetsByKey.set(key, [...(targetsByKey.get(key) ?? []), t.labels]);
+    const key = seriesKey('m', t.labels);
+    const list = targetsByKey.get(key);
+    if (list) list.push(t.labels);
+    else targetsByKey.set(key, [t.labels]);
   }
   const groups: SeriesGroup[] = [];
   for (const [key, { labels, samples }] of [...byKey.entries()].sort(([a], [b]) => byCodePoint(a, b))) {
