@@ -1,20 +1,28 @@
 // Chromium measurements of /graph: data arrival → interactive graph, panning frame rate, JS bytes.
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export interface PageMeasurement {
   url: string;
   /** ms from the end of the /api/graph response to the first layoutstop */
   dataToLayoutMs: number;
-  /** ms from the end of the /api/graph response to the second animation frame after layoutstop (drawn) */
+  /** ms from the end of the /api/graph response to the second animation frame after the first layoutstop (drawn) */
   dataToInteractiveMs: number;
+  /** same, after the last layoutstop once no layout is pending (the worker's layout applied; = interactive without one) */
+  dataToFinalMs: number;
   /** ms from navigation start to the end of the /api/graph response */
   navToDataMs: number;
   apiGraphBytes: number;
   nodes: number;
   edges: number;
+  /** rAF frames per second while a rAF loop calls cy.panBy every frame (programmatic; no gesture-only optimisations) */
   fps: number;
   panFrames: number;
+  /** cytoscape 'render' events per second while page.mouse drags the background (a user's pan gesture) */
+  dragFps: number;
+  /** rAF frames per second during that drag (≥ dragFps; equal when every frame redraws) */
+  dragFrames: number;
   js: { files: number; rawBytes: number; gzipBytes: number; transferredBytes: number };
 }
 
@@ -47,10 +55,22 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-export async function measureGraphPage(browser: Browser, url: string, timeoutMs = 180_000): Promise<PageMeasurement> {
+export interface MeasureOptions {
+  timeoutMs?: number;
+  /** Assigned to window.__meshglassCyOptions before the app runs (renderer experiments, e.g. {"webgl":true}). */
+  cyOptions?: Record<string, unknown>;
+  /** Write cy.json() (elements with positions, style) here after the layout (bench/render-lab.ts input). */
+  dumpPath?: string;
+  /** Save a screenshot of the page after the measurement. */
+  screenshotPath?: string;
+}
+
+export async function measureGraphPage(browser: Browser, url: string, mo: MeasureOptions = {}): Promise<PageMeasurement> {
+  const timeoutMs = mo.timeoutMs ?? 180_000;
   // bypassCSP: the app's Content-Security-Policy has no 'unsafe-eval', which string predicates of waitForFunction need.
   const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 }, bypassCSP: true });
   await ctx.addInitScript(INIT);
+  if (mo.cyOptions) await ctx.addInitScript(`window.__meshglassCyOptions = ${JSON.stringify(mo.cyOptions)};`);
   const page = await ctx.newPage();
   const js = { files: 0, rawBytes: 0, gzipBytes: 0, transferredBytes: 0 };
   const pending: Promise<void>[] = [];
@@ -77,7 +97,9 @@ export async function measureGraphPage(browser: Browser, url: string, timeoutMs 
     pending.push(res.body().then((b) => void (apiGraphBytes = b.length), () => undefined));
   });
   await page.goto(url, { waitUntil: 'domcontentloaded' });
+  // First drawing, then the final layout (a worker layout is applied with a second layoutstop).
   await page.waitForFunction('window.__bench.drawn.length > 0', undefined, { timeout: timeoutMs, polling: 100 });
+  await page.waitForFunction('!window.__meshglassLayoutPending && window.__bench.drawn.length === window.__bench.layoutstops.length', undefined, { timeout: timeoutMs, polling: 100 });
   const timing = (await page.evaluate(`(() => {
     const b = window.__bench;
     const stop = b.layoutstops[0];
@@ -85,8 +107,8 @@ export async function measureGraphPage(browser: Browser, url: string, timeoutMs 
     const before = entries.filter((e) => e.responseEnd <= stop);
     const data = before[before.length - 1];
     const cy = window.__meshglassCy;
-    return { stop, drawn: b.drawn[0], dataEnd: data ? data.responseEnd : NaN, nodes: cy.nodes().length, edges: cy.edges().length };
-  })()`)) as { stop: number; drawn: number; dataEnd: number; nodes: number; edges: number };
+    return { stop, drawn: b.drawn[0], final: b.drawn[b.drawn.length - 1], dataEnd: data ? data.responseEnd : NaN, nodes: cy.nodes().length, edges: cy.edges().length };
+  })()`)) as { stop: number; drawn: number; final: number; dataEnd: number; nodes: number; edges: number };
   // Panning: a requestAnimationFrame loop that pans on every frame for 3 s; the frame count is the rate
   // the main thread (cytoscape redraws included) keeps up with.
   const pan = (await page.evaluate(`new Promise((resolve) => {
@@ -103,18 +125,79 @@ export async function measureGraphPage(browser: Browser, url: string, timeoutMs 
     };
     requestAnimationFrame(tick);
   })`)) as { frames: number; seconds: number };
+  const drag = await measureDrag(page);
+  if (mo.dumpPath) writeFileSync(mo.dumpPath, JSON.stringify(await page.evaluate('window.__meshglassCy.json()')));
+  if (mo.screenshotPath) {
+    await page.evaluate('window.__meshglassCy.fit(undefined, 30)');
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: mo.screenshotPath });
+  }
   await Promise.all(pending);
   await ctx.close();
   return {
     url,
     dataToLayoutMs: timing.stop - timing.dataEnd,
     dataToInteractiveMs: timing.drawn - timing.dataEnd,
+    dataToFinalMs: timing.final - timing.dataEnd,
     navToDataMs: timing.dataEnd,
     apiGraphBytes,
     nodes: timing.nodes,
     edges: timing.edges,
     fps: pan.frames / pan.seconds,
     panFrames: pan.frames,
+    dragFps: drag.renders / drag.seconds,
+    dragFrames: drag.frames / drag.seconds,
     js,
   };
+}
+
+/**
+ * Panning as a user does it: the mouse pressed on empty background and moved for 3 s (page.mouse, so
+ * cytoscape sees a real drag gesture and its gesture-only shortcuts — hideEdgesOnViewport,
+ * textureOnViewport — apply). Each move waits for the renderer to take the input event, so a busy main
+ * thread slows the moves down as it would a real mouse's coalesced events. Counts cytoscape 'render'
+ * events (frames that redrew the graph) and rAF frames in the page.
+ */
+export async function measureDrag(page: Page, seconds = 3): Promise<{ renders: number; frames: number; seconds: number }> {
+  const box = await page.locator('[data-testid="graph-canvas"]').boundingBox();
+  if (!box) throw new Error('graph canvas not found');
+  // A start point on empty background: fit leaves a 30 px margin; pick the first grid point no element covers.
+  const start = (await page.evaluate(`(() => {
+    const cy = window.__meshglassCy;
+    const boxes = cy.elements().map((e) => e.renderedBoundingBox());
+    const w = cy.width(), h = cy.height();
+    const host = cy.container();
+    const rect = host.getBoundingClientRect();
+    // not under an element, and not under an overlay (hint, panel) that would take the mouse instead
+    for (let y = 12; y < h; y += 24) for (let x = 12; x < w; x += 24) {
+      if (boxes.some((b) => x >= b.x1 - 4 && x <= b.x2 + 4 && y >= b.y1 - 4 && y <= b.y2 + 4)) continue;
+      const hit = document.elementFromPoint(rect.left + x, rect.top + y);
+      if (hit && host.contains(hit)) return { x, y };
+    }
+    return { x: 5, y: 5 };
+  })()`)) as { x: number; y: number };
+  await page.evaluate(`(() => {
+    const cy = window.__meshglassCy;
+    window.__drag = { renders: 0, frames: 0, on: true };
+    cy.on('render', () => { window.__drag.renders++; });
+    const tick = () => { if (!window.__drag.on) return; window.__drag.frames++; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  })()`);
+  const x0 = box.x + start.x;
+  const y0 = box.y + start.y;
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  await page.evaluate('window.__drag.renders = 0; window.__drag.frames = 0; window.__drag.t0 = performance.now();');
+  const t0 = Date.now();
+  let i = 0;
+  while (Date.now() - t0 < seconds * 1000) {
+    i++;
+    // 60 px out and back (small steps, like a hand-held mouse at ~60 Hz)
+    const phase = i % 20;
+    const d = phase < 10 ? phase * 6 : (20 - phase) * 6;
+    await page.mouse.move(x0 + d, y0 + d / 2);
+  }
+  const r = (await page.evaluate('(() => { const d = window.__drag; d.on = false; return { renders: d.renders, frames: d.frames, seconds: (performance.now() - d.t0) / 1000 }; })()')) as { renders: number; frames: number; seconds: number };
+  await page.mouse.up();
+  return r;
 }
