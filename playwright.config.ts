@@ -4,6 +4,10 @@ import { defineConfig, devices } from '@playwright/test';
 // simulated proxies, a real Prometheus and `next start` of the build made by `npm test`.
 // Ports differ from `npm run demo`'s so both can run at once.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+// Backend ports of the e2e demo; override when another checkout runs its e2e demo at the same time.
+const KUBE_PORT = Number(process.env.E2E_KUBE_PORT ?? 16444);
+const PROMETHEUS_PORT = Number(process.env.E2E_PROMETHEUS_PORT ?? 19092);
+const PROXIES_PORT = Number(process.env.E2E_PROXIES_PORT ?? 19101);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -26,7 +30,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } } }],
   webServer: {
-    command: `npx tsx demo/cli.ts serve --port ${PORT} --state .demo/e2e --kube-port 16444 --prometheus-port 19092 --proxies-port 19101`,
+    command: `npx tsx demo/cli.ts serve --port ${PORT} --state .demo/e2e --kube-port ${KUBE_PORT} --prometheus-port ${PROMETHEUS_PORT} --proxies-port ${PROXIES_PORT}`,
     url: `http://127.0.0.1:${PORT}/api/healthz`,
     timeout: 300_000,
     reuseExistingServer: !process.env.CI,

@@ -35,6 +35,10 @@ const VARIANTS: Record<string, Variant> = {
   e800: { maxEdges: 800 },
   e500: { maxEdges: 500 },
   merge: { mergeReverse: true },
+  solid: { style: [{ selector: 'edge', style: { 'line-style': 'solid', 'mid-target-arrow-shape': 'none', 'line-outline-width': 0 } }] },
+  opaque: { style: [{ selector: 'edge', style: { opacity: 1 } }, { selector: 'node', style: { opacity: 1, 'text-background-opacity': 0 } }] },
+  'no-compound-style': { style: [{ selector: ':parent', style: { 'background-opacity': 0, 'border-width': 0, label: '' } }] },
+  cheap: { style: [{ selector: 'edge', style: { 'line-style': 'solid', 'mid-target-arrow-shape': 'none', 'line-outline-width': 0, opacity: 1, 'underlay-opacity': 0 } }, { selector: 'node', style: { 'border-style': 'solid', 'text-background-opacity': 0, 'outline-width': 0 } }] },
   'bezier-off': { style: [{ selector: 'edge', style: { 'curve-style': 'straight', 'target-arrow-shape': 'none', 'mid-target-arrow-shape': 'none', label: '' } }] },
 };
 
