@@ -67,8 +67,9 @@ export interface MeasureOptions {
 
 export async function measureGraphPage(browser: Browser, url: string, mo: MeasureOptions = {}): Promise<PageMeasurement> {
   const timeoutMs = mo.timeoutMs ?? 180_000;
-  // bypassCSP: the app's Content-Security-Policy has no 'unsafe-eval', which string predicates of waitForFunction need.
-  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 }, bypassCSP: true });
+  // The app's own Content-Security-Policy applies (it decides whether the layout worker may start); waits poll
+  // with page.evaluate, which CSP does not restrict (waitForFunction's predicates would need 'unsafe-eval').
+  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   await ctx.addInitScript(INIT);
   if (mo.cyOptions) await ctx.addInitScript(`window.__meshglassCyOptions = ${JSON.stringify(mo.cyOptions)};`);
   const page = await ctx.newPage();
@@ -96,10 +97,21 @@ export async function measureGraphPage(browser: Browser, url: string, mo: Measur
     if (!res.url().includes('/api/graph')) return;
     pending.push(res.body().then((b) => void (apiGraphBytes = b.length), () => undefined));
   });
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   await page.goto(url, { waitUntil: 'domcontentloaded' });
+  const poll = async (expr: string) => {
+    const t0 = Date.now();
+    while (!(await page.evaluate(expr))) {
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timeout waiting for ${expr}`);
+      await page.waitForTimeout(100);
+    }
+  };
   // First drawing, then the final layout (a worker layout is applied with a second layoutstop).
-  await page.waitForFunction('window.__bench.drawn.length > 0', undefined, { timeout: timeoutMs, polling: 100 });
-  await page.waitForFunction('!window.__meshglassLayoutPending && window.__bench.drawn.length === window.__bench.layoutstops.length', undefined, { timeout: timeoutMs, polling: 100 });
+  await poll('!!(window.__bench && window.__bench.drawn.length > 0)');
+  await poll('!window.__meshglassLayoutPending && window.__bench.drawn.length === window.__bench.layoutstops.length');
   const timing = (await page.evaluate(`(() => {
     const b = window.__bench;
     const stop = b.layoutstops[0];
@@ -134,6 +146,7 @@ export async function measureGraphPage(browser: Browser, url: string, mo: Measur
   }
   await Promise.all(pending);
   await ctx.close();
+  if (consoleErrors.length) console.log(`[browser] ${consoleErrors.length} console errors on ${url}: ${consoleErrors.slice(0, 3).join(' | ').slice(0, 600)}`);
   return {
     url,
     dataToLayoutMs: timing.stop - timing.dataEnd,
