@@ -63,6 +63,8 @@ export interface MeasureOptions {
   dumpPath?: string;
   /** Save a screenshot of the page after the measurement. */
   screenshotPath?: string;
+  /** After measuring: press Re-layout and expand one collapsed namespace, log what the layout bookkeeping did. */
+  checkFlows?: boolean;
 }
 
 export async function measureGraphPage(browser: Browser, url: string, mo: MeasureOptions = {}): Promise<PageMeasurement> {
@@ -144,6 +146,7 @@ export async function measureGraphPage(browser: Browser, url: string, mo: Measur
     await page.waitForTimeout(500);
     await page.screenshot({ path: mo.screenshotPath });
   }
+  if (mo.checkFlows) console.log(`[browser] flows on ${url}: ${JSON.stringify(await checkLayoutFlows(page))}`);
   await Promise.all(pending);
   await ctx.close();
   if (consoleErrors.length) console.log(`[browser] ${consoleErrors.length} console errors on ${url}: ${consoleErrors.slice(0, 3).join(' | ').slice(0, 600)}`);
@@ -213,4 +216,22 @@ export async function measureDrag(page: Page, seconds = 3): Promise<{ renders: n
   const r = (await page.evaluate('(() => { const d = window.__drag; d.on = false; return { renders: d.renders, frames: d.frames, seconds: (performance.now() - d.t0) / 1000 }; })()')) as { renders: number; frames: number; seconds: number };
   await page.mouse.up();
   return r;
+}
+
+/** Re-layout (worker path keeps the drawing until the result arrives) and expanding a collapsed namespace. */
+async function checkLayoutFlows(page: Page): Promise<Record<string, unknown>> {
+  const state = () => page.evaluate(`(() => { const cy = window.__meshglassCy; const n = cy.nodes(':childless')[0]; return { runs: window.__meshglassLayoutRuns, pending: !!window.__meshglassLayoutPending, nodes: cy.nodes().length, first: n ? n.id() + '@' + Math.round(n.position().x) + ',' + Math.round(n.position().y) : '' }; })()`) as Promise<{ runs: number; pending: boolean; nodes: number; first: string }>;
+  const out: Record<string, unknown> = { start: await state() };
+  await page.getByRole('button', { name: 'Re-layout' }).click();
+  out.afterClick = await state();
+  const t0 = Date.now();
+  while ((await state()).pending && Date.now() - t0 < 60_000) await page.waitForTimeout(100);
+  out.relayoutDone = { ...(await state()), ms: Date.now() - t0 };
+  const agg = (await page.evaluate(`(() => { const n = window.__meshglassCy.nodes('.aggregate').filter((x) => x.data('workloads') > 0)[0]; return n ? n.id() : ''; })()`)) as string;
+  if (agg) {
+    await page.evaluate(`window.__meshglassCy.getElementById(${JSON.stringify(agg)}).emit('tap')`);
+    await page.waitForTimeout(3000);
+    out.expanded = { id: agg, url: page.url().replace(/^.*\?/, '?').slice(0, 200), ...(await state()) };
+  }
+  return out;
 }

@@ -305,6 +305,7 @@ async function main() {
             const m = await measureGraphPage(browser, url, {
               ...(opts.cyOptions ? { cyOptions: JSON.parse(opts.cyOptions) as Record<string, unknown> } : {}),
               ...(opts.dump && i === 0 ? { dumpPath: path.join(ROOT, `bench/out/cy-${tag}.json`), screenshotPath: path.join(ROOT, `bench/out/${tag}.png`) } : {}),
+              ...(flag('check-flows') && i === 0 ? { checkFlows: true } : {}),
             });
             pages.push({ label: s.label, m });
             log(`browser ${s.label}: data→layoutstop ${fmtMs(m.dataToLayoutMs)}, →drawn ${fmtMs(m.dataToInteractiveMs)}, →final layout drawn ${fmtMs(m.dataToFinalMs)}, nav→data ${fmtMs(m.navToDataMs)}, ${m.nodes} nodes/${m.edges} edges, pan (cy.panBy) ${m.fps.toFixed(1)} fps, mouse drag ${m.dragFps.toFixed(1)} renders/s (${m.dragFrames.toFixed(1)} rAF/s), load ${os.loadavg()[0]!.toFixed(2)}, JS ${m.js.files} files ${(m.js.gzipBytes / 1024).toFixed(0)} KB gz`);

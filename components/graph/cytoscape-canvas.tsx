@@ -20,6 +20,8 @@ let fcoseRegistered = false;
  * headless software rendering: mouse-drag redraws 22.5 → 46.9 per second.
  */
 const TEXTURE_ON_VIEWPORT_MIN_ELEMENTS = 100;
+/** A re-layout with at most this share of new leaves keeps the current drawing until the worker's layout arrives (no grid flash). */
+const KEEP_POSITIONS_MAX_NEW_SHARE = 0.5;
 
 declare global {
   interface Window {
@@ -57,6 +59,25 @@ export interface CytoscapeCanvasProps {
 
 function toDefinition(e: GraphElement): ElementDefinition {
   return { group: e.group, data: { ...e.data }, classes: e.classes };
+}
+
+/** Place new leaves beside their already positioned neighbours (or in a column right of the drawing). */
+function placeBesideNeighbours(cy: Core, newLeaves: readonly string[]) {
+  const newSet = new Set(newLeaves);
+  const positions = new Map<string, Position>();
+  cy.nodes().forEach((n) => {
+    if (!n.isParent() && !newSet.has(n.id())) positions.set(n.id(), { ...n.position() });
+  });
+  const edges = cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string }));
+  const placed = placeNewNodes(newLeaves, edges, positions);
+  const bb = cy.nodes().filter((n) => !newSet.has(n.id())).boundingBox();
+  let k = 0;
+  cy.batch(() => {
+    for (const id of newLeaves) {
+      const p = placed.get(id) ?? { x: bb.x2 + 80, y: bb.y1 + 70 * k++ };
+      cy.getElementById(id).position(p);
+    }
+  });
 }
 
 /** Layout bookkeeping shared by the effects and the worker callbacks (held in a ref). */
@@ -121,10 +142,11 @@ function applyJobResult(st: LayoutState, r: LayoutJobResult) {
 
 /**
  * A full layout. fcose on more than WORKER_LAYOUT_MIN_NODES leaves runs in a Web Worker: the page
- * shows a grid (ordered by namespace) at once and applies the worker's positions when they arrive;
+ * shows a grid (ordered by namespace) at once — or keeps the current drawing (keepPositions: re-layout
+ * button, layout change, an update with some new nodes) — and applies the worker's positions when they arrive;
  * a newer layout request makes an older result stale. Everything else runs here.
  */
-function runLayout(st: LayoutState, cy: Core) {
+function runLayout(st: LayoutState, cy: Core, keepPositions = false) {
   const leaves = cy.nodes().filter((n) => !n.isParent());
   if (leaves.length === 0) return;
   cy.resize(); // banners/panels may have changed the container size since the last render
@@ -149,8 +171,10 @@ function runLayout(st: LayoutState, cy: Core) {
   };
   st.pending = { seq, main };
   window.__meshglassLayoutPending = true;
-  const byNamespace = (a: cytoscape.NodeSingular, b: cytoscape.NodeSingular) => String(a.data('parent') ?? '').localeCompare(String(b.data('parent') ?? '')) || a.id().localeCompare(b.id());
-  leaves.layout({ ...quickPlacementOptions(), sort: byNamespace } as unknown as cytoscape.LayoutOptions).run();
+  if (!keepPositions) {
+    const byNamespace = (a: cytoscape.NodeSingular, b: cytoscape.NodeSingular) => String(a.data('parent') ?? '').localeCompare(String(b.data('parent') ?? '')) || a.id().localeCompare(b.id());
+    leaves.layout({ ...quickPlacementOptions(), sort: byNamespace } as unknown as cytoscape.LayoutOptions).run();
+  }
   worker.postMessage(job);
 }
 
@@ -238,10 +262,10 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
       }
     });
     if (!diff.topologyChanged) return;
-    // Large graphs: draw no edges while the user drags/zooms (style.md B1). Init-only option in the
-    // typings; the canvas renderer reads this field on every frame.
-    // While the user drags or zooms, draw one cached bitmap of the graph (textureOnViewport) instead of every
-    // element per frame; large graphs: pixel ratio 1 on high-density screens, no edges if the texture is not used.
+    // Renderer knobs (init-only options in the typings; the canvas renderer reads these fields on every frame,
+    // style.md B1): while the user drags or zooms, draw one cached bitmap of the graph (textureOnViewport)
+    // instead of every element; large graphs: pixel ratio 1 on high-density screens, no edges while dragging
+    // when the texture is not used.
     const r = (cy as unknown as { renderer(): RendererKnobs }).renderer();
     const count = cy.elements().length;
     const large = count > LARGE_GRAPH_ELEMENTS;
@@ -251,29 +275,16 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
     const newLeaves = addedLeafNodes(diff, elements);
     const leafCount = cy.nodes().filter((n) => !n.isParent()).length;
     if (!hadNodes || newLeaves.length > RELAYOUT_NEW_NODE_SHARE * leafCount) {
-      runLayout(layoutState.current, cy);
+      // While a worker lays out: keep what is on screen (new nodes beside their neighbours) unless most of it is new.
+      const keepPositions = hadNodes && newLeaves.length <= KEEP_POSITIONS_MAX_NEW_SHARE * leafCount;
+      if (keepPositions) placeBesideNeighbours(cy, newLeaves);
+      runLayout(layoutState.current, cy, keepPositions);
       return;
     }
     if (removedLeaves > RELAYOUT_NEW_NODE_SHARE * leavesBefore && !newLeaves.length) {
       cy.fit(undefined, 30); // e.g. drill-down to one namespace: keep positions, zoom to what is left
     }
-    if (newLeaves.length) {
-      const newSet = new Set(newLeaves);
-      const positions = new Map<string, Position>();
-      cy.nodes().forEach((n) => {
-        if (!n.isParent() && !newSet.has(n.id())) positions.set(n.id(), { ...n.position() });
-      });
-      const edges = cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string }));
-      const placed = placeNewNodes(newLeaves, edges, positions);
-      const bb = cy.nodes().filter((n) => !newSet.has(n.id())).boundingBox();
-      let k = 0;
-      cy.batch(() => {
-        for (const id of newLeaves) {
-          const p = placed.get(id) ?? { x: bb.x2 + 80, y: bb.y1 + 70 * k++ };
-          cy.getElementById(id).position(p);
-        }
-      });
-    }
+    if (newLeaves.length) placeBesideNeighbours(cy, newLeaves);
   }, [elements]);
 
   // Layout choice or explicit re-layout.
@@ -284,7 +295,7 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
       firstLayoutEffect.current = false;
       return;
     }
-    if (cyRef.current) runLayout(layoutState.current, cyRef.current);
+    if (cyRef.current) runLayout(layoutState.current, cyRef.current, true);
   }, [layout, layoutNonce]);
 
   // Selection from the URL.
