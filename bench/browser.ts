@@ -1,20 +1,28 @@
 // Chromium measurements of /graph: data arrival → interactive graph, panning frame rate, JS bytes.
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export interface PageMeasurement {
   url: string;
   /** ms from the end of the /api/graph response to the first layoutstop */
   dataToLayoutMs: number;
-  /** ms from the end of the /api/graph response to the second animation frame after layoutstop (drawn) */
+  /** ms from the end of the /api/graph response to the second animation frame after the first layoutstop (drawn) */
   dataToInteractiveMs: number;
+  /** same, after the last layoutstop once no layout is pending (the worker's layout applied; = interactive without one) */
+  dataToFinalMs: number;
   /** ms from navigation start to the end of the /api/graph response */
   navToDataMs: number;
   apiGraphBytes: number;
   nodes: number;
   edges: number;
+  /** rAF frames per second while a rAF loop calls cy.panBy every frame (programmatic; no gesture-only optimisations) */
   fps: number;
   panFrames: number;
+  /** cytoscape 'render' events per second while page.mouse drags the background (a user's pan gesture) */
+  dragFps: number;
+  /** rAF frames per second during that drag (≥ dragFps; equal when every frame redraws) */
+  dragFrames: number;
   js: { files: number; rawBytes: number; gzipBytes: number; transferredBytes: number };
 }
 
@@ -47,10 +55,25 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-export async function measureGraphPage(browser: Browser, url: string, timeoutMs = 180_000): Promise<PageMeasurement> {
-  // bypassCSP: the app's Content-Security-Policy has no 'unsafe-eval', which string predicates of waitForFunction need.
-  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 }, bypassCSP: true });
+export interface MeasureOptions {
+  timeoutMs?: number;
+  /** Assigned to window.__meshglassCyOptions before the app runs (renderer experiments, e.g. {"webgl":true}). */
+  cyOptions?: Record<string, unknown>;
+  /** Write cy.json() (elements with positions, style) here after the layout (bench/render-lab.ts input). */
+  dumpPath?: string;
+  /** Save a screenshot of the page after the measurement. */
+  screenshotPath?: string;
+  /** After measuring: press Re-layout and expand one collapsed namespace, log what the layout bookkeeping did. */
+  checkFlows?: boolean;
+}
+
+export async function measureGraphPage(browser: Browser, url: string, mo: MeasureOptions = {}): Promise<PageMeasurement> {
+  const timeoutMs = mo.timeoutMs ?? 180_000;
+  // The app's own Content-Security-Policy applies (it decides whether the layout worker may start); waits poll
+  // with page.evaluate, which CSP does not restrict (waitForFunction's predicates would need 'unsafe-eval').
+  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   await ctx.addInitScript(INIT);
+  if (mo.cyOptions) await ctx.addInitScript(`window.__meshglassCyOptions = ${JSON.stringify(mo.cyOptions)};`);
   const page = await ctx.newPage();
   const js = { files: 0, rawBytes: 0, gzipBytes: 0, transferredBytes: 0 };
   const pending: Promise<void>[] = [];
@@ -76,8 +99,21 @@ export async function measureGraphPage(browser: Browser, url: string, timeoutMs 
     if (!res.url().includes('/api/graph')) return;
     pending.push(res.body().then((b) => void (apiGraphBytes = b.length), () => undefined));
   });
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   await page.goto(url, { waitUntil: 'domcontentloaded' });
-  await page.waitForFunction('window.__bench.drawn.length > 0', undefined, { timeout: timeoutMs, polling: 100 });
+  const poll = async (expr: string) => {
+    const t0 = Date.now();
+    while (!(await page.evaluate(expr))) {
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timeout waiting for ${expr}`);
+      await page.waitForTimeout(100);
+    }
+  };
+  // First drawing, then the final layout (a worker layout is applied with a second layoutstop).
+  await poll('!!(window.__bench && window.__bench.drawn.length > 0)');
+  await poll('!window.__meshglassLayoutPending && window.__bench.drawn.length === window.__bench.layoutstops.length');
   const timing = (await page.evaluate(`(() => {
     const b = window.__bench;
     const stop = b.layoutstops[0];
@@ -85,8 +121,8 @@ export async function measureGraphPage(browser: Browser, url: string, timeoutMs 
     const before = entries.filter((e) => e.responseEnd <= stop);
     const data = before[before.length - 1];
     const cy = window.__meshglassCy;
-    return { stop, drawn: b.drawn[0], dataEnd: data ? data.responseEnd : NaN, nodes: cy.nodes().length, edges: cy.edges().length };
-  })()`)) as { stop: number; drawn: number; dataEnd: number; nodes: number; edges: number };
+    return { stop, drawn: b.drawn[0], final: b.drawn[b.drawn.length - 1], dataEnd: data ? data.responseEnd : NaN, nodes: cy.nodes().length, edges: cy.edges().length };
+  })()`)) as { stop: number; drawn: number; final: number; dataEnd: number; nodes: number; edges: number };
   // Panning: a requestAnimationFrame loop that pans on every frame for 3 s; the frame count is the rate
   // the main thread (cytoscape redraws included) keeps up with.
   const pan = (await page.evaluate(`new Promise((resolve) => {
@@ -103,18 +139,99 @@ export async function measureGraphPage(browser: Browser, url: string, timeoutMs 
     };
     requestAnimationFrame(tick);
   })`)) as { frames: number; seconds: number };
+  const drag = await measureDrag(page);
+  if (mo.dumpPath) writeFileSync(mo.dumpPath, JSON.stringify(await page.evaluate('window.__meshglassCy.json()')));
+  if (mo.screenshotPath) {
+    await page.evaluate('window.__meshglassCy.fit(undefined, 30)');
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: mo.screenshotPath });
+  }
+  if (mo.checkFlows) console.log(`[browser] flows on ${url}: ${JSON.stringify(await checkLayoutFlows(page))}`);
   await Promise.all(pending);
   await ctx.close();
+  if (consoleErrors.length) console.log(`[browser] ${consoleErrors.length} console errors on ${url}: ${consoleErrors.slice(0, 3).join(' | ').slice(0, 600)}`);
   return {
     url,
     dataToLayoutMs: timing.stop - timing.dataEnd,
     dataToInteractiveMs: timing.drawn - timing.dataEnd,
+    dataToFinalMs: timing.final - timing.dataEnd,
     navToDataMs: timing.dataEnd,
     apiGraphBytes,
     nodes: timing.nodes,
     edges: timing.edges,
     fps: pan.frames / pan.seconds,
     panFrames: pan.frames,
+    dragFps: drag.renders / drag.seconds,
+    dragFrames: drag.frames / drag.seconds,
     js,
   };
+}
+
+/**
+ * Panning as a user does it: the mouse pressed on empty background and moved for 3 s (page.mouse, so
+ * cytoscape sees a real drag gesture and its gesture-only shortcuts — hideEdgesOnViewport,
+ * textureOnViewport — apply). Each move waits for the renderer to take the input event, so a busy main
+ * thread slows the moves down as it would a real mouse's coalesced events. Counts cytoscape 'render'
+ * events (frames that redrew the graph) and rAF frames in the page.
+ */
+export async function measureDrag(page: Page, seconds = 3): Promise<{ renders: number; frames: number; seconds: number }> {
+  const box = await page.locator('[data-testid="graph-canvas"]').boundingBox();
+  if (!box) throw new Error('graph canvas not found');
+  // A start point on empty background: fit leaves a 30 px margin; pick the first grid point no element covers.
+  const start = (await page.evaluate(`(() => {
+    const cy = window.__meshglassCy;
+    const boxes = cy.elements().map((e) => e.renderedBoundingBox());
+    const w = cy.width(), h = cy.height();
+    const host = cy.container();
+    const rect = host.getBoundingClientRect();
+    // not under an element, and not under an overlay (hint, panel) that would take the mouse instead
+    for (let y = 12; y < h; y += 24) for (let x = 12; x < w; x += 24) {
+      if (boxes.some((b) => x >= b.x1 - 4 && x <= b.x2 + 4 && y >= b.y1 - 4 && y <= b.y2 + 4)) continue;
+      const hit = document.elementFromPoint(rect.left + x, rect.top + y);
+      if (hit && host.contains(hit)) return { x, y };
+    }
+    return { x: 5, y: 5 };
+  })()`)) as { x: number; y: number };
+  await page.evaluate(`(() => {
+    const cy = window.__meshglassCy;
+    window.__drag = { renders: 0, frames: 0, on: true };
+    cy.on('render', () => { window.__drag.renders++; });
+    const tick = () => { if (!window.__drag.on) return; window.__drag.frames++; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  })()`);
+  const x0 = box.x + start.x;
+  const y0 = box.y + start.y;
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  await page.evaluate('window.__drag.renders = 0; window.__drag.frames = 0; window.__drag.t0 = performance.now();');
+  const t0 = Date.now();
+  let i = 0;
+  while (Date.now() - t0 < seconds * 1000) {
+    i++;
+    // 60 px out and back (small steps, like a hand-held mouse at ~60 Hz)
+    const phase = i % 20;
+    const d = phase < 10 ? phase * 6 : (20 - phase) * 6;
+    await page.mouse.move(x0 + d, y0 + d / 2);
+  }
+  const r = (await page.evaluate('(() => { const d = window.__drag; d.on = false; return { renders: d.renders, frames: d.frames, seconds: (performance.now() - d.t0) / 1000 }; })()')) as { renders: number; frames: number; seconds: number };
+  await page.mouse.up();
+  return r;
+}
+
+/** Re-layout (worker path keeps the drawing until the result arrives) and expanding a collapsed namespace. */
+async function checkLayoutFlows(page: Page): Promise<Record<string, unknown>> {
+  const state = () => page.evaluate(`(() => { const cy = window.__meshglassCy; const n = cy.nodes(':childless')[0]; return { runs: window.__meshglassLayoutRuns, pending: !!window.__meshglassLayoutPending, nodes: cy.nodes().length, first: n ? n.id() + '@' + Math.round(n.position().x) + ',' + Math.round(n.position().y) : '' }; })()`) as Promise<{ runs: number; pending: boolean; nodes: number; first: string }>;
+  const out: Record<string, unknown> = { start: await state() };
+  await page.getByRole('button', { name: 'Re-layout' }).click();
+  out.afterClick = await state();
+  const t0 = Date.now();
+  while ((await state()).pending && Date.now() - t0 < 60_000) await page.waitForTimeout(100);
+  out.relayoutDone = { ...(await state()), ms: Date.now() - t0 };
+  const agg = (await page.evaluate(`(() => { const n = window.__meshglassCy.nodes('.aggregate').filter((x) => x.data('workloads') > 0)[0]; return n ? n.id() : ''; })()`)) as string;
+  if (agg) {
+    await page.evaluate(`window.__meshglassCy.getElementById(${JSON.stringify(agg)}).emit('tap')`);
+    await page.waitForTimeout(3000);
+    out.expanded = { id: agg, url: page.url().replace(/^.*\?/, '?').slice(0, 200), ...(await state()) };
+  }
+  return out;
 }

@@ -38,6 +38,14 @@ const opts = {
   promTimeoutMs: arg('prometheus-timeout-ms', ''),
   skipBrowser: flag('skip-browser'),
   skipKiali: flag('skip-kiali'),
+  /** Only the Chromium part (skips the API timings, RSS loop and Kiali pattern); writes its own short report. */
+  browserOnly: flag('browser-only'),
+  /** Page loads per scope in the Chromium part (default min(3, runs)). */
+  browserRuns: Number(arg('browser-runs', '0')),
+  /** JSON assigned to window.__meshglassCyOptions (renderer experiments, e.g. '{"webgl":true}'). */
+  cyOptions: arg('cy-options', ''),
+  /** Save cy.json() and a screenshot of each scope's first page load under bench/out/. */
+  dump: flag('dump'),
   out: path.resolve(ROOT, arg('out', 'bench/results.md')),
 };
 
@@ -220,7 +228,7 @@ async function main() {
     }
     const scopes: { label: string; ns?: string }[] = [{ label: 'whole mesh' }, { label: `one namespace (${oneNs})`, ns: oneNs }];
     const results: ScopeResult[] = [];
-    for (const s of scopes) {
+    for (const s of opts.browserOnly ? [] : scopes) {
       const r: ScopeResult = { label: s.label, graphMs: [], serverPromMs: [], serverBuildMs: [], promHttpS: [], promEngineS: [], calls: [], directMs: [], directHttpS: [], alone: [], failed: [], nodes: 0, edges: 0, bytes: 0 };
       for (let i = 0; i < opts.runs; i++) {
         const w = takeWindow();
@@ -261,7 +269,7 @@ async function main() {
     const rssStart = vmRssKb(serverPid);
     const nsNames = topology.namespaces.map((n) => n.name).filter((n) => n.startsWith('ns-'));
     const r0 = Date.now();
-    let total = results.reduce((s, r) => s + r.graphMs.length, 0) + 2;
+    let total = opts.browserOnly ? 100 : results.reduce((s, r) => s + r.graphMs.length, 0) + 2;
     const w100 = takeWindow();
     for (let i = 0; total < 100; i++, total++) {
       const ns = nsNames[i % nsNames.length]!;
@@ -272,7 +280,7 @@ async function main() {
 
     // 7. Kiali's per-namespace query pattern on the same Prometheus and data.
     let kiali: { oneNs: Timed[]; whole?: Timed & { calls: number } } | undefined;
-    if (!opts.skipKiali) {
+    if (!opts.skipKiali && !opts.browserOnly) {
       const oneRuns: Timed[] = [];
       for (let i = 0; i < opts.runs; i++) {
         const w = takeWindow();
@@ -298,13 +306,18 @@ async function main() {
       const browser = await launch();
       stops.push(() => browser.close());
       for (const s of [...scopes].reverse()) {
-        for (let i = 0; i < Math.max(1, Math.min(3, opts.runs)); i++) {
+        for (let i = 0; i < (opts.browserRuns || Math.max(1, Math.min(3, opts.runs))); i++) {
           const w = takeWindow();
           const url = `${appUrl}/graph?start=${iso(w.start)}&end=${iso(w.end)}${s.ns ? `&namespaces=${s.ns}` : ''}`;
+          const tag = s.ns ? 'one-namespace' : 'whole-mesh';
           try {
-            const m = await measureGraphPage(browser, url);
+            const m = await measureGraphPage(browser, url, {
+              ...(opts.cyOptions ? { cyOptions: JSON.parse(opts.cyOptions) as Record<string, unknown> } : {}),
+              ...(opts.dump && i === 0 ? { dumpPath: path.join(ROOT, `bench/out/cy-${tag}.json`), screenshotPath: path.join(ROOT, `bench/out/${tag}.png`) } : {}),
+              ...(flag('check-flows') && i === 0 ? { checkFlows: true } : {}),
+            });
             pages.push({ label: s.label, m });
-            log(`browser ${s.label}: data→layoutstop ${fmtMs(m.dataToLayoutMs)}, →drawn ${fmtMs(m.dataToInteractiveMs)}, nav→data ${fmtMs(m.navToDataMs)}, ${m.nodes} nodes/${m.edges} edges, pan ${m.fps.toFixed(1)} fps, JS ${m.js.files} files ${(m.js.gzipBytes / 1024).toFixed(0)} KB gz`);
+            log(`browser ${s.label}: data→layoutstop ${fmtMs(m.dataToLayoutMs)}, →drawn ${fmtMs(m.dataToInteractiveMs)}, →final layout drawn ${fmtMs(m.dataToFinalMs)}, nav→data ${fmtMs(m.navToDataMs)}, ${m.nodes} nodes/${m.edges} edges, pan (cy.panBy) ${m.fps.toFixed(1)} fps, mouse drag ${m.dragFps.toFixed(1)} renders/s (${m.dragFrames.toFixed(1)} rAF/s), load ${os.loadavg()[0]!.toFixed(2)}, JS ${m.js.files} files ${(m.js.gzipBytes / 1024).toFixed(0)} KB gz`);
           } catch (e) {
             log(`browser ${s.label} failed: ${e instanceof Error ? e.message : String(e)}`);
           }
@@ -314,6 +327,13 @@ async function main() {
     const rssEnd = vmRssKb(serverPid);
 
     // 9. Report.
+    if (opts.browserOnly) {
+      const md = browserReport(pages, buildId, scopes.map((s) => s.label));
+      writeFileSync(opts.out, md);
+      console.log('\n' + md);
+      log(`wrote ${path.relative(ROOT, opts.out)}`);
+      return;
+    }
     const md = report({
       topology: { workloads: topology.workloads.length, pods, services: topology.services.length, edges: topology.edges.length, series, objects: manifests.length },
       backfill: backfillInfo,
@@ -414,6 +434,26 @@ function report(r: ReportInput): string {
     if (one) lines.push(`| one namespace | ${Math.max(...one.calls)} | ${fmtS(median(one.promHttpS))} | ${k.oneNs[0]?.prom.queryRequests ?? ''} | ${fmtMs(median(k.oneNs.map((x) => x.ms)))} | ${fmtS(median(k.oneNs.map((x) => x.prom.httpSeconds)))} |`);
     if (whole && k.whole) lines.push(`| whole mesh (${opts.namespaces} namespaces) | ${Math.max(...whole.calls)} | ${fmtS(median(whole.promHttpS))} | ${k.whole.prom.queryRequests} | ${fmtMs(k.whole.ms)} (1 run) | ${fmtS(k.whole.prom.httpSeconds)} |`);
   }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function browserReport(pages: { label: string; m: PageMeasurement }[], buildId: string, labels: string[]): string {
+  const lines: string[] = [];
+  lines.push(`Chromium only (\`--browser-only\`), build ${buildId}, ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}${opts.cyOptions ? `, __meshglassCyOptions ${opts.cyOptions}` : ''}.`, '');
+  lines.push('| Measure | ' + labels.join(' | ') + ' |', '|---|' + labels.map(() => '---|').join(''));
+  const per = labels.map((l) => pages.filter((p) => p.label === l).map((p) => p.m));
+  const row = (name: string, f: (ms: PageMeasurement[]) => string) => lines.push(`| ${name} | ${per.map(f).join(' | ')} |`);
+  const med = (ms: PageMeasurement[], f: (m: PageMeasurement) => number) => median(ms.map(f));
+  const all = (ms: PageMeasurement[], f: (m: PageMeasurement) => number, d = 1) => ms.map((m) => f(m).toFixed(d)).join(' / ');
+  row('page loads', (ms) => String(ms.length));
+  row('data → layoutstop (median)', (ms) => fmtMs(med(ms, (m) => m.dataToLayoutMs)));
+  row('data → drawn, first placement (median)', (ms) => fmtMs(med(ms, (m) => m.dataToInteractiveMs)));
+  row('data → drawn, final layout (median)', (ms) => fmtMs(med(ms, (m) => m.dataToFinalMs)));
+  row('elements', (ms) => (ms[0] ? `${ms[0].nodes} nodes, ${ms[0].edges} edges` : ''));
+  row('cy.panBy rAF loop, fps (median; runs)', (ms) => `${med(ms, (m) => m.fps).toFixed(1)} (${all(ms, (m) => m.fps)})`);
+  row('mouse drag, renders/s (median; runs)', (ms) => `${med(ms, (m) => m.dragFps).toFixed(1)} (${all(ms, (m) => m.dragFps)})`);
+  row('mouse drag, rAF frames/s (median)', (ms) => med(ms, (m) => m.dragFrames).toFixed(1));
   lines.push('');
   return lines.join('\n');
 }

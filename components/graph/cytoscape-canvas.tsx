@@ -5,7 +5,8 @@ import fcose from 'cytoscape-fcose';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { addedLeafNodes, diffElements } from '@/lib/graph/diff';
 import { RELAYOUT_NEW_NODE_SHARE, placeNewNodes, type Position } from '@/lib/graph/layout';
-import { layoutOptionsFor } from '@/lib/graph/layout-scale';
+import type { LayoutJob, LayoutJobResult } from '@/lib/graph/layout-job';
+import { WORKER_LAYOUT_MIN_NODES, layoutOptionsFor, quickPlacementOptions } from '@/lib/graph/layout-scale';
 import { LARGE_GRAPH_ELEMENTS } from '@/lib/graph/scaled-elements';
 import { buildStylesheet } from '@/lib/graph/stylesheet';
 import type { GraphElement } from '@/lib/graph/to-elements';
@@ -13,13 +14,32 @@ import type { LayoutName } from '@/lib/graph/url-state';
 
 let fcoseRegistered = false;
 
+/**
+ * From this many elements a pan/zoom gesture moves a cached bitmap of the graph instead of redrawing it
+ * (cytoscape textureOnViewport). Render lab, one-namespace bench graph (172 nodes, 90 dashed/marked edges),
+ * headless software rendering: mouse-drag redraws 22.5 → 46.9 per second.
+ */
+const TEXTURE_ON_VIEWPORT_MIN_ELEMENTS = 100;
+/** A re-layout with at most this share of new leaves keeps the current drawing until the worker's layout arrives (no grid flash). */
+const KEEP_POSITIONS_MAX_NEW_SHARE = 0.5;
+
 declare global {
   interface Window {
     /** Test hook: the live cytoscape instance (e2e asserts on its data and classes). */
     __meshglassCy?: Core;
     /** Test hook: how many full layouts ran (a poll must not add one). */
     __meshglassLayoutRuns?: number;
+    /** Test hook: true while a layout computed off the main thread has not been applied yet. */
+    __meshglassLayoutPending?: boolean;
+    /** Bench hook: extra cytoscape init options (renderer experiments such as { webgl: true }). */
+    __meshglassCyOptions?: Record<string, unknown>;
   }
+}
+
+interface RendererKnobs {
+  hideEdgesOnViewport?: boolean;
+  textureOnViewport?: boolean;
+  forcedPixelRatio?: number | null;
 }
 
 export interface CytoscapeCanvasProps {
@@ -41,6 +61,123 @@ function toDefinition(e: GraphElement): ElementDefinition {
   return { group: e.group, data: { ...e.data }, classes: e.classes };
 }
 
+/** Place new leaves beside their already positioned neighbours (or in a column right of the drawing). */
+function placeBesideNeighbours(cy: Core, newLeaves: readonly string[]) {
+  const newSet = new Set(newLeaves);
+  const positions = new Map<string, Position>();
+  cy.nodes().forEach((n) => {
+    if (!n.isParent() && !newSet.has(n.id())) positions.set(n.id(), { ...n.position() });
+  });
+  const edges = cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string }));
+  const placed = placeNewNodes(newLeaves, edges, positions);
+  const bb = cy.nodes().filter((n) => !newSet.has(n.id())).boundingBox();
+  let k = 0;
+  cy.batch(() => {
+    for (const id of newLeaves) {
+      const p = placed.get(id) ?? { x: bb.x2 + 80, y: bb.y1 + 70 * k++ };
+      cy.getElementById(id).position(p);
+    }
+  });
+}
+
+/** Layout bookkeeping shared by the effects and the worker callbacks (held in a ref). */
+interface LayoutState {
+  /** undefined = not started yet; null = unavailable (lay out on the main thread). */
+  worker: Worker | null | undefined;
+  seq: number;
+  /** The layout the worker is computing, with the options to use on the main thread if it fails. */
+  pending: { seq: number; main: Record<string, unknown> } | null;
+  cy: Core | null;
+  layout: LayoutName | undefined;
+}
+
+function layoutWorker(st: LayoutState): Worker | null {
+  if (st.worker !== undefined) return st.worker;
+  try {
+    // Literal `new URL(…, import.meta.url)`: the form Next/turbopack bundles as a worker chunk.
+    const w = new Worker(new URL('../../lib/graph/layout-worker.ts', import.meta.url));
+    w.onmessage = (ev: MessageEvent<LayoutJobResult>) => applyJobResult(st, ev.data);
+    w.onerror = (ev) => {
+      ev.preventDefault();
+      // e.g. a Content-Security-Policy that refuses the worker script: lay out on the main thread from now on.
+      w.terminate();
+      st.worker = null;
+      if (st.pending && st.cy) finishOnMainThread(st, st.cy, st.pending.main);
+    };
+    st.worker = w;
+  } catch {
+    st.worker = null;
+  }
+  return st.worker;
+}
+
+function finishOnMainThread(st: LayoutState, cy: Core, main: Record<string, unknown>) {
+  st.pending = null;
+  window.__meshglassLayoutPending = false;
+  cy.layout(main as unknown as cytoscape.LayoutOptions).run();
+}
+
+function applyJobResult(st: LayoutState, r: LayoutJobResult) {
+  const cy = st.cy;
+  const job = st.pending;
+  if (!cy || !job || r.seq !== job.seq) return; // a newer layout was requested meanwhile
+  if ('error' in r) {
+    finishOnMainThread(st, cy, job.main);
+    return;
+  }
+  st.pending = null;
+  window.__meshglassLayoutPending = false;
+  // Nodes added by polls while the worker ran have no position in the result: place them beside their neighbours.
+  const missing = cy.nodes().filter((n) => !n.isParent() && r.positions[n.id()] === undefined).map((n) => n.id());
+  const edges = cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string }));
+  const placed = missing.length ? placeNewNodes(missing, edges, new Map(Object.entries(r.positions))) : new Map<string, Position>();
+  cy.layout({
+    name: 'preset',
+    animate: false,
+    fit: true,
+    padding: 30,
+    positions: (n: cytoscape.NodeSingular) => r.positions[n.id()] ?? placed.get(n.id()) ?? n.position(),
+  } as unknown as cytoscape.LayoutOptions).run();
+}
+
+/**
+ * A full layout. fcose on more than WORKER_LAYOUT_MIN_NODES leaves runs in a Web Worker: the page
+ * shows a grid (ordered by namespace) at once — or keeps the current drawing (keepPositions: re-layout
+ * button, layout change, an update with some new nodes) — and applies the worker's positions when they arrive;
+ * a newer layout request makes an older result stale. Everything else runs here.
+ */
+function runLayout(st: LayoutState, cy: Core, keepPositions = false) {
+  const leaves = cy.nodes().filter((n) => !n.isParent());
+  if (leaves.length === 0) return;
+  cy.resize(); // banners/panels may have changed the container size since the last render
+  window.__meshglassLayoutRuns = (window.__meshglassLayoutRuns ?? 0) + 1;
+  const seq = ++st.seq;
+  const edgeCount = cy.edges().length;
+  const aggregates = cy.nodes('.aggregate').length > 0;
+  const main = layoutOptionsFor(st.layout, leaves.length, edgeCount, { aggregates });
+  const worker = main.name === 'fcose' && leaves.length > WORKER_LAYOUT_MIN_NODES ? layoutWorker(st) : null;
+  if (!worker) {
+    finishOnMainThread(st, cy, main);
+    return;
+  }
+  const job: LayoutJob = {
+    seq,
+    nodes: cy.nodes().map((n) => {
+      const parent = n.data('parent') as string | undefined;
+      return { id: n.id(), ...(parent ? { parent } : {}), w: n.isParent() ? 0 : n.width(), h: n.isParent() ? 0 : n.height() };
+    }),
+    edges: cy.edges().map((e) => ({ id: e.id(), source: e.data('source') as string, target: e.data('target') as string })),
+    options: layoutOptionsFor(st.layout, leaves.length, edgeCount, { aggregates, offMainThread: true }),
+  };
+  st.pending = { seq, main };
+  window.__meshglassLayoutPending = true;
+  if (!keepPositions) {
+    const byNamespace = (a: cytoscape.NodeSingular, b: cytoscape.NodeSingular) => String(a.data('parent') ?? '').localeCompare(String(b.data('parent') ?? '')) || a.id().localeCompare(b.id());
+    leaves.layout({ ...quickPlacementOptions(), sort: byNamespace } as unknown as cytoscape.LayoutOptions).run();
+  }
+  worker.postMessage(job);
+}
+
 /**
  * One long-lived cytoscape instance (kiali-ui CytoscapeReactWrapper): React renders the container
  * once; data changes arrive as diffs applied in cy.batch(). A full layout runs on the first data,
@@ -51,19 +188,12 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
   const containerRef = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
   const prevRef = useRef<GraphElement[]>([]);
-  const layoutRef = useRef(layout);
   const callbacks = useRef({ onSelect, onDrillNamespace, onExpandAggregate, onReady });
   useEffect(() => {
     callbacks.current = { onSelect, onDrillNamespace, onExpandAggregate, onReady };
   });
 
-  function runLayout(cy: Core) {
-    const leaves = cy.nodes().filter((n) => !n.isParent());
-    if (leaves.length === 0) return;
-    cy.resize(); // banners/panels may have changed the container size since the last render
-    cy.layout(layoutOptionsFor(layoutRef.current, leaves.length, cy.edges().length) as unknown as cytoscape.LayoutOptions).run();
-    window.__meshglassLayoutRuns = (window.__meshglassLayoutRuns ?? 0) + 1;
-  }
+  const layoutState = useRef<LayoutState>({ worker: undefined, seq: 0, pending: null, cy: null, layout });
 
   // Create once.
   useEffect(() => {
@@ -80,8 +210,11 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
       maxZoom: 4,
       selectionType: 'single',
       boxSelectionEnabled: false,
+      ...(window.__meshglassCyOptions ?? {}),
     });
     cyRef.current = cy;
+    const st = layoutState.current;
+    st.cy = cy;
     prevRef.current = [];
     cy.on('tap', (evt) => {
       if (evt.target === cy) callbacks.current.onSelect(undefined);
@@ -99,6 +232,10 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
       ro.disconnect();
       callbacks.current.onReady?.(null);
       if (window.__meshglassCy === cy) delete window.__meshglassCy;
+      st.worker?.terminate();
+      st.worker = undefined;
+      st.pending = null;
+      st.cy = null;
       cy.destroy();
       cyRef.current = null;
     };
@@ -125,47 +262,40 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
       }
     });
     if (!diff.topologyChanged) return;
-    // Large graphs: draw no edges while the user drags/zooms (style.md B1). Init-only option in the
-    // typings; the canvas renderer reads this field on every frame.
-    const r = (cy as unknown as { renderer(): { hideEdgesOnViewport?: boolean } }).renderer();
-    if (typeof r.hideEdgesOnViewport === 'boolean') r.hideEdgesOnViewport = cy.elements().length > LARGE_GRAPH_ELEMENTS;
+    // Renderer knobs (init-only options in the typings; the canvas renderer reads these fields on every frame,
+    // style.md B1): while the user drags or zooms, draw one cached bitmap of the graph (textureOnViewport)
+    // instead of every element; large graphs: pixel ratio 1 on high-density screens, no edges while dragging
+    // when the texture is not used.
+    const r = (cy as unknown as { renderer(): RendererKnobs }).renderer();
+    const count = cy.elements().length;
+    const large = count > LARGE_GRAPH_ELEMENTS;
+    if (typeof r.hideEdgesOnViewport === 'boolean') r.hideEdgesOnViewport = large;
+    if (typeof r.textureOnViewport === 'boolean') r.textureOnViewport = count >= TEXTURE_ON_VIEWPORT_MIN_ELEMENTS;
+    if (window.__meshglassCyOptions?.pixelRatio === undefined) r.forcedPixelRatio = large ? 1 : null;
     const newLeaves = addedLeafNodes(diff, elements);
     const leafCount = cy.nodes().filter((n) => !n.isParent()).length;
     if (!hadNodes || newLeaves.length > RELAYOUT_NEW_NODE_SHARE * leafCount) {
-      runLayout(cy);
+      // While a worker lays out: keep what is on screen (new nodes beside their neighbours) unless most of it is new.
+      const keepPositions = hadNodes && newLeaves.length <= KEEP_POSITIONS_MAX_NEW_SHARE * leafCount;
+      if (keepPositions) placeBesideNeighbours(cy, newLeaves);
+      runLayout(layoutState.current, cy, keepPositions);
       return;
     }
     if (removedLeaves > RELAYOUT_NEW_NODE_SHARE * leavesBefore && !newLeaves.length) {
       cy.fit(undefined, 30); // e.g. drill-down to one namespace: keep positions, zoom to what is left
     }
-    if (newLeaves.length) {
-      const newSet = new Set(newLeaves);
-      const positions = new Map<string, Position>();
-      cy.nodes().forEach((n) => {
-        if (!n.isParent() && !newSet.has(n.id())) positions.set(n.id(), { ...n.position() });
-      });
-      const edges = cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string }));
-      const placed = placeNewNodes(newLeaves, edges, positions);
-      const bb = cy.nodes().filter((n) => !newSet.has(n.id())).boundingBox();
-      let k = 0;
-      cy.batch(() => {
-        for (const id of newLeaves) {
-          const p = placed.get(id) ?? { x: bb.x2 + 80, y: bb.y1 + 70 * k++ };
-          cy.getElementById(id).position(p);
-        }
-      });
-    }
+    if (newLeaves.length) placeBesideNeighbours(cy, newLeaves);
   }, [elements]);
 
   // Layout choice or explicit re-layout.
   const firstLayoutEffect = useRef(true);
   useEffect(() => {
-    layoutRef.current = layout;
+    layoutState.current.layout = layout;
     if (firstLayoutEffect.current) {
       firstLayoutEffect.current = false;
       return;
     }
-    if (cyRef.current) runLayout(cyRef.current);
+    if (cyRef.current) runLayout(layoutState.current, cyRef.current, true);
   }, [layout, layoutNonce]);
 
   // Selection from the URL.

@@ -10,3 +10,13 @@ describe('layoutOptionsFor', () => {
     expect(layoutOptionsFor('grid', 2000, 9000).quality).toBeUndefined();
   });
 });
+
+describe('layoutOptionsFor off the main thread', () => {
+  it('keeps fcose default quality up to 500 nodes, caps iterations for many edges, spreads aggregates', () => {
+    expect(layoutOptionsFor(undefined, 206, 1654, { offMainThread: true })).toMatchObject({ name: 'fcose', quality: 'default', numIter: 150 });
+    expect(layoutOptionsFor(undefined, 150, 90, { offMainThread: true }).numIter).toBe(2500);
+    expect(layoutOptionsFor(undefined, 2000, 9000, { offMainThread: true })).toMatchObject({ quality: 'draft' });
+    expect(layoutOptionsFor(undefined, 206, 1654, { offMainThread: true, aggregates: true }).nodeRepulsion).toBeGreaterThan(layoutOptionsFor(undefined, 206, 1654, { offMainThread: true }).nodeRepulsion as number);
+    expect(layoutOptionsFor('grid', 206, 1654, { offMainThread: true, aggregates: true })).not.toHaveProperty('nodeRepulsion');
+  });
+});

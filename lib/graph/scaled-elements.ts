@@ -15,8 +15,10 @@ export const LARGE_GRAPH_ELEMENTS = 1000;
  * Most edges drawn between two collapsed namespaces. The 200-namespace bench mesh still has 8,487
  * namespace pairs after collapsing (random cross-namespace calls) and pans at ~5 fps with them in
  * software rendering. Problem edges (errors, plaintext, L7 gaps) go first; the page says how many are left out.
+ * 1,500 → 800 (2026-11-22, bench/render-lab.ts on the collapsed whole mesh, programmatic panning in
+ * headless software rendering): 29 → 55 fps; both are problem links only on that mesh.
  */
-export const MAX_AGGREGATE_EDGES = 1500;
+export const MAX_AGGREGATE_EDGES = 800;
 
 export interface ScaledElementsOptions extends ToElementsOptions {
   /** Namespaces drawn with their nodes when the graph is collapsed. */

@@ -157,6 +157,13 @@ export function buildStylesheet(): StylesheetJson {
       },
     },
     { selector: 'node.lod-low', style: { 'min-zoomed-font-size': 11, 'text-background-opacity': 0 } },
+    // Collapsed namespaces keep their names in the whole-mesh overview: 200 boxes spread out by the worker
+    // layout fit at zoom ≈ 0.45, where the 12 px "ns (N workloads)" label would be 5 px and hidden. Wider
+    // boxes with the bare namespace name in 22 px (≈ 10 px on screen); the side panel has the counts.
+    {
+      selector: 'node.aggregate.lod-low',
+      style: { label: 'data(name)', 'font-size': 22, width: 120, height: 46, 'text-max-width': '116px', 'text-wrap': 'ellipsis', 'min-zoomed-font-size': 7 },
+    },
     {
       selector: ':selected',
       style: { 'overlay-color': SELECT_COLOR, 'overlay-opacity': 0.18, 'overlay-padding': 8 },
