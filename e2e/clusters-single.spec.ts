@@ -11,6 +11,7 @@ test('one cluster: no Clusters menu, plain namespace boxes; clusters= is applied
   await graph.waitForGraph();
   await expect(page.getByTestId('namespace-menu')).toBeVisible();
   await expect(page.getByTestId('cluster-menu')).toHaveCount(0);
+  await expect(page.getByTestId('legend-cross-cluster')).toHaveCount(0);
   expect(await page.evaluate(() => window.__meshglassCy!.getElementById('ns:shop').length)).toBe(1);
 
   await graph.goto('range=15m&refresh=off&clusters=Kubernetes');

@@ -1,7 +1,7 @@
 'use client';
 
 import type { EdgePath, WorkloadMode } from '@/lib/mesh/types';
-import { HEALTH_COLORS, MODE_LABELS, MODE_STYLES, PATH_STYLES } from '@/lib/graph/style-mapping';
+import { CROSS_CLUSTER_CASING, HEALTH_COLORS, MODE_LABELS, MODE_STYLES, PATH_STYLES } from '@/lib/graph/style-mapping';
 
 const PATH_ORDER: EdgePath[] = ['sidecar', 'ambient', 'waypoint', 'mixed'];
 const MODE_ORDER: WorkloadMode[] = ['sidecar', 'ambient', 'mixed', 'none'];
@@ -55,7 +55,7 @@ function Shape({ d }: { d: 'hexagon' | 'diamond' | 'triangle' | 'octagon' }) {
  * Always-on legend strip under the canvas (never covering the graph): every encoding is shown
  * with its words, so nothing depends on colour.
  */
-export function GraphLegend() {
+export function GraphLegend({ multiCluster = false }: { multiCluster?: boolean }) {
   return (
     <section aria-label="Legend" data-testid="graph-legend" className="flex flex-wrap items-center gap-x-4 gap-y-1 border-t border-gray-300 bg-white px-3 py-1.5 text-xs">
       <h2 className="font-semibold">Legend</h2>
@@ -88,6 +88,15 @@ export function GraphLegend() {
           </svg>
           <span>width = traffic (log)</span>
         </li>
+        {multiCluster && (
+          <li className="flex items-center gap-1" data-testid="legend-cross-cluster">
+            <svg width="30" height="14" aria-hidden="true">
+              <line x1="2" y1="7" x2="28" y2="7" stroke={CROSS_CLUSTER_CASING} strokeWidth="5" />
+              <line x1="2" y1="7" x2="28" y2="7" stroke="#9CA3AF" strokeWidth="2" />
+            </svg>
+            <span>cross-cluster (cased)</span>
+          </li>
+        )}
       </ul>
       <ul className="flex flex-wrap items-center gap-x-3 gap-y-1" aria-label="Workload mode: border style and [tag]">
         {MODE_ORDER.map((m) => (

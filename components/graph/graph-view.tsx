@@ -299,7 +299,7 @@ export function GraphView() {
               </p>
             )}
           </div>
-          <GraphLegend />
+          <GraphLegend multiCluster={multiCluster} />
         </div>
         {selection && graph && <SidePanel selection={selection} graph={graph} onClose={() => select(undefined)} onDrill={drill} />}
       </div>

@@ -169,6 +169,10 @@ test('the cross-cluster edge joins the Kubernetes/shop and east/inventory boxes;
   expect(edge).toBeDefined();
   expect(edge).toMatchObject({ path: 'ambient', telemetry: 'l4', mtls: 'mutual', l7Gap: true });
   expect(edge!.classes).toContain('cross-cluster');
+  // Drawn cased (line outline), and the legend explains the casing in a multi-cluster graph.
+  const outline = await page.evaluate((id) => window.__meshglassCy!.getElementById(id).style('line-outline-width') as string, edge!.id);
+  expect(parseFloat(outline)).toBeGreaterThan(0);
+  await expect(page.getByTestId('legend-cross-cluster')).toContainText('cross-cluster');
   const nodes = await drawnNodes(page);
   expect(nodes[CART]?.parent).toBe('ns:Kubernetes/shop');
   expect(nodes[EAST_API]?.parent).toBe('ns:east/inventory');

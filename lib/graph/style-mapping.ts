@@ -56,6 +56,9 @@ export const PATH_STYLES: Record<EdgePath, PathStyle> = {
 };
 
 export type Health = 'error' | 'warn' | 'ok' | 'none';
+/** Casing of an edge whose ends are in different clusters. */
+export const CROSS_CLUSTER_CASING = '#111827';
+
 export const HEALTH_COLORS: Record<Exclude<Health, 'ok' | 'none'>, string> = { error: '#C62828', warn: '#B26A00' };
 
 /** 5xx/no-response share above which an L7 edge is red / amber. */

@@ -1,5 +1,5 @@
 import type { StylesheetJson } from 'cytoscape';
-import { HEALTH_COLORS, KIND_SHAPES, MODE_STYLES, PATH_STYLES } from './style-mapping';
+import { CROSS_CLUSTER_CASING, HEALTH_COLORS, KIND_SHAPES, MODE_STYLES, PATH_STYLES } from './style-mapping';
 import type { EdgePath, NodeKind, WorkloadMode } from '@/lib/mesh/types';
 
 // Cytoscape stylesheet: classes and data() mappers only (no function styles — cytoscape
@@ -116,6 +116,8 @@ export function buildStylesheet(): StylesheetJson {
     // Plaintext: a hollow red "tee" at the target plus the word "plaintext" in the label.
     { selector: 'edge.mtls-plaintext', style: { 'target-arrow-shape': 'tee', 'target-arrow-color': HEALTH_COLORS.error, 'arrow-scale': 1.3, color: HEALTH_COLORS.error } },
     { selector: 'edge.mtls-unknown', style: { 'target-arrow-shape': 'triangle-tee' } },
+    // Cross-cluster: a dark casing around the line (readable in greyscale, independent of path colour).
+    { selector: 'edge.cross-cluster', style: { 'line-outline-width': 1.5, 'line-outline-color': CROSS_CLUSTER_CASING } },
     { selector: 'edge.idle', style: { opacity: 0.5 } },
     // Coverage overlay.
     { selector: 'edge.covered', style: { opacity: 0.15, label: '' } },
