@@ -34,7 +34,7 @@ const opts = {
   runs: Number(arg('runs', '5')),
   seed: Number(arg('seed', '1')),
   windowSeconds: Number(arg('window', '900')),
-  /** PROMETHEUS_TIMEOUT_MS for the app (default: the app's own default, 10 s) */
+  /** PROMETHEUS_TIMEOUT_MS for the app (default: the app's own default, 30 s) */
   promTimeoutMs: arg('prometheus-timeout-ms', ''),
   skipBrowser: flag('skip-browser'),
   skipKiali: flag('skip-kiali'),
@@ -379,7 +379,7 @@ function report(r: ReportInput): string {
   lines.push(`| Memory | ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB |`);
   lines.push(`| Node | ${process.version} |`);
   lines.push(`| Prometheus | /usr/bin/prometheus (${promVersion()}) |`);
-  lines.push(`| App | \`next start\` of build ${r.buildId}, PROMETHEUS_TIMEOUT_MS ${opts.promTimeoutMs || 'default (10000)'} |`, '');
+  lines.push(`| App | \`next start\` of build ${r.buildId}, PROMETHEUS_TIMEOUT_MS ${opts.promTimeoutMs || 'default (30000)'} |`, '');
   const t = r.topology;
   lines.push('## Mesh', '');
   lines.push(`${opts.namespaces} namespaces × ${opts.workloads} workloads (sidecar, ambient, ambient+waypoint, mixed-rollout and out-of-mesh namespaces in rotation; ingress gateway, external hosts, unknown IPs): ${t.workloads} workloads, ${t.pods} pods, ${t.services} services, ${t.edges} traffic edges, ${t.objects} Kubernetes objects served by the API simulator.`);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Coalescer } from './coalesce';
 
 function deferred<T>() {
@@ -76,5 +76,28 @@ describe('Coalescer', () => {
     let calls = 0;
     for (const k of ['a', 'b', 'c']) await c.get(k, undefined, async () => `${k}${++calls}`);
     expect(await c.get('a', undefined, async () => `a${++calls}`)).toBe('a4');
+  });
+
+  it('drops stale results instead of holding them until maxEntries new keys arrive', async () => {
+    let t = 0;
+    const c = new Coalescer<string>({ ttlMs: 100, maxEntries: 200, now: () => t });
+    for (const k of ['a', 'b', 'c']) await c.get(k, undefined, async () => k);
+    expect(c.size).toBe(3);
+    t = 150; // a, b, c are stale; starting 'd' sweeps them
+    await c.get('d', undefined, async () => 'd');
+    expect(c.size).toBe(1);
+  });
+
+  it('forgets a result by itself once its TTL has passed (no later request needed)', async () => {
+    vi.useFakeTimers();
+    try {
+      const c = new Coalescer<string>({ ttlMs: 100, maxEntries: 200 });
+      await c.get('k', undefined, async () => 'v');
+      expect(c.size).toBe(1);
+      await vi.advanceTimersByTimeAsync(150);
+      expect(c.size).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

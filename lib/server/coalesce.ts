@@ -48,6 +48,12 @@ export class Coalescer<T> {
       (v) => {
         entry.settledAt = this.now();
         entry.ok = true;
+        // Drop the result once it is stale, so memory does not hold up to maxEntries old graphs
+        // (a 2,000-workload graph with its telemetry is tens of MB) until new keys push them out.
+        const timer = setTimeout(() => {
+          if (this.entries.get(key) === entry) this.entries.delete(key);
+        }, this.opts.ttlMs + 1);
+        timer.unref?.();
         return v;
       },
       (e: unknown) => {
@@ -104,7 +110,16 @@ export class Coalescer<T> {
     this.entries.clear();
   }
 
+  /** Entries held (for tests and diagnostics). */
+  get size(): number {
+    return this.entries.size;
+  }
+
   private evict() {
+    const now = this.now();
+    for (const [k, e] of this.entries) {
+      if (e.settledAt !== undefined && now - e.settledAt > this.opts.ttlMs) this.entries.delete(k);
+    }
     if (this.entries.size <= this.opts.maxEntries) return;
     for (const [k, e] of this.entries) {
       if (e.settledAt !== undefined) this.entries.delete(k);
