@@ -3,6 +3,25 @@ import { gzipSync } from 'node:zlib';
 import { writeFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
+/**
+ * In-page panning measure: a requestAnimationFrame loop that pans on every frame for 3 s; the frame count is
+ * the rate the main thread (cytoscape redraws included) keeps up with. Shared with bench/render-lab.ts.
+ */
+export const PAN_SCRIPT = `new Promise((resolve) => {
+  const cy = window.__meshglassCy;
+  let frames = 0;
+  const t0 = performance.now();
+  const tick = () => {
+    frames++;
+    const dir = Math.floor(frames / 60) % 2 === 0 ? 1 : -1;
+    cy.panBy({ x: 6 * dir, y: 3 * dir });
+    const t = performance.now();
+    if (t - t0 < 3000) requestAnimationFrame(tick);
+    else resolve({ frames, seconds: (t - t0) / 1000 });
+  };
+  requestAnimationFrame(tick);
+})`;
+
 export interface PageMeasurement {
   url: string;
   /** ms from the end of the /api/graph response to the first layoutstop */
@@ -123,22 +142,7 @@ export async function measureGraphPage(browser: Browser, url: string, mo: Measur
     const cy = window.__meshglassCy;
     return { stop, drawn: b.drawn[0], final: b.drawn[b.drawn.length - 1], dataEnd: data ? data.responseEnd : NaN, nodes: cy.nodes().length, edges: cy.edges().length };
   })()`)) as { stop: number; drawn: number; final: number; dataEnd: number; nodes: number; edges: number };
-  // Panning: a requestAnimationFrame loop that pans on every frame for 3 s; the frame count is the rate
-  // the main thread (cytoscape redraws included) keeps up with.
-  const pan = (await page.evaluate(`new Promise((resolve) => {
-    const cy = window.__meshglassCy;
-    let frames = 0;
-    const t0 = performance.now();
-    const tick = () => {
-      frames++;
-      const dir = Math.floor(frames / 60) % 2 === 0 ? 1 : -1;
-      cy.panBy({ x: 6 * dir, y: 3 * dir });
-      const t = performance.now();
-      if (t - t0 < 3000) requestAnimationFrame(tick);
-      else resolve({ frames, seconds: (t - t0) / 1000 });
-    };
-    requestAnimationFrame(tick);
-  })`)) as { frames: number; seconds: number };
+  const pan = (await page.evaluate(PAN_SCRIPT)) as { frames: number; seconds: number };
   const drag = await measureDrag(page);
   if (mo.dumpPath) writeFileSync(mo.dumpPath, JSON.stringify(await page.evaluate('window.__meshglassCy.json()')));
   if (mo.screenshotPath) {

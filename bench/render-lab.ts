@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { launch, measureDrag } from './browser';
+import { launch, measureDrag, PAN_SCRIPT } from './browser';
 import { median } from './util';
 
 interface Variant {
@@ -88,20 +88,8 @@ async function main() {
       );
       await page.waitForTimeout(800);
       if (i === 0 && process.env.LAB_SHOT) await page.screenshot({ path: `${process.env.LAB_SHOT}-${name}.png` });
-      const pan = (await page.evaluate(`new Promise((resolve) => {
-        const cy = window.__meshglassCy;
-        let frames = 0;
-        const t0 = performance.now();
-        const tick = () => {
-          frames++;
-          const dir = Math.floor(frames / 60) % 2 === 0 ? 1 : -1;
-          cy.panBy({ x: 6 * dir, y: 3 * dir });
-          const t = performance.now();
-          if (t - t0 < 3000) requestAnimationFrame(tick);
-          else resolve(frames / ((t - t0) / 1000));
-        };
-        requestAnimationFrame(tick);
-      })`)) as number;
+      const measured = (await page.evaluate(PAN_SCRIPT)) as { frames: number; seconds: number };
+      const pan = measured.frames / measured.seconds;
       const d = await measureDrag(page);
       fps.push(pan);
       drag.push(d.renders / d.seconds);
