@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startKubeSimulator } from '../demo/kube-sim/server';
 import { buildManifests } from '../demo/model/manifests';
 import { generateSyntheticTopology } from '../demo/model/topology';
+import { ORIGIN_BEFORE_ANCHOR } from '../demo/model/traffic';
 import { startPrometheus } from '../demo/prometheus/launcher';
 import { startProxiesServer } from '../demo/proxies/server';
 import { buildGraphQueries } from '../lib/prometheus/queries';
@@ -122,7 +123,8 @@ async function main() {
     // 3. Proxies plan + Prometheus with backfilled history. Live scraping is switched off afterwards
     //    (empty file_sd): every measured window lies inside the backfill, so scrapes would only add load.
     const p0 = Date.now();
-    const proxies = await startProxiesServer({ topology, anchor, port: 0 });
+    // Traffic (counters) starts one hour before the history, so every backfilled hour carries the whole mesh.
+    const proxies = await startProxiesServer({ topology, anchor, port: 0, originBeforeAnchor: Math.max(ORIGIN_BEFORE_ANCHOR, (opts.hours + 1) * 3600) });
     stops.push(() => proxies.stop());
     let series = 0;
     for (const p of proxies.plan.proxies.values()) series += p.series.length;

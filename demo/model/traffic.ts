@@ -148,9 +148,10 @@ export function buildEdgeTraffic(spec: EdgeSpec, anchor: number): EdgeTraffic {
   };
 }
 
-export function buildTrafficModel(topology: Topology, anchor: number): TrafficModel {
+/** `originBeforeAnchor`: seconds of traffic before the anchor (default ORIGIN_BEFORE_ANCHOR; the benchmark's long histories need more). */
+export function buildTrafficModel(topology: Topology, anchor: number, originBeforeAnchor = ORIGIN_BEFORE_ANCHOR): TrafficModel {
   const edges = topology.edges.map((e) => buildEdgeTraffic(e, anchor));
-  return { anchor, origin: anchor - ORIGIN_BEFORE_ANCHOR, edges, byId: new Map(edges.map((e) => [e.spec.id, e])) };
+  return { anchor, origin: anchor - originBeforeAnchor, edges, byId: new Map(edges.map((e) => [e.spec.id, e])) };
 }
 
 /** Instantaneous request (http) or connection (tcp) rate at t. */

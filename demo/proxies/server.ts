@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildEmitPlan, exposition, type EmitPlan } from '../model/emit';
 import type { PodModel, Topology } from '../model/topology';
+import { buildTrafficModel } from '../model/traffic';
 import { fileSdTargets, type ScrapeProfile } from '../prometheus/profiles';
 
 export interface ProxiesServerOptions {
@@ -18,6 +19,8 @@ export interface ProxiesServerOptions {
   host?: string;
   /** Clock override (unix seconds), for tests. */
   now?: () => number;
+  /** Seconds of traffic before the anchor (default: the demo's 7 h); the benchmark passes its history + 1 h. */
+  originBeforeAnchor?: number;
 }
 
 export interface ProxiesServer {
@@ -38,7 +41,7 @@ export function runningProxyPods(plan: EmitPlan, t: number): PodModel[] {
 }
 
 export async function startProxiesServer(opts: ProxiesServerOptions): Promise<ProxiesServer> {
-  const plan = buildEmitPlan(opts.topology, opts.anchor);
+  const plan = buildEmitPlan(opts.topology, opts.anchor, opts.originBeforeAnchor === undefined ? undefined : buildTrafficModel(opts.topology, opts.anchor, opts.originBeforeAnchor));
   const now = opts.now ?? (() => Date.now() / 1000);
   const host = opts.host ?? '127.0.0.1';
   let address = '';
