@@ -164,7 +164,11 @@ function runLayout(st: LayoutState, cy: Core, keepPositions = false) {
     seq,
     nodes: cy.nodes().map((n) => {
       const parent = n.data('parent') as string | undefined;
-      return { id: n.id(), ...(parent ? { parent } : {}), w: n.isParent() ? 0 : n.width(), h: n.isParent() ? 0 : n.height() };
+      if (n.isParent()) return { id: n.id(), ...(parent ? { parent } : {}), w: 0, h: 0 };
+      // Body plus label (the worker cannot measure text): namespace boxes then leave room for the
+      // "name [mode]" lines under each node instead of overlapping where the labels are.
+      const d = n.layoutDimensions({ nodeDimensionsIncludeLabels: true });
+      return { id: n.id(), ...(parent ? { parent } : {}), w: d.w, h: d.h };
     }),
     edges: cy.edges().map((e) => ({ id: e.id(), source: e.data('source') as string, target: e.data('target') as string })),
     options: layoutOptionsFor(st.layout, leaves.length, edgeCount, { aggregates, offMainThread: true }),

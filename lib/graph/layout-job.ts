@@ -9,7 +9,7 @@ import type { Position } from './layout';
 export interface LayoutJobNode {
   id: string;
   parent?: string;
-  /** Rendered body size in model units (leaves only; parents are sized by their children). */
+  /** Rendered size in model units, label included (leaves only; parents are sized by their children). */
   w: number;
   h: number;
 }
@@ -49,7 +49,7 @@ export function runLayoutJob(job: LayoutJob): LayoutJobResult {
         ...job.edges.filter((e) => ids.has(e.source) && ids.has(e.target)).map((e) => ({ group: 'edges' as const, data: { id: e.id, source: e.source, target: e.target } })),
       ],
     });
-    // Labels cannot be measured without a DOM; the page counts them only for ≤ 60 nodes, which stay on the main thread.
+    // Labels cannot be measured without a DOM: the page sends sizes that already include them.
     cy.layout({ ...job.options, animate: false, fit: false, nodeDimensionsIncludeLabels: false } as unknown as cytoscape.LayoutOptions).run();
     const positions: Record<string, Position> = {};
     cy.nodes().forEach((n) => {
