@@ -231,7 +231,7 @@ describe('coverage report CLI (scripts/report.ts)', () => {
     }
   };
 
-  it('--range 1h --format json --fail-on l7-gap → exit 1, JSON listing the L7 gaps', async () => {
+  it('--start/--end --format json --fail-on l7-gap → exit 1, JSON listing the L7 gaps', async () => {
     // An absolute window inside the backfilled history: `--range 1h` would depend on how long ago the
     // reused test state was backfilled (live scraping only covers the time since setup).
     const r = await cli(['--start', iso(T - 3600), '--end', iso(T - 600), '--format', 'json', '--fail-on', 'l7-gap']);
