@@ -33,6 +33,10 @@ declare global {
     __meshglassLayoutPending?: boolean;
     /** Bench hook: extra cytoscape init options (renderer experiments such as { webgl: true }). */
     __meshglassCyOptions?: Record<string, unknown>;
+    /** Test hook: leaf count above which fcose runs in the Web Worker (default WORKER_LAYOUT_MIN_NODES). */
+    __meshglassWorkerMinNodes?: number;
+    /** Test hook: layouts whose positions came from the Web Worker. */
+    __meshglassWorkerLayouts?: number;
   }
 }
 
@@ -127,6 +131,7 @@ function applyJobResult(st: LayoutState, r: LayoutJobResult) {
   }
   st.pending = null;
   window.__meshglassLayoutPending = false;
+  window.__meshglassWorkerLayouts = (window.__meshglassWorkerLayouts ?? 0) + 1;
   // Nodes added by polls while the worker ran have no position in the result: place them beside their neighbours.
   const missing = cy.nodes().filter((n) => !n.isParent() && r.positions[n.id()] === undefined).map((n) => n.id());
   const edges = cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string }));
@@ -155,7 +160,7 @@ function runLayout(st: LayoutState, cy: Core, keepPositions = false) {
   const edgeCount = cy.edges().length;
   const aggregates = cy.nodes('.aggregate').length > 0;
   const main = layoutOptionsFor(st.layout, leaves.length, edgeCount, { aggregates });
-  const worker = main.name === 'fcose' && leaves.length > WORKER_LAYOUT_MIN_NODES ? layoutWorker(st) : null;
+  const worker = main.name === 'fcose' && leaves.length > (window.__meshglassWorkerMinNodes ?? WORKER_LAYOUT_MIN_NODES) ? layoutWorker(st) : null;
   if (!worker) {
     finishOnMainThread(st, cy, main);
     return;
