@@ -3,8 +3,7 @@ import { GraphPage } from './pages/graph-page';
 
 // Large graphs (> 60 nodes) are laid out by fcose in a Web Worker. The demo has 15 nodes, so the test lowers
 // the threshold through a test hook and checks the real built worker chunk under the app's CSP: the
-// positions arrive from the worker, namespace boxes do not overlap, and Re-layout uses the worker again
-// while keeping the drawing.
+// positions arrive from the worker, namespace boxes do not overlap, and Re-layout uses the worker again.
 
 interface Box {
   id: string;
