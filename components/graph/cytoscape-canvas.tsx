@@ -9,7 +9,7 @@ import type { LayoutJob, LayoutJobResult } from '@/lib/graph/layout-job';
 import { WORKER_LAYOUT_MIN_NODES, layoutOptionsFor, quickPlacementOptions } from '@/lib/graph/layout-scale';
 import { LARGE_GRAPH_ELEMENTS } from '@/lib/graph/scaled-elements';
 import { buildStylesheet } from '@/lib/graph/stylesheet';
-import type { GraphElement } from '@/lib/graph/to-elements';
+import { parseNamespaceElementId, type GraphElement } from '@/lib/graph/to-elements';
 import type { LayoutName } from '@/lib/graph/url-state';
 
 let fcoseRegistered = false;
@@ -53,7 +53,7 @@ export interface CytoscapeCanvasProps {
   layoutNonce: number;
   selectedId?: string;
   onSelect: (id: string | undefined) => void;
-  onDrillNamespace: (namespace: string) => void;
+  onDrillNamespace: (namespace: string, cluster?: string) => void;
   /** Click, or Enter on the selection, of a collapsed namespace or an edge between collapsed ones (data.aggregate). */
   onExpandAggregate?: (id: string) => void;
   onReady?: (cy: Core | null) => void;
@@ -231,7 +231,9 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
       else callbacks.current.onSelect(evt.target.id());
     });
     cy.on('dbltap', 'node.namespace', (evt) => {
-      callbacks.current.onDrillNamespace(String(evt.target.data('namespace')));
+      // A per-cluster box (`ns:<cluster>/<ns>`, two or more clusters) drills into that cluster's namespace.
+      const parsed = parseNamespaceElementId(evt.target.id());
+      callbacks.current.onDrillNamespace(String(evt.target.data('namespace')), parsed?.cluster);
     });
     window.__meshglassCy = cy;
     callbacks.current.onReady?.(cy);

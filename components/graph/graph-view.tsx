@@ -118,7 +118,10 @@ export function GraphView() {
     },
     [state, update, scaled],
   );
-  const drill = useCallback((ns: string) => update({ ...state, namespaces: [ns], selected: undefined }, { push: true }), [state, update]);
+  const drill = useCallback(
+    (ns: string, cluster?: string) => update({ ...state, namespaces: [ns], ...(cluster ? { clusters: [cluster] } : {}), selected: undefined }, { push: true }),
+    [state, update],
+  );
 
   async function onShare() {
     if (!graph) return;

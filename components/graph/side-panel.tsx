@@ -273,7 +273,7 @@ function NodeDetails({ node, graph, grafanaUrl }: { node: GraphNode; graph: Mesh
   );
 }
 
-export function SidePanel({ selection, graph, onClose, onDrill }: { selection: Selection; graph: MeshGraph; onClose: () => void; onDrill: (ns: string) => void }) {
+export function SidePanel({ selection, graph, onClose, onDrill }: { selection: Selection; graph: MeshGraph; onClose: () => void; onDrill: (ns: string, cluster?: string) => void }) {
   const config = useQuery(configQueryOptions());
   const grafanaUrl = config.data?.grafanaUrl ?? undefined;
   return (
@@ -297,7 +297,7 @@ export function SidePanel({ selection, graph, onClose, onDrill }: { selection: S
             </h2>
             {selection.cluster && <p className="text-sm">Cluster {selection.cluster}</p>}
             <p className="text-sm">{graph.nodes.filter((n) => n.namespace === selection.namespace && (selection.cluster === undefined || n.cluster === selection.cluster)).length} nodes in this view.</p>
-            <Button variant="primary" onClick={() => onDrill(selection.namespace)}>
+            <Button variant="primary" onClick={() => onDrill(selection.namespace, selection.cluster)}>
               Show {selection.namespace} with its neighbours
             </Button>
           </>
