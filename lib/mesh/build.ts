@@ -406,6 +406,25 @@ export function assignEdges(ctx: MeshContext, groups: SeriesGroup[], expand: boo
     }
     return e;
   };
+  // Folded waypoint edges (client → server, no leg), indexed by their ends for the leg lookups below:
+  // one map lookup per leg instead of a scan of every edge (whole-mesh graphs have thousands of legs).
+  const foldedBySrc = new Map<string, EdgeAcc[]>();
+  const foldedByDst = new Map<string, EdgeAcc[]>();
+  const index = (m: Map<string, EdgeAcc[]>, key: string, e: EdgeAcc) => {
+    const list = m.get(key);
+    if (list) list.push(e);
+    else m.set(key, [e]);
+  };
+  /** The group's traffic went through a waypoint on edge `e`. */
+  const viaWaypoint = (e: EdgeAcc, g: SeriesGroup, wp: WaypointInfo | undefined, usable = true) => {
+    if (!e.viaWaypoint && !e.leg) {
+      index(foldedBySrc, e.src.id, e);
+      index(foldedByDst, e.dst.id, e);
+    }
+    e.viaWaypoint = true;
+    if (wp) e.waypoints.add(wp.ref);
+    e.attached.push({ group: g, usable });
+  };
   const roles = groups.map((g) => ({ g, role: roleOf(g) }));
   let unknownWaypointSeries = 0;
   // 1. direct and waypoint-reported groups
@@ -418,67 +437,40 @@ export function assignEdges(ctx: MeshContext, groups: SeriesGroup[], expand: boo
       // One snapshot: the client's cluster label (as before multi-cluster); several: the waypoint's own cluster.
       const wpCluster = ctx.all().length > 1 ? (g.waypointCluster ?? g.src.cluster) : g.src.cluster;
       const wpEnd = waypointEndpoint(wp, wpCluster, ctx);
-      for (const e of [edge(g.src, wpEnd, 'to-waypoint'), edge(wpEnd, g.dst, 'from-waypoint')]) {
-        e.viaWaypoint = true;
-        e.waypoints.add(wp.ref);
-        e.attached.push({ group: g, usable: true });
-      }
+      for (const e of [edge(g.src, wpEnd, 'to-waypoint'), edge(wpEnd, g.dst, 'from-waypoint')]) viaWaypoint(e, g, wp);
     } else {
-      const e = edge(g.src, g.dst);
-      e.viaWaypoint = true;
-      if (wp) e.waypoints.add(wp.ref);
-      e.attached.push({ group: g, usable: true });
+      viaWaypoint(edge(g.src, g.dst), g, wp);
     }
   }
-  const folded = () => [...edges.values()].filter((e) => e.viaWaypoint && !e.leg);
   // 2. client legs (client → waypoint, via destination_service)
   for (const { g, role } of roles) {
     if (role !== 'client-leg') continue;
     const wp = g.dst.waypoint;
     if (expand) {
-      const e = edge(g.src, g.dst, 'to-waypoint');
-      e.viaWaypoint = true;
-      if (wp) e.waypoints.add(wp.ref);
-      e.attached.push({ group: g, usable: true });
+      viaWaypoint(edge(g.src, g.dst, 'to-waypoint'), g, wp);
       continue;
     }
-    const matches = folded().filter(
+    const matches = (foldedBySrc.get(g.src.id) ?? []).filter(
       (e) =>
-        e.src.id === g.src.id &&
         (!wp || e.waypoints.size === 0 || e.waypoints.has(wp.ref)) &&
         g.service !== undefined &&
         e.attached.some((a) => a.group.rank === 'waypoint' && a.group.service === g.service),
     );
-    if (matches.length === 0) {
-      const e = edge(g.src, backendOfService(ctx, g));
-      e.viaWaypoint = true;
-      if (wp) e.waypoints.add(wp.ref);
-      e.attached.push({ group: g, usable: true });
-    } else {
-      for (const e of matches) {
-        if (wp) e.waypoints.add(wp.ref);
-        e.attached.push({ group: g, usable: matches.length === 1 });
-      }
-    }
+    if (matches.length === 0) viaWaypoint(edge(g.src, backendOfService(ctx, g)), g, wp);
+    else for (const e of matches) viaWaypoint(e, g, wp, matches.length === 1);
   }
   // 3. server legs (waypoint → backend)
   for (const { g, role } of roles) {
     if (role !== 'server-leg') continue;
     const wp = g.src.waypoint;
     if (expand) {
-      const e = edge(g.src, g.dst, 'from-waypoint');
-      e.viaWaypoint = true;
-      if (wp) e.waypoints.add(wp.ref);
-      e.attached.push({ group: g, usable: true });
+      viaWaypoint(edge(g.src, g.dst, 'from-waypoint'), g, wp);
       continue;
     }
-    const matches = folded().filter((e) => e.dst.id === g.dst.id && (!wp || e.waypoints.size === 0 || e.waypoints.has(wp.ref)));
+    const matches = (foldedByDst.get(g.dst.id) ?? []).filter((e) => !wp || e.waypoints.size === 0 || e.waypoints.has(wp.ref));
     if (matches.length === 0) {
       // No client is known for this hop: keep it visible as the waypoint's leg, never as an ambient edge.
-      const e = edge(g.src, g.dst, 'from-waypoint');
-      e.viaWaypoint = true;
-      if (wp) e.waypoints.add(wp.ref);
-      e.attached.push({ group: g, usable: true });
+      viaWaypoint(edge(g.src, g.dst, 'from-waypoint'), g, wp);
     } else {
       for (const e of matches) e.attached.push({ group: g, usable: false });
     }
