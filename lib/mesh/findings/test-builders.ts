@@ -6,7 +6,6 @@ import type {
   GatewayInfo,
   GraphEdge,
   GraphNode,
-  KubeSnapshot,
   MeshGraph,
   NamespaceInfo,
   PeerAuthenticationInfo,
@@ -14,22 +13,8 @@ import type {
   ServiceInfo,
 } from '../types';
 
-export function kube(parts: Partial<KubeSnapshot>): KubeSnapshot {
-  return {
-    cluster: 'Kubernetes',
-    istioNamespace: 'istio-system',
-    namespaces: [],
-    pods: [],
-    services: [],
-    gateways: [],
-    gatewayClasses: [],
-    authorizationPolicies: [],
-    peerAuthentications: [],
-    warnings: [],
-    available: true,
-    ...parts,
-  };
-}
+// The same snapshot builder as the model's tests.
+export { kube } from '../testing/fixtures';
 
 export function ns(name: string, labels: Record<string, string> = {}): NamespaceInfo {
   return { name, labels, annotations: {} };

@@ -13,6 +13,7 @@ import type {
   TelemetrySample,
   Window,
 } from '../types';
+import { emptySnapshot } from '../merge';
 import { EDGE_LABELS } from '../types';
 
 export const WINDOW: Window = { start: '2026-11-21T21:00:00Z', end: '2026-11-21T21:10:00Z' };
@@ -181,21 +182,9 @@ export function waypointGateway(namespace: string, name: string, o: { labels?: L
   };
 }
 
+/** A reachable cluster's snapshot: the model's empty snapshot, available, with `parts` filled in. */
 export function kube(parts: Partial<KubeSnapshot>): KubeSnapshot {
-  return {
-    cluster: 'Kubernetes',
-    istioNamespace: 'istio-system',
-    namespaces: [],
-    pods: [],
-    services: [],
-    gateways: [],
-    gatewayClasses: [],
-    authorizationPolicies: [],
-    peerAuthentications: [],
-    warnings: [],
-    available: true,
-    ...parts,
-  };
+  return { ...emptySnapshot(), available: true, ...parts };
 }
 
 // ---------------------------------------------------------------------------
