@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { loadManifests, startKubeSimulator, type KubeSimulator } from '../demo/kube-sim/server';
+import { freePort } from '../demo/free-port';
 
 // Hostile Kubernetes data rendered as text. The demo's manifests are fixed, so this spec starts its OWN
 // Kubernetes API simulator (random port) with the demo manifests plus hostile label values, annotations and
@@ -52,17 +52,6 @@ function hostileObjects(): object[] {
     );
   });
   return objs;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(p));
-    });
-  });
 }
 
 let kube: KubeSimulator | undefined;

@@ -2,9 +2,9 @@
 // stack (simulated proxies + two real Prometheus servers, istio-sample and minimal scrape profiles, with
 // backfilled history) for the whole run, on random free ports (never the demo's reserved ports, a demo
 // may be running). Tests read the URLs with `inject(...)`.
-import net from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { startKubeSimulator, type KubeSimulator } from '@/demo/kube-sim/server';
+import { freePort } from '@/demo/free-port';
 import { startDemoTelemetry, type DemoTelemetry } from '@/demo/telemetry';
 
 declare module 'vitest' {
@@ -25,19 +25,6 @@ declare module 'vitest' {
 const RESERVED = new Set([16443, 19090, 19091, 19100, 3000, 3100]);
 
 /** A free TCP port on 127.0.0.1 (asked from the OS, never one of the demo's). */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = net.createServer();
-      srv.once('error', reject);
-      srv.listen(0, '127.0.0.1', () => {
-        const p = (srv.address() as net.AddressInfo).port;
-        srv.close(() => resolve(p));
-      });
-    });
-    if (!RESERVED.has(port)) return port;
-  }
-}
 
 export default async function setup(project: TestProject) {
   let kube: KubeSimulator | undefined;
@@ -48,7 +35,7 @@ export default async function setup(project: TestProject) {
   };
   try {
     kube = await startKubeSimulator({ manifestsDir: 'demo/cluster', port: 0, stateDir: '.demo/it/kube' });
-    const [p1, p2, proxiesPort] = [await freePort(), await freePort(), await freePort()];
+    const [p1, p2, proxiesPort] = [await freePort(RESERVED), await freePort(RESERVED), await freePort(RESERVED)];
     telemetry = await startDemoTelemetry({
       stateDir: '.demo/it',
       profiles: [

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@/demo/free-port';
 import type { PrometheusConfig } from '@/lib/config/parse';
 import { PrometheusClient, PrometheusError } from '@/lib/prometheus/client';
 import { buildEdgeSeriesQueries } from '@/lib/prometheus/queries';
@@ -82,15 +83,6 @@ function openMetrics(): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 let dir: string;
 let prom: ChildProcess | undefined;

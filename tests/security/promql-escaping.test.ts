@@ -12,12 +12,12 @@
 // (/api/v1/parse_query does not exist in 2.42; format_query does, since 2.38.)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alternationMatcher, escapeLabelValue, regexEscape, selector, type Matcher } from '@/lib/prometheus/queries';
+import { freePort } from '@/demo/free-port';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 const RUNS = Number(process.env.PROMQL_PROPERTY_RUNS ?? 300);
@@ -34,17 +34,6 @@ const labelName = fc.stringMatching(/^[a-z_][a-z0-9_]{0,12}$/).filter((l) => !l.
 let proc: ChildProcess | undefined;
 let dir = '';
 let base = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(p));
-    });
-  });
-}
 
 async function api<T>(endpoint: string, query: string): Promise<T> {
   const res = await fetch(`${base}/api/v1/${endpoint}`, {
