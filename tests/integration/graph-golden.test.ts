@@ -5,22 +5,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GET } from '@/app/api/graph/route';
-import type { EdgePath, GraphEdge, GraphNode, MeshGraph, Mtls, NodeKind, Protocol, Telemetry } from '@/lib/mesh/types';
+import type { GraphEdge, GraphNode, MeshGraph, NodeKind } from '@/lib/mesh/types';
 import { call, findEdge, findNode, iso, promQuery, relClose, restoreEnv, useEnv } from './helpers';
 
 const GOLDEN = path.join(__dirname, '__golden__', 'graph-steady.json');
 
 type NodeRef = { kind: NodeKind; namespace?: string; name?: string };
-interface Row {
+/** One expected demo edge: its classification as the API names it, plus how to find it. */
+interface Row extends Pick<GraphEdge, 'path' | 'telemetry' | 'protocol' | 'l7Gap' | 'mtls' | 'waypoint'> {
   n: number;
   src: NodeRef;
   dst: NodeRef;
-  path: EdgePath;
-  telemetry: Telemetry;
-  protocol: Protocol;
-  l7Gap: boolean;
-  mtls: Mtls;
-  waypoint?: string;
   /** PromQL label matchers selecting this pair's series (any reporter). */
   sel: Record<string, string>;
 }
