@@ -8,7 +8,7 @@ import { filterGraph, matchesSearch, neighbourNamespaces } from '@/lib/graph/fil
 import { AGGREGATE_NODE_PREFIX, namespacesToExpand, namespacesToReveal } from '@/lib/graph/collapse';
 import { toScaledElements } from '@/lib/graph/scaled-elements';
 import { clusterChoices, isMultiCluster } from '@/lib/graph/clusters';
-import { parseNamespaceElementId, splitNamespacesByCluster } from '@/lib/graph/to-elements';
+import { parseNamespaceElementId } from '@/lib/graph/to-elements';
 import { parseUrlState, serializeUrlState, shareState, type GraphUrlState } from '@/lib/graph/url-state';
 import type { MeshGraph } from '@/lib/mesh/types';
 import { configQueryOptions, graphQueryOptions, namespacesQueryOptions } from '@/lib/query/graph';
@@ -89,7 +89,7 @@ export function GraphView() {
     () => (graph ? toScaledElements(graph, { filters: state.filters, overlay: state.overlay, expanded, collapse: state.collapse !== false }) : undefined),
     [graph, state.filters, state.overlay, expanded, state.collapse],
   );
-  const elements = useMemo(() => splitNamespacesByCluster(scaled?.elements ?? [], multiCluster), [scaled, multiCluster]);
+  const elements = useMemo(() => scaled?.elements ?? [], [scaled]);
   const collapsedCount = scaled?.collapsed.collapsedNamespaces.length ?? 0;
   const visible = useMemo(() => (graph ? filterGraph(graph, state.filters) : { nodes: [], edges: [] }), [graph, state.filters]);
   const listEdges = useMemo(() => {

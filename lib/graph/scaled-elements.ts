@@ -2,7 +2,8 @@ import type { GraphEdge, MeshGraph } from '@/lib/mesh/types';
 import { edgeHealth, trafficAmount } from './style-mapping';
 import { collapseGraph, isAggregateEdge, isAggregateNode, type AggregateNode, type CollapsedGraph } from './collapse';
 import { filterGraph, matchesSearch } from './filter';
-import { edgeToElement, namespaceElementId, nodeToElement, type GraphElement, type ToElementsOptions } from './to-elements';
+import { isMultiCluster } from './clusters';
+import { edgeToElement, namespaceElementId, nodeToElement, splitNamespacesByCluster, type GraphElement, type ToElementsOptions } from './to-elements';
 
 // The graph page's element list at any size: filters → namespace collapse (collapse.ts) →
 // cytoscape elements. Filters run on the full graph first, so an aggregate only sums what the
@@ -117,5 +118,6 @@ export function toScaledElements(graph: Pick<MeshGraph, 'nodes' | 'edges'>, opts
     }
     out.push(large ? withClass(el, 'lod-low') : el);
   }
-  return { elements: out, collapsed, large, hiddenEdges: capped.hidden, hiddenProblemEdges: capped.hiddenProblems };
+  // Per-cluster namespace boxes, decided on the whole graph (as toElements does) so a filter never renames them.
+  return { elements: splitNamespacesByCluster(out, isMultiCluster(graph.nodes)), collapsed, large, hiddenEdges: capped.hidden, hiddenProblemEdges: capped.hiddenProblems };
 }

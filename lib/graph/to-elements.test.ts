@@ -138,11 +138,11 @@ describe('multi-cluster namespace boxes', () => {
     expect(splitNamespacesByCluster(els, false)).toBe(els);
   });
 
-  it('also splits an element list from toScaledElements and prefixes collapsed namespaces with their cluster', () => {
+  it('toScaledElements splits its boxes too and prefixes collapsed namespaces with their cluster', () => {
     const eastDb = { ...eastApi, id: 'workload:east/inventory/postgres', name: 'postgres' };
     const withDb: MeshGraph = { ...two, nodes: [...two.nodes, eastDb] };
     const scaled = toScaledElements(withDb, { filters: filters(), overlay: 'none', expanded: ['shop'], collapse: true, threshold: 1 });
-    const els = splitNamespacesByCluster(scaled.elements, true);
+    const els = scaled.elements;
     const m = byId(els);
     expect(m.get('ns:Kubernetes/shop')?.data.label).toBe('Kubernetes/shop');
     expect(m.get(id('workload', 'shop', 'cart'))?.data.parent).toBe('ns:Kubernetes/shop');
