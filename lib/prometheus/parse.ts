@@ -131,14 +131,12 @@ export function splitTargets(
   targetLabels: readonly string[],
   targets: Map<string, ReporterTarget> = new Map(),
 ): { samples: TelemetrySample[]; targets: Map<string, ReporterTarget> } {
+  const positive = samples.filter((s) => s.value > 0 && Number.isFinite(s.value));
+  // Queries without target labels are already one sample per label set.
+  if (targetLabels.length === 0) return { samples: positive.map((s) => ({ metric, labels: pick(s.labels, groupLabels), value: s.value })), targets };
   const sums = new Map<string, TelemetrySample>();
   const targetGroup = [...edgeLabels, ...targetLabels];
-  for (const s of samples) {
-    if (!(s.value > 0) || !Number.isFinite(s.value)) continue;
-    if (targetLabels.length === 0) {
-      sums.set(String(sums.size), { metric, labels: pick(s.labels, groupLabels), value: s.value });
-      continue;
-    }
+  for (const s of positive) {
     const key = keyOf(s.labels, groupLabels);
     const prev = sums.get(key);
     if (prev) prev.value += s.value;
