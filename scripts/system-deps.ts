@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 const PACKAGES: Record<string, { binaries: string[]; debian: string }> = {
   prometheus: { binaries: ['/usr/bin/prometheus', '/usr/bin/promtool'], debian: 'prometheus' },
   chromium: { binaries: ['/usr/bin/chromium'], debian: 'chromium' },
+  kubectl: { binaries: ['/usr/bin/kubectl'], debian: 'kubernetes-client' },
 };
 
 export function ensureSystemPackages(names: (keyof typeof PACKAGES)[]): void {

@@ -36,7 +36,7 @@ const steps: Step[] = [
 ];
 
 const only = process.argv.slice(2);
-ensureSystemPackages(['prometheus', 'chromium']);
+ensureSystemPackages(['prometheus', 'chromium', 'kubectl']);
 
 const timings: string[] = [];
 for (const step of steps) {
