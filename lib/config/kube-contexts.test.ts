@@ -26,8 +26,8 @@ describe('KUBE_CONTEXTS', () => {
     const c = ok({ KUBE_CONTEXTS: 'kind-west , ctx-b=east-1,gke_p_z_c=gke.prod_2' });
     expect(c.kube.contexts).toEqual([
       { context: 'kind-west', cluster: 'kind-west' },
-      { context: 'ctx-b', cluster: 'east-1' },
-      { context: 'gke_p_z_c', cluster: 'gke.prod_2' },
+      { context: 'ctx-b', cluster: 'east-1', explicit: true },
+      { context: 'gke_p_z_c', cluster: 'gke.prod_2', explicit: true },
     ]);
     expect(c.clusterName).toBe('kind-west');
     expect(configuredClusters(c)).toEqual(['kind-west', 'east-1', 'gke.prod_2']);
@@ -44,7 +44,7 @@ describe('KUBE_CONTEXTS', () => {
       /^KUBE_CONTEXTS cluster name .* write "arn:aws:eks:eu-west-1:1:cluster\/prod=<cluster name/,
     );
     expect(ok({ KUBE_CONTEXTS: 'arn:aws:eks:eu-west-1:1:cluster/prod=prod' }).kube.contexts).toEqual([
-      { context: 'arn:aws:eks:eu-west-1:1:cluster/prod', cluster: 'prod' },
+      { context: 'arn:aws:eks:eu-west-1:1:cluster/prod', cluster: 'prod', explicit: true },
     ]);
     expect(err({ KUBE_CONTEXTS: 'a\u0001b' })).toMatch(/^KUBE_CONTEXTS entry/);
     expect(err({ KUBE_CONTEXTS: `a=${'x'.repeat(64)}` })).toMatch(/^KUBE_CONTEXTS cluster name/);

@@ -34,6 +34,8 @@ export interface KubeContextSetting {
   context: string;
   /** Cluster name as in Istio's source_cluster/destination_cluster labels. */
   cluster: string;
+  /** True when the entry named the cluster (context=name); else the context name stands in until the cluster says its name. */
+  explicit?: boolean;
 }
 
 export interface KubeSettings {
@@ -49,6 +51,8 @@ export interface AppConfig {
   kube: KubeSettings;
   istioNamespace: string;
   clusterName: string;
+  /** True when MESH_CLUSTER_NAME set clusterName (an override); else the cluster's CLUSTER_ID is learnt (lib/mesh/cluster-name.ts). */
+  clusterNameExplicit?: boolean;
   grafanaUrl?: string;
   dashboardToken?: string;
   port?: number;
@@ -176,7 +180,7 @@ export function parseKubeContexts(raw: string): KubeContextSetting[] {
     }
     if (out.some((o) => o.context === context)) throw new VarError(`KUBE_CONTEXTS names context ${JSON.stringify(truncate(context))} twice`);
     if (out.some((o) => o.cluster === cluster)) throw new VarError(`KUBE_CONTEXTS names cluster ${JSON.stringify(truncate(cluster))} twice`);
-    out.push({ context, cluster });
+    out.push({ context, cluster, ...(eq >= 0 ? { explicit: true } : {}) });
   }
   return out;
 }
@@ -275,6 +279,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
       kube: { timeoutMs: kubeTimeoutMs, ...(kubeContext ? { context: kubeContext } : {}), ...(kubeContexts ? { contexts: kubeContexts } : {}) },
       istioNamespace,
       clusterName: cluster,
+      ...((kubeContexts ? kubeContexts[0]!.explicit : get('MESH_CLUSTER_NAME') !== undefined) ? { clusterNameExplicit: true } : {}),
       ...(grafanaUrl ? { grafanaUrl } : {}),
       ...(token ? { dashboardToken: token } : {}),
       ...(port !== undefined ? { port } : {}),

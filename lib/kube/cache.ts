@@ -214,6 +214,8 @@ class KindWatcher {
 export interface KubeCacheOptions {
   kubeConfig: KubeConfig;
   clusterName: string;
+  /** Where clusterName came from: `config` overrides the cluster's own CLUSTER_ID, `default` yields to it. */
+  clusterSource?: 'config' | 'default';
   istioNamespace: string;
   /** Default wait for the first sync in getSnapshot. */
   timeoutMs: number;
@@ -350,6 +352,7 @@ export class KubeCache {
     const summary = summarizeKinds(statuses);
     return {
       cluster: this.o.clusterName,
+      clusterSource: this.o.clusterSource ?? 'config',
       istioNamespace: this.o.istioNamespace,
       namespaces: this.reshaped('namespaces', reshapeNamespace),
       pods: pods.value as KubeSnapshot['pods'],
@@ -385,15 +388,21 @@ function singleton(): Singleton {
     const config = getConfig();
     const contexts = config.kube.contexts;
     const targets = contexts
-      ? contexts.map((c) => ({ cluster: c.cluster, context: c.context as string | undefined, variable: 'KUBE_CONTEXTS' }))
-      : [{ cluster: config.clusterName, context: config.kube.context, variable: 'KUBE_CONTEXT' }];
+      ? contexts.map((c) => ({ cluster: c.cluster, explicit: c.explicit === true, context: c.context as string | undefined, variable: 'KUBE_CONTEXTS' }))
+      : [{ cluster: config.clusterName, explicit: config.clusterNameExplicit === true, context: config.kube.context, variable: 'KUBE_CONTEXT' }];
     const entries = targets.map((t): Entry => {
       try {
         const kc = loadKubeConfig(t.context ? { context: t.context } : {}, t.variable);
         return {
           cluster: t.cluster,
           ...(t.context ? { context: t.context } : {}),
-          cache: createKubeCache({ kubeConfig: kc, clusterName: t.cluster, istioNamespace: config.istioNamespace, timeoutMs: config.kube.timeoutMs }),
+          cache: createKubeCache({
+            kubeConfig: kc,
+            clusterName: t.cluster,
+            clusterSource: t.explicit ? 'config' : 'default',
+            istioNamespace: config.istioNamespace,
+            timeoutMs: config.kube.timeoutMs,
+          }),
         };
       } catch (e) {
         return { cluster: t.cluster, ...(t.context ? { context: t.context } : {}), error: `cannot load Kubernetes configuration: ${(e as Error).message}` };

@@ -14,6 +14,7 @@ import type {
   ServiceInfo,
   ServicePortInfo,
 } from '@/lib/mesh/types';
+import { CONTAINER_ENV_READ } from '@/lib/mesh/types';
 
 type Obj = Record<string, unknown>;
 
@@ -123,6 +124,21 @@ export function workloadOf(pod: unknown, owners: OwnerLookup = NO_OWNERS): { kin
   }
 }
 
+/**
+ * Literal values of the few environment variables the model reads (CONTAINER_ENV_READ). Everything else
+ * is dropped here: a container's environment can hold secrets, and `valueFrom` references are not values.
+ */
+function containerEnv(x: unknown): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const e of arr(x)) {
+    const name = str(obj(e).name);
+    const value = str(obj(e).value);
+    if (!name || value === undefined || !CONTAINER_ENV_READ.includes(name)) continue;
+    (out ??= {})[name] = value;
+  }
+  return out;
+}
+
 function container(x: unknown): ContainerInfo | undefined {
   const c = obj(x);
   const name = str(c.name);
@@ -131,11 +147,13 @@ function container(x: unknown): ContainerInfo | undefined {
   const cpu = str(requests.cpu);
   const memory = str(requests.memory);
   const restartPolicy = str(c.restartPolicy);
+  const env = containerEnv(c.env);
   return {
     name,
     image: str(c.image) ?? '',
     args: strings(c.args),
     ...(restartPolicy ? { restartPolicy } : {}),
+    ...(env ? { env } : {}),
     ...(cpu ? { cpuRequest: cpu } : {}),
     ...(memory ? { memoryRequest: memory } : {}),
   };

@@ -43,8 +43,9 @@ import {
   type WorkloadMode,
 } from './types';
 import { byCodePoint, instanceHost, isKnown, known, parseServiceHost, ref, uniqSorted } from './util';
-import { buildWaypointIndex, type WaypointIndex, type WaypointInfo } from './waypoints';
-import { applicationWorkloads, buildWorkloadIndex, type WorkloadIndex, type WorkloadInfo } from './workloads';
+import { inventoryOf, type ClusterInventory } from './inventory';
+import type { WaypointIndex, WaypointInfo } from './waypoints';
+import { applicationWorkloads, type WorkloadIndex, type WorkloadInfo } from './workloads';
 
 export interface Endpoint {
   id: string;
@@ -100,39 +101,13 @@ interface EdgeAcc {
 }
 
 export interface MeshContext {
+  inventory: ClusterInventory;
   index: WorkloadIndex;
   waypoints: WaypointIndex;
   /** The context of the snapshot of `cluster`; the first snapshot's when no snapshot has that name. */
   of(cluster: string): MeshContext;
   /** Every cluster's context, the first snapshot's first (one entry in single-cluster mode). */
   all(): MeshContext[];
-}
-
-/**
- * Indexes of one snapshot, memoised on the identity of its object arrays: the Kubernetes cache hands out
- * the same arrays until an object changes, so consecutive graphs (every poll, every namespace view) reuse
- * the index instead of re-indexing every pod and Service of the cluster (the bench profile's hot spot).
- * The indexes are never mutated after construction, so sharing them keeps buildMeshGraph pure.
- */
-const INDEX_MEMO = new WeakMap<object, { deps: unknown[]; index: WorkloadIndex; waypoints: WaypointIndex }>();
-
-function indexesOf(kube: KubeSnapshot): { index: WorkloadIndex; waypoints: WaypointIndex } {
-  const deps: unknown[] = [
-    kube.cluster,
-    kube.istioNamespace,
-    kube.namespaces,
-    kube.services,
-    kube.gateways,
-    kube.gatewayClasses,
-    kube.authorizationPolicies,
-    kube.peerAuthentications,
-  ];
-  const hit = INDEX_MEMO.get(kube.pods);
-  if (hit && hit.deps.length === deps.length && hit.deps.every((d, i) => d === deps[i])) return hit;
-  const index = buildWorkloadIndex(kube);
-  const entry = { deps, index, waypoints: buildWaypointIndex(kube, index) };
-  INDEX_MEMO.set(kube.pods, entry);
-  return entry;
 }
 
 /** Build the indexes the findings/namespace authors reuse. */
@@ -148,8 +123,8 @@ export function buildMeshContexts(snapshots: KubeSnapshot[]): MeshContext[] {
   const all = () => list.slice();
   for (const kube of snapshots) {
     if (byCluster.has(kube.cluster)) continue;
-    const { index, waypoints } = indexesOf(kube);
-    const ctx: MeshContext = { index, waypoints, of, all };
+    const inventory = inventoryOf(kube);
+    const ctx: MeshContext = { inventory, index: inventory.workloads, waypoints: inventory.waypoints, of, all };
     byCluster.set(kube.cluster, ctx);
     list.push(ctx);
   }

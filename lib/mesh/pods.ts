@@ -71,7 +71,56 @@ function sidecarStatusRevision(raw: string | undefined): string | undefined {
   return undefined;
 }
 
-export function classifyPod(pod: PodInfo, istioNamespace: string): PodClassification {
+/** Last path segment of an image's repository: "gcr.io/istio-release/ztunnel:1.28.0-distroless" → "ztunnel". */
+export function imageName(image: string): string {
+  const noDigest = image.split('@')[0] ?? image;
+  const tail = noDigest.slice(noDigest.lastIndexOf('/') + 1);
+  const colon = tail.indexOf(':');
+  return colon >= 0 ? tail.slice(0, colon) : tail;
+}
+
+function runsImage(pod: PodInfo, name: string): boolean {
+  return pod.containers.some((c) => imageName(c.image) === name);
+}
+
+/**
+ * Mesh infrastructure recognised by what it is, in any namespace (docs/istio-telemetry.md §1.7, §7: GKE
+ * runs ztunnel and istio-cni in kube-system; revisioned control planes run as istiod-<rev>). A label alone
+ * is not enough outside the Istio namespace hint: it must come with the owner kind or the image Istio's
+ * charts give it, so an application that happens to be labelled app=ztunnel stays an application.
+ */
+function infrastructureClass(pod: PodInfo, istioNamespace: string | undefined): { cls: 'ztunnel' | 'istio-cni' | 'istiod'; reason: string } | undefined {
+  const l = pod.labels;
+  const hinted = istioNamespace !== undefined && pod.namespace === istioNamespace;
+  const kind = pod.workload.kind;
+  const ztLabel = l.app === 'ztunnel' || l['app.kubernetes.io/name'] === 'ztunnel';
+  const ztImage = runsImage(pod, 'ztunnel');
+  if ((ztLabel && (hinted || kind === 'DaemonSet' || ztImage)) || (ztImage && kind === 'DaemonSet')) {
+    return { cls: 'ztunnel', reason: ztLabel ? `label app=ztunnel (${kind} in ${pod.namespace})` : `ztunnel image (DaemonSet in ${pod.namespace})` };
+  }
+  const cniLabel = l['k8s-app'] === 'istio-cni-node' || l['app.kubernetes.io/name'] === 'istio-cni';
+  if (cniLabel || (kind === 'DaemonSet' && runsImage(pod, 'install-cni'))) {
+    return { cls: 'istio-cni', reason: `istio-cni node agent (${pod.namespace})` };
+  }
+  const istiodLabel = l.app === 'istiod' || l.istio === 'pilot' || l['app.kubernetes.io/name'] === 'istiod';
+  const pilotImage = runsImage(pod, 'pilot');
+  if ((istiodLabel && (hinted || kind === 'Deployment' || pilotImage)) || (pilotImage && pod.containers.some((c) => c.name === 'discovery'))) {
+    return { cls: 'istiod', reason: `control plane (${pod.workload.name} in ${pod.namespace})` };
+  }
+  return undefined;
+}
+
+/** CLUSTER_ID of an istiod or ztunnel pod: the cluster name its proxies write into the telemetry. */
+export function clusterIdOf(pod: PodInfo): string | undefined {
+  for (const c of pod.containers) {
+    const v = c.env?.CLUSTER_ID;
+    if (v !== undefined && v.trim() !== '') return v.trim();
+  }
+  return undefined;
+}
+
+/** What a pod is (docs/istio-telemetry.md §1.8). `istioNamespace` is a hint, never a requirement. */
+export function classifyPod(pod: PodInfo, istioNamespace?: string): PodClassification {
   const l = pod.labels;
   const a = pod.annotations;
   const proxy = istioProxy(pod);
@@ -90,15 +139,13 @@ export function classifyPod(pod: PodInfo, istioNamespace: string): PodClassifica
     reason,
   });
 
-  // 1. ztunnel / istio-cni
-  if (pod.namespace === istioNamespace && (l.app === 'ztunnel' || l['app.kubernetes.io/name'] === 'ztunnel')) {
-    return infra('ztunnel', 'label app=ztunnel in the Istio namespace');
-  }
-  if (pod.namespace === istioNamespace && (l.app === 'istiod' || l.istio === 'pilot')) {
-    return infra('istiod', 'control plane (app=istiod)');
-  }
-  if (l['k8s-app'] === 'istio-cni-node' || l['app.kubernetes.io/name'] === 'istio-cni') {
-    return infra('istio-cni', 'istio-cni node agent');
+  // 1. ztunnel / istio-cni / istiod
+  const platform = infrastructureClass(pod, istioNamespace);
+  if (platform) {
+    if (platform.cls !== 'istiod') return infra(platform.cls, platform.reason);
+    const discovery = pod.containers.find((c) => c.name === 'discovery') ?? pod.containers.find((c) => imageName(c.image) === 'pilot');
+    const version = discovery ? imageTag(discovery.image) : undefined;
+    return { ...infra('istiod', platform.reason), ...(version ? { proxyVersion: version } : {}) };
   }
   // 2. waypoints and gateways (they also carry an istio-proxy container, gateways even the status annotation)
   const managed = l[LABEL_MANAGED];

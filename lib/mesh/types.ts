@@ -52,7 +52,15 @@ export interface ContainerInfo {
   /** Kubernetes quantities as written in the spec, e.g. "100m", "128Mi". */
   cpuRequest?: string;
   memoryRequest?: string;
+  /** Literal values of the variables in CONTAINER_ENV_READ only (never the whole environment). */
+  env?: Record<string, string>;
 }
+
+/**
+ * Container environment variables the model reads: istiod's and ztunnel's CLUSTER_ID is the cluster name
+ * Istio writes into source_cluster/destination_cluster (docs/istio-telemetry.md §7).
+ */
+export const CONTAINER_ENV_READ: readonly string[] = ['CLUSTER_ID'];
 
 export interface PodInfo {
   namespace: string;
@@ -129,10 +137,19 @@ export interface PeerAuthenticationInfo {
   portLevelMtls: Record<string, 'STRICT' | 'PERMISSIVE' | 'DISABLE' | 'UNSET'>;
 }
 
+/**
+ * Where a snapshot's cluster name came from: `config` (MESH_CLUSTER_NAME / KUBE_CONTEXTS context=name, an
+ * override), `cluster-id` (istiod's / ztunnel's CLUSTER_ID), `telemetry` (the one cluster the series name,
+ * with one cluster configured), `default` (nothing said: "Kubernetes" or the context name).
+ */
+export type ClusterNameSource = 'config' | 'cluster-id' | 'telemetry' | 'default';
+
 export interface KubeSnapshot {
-  /** Cluster name used in Istio labels (source_cluster); "Kubernetes" by default. */
+  /** Cluster name used in Istio labels (source_cluster); see lib/mesh/cluster-name.ts. */
   cluster: string;
-  /** Namespace Istio runs in (ztunnel, istiod), usually istio-system. */
+  /** Where `cluster` came from; absent = `config` (tests and callers that set it deliberately). */
+  clusterSource?: ClusterNameSource;
+  /** Namespace Istio runs in (istiod), usually istio-system: a hint; infrastructure is recognised in any namespace. */
   istioNamespace: string;
   namespaces: NamespaceInfo[];
   pods: PodInfo[];

@@ -3,6 +3,7 @@ import { graphQueryKey, toRfc3339, type GraphQuery } from '@/lib/api/params';
 import { getConfig } from '@/lib/config/env';
 import { getKubeSnapshots } from '@/lib/kube/cache';
 import { buildMeshGraph } from '@/lib/mesh/build';
+import { resolveClusterNames } from '@/lib/mesh/cluster-name';
 import { mergeSnapshots } from '@/lib/mesh/merge';
 import type { KubeSnapshot, MeshGraph, TelemetryInput, Warning } from '@/lib/mesh/types';
 import { getPrometheusClient } from '@/lib/prometheus/client';
@@ -57,7 +58,7 @@ export async function getMeshData(q: GraphQuery, signal: AbortSignal): Promise<M
     const t0 = performance.now();
     const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
     const timings = { kube: 0, prometheus: 0, build: 0 };
-    const [snapshots, telemetry] = await Promise.all([
+    const [configured, telemetry] = await Promise.all([
       getKubeSnapshots({ signal: shared, timeoutMs: config.kube.timeoutMs }).finally(() => (timings.kube = since(t0))),
       fetchTelemetry(getPrometheusClient(), {
         window: q.window,
@@ -66,11 +67,13 @@ export async function getMeshData(q: GraphQuery, signal: AbortSignal): Promise<M
       }).finally(() => (timings.prometheus = since(t0))),
     ]);
     shared.throwIfAborted();
+    const named = resolveClusterNames(configured, telemetry);
+    const snapshots = named.snapshots;
     // `clusters` narrows the Kubernetes objects the summaries and findings see; the graph filters itself.
     const selected = q.clusters ? snapshots.filter((s) => q.clusters!.includes(s.cluster)) : snapshots;
     const kube = snapshots.length === 1 && !q.clusters ? snapshots[0]! : mergeSnapshots(selected);
     const anyKube = snapshots.some((s) => s.available);
-    const upstreamWarnings = [...snapshots.flatMap((s) => s.warnings), ...telemetry.warnings];
+    const upstreamWarnings = [...snapshots.flatMap((s) => s.warnings), ...telemetry.warnings, ...named.warnings];
     if (!anyKube && !telemetry.available) {
       throw new UpstreamUnavailableError('Neither Prometheus nor the Kubernetes API answered', upstreamWarnings);
     }
