@@ -16,99 +16,30 @@
 // cluster for attribution); a label naming no snapshot (or `unknown`) falls back to the first snapshot,
 // which with one snapshot is exactly the single-cluster behaviour.
 import { attributeKey, parseReporter } from './attribution';
-import { decideMtls, decidePath, pickReporter, type MtlsInput } from './edges';
+import { finishEdge } from './edge';
+import { protocolEvidence } from './edge/protocol-evidence';
 import { edgeId, nodeId } from './ids';
+import { inventoryOf } from './inventory';
 import { emptySnapshot } from './merge';
-import { servicesProtocol } from './protocol';
-import { l4Rates, l7Rates, windowSeconds } from './rates';
+import { roleOf, TCP_METRICS, type EdgeAcc, type Endpoint, type MeshContext, type SeriesGroup } from './model';
+import { windowSeconds } from './rates';
 import {
   EDGE_LABELS,
-  type AttributionRule,
   type BuildOptions,
-  type EdgeRates,
-  type EdgeReporter,
-  type GraphEdge,
   type GraphNode,
   type KubeSnapshot,
   type Labels,
   type MeshGraph,
   type NodeKind,
-  type Protocol,
-  type ProxyKind,
-  type Reporter,
   type ServiceInfo,
   type TelemetryInput,
   type TelemetrySample,
   type Warning,
   type WorkloadMode,
 } from './types';
-import { byCodePoint, instanceHost, isKnown, known, parseServiceHost, ref, uniqSorted } from './util';
-import { inventoryOf, type ClusterInventory } from './inventory';
-import type { WaypointIndex, WaypointInfo } from './waypoints';
-import { applicationWorkloads, type WorkloadIndex, type WorkloadInfo } from './workloads';
-
-export interface Endpoint {
-  id: string;
-  kind: NodeKind;
-  namespace: string;
-  name: string;
-  cluster: string;
-  host?: string;
-  workload?: WorkloadInfo;
-  waypoint?: WaypointInfo;
-  telemetryOnly: boolean;
-}
-
-/** One EDGE_LABELS key: the series of one reporter for one labelled pair (summed over pods). */
-export interface SeriesGroup {
-  key: string;
-  labels: Labels;
-  reporter: Reporter;
-  /** Reporter for preference and folding: `waypoint` also for a pre-1.22 waypoint's `destination` series. */
-  rank: Reporter;
-  samples: TelemetrySample[];
-  /** Only histogram buckets (they are grouped by fewer labels): used for latency only. */
-  bucketsOnly: boolean;
-  hasRequests: boolean;
-  hasTcp: boolean;
-  attributions: { proxy: ProxyKind; rule: AttributionRule; targets: string[] }[];
-  src: Endpoint;
-  dst: Endpoint;
-  /** Destination service of the series: "ns/name" of a known Service, else the host. */
-  service?: string;
-  /** Waypoint identified for reporter=waypoint series. */
-  waypoint?: WaypointInfo;
-  /** Cluster of the snapshot the waypoint was found in. */
-  waypointCluster?: string;
-}
-
-type Role = 'direct' | 'waypoint' | 'client-leg' | 'server-leg';
-
-interface Attached {
-  group: SeriesGroup;
-  /** Its numbers belong to this edge (else it only contributes reporters/evidence). */
-  usable: boolean;
-}
-
-interface EdgeAcc {
-  id: string;
-  src: Endpoint;
-  dst: Endpoint;
-  leg?: 'to-waypoint' | 'from-waypoint';
-  viaWaypoint: boolean;
-  waypoints: Set<string>;
-  attached: Attached[];
-}
-
-export interface MeshContext {
-  inventory: ClusterInventory;
-  index: WorkloadIndex;
-  waypoints: WaypointIndex;
-  /** The context of the snapshot of `cluster`; the first snapshot's when no snapshot has that name. */
-  of(cluster: string): MeshContext;
-  /** Every cluster's context, the first snapshot's first (one entry in single-cluster mode). */
-  all(): MeshContext[];
-}
+import { byCodePoint, instanceHost, isKnown, known, parseServiceHost, ref } from './util';
+import type { WaypointInfo } from './waypoints';
+import { applicationWorkloads, type WorkloadInfo } from './workloads';
 
 /** Build the indexes the findings/namespace authors reuse. */
 export function buildMeshContext(kube: KubeSnapshot): MeshContext {
@@ -134,13 +65,6 @@ export function buildMeshContexts(snapshots: KubeSnapshot[]): MeshContext[] {
 /** Context of one side of a series (its `<side>_cluster` label; unlabelled → this context). */
 function sideContext(ctx: MeshContext, side: 'source' | 'destination', labels: Labels): MeshContext {
   return ctx.of(known(labels[`${side}_cluster`]) ?? ctx.index.cluster);
-}
-
-function roleOf(g: SeriesGroup): Role {
-  if (g.rank === 'waypoint') return 'waypoint';
-  if (g.dst.kind === 'waypoint') return 'client-leg';
-  if (g.src.kind === 'waypoint') return 'server-leg';
-  return 'direct';
 }
 
 /** Resolve one side of a series to a graph endpoint (undefined = infrastructure, dropped). */
@@ -234,7 +158,6 @@ function waypointOfGroup(outer: MeshContext, g: SeriesGroup, targets: Labels[]):
   return byWorkload ? ctx.waypoints.waypoints.get(byWorkload) : undefined;
 }
 
-const REPORTER_ORDER: Reporter[] = ['waypoint', 'destination', 'source'];
 /**
  * Series-group key: `b` (latency buckets) or `m` (every other metric), then the EDGE_LABELS values in
  * order, each behind a \u0001 separator. Built with one string per sample: this runs ~100k times for a
@@ -245,7 +168,6 @@ function seriesKey(kind: 'b' | 'm', labels: Labels): string {
   for (const l of EDGE_LABELS) key += `\u0001${labels[l] ?? ''}`;
   return key;
 }
-const TCP_METRICS = new Set(['tcpOpened', 'tcpClosed', 'tcpSentBytes', 'tcpReceivedBytes']);
 
 /** Group samples by EDGE_LABELS, attribute each group's reporter, resolve its endpoints. */
 export function groupSeries(ctx: MeshContext, telemetry: TelemetryInput): SeriesGroup[] {
@@ -369,7 +291,26 @@ function waypointNode(wp: WaypointInfo, cluster: string, w: WorkloadInfo | undef
   };
 }
 
-/** Assign series groups to edges (folded or expanded waypoint view). */
+/**
+ * Where a client leg goes when no waypoint series of this client explains it: the backend of the Service it
+ * addressed; for pod-IP traffic (destination_service unknown) the one workload the waypoint serves. Undefined
+ * when neither is known: the caller keeps the leg to the waypoint rather than invent an unknown peer.
+ */
+function backendOfLeg(outer: MeshContext, g: SeriesGroup, wp: WaypointInfo | undefined): Endpoint | undefined {
+  if (g.service !== undefined) return backendOfService(outer, g);
+  if (!wp) return undefined;
+  const ctx = outer.of(g.dst.cluster);
+  const served = ctx.waypoints.servedWorkloads.get(wp.ref) ?? [];
+  const w = served.length === 1 ? ctx.index.workloads.get(served[0]!) : undefined;
+  if (!w) return undefined;
+  return { id: nodeId('workload', g.dst.cluster, w.namespace, w.name), kind: 'workload', namespace: w.namespace, name: w.name, cluster: g.dst.cluster, workload: w, telemetryOnly: false };
+}
+
+/**
+ * Assign series groups to edges (folded or expanded waypoint view, docs/classification.md §4). Every group
+ * lands on exactly one edge as usable numbers, or on several as evidence only; a group's traffic either went
+ * through a waypoint (waypoint series, ztunnel legs) or not, which is what splits an edge into slices.
+ */
 export function assignEdges(ctx: MeshContext, groups: SeriesGroup[], expand: boolean, warnings: Warning[]): EdgeAcc[] {
   const edges = new Map<string, EdgeAcc>();
   const edge = (src: Endpoint, dst: Endpoint, leg?: 'to-waypoint' | 'from-waypoint'): EdgeAcc => {
@@ -381,8 +322,7 @@ export function assignEdges(ctx: MeshContext, groups: SeriesGroup[], expand: boo
     }
     return e;
   };
-  // Folded waypoint edges (client → server, no leg), indexed by their ends for the leg lookups below:
-  // one map lookup per leg instead of a scan of every edge (whole-mesh graphs have thousands of legs).
+  // Folded waypoint edges (client → server, no leg), indexed by their ends for the leg lookups below.
   const foldedBySrc = new Map<string, EdgeAcc[]>();
   const foldedByDst = new Map<string, EdgeAcc[]>();
   const index = (m: Map<string, EdgeAcc[]>, key: string, e: EdgeAcc) => {
@@ -390,64 +330,71 @@ export function assignEdges(ctx: MeshContext, groups: SeriesGroup[], expand: boo
     if (list) list.push(e);
     else m.set(key, [e]);
   };
-  /** The group's traffic went through a waypoint on edge `e`. */
-  const viaWaypoint = (e: EdgeAcc, g: SeriesGroup, wp: WaypointInfo | undefined, usable = true) => {
-    if (!e.viaWaypoint && !e.leg) {
-      index(foldedBySrc, e.src.id, e);
-      index(foldedByDst, e.dst.id, e);
+  const attach = (e: EdgeAcc, g: SeriesGroup, usable: boolean, via: boolean, wp?: WaypointInfo) => {
+    if (via) {
+      if (!e.viaWaypoint && !e.leg) {
+        index(foldedBySrc, e.src.id, e);
+        index(foldedByDst, e.dst.id, e);
+      }
+      e.viaWaypoint = true;
+      if (wp) e.waypoints.add(wp.ref);
     }
-    e.viaWaypoint = true;
-    if (wp) e.waypoints.add(wp.ref);
-    e.attached.push({ group: g, usable });
+    e.attached.push({ group: g, usable, viaWaypoint: via });
   };
+  const through = (e: EdgeAcc, wp: WaypointInfo | undefined) => !wp || e.waypoints.size === 0 || e.waypoints.has(wp.ref);
   const roles = groups.map((g) => ({ g, role: roleOf(g) }));
   let unknownWaypointSeries = 0;
   // 1. direct and waypoint-reported groups
   for (const { g, role } of roles) {
-    if (role === 'direct') edge(g.src, g.dst).attached.push({ group: g, usable: true });
+    if (role === 'direct') attach(edge(g.src, g.dst), g, true, false);
     if (role !== 'waypoint') continue;
     const wp = g.waypoint;
     if (!wp && !g.bucketsOnly) unknownWaypointSeries++;
     if (expand && wp) {
-      // One snapshot: the client's cluster label (as before multi-cluster); several: the waypoint's own cluster.
+      // One snapshot: the client's cluster label; several: the waypoint's own cluster.
       const wpCluster = ctx.all().length > 1 ? (g.waypointCluster ?? g.src.cluster) : g.src.cluster;
       const wpEnd = waypointEndpoint(wp, wpCluster, ctx);
-      for (const e of [edge(g.src, wpEnd, 'to-waypoint'), edge(wpEnd, g.dst, 'from-waypoint')]) viaWaypoint(e, g, wp);
+      for (const e of [edge(g.src, wpEnd, 'to-waypoint'), edge(wpEnd, g.dst, 'from-waypoint')]) attach(e, g, true, true, wp);
     } else {
-      viaWaypoint(edge(g.src, g.dst), g, wp);
+      attach(edge(g.src, g.dst), g, true, true, wp);
     }
   }
-  // 2. client legs (client → waypoint, via destination_service)
+  // 2. client legs (client → waypoint). The leg names the Service the client addressed; the waypoint's own
+  // series name the Service it routed to (an HTTPRoute can send `reviews` to `reviews-v2`) or none at all
+  // (pod-IP traffic to a workload waypoint): same Service first, else any edge of this client through this
+  // waypoint. Shared by several edges → evidence only, never counted twice.
   for (const { g, role } of roles) {
     if (role !== 'client-leg') continue;
     const wp = g.dst.waypoint;
     if (expand) {
-      viaWaypoint(edge(g.src, g.dst, 'to-waypoint'), g, wp);
+      attach(edge(g.src, g.dst, 'to-waypoint'), g, true, true, wp);
       continue;
     }
-    const matches = (foldedBySrc.get(g.src.id) ?? []).filter(
-      (e) =>
-        (!wp || e.waypoints.size === 0 || e.waypoints.has(wp.ref)) &&
-        g.service !== undefined &&
-        e.attached.some((a) => a.group.rank === 'waypoint' && a.group.service === g.service),
-    );
-    if (matches.length === 0) viaWaypoint(edge(g.src, backendOfService(ctx, g)), g, wp);
-    else for (const e of matches) viaWaypoint(e, g, wp, matches.length === 1);
+    const candidates = (foldedBySrc.get(g.src.id) ?? []).filter((e) => through(e, wp));
+    let matches =
+      g.service !== undefined ? candidates.filter((e) => e.attached.some((a) => a.group.rank === 'waypoint' && a.group.service === g.service)) : [];
+    if (matches.length === 0 && wp) matches = candidates.filter((e) => e.waypoints.has(wp.ref));
+    if (matches.length > 0) {
+      for (const e of matches) attach(e, g, matches.length === 1, true, wp);
+      continue;
+    }
+    const backend = backendOfLeg(ctx, g, wp);
+    attach(backend ? edge(g.src, backend) : edge(g.src, g.dst, 'to-waypoint'), g, true, true, wp);
   }
   // 3. server legs (waypoint → backend)
   for (const { g, role } of roles) {
     if (role !== 'server-leg') continue;
     const wp = g.src.waypoint;
     if (expand) {
-      viaWaypoint(edge(g.src, g.dst, 'from-waypoint'), g, wp);
+      attach(edge(g.src, g.dst, 'from-waypoint'), g, true, true, wp);
       continue;
     }
-    const matches = (foldedByDst.get(g.dst.id) ?? []).filter((e) => !wp || e.waypoints.size === 0 || e.waypoints.has(wp.ref));
+    const matches = (foldedByDst.get(g.dst.id) ?? []).filter((e) => through(e, wp));
     if (matches.length === 0) {
       // No client is known for this hop: keep it visible as the waypoint's leg, never as an ambient edge.
-      viaWaypoint(edge(g.src, g.dst, 'from-waypoint'), g, wp);
+      attach(edge(g.src, g.dst, 'from-waypoint'), g, true, true, wp);
     } else {
-      for (const e of matches) e.attached.push({ group: g, usable: false });
+      for (const e of matches) e.attached.push({ group: g, usable: false, viaWaypoint: true });
     }
   }
   if (unknownWaypointSeries > 0 && knownWaypoints(ctx) > 0) {
@@ -461,159 +408,6 @@ export function assignEdges(ctx: MeshContext, groups: SeriesGroup[], expand: boo
 
 function knownWaypoints(ctx: MeshContext): number {
   return ctx.all().reduce((n, c) => n + c.waypoints.waypoints.size, 0);
-}
-
-function protocolFromRequests(samples: TelemetrySample[]): Protocol | undefined {
-  let http = 0;
-  let grpc = 0;
-  for (const s of samples) {
-    if (s.metric !== 'requests') continue;
-    if (s.labels.request_protocol === 'grpc') grpc += s.value || 1e-12;
-    else http += s.value || 1e-12;
-  }
-  if (http === 0 && grpc === 0) return undefined;
-  return grpc > http ? 'grpc' : 'http';
-}
-
-/** Turn an accumulated edge into the contract's GraphEdge. */
-export function finishEdge(outer: MeshContext, e: EdgeAcc, seconds: number): GraphEdge {
-  // Service ports of the destination come from the destination's cluster.
-  const ctx = outer.of(e.dst.cluster);
-  const usable = e.attached.filter((a) => a.usable).map((a) => a.group);
-  const evidence = e.attached.map((a) => a.group).filter((g) => !g.bucketsOnly);
-  const counted = usable.filter((g) => !g.bucketsOnly);
-
-  // reporters
-  const repMap = new Map<string, EdgeReporter>();
-  for (const g of evidence) {
-    for (const a of g.attributions) {
-      const k = `${g.reporter}|${a.proxy}|${a.rule}`;
-      const r = repMap.get(k) ?? { reporter: g.reporter, proxy: a.proxy, rule: a.rule, targets: [] };
-      r.targets = uniqSorted([...r.targets, ...a.targets]);
-      repMap.set(k, r);
-    }
-  }
-  const reporters = [...repMap.values()].sort((a, b) => `${a.reporter}|${a.proxy}|${a.rule}`.localeCompare(`${b.reporter}|${b.proxy}|${b.rule}`));
-  const kinds = new Set(counted.flatMap((g) => g.attributions.map((a) => a.proxy)));
-  const path = decidePath(e.viaWaypoint, kinds) ?? (counted.some((g) => g.hasRequests) ? 'sidecar' : 'ambient');
-  const telemetry = counted.some((g) => g.hasRequests) ? 'l7' : 'l4';
-
-  // L7: waypoint > destination > source; a destination side that is only partly Envoy yields to a full source.
-  const l7Groups = counted.filter((g) => g.hasRequests);
-  const destKinds = new Set(counted.filter((g) => g.rank === 'destination').flatMap((g) => g.attributions.map((a) => a.proxy)));
-  const destPartial = destKinds.has('ztunnel') && l7Groups.some((g) => g.rank === 'destination');
-  const sourceFullL7 =
-    l7Groups.some((g) => g.rank === 'source') &&
-    counted.filter((g) => g.rank === 'source').every((g) => g.attributions.every((a) => a.proxy !== 'ztunnel'));
-  const l7Rep = pickReporter(
-    l7Groups.map((g) => g.rank),
-    destPartial && sourceFullL7 ? new Set<Reporter>(['destination']) : new Set(),
-  );
-  const rates: EdgeRates = {};
-  const rateSources: { l7?: Reporter; l4?: Reporter } = {};
-  let l7Samples: TelemetrySample[] = [];
-  if (l7Rep) {
-    l7Samples = l7Groups.filter((g) => g.rank === l7Rep).flatMap((g) => g.samples.filter((s) => s.metric === 'requests'));
-    const buckets = usable.filter((g) => g.rank === l7Rep).flatMap((g) => g.samples.filter((s) => s.metric === 'requestDurationBucket'));
-    Object.assign(rates, l7Rates(l7Samples, buckets, seconds));
-    rateSources.l7 = l7Rep;
-  }
-  // L4: server side first.
-  const l4Groups = counted.filter((g) => g.hasTcp);
-  const l4Rep = pickReporter(l4Groups.map((g) => g.rank));
-  let failuresByFlag: Record<string, number> | undefined;
-  if (l4Rep) {
-    const r = l4Rates(l4Groups.filter((g) => g.rank === l4Rep).flatMap((g) => g.samples.filter((s) => TCP_METRICS.has(s.metric))), seconds);
-    Object.assign(rates, r.rates);
-    rateSources.l4 = l4Rep;
-    // Failed connections: a client-side CONNECT never reaches the server and a server-side DENY may
-    // look like a plain close to the client, so per flag take the larger side (never the sum).
-    const perReporter = REPORTER_ORDER.map((rep) =>
-      l4Rates(l4Groups.filter((g) => g.rank === rep).flatMap((g) => g.samples.filter((s) => s.metric === 'tcpClosed')), seconds),
-    );
-    const flags: Record<string, number> = {};
-    for (const pr of perReporter) {
-      for (const [flag, v] of Object.entries(pr.failuresByFlag ?? {})) flags[flag] = Math.max(flags[flag] ?? 0, v);
-    }
-    if (perReporter.some((pr) => pr.rates.failedConnectionsPerSec !== undefined)) {
-      rates.failedConnectionsPerSec = Object.values(flags).reduce((a, b) => a + b, 0);
-    }
-    if (Object.keys(flags).length > 0) failuresByFlag = Object.fromEntries(Object.entries(flags).sort(([a], [b]) => a.localeCompare(b)));
-  }
-
-  // mTLS
-  const mtlsObs: MtlsInput[] = counted.flatMap((g) =>
-    g.attributions.map((a) => ({ reporter: g.rank, proxy: a.proxy, csp: g.labels.connection_security_policy })),
-  );
-  const mtls = decideMtls(e.viaWaypoint, mtlsObs);
-
-  // services
-  const services = uniqSorted(
-    e.attached
-      .filter((a) => a.usable || roleOf(a.group) === 'client-leg' || roleOf(a.group) === 'waypoint')
-      .flatMap((a) => (a.group.service ? [a.group.service] : [])),
-  );
-
-  // protocol
-  let protocol: Protocol = 'unknown';
-  let protocolSource: GraphEdge['protocolSource'] = 'none';
-  const fromTelemetry = protocolFromRequests(l7Samples.length > 0 ? l7Samples : counted.flatMap((g) => g.samples));
-  if (telemetry === 'l7' && fromTelemetry) {
-    protocol = fromTelemetry;
-    protocolSource = 'telemetry';
-  } else {
-    let svcInfos = services.flatMap((s) => {
-      const info = ctx.index.services.get(s);
-      return info ? [info] : [];
-    });
-    const target = e.leg === 'to-waypoint' ? undefined : e.dst.workload;
-    if (svcInfos.length === 0 && target && !target.infrastructure) svcInfos = ctx.index.servicesOf(target);
-    if (svcInfos.length > 0) {
-      const d = servicesProtocol(svcInfos);
-      protocol = d.protocol;
-      protocolSource = 'service-port';
-    }
-    if (protocol === 'unknown' && counted.some((g) => g.hasTcp && g.attributions.some((a) => a.proxy === 'envoy' || a.proxy === 'waypoint'))) {
-      // Envoy emitted istio_tcp_* (request_protocol="tcp"): it proxied the traffic as opaque TCP.
-      protocol = 'tcp';
-      protocolSource = 'telemetry';
-    }
-  }
-  const l7Gap = (protocol === 'http' || protocol === 'grpc') && telemetry === 'l4';
-
-  // principals: server side first
-  const principals: { source?: string; destination?: string } = {};
-  for (const rep of ['waypoint', 'destination', 'source'] as const) {
-    for (const g of counted.filter((x) => x.rank === rep)) {
-      if (!principals.source && isKnown(g.labels.source_principal)) principals.source = g.labels.source_principal;
-      if (!principals.destination && isKnown(g.labels.destination_principal)) principals.destination = g.labels.destination_principal;
-    }
-  }
-
-  const waypoint = uniqSorted(e.waypoints)[0];
-  const out: GraphEdge = {
-    id: e.id,
-    source: e.src.id,
-    target: e.dst.id,
-    path,
-    telemetry,
-    protocol,
-    l7Gap,
-    mtls,
-    ...(waypoint ? { waypoint } : {}),
-    rates,
-    rateSources,
-    reporters,
-    services,
-    protocolSource,
-  };
-  if (reporters.some((r) => r.rule === 'current-mode')) out.attributionGuessed = true;
-  if (principals.source || principals.destination) out.principals = principals;
-  if (failuresByFlag) out.failuresByFlag = failuresByFlag;
-  if (telemetry === 'l7' && rateSources.l7 === 'destination' && destPartial && path !== 'waypoint') out.partialL7 = true;
-  if (e.leg) out.leg = e.leg;
-  if (e.src.cluster !== e.dst.cluster) out.crossCluster = true;
-  return out;
 }
 
 /**
@@ -714,7 +508,8 @@ export function buildMeshGraph(kube: KubeSnapshot | KubeSnapshot[], telemetry: T
       (!filter || filter.has(e.src.namespace) || filter.has(e.dst.namespace)) &&
       (!clusterFilter || clusterFilter.has(e.src.cluster) || clusterFilter.has(e.dst.cluster)),
   );
-  const edges = kept.map((e) => finishEdge(ctx, e, seconds)).sort((a, b) => a.id.localeCompare(b.id));
+  const protocols = protocolEvidence(groups);
+  const edges = kept.map((e) => finishEdge(ctx, e, seconds, protocols)).sort((a, b) => a.id.localeCompare(b.id));
 
   const nodes = new Map<string, GraphNode>();
   for (const e of kept) {

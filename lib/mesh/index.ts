@@ -1,7 +1,11 @@
 // Public surface of lib/mesh (pure classification and graph building).
 export * from './types';
 export * from './ids';
-export { buildMeshGraph, buildMeshContext, buildMeshContexts, groupSeries, resolveEndpoint, serviceOf, modesInWindow, type MeshContext, type SeriesGroup, type Endpoint } from './build';
+export { buildMeshGraph, buildMeshContext, buildMeshContexts, groupSeries, resolveEndpoint, serviceOf, modesInWindow } from './build';
+export type { MeshContext, SeriesGroup, Endpoint } from './model';
+export { inventoryOf, type ClusterInventory, type ControlPlaneFacts } from './inventory';
+export { resolveClusterNames, telemetryClusters } from './cluster-name';
+export { EDGE_DECORATORS, finishEdge } from './edge';
 export { classifyPod, podIntent, podIssues, sidecarRequested, ambientRequested, imageTag, type PodClass, type PodClassification } from './pods';
 export { buildWorkloadIndex, applicationWorkloads, combineModes, namespaceModeOf, type WorkloadIndex, type WorkloadInfo, type WorkloadRole, type ClassifiedPod } from './workloads';
 export { buildWaypointIndex, type WaypointIndex, type WaypointInfo, type WaypointBinding, type WaypointFor } from './waypoints';

@@ -51,6 +51,8 @@ export interface ProtocolDecision {
   protocol: Protocol;
   /** Set when the decision needed explaining (several ports/services). */
   note?: string;
+  /** L7 ports beside TCP ports: which one a connection used is not in the telemetry (judge per port with evidence). */
+  mixedPorts?: boolean;
 }
 
 /**
@@ -69,6 +71,7 @@ export function portsProtocol(ports: ServicePortInfo[], what: string): ProtocolD
     const tcpPorts = each.filter((e) => e.proto === 'tcp').map(portName);
     return {
       protocol: nonTcp[0],
+      mixedPorts: true,
       note: `${what} mixes protocols: ${nonTcp[0]} chosen, tcp ports ${tcpPorts.join(', ')} ignored`,
     };
   }

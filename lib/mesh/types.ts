@@ -326,14 +326,35 @@ export interface GraphEdge {
   principals?: { source?: string; destination?: string };
   /** Failed connection counts per response flag (CONNECT, DENY…), per second. */
   failuresByFlag?: Record<string, number>;
-  /** Where the protocol came from. */
-  protocolSource?: 'telemetry' | 'service-port' | 'none';
+  /**
+   * Where the protocol came from: the edge's own series, the destination Service's ports, or `peer-telemetry`
+   * (other reporters saw this destination answer HTTP/gRPC requests in the window).
+   */
+  protocolSource?: 'telemetry' | 'service-port' | 'peer-telemetry' | 'none';
   /** L7 exists for part of the traffic only (e.g. a mixed workload's sidecar pods). */
   partialL7?: boolean;
   /** Expanded waypoint view: this edge is one leg through the waypoint. */
   leg?: 'to-waypoint' | 'from-waypoint';
   /** The two ends are in different clusters (source_cluster ≠ destination_cluster). */
   crossCluster?: boolean;
+  /**
+   * Present when part of the traffic went through a waypoint and part directly (path `mixed`): one entry per
+   * slice, waypoint first. The edge's rates are the sum of the slices' (docs/classification.md §4).
+   */
+  slices?: EdgeSlice[];
+}
+
+export interface EdgeSlice {
+  via: 'waypoint' | 'direct';
+  path: EdgePath;
+  telemetry: Telemetry;
+  mtls: Mtls;
+  /** Share of the edge's traffic (requests, else connections, else bytes), 0..1; absent when no measure is common to all slices. */
+  share?: number;
+  rates: EdgeRates;
+  rateSources: { l7?: Reporter; l4?: Reporter };
+  partialL7?: boolean;
+  waypoint?: string;
 }
 
 export interface MeshGraph {
