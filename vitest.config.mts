@@ -19,6 +19,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
+          // Property tests run hundreds of cases; a loaded 2-core CI machine needs more than the 5 s default.
+          testTimeout: 30_000,
           include: ['lib/**/*.test.ts', 'demo/**/*.test.ts', 'scripts/**/*.test.ts', 'components/**/*.test.ts', 'deploy/**/*.test.ts'],
         },
       },

@@ -183,6 +183,12 @@ export function explainNode(node: GraphNode): NodeExplanation {
     fixes.push({ text: 'Add a waypoint for request metrics and L7 policy', command: `istioctl waypoint apply -n ${node.namespace} --enroll-namespace` });
   }
   if (node.kind === 'workload' && mode === 'mixed') notes.push('Finish the rollout so every pod runs in the same mode; until then part of its traffic is L4-only.');
-  if (node.telemetryOnly) notes.push('Seen only in telemetry: no Kubernetes object matches it.');
+  if (node.egress === 'passthrough') {
+    notes.push("Envoy's PassthroughCluster: sidecars sent this traffic to hosts the mesh registry does not know (outboundTrafficPolicy ALLOW_ANY). No policy or telemetry names the real destination.");
+    fixes.push({ text: 'Register the external hosts so their traffic is named and can be governed', command: 'kubectl apply -f <ServiceEntry for each host>' });
+  } else if (node.egress === 'blackhole') {
+    notes.push("Envoy's BlackHoleCluster: outboundTrafficPolicy is REGISTRY_ONLY and the destination is not registered, so these requests were dropped.");
+    fixes.push({ text: 'If the destination is legitimate, register it', command: 'kubectl apply -f <ServiceEntry for the host>' });
+  } else if (node.telemetryOnly) notes.push('Seen only in telemetry: no Kubernetes object matches it.');
   return { summary, notes, fixes };
 }

@@ -178,6 +178,8 @@ export function nodeLabel(node: GraphNode): string {
   if (node.kind === 'workload') {
     const m = effectiveMode(node);
     lines.push(m ? `[${MODE_LABELS[m]}]` : '[mode ?]');
+  } else if (node.egress) {
+    lines.push(node.egress === 'passthrough' ? '[passthrough to outside the mesh]' : '[blocked: REGISTRY_ONLY]');
   } else {
     lines.push(`[${KIND_LABELS[node.kind]}]`);
   }

@@ -91,6 +91,10 @@ export function resolveEndpoint(outer: MeshContext, side: 'source' | 'destinatio
     return { id: nodeId('workload', cluster, ns, wl), kind: 'workload', namespace: ns, name: wl, cluster, telemetryOnly: true };
   }
   if (side === 'destination') {
+    const egress = egressOf(labels);
+    if (egress) {
+      return { id: nodeId('service', cluster, 'unknown', egress.name), kind: 'service', namespace: 'unknown', name: egress.name, cluster, egress: egress.kind, telemetryOnly: true };
+    }
     const svc = serviceOf(ctx, labels);
     if (svc) {
       const host = known(labels.destination_service);
@@ -113,6 +117,19 @@ export function resolveEndpoint(outer: MeshContext, side: 'source' | 'destinatio
   }
   const uns = ns ?? 'unknown';
   return { id: nodeId('unknown', cluster, uns, 'unknown'), kind: 'unknown', namespace: uns, name: 'unknown', cluster, telemetryOnly: true };
+}
+
+/**
+ * Envoy's named egress clusters (docs/istio-telemetry.md §7): `PassthroughCluster` (ALLOW_ANY: traffic to a host
+ * the mesh does not know) and `BlackHoleCluster` (REGISTRY_ONLY: dropped). Each is its own peer, never the
+ * shared unknown node.
+ */
+export function egressOf(labels: Labels): { name: string; kind: 'passthrough' | 'blackhole' } | undefined {
+  for (const v of [labels.destination_service_name, labels.destination_service]) {
+    if (v === 'PassthroughCluster' || v === 'InboundPassthroughCluster') return { name: 'PassthroughCluster', kind: 'passthrough' };
+    if (v === 'BlackHoleCluster') return { name: 'BlackHoleCluster', kind: 'blackhole' };
+  }
+  return undefined;
 }
 
 /** Destination service of a series: a known Service ("ns/name") or the bare host. */
@@ -475,6 +492,7 @@ function endpointNode(ctx: MeshContext, ep: Endpoint, proved: Map<WorkloadInfo, 
     if (ep.workload.issues.length > 0) node.issues = ep.workload.issues.slice();
   }
   if (ep.host) node.host = ep.host;
+  if (ep.egress) node.egress = ep.egress;
   if (ep.telemetryOnly) node.telemetryOnly = true;
   return node;
 }

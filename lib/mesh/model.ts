@@ -13,6 +13,8 @@ export interface Endpoint {
   name: string;
   cluster: string;
   host?: string;
+  /** Envoy's PassthroughCluster / BlackHoleCluster. */
+  egress?: 'passthrough' | 'blackhole';
   workload?: WorkloadInfo;
   waypoint?: WaypointInfo;
   telemetryOnly: boolean;

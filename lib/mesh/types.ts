@@ -272,6 +272,11 @@ export interface GraphNode {
   services?: string[];
   /** Present only for kind=service: the host (destination_service). */
   host?: string;
+  /**
+   * kind=service only: Envoy's named egress cluster the traffic went to — `passthrough` (PassthroughCluster,
+   * ALLOW_ANY: a host outside the mesh registry) or `blackhole` (BlackHoleCluster, REGISTRY_ONLY: blocked).
+   */
+  egress?: 'passthrough' | 'blackhole';
   /** Intent vs state mismatches, human readable (e.g. "label istio.io/dataplane-mode=ambient but ambient.istio.io/redirection=pending"). */
   issues?: string[];
   /** Proxy versions seen on this workload's pods (sidecar image tags / revisions). */
