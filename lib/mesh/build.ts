@@ -23,6 +23,7 @@ import { inventoryOf } from './inventory';
 import { emptySnapshot } from './merge';
 import { roleOf, TCP_METRICS, type EdgeAcc, type Endpoint, type MeshContext, type SeriesGroup } from './model';
 import { windowSeconds } from './rates';
+import { telemetryHealth } from './telemetry-health';
 import {
   EDGE_LABELS,
   type BuildOptions,
@@ -543,6 +544,7 @@ export function buildMeshGraph(kube: KubeSnapshot | KubeSnapshot[], telemetry: T
     }
   }
 
+  warnings.push(...telemetryHealth(contexts, groups, telemetry));
   const guessed = groups.filter((g) => !g.bucketsOnly && g.attributions.some((a) => a.rule === 'current-mode')).length;
   if (guessed > 0) {
     warnings.push({
