@@ -185,3 +185,17 @@ describe('buildEdgeSeriesQueries', () => {
     expect(() => buildEdgeSeriesQueries({ ...base, start: 10.5, end: 20 })).toThrow(RangeError);
   });
 });
+
+describe('buildSelectionSeriesQueries', () => {
+  const set = { reporter: 'source', source_workload: 'we"b', destination_workload: '' };
+  it('one rate per label set, values escaped, absent labels matched as ""; gRPC failures count as errors', async () => {
+    const { buildSelectionSeriesQueries } = await import('./queries');
+    const q = buildSelectionSeriesQueries({ l7: [set, { ...set, reporter: 'waypoint' }], l4: [] }, 120);
+    expect(q.rps).toBe(
+      'sum(rate(istio_requests_total{reporter="source", source_workload="we\\"b", destination_workload=""}[120s]) or rate(istio_requests_total{reporter="waypoint", source_workload="we\\"b", destination_workload=""}[120s]))',
+    );
+    expect(q.errorRate).toContain('grpc_response_status!~"0|"');
+    expect(q.errorRate).toContain('request_protocol!="grpc", response_code=~"5..|0"');
+    expect(q.connectionsPerSec).toBeUndefined();
+  });
+});

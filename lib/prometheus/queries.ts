@@ -294,3 +294,48 @@ export function buildEdgeSeriesQueries(opts: EdgeSeriesOptions): EdgeSeriesQueri
 export function describeQueries(): { name: string; query: string }[] {
   return buildGraphQueries({ windowSeconds: 900 }).map((q) => ({ name: q.name, query: q.query }));
 }
+
+// ---------------------------------------------------------------------------
+// Sparklines of exactly the series an edge (or a node's inbound edges) counted: lib/mesh/series-selection.ts.
+// ---------------------------------------------------------------------------
+
+export type SelectionSeriesName = 'rps' | 'errorRate' | 'requestBytesPerSec' | 'responseBytesPerSec' | 'connectionsPerSec' | 'failedConnectionsPerSec';
+
+/** One `rate(metric{labels…, extra…}[w])` per label set, as a union (the label sets name distinct series). */
+function unionRate(metric: string, labelSets: readonly Record<string, string>[], extra: readonly Matcher[], rateWindow: number): string {
+  return labelSets
+    .map((set) => `rate(${metric}${selector([...Object.entries(set).map(([label, value]): Matcher => ({ label, op: '=', value })), ...extra])}[${rateWindow}s])`)
+    .join(' or ');
+}
+
+/**
+ * Range queries over the label sets of a selection. A request is an error when its HTTP status is 5xx or 0
+ * (no response), or — for gRPC — when its grpc_response_status is not OK (docs/istio-telemetry.md §7: a failed
+ * gRPC call answers HTTP 200). Names without label sets are left out.
+ */
+export function buildSelectionSeriesQueries(
+  selection: { l7: readonly Record<string, string>[]; l4: readonly Record<string, string>[] },
+  rateWindow: number,
+  prefix = '',
+): Partial<Record<SelectionSeriesName, string>> {
+  if (!Number.isInteger(rateWindow) || rateWindow < 1 || rateWindow > MAX_WINDOW_SECONDS) throw new RangeError(`rate window must be whole seconds, got ${rateWindow}`);
+  const out: Partial<Record<SelectionSeriesName, string>> = {};
+  if (selection.l7.length > 0) {
+    const req = metricName('requests', prefix);
+    const all = `sum(${unionRate(req, selection.l7, [], rateWindow)})`;
+    const errors = [
+      unionRate(req, selection.l7, [{ label: 'request_protocol', op: '!=', value: 'grpc' }, { label: 'response_code', op: '=~', value: '5..|0' }], rateWindow),
+      unionRate(req, selection.l7, [{ label: 'request_protocol', op: '=', value: 'grpc' }, { label: 'grpc_response_status', op: '!~', value: '0|' }], rateWindow),
+      unionRate(req, selection.l7, [{ label: 'request_protocol', op: '=', value: 'grpc' }, { label: 'grpc_response_status', op: '=', value: '' }, { label: 'response_code', op: '=~', value: '5..|0' }], rateWindow),
+    ].join(' or ');
+    out.rps = all;
+    out.errorRate = `(sum(${errors}) or on() vector(0)) / ${all}`;
+  }
+  if (selection.l4.length > 0) {
+    out.requestBytesPerSec = `sum(${unionRate(metricName('tcpReceivedBytes', prefix), selection.l4, [], rateWindow)})`;
+    out.responseBytesPerSec = `sum(${unionRate(metricName('tcpSentBytes', prefix), selection.l4, [], rateWindow)})`;
+    out.connectionsPerSec = `sum(${unionRate(metricName('tcpOpened', prefix), selection.l4, [], rateWindow)})`;
+    out.failedConnectionsPerSec = `sum(${unionRate(metricName('tcpClosed', prefix), selection.l4, [{ label: 'response_flags', op: '!=', value: '-' }], rateWindow)})`;
+  }
+  return out;
+}
