@@ -9,6 +9,7 @@ import { KIND_LABELS, MODE_LABELS, MTLS_LABELS, PATH_STYLES, edgeHealth, effecti
 import { configQueryOptions } from '@/lib/query/graph';
 import { formatBytesPerSec, formatInstantUtc, formatMs, formatPercent, formatRate } from '@/lib/utils/format';
 import { Button } from '@/components/ui/button';
+import { EdgeSlices } from './edge-slices';
 import { SeriesCharts } from './series-charts';
 
 // Istio's published Grafana dashboards (uids as shipped in istio/istio manifests/addons).
@@ -124,7 +125,7 @@ function EdgeDetails({ edge, graph, grafanaUrl }: { edge: GraphEdge; graph: Mesh
         </Row>
         <Row term="Protocol">
           {edge.protocol}
-          {edge.protocolSource && edge.protocolSource !== 'none' && <span className="text-gray-600"> (from {edge.protocolSource === 'telemetry' ? 'telemetry' : 'service port'})</span>}
+          {edge.protocolSource && edge.protocolSource !== 'none' && <span className="text-gray-600"> (from {edge.protocolSource === 'telemetry' ? 'telemetry' : edge.protocolSource === 'peer-telemetry' ? "other clients' requests" : 'service port'})</span>}
         </Row>
         <Row term="mTLS">
           <span data-testid="panel-mtls" className={edge.mtls === 'plaintext' ? 'font-semibold text-red-800' : undefined}>
@@ -147,6 +148,7 @@ function EdgeDetails({ edge, graph, grafanaUrl }: { edge: GraphEdge; graph: Mesh
         {edge.services.length > 0 && <Row term="Services">{edge.services.join(', ')}</Row>}
         <Row term="Health">{health === 'none' ? 'no health data' : health === 'ok' ? 'ok' : health === 'warn' ? 'degraded' : 'failing'}</Row>
       </dl>
+      <EdgeSlices edge={edge} />
 
       <Section title={`Rates (average over the window)`}>
         <dl className="text-sm" data-testid="panel-rates">

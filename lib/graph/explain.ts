@@ -71,7 +71,9 @@ export function explainEdge(edge: GraphEdge, nodes: ReadonlyMap<string, GraphNod
       path = `A waypoint${edge.waypoint ? ` (${edge.waypoint})` : ''} carried this traffic: the client's ztunnel sent it over HBONE to the waypoint, which processed it at L7 and forwarded it to ${dstName}.`;
       break;
     case 'mixed':
-      path = `Mixed path: an Envoy proxy (sidecar or gateway) on one end and ztunnel on the other. ${srcName} → ${dstName} did not go through a waypoint.`;
+      path = edge.slices
+        ? `Split path: ${edge.slices.map((s) => `${s.share !== undefined ? `${Math.round(s.share * 100)} %` : 'part'} ${s.via === 'waypoint' ? `through the waypoint${s.waypoint ? ` ${s.waypoint}` : ''}` : `directly (${s.path === 'mixed' ? 'Envoy on one end, ztunnel on the other' : s.path === 'sidecar' ? 'sidecars only' : 'ztunnel only'}), bypassing the waypoint`}`).join('; ')}. ${srcName} → ${dstName} took both ways in this window (a rollout half done, sidecar clients beside ambient ones, or a waypoint enrolled mid-window).`
+        : `Mixed path: an Envoy proxy (sidecar or gateway) on one end and ztunnel on the other. ${srcName} → ${dstName} did not go through a waypoint.`;
       break;
     case 'sidecar':
       path = `Sidecar path: only Envoy proxies (sidecars or gateways) handled this traffic between ${srcName} and ${dstName}.`;
@@ -85,7 +87,13 @@ export function explainEdge(edge: GraphEdge, nodes: ReadonlyMap<string, GraphNod
   if (edge.telemetry === 'l7') {
     const from = edge.rateSources?.l7;
     telemetry = `Request metrics (rps, errors, latency) exist${from ? `, taken from the ${from === 'waypoint' ? 'waypoint' : from === 'destination' ? 'server-side' : 'client-side'} reporter` : ''}.`;
-    if (edge.partialL7) notes.push('Only part of this traffic has request metrics: some pods of the workload run a sidecar and others are ambient (L4 only) — a migration in progress.');
+    if (edge.partialL7) {
+      notes.push(
+        edge.slices?.some((sl) => sl.telemetry === 'l4')
+          ? 'Only part of this traffic has request metrics: the share that bypassed the waypoint was seen at L4 only.'
+          : 'Only part of this traffic has request metrics: some pods of the workload run a sidecar and others are ambient (L4 only) — a migration in progress.',
+      );
+    }
   } else if (edge.l7Gap) {
     telemetry = `This is ${edge.protocol.toUpperCase()} traffic, but only ztunnel${edge.path === 'sidecar' || edge.path === 'mixed' ? ' or an L4 listener' : ''} saw it, so there are only TCP metrics (bytes, connections): no request rate, no errors, no latency. This is an L7 gap.`;
   } else if (edge.protocol === 'tcp') {
