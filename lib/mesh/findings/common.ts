@@ -1,6 +1,8 @@
 // Shared plumbing of the findings rules: graph lookups and deterministic ordering.
 import type { Finding, GraphEdge, GraphNode, KubeSnapshot, MeshGraph, ServiceInfo, Severity } from '../types';
-import { matches, ref, serviceByRef, serviceWaypoint, uniqSorted } from './kube-facts';
+import { inventoryOf } from '../inventory';
+import { parseServiceHost, ref, uniqSorted } from '../util';
+import type { ClassifiedPod, WorkloadInfo } from '../workloads';
 
 export const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
@@ -47,34 +49,30 @@ export function isL7Gap(e: GraphEdge): boolean {
 
 /** Kubernetes Services behind an edge's destination: edge.services first, else the node's services. */
 export function destinationServices(kube: KubeSnapshot, e: GraphEdge, target: GraphNode | undefined): ServiceInfo[] {
+  const { workloads } = inventoryOf(kube);
   const refs = e.services.length > 0 ? e.services : (target?.services ?? []);
   const out: ServiceInfo[] = [];
   for (const r of refs) {
-    const svc = r.includes('/') ? serviceByRef(kube, r) : serviceFromHost(kube, r);
+    const host = r.includes('/') ? undefined : parseServiceHost(r);
+    const svc = workloads.services.get(host ? ref(host.namespace, host.name) : r);
     if (svc && !out.includes(svc)) out.push(svc);
   }
   if (out.length === 0 && target?.kind === 'workload') {
     // Fall back to Services whose selector matches the workload's pods.
-    const pods = workloadPods(kube, target.namespace, target.name);
-    for (const s of kube.services) {
-      if (s.namespace === target.namespace && pods.some((p) => matches(s.selector, p.labels)) && !out.includes(s)) {
-        out.push(s);
-      }
-    }
+    const w = workloads.get(target.namespace, target.name);
+    for (const s of w ? workloads.servicesOf(w) : []) if (!out.includes(s)) out.push(s);
   }
   return out;
 }
 
-function serviceFromHost(kube: KubeSnapshot, host: string): ServiceInfo | undefined {
-  const parts = host.split('.');
-  if (parts.length >= 3 && parts[2] === 'svc') return serviceByRef(kube, ref(parts[1]!, parts[0]!));
-  return undefined;
+/** The inventory's workload behind a graph node, when the node is a known workload. */
+export function workloadOf(kube: KubeSnapshot, n: GraphNode | undefined): WorkloadInfo | undefined {
+  return n?.kind === 'workload' || n?.kind === 'gateway' ? inventoryOf(kube).workloads.get(n.namespace, n.name) : undefined;
 }
 
-export function workloadPods(kube: KubeSnapshot, namespace: string, name: string) {
-  return kube.pods.filter(
-    (p) => p.namespace === namespace && p.workload.name === name && p.phase !== 'Succeeded' && p.phase !== 'Failed',
-  );
+/** Live (classified) pods of a workload; [] when the workload is unknown. */
+export function workloadPods(kube: KubeSnapshot, namespace: string, name: string): ClassifiedPod[] {
+  return inventoryOf(kube).workloads.get(namespace, name)?.pods ?? [];
 }
 
 /** The waypoint serving an edge's destination: the graph's answer, else the Service bindings. */
@@ -84,9 +82,10 @@ export function destinationWaypoint(
   target: GraphNode | undefined,
 ): string | undefined {
   if (target?.waypoint) return target.waypoint;
+  const { waypoints } = inventoryOf(kube);
   const wps = uniqSorted(
     destinationServices(kube, e, target)
-      .map((s) => serviceWaypoint(kube, s))
+      .map((s) => waypoints.serviceWaypoint(s))
       .filter((x): x is string => x !== undefined),
   );
   return wps[0];

@@ -12,7 +12,8 @@ import {
   plural,
   workloadPods,
 } from './common';
-import { podFacts, policySelects, ref, uniqSorted } from './kube-facts';
+import { inventoryOf } from '../inventory';
+import { ref, uniqSorted } from '../util';
 
 /** AuthorizationPolicies with HTTP attributes that apply to a destination (selector or targetRefs). */
 export function httpPoliciesFor(
@@ -21,8 +22,9 @@ export function httpPoliciesFor(
   workload: string | undefined,
   services: string[],
 ): AuthorizationPolicyInfo[] {
+  const inv = inventoryOf(kube);
   const pods = workload ? workloadPods(kube, namespace, workload) : [];
-  return kube.authorizationPolicies
+  return inv.authorizationPolicies
     .filter((p) => p.httpAttributes.length > 0)
     .filter((p) => {
       if (p.targetRefs.length > 0) {
@@ -30,7 +32,7 @@ export function httpPoliciesFor(
           (t) => t.kind === 'Service' && services.includes(ref(t.namespace ?? p.namespace, t.name)),
         );
       }
-      return pods.some((pod) => policySelects(kube, p, pod));
+      return pods.some((pod) => inv.policySelects(p, pod.pod));
     })
     .sort((a, b) => ref(a.namespace, a.name).localeCompare(ref(b.namespace, b.name)));
 }
@@ -69,7 +71,7 @@ export function l7GapFindings(kube: KubeSnapshot, graph: MeshGraph): Finding[] {
     const sidecarDest =
       target?.kind === 'workload' &&
       (target.mode === 'sidecar' ||
-        workloadPods(kube, target.namespace, target.name).some((p) => podFacts(kube, p).mode === 'sidecar'));
+        workloadPods(kube, target.namespace, target.name).some((p) => p.classification.mode === 'sidecar'));
 
     let message =
       `${protocols.join('/')} traffic into ${dest} from ${listText(clients)} has only L4 (TCP) telemetry: ` +

@@ -4,7 +4,15 @@
 // gateways use them only with istio.io/ingress-use-waypoint=true). One finding per edge.
 import type { Finding, GraphNode, KubeSnapshot, MeshGraph } from '../types';
 import { destinationServices, destinationWaypoint, indexGraph, nodeRef } from './common';
-import { L_INGRESS_USE_WAYPOINT, namespaceOf, ref, splitRef, uniqSorted } from './kube-facts';
+import { inventoryOf } from '../inventory';
+import { ref, uniqSorted } from '../util';
+
+const L_INGRESS_USE_WAYPOINT = 'istio.io/ingress-use-waypoint';
+
+function splitRef(r: string): { namespace: string; name: string } {
+  const i = r.indexOf('/');
+  return { namespace: r.slice(0, i), name: r.slice(i + 1) };
+}
 
 type ClientKind = 'ingress' | 'sidecar' | 'out-of-mesh' | 'ambient' | 'other';
 
@@ -35,7 +43,7 @@ export function waypointBypassFindings(kube: KubeSnapshot, graph: MeshGraph): Fi
     const wpName = splitRef(wp).name;
 
     // Ingress gateways honour istio.io/ingress-use-waypoint on the Service, else the Namespace.
-    const nsIngressLabel = namespaceOf(kube, target.namespace)?.labels[L_INGRESS_USE_WAYPOINT];
+    const nsIngressLabel = inventoryOf(kube).namespace(target.namespace)?.labels[L_INGRESS_USE_WAYPOINT];
     const ingressLabelled = svcs.some((s) => (s.labels[L_INGRESS_USE_WAYPOINT] ?? nsIngressLabel) === 'true');
 
     const svcName = svcs[0]?.name ?? target.name;
@@ -105,7 +113,7 @@ export function waypointBypassFindings(kube: KubeSnapshot, graph: MeshGraph): Fi
 
 /** AuthorizationPolicies with HTTP attributes bound (targetRefs) to the waypoint or to the services. */
 function l7PolicyOnWaypoint(kube: KubeSnapshot, wp: string, services: string[]): boolean {
-  return kube.authorizationPolicies.some(
+  return inventoryOf(kube).authorizationPolicies.some(
     (p) =>
       p.httpAttributes.length > 0 &&
       p.targetRefs.some((t) => {
