@@ -189,6 +189,30 @@ describe('Gateway API', () => {
     });
   });
 
+  it('reads listeners[].allowedRoutes.namespaces, validated: Same by default, All, Selector with a LabelSelector', () => {
+    const listener = (allowedRoutes: unknown) =>
+      reshapeGateway({ metadata: { name: 'wp', namespace: 'infra' }, spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE', allowedRoutes }] } }).listeners[0];
+    expect(listener(undefined)).toEqual({ name: 'mesh', port: 15008, protocol: 'HBONE' });
+    expect(listener({ namespaces: {} })!.allowedRoutes).toEqual({ from: 'Same' });
+    expect(listener({ namespaces: { from: 'All' } })!.allowedRoutes).toEqual({ from: 'All' });
+    expect(listener({ namespaces: { from: 'Everywhere' } })!.allowedRoutes).toEqual({ from: 'Same' });
+    expect(
+      listener({
+        namespaces: {
+          from: 'Selector',
+          selector: { matchLabels: { team: 'shop' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['prod', 7] }, { key: 'tier', operator: 'Exists' }] },
+        },
+      })!.allowedRoutes,
+    ).toEqual({
+      from: 'Selector',
+      selector: { matchLabels: { team: 'shop' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['prod'] }, { key: 'tier', operator: 'Exists', values: [] }] },
+    });
+    // a selector Kubernetes would reject selects nothing: no selector kept
+    expect(listener({ namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'env', operator: 'Like' }] } } })!.allowedRoutes).toEqual({ from: 'Selector' });
+    expect(listener({ namespaces: { from: 'Selector', selector: { matchLabels: { team: 3 } } } })!.allowedRoutes).toEqual({ from: 'Selector' });
+    expect(listener({ namespaces: { from: 'Selector' } })!.allowedRoutes).toEqual({ from: 'Selector' });
+  });
+
   it('reshapes a GatewayClass', () => {
     expect(reshapeGatewayClass({ metadata: { name: 'istio-waypoint' }, spec: { controllerName: 'istio.io/mesh-controller' } })).toEqual({
       name: 'istio-waypoint',

@@ -2,11 +2,13 @@
 // client-node lists (class instances, Date timestamps) or from watch events / custom objects (raw JSON).
 import { z } from 'zod';
 import type {
+  AllowedRoutesInfo,
   AuthorizationPolicyInfo,
   Condition,
   ContainerInfo,
   GatewayClassInfo,
   GatewayInfo,
+  LabelSelectorInfo,
   Labels,
   NamespaceInfo,
   PeerAuthenticationInfo,
@@ -228,6 +230,30 @@ export function reshapeService(svc: unknown): ServiceInfo {
 // Gateway API.
 // ---------------------------------------------------------------------------
 
+const selectorValueList = z.array(z.unknown()).catch([]).transform((xs) => xs.filter((x): x is string => typeof x === 'string'));
+/** A LabelSelector as Kubernetes validates it; anything malformed → undefined (an invalid selector selects nothing). */
+const labelSelectorSchema = z
+  .object({
+    matchLabels: z.record(z.string(), z.string()).optional(),
+    matchExpressions: z
+      .array(z.object({ key: z.string().min(1), operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: selectorValueList.optional() }))
+      .optional(),
+  })
+  .transform((x): LabelSelectorInfo => ({
+    matchLabels: x.matchLabels ?? {},
+    matchExpressions: (x.matchExpressions ?? []).map((e) => ({ key: e.key, operator: e.operator, values: e.values ?? [] })),
+  }));
+
+/** listeners[].allowedRoutes.namespaces (Gateway API): from Same (default) | All | Selector. */
+export function reshapeAllowedRoutes(x: unknown): AllowedRoutesInfo | undefined {
+  const ns = obj(obj(x).namespaces);
+  if (!isObj(obj(x).namespaces)) return undefined;
+  const from = ns.from === 'All' || ns.from === 'Selector' ? ns.from : 'Same'; // unknown values: istiod treats them as Same
+  if (from !== 'Selector') return { from };
+  const sel = labelSelectorSchema.safeParse(ns.selector);
+  return sel.success ? { from, selector: sel.data } : { from };
+}
+
 export function reshapeGateway(gw: unknown): GatewayInfo {
   const m = meta(gw);
   const spec = obj(obj(gw).spec);
@@ -236,7 +262,8 @@ export function reshapeGateway(gw: unknown): GatewayInfo {
   for (const l of arr(spec.listeners)) {
     const o = obj(l);
     if (typeof o.port !== 'number') continue;
-    listeners.push({ name: str(o.name) ?? '', port: o.port, protocol: str(o.protocol) ?? '' });
+    const allowedRoutes = reshapeAllowedRoutes(o.allowedRoutes);
+    listeners.push({ name: str(o.name) ?? '', port: o.port, protocol: str(o.protocol) ?? '', ...(allowedRoutes ? { allowedRoutes } : {}) });
   }
   return {
     namespace: m.namespace,

@@ -3,18 +3,10 @@
 // telemetry only if the proxy on its other end is Envoy (a sidecar or gateway client/server still
 // reports requests) or a waypoint carries it (the destination is waypoint-served and the client is
 // in the mesh — out-of-mesh and sidecar clients bypass waypoints).
-import {
-  L_DATAPLANE,
-  L_INJECTION,
-  L_REV,
-  allPodFacts,
-  appWorkloads,
-  policySelects,
-  ref,
-  serviceByRef,
-  serviceWaypoint,
-  uniqSorted,
-} from './findings/kube-facts';
+import { inventoryOf } from './inventory';
+import { LABEL_DATAPLANE_MODE as L_DATAPLANE, LABEL_INJECTION as L_INJECTION, LABEL_REV as L_REV, podIntent } from './pods';
+import { ref, uniqSorted } from './util';
+import { applicationWorkloads, namespaceModeOf, type ClassifiedPod } from './workloads';
 import type { GraphEdge, GraphNode, KubeSnapshot, MeshGraph, Protocol, WorkloadMode } from './types';
 
 // ---------------------------------------------------------------------------------------------
@@ -138,12 +130,18 @@ function nref(n: GraphNode | undefined, id: string): string {
 
 function destinationWaypoint(kube: KubeSnapshot, e: GraphEdge, n: GraphNode | undefined): string | undefined {
   if (n?.waypoint) return n.waypoint;
+  const { waypoints, workloads } = inventoryOf(kube);
   for (const s of e.services.length > 0 ? e.services : (n?.services ?? [])) {
-    const svc = s.includes('/') ? serviceByRef(kube, s) : undefined;
-    const w = svc ? serviceWaypoint(kube, svc) : undefined;
+    const svc = s.includes('/') ? workloads.services.get(s) : undefined;
+    const w = svc ? waypoints.serviceWaypoint(svc) : undefined;
     if (w) return w;
   }
   return undefined;
+}
+
+/** The istio-proxy container of a sidecar pod (native sidecars run it as an init container). */
+function sidecarProxy(p: ClassifiedPod) {
+  return p.pod.containers.find((c) => c.name === 'istio-proxy') ?? p.pod.initContainers.find((c) => c.name === 'istio-proxy');
 }
 
 function isEnvoy(n: GraphNode | undefined): boolean {
@@ -159,27 +157,30 @@ function isEnvoy(n: GraphNode | undefined): boolean {
  * @param graph MeshGraph of the window (folded view)
  */
 export function planMigrations(kube: KubeSnapshot, graph: MeshGraph): MigrationPlan[] {
-  const facts = allPodFacts(kube);
-  const workloads = appWorkloads(facts);
+  const inv = inventoryOf(kube);
+  const workloads = applicationWorkloads(inv.workloads);
+  /** Application pods with their workload ref. */
+  const facts = workloads.flatMap((w) => w.pods.map((p) => ({ ...p, workload: w.ref, mode: p.classification.mode })));
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const edges = graph.edges.filter((e) => e.leg === undefined && e.telemetry === 'l7').sort((a, b) => (a.id < b.id ? -1 : 1));
   const namespaces = uniqSorted(
-    facts.filter((f) => f.role === 'app' && f.mode === 'sidecar' && f.pod.namespace !== kube.istioNamespace).map((f) => f.pod.namespace),
+    facts.filter((f) => f.mode === 'sidecar' && f.pod.namespace !== inv.istioNamespace).map((f) => f.pod.namespace),
   );
 
   return namespaces.map((ns) => {
-    const nsLabels = kube.namespaces.find((n) => n.name === ns)?.labels ?? {};
+    const nsInfo = inv.namespace(ns);
+    const nsLabels = nsInfo?.labels ?? {};
     const nsWorkloads = workloads.filter((w) => w.namespace === ns);
-    const modes = new Set(nsWorkloads.map((w) => w.mode));
-    const mode: WorkloadMode = modes.size === 1 ? [...modes][0]! : modes.size === 0 ? 'none' : 'mixed';
-    const sidecarPods = facts.filter((f) => f.role === 'app' && f.mode === 'sidecar' && f.pod.namespace === ns);
+    const mode: WorkloadMode = namespaceModeOf(nsWorkloads.map((w) => w.mode));
+    const sidecarPods = facts.filter((f) => f.mode === 'sidecar' && f.pod.namespace === ns);
 
     let cpu = 0;
     let mem = 0;
     let without = 0;
     for (const f of sidecarPods) {
-      const c = cpuMillicores(f.proxy?.cpuRequest);
-      const m = memoryBytes(f.proxy?.memoryRequest);
+      const proxy = sidecarProxy(f);
+      const c = cpuMillicores(proxy?.cpuRequest);
+      const m = memoryBytes(proxy?.memoryRequest);
       if (c === undefined && m === undefined) without += 1;
       cpu += c ?? 0;
       mem += m ?? 0;
@@ -188,11 +189,10 @@ export function planMigrations(kube: KubeSnapshot, graph: MeshGraph): MigrationP
     const optOuts = facts
       .filter(
         (f) =>
-          f.role === 'app' &&
           f.pod.namespace === ns &&
           f.mode === 'none' &&
           f.pod.labels[L_DATAPLANE] !== 'none' &&
-          (f.pod.labels['sidecar.istio.io/inject'] ?? f.pod.annotations['sidecar.istio.io/inject']) === 'false',
+          podIntent(f.pod, nsInfo).sidecarInject === 'false',
       )
       .map((f) => f.workload);
     // Opted-out workloads stay out of the mesh (the steps label them dataplane-mode=none): they are
@@ -255,9 +255,9 @@ export function planMigrations(kube: KubeSnapshot, graph: MeshGraph): MigrationP
     const restored = lostEdges.filter((x) => x.restoredByWaypoint);
     const sumRps = (xs: MigrationEdge[]) => xs.reduce((a, x) => a + (x.rps ?? 0), 0);
 
-    const policies = kube.authorizationPolicies
+    const policies = inv.authorizationPolicies
       .filter((p) => p.httpAttributes.length > 0 && p.targetRefs.length === 0 && p.namespace === ns)
-      .filter((p) => sidecarPods.some((f) => policySelects(kube, p, f.pod)))
+      .filter((p) => sidecarPods.some((f) => inv.policySelects(p, f.pod)))
       .map((p) => ref(p.namespace, p.name))
       .sort();
 

@@ -10,19 +10,11 @@
 // - Issues are the intent/state mismatches of the namespace (see findings/mode-mismatch.ts) plus
 //   workloads whose mode changed since the window (GraphNode.modeChanged).
 import { modeIssues } from './findings/mode-mismatch';
-import {
-  L_DATAPLANE,
-  L_INJECTION,
-  L_REV,
-  allPodFacts,
-  appWorkloads,
-  serviceWaypoint,
-  podWaypoint,
-  ref,
-  uniqSorted,
-  waypointGateways,
-  type PodFacts,
-} from './findings/kube-facts';
+import { proxyPods } from './findings/version-drift';
+import { inventoryOf } from './inventory';
+import { LABEL_DATAPLANE_MODE, LABEL_INJECTION, LABEL_REV } from './pods';
+import { ref, uniqSorted } from './util';
+import { applicationWorkloads, namespaceModeOf } from './workloads';
 import type {
   GraphEdge,
   KubeSnapshot,
@@ -52,17 +44,13 @@ function foldedEdges(graph: MeshGraph): GraphEdge[] {
   return graph.edges.filter((e) => e.leg === undefined);
 }
 
-function combineModes(modes: WorkloadMode[]): WorkloadMode {
-  if (modes.length === 0) return 'none';
-  const set = new Set(modes);
-  return set.size === 1 ? modes[0]! : 'mixed';
-}
-
-function podCounts(pods: PodFacts[]): PodCounts {
+function sumCounts(counts: PodCounts[]): PodCounts {
   const c: PodCounts = { total: 0, sidecar: 0, ambient: 0, none: 0 };
-  for (const p of pods) {
-    c.total += 1;
-    c[p.mode] += 1;
+  for (const x of counts) {
+    c.total += x.total;
+    c.sidecar += x.sidecar;
+    c.ambient += x.ambient;
+    c.none += x.none;
   }
   return c;
 }
@@ -79,28 +67,27 @@ function validNamespace(ns: string | undefined): ns is string {
  * @param graph MeshGraph of the window (folded view)
  */
 export function summarizeNamespaces(kube: KubeSnapshot, graph: MeshGraph): NamespaceRow[] {
-  const facts = allPodFacts(kube);
-  const workloads = appWorkloads(facts);
+  const inv = inventoryOf(kube);
+  const workloads = applicationWorkloads(inv.workloads);
   const issues = modeIssues(kube);
   const edges = foldedEdges(graph);
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
-  const wps = waypointGateways(kube);
 
-  const names = new Set<string>(kube.namespaces.map((n) => n.name));
+  const names = new Set<string>(inv.workloads.namespaces.keys());
   for (const n of graph.nodes) if (validNamespace(n.namespace) && n.kind !== 'unknown') names.add(n.namespace);
 
   return [...names].sort().map((name) => {
-    const nsInfo = kube.namespaces.find((n) => n.name === name);
+    const nsInfo = inv.namespace(name);
     const labels = nsInfo?.labels ?? {};
     const intent: ModeIntent = {};
-    if (labels[L_INJECTION] !== undefined) intent.istioInjection = labels[L_INJECTION];
-    if (labels[L_REV] !== undefined) intent.istioRev = labels[L_REV];
-    if (labels[L_DATAPLANE] !== undefined) intent.dataplaneMode = labels[L_DATAPLANE];
+    if (labels[LABEL_INJECTION] !== undefined) intent.istioInjection = labels[LABEL_INJECTION];
+    if (labels[LABEL_REV] !== undefined) intent.istioRev = labels[LABEL_REV];
+    if (labels[LABEL_DATAPLANE_MODE] !== undefined) intent.dataplaneMode = labels[LABEL_DATAPLANE_MODE];
 
     let nsWorkloads = workloads.filter((w) => w.namespace === name);
     let modes: WorkloadMode[] = nsWorkloads.map((w) => w.mode);
     const telemetryOnly = !nsInfo;
-    if (nsWorkloads.length === 0 && (telemetryOnly || !kube.available)) {
+    if (nsWorkloads.length === 0 && (telemetryOnly || !inv.snapshot.available)) {
       // No pods known: fall back to the graph's workload nodes.
       const wlNodes = graph.nodes.filter((n) => n.kind === 'workload' && n.namespace === name && n.mode);
       modes = wlNodes.map((n) => n.mode!);
@@ -110,16 +97,17 @@ export function summarizeNamespaces(kube: KubeSnapshot, graph: MeshGraph): Names
     for (const m of modes) counts[m] += 1;
 
     // Waypoints located in the namespace, and the ones its services/pods/graph nodes are bound to.
-    const waypoints = new Set<string>(wps.filter((g) => g.namespace === name).map((g) => ref(g.namespace, g.name)));
-    for (const s of kube.services) {
+    const waypoints = new Set<string>([...inv.waypoints.waypoints.values()].filter((g) => g.namespace === name).map((g) => g.ref));
+    for (const s of inv.workloads.services.values()) {
       if (s.namespace !== name) continue;
-      const w = serviceWaypoint(kube, s);
+      const w = inv.waypoints.serviceWaypoint(s);
       if (w) waypoints.add(w);
     }
-    for (const f of facts) {
-      if (f.role !== 'app' || f.pod.namespace !== name) continue;
-      const w = podWaypoint(kube, f.pod);
-      if (w) waypoints.add(w);
+    for (const w of nsWorkloads) {
+      for (const p of w.pods) {
+        const b = inv.waypoints.podBinding(p.pod);
+        if (b?.accepted && b.waypoint) waypoints.add(b.waypoint);
+      }
     }
     for (const n of graph.nodes) if (n.namespace === name && n.waypoint) waypoints.add(n.waypoint);
 
@@ -136,7 +124,7 @@ export function summarizeNamespaces(kube: KubeSnapshot, graph: MeshGraph): Names
 
     return {
       name,
-      mode: combineModes(modes),
+      mode: namespaceModeOf(modes),
       intent,
       workloads: counts,
       waypoints: uniqSorted(waypoints),
@@ -147,8 +135,8 @@ export function summarizeNamespaces(kube: KubeSnapshot, graph: MeshGraph): Names
         plaintext: into.filter((e) => e.mtls === 'plaintext').length,
       },
       issues: nsIssues,
-      pods: podCounts(facts.filter((f) => f.role === 'app' && f.pod.namespace === name)),
-      system: name === kube.istioNamespace,
+      pods: sumCounts(nsWorkloads.map((w) => w.counts)),
+      system: name === inv.istioNamespace,
       telemetryOnly,
     };
   });
@@ -209,7 +197,9 @@ function share(edges: GraphEdge[], pred: (e: GraphEdge) => boolean): TrafficShar
  * @param rows  optional precomputed summarizeNamespaces(kube, graph)
  */
 export function summarizeMesh(kube: KubeSnapshot, graph: MeshGraph, rows?: NamespaceRow[]): MeshSummary {
-  const facts = allPodFacts(kube).filter((f) => f.pod.phase === 'Running');
+  const inv = inventoryOf(kube);
+  const running = inv.pods.filter((p) => p.pod.phase === 'Running');
+  const count = (...classes: string[]) => running.filter((p) => classes.includes(p.classification.class)).length;
   const kinds = new Map(graph.nodes.map((n) => [n.id, n.kind]));
   const edges = foldedEdges(graph).filter((e) => kinds.get(e.target) !== 'waypoint');
   const ns = rows ?? summarizeNamespaces(kube, graph);
@@ -220,21 +210,18 @@ export function summarizeMesh(kube: KubeSnapshot, graph: MeshGraph, rows?: Names
     nsCounts[r.mode] += 1;
   }
   const versions: Record<string, number> = {};
-  for (const f of facts) {
-    if (!f.proxyVersion || f.role === 'istiod' || f.role === 'cni' || (f.role === 'app' && f.mode !== 'sidecar')) continue;
-    versions[f.proxyVersion] = (versions[f.proxyVersion] ?? 0) + 1;
-  }
+  for (const f of proxyPods(running)) versions[f.version] = (versions[f.version] ?? 0) + 1;
   const mtls = share(edges, (e) => e.mtls === 'mutual');
   return {
     window: graph.window,
     proxies: {
-      sidecars: facts.filter((f) => f.role === 'app' && f.mode === 'sidecar').length,
-      ztunnels: facts.filter((f) => f.role === 'ztunnel').length,
-      waypoints: facts.filter((f) => f.role === 'waypoint').length,
-      gateways: facts.filter((f) => f.role === 'gateway' || f.role === 'eastwest').length,
+      sidecars: count('sidecar'),
+      ztunnels: count('ztunnel'),
+      waypoints: count('waypoint'),
+      gateways: count('gateway', 'ambient-east-west-gateway'),
     },
-    waypoints: waypointGateways(kube)
-      .map((g) => ({ ref: ref(g.namespace, g.name), ready: g.addresses.length > 0 }))
+    waypoints: [...inv.waypoints.waypoints.values()]
+      .map((g) => ({ ref: g.ref, ready: g.effective }))
       .sort((a, b) => (a.ref < b.ref ? -1 : 1)),
     namespaces: nsCounts,
     l7: share(edges, (e) => e.telemetry === 'l7'),

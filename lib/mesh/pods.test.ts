@@ -101,8 +101,14 @@ describe('classifyPod', () => {
 describe('imageTag', () => {
   it('reads tags, ignores registry ports and digests', () => {
     expect(imageTag('docker.io/istio/proxyv2:1.26.3')).toBe('1.26.3');
-    expect(imageTag('registry:5000/istio/proxyv2:1.27.1-distroless@sha256:abc')).toBe('1.27.1-distroless');
+    expect(imageTag('registry:5000/istio/proxyv2:1.27.1-distroless@sha256:abc')).toBe('1.27.1');
     expect(imageTag('registry:5000/istio/proxyv2')).toBeUndefined();
+    // the same release under its -distroless/-debug variants is one version (version-drift compares them)
+    expect(imageTag('gcr.io/istio-release/ztunnel:1.27.1-distroless')).toBe('1.27.1');
+    expect(imageTag('docker.io/istio/proxyv2:1.27.1-debug')).toBe('1.27.1');
+    expect(imageTag('localhost:5000/istio/proxyv2:1.27.0@sha256:abcdef0123456789')).toBe('1.27.0');
+    // a digest alone names no version (kube-facts used to call it "sha256:abcdef01")
+    expect(imageTag('istio/proxyv2@sha256:abcdef0123456789')).toBeUndefined();
   });
 });
 

@@ -22,8 +22,10 @@ export interface PodClassification {
   ambientPending: boolean;
   /** istio-proxy runs as a native sidecar (init container with restartPolicy Always). */
   nativeSidecar: boolean;
-  /** Proxy image tag (e.g. "1.27.1") of the istio-proxy container, when present. */
+  /** Proxy image tag (e.g. "1.27.1") of the istio-proxy container (istiod: its discovery container), when present. */
   proxyVersion?: string;
+  /** The image proxyVersion was read from. */
+  proxyImage?: string;
   /** Revision from sidecar.istio.io/status or annotation istio.io/rev. */
   revision?: string;
   /** Why this class was chosen (debuggable, shown in side panels). */
@@ -48,13 +50,15 @@ function istioProxy(pod: PodInfo): { container: ContainerInfo; native: boolean }
   return undefined;
 }
 
-/** Image tag of an image reference: "docker.io/istio/proxyv2:1.26.3@sha256:…" → "1.26.3". */
+/** Version of an image reference: "docker.io/istio/proxyv2:1.26.3@sha256:…" → "1.26.3", "…/ztunnel:1.28.0-distroless" → "1.28.0". */
 export function imageTag(image: string): string | undefined {
   const noDigest = image.split('@')[0] ?? image;
   const lastSlash = noDigest.lastIndexOf('/');
   const tail = noDigest.slice(lastSlash + 1);
   const colon = tail.lastIndexOf(':');
-  return colon >= 0 ? tail.slice(colon + 1) || undefined : undefined;
+  const tag = colon >= 0 ? tail.slice(colon + 1) : '';
+  // Istio publishes the same release as "1.28.0", "1.28.0-distroless" and "1.28.0-debug": one version.
+  return tag.replace(/-(distroless|debug)$/, '') || undefined;
 }
 
 function sidecarStatusRevision(raw: string | undefined): string | undefined {
@@ -129,6 +133,7 @@ export function classifyPod(pod: PodInfo, istioNamespace?: string): PodClassific
     ambientPending: false,
     nativeSidecar: false,
     proxyVersion: proxy ? imageTag(proxy.container.image) : undefined,
+    proxyImage: proxy?.container.image,
     revision: sidecarStatusRevision(a[ANNOTATION_SIDECAR_STATUS]) ?? a[LABEL_REV] ?? l[LABEL_REV],
   };
   const infra = (cls: PodClass, reason: string, mode: PodMode = 'none'): PodClassification => ({
@@ -145,7 +150,7 @@ export function classifyPod(pod: PodInfo, istioNamespace?: string): PodClassific
     if (platform.cls !== 'istiod') return infra(platform.cls, platform.reason);
     const discovery = pod.containers.find((c) => c.name === 'discovery') ?? pod.containers.find((c) => imageName(c.image) === 'pilot');
     const version = discovery ? imageTag(discovery.image) : undefined;
-    return { ...infra('istiod', platform.reason), ...(version ? { proxyVersion: version } : {}) };
+    return { ...infra('istiod', platform.reason), proxyVersion: version, proxyImage: discovery?.image };
   }
   // 2. waypoints and gateways (they also carry an istio-proxy container, gateways even the status annotation)
   const managed = l[LABEL_MANAGED];
@@ -228,48 +233,85 @@ export function ambientRequested(pod: PodInfo, ns: NamespaceInfo | undefined): b
   return ns?.labels[LABEL_DATAPLANE_MODE] === 'ambient';
 }
 
-function where(pod: PodInfo, label: string): string {
+function where(pod: PodInfo, label: string): 'pod' | 'namespace' {
   return pod.labels[label] !== undefined ? 'pod' : 'namespace';
 }
 
+/** The kinds of intent-vs-state mismatch of an application pod (product.md §1: flagged, never classified by the label). */
+export type PodIssueCode =
+  /** Sidecar injection and istio.io/dataplane-mode=ambient both requested: the sidecar wins. */
+  | 'both-requested'
+  /** ambient.istio.io/redirection=pending: no ztunnel has accepted the pod. */
+  | 'redirection-pending'
+  /** istio.io/dataplane-mode=ambient requested, no redirection annotation. */
+  | 'ambient-not-captured'
+  /** istio.io/dataplane-mode=ambient requested on a hostNetwork pod (istio-cni never captures those). */
+  | 'ambient-host-network'
+  /** Sidecar injection requested, no sidecar. */
+  | 'injection-missing'
+  /** A sidecar pod whose labels (pod or namespace) now ask for ambient only. */
+  | 'sidecar-not-migrated'
+  /** A sidecar pod that nothing requests injection for any more. */
+  | 'sidecar-not-requested'
+  /** Captured by ztunnel although nothing requests ambient. */
+  | 'ambient-not-requested';
+
+export interface PodIssue {
+  code: PodIssueCode;
+  /** Where the deciding label sits (istio.io/dataplane-mode for the ambient codes). */
+  labelOn: 'pod' | 'namespace';
+  /** One line, human readable. */
+  text: string;
+}
+
 /**
- * Intent-vs-state mismatches of an application pod, human readable. Infrastructure pods have none.
- * `sidecar.istio.io/inject=false` in an injected namespace is intent (an opt-out), not a mismatch.
+ * Intent-vs-state mismatches of an application pod, the one rule for them (the graph's node issues, the
+ * mode-mismatch finding and the namespace issues all read it through the inventory). Infrastructure pods have
+ * none. `sidecar.istio.io/inject=false` in an injected namespace is intent (an opt-out), not a mismatch; the
+ * injection webhook never injects hostNetwork pods, so those are not "injection missing".
  */
-export function podIssues(pod: PodInfo, ns: NamespaceInfo | undefined, c: PodClassification): string[] {
+export function podMismatches(pod: PodInfo, ns: NamespaceInfo | undefined, c: PodClassification): PodIssue[] {
   if (c.infrastructure) return [];
-  const issues: string[] = [];
+  const issues: PodIssue[] = [];
   const intent = podIntent(pod, ns);
   const wantsAmbient = ambientRequested(pod, ns);
   const wantsSidecar = sidecarRequested(intent);
   const dpWhere = where(pod, LABEL_DATAPLANE_MODE);
+  const add = (code: PodIssueCode, text: string) => issues.push({ code, labelOn: dpWhere, text });
   if (wantsAmbient && wantsSidecar) {
-    issues.push(
+    add(
+      'both-requested',
       `both sidecar injection (${intent.istioInjection === 'enabled' ? 'istio-injection=enabled' : `istio.io/rev=${intent.istioRev}`}) and ${dpWhere} label istio.io/dataplane-mode=ambient are set: the sidecar wins, istio-cni never captures sidecar pods`,
     );
   }
   if (c.class === 'ambient' && c.ambientPending) {
-    issues.push(
+    add(
+      'redirection-pending',
       `${wantsAmbient ? `${dpWhere} label istio.io/dataplane-mode=ambient but ` : ''}ambient.istio.io/redirection=pending: no ztunnel has accepted the pod, it cannot send or receive traffic`,
     );
   }
   if (c.class === 'none' && wantsAmbient && !pod.hostNetwork) {
-    issues.push(`${dpWhere} label istio.io/dataplane-mode=ambient but no ambient.istio.io/redirection annotation: not captured by ztunnel`);
+    add('ambient-not-captured', `${dpWhere} label istio.io/dataplane-mode=ambient but no ambient.istio.io/redirection annotation: not captured by ztunnel`);
   }
   if (c.class === 'none' && wantsAmbient && pod.hostNetwork) {
-    issues.push(`${dpWhere} label istio.io/dataplane-mode=ambient but the pod uses hostNetwork: istio-cni never captures it`);
+    add('ambient-host-network', `${dpWhere} label istio.io/dataplane-mode=ambient but the pod uses hostNetwork: istio-cni never captures it`);
   }
-  if (c.class === 'none' && wantsSidecar && !wantsAmbient) {
-    issues.push('sidecar injection is requested but the pod has no sidecar (created before injection was enabled? restart it)');
+  if (c.class === 'none' && wantsSidecar && !wantsAmbient && !pod.hostNetwork) {
+    add('injection-missing', 'sidecar injection is requested but the pod has no sidecar (created before injection was enabled? restart it)');
   }
   if (c.class === 'sidecar' && wantsAmbient && !wantsSidecar) {
-    issues.push(`${dpWhere} label istio.io/dataplane-mode=ambient but the pod still runs a sidecar (istio-cni skips sidecar pods; restart it to migrate)`);
+    add('sidecar-not-migrated', `${dpWhere} label istio.io/dataplane-mode=ambient but the pod still runs a sidecar (istio-cni skips sidecar pods; restart it to migrate)`);
   }
   if (c.class === 'sidecar' && !wantsAmbient && !wantsSidecar && intent.sidecarInject !== 'true') {
-    issues.push('pod runs a sidecar but neither its labels nor its namespace request injection any more');
+    add('sidecar-not-requested', 'pod runs a sidecar but neither its labels nor its namespace request injection any more');
   }
   if (c.class === 'ambient' && !c.ambientPending && !wantsAmbient) {
-    issues.push('captured by ztunnel (ambient.istio.io/redirection=enabled) but no istio.io/dataplane-mode=ambient label requests it');
+    add('ambient-not-requested', 'captured by ztunnel (ambient.istio.io/redirection=enabled) but no istio.io/dataplane-mode=ambient label requests it');
   }
   return issues;
+}
+
+/** The texts of podMismatches. */
+export function podIssues(pod: PodInfo, ns: NamespaceInfo | undefined, c: PodClassification): string[] {
+  return podMismatches(pod, ns, c).map((i) => i.text);
 }

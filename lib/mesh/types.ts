@@ -104,10 +104,34 @@ export interface GatewayInfo {
   labels: Labels;
   annotations: Labels;
   className: string;
-  listeners: { name: string; port: number; protocol: string }[];
+  listeners: GatewayListenerInfo[];
   /** status.addresses[].value — a waypoint is only effective once this is non-empty. */
   addresses: string[];
   conditions: Condition[];
+}
+
+/** A Kubernetes LabelSelector (matchLabels AND every matchExpression). */
+export interface LabelSelectorInfo {
+  matchLabels: Labels;
+  matchExpressions: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values: string[] }[];
+}
+
+/**
+ * spec.listeners[].allowedRoutes.namespaces of a Gateway: which namespaces may attach to it. For a waypoint,
+ * istiod reads it from the HBONE listener (port 15008) to admit istio.io/use-waypoint-namespace bindings
+ * (docs/istio-telemetry.md §1.5). `from` defaults to Same; from=Selector without a valid selector admits nothing.
+ */
+export interface AllowedRoutesInfo {
+  from: 'Same' | 'All' | 'Selector';
+  selector?: LabelSelectorInfo;
+}
+
+export interface GatewayListenerInfo {
+  name: string;
+  port: number;
+  protocol: string;
+  /** Absent when the listener sets no allowedRoutes.namespaces (same as from: Same). */
+  allowedRoutes?: AllowedRoutesInfo;
 }
 
 export interface GatewayClassInfo {

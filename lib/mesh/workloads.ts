@@ -1,5 +1,5 @@
 // Pods → workloads, workload mode, service selection; the index every other module looks things up in.
-import { classifyPod, podIssues, LABEL_GATEWAY_NAME, type PodClass, type PodClassification } from './pods';
+import { classifyPod, podMismatches, LABEL_GATEWAY_NAME, type PodClass, type PodClassification, type PodIssue } from './pods';
 import type { KubeSnapshot, NamespaceInfo, PodCounts, PodInfo, PodMode, ServiceInfo, WorkloadMode } from './types';
 import { ref, selectorMatches, uniqSorted } from './util';
 
@@ -8,7 +8,8 @@ export type WorkloadRole = 'control-plane' | 'application' | 'waypoint' | 'gatew
 export interface ClassifiedPod {
   pod: PodInfo;
   classification: PodClassification;
-  issues: string[];
+  /** Intent-vs-state mismatches (pods.ts podMismatches): the one source of mode issues. */
+  issues: PodIssue[];
 }
 
 export interface WorkloadInfo {
@@ -102,7 +103,7 @@ export function buildWorkloadIndex(kube: KubeSnapshot): WorkloadIndex {
     const ns = namespaces.get(first.namespace);
     const classified: ClassifiedPod[] = pods.map((pod) => {
       const classification = classifyPod(pod, kube.istioNamespace);
-      return { pod, classification, issues: podIssues(pod, ns, classification) };
+      return { pod, classification, issues: podMismatches(pod, ns, classification) };
     });
     const roles = new Set(classified.map((c) => ROLE_OF[c.classification.class]));
     const role = ROLE_PRIORITY.find((r) => roles.has(r)) ?? 'application';
@@ -110,7 +111,7 @@ export function buildWorkloadIndex(kube: KubeSnapshot): WorkloadIndex {
     for (const c of classified) counts[c.classification.mode] += 1;
     const issueCount = new Map<string, string[]>();
     for (const c of classified) {
-      for (const i of c.issues) issueCount.set(i, [...(issueCount.get(i) ?? []), c.pod.name]);
+      for (const { text } of c.issues) issueCount.set(text, [...(issueCount.get(text) ?? []), c.pod.name]);
     }
     const issues = [...issueCount.entries()].map(([msg, podNames]) =>
       podNames.length === classified.length ? msg : `${podNames.join(', ')}: ${msg}`,

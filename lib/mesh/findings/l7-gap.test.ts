@@ -86,4 +86,47 @@ describe('l7-gap', () => {
     expect(f[0]!.fix).toContain('appProtocol');
     expect(f[0]!.fix).not.toContain('istioctl waypoint');
   });
+
+  describe('fixes follow how Istio applies waypoints (docs/istio-telemetry.md §1.5)', () => {
+    const web = wl('shop', 'web', { mode: 'ambient' });
+    const cartN = wl('shop', 'cart', { mode: 'ambient' });
+    const kb = (nsLabels: Record<string, string>, gateways = [waypoint('infra', 'shared')], svcLabels: Record<string, string> = {}) =>
+      kube({
+        namespaces: [ns('shop', { 'istio.io/dataplane-mode': 'ambient', ...nsLabels }), ns('infra')],
+        pods: [pod('shop', 'web', { mode: 'ambient' }), pod('shop', 'cart', { mode: 'ambient' })],
+        services: [svc('shop', 'cart', { labels: svcLabels })],
+        gateways,
+      });
+    const gap = (services: string[] = ['shop/cart']) => graph([web, cartN], [edge(web, cartN, { path: 'ambient', telemetry: 'l4', l7Gap: true, services })]);
+
+    it('a cross-namespace binding the waypoint does not admit: fix the allowedRoutes, not "add a waypoint"', () => {
+      const f = l7GapFindings(kb({ 'istio.io/use-waypoint': 'shared', 'istio.io/use-waypoint-namespace': 'infra' }), gap());
+      expect(f).toHaveLength(1);
+      expect(f[0]!.message).toContain('istiod does not apply it: Service shop/cart: waypoint infra/shared does not admit namespace shop');
+      expect(f[0]!.fix).toContain('kubernetes.io/metadata.name: shop');
+      expect(f[0]!.fix).toContain('kubectl -n infra edit gateway shared');
+      expect(f[0]!.fix).not.toContain('istioctl waypoint apply');
+    });
+
+    it('a Service bound to a workload-only waypoint: waypoint-for=all on that Gateway', () => {
+      const wwp = waypoint('shop', 'wwp', { labels: { 'istio.io/waypoint-for': 'workload' } });
+      const f = l7GapFindings(kb({}, [wwp], { 'istio.io/use-waypoint': 'wwp' }), gap());
+      expect(f[0]!.fix).toContain('kubectl label gateway wwp -n shop istio.io/waypoint-for=all --overwrite   # Service shop/cart needs it to serve services');
+    });
+
+    it('a waypoint that is not programmed: check it, do not add another one', () => {
+      const broken = waypoint('shop', 'wp', { conditions: [{ type: 'Programmed', status: 'False', reason: 'Invalid' }] });
+      const f = l7GapFindings(kb({ 'istio.io/use-waypoint': 'wp' }, [broken]), gap());
+      expect(f[0]!.message).toContain('Gateway shop/wp has condition Programmed=False (Invalid)');
+      expect(f[0]!.fix).toContain('kubectl get pods -n shop -l gateway.networking.k8s.io/gateway-name=wp');
+    });
+
+    it('pod-IP addressed ambient clients need a workload waypoint', () => {
+      const f = l7GapFindings(kb({}, []), gap([]));
+      expect(f[0]!.fix).toContain('istioctl waypoint apply -n shop --enroll-namespace --for all --wait');
+      expect(f[0]!.fix).toContain('istioctl waypoint apply -n shop --name cart-waypoint --for workload --wait');
+      expect(f[0]!.fix).toContain('kubectl -n shop patch deployment cart');
+      expect(f[0]!.fix).not.toContain('kubectl label service');
+    });
+  });
 });

@@ -3,17 +3,10 @@
 // need a waypoint and a targetRefs binding. Istio reports this in the policy status
 // (ZtunnelAccepted / WaypointAccepted); without status we derive it from the selected pods.
 import type { AuthorizationPolicyInfo, Condition, Finding, KubeSnapshot, MeshGraph } from '../types';
+import { applicationWorkloads } from '../workloads';
 import { listText } from './common';
-import {
-  allPodFacts,
-  policySelects,
-  ref,
-  servicesSelecting,
-  serviceByRef,
-  serviceWaypoint,
-  uniqSorted,
-  waypointGateways,
-} from './kube-facts';
+import { inventoryOf } from '../inventory';
+import { ref, uniqSorted } from '../util';
 
 function cond(p: AuthorizationPolicyInfo, type: string): Condition | undefined {
   return p.conditions.find((c) => c.type === type);
@@ -47,9 +40,14 @@ function effect(p: AuthorizationPolicyInfo): { severity: Finding['severity']; te
 // Same signature as every rule (FindingRule); this one needs only the Kubernetes objects.
 // eslint-disable-next-line @typescript-eslint/no-unused-vars
 export function l7PolicyNotEnforcedFindings(kube: KubeSnapshot, _graph: MeshGraph): Finding[] {
-  const facts = allPodFacts(kube);
+  const inv = inventoryOf(kube);
+  const { waypoints, workloads } = inv;
+  const serviceWaypoint = (namespace: string, name: string) => {
+    const s = workloads.services.get(ref(namespace, name));
+    return s ? waypoints.serviceWaypoint(s) : undefined;
+  };
   const findings: Finding[] = [];
-  const policies = kube.authorizationPolicies
+  const policies = inv.authorizationPolicies
     .filter((p) => p.httpAttributes.length > 0)
     .sort((a, b) => ref(a.namespace, a.name).localeCompare(ref(b.namespace, b.name)));
 
@@ -66,11 +64,8 @@ export function l7PolicyNotEnforcedFindings(kube: KubeSnapshot, _graph: MeshGrap
       // Bound to a waypoint/Service: enforced when that target is (served by) a waypoint.
       const missing = p.targetRefs.filter((t) => {
         const tns = t.namespace ?? p.namespace;
-        if (t.kind === 'Gateway') return !waypointGateways(kube).some((g) => g.namespace === tns && g.name === t.name);
-        if (t.kind === 'Service') {
-          const s = serviceByRef(kube, ref(tns, t.name));
-          return !s || !serviceWaypoint(kube, s);
-        }
+        if (t.kind === 'Gateway') return !waypoints.waypoints.get(ref(tns, t.name))?.effective;
+        if (t.kind === 'Service') return !serviceWaypoint(tns, t.name);
         return false;
       });
       const statusSaysNo = wp?.status === 'False';
@@ -83,13 +78,19 @@ export function l7PolicyNotEnforcedFindings(kube: KubeSnapshot, _graph: MeshGrap
         ? `Istio reports WaypointAccepted=False${wp?.message ? `: ${wp.message}` : ''}.`
         : `its targetRefs (${listText(missing.map((t) => `${t.kind} ${t.name}`))}) are not served by a waypoint, so nothing enforces it.`;
     } else {
-      const selected = facts.filter((f) => f.role === 'app' && policySelects(kube, p, f.pod));
-      const ambient = selected.filter((f) => f.mode === 'ambient');
+      const selected = applicationWorkloads(workloads).flatMap((w) =>
+        w.pods.filter((f) => inv.policySelects(p, f.pod)).map((f) => ({ ...f, workload: w.ref })),
+      );
+      const ambient = selected.filter((f) => f.classification.mode === 'ambient');
       const statusSaysNo = zt?.status === 'False';
       if (!statusSaysNo && ambient.length === 0) continue; // sidecars enforce HTTP rules themselves
       if (zt?.status === 'True' && ambient.length === 0) continue;
       objects = uniqSorted((ambient.length > 0 ? ambient : selected).map((f) => f.workload));
-      services = uniqSorted((ambient.length > 0 ? ambient : selected).flatMap((f) => servicesSelecting(kube, f.pod).map((s) => s.name)));
+      const selectedWorkloads = uniqSorted((ambient.length > 0 ? ambient : selected).map((f) => f.workload));
+      services = uniqSorted(selectedWorkloads.flatMap((r) => {
+        const w = workloads.workloads.get(r);
+        return w ? workloads.servicesOf(w).map((s) => s.name) : [];
+      }));
       if (zt) evidence.push(`condition ZtunnelAccepted=${zt.status}${zt.reason ? ` (${zt.reason})` : ''}`);
       why = statusSaysNo
         ? `Istio reports ZtunnelAccepted=False${zt?.reason ? ` (${zt.reason})` : ''}: the policy selects ambient workloads (${listText(objects)}), which ztunnel enforces at L4 only.`
@@ -97,11 +98,7 @@ export function l7PolicyNotEnforcedFindings(kube: KubeSnapshot, _graph: MeshGrap
     }
 
     const servedBy = uniqSorted(
-      services
-        .map((s) => serviceByRef(kube, ref(p.namespace, s)))
-        .filter((s) => s !== undefined)
-        .map((s) => serviceWaypoint(kube, s))
-        .filter((w): w is string => w !== undefined),
+      services.map((s) => serviceWaypoint(p.namespace, s)).filter((w): w is string => w !== undefined),
     );
     const { severity, text } = effect(p);
     const message =

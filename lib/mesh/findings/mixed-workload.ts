@@ -3,32 +3,33 @@
 // already lost L7 telemetry (edges into it marked partialL7, or ambient pods without a waypoint).
 import type { Finding, KubeSnapshot, MeshGraph } from '../types';
 import { cmp, indexGraph } from './common';
-import { L_DATAPLANE, L_INJECTION, L_REV, allPodFacts, appWorkloads, podWaypoint, ref, restartCommand, servicesSelecting, serviceWaypoint } from './kube-facts';
+import { inventoryOf } from '../inventory';
+import { restartCommand } from '../kubectl';
+import { ambientRequested, podIntent, sidecarRequested } from '../pods';
+import { ref } from '../util';
+import { applicationWorkloads } from '../workloads';
 
 export function mixedWorkloadFindings(kube: KubeSnapshot, graph: MeshGraph): Finding[] {
   const { nodes, edges } = indexGraph(graph);
+  const inv = inventoryOf(kube);
   const findings: Finding[] = [];
-  for (const w of appWorkloads(allPodFacts(kube))) {
+  for (const w of applicationWorkloads(inv.workloads)) {
     if (w.mode !== 'mixed') continue;
-    const counts = { sidecar: 0, ambient: 0, none: 0 };
-    for (const p of w.pods) counts[p.mode] += 1;
+    const counts = w.counts;
     const parts = (['sidecar', 'ambient', 'none'] as const).filter((m) => counts[m] > 0).map((m) => `${counts[m]} ${m}`);
     const node = [...nodes.values()].find((n) => n.kind === 'workload' && n.namespace === w.namespace && n.name === w.name);
     const intoIt = node ? edges.filter((e) => e.target === node.id) : [];
     const partial = intoIt.filter((e) => e.partialL7);
-    const ambientPods = w.pods.filter((p) => p.mode === 'ambient');
-    const waypointed = ambientPods.some(
-      (p) => podWaypoint(kube, p.pod) || servicesSelecting(kube, p.pod).some((s) => serviceWaypoint(kube, s)),
-    );
+    const ambientPods = w.pods.filter((p) => p.classification.mode === 'ambient');
+    const waypointed = ambientPods.length > 0 && inv.waypoints.workloadWaypoint(w) !== undefined;
     const l7Loss = partial.length > 0 || (ambientPods.length > 0 && counts.sidecar > 0 && !waypointed);
 
-    const nsLabels = kube.namespaces.find((n) => n.name === w.namespace)?.labels ?? {};
-    const target =
-      nsLabels[L_DATAPLANE] === 'ambient' && nsLabels[L_INJECTION] !== 'enabled'
-        ? 'ambient'
-        : nsLabels[L_INJECTION] === 'enabled' || nsLabels[L_REV]
-          ? 'sidecar'
-          : undefined;
+    // The namespace's intent, by the same webhook/istio-cni rules as the pods' (pods.ts).
+    const ns = inv.namespace(w.namespace);
+    const probe = w.pods[0]!.pod;
+    const nsOnly = { ...probe, labels: {}, annotations: {} };
+    const wantsSidecar = sidecarRequested(podIntent(nsOnly, ns));
+    const target = ambientRequested(nsOnly, ns) && !wantsSidecar ? 'ambient' : wantsSidecar ? 'sidecar' : undefined;
     let message = `${w.ref} runs pods in different modes (${parts.join(', ')} of ${w.pods.length}): a migration rollout in progress${
       target ? ` towards ${target} (the namespace's intent)` : ''
     }.`;
@@ -48,7 +49,7 @@ export function mixedWorkloadFindings(kube: KubeSnapshot, graph: MeshGraph): Fin
       objects: [w.ref, ...w.pods.map((p) => ref(p.pod.namespace, p.pod.name)).sort(cmp)],
       evidence: [
         ...w.pods
-          .map((p) => `Pod ${ref(p.pod.namespace, p.pod.name)}: ${p.mode}`)
+          .map((p) => `Pod ${ref(p.pod.namespace, p.pod.name)}: ${p.classification.mode}${p.classification.ambientPending ? ' (redirection pending)' : ''}`)
           .sort(cmp),
         ...partial.map((e) => e.id),
       ],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { inventoryOf } from '../inventory';
 import { modeIssues, modeMismatchFindings } from './mode-mismatch';
 import { graph, kube, ns, pod } from './test-builders';
 
@@ -62,5 +63,26 @@ describe('mode-mismatch', () => {
   it('flags a fully sidecar workload left behind in an ambient namespace', () => {
     const k = kube({ namespaces: [ns('orders', { 'istio.io/dataplane-mode': 'ambient' })], pods: [pod('orders', 'old', { mode: 'sidecar' })] });
     expect(modeIssues(k).map((i) => i.code)).toEqual(['sidecar-in-ambient-namespace']);
+  });
+
+  it('reads the one mismatch rule (pods.ts, through the inventory): same pods as the graph node issues; ztunnel found where it runs', () => {
+    const k = kube({
+      namespaces: [ns('orders', { 'istio.io/dataplane-mode': 'ambient' }), ns('kube-system')],
+      pods: [
+        pod('kube-system', 'ztunnel', { labels: { app: 'ztunnel' }, workload: { kind: 'DaemonSet', name: 'ztunnel' } }),
+        pod('orders', 'w', { mode: 'pending', nodeName: 'node-b' }),
+      ],
+    });
+    const inv = inventoryOf(k);
+    const w = inv.workloads.get('orders', 'w')!;
+    expect(w.pods[0]!.issues.map((i) => i.code)).toEqual(['redirection-pending']);
+    const [issue] = modeIssues(k);
+    expect(issue).toMatchObject({ code: 'redirection-pending', subject: 'orders/w' });
+    expect(issue!.fix).toContain('kubectl get pods -n kube-system -l app=ztunnel --field-selector spec.nodeName=node-b');
+  });
+
+  it('hostNetwork pods are never injected, so no "injection missing" for them', () => {
+    const k = kube({ namespaces: [ns('p', { 'istio-injection': 'enabled' })], pods: [pod('p', 'h', { hostNetwork: true })] });
+    expect(modeIssues(k)).toEqual([]);
   });
 });

@@ -3,7 +3,10 @@
 // Service's target ports), else warning. Out-of-mesh clients are named.
 import type { Finding, GraphEdge, GraphNode, KubeSnapshot, MeshGraph } from '../types';
 import { destinationServices, indexGraph, listText, nodeRef, plural, workloadPods } from './common';
-import { peerAuthFor, podFacts, ref, restartCommand, uniqSorted } from './kube-facts';
+import { inventoryOf } from '../inventory';
+import { restartCommand } from '../kubectl';
+import { podIntent, sidecarRequested } from '../pods';
+import { ref, uniqSorted } from '../util';
 
 function meshed(n: GraphNode | undefined): boolean {
   if (!n) return false;
@@ -15,7 +18,8 @@ function meshed(n: GraphNode | undefined): boolean {
 /** STRICT applies when the deciding PeerAuthentication is STRICT and no used port is relaxed. */
 function strictFor(kube: KubeSnapshot, e: GraphEdge, target: GraphNode): { strict: boolean; evidence?: string; note?: string } {
   const pods = workloadPods(kube, target.namespace, target.name);
-  const pa = pods.map((p) => peerAuthFor(kube, p)).find((x) => x !== undefined);
+  const inv = inventoryOf(kube);
+  const pa = pods.map((p) => inv.peerAuthFor(p.pod)).find((x) => x !== undefined);
   if (!pa || pa.mode !== 'STRICT') return { strict: false, ...(pa ? { evidence: `PeerAuthentication ${ref(pa.policy.namespace, pa.policy.name)}` } : {}) };
   const evidence = `PeerAuthentication ${ref(pa.policy.namespace, pa.policy.name)}`;
   const ports = destinationServices(kube, e, target).flatMap((s) =>
@@ -67,9 +71,10 @@ export function plaintextFindings(kube: KubeSnapshot, graph: MeshGraph): Finding
     const fixes: string[] = [];
     for (const { e, n } of outOfMesh) {
       if (n?.kind === 'workload') {
-        const pods = workloadPods(kube, n.namespace, n.name);
-        const optedOut = pods.some((p) => (p.labels['sidecar.istio.io/inject'] ?? p.annotations['sidecar.istio.io/inject']) === 'false');
-        const nsMode = pods.map((p) => podFacts(kube, p)).find((f) => f.injectionRequested);
+        const inv = inventoryOf(kube);
+        const pods = workloadPods(kube, n.namespace, n.name).map((p) => p.pod);
+        const optedOut = pods.some((p) => podIntent(p, inv.namespace(p.namespace)).sidecarInject === 'false');
+        const nsMode = pods.find((p) => sidecarRequested(podIntent(p, inv.namespace(p.namespace))));
         if (optedOut) {
           fixes.push(
             `# ${nodeRef(n, e.source)} opted out of injection (sidecar.istio.io/inject: "false"): remove that label from its pod template, then\n` +

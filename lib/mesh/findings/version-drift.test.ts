@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { proxyVersionsInUse, versionDriftFindings } from './version-drift';
-import { allPodFacts } from './kube-facts';
+import { inventoryOf } from '../inventory';
+import { proxyPods, proxyVersionsInUse, versionDriftFindings } from './version-drift';
 import { graph, kube, pod } from './test-builders';
 
 const g = graph([], []);
@@ -59,6 +59,6 @@ describe('version-drift', () => {
   it('is silent when every proxy matches, and ignores ambient/none app pods', () => {
     const k = kube({ pods: [istiod, ztunnel('1.27.1'), pod('a', 'x', { mode: 'sidecar' }), pod('a', 'y', { mode: 'ambient' })] });
     expect(versionDriftFindings(k, g)).toEqual([]);
-    expect([...proxyVersionsInUse(allPodFacts(k)).keys()]).toEqual(['1.27.1']);
+    expect([...proxyVersionsInUse(proxyPods(inventoryOf(k).pods)).keys()]).toEqual(['1.27.1']);
   });
 });

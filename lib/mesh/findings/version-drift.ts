@@ -4,14 +4,36 @@
 // outliers; it lists every version in use and where.
 import type { Finding, KubeSnapshot, MeshGraph } from '../types';
 import { cmp, listText, plural } from './common';
-import { allPodFacts, ref, restartCommand, type PodFacts } from './kube-facts';
+import { inventoryOf } from '../inventory';
+import { restartCommand } from '../kubectl';
+import type { PodClass } from '../pods';
+import { ref } from '../util';
+import type { ClassifiedPod } from '../workloads';
 
-const ROLE_LABEL: Record<string, string> = {
-  app: 'sidecar',
+/** A running Istio proxy of the inventory (sidecar, gateway, waypoint, ztunnel) with its version. */
+export interface ProxyPod {
+  pod: ClassifiedPod;
+  class: PodClass;
+  /** "ns/workload" */
+  workload: string;
+  version: string;
+}
+
+/** Every pod of the inventory that runs an Istio proxy with a readable version (istiod and istio-cni are not proxies). */
+export function proxyPods(pods: readonly ClassifiedPod[]): ProxyPod[] {
+  return pods.flatMap((p) => {
+    const c = p.classification;
+    if (!c.proxyVersion || c.class === 'istiod' || c.class === 'istio-cni' || c.class === 'ambient' || c.class === 'none') return [];
+    return [{ pod: p, class: c.class, workload: ref(p.pod.namespace, p.pod.workload.name), version: c.proxyVersion }];
+  });
+}
+
+const ROLE_LABEL: Partial<Record<PodClass, string>> = {
+  sidecar: 'sidecar',
   gateway: 'gateway',
   waypoint: 'waypoint',
   ztunnel: 'ztunnel',
-  eastwest: 'east-west gateway',
+  'ambient-east-west-gateway': 'east-west gateway',
 };
 
 const VERSION_RE = /^v?\d+\.\d+(\.\d+)?([-+.].*)?$/;
@@ -43,15 +65,13 @@ function mostCommon(xs: string[]): string | undefined {
 }
 
 /** Every proxy version in use: "1.27.1" → ["sidecar payments/payments-api ×2", "ztunnel istio-system/ztunnel ×3"]. */
-export function proxyVersionsInUse(facts: PodFacts[]): Map<string, string[]> {
+export function proxyVersionsInUse(proxies: ProxyPod[]): Map<string, string[]> {
   const byVersion = new Map<string, Map<string, number>>();
-  for (const f of facts) {
-    if (!f.proxyVersion || f.role === 'istiod' || f.role === 'cni') continue;
-    if (f.role === 'app' && f.mode !== 'sidecar') continue;
-    const where = `${ROLE_LABEL[f.role] ?? f.role} ${f.workload}`;
-    const m = byVersion.get(f.proxyVersion) ?? new Map<string, number>();
+  for (const f of proxies) {
+    const where = `${ROLE_LABEL[f.class] ?? f.class} ${f.workload}`;
+    const m = byVersion.get(f.version) ?? new Map<string, number>();
     m.set(where, (m.get(where) ?? 0) + 1);
-    byVersion.set(f.proxyVersion, m);
+    byVersion.set(f.version, m);
   }
   return new Map(
     [...byVersion.entries()]
@@ -63,35 +83,34 @@ export function proxyVersionsInUse(facts: PodFacts[]): Map<string, string[]> {
 // Same signature as every rule (FindingRule); this one needs only the Kubernetes objects.
 // eslint-disable-next-line @typescript-eslint/no-unused-vars
 export function versionDriftFindings(kube: KubeSnapshot, _graph: MeshGraph): Finding[] {
-  const facts = allPodFacts(kube);
-  const proxies = facts.filter(
-    (f) => f.proxyVersion && f.role !== 'istiod' && f.role !== 'cni' && (f.role !== 'app' || f.mode === 'sidecar'),
-  );
+  const pods = inventoryOf(kube).pods;
+  const proxies = proxyPods(pods);
   if (proxies.length === 0) return [];
   // Only a version-like istiod tag is a baseline (a digest or "latest" says nothing).
   const istiod = mostCommon(
-    facts.filter((f) => f.role === 'istiod' && f.proxyVersion && VERSION_RE.test(f.proxyVersion)).map((f) => f.proxyVersion!),
+    pods.flatMap((p) => (p.classification.class === 'istiod' && p.classification.proxyVersion && VERSION_RE.test(p.classification.proxyVersion) ? [p.classification.proxyVersion] : [])),
   );
-  const baseline = istiod ?? mostCommon(proxies.map((f) => f.proxyVersion!))!;
-  const sidecarRevs = proxies.filter((f) => f.role === 'app' && f.revision).map((f) => f.revision!);
-  const baseRev = mostCommon(sidecarRevs);
-  const inUse = proxyVersionsInUse(facts);
+  const baseline = istiod ?? mostCommon(proxies.map((f) => f.version))!;
+  const revisionOf = (f: ProxyPod) => (f.class === 'sidecar' ? f.pod.classification.revision : undefined);
+  const baseRev = mostCommon(proxies.flatMap((f) => revisionOf(f) ?? []));
+  const inUse = proxyVersionsInUse(proxies);
   const inUseText = [...inUse.entries()].map(([v, where]) => `${v}: ${listText(where, 8)}`).join('; ');
 
   // Outliers grouped by workload.
-  const outliers = new Map<string, PodFacts[]>();
+  const outliers = new Map<string, ProxyPod[]>();
   for (const f of proxies) {
-    const revDrift = f.role === 'app' && baseRev !== undefined && f.revision !== undefined && f.revision !== baseRev;
-    if (f.proxyVersion === baseline && !revDrift) continue;
+    const rev = revisionOf(f);
+    const revDrift = baseRev !== undefined && rev !== undefined && rev !== baseRev;
+    if (f.version === baseline && !revDrift) continue;
     const list = outliers.get(f.workload) ?? [];
     list.push(f);
     outliers.set(f.workload, list);
   }
   if (outliers.size === 0) return [];
 
-  const byNs = new Map<string, [string, PodFacts[]][]>();
+  const byNs = new Map<string, [string, ProxyPod[]][]>();
   for (const [w, ps] of [...outliers.entries()].sort(([a], [b]) => cmp(a, b))) {
-    const ns = ps[0]!.pod.namespace;
+    const ns = ps[0]!.pod.pod.namespace;
     const list = byNs.get(ns) ?? [];
     list.push([w, ps]);
     byNs.set(ns, list);
@@ -104,18 +123,17 @@ export function versionDriftFindings(kube: KubeSnapshot, _graph: MeshGraph): Fin
     let severity: Finding['severity'] = 'info';
     for (const [w, ps] of workloads) {
       const first = ps[0]!;
-      const role = ROLE_LABEL[first.role] ?? first.role;
-      const versions = [...new Set(ps.map((p) => p.proxyVersion!))].sort(compareVersions);
-      const revs = [...new Set(ps.map((p) => p.revision).filter((r): r is string => !!r))].sort();
+      const role = ROLE_LABEL[first.class] ?? first.class;
+      const versions = [...new Set(ps.map((p) => p.version))].sort(compareVersions);
+      const revs = [...new Set(ps.flatMap((p) => revisionOf(p) ?? []))].sort();
       lines.push(
         `${role} ${w} (${plural(ps.length, 'pod')}) runs ${versions.join(', ')}${revs.length > 0 ? ` (revision ${revs.join(', ')})` : ''}`,
       );
       if (versions.some((v) => minor(v) !== minor(baseline) || compareVersions(v, baseline) > 0)) severity = 'warning';
-      const kind = first.pod.workload.kind;
-      const name = first.pod.workload.name;
-      if (first.role === 'ztunnel') {
+      const { kind, name } = first.pod.pod.workload;
+      if (first.class === 'ztunnel') {
         fixes.push(`helm upgrade ztunnel istio/ztunnel -n ${ns} --version ${baseline} --reuse-values`);
-      } else if (first.role === 'gateway' && first.pod.annotations['inject.istio.io/templates'] === 'gateway') {
+      } else if (first.class === 'gateway' && first.pod.pod.annotations['inject.istio.io/templates'] === 'gateway') {
         fixes.push(`${restartCommand(kind, name, ns)}   # re-injects the gateway proxy of its revision`);
       } else {
         fixes.push(
@@ -123,7 +141,7 @@ export function versionDriftFindings(kube: KubeSnapshot, _graph: MeshGraph): Fin
         );
       }
     }
-    const objects = workloads.flatMap(([w, ps]) => [w, ...ps.map((p) => ref(p.pod.namespace, p.pod.name))]);
+    const objects = workloads.flatMap(([w, ps]) => [w, ...ps.map((p) => ref(p.pod.pod.namespace, p.pod.pod.name))]);
     findings.push({
       id: `version-drift:${ns}`,
       kind: 'version-drift',
@@ -131,7 +149,7 @@ export function versionDriftFindings(kube: KubeSnapshot, _graph: MeshGraph): Fin
       namespace: ns,
       objects: [...new Set(objects)].sort(cmp),
       evidence: workloads.flatMap(([, ps]) =>
-        ps.map((p) => `Pod ${ref(p.pod.namespace, p.pod.name)}: ${p.proxy?.image ?? p.proxyVersion}${p.revision ? ` revision ${p.revision}` : ''}`),
+        ps.map((p) => `Pod ${ref(p.pod.pod.namespace, p.pod.pod.name)}: ${p.pod.classification.proxyImage ?? p.version}${revisionOf(p) ? ` revision ${revisionOf(p)}` : ''}`),
       ).sort(cmp),
       message:
         `Proxy version drift: ${lines.join('; ')}, while the mesh baseline is ${baseline}${istiod ? ' (istiod)' : ' (most common)'}` +

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { waypointBypassFindings } from './waypoint-bypass';
-import { authz, edge, graph, kube, ns, svc, waypoint, wl } from './test-builders';
+import { authz, edge, graph, kube, ns, pod, svc, waypoint, wl } from './test-builders';
 
 const k = kube({
   namespaces: [ns('shop', { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'shop-waypoint' }), ns('payments'), ns('legacy')],
@@ -69,5 +69,69 @@ describe('waypoint-bypass', () => {
     );
     expect(waypointBypassFindings(kube({}), g)).toEqual([]);
     expect(waypointBypassFindings(k, g)).toEqual([]);
+  });
+
+  describe('ambient clients follow the bindings as Istio applies them (docs/istio-telemetry.md §1.5)', () => {
+    const shopPods = [pod('shop', 'web', { mode: 'ambient' }), pod('shop', 'cart', { mode: 'ambient' })];
+    const kb = (nsLabels: Record<string, string>, svcLabels: Record<string, string> = {}, gw = waypoint('shop', 'shop-waypoint'), podLabels: Record<string, string> = {}) =>
+      kube({
+        namespaces: [ns('shop', { 'istio.io/dataplane-mode': 'ambient', ...nsLabels })],
+        services: [svc('shop', 'cart', { labels: svcLabels }), svc('shop', 'web')],
+        gateways: [gw],
+        pods: [shopPods[0]!, { ...shopPods[1]!, labels: { ...shopPods[1]!.labels, ...podLabels } }],
+      });
+    const webN = wl('shop', 'web', { mode: 'ambient' });
+    const cartN = wl('shop', 'cart', { mode: 'ambient' });
+
+    it('Service-addressed traffic that skipped the Service waypoint: never "address by Service name"', () => {
+      const f = waypointBypassFindings(kb({ 'istio.io/use-waypoint': 'shop-waypoint' }), graph([webN, cartN], [edge(webN, cartN, { path: 'ambient', services: ['cart.shop.svc.cluster.local'] })]));
+      expect(f).toHaveLength(1);
+      expect(f[0]!.message).toContain('addresses Service shop/cart, which is bound to shop/shop-waypoint');
+      expect(`${f[0]!.message}\n${f[0]!.fix}`).not.toMatch(/address\b.*(by its Service name|instead of pod IPs)/i);
+      expect(f[0]!.fix).toContain('istioctl ztunnel-config service | grep cart');
+      expect(f[0]!.fix).toContain('kubectl get gateway shop-waypoint -n shop');
+    });
+
+    it('pod-IP traffic skips a Service waypoint: address by Service name, or bind the pods with the right label', () => {
+      const g = graph([webN, cartN], [edge(webN, cartN, { path: 'ambient' })]);
+      // bound through the Service label: the pods need their own label, and the waypoint must serve workloads
+      const viaService = waypointBypassFindings(kb({}, { 'istio.io/use-waypoint': 'shop-waypoint' }), g)[0]!;
+      expect(viaService.message).toContain('by pod IP');
+      expect(viaService.fix).toContain('address cart.shop.svc.cluster.local (Service shop/cart) instead of pod IPs');
+      expect(viaService.fix).toContain('kubectl label gateway shop-waypoint -n shop istio.io/waypoint-for=all --overwrite');
+      expect(viaService.fix).toContain(`kubectl -n shop patch deployment cart --type merge -p '{"spec":{"template":{"metadata":{"labels":{"istio.io/use-waypoint":"shop-waypoint"}}}}}'`);
+      // bound through the Namespace label: the pods inherit it once waypoint-for allows workloads
+      const viaNs = waypointBypassFindings(kb({ 'istio.io/use-waypoint': 'shop-waypoint' }), g)[0]!;
+      expect(viaNs.fix).toContain('istio.io/waypoint-for=all');
+      expect(viaNs.fix).not.toContain('patch deployment');
+      expect(viaNs.fix).toContain("inherit namespace shop's istio.io/use-waypoint=shop-waypoint");
+    });
+
+    it('pod-IP traffic that skipped the pods\' workload waypoint', () => {
+      const wwp = waypoint('shop', 'cart-wp', { labels: { 'istio.io/waypoint-for': 'workload' } });
+      const k2 = kb({}, {}, wwp, { 'istio.io/use-waypoint': 'cart-wp' });
+      const f = waypointBypassFindings(k2, graph([webN, cartN], [edge(webN, cartN, { path: 'ambient' })]));
+      expect(f).toHaveLength(1);
+      expect(f[0]!.message).toContain("reaches shop/cart's pods by IP, and they are bound to workload waypoint shop/cart-wp");
+      expect(f[0]!.fix).toContain('istioctl ztunnel-config workload | grep cart');
+      // Service-addressed traffic never uses a workload waypoint: nothing bypassed
+      expect(waypointBypassFindings(k2, graph([webN, cartN], [edge(webN, cartN, { path: 'ambient', services: ['shop/cart'] })]))).toEqual([]);
+    });
+
+    it('a binding istiod rejects is not a binding: nothing to bypass', () => {
+      const shared = waypoint('infra', 'shared'); // allowedRoutes default Same
+      const k3 = kb({ 'istio.io/use-waypoint': 'shared', 'istio.io/use-waypoint-namespace': 'infra' }, {}, shared);
+      expect(waypointBypassFindings(k3, graph([webN, cartN], [edge(webN, cartN, { path: 'ambient', services: ['shop/cart'] })]))).toEqual([]);
+      const notProgrammed = waypoint('shop', 'shop-waypoint', { conditions: [{ type: 'Programmed', status: 'False', reason: 'Invalid' }] });
+      expect(waypointBypassFindings(kb({ 'istio.io/use-waypoint': 'shop-waypoint' }, {}, notProgrammed), graph([webN, cartN], [edge(webN, cartN, { path: 'ambient', services: ['shop/cart'] })]))).toEqual([]);
+    });
+
+    it('ingress gateways only use Service waypoints: a workload waypoint gets the Service binding fix', () => {
+      const wwp = waypoint('shop', 'cart-wp', { labels: { 'istio.io/waypoint-for': 'workload' } });
+      const f = waypointBypassFindings(kb({}, {}, wwp, { 'istio.io/use-waypoint': 'cart-wp' }), graph([ingress, cartN], [edge(ingress, cartN, { path: 'sidecar', services: ['shop/cart'] })]));
+      expect(f).toHaveLength(1);
+      expect(f[0]!.fix).toContain('kubectl label service cart -n shop istio.io/use-waypoint=cart-wp istio.io/ingress-use-waypoint=true');
+      expect(f[0]!.fix).toContain('istio.io/waypoint-for=all');
+    });
   });
 });

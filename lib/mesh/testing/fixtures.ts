@@ -1,6 +1,8 @@
 // Test fixture builders for lib/mesh: Kubernetes objects and the series each proxy would report
 // (istio-telemetry.md §2, §4). Used by unit tests only.
 import type {
+  AllowedRoutesInfo,
+  Condition,
   GatewayInfo,
   KubeSnapshot,
   Labels,
@@ -169,16 +171,20 @@ export function service(namespace: string, name: string, selector: Labels, ports
   return { namespace, name, labels, annotations: {}, selector, ports, type: 'ClusterIP' };
 }
 
-export function waypointGateway(namespace: string, name: string, o: { labels?: Labels; addresses?: string[]; className?: string } = {}): GatewayInfo {
+export function waypointGateway(
+  namespace: string,
+  name: string,
+  o: { labels?: Labels; addresses?: string[]; className?: string; allowedRoutes?: AllowedRoutesInfo; conditions?: Condition[] } = {},
+): GatewayInfo {
   return {
     namespace,
     name,
     labels: o.labels ?? {},
     annotations: {},
     className: o.className ?? 'istio-waypoint',
-    listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }],
+    listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE', ...(o.allowedRoutes ? { allowedRoutes: o.allowedRoutes } : {}) }],
     addresses: o.addresses ?? ['10.96.0.50'],
-    conditions: [{ type: 'Programmed', status: 'True' }],
+    conditions: o.conditions ?? [{ type: 'Programmed', status: 'True' }],
   };
 }
 
