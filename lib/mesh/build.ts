@@ -168,11 +168,14 @@ function waypointOfGroup(outer: MeshContext, g: SeriesGroup, targets: Labels[]):
       if (wp) return wp;
     }
   }
+  // No scrape target names the waypoint: infer it from how the traffic was addressed (docs/classification.md
+  // §4): a Service-addressed request used the Service's waypoint, a pod-IP request the workload's own (also
+  // the fallback: the series prove a waypoint processed it).
   const svc = serviceOf(ctx, g.labels);
   const byService = svc?.info ? ctx.waypoints.serviceWaypoint(svc.info) : undefined;
   if (byService) return ctx.waypoints.waypoints.get(byService);
   const w = g.dst.workload;
-  const byWorkload = w ? ctx.waypoints.workloadWaypoint(w) : undefined;
+  const byWorkload = w ? ctx.waypoints.podWaypoint(w) : undefined;
   return byWorkload ? ctx.waypoints.waypoints.get(byWorkload) : undefined;
 }
 
