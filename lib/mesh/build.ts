@@ -321,8 +321,12 @@ function backendOfLeg(outer: MeshContext, g: SeriesGroup, wp: WaypointInfo | und
   if (g.service !== undefined) return backendOfService(outer, g);
   if (!wp) return undefined;
   const ctx = outer.of(g.dst.cluster);
-  const served = ctx.waypoints.servedWorkloads.get(wp.ref) ?? [];
-  const w = served.length === 1 ? ctx.index.workloads.get(served[0]!) : undefined;
+  // Pod-IP traffic uses a workload waypoint: only workloads bound to this one as their own count.
+  const served = (ctx.waypoints.servedWorkloads.get(wp.ref) ?? []).flatMap((r) => {
+    const x = ctx.index.workloads.get(r);
+    return x && ctx.waypoints.podWaypoint(x) === wp.ref ? [x] : [];
+  });
+  const w = served.length === 1 ? served[0] : undefined;
   if (!w) return undefined;
   return { id: nodeId('workload', g.dst.cluster, w.namespace, w.name), kind: 'workload', namespace: w.namespace, name: w.name, cluster: g.dst.cluster, workload: w, telemetryOnly: false };
 }
