@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { GraphEdge, GraphNode, MeshGraph } from '@/lib/mesh/types';
 import { edgeClusters } from '@/lib/graph/clusters';
+import { isErrorCode } from '@/lib/mesh/rates';
 import { explainEdge, explainNode, type Fix } from '@/lib/graph/explain';
 import { KIND_LABELS, MODE_LABELS, MTLS_LABELS, PATH_STYLES, edgeHealth, effectiveMode } from '@/lib/graph/style-mapping';
 import { configQueryOptions } from '@/lib/query/graph';
@@ -24,6 +25,21 @@ function Row({ term, children }: { term: string; children: ReactNode }) {
       <dt className="text-gray-600">{term}</dt>
       <dd className="min-w-0 break-words">{children}</dd>
     </div>
+  );
+}
+
+/** Requests/s per status, busiest first; failed statuses in red (HTTP 5xx/0, gRPC other than OK). */
+function StatusList({ statuses, failed, testId }: { statuses: Record<string, number>; failed: (status: string) => boolean; testId: string }) {
+  const entries = Object.entries(statuses).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+  return (
+    <span data-testid={testId}>
+      {entries.map(([status, rps], i) => (
+        <span key={status} className={failed(status) ? 'font-semibold text-red-800' : undefined}>
+          {i > 0 && ', '}
+          {status} {formatRate(rps)}
+        </span>
+      ))}
+    </span>
   );
 }
 
@@ -157,6 +173,17 @@ function EdgeDetails({ edge, graph, grafanaUrl }: { edge: GraphEdge; graph: Mesh
           {(r.p50Ms ?? r.p95Ms ?? r.p99Ms) !== undefined && (
             <Row term="Latency p50/p95/p99">
               {formatMs(r.p50Ms)} / {formatMs(r.p95Ms)} / {formatMs(r.p99Ms)}
+            </Row>
+          )}
+          {r.meanMs !== undefined && <Row term="Latency mean">{formatMs(r.meanMs)}</Row>}
+          {edge.statuses?.http && (
+            <Row term="HTTP codes">
+              <StatusList testId="panel-statuses-http" statuses={edge.statuses.http} failed={(code) => isErrorCode(code)} />
+            </Row>
+          )}
+          {edge.statuses?.grpc && (
+            <Row term="gRPC codes">
+              <StatusList testId="panel-statuses-grpc" statuses={edge.statuses.grpc} failed={(name) => name !== 'OK'} />
             </Row>
           )}
           {r.requestBytesPerSec !== undefined && <Row term="Bytes/s →">{formatBytesPerSec(r.requestBytesPerSec)}</Row>}

@@ -142,6 +142,9 @@ export function aggregateEdges(source: string, target: string, members: readonly
   const protocols = new Set<GraphEdge['protocol']>();
   const services = new Set<string>();
   const failuresByFlag: Record<string, number> = {};
+  const statuses: { http: Record<string, number>; grpc: Record<string, number> } = { http: {}, grpc: {} };
+  let meanWeighted = 0;
+  let meanRps = 0;
   for (const e of sorted) {
     const r = e.rates;
     addRate(rates, 'rps', r.rps);
@@ -167,7 +170,17 @@ export function aggregateEdges(source: string, target: string, members: readonly
     protocols.add(e.protocol);
     for (const s of e.services) services.add(s);
     for (const [flag, v] of Object.entries(e.failuresByFlag ?? {})) failuresByFlag[flag] = (failuresByFlag[flag] ?? 0) + v;
+    for (const kind of ['http', 'grpc'] as const) {
+      for (const [code, v] of Object.entries(e.statuses?.[kind] ?? {})) statuses[kind][code] = (statuses[kind][code] ?? 0) + v;
+    }
+    if (r.meanMs !== undefined && r.rps !== undefined && r.rps > 0) {
+      meanWeighted += r.meanMs * r.rps;
+      meanRps += r.rps;
+    }
   }
+  // Requests of the members are disjoint, so the pair's mean latency is the rps-weighted mean.
+  if (meanRps > 0) rates.meanMs = meanWeighted / meanRps;
+  const hasStatuses = Object.keys(statuses.http).length > 0 || Object.keys(statuses.grpc).length > 0;
   if (maxErrorRate !== undefined) {
     // rps-weighted mean: the share of failed requests among all requests of the pair; without any
     // request rate to weigh by, the worst member.
@@ -192,6 +205,14 @@ export function aggregateEdges(source: string, target: string, members: readonly
     reporters: [],
     services: [...services].sort(),
     ...(Object.keys(failuresByFlag).length ? { failuresByFlag } : {}),
+    ...(hasStatuses
+      ? {
+          statuses: {
+            ...(Object.keys(statuses.http).length ? { http: statuses.http } : {}),
+            ...(Object.keys(statuses.grpc).length ? { grpc: statuses.grpc } : {}),
+          },
+        }
+      : {}),
     ...(partialL7 || (l7 && sorted.some((e) => e.telemetry === 'l4')) ? { partialL7: true } : {}),
     ...(crossCluster ? { crossCluster } : {}),
     ...(attributionGuessed ? { attributionGuessed } : {}),

@@ -22,7 +22,7 @@ import { edgeId, nodeId } from './ids';
 import { inventoryOf } from './inventory';
 import { emptySnapshot } from './merge';
 import { roleOf, TCP_METRICS, type EdgeAcc, type Endpoint, type MeshContext, type SeriesGroup } from './model';
-import { windowSeconds } from './rates';
+import { isLatencySample, windowSeconds } from './rates';
 import { telemetryHealth } from './telemetry-health';
 import {
   EDGE_LABELS,
@@ -196,7 +196,7 @@ export function groupSeries(ctx: MeshContext, telemetry: TelemetryInput): Series
   // labels object built only for a new key, target lists appended in place.
   const byKey = new Map<string, { labels: Labels; samples: TelemetrySample[] }>();
   for (const s of telemetry.samples) {
-    const key = seriesKey(s.metric === 'requestDurationBucket' ? 'b' : 'm', s.labels);
+    const key = seriesKey(isLatencySample(s) ? 'b' : 'm', s.labels);
     let e = byKey.get(key);
     if (!e) {
       const labels: Labels = {};

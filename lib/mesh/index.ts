@@ -13,5 +13,5 @@ export { buildWaypointIndex, type WaypointIndex, type WaypointInfo, type Waypoin
 export { portProtocol, serviceProtocol, servicesProtocol, portsProtocol, type ProtocolDecision } from './protocol';
 export { attributeTarget, attributeByMode, attributeKey, type Attribution } from './attribution';
 export { decidePath, decideMtls, mtlsObservation, pickReporter } from './edges';
-export { histogramQuantile, l4Rates, l7Rates, windowSeconds, isErrorCode, parseLe } from './rates';
+export { grpcCodeName, histogramQuantile, isErrorCode, isFailedRequest, l4Rates, l7Rates, l7Statuses, parseLe, windowSeconds } from './rates';
 export { mergeSnapshots } from './merge';

@@ -1,5 +1,6 @@
-// Rates over a window (product.md §3.5) and Prometheus' histogram_quantile.
-import type { EdgeRates, TelemetrySample, Window } from './types';
+// Rates over a window (product.md §3.5) and Prometheus' histogram_quantile; gRPC-aware error rate
+// (docs/istio-telemetry.md §7).
+import type { EdgeRates, EdgeStatuses, TelemetrySample, Window } from './types';
 
 export interface Bucket {
   upperBound: number;
@@ -80,20 +81,77 @@ export function isErrorCode(code: string | undefined): boolean {
   return code !== undefined && (code === '0' || /^5\d\d$/.test(code));
 }
 
+/** Canonical gRPC status code names, 0..16 (grpc/grpc doc/statuscodes.md). */
+export const GRPC_CODE_NAMES: readonly string[] = [
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+];
+
+/** "14" → "UNAVAILABLE"; a value outside 0..16 is kept as it is. */
+export function grpcCodeName(status: string): string {
+  return /^\d+$/.test(status) ? (GRPC_CODE_NAMES[Number(status)] ?? status) : status;
+}
+
+/** A grpc_response_status worth reading: present, not empty, not Istio's "unknown" default. */
+function grpcStatusOf(labels: TelemetrySample['labels']): string | undefined {
+  const status = labels.grpc_response_status;
+  return status === undefined || status === '' || status === 'unknown' ? undefined : status;
+}
+
+/**
+ * Did this request series fail? gRPC (request_protocol="grpc"): grpc_response_status other than "0" —
+ * a failed call has HTTP status 200 (docs/istio-telemetry.md §7 "gRPC status"); without a status (the
+ * call got no gRPC response at all) the HTTP rule. HTTP: 5xx or no response ("0").
+ * lib/prometheus/queries.ts failedRequestSelectors is the same rule in PromQL.
+ */
+export function isFailedRequest(labels: TelemetrySample['labels']): boolean {
+  if (labels.request_protocol === 'grpc') {
+    const status = grpcStatusOf(labels);
+    if (status !== undefined) return status !== '0';
+  }
+  return isErrorCode(labels.response_code);
+}
+
 function finite(n: number): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** L7 rates from one reporter's requests + duration buckets. */
-export function l7Rates(requests: TelemetrySample[], buckets: TelemetrySample[], seconds: number): EdgeRates {
+/** Latency samples (buckets and _sum) of the duration histogram. */
+export function isLatencySample(s: TelemetrySample): boolean {
+  return s.metric === 'requestDurationBucket' || s.metric === 'requestDurationSum';
+}
+
+/**
+ * L7 rates from one reporter's requests + latency samples (duration buckets, zero buckets included,
+ * and `_sum`). Percentiles are histogram_quantile over the buckets summed by `le` (as
+ * `histogram_quantile(q, sum by (le) (increase(…_bucket[w])))`); the mean is Σ_sum / Σ+Inf bucket (the
+ * +Inf bucket is the histogram's _count).
+ */
+export function l7Rates(requests: TelemetrySample[], latency: TelemetrySample[], seconds: number): EdgeRates {
   const rates: EdgeRates = {};
   if (seconds <= 0) return rates;
   const total = requests.reduce((s, x) => s + x.value, 0);
-  const errors = requests.filter((x) => isErrorCode(x.labels.response_code)).reduce((s, x) => s + x.value, 0);
+  const errors = requests.filter((x) => isFailedRequest(x.labels)).reduce((s, x) => s + x.value, 0);
   if (requests.length > 0) {
     rates.rps = total / seconds;
     if (total > 0) rates.errorRate = errors / total;
   }
+  const buckets = latency.filter((s) => s.metric === 'requestDurationBucket');
   if (buckets.length > 0) {
     const byLe = new Map<number, number>();
     for (const b of buckets) {
@@ -108,8 +166,36 @@ export function l7Rates(requests: TelemetrySample[], buckets: TelemetrySample[],
     if (p50 !== undefined) rates.p50Ms = p50;
     if (p95 !== undefined) rates.p95Ms = p95;
     if (p99 !== undefined) rates.p99Ms = p99;
+    const sums = latency.filter((s) => s.metric === 'requestDurationSum');
+    const count = byLe.get(Infinity) ?? 0;
+    if (sums.length > 0 && count > 0) {
+      const mean = finite(sums.reduce((a, s) => a + s.value, 0) / count);
+      if (mean !== undefined) rates.meanMs = mean;
+    }
   }
   return rates;
+}
+
+/**
+ * Requests per second by outcome (EdgeStatuses): HTTP requests by response_code, gRPC requests by
+ * status name; a gRPC request without grpc_response_status by its response_code. Undefined without
+ * requests.
+ */
+export function l7Statuses(requests: TelemetrySample[], seconds: number): EdgeStatuses | undefined {
+  if (seconds <= 0 || requests.length === 0) return undefined;
+  const http: Record<string, number> = {};
+  const grpc: Record<string, number> = {};
+  for (const r of requests) {
+    if (!(r.value > 0)) continue;
+    const status = r.labels.request_protocol === 'grpc' ? grpcStatusOf(r.labels) : undefined;
+    const [into, key] = status !== undefined ? [grpc, grpcCodeName(status)] : [http, r.labels.response_code ?? 'unknown'];
+    into[key] = (into[key] ?? 0) + r.value / seconds;
+  }
+  const sorted = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const out: EdgeStatuses = {};
+  if (Object.keys(http).length > 0) out.http = sorted(http);
+  if (Object.keys(grpc).length > 0) out.grpc = sorted(grpc);
+  return out.http || out.grpc ? out : undefined;
 }
 
 export interface L4Result {

@@ -195,8 +195,9 @@ export interface KubeSnapshot {
 // ---------------------------------------------------------------------------
 
 export type TelemetryMetric =
-  | 'requests' // istio_requests_total; labels include request_protocol, response_code
-  | 'requestDurationBucket' // istio_request_duration_milliseconds_bucket; labels include le
+  | 'requests' // istio_requests_total; labels include request_protocol, response_code, grpc_response_status
+  | 'requestDurationBucket' // istio_request_duration_milliseconds_bucket; labels include le; zero buckets kept
+  | 'requestDurationSum' // istio_request_duration_milliseconds_sum (the mean's numerator; its count is the +Inf bucket)
   | 'tcpOpened' // istio_tcp_connections_opened_total
   | 'tcpClosed' // istio_tcp_connections_closed_total; labels include response_flags
   | 'tcpSentBytes' // istio_tcp_sent_bytes_total (response direction, server → client)
@@ -311,11 +312,18 @@ export interface GraphNode {
 
 export interface EdgeRates {
   rps?: number;
-  /** Share of 5xx or "0" response codes among requests, 0..1. */
+  /**
+   * Share of failed requests, 0..1: HTTP 5xx or no response ("0"); for request_protocol="grpc",
+   * grpc_response_status other than "0" (OK), falling back to the HTTP rule when the status is absent
+   * (docs/istio-telemetry.md §7 "gRPC status").
+   */
   errorRate?: number;
+  /** Percentiles exactly as Prometheus' histogram_quantile over the window's bucket increases (zero buckets kept). */
   p50Ms?: number;
   p95Ms?: number;
   p99Ms?: number;
+  /** Mean latency: increase of _sum / increase of _count (the +Inf bucket) over the window. */
+  meanMs?: number;
   /** Client → server bytes/s. */
   requestBytesPerSec?: number;
   /** Server → client bytes/s. */
@@ -331,6 +339,16 @@ export interface EdgeReporter {
   rule: AttributionRule;
   /** Scrape targets (pod names or instance addresses) that reported. */
   targets: string[];
+}
+
+/**
+ * Request outcomes per second. `http`: by response_code ("200", "503", "0" = no response) for HTTP
+ * requests and for gRPC requests without a grpc_response_status; `grpc`: by canonical gRPC code name
+ * ("OK", "UNAVAILABLE", …; a code outside 0..16 keeps its number) for gRPC requests.
+ */
+export interface EdgeStatuses {
+  http?: Record<string, number>;
+  grpc?: Record<string, number>;
 }
 
 export interface GraphEdge {
@@ -355,6 +373,8 @@ export interface GraphEdge {
   principals?: { source?: string; destination?: string };
   /** Failed connection counts per response flag (CONNECT, DENY…), per second. */
   failuresByFlag?: Record<string, number>;
+  /** Requests per second by outcome, from the reporter(s) the L7 rates came from (EdgeStatuses). */
+  statuses?: EdgeStatuses;
   /**
    * Where the protocol came from: the edge's own series, the destination Service's ports, or `peer-telemetry`
    * (other reporters saw this destination answer HTTP/gRPC requests in the window).

@@ -121,7 +121,7 @@ function keyOf(labels: Labels, names: readonly string[]): string {
  * Samples of a graph query that also grouped by scrape-target labels → the samples summed over the
  * targets (labels = groupLabels) plus the distinct (edge labels + target labels) that reported traffic,
  * added to `targets` (keyed, so several queries share one deduplicated set).
- * Zero and negative increases are dropped before either is derived.
+ * Zero (unless `keepZero`) and negative increases are dropped before either is derived.
  */
 export function splitTargets(
   metric: TelemetryMetric,
@@ -130,8 +130,11 @@ export function splitTargets(
   edgeLabels: readonly string[],
   targetLabels: readonly string[],
   targets: Map<string, ReporterTarget> = new Map(),
+  opts: { keepZero?: boolean } = {},
 ): { samples: TelemetrySample[]; targets: Map<string, ReporterTarget> } {
-  const positive = samples.filter((s) => s.value > 0 && Number.isFinite(s.value));
+  // A histogram's zero buckets are data (histogram_quantile interpolates from the previous bucket's
+  // bound; docs/istio-telemetry.md §7): `keepZero` keeps them, and no target is derived from a zero.
+  const positive = samples.filter((s) => Number.isFinite(s.value) && (s.value > 0 || (opts.keepZero === true && s.value === 0)));
   // Queries without target labels are already one sample per label set.
   if (targetLabels.length === 0) return { samples: positive.map((s) => ({ metric, labels: pick(s.labels, groupLabels), value: s.value })), targets };
   const sums = new Map<string, TelemetrySample>();
@@ -141,6 +144,7 @@ export function splitTargets(
     const prev = sums.get(key);
     if (prev) prev.value += s.value;
     else sums.set(key, { metric, labels: pick(s.labels, groupLabels), value: s.value });
+    if (s.value === 0) continue;
     const tk = keyOf(s.labels, targetGroup);
     if (!targets.has(tk)) targets.set(tk, { labels: pick(s.labels, targetGroup) });
   }

@@ -6,6 +6,7 @@ import { EDGE_LABELS, TARGET_LABELS, type Reporter, type TelemetryMetric } from 
 export const ISTIO_METRICS: Record<TelemetryMetric, string> = {
   requests: 'istio_requests_total',
   requestDurationBucket: 'istio_request_duration_milliseconds_bucket',
+  requestDurationSum: 'istio_request_duration_milliseconds_sum',
   tcpOpened: 'istio_tcp_connections_opened_total',
   tcpClosed: 'istio_tcp_connections_closed_total',
   tcpSentBytes: 'istio_tcp_sent_bytes_total',
@@ -27,6 +28,9 @@ export const DURATION_LABELS = [
   'destination_service',
 ] as const;
 
+/** Latency histogram parts, queried for histograms with traffic only and with their zero values kept. */
+export const HISTOGRAM_METRICS: ReadonlySet<TelemetryMetric> = new Set<TelemetryMetric>(['requestDurationBucket', 'requestDurationSum']);
+
 /**
  * Metrics whose query also groups by the scrape-target labels (TARGET_LABELS), so reporter attribution
  * (product.md §3.1 a/b: which scrape targets reported each edge + reporter) comes from the traffic queries
@@ -39,8 +43,9 @@ export const TARGET_METRICS: ReadonlySet<TelemetryMetric> = new Set<TelemetryMet
 
 /** Labels grouped by, per graph query, without the target labels (the contract between queries.ts and lib/mesh). */
 export const GRAPH_QUERY_LABELS: Record<TelemetryMetric, readonly string[]> = {
-  requests: [...EDGE_LABELS, 'request_protocol', 'response_code'],
+  requests: [...EDGE_LABELS, 'request_protocol', 'response_code', 'grpc_response_status'],
   requestDurationBucket: [...DURATION_LABELS, 'le'],
+  requestDurationSum: [...DURATION_LABELS],
   tcpOpened: [...EDGE_LABELS],
   tcpClosed: [...EDGE_LABELS, 'response_flags'],
   tcpSentBytes: [...EDGE_LABELS],
@@ -177,6 +182,8 @@ export interface GraphQuery {
   labels: readonly string[];
   /** Scrape-target labels the query also groups by (TARGET_METRICS): attribution evidence, summed away after. */
   targetLabels: readonly string[];
+  /** Zero increases are data (a histogram's empty buckets): the parser must keep them. */
+  keepZero?: true;
 }
 
 function increaseSum(metric: string, labels: readonly string[], windowSeconds: number, namespaces: readonly string[]): string {
@@ -188,23 +195,46 @@ function increaseSum(metric: string, labels: readonly string[], windowSeconds: n
 }
 
 /**
- * The whole graph in 6 instant queries, whatever the number of namespaces (style.md B4): one per traffic
+ * Every bucket (zero ones included) of every histogram that had traffic in the window, or the `_sum`
+ * of those histograms: `sum by (L, le) (increase(bucket)) and on (L) (sum by (L) (increase(bucket{le="+Inf"})) > 0)`.
+ * A `> 0` on the buckets themselves would drop the empty low buckets and histogram_quantile would then
+ * interpolate the first remaining bucket from 0 (docs/istio-telemetry.md §7 "Histograms keep their zero
+ * buckets"). The +Inf bucket is 1/20 of the bucket series, so the guard costs little.
+ */
+function histogramIncrease(metric: string, bucketMetric: string, labels: readonly string[], windowSeconds: number, namespaces: readonly string[]): string {
+  const by = byClause(labels);
+  const on = byClause(DURATION_LABELS);
+  const infSelectors = namespaceSelectors(namespaces).map((sel) => (sel === '' ? '{le="+Inf"}' : `${sel.slice(0, -1)}, le="+Inf"}`));
+  const value = namespaceSelectors(namespaces).map((sel) => `sum by (${by}) (increase(${metric}${sel}[${windowSeconds}s]))`);
+  const traffic = infSelectors.map((sel) => `sum by (${on}) (increase(${bucketMetric}${sel}[${windowSeconds}s]))`);
+  const union = (parts: string[]) => (parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`);
+  return `${union(value)} and on (${on}) (${union(traffic)} > 0)`;
+}
+
+/**
+ * The whole graph in 7 instant queries, whatever the number of namespaces (style.md B4): one per traffic
  * metric, three of them also grouped by scrape target for reporter attribution. Values are increases
- * over the window.
+ * over the window. The two latency queries keep zero values (`keepZero`): a histogram's empty buckets
+ * are data.
  */
 export function buildGraphQueries(opts: GraphQueryOptions): GraphQuery[] {
   assertWindow(opts.windowSeconds);
   const namespaces = normalizeNamespaces(opts.namespaces);
   const prefix = opts.metricPrefix ?? '';
   const w = opts.windowSeconds;
-  const metrics: TelemetryMetric[] = ['requests', 'requestDurationBucket', 'tcpOpened', 'tcpClosed', 'tcpSentBytes', 'tcpReceivedBytes'];
+  const metrics: TelemetryMetric[] = ['requests', 'requestDurationBucket', 'requestDurationSum', 'tcpOpened', 'tcpClosed', 'tcpSentBytes', 'tcpReceivedBytes'];
   return metrics.map((m) => {
     const targetLabels = TARGET_METRICS.has(m) ? TARGET_LABELS : [];
+    const labels = [...GRAPH_QUERY_LABELS[m], ...targetLabels];
+    const histogram = HISTOGRAM_METRICS.has(m);
     return {
       name: m,
       labels: GRAPH_QUERY_LABELS[m],
       targetLabels,
-      query: increaseSum(metricName(m, prefix), [...GRAPH_QUERY_LABELS[m], ...targetLabels], w, namespaces),
+      ...(histogram ? { keepZero: true } : {}),
+      query: histogram
+        ? histogramIncrease(metricName(m, prefix), metricName('requestDurationBucket', prefix), labels, w, namespaces)
+        : increaseSum(metricName(m, prefix), labels, w, namespaces),
     };
   });
 }
@@ -254,6 +284,30 @@ export function chooseStep(windowSeconds: number, maxPoints = DEFAULT_MAX_POINTS
   return nice ?? Math.ceil(raw / 86400) * 86400;
 }
 
+/**
+ * The failed requests among `matchers`, as three disjoint selectors (lib/mesh/rates.ts isFailedRequest):
+ * HTTP (any protocol but grpc) with 5xx or no response; gRPC with a grpc_response_status other than "0";
+ * gRPC without a grpc_response_status (Prometheus: `=""` matches an absent label) by the HTTP rule.
+ * docs/istio-telemetry.md §7 "gRPC status": a failed gRPC call usually has response_code 200.
+ */
+export function failedRequestSelectors(matchers: readonly Matcher[]): string[] {
+  const httpFailed: Matcher = { label: 'response_code', op: '=~', value: '5..|0' };
+  return [
+    selector([...matchers, { label: 'request_protocol', op: '!=', value: 'grpc' }, httpFailed]),
+    selector([...matchers, { label: 'request_protocol', op: '=', value: 'grpc' }, { label: 'grpc_response_status', op: '!~', value: '0|' }]),
+    selector([...matchers, { label: 'request_protocol', op: '=', value: 'grpc' }, { label: 'grpc_response_status', op: '=', value: '' }, httpFailed]),
+  ];
+}
+
+/**
+ * Share of failed requests over a rate window (`r` = "[60s]"). The three selectors match disjoint
+ * series, so `or` is their union; `or on() vector(0)` turns "no errors" into 0 while traffic exists.
+ */
+export function errorRateExpr(requestsMetric: string, matchers: readonly Matcher[], r: string): string {
+  const failed = failedRequestSelectors(matchers).map((sel) => `rate(${requestsMetric}${sel}${r})`).join(' or ');
+  return `(sum(${failed}) or on() vector(0)) / sum(rate(${requestsMetric}${selector(matchers)}${r}))`;
+}
+
 export function buildEdgeSeriesQueries(opts: EdgeSeriesOptions): EdgeSeriesQueries {
   const { start, end } = opts;
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start) {
@@ -273,7 +327,6 @@ export function buildEdgeSeriesQueries(opts: EdgeSeriesOptions): EdgeSeriesQueri
   const l4: Matcher[] = opts.l4Reporter ? [{ label: 'reporter', op: '=', value: opts.l4Reporter }, ...ends] : ends;
   const r = `[${rateWindow}s]`;
   const requests = metricName('requests', prefix);
-  const errorSel = selector([...l7, { label: 'response_code', op: '=~', value: '5..|0' }]);
   return {
     start,
     end,
@@ -281,8 +334,7 @@ export function buildEdgeSeriesQueries(opts: EdgeSeriesOptions): EdgeSeriesQueri
     rateWindow,
     queries: {
       rps: `sum(rate(${requests}${selector(l7)}${r}))`,
-      // Share of 5xx / no-response; `or on() vector(0)` turns "no errors" into 0 while traffic exists.
-      errorRate: `(sum(rate(${requests}${errorSel}${r})) or on() vector(0)) / sum(rate(${requests}${selector(l7)}${r}))`,
+      errorRate: errorRateExpr(requests, l7, r),
       requestBytesPerSec: `sum(rate(${metricName('tcpReceivedBytes', prefix)}${selector(l4)}${r}))`,
       responseBytesPerSec: `sum(rate(${metricName('tcpSentBytes', prefix)}${selector(l4)}${r}))`,
       connectionsPerSec: `sum(rate(${metricName('tcpOpened', prefix)}${selector(l4)}${r}))`,

@@ -28,6 +28,7 @@ function rfc3339(seconds: number): string {
 const QUERY_DESCRIPTIONS: Record<GraphQueryName, string> = {
   requests: 'request counts (istio_requests_total)',
   requestDurationBucket: 'latency histograms (istio_request_duration_milliseconds_bucket)',
+  requestDurationSum: 'mean latency (istio_request_duration_milliseconds_sum)',
   tcpOpened: 'TCP connections opened',
   tcpClosed: 'TCP connections closed',
   tcpSentBytes: 'TCP bytes sent',
@@ -66,7 +67,7 @@ export async function fetchTelemetry(client: PrometheusClient, opts: FetchTeleme
       return;
     }
     for (const w of r.value.warnings) engineWarnings.add(w);
-    for (const s of splitTargets(q.name, r.value.samples, q.labels, EDGE_LABELS, q.targetLabels, targets).samples) samples.push(s);
+    for (const s of splitTargets(q.name, r.value.samples, q.labels, EDGE_LABELS, q.targetLabels, targets, { keepZero: q.keepZero === true }).samples) samples.push(s);
   });
 
   if (failures.length === queries.length) {

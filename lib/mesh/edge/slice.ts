@@ -4,7 +4,7 @@
 // their sum, so neither half's requests vanish and nothing is counted twice.
 import { decideMtls, decidePath, pickReporter, type MtlsInput } from '../edges';
 import { TCP_METRICS, type EdgeAcc, type SeriesGroup } from '../model';
-import { l4Rates, l7Rates } from '../rates';
+import { isLatencySample, l4Rates, l7Rates } from '../rates';
 import type { EdgePath, EdgeRates, Mtls, ProxyKind, Reporter, Telemetry, TelemetrySample } from '../types';
 
 export type SliceVia = 'waypoint' | 'direct';
@@ -23,7 +23,7 @@ export interface SliceView {
   l7Reporter?: Reporter;
   /** istio_requests_total samples of the chosen L7 reporter. */
   l7Samples: TelemetrySample[];
-  /** Duration buckets of the chosen L7 reporter. */
+  /** Latency samples of the chosen L7 reporter: duration buckets (zero ones included) and `_sum`. */
   buckets: TelemetrySample[];
   l4Reporter?: Reporter;
   rates: EdgeRates;
@@ -61,7 +61,7 @@ export function sliceView(via: SliceVia, attached: EdgeAcc['attached'], seconds:
   let buckets: TelemetrySample[] = [];
   if (l7Reporter) {
     l7Samples = l7Groups.filter((g) => g.rank === l7Reporter).flatMap((g) => g.samples.filter((s) => s.metric === 'requests'));
-    buckets = usable.filter((g) => g.rank === l7Reporter).flatMap((g) => g.samples.filter((s) => s.metric === 'requestDurationBucket'));
+    buckets = usable.filter((g) => g.rank === l7Reporter).flatMap((g) => g.samples.filter(isLatencySample));
     Object.assign(rates, l7Rates(l7Samples, buckets, seconds));
   }
 
