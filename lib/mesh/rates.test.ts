@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { histogramQuantile, isErrorCode, l4Rates, l7Rates, parseLe, windowSeconds } from './rates';
-import type { TelemetrySample } from './types';
+import { grpcCodeName, histogramQuantile, isErrorCode, isFailedRequest, l4Rates, l7Rates, l7Statuses, parseLe, windowSeconds } from './rates';
+import { L_SIDECAR_SERVER_REQUESTS, pick } from './testing/real-series';
+import { EDGE_LABELS, type Labels, type TelemetrySample } from './types';
+
+// The grouping of the graph queries (lib/prometheus/queries.ts GRAPH_QUERY_LABELS; lib/mesh may not import it).
+const REQUEST_LABELS = [...EDGE_LABELS, 'request_protocol', 'response_code', 'grpc_response_status'];
+const DURATION_LABELS = ['reporter', 'source_workload', 'destination_workload', 'destination_service'];
 
 const h = (pairs: [string, number][]) => pairs.map(([le, count]) => ({ upperBound: parseLe(le)!, count }));
 
@@ -73,6 +78,98 @@ describe('l7Rates', () => {
   });
   it('no requests in the window: rps 0, no error rate', () => {
     expect(l7Rates([req('200', 0)], [], 60)).toEqual({ rps: 0 });
+  });
+});
+
+// Istio's default duration buckets (ms), as every Envoy proxy exports them.
+const ISTIO_LE = ['0.5', '1', '5', '10', '25', '50', '100', '250', '500', '1000', '2500', '5000', '10000', '30000', '60000', '300000', '600000', '1800000', '3600000', '+Inf'];
+/** One histogram as the duration query returns it: every bucket of a histogram with traffic, zeros included. */
+function istioHistogram(labels: Labels, perBucket: Record<string, number>): TelemetrySample[] {
+  let cum = 0;
+  return ISTIO_LE.map((le) => {
+    cum += perBucket[le] ?? 0;
+    return { metric: 'requestDurationBucket' as const, labels: { ...labels, le }, value: cum };
+  });
+}
+const SERVER = pick({ ...L_SIDECAR_SERVER_REQUESTS, source_workload: 'web', destination_workload: 'cart' }, DURATION_LABELS);
+
+describe('l7Rates latency: zero buckets kept (istio-telemetry.md §7)', () => {
+  // 60 requests in (50, 100] ms, 40 in (100, 250]; every lower bucket empty.
+  const hist = istioHistogram(SERVER, { '100': 60, '250': 40 });
+  it('interpolates the first non-empty bucket from the previous bound, as histogram_quantile does', () => {
+    const r = l7Rates([], hist, 60);
+    // rank 50 in (50, 100]: 50 + 50 × 50/60
+    expect(r.p50Ms).toBeCloseTo(50 + 50 * (50 / 60), 12);
+    // rank 95 in (100, 250]: 100 + 150 × 35/40; rank 99: 100 + 150 × 39/40
+    expect(r.p95Ms).toBeCloseTo(100 + 150 * (35 / 40), 12);
+    expect(r.p99Ms).toBeCloseTo(100 + 150 * (39 / 40), 12);
+  });
+  it('documents the old bug: without the zero buckets p50 came out at 83 ms instead of 92', () => {
+    const dropped = hist.filter((s) => s.value > 0);
+    expect(l7Rates([], dropped, 60).p50Ms).toBeCloseTo(100 * (50 / 60), 12);
+    expect(l7Rates([], hist, 60).p50Ms).toBeCloseTo(91.6666666667, 9);
+  });
+  it('sums several series of one reporter per le before the quantile', () => {
+    const a = istioHistogram({ ...SERVER, destination_service: 'a' }, { '10': 10 });
+    const b = istioHistogram({ ...SERVER, destination_service: 'b' }, { '100': 10 });
+    // 20 observations: 10 in (5, 10], 10 in (50, 100]; rank 10 is exactly le=10 → 10
+    expect(l7Rates([], [...a, ...b], 60).p50Ms).toBeCloseTo(10, 12);
+  });
+  it('mean = Σ _sum / Σ +Inf bucket (the histogram count)', () => {
+    const sum: TelemetrySample = { metric: 'requestDurationSum', labels: SERVER, value: 60 * 80 + 40 * 150 };
+    const r = l7Rates([], [...hist, sum], 60);
+    expect(r.meanMs).toBeCloseTo((60 * 80 + 40 * 150) / 100, 12);
+  });
+  it('a zero _sum with traffic is a mean of 0 ms; no _sum series → no mean; no traffic → no latency at all', () => {
+    expect(l7Rates([], [...hist, { metric: 'requestDurationSum', labels: SERVER, value: 0 }], 60).meanMs).toBe(0);
+    expect(l7Rates([], hist, 60).meanMs).toBeUndefined();
+    const idle = istioHistogram(SERVER, {});
+    expect(l7Rates([], [...idle, { metric: 'requestDurationSum', labels: SERVER, value: 0 }], 60)).toEqual({});
+  });
+});
+
+describe('gRPC outcomes (istio-telemetry.md §7 "gRPC status")', () => {
+  const REQ = REQUEST_LABELS;
+  const grpc = (status: string | undefined, value: number, code = '200'): TelemetrySample => ({
+    metric: 'requests',
+    labels: pick({ ...L_SIDECAR_SERVER_REQUESTS, request_protocol: 'grpc', response_code: code, ...(status === undefined ? {} : { grpc_response_status: status }) }, REQ),
+    value,
+  });
+  // (l) as the grouped query returns it: Prometheus drops the empty grpc_response_status label of HTTP series.
+  const http = (code: string, value: number): TelemetrySample => ({ metric: 'requests', labels: pick({ ...L_SIDECAR_SERVER_REQUESTS, response_code: code }, REQ), value });
+
+  it('names the canonical codes 0..16 and keeps others as numbers', () => {
+    expect(['0', '1', '4', '13', '14', '16'].map(grpcCodeName)).toEqual(['OK', 'CANCELLED', 'DEADLINE_EXCEEDED', 'INTERNAL', 'UNAVAILABLE', 'UNAUTHENTICATED']);
+    expect(grpcCodeName('17')).toBe('17');
+  });
+  it('a gRPC call fails on a non-OK status even with HTTP 200; HTTP requests keep the 5xx/0 rule', () => {
+    expect(isFailedRequest(grpc('14', 1).labels)).toBe(true);
+    expect(isFailedRequest(grpc('4', 1).labels)).toBe(true);
+    expect(isFailedRequest(grpc('5', 1).labels)).toBe(true); // NOT_FOUND is a failed call too
+    expect(isFailedRequest(grpc('0', 1).labels)).toBe(false);
+    // without any grpc status (no gRPC response at all): the HTTP rule
+    expect(isFailedRequest(grpc(undefined, 1, '503').labels)).toBe(true);
+    expect(isFailedRequest(grpc('', 1, '0').labels)).toBe(true);
+    expect(isFailedRequest(grpc(undefined, 1, '200').labels)).toBe(false);
+    expect(isFailedRequest(http('503', 1).labels)).toBe(true);
+    expect(isFailedRequest(http('200', 1).labels)).toBe(false);
+    expect(isFailedRequest({ ...http('200', 1).labels, grpc_response_status: '14' })).toBe(false); // only grpc reads it
+  });
+  it('error rate and status breakdown of a mixed HTTP + gRPC edge', () => {
+    const reqs = [grpc('0', 540), grpc('14', 48), grpc('4', 12), grpc(undefined, 6, '503'), http('200', 90), http('503', 3), http('404', 1)];
+    const r = l7Rates(reqs, [], 60);
+    expect(r.rps).toBeCloseTo(700 / 60, 12);
+    expect(r.errorRate).toBeCloseTo((48 + 12 + 6 + 3) / 700, 12);
+    expect(l7Statuses(reqs, 60)).toEqual({
+      http: { '200': 90 / 60, '404': 1 / 60, '503': 9 / 60 },
+      grpc: { DEADLINE_EXCEEDED: 12 / 60, OK: 540 / 60, UNAVAILABLE: 48 / 60 },
+    });
+  });
+  it('no statuses without requests or with only zero increases', () => {
+    expect(l7Statuses([], 60)).toBeUndefined();
+    expect(l7Statuses([http('200', 0)], 60)).toBeUndefined();
+    expect(l7Statuses([http('200', 1)], 0)).toBeUndefined();
+    expect(l7Statuses([http('200', 60)], 60)).toEqual({ http: { '200': 1 } });
   });
 });
 

@@ -189,9 +189,11 @@ export function l7Statuses(requests: TelemetrySample[], seconds: number): EdgeSt
     if (!(r.value > 0)) continue;
     const status = r.labels.request_protocol === 'grpc' ? grpcStatusOf(r.labels) : undefined;
     const [into, key] = status !== undefined ? [grpc, grpcCodeName(status)] : [http, r.labels.response_code ?? 'unknown'];
-    into[key] = (into[key] ?? 0) + r.value / seconds;
+    into[key] = (into[key] ?? 0) + r.value;
   }
-  const sorted = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // Counts are summed first and divided once, so a status's rate equals its increase / window exactly.
+  const sorted = (m: Record<string, number>) =>
+    Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, v / seconds]));
   const out: EdgeStatuses = {};
   if (Object.keys(http).length > 0) out.http = sorted(http);
   if (Object.keys(grpc).length > 0) out.grpc = sorted(grpc);

@@ -108,6 +108,23 @@ describe('splitTargets', () => {
     expect(samples[0]?.labels).toEqual({ reporter: 'waypoint', le: '+Inf' });
   });
 
+  it('keeps the zero buckets of a histogram when asked (keepZero), never negative or NaN ones', () => {
+    const b = (le: string, value: number) => ({ labels: { reporter: 'destination', destination_workload: 'cart', le }, value });
+    const { samples, targets } = splitTargets(
+      'requestDurationBucket',
+      [b('25', 0), b('50', 0), b('100', 60), b('+Inf', 100), b('10', -1), b('5', Number.NaN)],
+      GRAPH_QUERY_LABELS.requestDurationBucket,
+      EDGE_LABELS,
+      [],
+      new Map(),
+      { keepZero: true },
+    );
+    expect(samples.map((s) => [s.labels.le, s.value])).toEqual([['25', 0], ['50', 0], ['100', 60], ['+Inf', 100]]);
+    expect(targets.size).toBe(0);
+    // without keepZero (every other query) zeros go
+    expect(splitTargets('requestDurationBucket', [b('25', 0), b('+Inf', 1)], GRAPH_QUERY_LABELS.requestDurationBucket, EDGE_LABELS, []).samples).toHaveLength(1);
+  });
+
   it('sums samples over scrape targets and lists the targets that reported each edge', () => {
     const edge = { reporter: 'destination', source_workload: 'web', destination_workload: 'cart' };
     const a = { instance: '10.0.0.9:15020', pod: 'ztunnel-abc', app: 'ztunnel', job: 'istio', namespace: 'istio-system' };

@@ -59,6 +59,7 @@ describe('buildGraphQueries', () => {
     expect(qs.map((q) => q.name)).toEqual([
       'requests',
       'requestDurationBucket',
+      'requestDurationSum',
       'tcpOpened',
       'tcpClosed',
       'tcpSentBytes',
@@ -66,10 +67,13 @@ describe('buildGraphQueries', () => {
     ]);
     const byName = Object.fromEntries(qs.map((q) => [q.name, q.query]));
     const T = 'instance, job, pod, namespace, app';
-    expect(byName.requests).toBe(`sum by (${E}, request_protocol, response_code, ${T}) (increase(istio_requests_total[900s])) > 0`);
-    expect(byName.requestDurationBucket).toBe(
-      'sum by (reporter, source_cluster, source_workload, source_workload_namespace, destination_cluster, destination_workload, destination_workload_namespace, destination_service, le) (increase(istio_request_duration_milliseconds_bucket[900s])) > 0',
-    );
+    expect(byName.requests).toBe(`sum by (${E}, request_protocol, response_code, grpc_response_status, ${T}) (increase(istio_requests_total[900s])) > 0`);
+    // Every bucket, zero ones included, of every histogram whose +Inf bucket grew (istio-telemetry.md §7).
+    const D = 'reporter, source_cluster, source_workload, source_workload_namespace, destination_cluster, destination_workload, destination_workload_namespace, destination_service';
+    const traffic = `and on (${D}) (sum by (${D}) (increase(istio_request_duration_milliseconds_bucket{le="+Inf"}[900s])) > 0)`;
+    expect(byName.requestDurationBucket).toBe(`sum by (${D}, le) (increase(istio_request_duration_milliseconds_bucket[900s])) ${traffic}`);
+    expect(byName.requestDurationSum).toBe(`sum by (${D}) (increase(istio_request_duration_milliseconds_sum[900s])) ${traffic}`);
+    expect(qs.filter((q) => q.keepZero).map((q) => q.name)).toEqual(['requestDurationBucket', 'requestDurationSum']);
     expect(byName.tcpOpened).toBe(`sum by (${E}, ${T}) (increase(istio_tcp_connections_opened_total[900s])) > 0`);
     expect(byName.tcpClosed).toBe(`sum by (${E}, response_flags) (increase(istio_tcp_connections_closed_total[900s])) > 0`);
     expect(byName.tcpSentBytes).toBe(`sum by (${E}) (increase(istio_tcp_sent_bytes_total[900s])) > 0`);
@@ -79,21 +83,35 @@ describe('buildGraphQueries', () => {
     for (const q of qs) expect(q.labels).not.toContain('instance');
   });
 
-  it('stays at 6 queries whatever the number of namespaces, with one regex per namespace label', () => {
+  it('stays at 7 queries whatever the number of namespaces, with one regex per namespace label', () => {
     const many = Array.from({ length: 200 }, (_, i) => `ns-${i}`);
     const qs = buildGraphQueries({ windowSeconds: 60, namespaces: many });
-    expect(qs).toHaveLength(6);
+    expect(qs).toHaveLength(7);
     for (const q of qs) expect(q.query.match(/source_workload_namespace=~/g)?.length).toBeGreaterThanOrEqual(1);
   });
 
   it('restricts namespaces on source, destination workload and destination service namespace', () => {
     const [requests] = buildGraphQueries({ windowSeconds: 300, namespaces: ['shop', 'pay.ments', 'shop'] });
-    const by = `${E}, request_protocol, response_code, instance, job, pod, namespace, app`;
+    const by = `${E}, request_protocol, response_code, grpc_response_status, instance, job, pod, namespace, app`;
     const re = '"pay\\\\.ments|shop"';
     expect(requests?.query).toBe(
       `(sum by (${by}) (increase(istio_requests_total{source_workload_namespace=~${re}}[300s])) or ` +
         `sum by (${by}) (increase(istio_requests_total{destination_workload_namespace=~${re}}[300s])) or ` +
         `sum by (${by}) (increase(istio_requests_total{destination_service_namespace=~${re}}[300s]))) > 0`,
+    );
+  });
+
+  it('restricts the histogram and its traffic guard on the same namespace labels', () => {
+    const q = buildGraphQueries({ windowSeconds: 300, namespaces: ['shop'] }).find((x) => x.name === 'requestDurationBucket')!;
+    const D = 'reporter, source_cluster, source_workload, source_workload_namespace, destination_cluster, destination_workload, destination_workload_namespace, destination_service';
+    const m = 'istio_request_duration_milliseconds_bucket';
+    expect(q.query).toBe(
+      `(sum by (${D}, le) (increase(${m}{source_workload_namespace="shop"}[300s])) or ` +
+        `sum by (${D}, le) (increase(${m}{destination_workload_namespace="shop"}[300s])) or ` +
+        `sum by (${D}, le) (increase(${m}{destination_service_namespace="shop"}[300s]))) and on (${D}) (` +
+        `(sum by (${D}) (increase(${m}{source_workload_namespace="shop", le="+Inf"}[300s])) or ` +
+        `sum by (${D}) (increase(${m}{destination_workload_namespace="shop", le="+Inf"}[300s])) or ` +
+        `sum by (${D}) (increase(${m}{destination_service_namespace="shop", le="+Inf"}[300s]))) > 0)`,
     );
   });
 
@@ -126,7 +144,7 @@ describe('buildGraphQueries', () => {
   });
 
   it('is documented by describeQueries', () => {
-    expect(describeQueries()).toHaveLength(6);
+    expect(describeQueries()).toHaveLength(7);
   });
 });
 
@@ -157,8 +175,13 @@ describe('buildEdgeSeriesQueries', () => {
     const ends =
       'source_workload_namespace="shop", source_workload="web", destination_workload_namespace="shop", destination_workload="cart"';
     expect(q.queries.rps).toBe(`sum(rate(istio_requests_total{reporter="waypoint", ${ends}}[60s]))`);
+    // HTTP 5xx/0, gRPC status ≠ OK, gRPC without a status by the HTTP rule (istio-telemetry.md §7).
+    const sel = `reporter="waypoint", ${ends}`;
     expect(q.queries.errorRate).toBe(
-      `(sum(rate(istio_requests_total{reporter="waypoint", ${ends}, response_code=~"5..|0"}[60s])) or on() vector(0)) / sum(rate(istio_requests_total{reporter="waypoint", ${ends}}[60s]))`,
+      `(sum(rate(istio_requests_total{${sel}, request_protocol!="grpc", response_code=~"5..|0"}[60s]) or ` +
+        `rate(istio_requests_total{${sel}, request_protocol="grpc", grpc_response_status!~"0|"}[60s]) or ` +
+        `rate(istio_requests_total{${sel}, request_protocol="grpc", grpc_response_status="", response_code=~"5..|0"}[60s])) or on() vector(0)) / ` +
+        `sum(rate(istio_requests_total{${sel}}[60s]))`,
     );
     expect(q.queries.requestBytesPerSec).toBe(`sum(rate(istio_tcp_received_bytes_total{reporter="destination", ${ends}}[60s]))`);
     expect(q.queries.responseBytesPerSec).toBe(`sum(rate(istio_tcp_sent_bytes_total{reporter="destination", ${ends}}[60s]))`);

@@ -291,7 +291,7 @@ export class TelemetryBuilder {
     const s = this.samples.get(key);
     if (s) s.value += value;
     else this.samples.set(key, { metric, labels: { ...labels }, value });
-    if (reporter && this.profile !== 'none' && metric !== 'requestDurationBucket') {
+    if (reporter && this.profile !== 'none' && metric !== 'requestDurationBucket' && metric !== 'requestDurationSum') {
       const edge = Object.fromEntries(EDGE_LABELS.flatMap((l) => (labels[l] !== undefined ? [[l, labels[l]!]] : [])));
       const t = { ...edge, ...targetLabels(reporter, this.profile) };
       this.targets.set(JSON.stringify(Object.entries(t).sort()), t);
@@ -305,10 +305,22 @@ export class TelemetryBuilder {
     return this;
   }
 
-  /** Duration histogram: cumulative counts per `le` (include "+Inf"). */
-  durations(edge: Labels, reporter: PodInfo, cumulative: [string, number][]): this {
+  /**
+   * Duration histogram: cumulative counts per `le` (include "+Inf"; zero buckets are kept, as the query
+   * returns them) and optionally the `_sum` of the observations in ms.
+   */
+  durations(edge: Labels, reporter: PodInfo, cumulative: [string, number][], sumMs?: number): this {
     const base = Object.fromEntries(BUCKET_LABELS.map((l) => [l, edge[l] ?? 'unknown']));
     for (const [le, n] of cumulative) this.add('requestDurationBucket', { ...base, le }, n, reporter);
+    if (sumMs !== undefined) this.add('requestDurationSum', base, sumMs, reporter);
+    return this;
+  }
+
+  /** gRPC istio_requests_total by grpc_response_status (HTTP status 200, as Envoy reports failed calls). */
+  grpcRequests(edge: Labels, reporter: PodInfo, byStatus: Record<string, number>, responseCode = '200'): this {
+    for (const [status, n] of Object.entries(byStatus)) {
+      this.add('requests', { ...edge, request_protocol: 'grpc', response_code: responseCode, grpc_response_status: status }, n, reporter);
+    }
     return this;
   }
 
