@@ -45,9 +45,9 @@ const EDGES: EdgeData[] = [
   // all in (50, 250]: every bucket up to 50 ms is empty (the issue's 92 vs 83 ms case)
   { name: 'payments-api→ledger', src: ['payments', 'payments-api'], dst: ['payments', 'ledger'], protocol: 'http', perStep: { '200': 9, '503': 1 }, latency: { '100': 6, '250': 4 }, sumPerStep: 6 * 80 + 4 * 160 },
   // a long tail, empty up to 25 ms and between 500 and 1000 ms
-  { name: 'batch-export→ledger', src: ['payments', 'batch-export'], dst: ['payments', 'ledger'], protocol: 'http', perStep: { '200': 10 }, latency: { '50': 2, '500': 7, '2500': 1 }, sumPerStep: 2 * 40 + 7 * 300 + 1 * 1500 },
+  { name: 'batch-export→ledger', src: ['payments', 'batch-export'], dst: ['payments', 'ledger'], protocol: 'http', perStep: { '200': 10 }, latency: { '50': 6, '500': 3, '2500': 1 }, sumPerStep: 6 * 40 + 3 * 300 + 1 * 1500 },
   // gRPC: failed calls with HTTP 200 (14 UNAVAILABLE, 4 DEADLINE_EXCEEDED); latency empty up to 5 ms
-  { name: 'cart→payments-api (gRPC)', src: ['shop', 'cart'], dst: ['payments', 'payments-api'], protocol: 'grpc', perStep: { '0': 16, '14': 3, '4': 1 }, latency: { '10': 8, '25': 10, '100': 2 }, sumPerStep: 8 * 7 + 10 * 18 + 2 * 60 },
+  { name: 'cart→payments-api (gRPC)', src: ['shop', 'cart'], dst: ['payments', 'payments-api'], protocol: 'grpc', perStep: { '0': 16, '14': 3, '4': 1 }, latency: { '25': 12, '100': 6, '250': 2 }, sumPerStep: 12 * 18 + 6 * 60 + 2 * 120 },
 ];
 
 function labelsOf(e: EdgeData): Record<string, string> {
@@ -156,8 +156,10 @@ describe('latency as Prometheus computes it (histograms with empty low buckets)'
     const mean = await scalar(`sum(increase(istio_request_duration_milliseconds_sum${selector(e)}[${W}s])) / sum(increase(istio_request_duration_milliseconds_count${selector(e)}[${W}s]))`);
     rows.push(`meanMs api=${edge.rates.meanMs} prometheus=${mean}`);
     expect(relClose(edge.rates.meanMs, mean, 1e-9), `${e.name} mean: api ${edge.rates.meanMs} vs Prometheus ${mean}`).toBe(true);
-    // The fix has teeth: dropping the zero buckets (the old `> 0`) would move p50 on every one of these edges.
+    // The fix has teeth: p50 falls in the first non-empty bucket of each of these edges, so dropping the zero
+    // buckets (the old `> 0`) would interpolate it from 0 and move it.
     const buckets = await promQuery(promUrl, bucketsQ, T);
+    expect(buckets.filter((b) => b.value === 0).length).toBeGreaterThan(0);
     const nonZero = buckets.filter((b) => b.value > 0).map((b) => ({ upperBound: parseLe(b.metric.le)!, count: b.value }));
     const old = histogramQuantile(0.5, nonZero);
     rows.push(`p50 with zero buckets dropped (old)=${old}`);
