@@ -61,7 +61,7 @@ export const CROSS_CLUSTER_CASING = '#111827';
 
 export const HEALTH_COLORS: Record<Exclude<Health, 'ok' | 'none'>, string> = { error: '#C62828', warn: '#B26A00' };
 
-/** 5xx/no-response share above which an L7 edge is red / amber. */
+/** Failed-request share (HTTP 5xx/no response, gRPC status ≠ OK; lib/mesh/rates.ts isFailedRequest) above which an L7 edge is red / amber. */
 export const ERROR_RATE_CRITICAL = 0.05;
 export const ERROR_RATE_WARN = 0.01;
 /** Share of failed connections (ztunnel response_flags ≠ "-") above which an L4 edge is red. */
