@@ -126,6 +126,20 @@ describe('collapseGraph', () => {
     expect(aggregateEdges('A', 'B', [ed(a, b, { path: 'ambient', rates: { connectionsPerSec: 1 } }), ed(a, c, { path: 'ambient', rates: { connectionsPerSec: 1 } }), ed(b, c, { path: 'mixed', rates: { rps: 5 } })]).path).toBe('mixed');
   });
 
+  it('aggregates the mean latency (rps-weighted) and sums the status breakdown', () => {
+    const a = wl('a', 'x');
+    const b = wl('b', 'y');
+    const c = wl('b', 'z');
+    const e = aggregateEdges('A', 'B', [
+      ed(a, b, { rates: { rps: 3, meanMs: 10 }, statuses: { http: { '200': 2, '503': 1 } } }),
+      ed(a, c, { protocol: 'grpc', rates: { rps: 1, meanMs: 50 }, statuses: { grpc: { OK: 0.5, UNAVAILABLE: 0.5 } } }),
+      ed(b, c, { rates: { rps: 2 }, statuses: { http: { '200': 2 } } }), // no histogram: not in the mean
+    ]);
+    expect(e.rates.meanMs).toBeCloseTo((3 * 10 + 1 * 50) / 4, 12);
+    expect(e.statuses).toEqual({ http: { '200': 4, '503': 1 }, grpc: { OK: 0.5, UNAVAILABLE: 0.5 } });
+    expect(aggregateEdges('A', 'B', [ed(a, b, { rates: { connectionsPerSec: 1 } })]).statuses).toBeUndefined();
+  });
+
   it('is deterministic and independent of edge order', () => {
     const rev = collapseGraph({ nodes: graph.nodes, edges: [...graph.edges].reverse() }, { threshold: 0 });
     const norm = (g: typeof all) => JSON.stringify([...g.edges].sort((x, y) => (x.id < y.id ? -1 : 1)));
