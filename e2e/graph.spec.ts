@@ -110,6 +110,8 @@ test('a shared link opened in another browser shows the same selection and numbe
   await graph.clickElement(edge!.id);
   await expect(graph.panel.getByTestId('panel-title')).toHaveText('payments/payments-api → payments/ledger');
   const rates = await graph.panel.getByTestId('panel-rates').innerText();
+  // the status breakdown (HTTP codes; gRPC codes by name on gRPC edges) is part of the rates
+  await expect(graph.panel.getByTestId('panel-statuses-http')).toContainText('200');
   const windowLabel = await page.getByTestId('window-label').innerText();
 
   const link = await graph.share();

@@ -151,6 +151,8 @@ describe('gRPC outcomes (istio-telemetry.md §7 "gRPC status")', () => {
     expect(isFailedRequest(grpc(undefined, 1, '503').labels)).toBe(true);
     expect(isFailedRequest(grpc('', 1, '0').labels)).toBe(true);
     expect(isFailedRequest(grpc(undefined, 1, '200').labels)).toBe(false);
+    expect(isFailedRequest(grpc('unknown', 1, '200').labels)).toBe(false); // Istio's default for a missing value
+    expect(isFailedRequest(grpc('unknown', 1, '503').labels)).toBe(true);
     expect(isFailedRequest(http('503', 1).labels)).toBe(true);
     expect(isFailedRequest(http('200', 1).labels)).toBe(false);
     expect(isFailedRequest({ ...http('200', 1).labels, grpc_response_status: '14' })).toBe(false); // only grpc reads it

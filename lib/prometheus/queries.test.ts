@@ -179,8 +179,8 @@ describe('buildEdgeSeriesQueries', () => {
     const sel = `reporter="waypoint", ${ends}`;
     expect(q.queries.errorRate).toBe(
       `(sum(rate(istio_requests_total{${sel}, request_protocol!="grpc", response_code=~"5..|0"}[60s]) or ` +
-        `rate(istio_requests_total{${sel}, request_protocol="grpc", grpc_response_status!~"0|"}[60s]) or ` +
-        `rate(istio_requests_total{${sel}, request_protocol="grpc", grpc_response_status="", response_code=~"5..|0"}[60s])) or on() vector(0)) / ` +
+        `rate(istio_requests_total{${sel}, request_protocol="grpc", grpc_response_status!~"0|unknown|"}[60s]) or ` +
+        `rate(istio_requests_total{${sel}, request_protocol="grpc", grpc_response_status=~"unknown|", response_code=~"5..|0"}[60s])) or on() vector(0)) / ` +
         `sum(rate(istio_requests_total{${sel}}[60s]))`,
     );
     expect(q.queries.requestBytesPerSec).toBe(`sum(rate(istio_tcp_received_bytes_total{reporter="destination", ${ends}}[60s]))`);

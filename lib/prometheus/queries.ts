@@ -287,15 +287,16 @@ export function chooseStep(windowSeconds: number, maxPoints = DEFAULT_MAX_POINTS
 /**
  * The failed requests among `matchers`, as three disjoint selectors (lib/mesh/rates.ts isFailedRequest):
  * HTTP (any protocol but grpc) with 5xx or no response; gRPC with a grpc_response_status other than "0";
- * gRPC without a grpc_response_status (Prometheus: `=""` matches an absent label) by the HTTP rule.
+ * gRPC without a grpc_response_status (absent — `""` matches an absent label — or Istio's "unknown") by the
+ * HTTP rule.
  * docs/istio-telemetry.md §7 "gRPC status": a failed gRPC call usually has response_code 200.
  */
 export function failedRequestSelectors(matchers: readonly Matcher[]): string[] {
   const httpFailed: Matcher = { label: 'response_code', op: '=~', value: '5..|0' };
   return [
     selector([...matchers, { label: 'request_protocol', op: '!=', value: 'grpc' }, httpFailed]),
-    selector([...matchers, { label: 'request_protocol', op: '=', value: 'grpc' }, { label: 'grpc_response_status', op: '!~', value: '0|' }]),
-    selector([...matchers, { label: 'request_protocol', op: '=', value: 'grpc' }, { label: 'grpc_response_status', op: '=', value: '' }, httpFailed]),
+    selector([...matchers, { label: 'request_protocol', op: '=', value: 'grpc' }, { label: 'grpc_response_status', op: '!~', value: '0|unknown|' }]),
+    selector([...matchers, { label: 'request_protocol', op: '=', value: 'grpc' }, { label: 'grpc_response_status', op: '=~', value: 'unknown|' }, httpFailed]),
   ];
 }
 
