@@ -217,7 +217,10 @@ describe('buildSelectionSeriesQueries', () => {
     expect(q.rps).toBe(
       'sum(rate(istio_requests_total{reporter="source", source_workload="we\\"b", destination_workload=""}[120s]) or rate(istio_requests_total{reporter="waypoint", source_workload="we\\"b", destination_workload=""}[120s]))',
     );
-    expect(q.errorRate).toContain('grpc_response_status!~"0|"');
+    // one failed-request rule for graph and sparklines (FAILED_REQUEST_MATCHERS; lib/mesh/rates.ts isFailedRequest):
+    // Istio's "unknown" status is no status, as in lib/mesh
+    expect(q.errorRate).toContain('grpc_response_status!~"0|unknown|"');
+    expect(q.errorRate).toContain('grpc_response_status=~"unknown|", response_code=~"5..|0"');
     expect(q.errorRate).toContain('request_protocol!="grpc", response_code=~"5..|0"');
     expect(q.connectionsPerSec).toBeUndefined();
   });

@@ -285,19 +285,24 @@ export function chooseStep(windowSeconds: number, maxPoints = DEFAULT_MAX_POINTS
 }
 
 /**
- * The failed requests among `matchers`, as three disjoint selectors (lib/mesh/rates.ts isFailedRequest):
- * HTTP (any protocol but grpc) with 5xx or no response; gRPC with a grpc_response_status other than "0";
- * gRPC without a grpc_response_status (absent — `""` matches an absent label — or Istio's "unknown") by the
- * HTTP rule.
- * docs/istio-telemetry.md §7 "gRPC status": a failed gRPC call usually has response_code 200.
+ * The failed requests, as three disjoint sets of extra matchers (lib/mesh/rates.ts isFailedRequest is the
+ * same rule): HTTP (any protocol but grpc) with 5xx or no response; gRPC with a grpc_response_status other
+ * than "0"; gRPC without a grpc_response_status (absent — `""` matches an absent label — or Istio's
+ * "unknown") by the HTTP rule. docs/istio-telemetry.md §7 "gRPC status": a failed gRPC call answers HTTP 200.
  */
-export function failedRequestSelectors(matchers: readonly Matcher[]): string[] {
+export const FAILED_REQUEST_MATCHERS: readonly (readonly Matcher[])[] = (() => {
   const httpFailed: Matcher = { label: 'response_code', op: '=~', value: '5..|0' };
+  const grpc: Matcher = { label: 'request_protocol', op: '=', value: 'grpc' };
   return [
-    selector([...matchers, { label: 'request_protocol', op: '!=', value: 'grpc' }, httpFailed]),
-    selector([...matchers, { label: 'request_protocol', op: '=', value: 'grpc' }, { label: 'grpc_response_status', op: '!~', value: '0|unknown|' }]),
-    selector([...matchers, { label: 'request_protocol', op: '=', value: 'grpc' }, { label: 'grpc_response_status', op: '=~', value: 'unknown|' }, httpFailed]),
+    [{ label: 'request_protocol', op: '!=', value: 'grpc' }, httpFailed],
+    [grpc, { label: 'grpc_response_status', op: '!~', value: '0|unknown|' }],
+    [grpc, { label: 'grpc_response_status', op: '=~', value: 'unknown|' }, httpFailed],
   ];
+})();
+
+/** The failed requests among `matchers` (FAILED_REQUEST_MATCHERS), one selector per disjoint set. */
+export function failedRequestSelectors(matchers: readonly Matcher[]): string[] {
+  return FAILED_REQUEST_MATCHERS.map((extra) => selector([...matchers, ...extra]));
 }
 
 /**
@@ -376,11 +381,7 @@ export function buildSelectionSeriesQueries(
   if (selection.l7.length > 0) {
     const req = metricName('requests', prefix);
     const all = `sum(${unionRate(req, selection.l7, [], rateWindow)})`;
-    const errors = [
-      unionRate(req, selection.l7, [{ label: 'request_protocol', op: '!=', value: 'grpc' }, { label: 'response_code', op: '=~', value: '5..|0' }], rateWindow),
-      unionRate(req, selection.l7, [{ label: 'request_protocol', op: '=', value: 'grpc' }, { label: 'grpc_response_status', op: '!~', value: '0|' }], rateWindow),
-      unionRate(req, selection.l7, [{ label: 'request_protocol', op: '=', value: 'grpc' }, { label: 'grpc_response_status', op: '=', value: '' }, { label: 'response_code', op: '=~', value: '5..|0' }], rateWindow),
-    ].join(' or ');
+    const errors = FAILED_REQUEST_MATCHERS.map((extra) => unionRate(req, selection.l7, extra, rateWindow)).join(' or ');
     out.rps = all;
     out.errorRate = `(sum(${errors}) or on() vector(0)) / ${all}`;
   }
