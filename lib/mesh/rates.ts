@@ -117,7 +117,7 @@ function grpcStatusOf(labels: TelemetrySample['labels']): string | undefined {
  * Did this request series fail? gRPC (request_protocol="grpc"): grpc_response_status other than "0" —
  * a failed call has HTTP status 200 (docs/istio-telemetry.md §7 "gRPC status"); without a status (the
  * call got no gRPC response at all) the HTTP rule. HTTP: 5xx or no response ("0").
- * lib/prometheus/queries.ts failedRequestSelectors is the same rule in PromQL.
+ * lib/prometheus/queries.ts FAILED_REQUEST_MATCHERS is the same rule in PromQL.
  */
 export function isFailedRequest(labels: TelemetrySample['labels']): boolean {
   if (labels.request_protocol === 'grpc') {

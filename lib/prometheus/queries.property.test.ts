@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { alternationMatcher, buildEdgeSeriesQueries, buildGraphQueries, escapeLabelValue, regexEscape, selector, type Matcher } from './queries';
+import { alternationMatcher, buildGraphQueries, buildSelectionSeriesQueries, escapeLabelValue, regexEscape, selector, type Matcher } from './queries';
 
 // Property tests of the PromQL escaping (pure half). The same properties are checked against the real
 // Prometheus parser and RE2 in tests/security/promql-escaping.test.ts; here a reference reader of PromQL
@@ -170,11 +170,12 @@ describe('regexEscape / alternationMatcher (property, JS RegExp as an RE2 proxy)
 describe('query builders (property)', () => {
   const dnsLabel = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?$/);
 
-  it('edge series queries carry hostile workload names only inside string literals', () => {
+  it('sparkline queries carry hostile label values only inside string literals', () => {
     fc.assert(
       fc.property(dnsLabel, hostileString, dnsLabel, hostileString, (sns, sw, dns, dw) => {
-        const q = buildEdgeSeriesQueries({ source: { namespace: sns, workload: sw }, destination: { namespace: dns, workload: dw }, l7Reporter: 'destination', start: 1_700_000_000, end: 1_700_000_900 });
-        const safe = buildEdgeSeriesQueries({ source: { namespace: 'a', workload: 'a' }, destination: { namespace: 'a', workload: 'a' }, l7Reporter: 'destination', start: 1_700_000_000, end: 1_700_000_900 });
+        const set = (a: string, b: string, c: string, d: string) => ({ reporter: 'destination', source_workload_namespace: a, source_workload: b, destination_workload_namespace: c, destination_workload: d });
+        const q = { queries: buildSelectionSeriesQueries({ l7: [set(sns, sw, dns, dw)], l4: [set(sns, sw, dns, dw)] }, 120) };
+        const safe = { queries: buildSelectionSeriesQueries({ l7: [set('a', 'a', 'a', 'a')], l4: [set('a', 'a', 'a', 'a')] }, 120) };
         // Blank every string literal: the query skeleton must not depend on the values.
         const blank = (s: string) => {
           let out = '';
@@ -186,7 +187,7 @@ describe('query builders (property)', () => {
           }
           return out;
         };
-        for (const name of Object.keys(q.queries) as (keyof typeof q.queries)[]) expect(blank(q.queries[name])).toBe(blank(safe.queries[name]));
+        for (const name of Object.keys(q.queries) as (keyof typeof q.queries)[]) expect(blank(q.queries[name]!)).toBe(blank(safe.queries[name]!));
       }),
       { numRuns: 300 },
     );

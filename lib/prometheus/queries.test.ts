@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EDGE_LABELS } from '@/lib/mesh/types';
 import {
   alternationMatcher,
-  buildEdgeSeriesQueries,
+  buildSelectionSeriesQueries,
   buildGraphQueries,
   chooseStep,
   describeQueries,
@@ -160,52 +160,13 @@ describe('chooseStep', () => {
   });
 });
 
-describe('buildEdgeSeriesQueries', () => {
-  it('builds rate queries for one edge with a reporter', () => {
-    const q = buildEdgeSeriesQueries({
-      source: { namespace: 'shop', workload: 'web' },
-      destination: { namespace: 'shop', workload: 'cart' },
-      l7Reporter: 'waypoint',
-      l4Reporter: 'destination',
-      start: 1_700_000_000,
-      end: 1_700_003_600,
-    });
-    expect(q.step).toBe(30);
-    expect(q.rateWindow).toBe(60);
-    const ends =
-      'source_workload_namespace="shop", source_workload="web", destination_workload_namespace="shop", destination_workload="cart"';
-    expect(q.queries.rps).toBe(`sum(rate(istio_requests_total{reporter="waypoint", ${ends}}[60s]))`);
-    // HTTP 5xx/0, gRPC status ≠ OK, gRPC without a status by the HTTP rule (istio-telemetry.md §7).
-    const sel = `reporter="waypoint", ${ends}`;
-    expect(q.queries.errorRate).toBe(
-      `(sum(rate(istio_requests_total{${sel}, request_protocol!="grpc", response_code=~"5..|0"}[60s]) or ` +
-        `rate(istio_requests_total{${sel}, request_protocol="grpc", grpc_response_status!~"0|unknown|"}[60s]) or ` +
-        `rate(istio_requests_total{${sel}, request_protocol="grpc", grpc_response_status=~"unknown|", response_code=~"5..|0"}[60s])) or on() vector(0)) / ` +
-        `sum(rate(istio_requests_total{${sel}}[60s]))`,
-    );
-    expect(q.queries.requestBytesPerSec).toBe(`sum(rate(istio_tcp_received_bytes_total{reporter="destination", ${ends}}[60s]))`);
-    expect(q.queries.responseBytesPerSec).toBe(`sum(rate(istio_tcp_sent_bytes_total{reporter="destination", ${ends}}[60s]))`);
-    expect(q.queries.connectionsPerSec).toBe(`sum(rate(istio_tcp_connections_opened_total{reporter="destination", ${ends}}[60s]))`);
-  });
-
-  it('uses a rate window at least as long as the step and escapes workload names', () => {
-    const q = buildEdgeSeriesQueries({
-      source: { namespace: 'a', workload: 'x"} or vector(1) #' },
-      destination: { namespace: 'b', workload: 'y' },
-      start: 0,
-      end: 86400,
-      maxPoints: 100,
-    });
-    expect(q.step).toBe(900);
-    expect(q.rateWindow).toBe(900);
-    expect(q.queries.rps).toContain('source_workload="x\\"} or vector(1) #"');
-    expect(q.queries.rps).not.toContain('reporter=');
-  });
-
-  it('rejects invalid ranges', () => {
-    const base = { source: { namespace: 'a', workload: 'x' }, destination: { namespace: 'b', workload: 'y' } };
-    expect(() => buildEdgeSeriesQueries({ ...base, start: 10, end: 10 })).toThrow(RangeError);
-    expect(() => buildEdgeSeriesQueries({ ...base, start: 10.5, end: 20 })).toThrow(RangeError);
+describe('buildSelectionSeriesQueries: hostile values and bounds', () => {
+  it('escapes label values and rejects a rate window that is not whole seconds in range', () => {
+    const q = buildSelectionSeriesQueries({ l7: [{ source_workload: 'x"} or vector(1) #' }], l4: [{ destination_workload: 'y' }] }, 900);
+    expect(q.rps).toContain('source_workload="x\\"} or vector(1) #"');
+    expect(q.connectionsPerSec).toBe('sum(rate(istio_tcp_connections_opened_total{destination_workload="y"}[900s]))');
+    expect(() => buildSelectionSeriesQueries({ l7: [], l4: [] }, 0)).toThrow(RangeError);
+    expect(() => buildSelectionSeriesQueries({ l7: [], l4: [] }, 1.5)).toThrow(RangeError);
   });
 });
 

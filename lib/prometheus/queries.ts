@@ -1,6 +1,6 @@
 // Pure PromQL builders. Every value that reaches a query is escaped here; callers pass only values
 // they have validated (window lengths, namespaces, edge labels from our own model).
-import { EDGE_LABELS, TARGET_LABELS, type Reporter, type TelemetryMetric } from '@/lib/mesh/types';
+import { EDGE_LABELS, TARGET_LABELS, type TelemetryMetric } from '@/lib/mesh/types';
 
 /** Istio metric names (istio-telemetry.md §2.1, §2.4). A prefix (e.g. "workload:") selects recording rules. */
 export const ISTIO_METRICS: Record<TelemetryMetric, string> = {
@@ -243,37 +243,6 @@ export function buildGraphQueries(opts: GraphQueryOptions): GraphQuery[] {
 // One edge's time series (sparklines): range queries.
 // ---------------------------------------------------------------------------
 
-export interface EdgeEnd {
-  namespace: string;
-  workload: string;
-}
-
-export interface EdgeSeriesOptions {
-  source: EdgeEnd;
-  destination: EdgeEnd;
-  /** Reporter whose request series to use (no double counting, product.md §3.2); undefined = all reporters. */
-  l7Reporter?: Reporter;
-  /** Reporter whose TCP series to use; undefined = all reporters. */
-  l4Reporter?: Reporter;
-  /** Unix seconds (whole). */
-  start: number;
-  end: number;
-  maxPoints?: number;
-  metricPrefix?: string;
-}
-
-export type EdgeSeriesName = 'rps' | 'errorRate' | 'requestBytesPerSec' | 'responseBytesPerSec' | 'connectionsPerSec';
-
-export interface EdgeSeriesQueries {
-  start: number;
-  end: number;
-  /** Seconds between points. */
-  step: number;
-  /** rate() window in seconds (≥ step so no sample falls between points). */
-  rateWindow: number;
-  queries: Record<EdgeSeriesName, string>;
-}
-
 /** Smallest nice step that keeps the series within maxPoints points. */
 export function chooseStep(windowSeconds: number, maxPoints = DEFAULT_MAX_POINTS): number {
   if (!Number.isInteger(maxPoints) || maxPoints < 2 || maxPoints > PROMETHEUS_MAX_POINTS) {
@@ -299,54 +268,6 @@ export const FAILED_REQUEST_MATCHERS: readonly (readonly Matcher[])[] = (() => {
     [grpc, { label: 'grpc_response_status', op: '=~', value: 'unknown|' }, httpFailed],
   ];
 })();
-
-/** The failed requests among `matchers` (FAILED_REQUEST_MATCHERS), one selector per disjoint set. */
-export function failedRequestSelectors(matchers: readonly Matcher[]): string[] {
-  return FAILED_REQUEST_MATCHERS.map((extra) => selector([...matchers, ...extra]));
-}
-
-/**
- * Share of failed requests over a rate window (`r` = "[60s]"). The three selectors match disjoint
- * series, so `or` is their union; `or on() vector(0)` turns "no errors" into 0 while traffic exists.
- */
-export function errorRateExpr(requestsMetric: string, matchers: readonly Matcher[], r: string): string {
-  const failed = failedRequestSelectors(matchers).map((sel) => `rate(${requestsMetric}${sel}${r})`).join(' or ');
-  return `(sum(${failed}) or on() vector(0)) / sum(rate(${requestsMetric}${selector(matchers)}${r}))`;
-}
-
-export function buildEdgeSeriesQueries(opts: EdgeSeriesOptions): EdgeSeriesQueries {
-  const { start, end } = opts;
-  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start) {
-    throw new RangeError(`edge series need whole unix seconds with start < end, got ${start}..${end}`);
-  }
-  assertWindow(end - start);
-  const step = chooseStep(end - start, opts.maxPoints ?? DEFAULT_MAX_POINTS);
-  const rateWindow = Math.max(step, MIN_RATE_WINDOW_SECONDS);
-  const prefix = opts.metricPrefix ?? '';
-  const ends: Matcher[] = [
-    { label: 'source_workload_namespace', op: '=', value: opts.source.namespace },
-    { label: 'source_workload', op: '=', value: opts.source.workload },
-    { label: 'destination_workload_namespace', op: '=', value: opts.destination.namespace },
-    { label: 'destination_workload', op: '=', value: opts.destination.workload },
-  ];
-  const l7: Matcher[] = opts.l7Reporter ? [{ label: 'reporter', op: '=', value: opts.l7Reporter }, ...ends] : ends;
-  const l4: Matcher[] = opts.l4Reporter ? [{ label: 'reporter', op: '=', value: opts.l4Reporter }, ...ends] : ends;
-  const r = `[${rateWindow}s]`;
-  const requests = metricName('requests', prefix);
-  return {
-    start,
-    end,
-    step,
-    rateWindow,
-    queries: {
-      rps: `sum(rate(${requests}${selector(l7)}${r}))`,
-      errorRate: errorRateExpr(requests, l7, r),
-      requestBytesPerSec: `sum(rate(${metricName('tcpReceivedBytes', prefix)}${selector(l4)}${r}))`,
-      responseBytesPerSec: `sum(rate(${metricName('tcpSentBytes', prefix)}${selector(l4)}${r}))`,
-      connectionsPerSec: `sum(rate(${metricName('tcpOpened', prefix)}${selector(l4)}${r}))`,
-    },
-  };
-}
 
 /** The queries for README (window 15 m, no namespace filter, raw metric names). */
 export function describeQueries(): { name: string; query: string }[] {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@/demo/free-port';
 import type { PrometheusConfig } from '@/lib/config/parse';
 import { PrometheusClient, PrometheusError } from '@/lib/prometheus/client';
-import { buildEdgeSeriesQueries } from '@/lib/prometheus/queries';
+import { buildSelectionSeriesQueries, chooseStep } from '@/lib/prometheus/queries';
 import { fetchTelemetry } from '@/lib/prometheus/telemetry';
 import { ensureTls } from '@/demo/kube-sim/tls';
 
@@ -188,22 +188,21 @@ describe('fetchTelemetry against a real Prometheus', () => {
 describe('PrometheusClient', () => {
   it('runs edge range queries within the point budget', async () => {
     const client = new PrometheusClient(cfg(promUrl));
-    const q = buildEdgeSeriesQueries({
-      source: { namespace: 'shop', workload: 'web' },
-      destination: { namespace: 'shop', workload: 'cart' },
-      l7Reporter: 'destination',
-      start: T - 1200,
-      end: T,
-      maxPoints: 40,
-    });
-    expect(q.step).toBe(30);
-    const rps = await client.rangeQuery(q.queries.rps, q.start, q.end, q.step);
+    const start = T - 1200;
+    const end = T;
+    const step = chooseStep(end - start, 40);
+    expect(step).toBe(30);
+    const q = buildSelectionSeriesQueries(
+      { l7: [{ reporter: 'destination', source_workload_namespace: 'shop', source_workload: 'web', destination_workload_namespace: 'shop', destination_workload: 'cart' }], l4: [] },
+      60,
+    );
+    const rps = await client.rangeQuery(q.rps!, start, end, step);
     expect(rps.series).toHaveLength(1);
     const pts = rps.series[0]!.points;
     expect(pts.length).toBeGreaterThan(10);
     expect(pts.length).toBeLessThanOrEqual(41);
     near(pts[pts.length - 1]?.v, (10 + 1) / 15); // 200s + 503s of web→cart; the hostile-named source is another edge
-    const err = await client.rangeQuery(q.queries.errorRate, q.start, q.end, q.step);
+    const err = await client.rangeQuery(q.errorRate!, start, end, step);
     near(err.series[0]?.points.at(-1)?.v, 1 / 11);
   });
 
