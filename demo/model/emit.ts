@@ -1,12 +1,15 @@
 // The series every simulated proxy exposes, as cumulative counters at any time t.
 //
-// Ground truth: /work/shared/docs/istio-telemetry.md §2 and §4. Summary of what is emitted:
+// What Istio 1.22+ proxies emit (docs/demo-mesh.md lists it per edge). Summary of what is emitted:
 //   * Envoy (sidecar, gateway, waypoint) — Envoy label set/order (25 labels, §2.1); app/version from
 //     the peer's `app`/`version` pod labels, canonical revision fallback `latest`.
 //       client sidecar / gateway: reporter="source", connection_security_policy="unknown";
 //       server sidecar:           reporter="destination", mutual_tls (meshed client) or none (plaintext);
 //       waypoint:                 reporter="waypoint", client → backend, mutual_tls.
-//     Sidecars and gateways bypass waypoints (§4); ingress-use-waypoint is not modelled (not set in the demo).
+//     Sidecars and gateways bypass waypoints; ingress-use-waypoint is not modelled (not set in the demo).
+//     http: response_code + grpc_response_status=""; grpc: response_code="200" always, outcome in grpc_response_status.
+//     Unknown addresses from a sidecar: PassthroughCluster (ALLOW_ANY; TCP: destination_service="unknown") or
+//     BlackHoleCluster (REGISTRY_ONLY; only istio_tcp_connections_closed_total, response_flags="UH").
 //   * ztunnel — ztunnel label set/order (§2.4) plus source/destination region/zone; app/version filled
 //     from canonical service/revision; every unknown value is `unknown` (canonical revision included);
 //     request_protocol always "tcp"; connection_security_policy mutual_tls (HBONE) or unknown (plain

@@ -231,19 +231,18 @@ for (const p of PROFILES) {
     });
 
     it('row 17: slices of the half-migrated client — 60 % via shop-waypoint, 40 % direct, both mutual', () => {
-      const e = rowEdge(steady, ROWS[16]!) as (GraphEdge & { slices?: Record<string, unknown>[] }) | undefined;
+      const e = rowEdge(steady, ROWS[16]!);
       expect(e?.slices, 'edge.slices of checkout → pricing').toBeDefined();
       const slices = e!.slices!;
       expect(slices).toHaveLength(2);
-      const share = (x: Record<string, unknown>) => Number(x.share ?? x.rpsShare);
-      const viaWp = slices.find((x) => x.path === 'waypoint');
-      const direct = slices.find((x) => x.path !== 'waypoint');
-      expect(viaWp, JSON.stringify(slices)).toBeDefined();
-      expect(direct, JSON.stringify(slices)).toBeDefined();
-      expect(Math.abs(share(viaWp!) - 0.6), JSON.stringify(slices)).toBeLessThan(0.01);
-      expect(Math.abs(share(direct!) - 0.4), JSON.stringify(slices)).toBeLessThan(0.01);
-      expect(direct!.path).toBe('mixed');
-      expect([viaWp!.mtls, direct!.mtls]).toEqual(['mutual', 'mutual']);
+      const viaWp = slices.find((x) => x.via === 'waypoint');
+      const direct = slices.find((x) => x.via === 'direct');
+      expect(viaWp, JSON.stringify(slices)).toMatchObject({ path: 'waypoint', telemetry: 'l7', mtls: 'mutual', waypoint: 'shop/shop-waypoint' });
+      expect(direct, JSON.stringify(slices)).toMatchObject({ path: 'mixed', telemetry: 'l7', mtls: 'mutual' });
+      expect(Math.abs(viaWp!.share! - 0.6), JSON.stringify(slices)).toBeLessThan(0.005);
+      expect(Math.abs(direct!.share! - 0.4), JSON.stringify(slices)).toBeLessThan(0.005);
+      // the edge's requests are the two slices' requests, each counted once
+      expect(relClose(e!.rates.rps, (viaWp!.rates.rps ?? 0) + (direct!.rates.rps ?? 0))).toBe(true);
     });
 
     it('row 19: p50/p95/p99 equal Prometheus histogram_quantile (zero low buckets kept): 75 / 97.5 / 99.5 ms', async () => {
