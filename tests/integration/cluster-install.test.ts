@@ -21,6 +21,8 @@ const STATE = '.demo/it/cluster-install';
 const RESERVED = new Set([16443, 19090, 19091, 19100, 3000, 3100]);
 
 let kube: KubeSimulator | undefined;
+/** The same install with a revisioned control plane (istiod-1-28): its telemetry is identical, so it shares the Prometheus. */
+let kubeRev: KubeSimulator | undefined;
 let telemetry: DemoTelemetry | undefined;
 let T: number;
 
@@ -28,6 +30,8 @@ beforeAll(async () => {
   T = inject('anchorUnix');
   const topology = buildDemoTopology({ clusterName: CLUSTER, ztunnelNamespace: 'kube-system' });
   kube = await startKubeSimulator({ objects: buildManifests(topology), port: 0, stateDir: `${STATE}/kube`, contextName: 'meshglass-prod-eu1' });
+  const revObjects = buildManifests(buildDemoTopology({ clusterName: CLUSTER, ztunnelNamespace: 'kube-system', revision: '1-28' }));
+  kubeRev = await startKubeSimulator({ objects: revObjects, port: 0, stateDir: `${STATE}/kube-rev`, contextName: 'meshglass-prod-eu1-rev' });
   const [p1, p2, proxiesPort] = [await freePort(RESERVED), await freePort(RESERVED), await freePort(RESERVED)];
   telemetry = await startDemoTelemetry({
     stateDir: STATE,
@@ -46,6 +50,7 @@ afterAll(async () => {
   restoreEnv();
   await telemetry?.stop().catch(() => undefined);
   await kube?.stop().catch(() => undefined);
+  await kubeRev?.stop().catch(() => undefined);
 });
 
 async function graph(query: string): Promise<MeshGraph> {
@@ -123,5 +128,15 @@ describe(`cluster named ${CLUSTER}, ztunnel and istio-cni in kube-system, no MES
         expect(canonical(variant)).toEqual(canonical(expected));
       });
     }
+    it(`revisioned control plane istiod-1-28 (istio.io/rev=1-28): same graph — profile ${p.profile}, steady window`, async () => {
+      const q = WINDOWS[0]!.query();
+      useEnv({ PROMETHEUS_URL: p.defaultUrl(), KUBECONFIG: inject('kubeconfigPath') });
+      const expected = renamed(await graph(q)) as MeshGraph;
+      useEnv({ PROMETHEUS_URL: telemetry!.prometheusUrls[p.profile]!, KUBECONFIG: kubeRev!.kubeconfigPath });
+      const variant = await graph(q);
+      expect(variant.nodes.map((n) => n.id).sort(), 'node ids').toEqual(expected.nodes.map((n) => n.id).sort());
+      expect(variant.edges.map((e) => e.id).sort(), 'edge ids').toEqual(expected.edges.map((e) => e.id).sort());
+      expect(canonical(variant)).toEqual(canonical(expected));
+    });
   }
 });
