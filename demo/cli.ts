@@ -151,6 +151,7 @@ async function main() {
   if (opts.mode === 'infra') {
     console.log('\nUpstreams are running. Start the app with:');
     console.log(`  PROMETHEUS_URL=${env.PROMETHEUS_URL} KUBECONFIG=${env.KUBECONFIG}${env.KUBE_CONTEXTS ? ` KUBE_CONTEXTS=${env.KUBE_CONTEXTS}` : ''} npx next dev`);
+    if (variant) console.log(`  (install variant: leave ${VARIANT_UNSET_ENV.join(' and ')} unset — the app must learn them from the cluster)`);
     return;
   }
 
