@@ -1,6 +1,6 @@
 // The series every simulated proxy exposes, as cumulative counters at any time t.
 //
-// What Istio 1.22+ proxies emit (docs/demo-mesh.md lists it per edge). Summary of what is emitted:
+// Ground truth: docs/istio-telemetry.md §2, §4 and §7 (docs/demo-mesh.md lists what each edge emits). Summary:
 //   * Envoy (sidecar, gateway, waypoint) — Envoy label set/order (25 labels, §2.1); app/version from
 //     the peer's `app`/`version` pod labels, canonical revision fallback `latest`.
 //       client sidecar / gateway: reporter="source", connection_security_policy="unknown";
