@@ -6,12 +6,20 @@
 // and points the app at both through one kubeconfig and KUBE_CONTEXTS (used by playwright.multi-cluster.config.ts);
 // the simulated proxies then also carry the cross-cluster traffic of demo/east-cluster.ts (EAST_EDGES), scraped
 // live and in the backfilled history.
+// Install variants (same mesh, installed differently; docs/demo-mesh.md "Install variants"):
+//   --cluster-name <name>        values.global.multiCluster.clusterName: CLUSTER_ID of istiod/ztunnel, source_cluster/
+//                                destination_cluster of every series
+//   --ztunnel-namespace <ns>     ztunnel and istio-cni DaemonSets in <ns> (GKE: kube-system)
+//   --revision <rev>             revisioned control plane istiod-<rev> (istio.io/rev=<rev>)
+// With any of them the simulator serves manifests built in memory (not demo/cluster/*.yaml), and the app is started
+// WITHOUT MESH_CLUSTER_NAME and ISTIO_NAMESPACE: it must learn both from the cluster.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EAST_CLUSTER, EAST_OBJECTS, mergeKubeconfigs, withEastCluster } from './east-cluster';
 import { startKubeSimulator } from './kube-sim/server';
-import { buildDemoTopology } from './model/topology';
+import { buildManifests } from './model/manifests';
+import { buildDemoTopology, type DemoInstallOptions } from './model/topology';
 import { startDemoTelemetry } from './telemetry';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -26,7 +34,14 @@ interface Options {
   minimalPrometheusPort?: number;
   /** Port of the second cluster's API simulator (--second-cluster); undefined = single cluster. 0 = random. */
   secondKubePort?: number;
+  /** Install variant (--cluster-name, --ztunnel-namespace, --revision); empty = the default install. */
+  install: DemoInstallOptions;
 }
+
+/** Environment variables the app must not inherit in an install variant (it has to learn them from the cluster). */
+const VARIANT_UNSET_ENV = ['MESH_CLUSTER_NAME', 'ISTIO_NAMESPACE'] as const;
+
+const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 function parseArgs(argv: string[]): Options {
   const mode = (argv[0] ?? 'demo') as Options['mode'];
@@ -47,7 +62,28 @@ function parseArgs(argv: string[]): Options {
     proxiesPort: Number(get('--proxies-port', '19100')),
     minimalPrometheusPort: argv.includes('--minimal') ? Number(get('--minimal-port', '19091')) : undefined,
     secondKubePort: argv.includes('--second-cluster') ? Number(get('--second-kube-port', '0')) : undefined,
+    install: parseInstall(argv),
   };
+}
+
+function parseInstall(argv: string[]): DemoInstallOptions {
+  const install: DemoInstallOptions = {};
+  for (const [flag, key] of [
+    ['--cluster-name', 'clusterName'],
+    ['--ztunnel-namespace', 'ztunnelNamespace'],
+    ['--revision', 'revision'],
+  ] as const) {
+    const i = argv.indexOf(flag);
+    if (i < 0) continue;
+    const v = argv[i + 1];
+    // cluster names may carry upper case (the default is "Kubernetes"); namespaces and revisions are DNS labels
+    if (!v || !(key === 'clusterName' ? /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(v) : NAME.test(v))) {
+      console.error(`${flag} needs a value (a DNS label${key === 'clusterName' ? ' or Istio cluster name' : ''})`);
+      process.exit(2);
+    }
+    install[key] = v;
+  }
+  return install;
 }
 
 async function main() {
@@ -69,9 +105,11 @@ async function main() {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  console.log('meshglass demo: starting the Kubernetes API simulator…');
+  const variant = Object.keys(opts.install).length > 0;
+  const topology = buildDemoTopology(opts.install);
+  console.log(`meshglass demo: starting the Kubernetes API simulator…${variant ? ` (install variant ${JSON.stringify(opts.install)})` : ''}`);
   const kube = await startKubeSimulator({
-    manifestsDir: path.join(ROOT, 'demo/cluster'),
+    ...(variant ? { objects: buildManifests(topology) } : { manifestsDir: path.join(ROOT, 'demo/cluster') }),
     port: opts.kubePort,
     stateDir: path.join(opts.stateDir, 'kube'),
   });
@@ -85,7 +123,7 @@ async function main() {
     const merged = path.join(opts.stateDir, 'kubeconfig-multi');
     mergeKubeconfigs([kube.kubeconfigPath, east.kubeconfigPath], merged);
     kubeEnv.KUBECONFIG = merged;
-    kubeEnv.KUBE_CONTEXTS = `meshglass-demo=Kubernetes,meshglass-east=${EAST_CLUSTER}`;
+    kubeEnv.KUBE_CONTEXTS = `meshglass-demo=${topology.cluster},meshglass-east=${EAST_CLUSTER}`;
     console.log(`meshglass demo: cluster ${EAST_CLUSTER} at ${east.url}; KUBE_CONTEXTS=${kubeEnv.KUBE_CONTEXTS}`);
   }
 
@@ -93,7 +131,7 @@ async function main() {
   const telemetry = await startDemoTelemetry({
     stateDir: opts.stateDir,
     proxiesPort: opts.proxiesPort,
-    ...(opts.secondKubePort !== undefined ? { topology: withEastCluster(buildDemoTopology()) } : {}),
+    topology: opts.secondKubePort !== undefined ? withEastCluster(topology) : topology,
     profiles: [
       { profile: 'istio-sample', port: opts.prometheusPort },
       ...(opts.minimalPrometheusPort ? [{ profile: 'minimal' as const, port: opts.minimalPrometheusPort }] : []),
@@ -113,6 +151,7 @@ async function main() {
   if (opts.mode === 'infra') {
     console.log('\nUpstreams are running. Start the app with:');
     console.log(`  PROMETHEUS_URL=${env.PROMETHEUS_URL} KUBECONFIG=${env.KUBECONFIG}${env.KUBE_CONTEXTS ? ` KUBE_CONTEXTS=${env.KUBE_CONTEXTS}` : ''} npx next dev`);
+    if (variant) console.log(`  (install variant: leave ${VARIANT_UNSET_ENV.join(' and ')} unset — the app must learn them from the cluster)`);
     return;
   }
 
@@ -128,10 +167,15 @@ async function main() {
     console.error('No build found: run `npx next build` first.');
     await shutdown(1);
   }
+  const appEnv: NodeJS.ProcessEnv = { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1' };
+  if (variant) {
+    for (const k of VARIANT_UNSET_ENV) delete appEnv[k];
+    console.log(`meshglass demo: install variant: the app starts without ${VARIANT_UNSET_ENV.join(' and ')}`);
+  }
   const app = (child.app = spawn(nextBin, ['start', '-p', String(opts.port), '-H', '127.0.0.1'], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1' },
+    env: appEnv,
   }));
   app.on('exit', (code) => void shutdown(code ?? 0));
   console.log(`\nmeshglass demo: open http://127.0.0.1:${opts.port}/  (Ctrl-C stops everything)`);

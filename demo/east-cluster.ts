@@ -5,7 +5,7 @@
 //
 // Cross-cluster traffic (EAST_EDGES, only with --second-cluster): shop/cart (cluster "Kubernetes", ambient)
 // calls inventory/inventory-api in cluster "east" (ambient) over HBONE, as in a multi-primary, single-network
-// ambient mesh (istio-telemetry.md §2.4: ztunnel-only L4 series; the client's ztunnel reports
+// ambient mesh (docs/istio-telemetry.md §2.4: ztunnel-only L4 series; the client's ztunnel reports
 // reporter="source", east's ztunnel reports reporter="destination", both mutual_tls; source_cluster=
 // "Kubernetes", destination_cluster="east"). billing/ledger stays idle (out of the mesh).
 import { readFileSync, writeFileSync } from 'node:fs';

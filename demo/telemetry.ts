@@ -33,6 +33,9 @@ export interface DemoTelemetryOptions {
   proxiesPort?: number;
   topology?: Topology;
   fresh?: boolean;
+  /** Use this anchor T (unix seconds, a whole minute) instead of "now": two stacks built from topologies that differ
+   *  only in how Istio is installed then carry the same traffic numbers (tests/integration/cluster-install.test.ts). */
+  anchorUnix?: number;
   log?: (msg: string) => void;
 }
 
@@ -96,13 +99,14 @@ export async function startDemoTelemetry(opts: DemoTelemetryOptions): Promise<De
       const prev = JSON.parse(readFileSync(anchorPath, 'utf8')) as Partial<AnchorFile>;
       const a = typeof prev.anchorUnix === 'number' ? prev.anchorUnix : Date.parse(String(prev.anchor)) / 1000;
       const sameTopology = prev.topology === topologyFingerprint(topology);
-      if (sameTopology && Number.isFinite(a) && now - a < 86_400 && a <= now && profiles.every((p) => hasBlocks(path.join(promDir(p.profile), 'data')))) anchorUnix = a;
+      const wanted = opts.anchorUnix === undefined || opts.anchorUnix === a;
+      if (wanted && sameTopology && Number.isFinite(a) && now - a < 86_400 && a <= now && profiles.every((p) => hasBlocks(path.join(promDir(p.profile), 'data')))) anchorUnix = a;
     } catch {
       // unreadable: start over
     }
   }
   if (anchorUnix === undefined) {
-    anchorUnix = Math.floor(now / 60) * 60;
+    anchorUnix = opts.anchorUnix ?? Math.floor(now / 60) * 60;
     for (const p of ['istio-sample', 'minimal'] as ScrapeProfile[]) rmSync(path.join(promDir(p), 'data'), { recursive: true, force: true });
   }
   writeFileSync(anchorPath, JSON.stringify(anchorFileContent(topology, anchorUnix), null, 2) + '\n');

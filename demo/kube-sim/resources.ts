@@ -51,6 +51,7 @@ export const RESOURCES: readonly ResourceDef[] = [
   { group: 'security.istio.io', versions: ['v1', 'v1beta1'], resource: 'requestauthentications', singular: 'requestauthentication', kind: 'RequestAuthentication', namespaced: true, shortNames: ['ra'], categories: ['istio-io', 'security-istio-io'] },
   { group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], resource: 'serviceentries', singular: 'serviceentry', kind: 'ServiceEntry', namespaced: true, shortNames: ['se'], categories: ['istio-io', 'networking-istio-io'] },
   { group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], resource: 'destinationrules', singular: 'destinationrule', kind: 'DestinationRule', namespaced: true, shortNames: ['dr'], categories: ['istio-io', 'networking-istio-io'] },
+  { group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], resource: 'sidecars', singular: 'sidecar', kind: 'Sidecar', namespaced: true, categories: ['istio-io', 'networking-istio-io'] },
   { group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], resource: 'virtualservices', singular: 'virtualservice', kind: 'VirtualService', namespaced: true, shortNames: ['vs'], categories: ['istio-io', 'networking-istio-io'] },
 ];
 

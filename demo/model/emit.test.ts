@@ -252,3 +252,140 @@ describe('synthetic topology', () => {
     expect(new Set(t.edges.map((e) => e.server.kind))).toEqual(new Set(['service', 'external', 'ip']));
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Edges added for issue 12 (docs/demo-mesh.md rows 17–21) and the install variants
+
+/** Increase of istio_requests_total over [a, b] summed over the rows selected by f. */
+function reqIncrease(p: EmitPlan, a: number, b: number, f: (r: Row) => boolean): number {
+  const sum = (t: number) => rows(p, t).filter((r) => r.name === 'istio_requests_total' && f(r)).reduce((x, r) => x + r.value, 0);
+  return sum(b) - sum(a);
+}
+
+describe('half-migrated client checkout (2 sidecar pods, 3 ambient pods) → pricing behind shop-waypoint', () => {
+  const rel = now.filter(
+    (r) =>
+      traffic(r) &&
+      ((r.l.source_workload === 'checkout' && r.l.destination_service_name === 'pricing') || (r.l.source_workload === 'shop-waypoint' && r.l.destination_workload === 'pricing')),
+  );
+  const checkoutPods = topology.workloads.find((w) => w.name === 'checkout')!.pods;
+  it('pods: two with sidecar.istio.io/status, three with ambient.istio.io/redirection=enabled, one Deployment', () => {
+    expect(checkoutPods.filter((p) => p.annotations['sidecar.istio.io/status']).length).toBe(2);
+    expect(checkoutPods.filter((p) => p.annotations['ambient.istio.io/redirection'] === 'enabled').length).toBe(3);
+    expect(checkoutPods.every((p) => p.endOffset === undefined && p.startOffset === undefined)).toBe(true);
+  });
+  it('yields both slices: client sidecar source L7 + server ztunnel destination (direct), client ztunnel + waypoint + server ztunnel (via waypoint)', () => {
+    expect(sets(rel)).toEqual(['sidecar:source', 'waypoint:waypoint', 'ztunnel:destination', 'ztunnel:source']);
+  });
+  it('sidecar pods bypass the waypoint: L7 straight to pricing, server ztunnel sees checkout', () => {
+    const direct = rel.filter((r) => r.role === 'sidecar');
+    expect(new Set(direct.map((r) => r.proxy)).size).toBe(2);
+    for (const r of direct) expect(r.l).toMatchObject({ reporter: 'source', destination_workload: 'pricing', connection_security_policy: 'unknown', request_protocol: 'http' });
+    const zDst = rel.filter((r) => r.role === 'ztunnel' && r.l.reporter === 'destination' && r.l.source_workload === 'checkout');
+    expect(zDst.length).toBeGreaterThan(0);
+    for (const r of zDst) expect(r.l).toMatchObject({ source_principal: 'spiffe://cluster.local/ns/checkout/sa/checkout', connection_security_policy: 'mutual_tls' });
+  });
+  it('ambient pods go through the waypoint: client ztunnel → shop-waypoint (service pricing), waypoint L7, server ztunnel sees the waypoint', () => {
+    const zSrc = rel.filter((r) => r.role === 'ztunnel' && r.l.reporter === 'source');
+    expect(zSrc.length).toBeGreaterThan(0);
+    for (const r of zSrc) expect(r.l).toMatchObject({ source_workload: 'checkout', destination_workload: 'shop-waypoint', destination_service: 'pricing.shop.svc.cluster.local' });
+    for (const r of rel.filter((x) => x.role === 'waypoint')) expect(r.l).toMatchObject({ source_workload: 'checkout', destination_workload: 'pricing', connection_security_policy: 'mutual_tls' });
+    const zDst = rel.filter((r) => r.role === 'ztunnel' && r.l.reporter === 'destination' && r.l.source_workload === 'shop-waypoint');
+    expect(zDst.length).toBeGreaterThan(0);
+    for (const r of zDst) expect(r.l.source_principal).toBe('spiffe://cluster.local/ns/shop/sa/shop-waypoint');
+  });
+  it('requests split 40 % direct (sidecar source) / 60 % via the waypoint', () => {
+    const a = ANCHOR - H;
+    const b = ANCHOR - 600;
+    const direct = reqIncrease(plan, a, b, (r) => r.l.reporter === 'source' && r.l.source_workload === 'checkout');
+    const viaWp = reqIncrease(plan, a, b, (r) => r.l.reporter === 'waypoint' && r.l.source_workload === 'checkout');
+    expect(direct / (direct + viaWp)).toBeCloseTo(0.4, 3);
+  });
+});
+
+describe('gRPC payments-api → fraud-check', () => {
+  const rs = now.filter((r) => traffic(r) && r.l.destination_service_name === 'fraud-check');
+  it('request_protocol grpc, HTTP 200 on every series, outcome in grpc_response_status (0, 14, 4)', () => {
+    expect(rs.length).toBeGreaterThan(0);
+    expect(sets(rs)).toEqual(['sidecar:destination', 'sidecar:source']);
+    for (const r of rs) expect(r.l).toMatchObject({ request_protocol: 'grpc', response_code: '200', response_flags: '-' });
+    expect(new Set(rs.map((r) => r.l.grpc_response_status))).toEqual(new Set(['0', '14', '4']));
+    // the duration histogram carries the status too
+    expect(new Set(rs.filter((r) => r.name.endsWith('_bucket')).map((r) => r.l.grpc_response_status))).toEqual(new Set(['0', '14', '4']));
+  });
+  it('8 % of calls fail (6 % UNAVAILABLE, 2 % DEADLINE_EXCEEDED) in the steady state', () => {
+    const f = (code?: string) => (r: Row) => r.l.reporter === 'destination' && r.l.destination_workload === 'fraud-check' && (code === undefined || r.l.grpc_response_status === code);
+    const all = reqIncrease(plan, ANCHOR - H, ANCHOR - 600, f());
+    expect(reqIncrease(plan, ANCHOR - H, ANCHOR - 600, f('14')) / all).toBeCloseTo(0.06, 3);
+    expect(reqIncrease(plan, ANCHOR - H, ANCHOR - 600, f('4')) / all).toBeCloseTo(0.02, 3);
+  });
+  it('plain HTTP series carry grpc_response_status="" (Envoy emits the label, empty)', () => {
+    const http = now.filter((r) => traffic(r) && r.l.request_protocol === 'http');
+    expect(http.length).toBeGreaterThan(0);
+    for (const r of http) expect(r.l.grpc_response_status).toBe('');
+  });
+});
+
+describe('fraud-check → risk-model: every request between 50 and 100 ms', () => {
+  it('buckets le ≤ 50 exist and stay 0, le ≥ 100 equal the count', () => {
+    const b = now.filter((r) => r.name === 'istio_request_duration_milliseconds_bucket' && r.l.destination_workload === 'risk-model');
+    expect(b.length).toBe(3 * (DURATION_BUCKETS.length + 1)); // 2 fraud-check client sidecars (source) + the risk-model sidecar (destination), one code
+    const count = (r: Row) => now.find((x) => x.proxy === r.proxy && x.name === 'istio_requests_total' && x.l.reporter === r.l.reporter && x.l.source_workload === r.l.source_workload)!.value;
+    for (const r of b) {
+      const le = r.l.le === '+Inf' ? Infinity : Number(r.l.le);
+      if (le <= 50) expect(r.value).toBe(0);
+      else if (le >= 100) expect(r.value).toBe(count(r));
+      expect(DURATION_BUCKETS).toContain(le === Infinity ? 10000 : le); // Istio default bounds only
+    }
+  });
+});
+
+describe('named egress (sidecar clients)', () => {
+  it('fraud-check → 198.51.100.20:443 through PassthroughCluster: TCP, destination_service unknown', () => {
+    const rs = now.filter((r) => traffic(r) && r.l.destination_service_name === 'PassthroughCluster');
+    expect(sets(rs)).toEqual(['sidecar:source']);
+    expect(new Set(rs.map((r) => r.name))).toEqual(new Set(['istio_tcp_connections_opened_total', 'istio_tcp_connections_closed_total', 'istio_tcp_sent_bytes_total', 'istio_tcp_received_bytes_total']));
+    for (const r of rs) expect(r.l).toMatchObject({ source_workload: 'fraud-check', destination_service: 'unknown', destination_service_namespace: 'unknown', destination_workload: 'unknown', destination_cluster: 'unknown', response_flags: '-' });
+  });
+  it('risk-model (REGISTRY_ONLY) → BlackHoleCluster: only closed connections, flag UH, no bytes', () => {
+    const rs = now.filter((r) => traffic(r) && r.l.destination_service_name === 'BlackHoleCluster');
+    expect(sets(rs)).toEqual(['sidecar:source']);
+    expect(new Set(rs.map((r) => r.name))).toEqual(new Set(['istio_tcp_connections_closed_total']));
+    for (const r of rs) expect(r.l).toMatchObject({ source_workload: 'risk-model', destination_service: 'unknown', response_flags: 'UH' });
+    expect(rs.reduce((x, r) => x + r.value, 0)).toBeGreaterThan(0);
+    expect(topology.sidecars?.find((s) => s.namespace === 'fraud')?.spec).toMatchObject({ outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } });
+  });
+});
+
+describe('install variants (same mesh, installed differently)', () => {
+  const vt = buildDemoTopology({ clusterName: 'prod-eu1', ztunnelNamespace: 'kube-system', revision: '1-28' });
+  const vplan = buildEmitPlan(vt, ANCHOR);
+  it('the default install names its cluster Kubernetes in CLUSTER_ID of istiod and ztunnel', () => {
+    const env = (name: string) => topology.workloads.find((w) => w.name === name)!.appContainer!.env;
+    expect(env('istiod')).toContainEqual({ name: 'CLUSTER_ID', value: 'Kubernetes' });
+    expect(env('ztunnel')).toContainEqual({ name: 'CLUSTER_ID', value: 'Kubernetes' });
+  });
+  it('variant: istiod-1-28 (istio.io/rev=1-28), ztunnel and istio-cni in kube-system, CLUSTER_ID=prod-eu1', () => {
+    const istiod = vt.workloads.find((w) => w.role === 'istiod')!;
+    expect(istiod.name).toBe('istiod-1-28');
+    expect(istiod.pods[0]!.labels['istio.io/rev']).toBe('1-28');
+    expect(istiod.appContainer!.env).toContainEqual({ name: 'CLUSTER_ID', value: 'prod-eu1' });
+    for (const w of vt.workloads.filter((x) => x.role === 'ztunnel' || x.role === 'cni')) expect(w.pods.every((p) => p.namespace === 'kube-system')).toBe(true);
+    expect(vt.workloads.find((w) => w.role === 'ztunnel')!.appContainer!.env).toEqual([{ name: 'CLUSTER_ID', value: 'prod-eu1' }]);
+    expect(vt.namespaces.map((n) => n.name)).toContain('kube-system');
+  });
+  it('variant: every series equals the default one with the cluster name replaced (same pods, IPs, numbers)', () => {
+    const norm = (p: EmitPlan, cluster: string) =>
+      rows(p, ANCHOR - 1234)
+        .map((r) => `${r.proxy.split('/')[1]} ${r.name}{${Object.entries(r.l).map(([k, v]) => `${k}=${v === cluster ? '<C>' : v}`).join(',')}} ${r.value}`)
+        .sort();
+    const a = norm(plan, 'Kubernetes');
+    const b = norm(vplan, 'prod-eu1');
+    expect(b).toEqual(a);
+    const variantTraffic = rows(vplan, ANCHOR).filter(traffic);
+    for (const r of variantTraffic) {
+      for (const k of ['source_cluster', 'destination_cluster'] as const) expect(['prod-eu1', 'unknown']).toContain(r.l[k]);
+    }
+    expect(variantTraffic.filter((r) => r.role === 'ztunnel').every((r) => r.proxy.startsWith('kube-system/'))).toBe(true);
+  });
+});

@@ -1,12 +1,15 @@
 // The series every simulated proxy exposes, as cumulative counters at any time t.
 //
-// Ground truth: /work/shared/docs/istio-telemetry.md §2 and §4. Summary of what is emitted:
+// Ground truth: docs/istio-telemetry.md §2, §4 and §7 (docs/demo-mesh.md lists what each edge emits). Summary:
 //   * Envoy (sidecar, gateway, waypoint) — Envoy label set/order (25 labels, §2.1); app/version from
 //     the peer's `app`/`version` pod labels, canonical revision fallback `latest`.
 //       client sidecar / gateway: reporter="source", connection_security_policy="unknown";
 //       server sidecar:           reporter="destination", mutual_tls (meshed client) or none (plaintext);
 //       waypoint:                 reporter="waypoint", client → backend, mutual_tls.
-//     Sidecars and gateways bypass waypoints (§4); ingress-use-waypoint is not modelled (not set in the demo).
+//     Sidecars and gateways bypass waypoints; ingress-use-waypoint is not modelled (not set in the demo).
+//     http: response_code + grpc_response_status=""; grpc: response_code="200" always, outcome in grpc_response_status.
+//     Unknown addresses from a sidecar: PassthroughCluster (ALLOW_ANY; TCP: destination_service="unknown") or
+//     BlackHoleCluster (REGISTRY_ONLY; only istio_tcp_connections_closed_total, response_flags="UH").
 //   * ztunnel — ztunnel label set/order (§2.4) plus source/destination region/zone; app/version filled
 //     from canonical service/revision; every unknown value is `unknown` (canonical revision included);
 //     request_protocol always "tcp"; connection_security_policy mutual_tls (HBONE) or unknown (plain
@@ -27,7 +30,7 @@
 // the backfill exactly. Traffic of an edge is split evenly over (client pod × server pod) pairs alive at the
 // time; each pair is reported by the proxies its modes imply; identical label sets on the same proxy sum.
 import { allPods, clusterOf, type EdgeSpec, type PodModel, type ServiceModel, type Topology, type WorkloadModel, spiffe } from './topology';
-import { buildTrafficModel, latencyCdf, latencyMean, type EdgeState, type EdgeTraffic, type TrafficModel } from './traffic';
+import { buildTrafficModel, stateLatencyCdf, stateLatencyMean, type EdgeState, type EdgeTraffic, type TrafficModel } from './traffic';
 
 /** Istio's default duration buckets are 0.5,1,5,10,25,50,100,250,500,1000,2500,5000,10000,30000,60000,300000,600000,1800000,3600000.
  * We emit this 11-bucket subset (+Inf = 12 `le` values): enough for p50/p95/p99 of the demo latencies. */
@@ -103,6 +106,8 @@ type Component =
   | { k: 'opened' }
   | { k: 'closedOk' }
   | { k: 'closedFail' }
+  /** every connection attempt closes at once (BlackHoleCluster) */
+  | { k: 'blocked' }
   | { k: 'failed' }
   | { k: 'sent' }
   | { k: 'recv' };
@@ -199,8 +204,11 @@ interface LabelInput {
   srcPrincipal: boolean;
   dstPrincipal: boolean;
   svc: SvcLabels;
-  protocol: 'http' | 'tcp';
+  protocol: 'http' | 'grpc' | 'tcp';
+  /** HTTP response code (http and grpc; grpc calls answer 200 whatever their outcome). */
   code?: string;
+  /** grpc-status of a grpc call ("0" OK, "14" UNAVAILABLE, …); empty for plain HTTP, as Envoy emits it. */
+  grpcStatus?: string;
   flags: string;
   csp: 'mutual_tls' | 'none' | 'unknown';
 }
@@ -234,7 +242,7 @@ function envoyLabels(t: Topology, i: LabelInput): [string, string][] {
   ];
   if (i.protocol !== 'tcp') {
     l.push(['response_code', i.code ?? '200']);
-    l.push(['grpc_response_status', '']);
+    l.push(['grpc_response_status', i.grpcStatus ?? '']);
   }
   l.push(['response_flags', i.flags]);
   l.push(['connection_security_policy', i.csp]);
@@ -329,10 +337,14 @@ class PlanBuilder {
     for (let i = 0; i < entry.idx.length; i++) plan.series[entry.idx[i]!]!.terms.push({ e, weight, from, to, c: entry.comps[i]! });
   }
 
-  /** istio_requests_total + duration histogram, one set per response code. */
-  l7(plan: ProxyPlan, base: Omit<LabelInput, 'code' | 'flags'>, e: EdgeTraffic, weight: number, from: number, to: number) {
+  /** istio_requests_total + duration histogram, one set per outcome (HTTP response code, or grpc-status for grpc). */
+  l7(plan: ProxyPlan, base: Omit<LabelInput, 'code' | 'flags' | 'grpcStatus'>, e: EdgeTraffic, weight: number, from: number, to: number) {
+    const grpc = base.protocol === 'grpc';
     for (const code of e.codes) {
-      const labels = envoyLabels(this.t, { ...base, code, flags: code === '0' ? 'DC' : '-' });
+      // gRPC: HTTP 200 whatever the call's outcome, which is in grpc_response_status (docs/demo-mesh.md, gRPC row)
+      const labels = grpc
+        ? envoyLabels(this.t, { ...base, code: '200', grpcStatus: code, flags: '-' })
+        : envoyLabels(this.t, { ...base, code, flags: code === '0' ? 'DC' : '-' });
       const key = 'l7\u0002' + labels.map(([k, v]) => `${k}=${v}`).join('\u0001');
       this.group(plan, key, e, weight, from, to, () => {
         const idx: number[] = [];
@@ -354,6 +366,17 @@ class PlanBuilder {
         return { idx, comps };
       });
     }
+  }
+
+  /** Envoy's BlackHoleCluster: the connection is accepted and closed at once (no upstream host, flag UH):
+   *  only istio_tcp_connections_closed_total, nothing opened upstream, no bytes. */
+  blackhole(plan: ProxyPlan, base: Omit<LabelInput, 'code' | 'flags' | 'protocol'>, e: EdgeTraffic, weight: number, from: number, to: number) {
+    const labels = envoyLabels(this.t, { ...base, protocol: 'tcp', flags: 'UH' });
+    const key = 'tcpb\u0002' + labels.map(([k, v]) => `${k}=${v}`).join('\u0001');
+    this.group(plan, key, e, weight, from, to, () => ({
+      idx: [this.add(plan, 'istio_tcp_connections_closed_total', 'istio_tcp_connections_closed_total', labels, true, undefined, -1)],
+      comps: [{ k: 'blocked' }],
+    }));
   }
 
   /** istio_tcp_* for one reporter (Envoy or ztunnel label set). */
@@ -440,8 +463,13 @@ export function buildEmitPlan(topology: Topology, anchor: number, traffic?: Traf
       svcL = envoySvcL = svcLabels(topology, svc);
     } else if (spec.server.kind === 'external') {
       envoySvcL = { host: spec.server.host, name: spec.server.host, namespace: spec.server.namespace };
+    } else if (spec.server.kind === 'blackhole') {
+      // REGISTRY_ONLY: Envoy's virtual outbound listener sends unknown addresses to BlackHoleCluster; a TCP
+      // proxy listener knows no host, so destination_service is unknown (docs/demo-mesh.md, named egress)
+      envoySvcL = { host: 'unknown', name: 'BlackHoleCluster', namespace: 'unknown' };
     } else {
-      envoySvcL = { host: 'PassthroughCluster', name: 'PassthroughCluster', namespace: 'unknown' };
+      // ALLOW_ANY: PassthroughCluster (original destination); TCP: destination_service unknown
+      envoySvcL = { host: 'unknown', name: 'PassthroughCluster', namespace: 'unknown' };
     }
     const wpWorkload = svc?.waypoint ? wByKey.get(key(svc, svc.namespace, svc.waypoint.name)) : undefined;
     const wpSince = svc?.waypoint?.sinceOffset === undefined ? -Infinity : anchor + svc.waypoint.sinceOffset;
@@ -493,7 +521,8 @@ function emitPair(
   peer: (p: PodModel) => Peer,
   ztunnelOf: (p: PodModel) => ProxyPlan | undefined,
 ) {
-  const http = e.spec.protocol === 'http';
+  const http = e.spec.protocol !== 'tcp';
+  const l7proto = e.spec.protocol === 'grpc' ? ('grpc' as const) : ('http' as const);
   const clientEnvoy = c.proxy === 'envoy' ? b.proxies.get(`${c.namespace}/${c.name}`) : undefined;
   const clientAmbient = c.mode === 'ambient';
   const inMesh = !!clientEnvoy || clientAmbient;
@@ -512,7 +541,7 @@ function emitPair(
     if (!s || !dst) return;
     if (serverEnvoy) {
       const base = { reporter: 'destination' as const, src: fromPeer, dst, srcPrincipal: mtls, dstPrincipal: mtls, svc: envoySvcL, csp: mtls ? ('mutual_tls' as const) : ('none' as const) };
-      if (http) b.l7(serverEnvoy, { ...base, protocol: 'http' }, e, w, from, to);
+      if (http) b.l7(serverEnvoy, { ...base, protocol: l7proto }, e, w, from, to);
       else b.tcp(serverEnvoy, base, false, e, w, from, to);
     } else if (serverAmbient) {
       b.tcp(zt(s), { reporter: 'destination', src: fromPeer, dst, srcPrincipal: mtls, dstPrincipal: true, svc: svcL, csp: mtls ? 'mutual_tls' : 'unknown' }, true, e, w, from, to);
@@ -523,12 +552,18 @@ function emitPair(
     // Envoy client (sidecar or gateway): reporter=source, never uses waypoints; security policy unknown.
     const sidecarPeer = !!serverEnvoy; // principals visible on a direct sidecar↔sidecar mTLS connection
     const base = { reporter: 'source' as const, src, dst, srcPrincipal: sidecarPeer, dstPrincipal: sidecarPeer, svc: envoySvcL, csp: 'unknown' as const };
-    if (http) b.l7(clientEnvoy, { ...base, protocol: 'http' }, e, weight, from, to);
+    if (e.spec.server.kind === 'blackhole') {
+      if (http) throw new Error(`edge ${e.spec.id}: BlackHoleCluster is modelled for TCP only`);
+      b.blackhole(clientEnvoy, base, e, weight, from, to);
+      return;
+    }
+    if (http) b.l7(clientEnvoy, { ...base, protocol: l7proto }, e, weight, from, to);
     else b.tcp(clientEnvoy, base, false, e, weight, from, to);
     serverSide(src, true, weight);
     return;
   }
 
+  if (e.spec.server.kind === 'blackhole') throw new Error(`edge ${e.spec.id}: BlackHoleCluster needs a sidecar client`);
   if (clientAmbient) {
     if (waypoints.length > 0 && s) {
       const ww = weight / waypoints.length;
@@ -539,7 +574,7 @@ function emitPair(
         b.tcp(zt(c), { reporter: 'source', src, dst: wpPeer, srcPrincipal: true, dstPrincipal: true, svc: svcL, csp: 'mutual_tls' }, true, e, ww, from, to);
         // waypoint: L7 client → backend
         const base = { reporter: 'waypoint' as const, src, dst, srcPrincipal: true, dstPrincipal: true, svc: svcL, csp: 'mutual_tls' as const };
-        if (http) b.l7(wpPlan, { ...base, protocol: 'http' }, e, ww, from, to);
+        if (http) b.l7(wpPlan, { ...base, protocol: l7proto }, e, ww, from, to);
         else b.tcp(wpPlan, base, false, e, ww, from, to);
         // server side sees the waypoint's identity
         serverSide(wpPeer, true, ww);
@@ -582,13 +617,15 @@ function factor(e: EdgeTraffic, st: EdgeState, c: Component): number {
     case 'req':
       return e.spec.rate * (st.codeShares[c.code] ?? 0);
     case 'bucket':
-      return e.spec.rate * (st.codeShares[c.code] ?? 0) * latencyCdf(st.latencyMedianMs, st.latencySigma, c.le);
+      return e.spec.rate * (st.codeShares[c.code] ?? 0) * stateLatencyCdf(st, c.le);
     case 'sum':
-      return e.spec.rate * (st.codeShares[c.code] ?? 0) * latencyMean(st.latencyMedianMs, st.latencySigma);
+      return e.spec.rate * (st.codeShares[c.code] ?? 0) * stateLatencyMean(st);
     case 'opened':
       return e.connRate;
     case 'closedOk':
       return e.connRate * (1 - st.connectFailShare);
+    case 'blocked':
+      return e.connRate;
     case 'closedFail':
     case 'failed':
       return e.connRate * st.connectFailShare;

@@ -20,6 +20,7 @@ function container(c: ContainerModel, extraEnv = true): Record<string, unknown> 
   const o: Record<string, unknown> = { name: c.name, image: c.image };
   if (c.args?.length) o.args = c.args;
   if (c.ports?.length) o.ports = c.ports;
+  if (c.env?.length) o.env = c.env.map((e) => ({ name: e.name, value: e.value }));
   if (c.name === 'istio-proxy' && extraEnv && c.image.includes('proxyv2')) {
     o.env = [
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
@@ -244,6 +245,14 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
       metadata: { name: ap.name, namespace: ap.namespace, uid: uid(`ap/${ap.namespace}/${ap.name}`), creationTimestamp: ts, generation: 1 },
       spec: ap.spec,
       status: { conditions: ap.conditions.map((c) => ({ ...c, lastTransitionTime: ts, observedGeneration: '1' })) },
+    });
+  }
+  for (const sc of t.sidecars ?? []) {
+    objs.push({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Sidecar',
+      metadata: { name: sc.name, namespace: sc.namespace, uid: uid(`sidecar/${sc.namespace}/${sc.name}`), creationTimestamp: iso(anchor - 2 * 86400), generation: 1 },
+      spec: sc.spec,
     });
   }
   for (const pa of t.peerAuthentications) {

@@ -20,6 +20,8 @@ export interface ContainerModel {
   /** "Always" = native sidecar (init container). */
   restartPolicy?: 'Always';
   resources?: { requests: { cpu: string; memory: string } };
+  /** Plain env vars (rendered as Kubernetes `env: [{name, value}]`), e.g. CLUSTER_ID on istiod and ztunnel. */
+  env?: { name: string; value: string }[];
 }
 
 export interface NodeModel {
@@ -158,7 +160,12 @@ export type EdgeServer =
   /** cluster: the cluster whose endpoints of the Service serve this traffic (undefined = Topology.cluster). */
   | { kind: 'service'; namespace: string; name: string; port: number; cluster?: string }
   | { kind: 'external'; host: string; namespace: string; port: number }
-  | { kind: 'ip'; ip: string; port: number };
+  /** An address the mesh does not know: sidecar clients reach it through Envoy's PassthroughCluster
+   *  (outboundTrafficPolicy ALLOW_ANY), ambient clients through ztunnel passthrough. */
+  | { kind: 'ip'; ip: string; port: number }
+  /** An address the mesh does not know, from a sidecar client under outboundTrafficPolicy REGISTRY_ONLY:
+   *  Envoy sends it to BlackHoleCluster and the connection fails. `host` is what the app asked for (not in telemetry). */
+  | { kind: 'blackhole'; ip: string; port: number; host: string };
 
 export interface Incident {
   kind: 'errors' | 'connect-failures';
@@ -175,17 +182,19 @@ export interface EdgeSpec {
   id: string;
   client: WorkloadRef;
   server: EdgeServer;
-  protocol: 'http' | 'tcp';
-  /** http: requests/s; tcp: connections/s (steady state, before the diurnal wave). */
+  /** http and grpc are request-level (istio_requests_total, request_protocol="http"|"grpc"); tcp is connection-level. */
+  protocol: 'http' | 'grpc' | 'tcp';
+  /** http/grpc: requests/s; tcp: connections/s (steady state, before the diurnal wave). */
   rate: number;
-  /** http: log-normal request latency. */
-  latency: { medianMs: number; sigma: number };
+  /** http/grpc: request latency, log-normal (median, sigma); with `uniform`, uniform over (minMs, maxMs] instead. */
+  latency: { medianMs: number; sigma: number; uniform?: { minMs: number; maxMs: number } };
   /** http: bytes per request; tcp: bytes per connection. */
   requestBytes: number;
   responseBytes: number;
-  /** http: requests carried per TCP connection (keep-alive). */
+  /** http/grpc: requests carried per TCP connection (keep-alive, HTTP/2 multiplexing). */
   requestsPerConnection: number;
-  /** Steady-state share of non-200 answers by response code ("503", "500", "0"). */
+  /** Steady-state share of failed calls. http: by HTTP response code ("503", "500", "0"); the rest answer 200.
+   *  grpc: by grpc-status ("14" UNAVAILABLE, "4" DEADLINE_EXCEEDED, …); every call answers HTTP 200, the rest "0" OK. */
   errors: Record<string, number>;
   incidents: Incident[];
 }
@@ -208,6 +217,20 @@ export interface Topology {
   /** Named time windows relative to the anchor, for anchor.json and tests. */
   incidentWindow: { fromOffset: number; toOffset: number };
   migration?: { workload: string; atOffset: number };
+  /** Istio `Sidecar` resources (networking.istio.io/v1), e.g. REGISTRY_ONLY egress for one workload. */
+  sidecars?: { namespace: string; name: string; spec: Record<string, unknown> }[];
+  /** Control-plane revision (undefined = the default revision, istiod Deployment `istiod`). */
+  revision?: string;
+}
+
+/** How the demo cluster is installed (`demo/cli.ts --cluster-name … --ztunnel-namespace … --revision …`). */
+export interface DemoInstallOptions {
+  /** values.global.multiCluster.clusterName: CLUSTER_ID of istiod/ztunnel and source_cluster/destination_cluster of every series (default `Kubernetes`). */
+  clusterName?: string;
+  /** Namespace of the ztunnel and istio-cni DaemonSets (default `istio-system`; GKE installs use `kube-system`). */
+  ztunnelNamespace?: string;
+  /** Revisioned control plane: Deployment/pods `istiod-<rev>`, label istio.io/rev=<rev>, injection by `istio.io/rev`. */
+  revision?: string;
 }
 
 // ---------------------------------------------------------------------------
@@ -270,6 +293,8 @@ interface NodeAlloc {
   nodes: NodeModel[];
   next: Map<string, number>;
   rr: number;
+  /** Control-plane revision injected into proxies (`istio.io/rev` annotation, sidecar status); default `default`. */
+  rev?: string;
 }
 
 function allocIp(alloc: NodeAlloc, node: NodeModel): string {
@@ -357,13 +382,13 @@ function appPod(
       'networking.istio.io/tunnel': 'http',
     });
     Object.assign(annotations, {
-      'istio.io/rev': 'default',
+      'istio.io/rev': alloc.rev ?? 'default',
       'kubectl.kubernetes.io/default-container': w.app,
       'kubectl.kubernetes.io/default-logs-container': w.app,
       'prometheus.io/path': '/stats/prometheus',
       'prometheus.io/port': '15020',
       'prometheus.io/scrape': 'true',
-      'sidecar.istio.io/status': sidecarStatus(native, 'default'),
+      'sidecar.istio.io/status': sidecarStatus(native, alloc.rev ?? 'default'),
     });
     initContainers.push(validationContainer(version));
     if (native) initContainers.push(istioProxyContainer('sidecar', version, true));
@@ -455,7 +480,7 @@ function appWorkload(alloc: NodeAlloc, o: AppWorkloadOptions): WorkloadModel {
   };
 }
 
-function infraDaemonSet(alloc: NodeAlloc, ns: string, name: 'ztunnel' | 'istio-cni-node', version: string): WorkloadModel {
+function infraDaemonSet(alloc: NodeAlloc, ns: string, name: 'ztunnel' | 'istio-cni-node', version: string, cluster = 'Kubernetes'): WorkloadModel {
   const isZ = name === 'ztunnel';
   const templateLabels: Record<string, string> = isZ
     ? { 'sidecar.istio.io/inject': 'false', 'istio.io/dataplane-mode': 'none', app: 'ztunnel', 'app.kubernetes.io/name': 'ztunnel' }
@@ -471,6 +496,8 @@ function infraDaemonSet(alloc: NodeAlloc, ns: string, name: 'ztunnel' | 'istio-c
         args: ['proxy', 'ztunnel'],
         ports: [{ name: 'ztunnel-stats', containerPort: 15020, protocol: 'TCP' }],
         resources: { requests: { cpu: '200m', memory: '512Mi' } },
+        // the ztunnel chart sets CLUSTER_ID from multiCluster.clusterName (default "Kubernetes")
+        env: [{ name: 'CLUSTER_ID', value: cluster }],
       }
     : {
         name: 'install-cni',
@@ -587,7 +614,7 @@ function ingressGateway(alloc: NodeAlloc, ns: string, version: string): Workload
     { 'service.istio.io/canonical-name': name, 'service.istio.io/canonical-revision': 'latest' },
     { 'inject.istio.io/templates': 'gateway' },
     {
-      'istio.io/rev': 'default',
+      'istio.io/rev': alloc.rev ?? 'default',
       'prometheus.io/path': '/stats/prometheus',
       'prometheus.io/port': '15020',
       'prometheus.io/scrape': 'true',
@@ -596,7 +623,7 @@ function ingressGateway(alloc: NodeAlloc, ns: string, version: string): Workload
         containers: ['istio-proxy'],
         volumes: SIDECAR_VOLUMES.slice(0, 8),
         imagePullSecrets: null,
-        revision: 'default',
+        revision: alloc.rev ?? 'default',
       }),
     },
     [istioProxyContainer('router', version, false)],
@@ -626,7 +653,7 @@ function waypointDeployment(alloc: NodeAlloc, ns: string, gw: string, version: s
     },
     {},
     {
-      'istio.io/rev': 'default',
+      'istio.io/rev': alloc.rev ?? 'default',
       'prometheus.io/path': '/stats/prometheus',
       'prometheus.io/port': '15020',
       'prometheus.io/scrape': 'true',
@@ -637,14 +664,17 @@ function waypointDeployment(alloc: NodeAlloc, ns: string, gw: string, version: s
   );
 }
 
-function istiod(alloc: NodeAlloc, ns: string, version: string): WorkloadModel {
+function istiod(alloc: NodeAlloc, ns: string, version: string, cluster = 'Kubernetes'): WorkloadModel {
+  const rev = alloc.rev ?? 'default';
+  // the istiod chart names a revisioned control plane istiod-<rev> (service account too)
+  const name = alloc.rev ? `istiod-${alloc.rev}` : 'istiod';
   return singleDeployment(
     alloc,
     ns,
+    name,
     'istiod',
-    'istiod',
-    'istiod',
-    { app: 'istiod', istio: 'pilot', 'istio.io/rev': 'default', 'sidecar.istio.io/inject': 'false' },
+    name,
+    { app: 'istiod', istio: 'pilot', 'istio.io/rev': rev, 'sidecar.istio.io/inject': 'false' },
     {},
     {},
     { 'prometheus.io/port': '15014', 'prometheus.io/scrape': 'true' },
@@ -659,6 +689,11 @@ function istiod(alloc: NodeAlloc, ns: string, version: string): WorkloadModel {
           { containerPort: 15017, protocol: 'TCP' },
         ],
         resources: { requests: { cpu: '500m', memory: '2Gi' } },
+        // the istiod chart sets CLUSTER_ID from global.multiCluster.clusterName (default "Kubernetes")
+        env: [
+          { name: 'REVISION', value: rev },
+          { name: 'CLUSTER_ID', value: cluster },
+        ],
       },
     ],
     { service: 'istiod', revision: 'latest', app: 'istiod' },
@@ -689,7 +724,7 @@ const H = 3600;
 const M = 60;
 
 /** A traffic entry with the demo's defaults; `client` is "namespace/name" of a workload of the topology's cluster. */
-export function edge(id: string, client: string, server: EdgeServer, protocol: 'http' | 'tcp', rate: number, extra: Partial<EdgeSpec> = {}): EdgeSpec {
+export function edge(id: string, client: string, server: EdgeServer, protocol: EdgeSpec['protocol'], rate: number, extra: Partial<EdgeSpec> = {}): EdgeSpec {
   const [ns, name] = client.split('/') as [string, string];
   return {
     id,
@@ -698,9 +733,9 @@ export function edge(id: string, client: string, server: EdgeServer, protocol: '
     protocol,
     rate,
     latency: { medianMs: 12, sigma: 0.6 },
-    requestBytes: protocol === 'http' ? 420 : 2_000,
-    responseBytes: protocol === 'http' ? 2_800 : 40_000,
-    requestsPerConnection: protocol === 'http' ? 25 : 1,
+    requestBytes: protocol !== 'tcp' ? 420 : 2_000,
+    responseBytes: protocol !== 'tcp' ? 2_800 : 40_000,
+    requestsPerConnection: protocol !== 'tcp' ? 25 : 1,
     errors: {},
     incidents: [],
     ...extra,
@@ -712,8 +747,12 @@ const svc = (ref: string, port = 8080): EdgeServer => {
   return { kind: 'service', namespace, name, port };
 };
 
-/** The demo mesh of docs/demo-mesh.md. */
-export function buildDemoTopology(): Topology {
+/** The demo mesh of docs/demo-mesh.md. `install` varies how Istio is installed (cluster name, ztunnel namespace,
+ *  revision) without changing the mesh: same workloads, IPs and traffic. */
+export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
+  const cluster = install.clusterName ?? 'Kubernetes';
+  const ztunnelNs = install.ztunnelNamespace ?? 'istio-system';
+  const rev = install.revision;
   const nodes: NodeModel[] = ['a', 'b', 'c'].map((s, i) => ({
     name: `node-${s}`,
     ip: `172.18.0.${i + 2}`,
@@ -721,25 +760,31 @@ export function buildDemoTopology(): Topology {
     region: 'demo-region',
     zone: `demo-region-${s}`,
   }));
-  const alloc: NodeAlloc = { nodes, next: new Map(), rr: 0 };
+  const alloc: NodeAlloc = { nodes, next: new Map(), rr: 0, rev };
   const V = ISTIO_VERSION;
   const img = (n: string, v = '1.4.2') => `registry.example.com/shop/${n}:${v}`;
+  // a revisioned control plane injects namespaces labelled istio.io/rev=<rev>, not istio-injection=enabled
+  const injection: Record<string, string> = rev ? { 'istio.io/rev': rev } : { 'istio-injection': 'enabled' };
 
   const nsDefs: { name: string; labels: Record<string, string> }[] = [
     { name: 'istio-system', labels: {} },
-    { name: 'payments', labels: { 'istio-injection': 'enabled' } },
+    { name: 'payments', labels: injection },
     { name: 'shop', labels: { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'shop-waypoint' } },
     { name: 'inventory', labels: { 'istio.io/dataplane-mode': 'ambient' } },
     { name: 'orders', labels: { 'istio.io/dataplane-mode': 'ambient' } },
     { name: 'legacy', labels: {} },
     { name: 'external', labels: {} },
+    // migration in progress: injection removed, ambient label set; the Deployment's rollout is paused half way
+    { name: 'checkout', labels: { 'istio.io/dataplane-mode': 'ambient' } },
+    { name: 'fraud', labels: injection },
   ];
+  if (!nsDefs.some((n) => n.name === ztunnelNs)) nsDefs.push({ name: ztunnelNs, labels: {} });
   const namespaces: NamespaceModel[] = nsDefs.map((n) => ({ name: n.name, labels: { 'kubernetes.io/metadata.name': n.name, ...n.labels } }));
 
   const workloads: WorkloadModel[] = [
-    istiod(alloc, 'istio-system', V),
-    infraDaemonSet(alloc, 'istio-system', 'ztunnel', V),
-    infraDaemonSet(alloc, 'istio-system', 'istio-cni-node', V),
+    istiod(alloc, 'istio-system', V, cluster),
+    infraDaemonSet(alloc, ztunnelNs, 'ztunnel', V, cluster),
+    infraDaemonSet(alloc, ztunnelNs, 'istio-cni-node', V),
     ingressGateway(alloc, 'istio-system', V),
     appWorkload(alloc, { namespace: 'payments', name: 'payments-api', replicas: 2, version: 'v1', port: 8080, image: img('payments-api', '3.2.0'), mode: 'sidecar', nativeSidecar: true }),
     appWorkload(alloc, { namespace: 'payments', name: 'ledger', replicas: 2, version: 'v1', port: 8080, image: img('ledger', '2.0.7'), mode: 'sidecar', nativeSidecar: false, proxyVersion: '1.26.3' }),
@@ -784,15 +829,34 @@ export function buildDemoTopology(): Topology {
       extraTemplateLabels: { 'istio.io/dataplane-mode': 'ambient' },
     }),
     appWorkload(alloc, { namespace: 'legacy', name: 'legacy-reporting', replicas: 1, version: 'v1', port: 8080, image: img('legacy-reporting', '0.3.0'), mode: 'none' }),
+    // Added after the original mesh (appended so that every earlier pod keeps its node and IP).
+    // checkout: a Deployment mid-migration, rollout paused: 2 pods of the old ReplicaSet still injected
+    // (sidecar), 3 pods of the new one captured by ztunnel (ambient).
+    appWorkload(alloc, {
+      namespace: 'checkout',
+      name: 'checkout',
+      replicas: 3,
+      version: 'v1',
+      port: 8080,
+      image: img('checkout', '4.0.0'),
+      mode: 'ambient',
+      history: [{ replicas: 2, running: 2, mode: 'sidecar', version: 'v1', nativeSidecar: true }],
+    }),
+    // pricing: ambient behind shop-waypoint (namespace binding); only checkout calls it, so its waypoint legs are
+    // not shared with another client (the server ztunnel cannot tell which client a waypoint relays)
+    appWorkload(alloc, { namespace: 'shop', name: 'pricing', replicas: 2, version: 'v1', port: 8080, image: img('pricing', '1.2.0'), mode: 'ambient' }),
+    // fraud: sidecar namespace; fraud-check serves gRPC, risk-model HTTP (slow: every request 50–100 ms)
+    appWorkload(alloc, { namespace: 'fraud', name: 'fraud-check', replicas: 2, version: 'v1', port: 9090, image: img('fraud-check', '1.8.0'), mode: 'sidecar', nativeSidecar: true }),
+    appWorkload(alloc, { namespace: 'fraud', name: 'risk-model', replicas: 1, version: 'v3', port: 8080, image: img('risk-model', '3.1.0'), mode: 'sidecar', nativeSidecar: false }),
   ];
 
   let ipN = 10;
   const services: ServiceModel[] = [
     {
       namespace: 'istio-system',
-      name: 'istiod',
-      labels: { app: 'istiod', istio: 'pilot', 'istio.io/rev': 'default' },
-      selector: { app: 'istiod', 'istio.io/rev': 'default' },
+      name: rev ? `istiod-${rev}` : 'istiod',
+      labels: { app: 'istiod', istio: 'pilot', 'istio.io/rev': rev ?? 'default' },
+      selector: { app: 'istiod', 'istio.io/rev': rev ?? 'default' },
       clusterIP: ipOf(ipN++),
       type: 'ClusterIP',
       ports: [
@@ -857,6 +921,11 @@ export function buildDemoTopology(): Topology {
       ports: [{ name: 'tcp-redis', port: 6379, targetPort: 6379, protocol: 'TCP' }],
     },
     httpService('orders', 'orders-api', ipOf(ipN++)),
+    httpService('checkout', 'checkout', ipOf(ipN++)),
+    { ...httpService('shop', 'pricing', ipOf(ipN++)), waypoint: { name: 'shop-waypoint' } },
+    // gRPC: port name grpc-… and appProtocol grpc
+    httpService('fraud', 'fraud-check', ipOf(ipN++), 9090, 'grpc-fraud', 'grpc'),
+    httpService('fraud', 'risk-model', ipOf(ipN++)),
   ];
 
   const waypointSvc = services.find((s) => s.name === 'shop-waypoint')!;
@@ -933,10 +1002,34 @@ export function buildDemoTopology(): Topology {
     edge('e14-payments-stripe', 'payments/payments-api', { kind: 'external', host: 'api.stripe.com', namespace: 'external', port: 443 }, 'tcp', 1, { requestBytes: 3_000, responseBytes: 6_000 }),
     edge('e15-inventory-unknown', 'inventory/inventory-api', { kind: 'ip', ip: '203.0.113.10', port: 443 }, 'tcp', 0.5, { requestBytes: 800, responseBytes: 1_200 }),
     edge('e16-batch-ledger', 'payments/batch-export', svc('payments/ledger'), 'http', 0.5, { latency: { medianMs: 40, sigma: 0.5 } }),
+    // half-migrated client → Service bound to a waypoint: the 2 sidecar pods bypass the waypoint, the 3 ambient
+    // pods go through it (traffic splits evenly over client pods: 40 % direct, 60 % via the waypoint)
+    edge('e17-checkout-pricing', 'checkout/checkout', svc('shop/pricing'), 'http', 10, { latency: { medianMs: 9, sigma: 0.5 }, errors: { '503': 0.004 } }),
+    // gRPC: failures answer HTTP 200 with grpc-status 14 UNAVAILABLE or 4 DEADLINE_EXCEEDED
+    edge('e18-payments-fraud', 'payments/payments-api', svc('fraud/fraud-check', 9090), 'grpc', 12, {
+      latency: { medianMs: 18, sigma: 0.5 },
+      requestBytes: 350,
+      responseBytes: 180,
+      requestsPerConnection: 500,
+      errors: { '14': 0.06, '4': 0.02 },
+    }),
+    // every request between 50 and 100 ms: the buckets le ≤ 50 stay empty (zero), the quantiles lie in (50, 100]
+    edge('e19-fraud-risk', 'fraud/fraud-check', svc('fraud/risk-model'), 'http', 6, { latency: { medianMs: 75, sigma: 0, uniform: { minMs: 50, maxMs: 100 } } }),
+    // named egress: ALLOW_ANY → PassthroughCluster; REGISTRY_ONLY (Sidecar resource on risk-model) → BlackHoleCluster
+    edge('e20-fraud-passthrough', 'fraud/fraud-check', { kind: 'ip', ip: '198.51.100.20', port: 443 }, 'tcp', 0.4, { requestBytes: 2_500, responseBytes: 7_000 }),
+    edge('e21-risk-blackhole', 'fraud/risk-model', { kind: 'blackhole', ip: '192.0.2.55', port: 443, host: 'telemetry.vendor.example' }, 'tcp', 0.2),
+  ];
+
+  const sidecars = [
+    {
+      namespace: 'fraud',
+      name: 'risk-model-registry-only',
+      spec: { workloadSelector: { labels: { app: 'risk-model' } }, outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } },
+    },
   ];
 
   return {
-    cluster: 'Kubernetes',
+    cluster,
     trustDomain: 'cluster.local',
     istioNamespace: 'istio-system',
     istioVersion: ISTIO_VERSION,
@@ -950,6 +1043,8 @@ export function buildDemoTopology(): Topology {
     edges,
     incidentWindow: incident,
     migration: { workload: 'shop/catalog', atOffset: -3 * H },
+    sidecars,
+    ...(rev ? { revision: rev } : {}),
   };
 }
 

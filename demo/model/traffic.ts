@@ -24,10 +24,12 @@ export interface Wave {
 export interface EdgeState {
   from: number;
   to: number;
-  /** Share of requests by response code (sums to 1). */
+  /** Share of requests by outcome (sums to 1): HTTP response code (http), grpc-status (grpc). */
   codeShares: Record<string, number>;
   latencyMedianMs: number;
   latencySigma: number;
+  /** Uniform latency over (minMs, maxMs] instead of the log-normal, when set. */
+  latencyUniform?: { minMs: number; maxMs: number };
   /** Share of connection attempts that fail (ztunnel CONNECT). */
   connectFailShare: number;
 }
@@ -36,9 +38,9 @@ export interface EdgeTraffic {
   spec: EdgeSpec;
   wave: Wave;
   states: EdgeState[];
-  /** Every response code this edge ever produces. */
+  /** Every outcome this edge ever produces: HTTP response codes (http), grpc-status values (grpc). */
   codes: string[];
-  /** Connection attempts per second at m=1 (http: rate/requestsPerConnection; tcp: rate). */
+  /** Connection attempts per second at m=1 (http/grpc: rate/requestsPerConnection; tcp: rate). */
   connRate: number;
   /** Bytes per second each way at m=1 (request = client→server, response = server→client). */
   requestBytesRate: number;
@@ -87,6 +89,11 @@ export function waveIntegral(w: Wave, a: number, b: number): number {
   return v;
 }
 
+/** The outcome of a successful call: HTTP 200, or grpc-status 0 (OK). */
+export function successCode(spec: EdgeSpec): string {
+  return spec.protocol === 'grpc' ? '0' : '200';
+}
+
 function steadyShares(spec: EdgeSpec, extra503 = 0): Record<string, number> {
   const shares: Record<string, number> = {};
   let err = 0;
@@ -95,10 +102,12 @@ function steadyShares(spec: EdgeSpec, extra503 = 0): Record<string, number> {
     err += s;
   }
   if (extra503 > 0) {
-    shares['503'] = (shares['503'] ?? 0) + extra503;
+    // an incident on a gRPC edge fails with UNAVAILABLE (what Envoy maps a 503 to)
+    const code = spec.protocol === 'grpc' ? '14' : '503';
+    shares[code] = (shares[code] ?? 0) + extra503;
     err += extra503;
   }
-  shares['200'] = Math.max(0, 1 - err);
+  shares[successCode(spec)] = Math.max(0, 1 - err);
   return shares;
 }
 
@@ -126,17 +135,19 @@ export function buildEdgeTraffic(spec: EdgeSpec, anchor: number): EdgeTraffic {
         } else connectFail += i.share;
       }
     }
+    const u = spec.latency.uniform;
     states.push({
       from,
       to,
       codeShares: steadyShares(spec, extra503),
       latencyMedianMs: spec.latency.medianMs * latencyFactor,
       latencySigma: spec.latency.sigma,
+      ...(u ? { latencyUniform: { minMs: u.minMs * latencyFactor, maxMs: u.maxMs * latencyFactor } } : {}),
       connectFailShare: Math.min(1, connectFail),
     });
   }
   const codes = [...new Set(states.flatMap((s) => Object.entries(s.codeShares).filter(([, v]) => v > 0).map(([c]) => c)))].sort();
-  const http = spec.protocol === 'http';
+  const http = spec.protocol !== 'tcp';
   return {
     spec,
     wave,
@@ -159,10 +170,10 @@ export function rateAt(e: EdgeTraffic, t: number): number {
   return e.spec.rate * waveAt(e.wave, t);
 }
 
-/** Error share (non-200) at t, for tests and sanity checks. */
+/** Error share (non-200; for grpc: grpc-status ≠ 0) at t, for tests and sanity checks. */
 export function errorShareAt(e: EdgeTraffic, t: number): number {
   const s = e.states.find((st) => t >= st.from && t < st.to)!;
-  return 1 - (s.codeShares['200'] ?? 0);
+  return 1 - (s.codeShares[successCode(e.spec)] ?? 0);
 }
 
 // ---------------------------------------------------------------------------
@@ -187,4 +198,19 @@ export function latencyCdf(medianMs: number, sigma: number, le: number): number 
 
 export function latencyMean(medianMs: number, sigma: number): number {
   return medianMs * Math.exp((sigma * sigma) / 2);
+}
+
+/** P(latency ≤ le ms) in one state: uniform over (minMs, maxMs] when set, else log-normal. */
+export function stateLatencyCdf(st: EdgeState, le: number): number {
+  const u = st.latencyUniform;
+  if (!u) return latencyCdf(st.latencyMedianMs, st.latencySigma, le);
+  if (!Number.isFinite(le) || le >= u.maxMs) return 1;
+  if (le <= u.minMs) return 0;
+  return (le - u.minMs) / (u.maxMs - u.minMs);
+}
+
+/** Mean latency (ms) in one state. */
+export function stateLatencyMean(st: EdgeState): number {
+  const u = st.latencyUniform;
+  return u ? (u.minMs + u.maxMs) / 2 : latencyMean(st.latencyMedianMs, st.latencySigma);
 }

@@ -35,7 +35,7 @@ describe('proxies server', () => {
   it('targets.json lists the running proxies per profile', async () => {
     const r = (await (await fetch(`${server.url}/targets.json?profile=minimal`)).json()) as { targets: string[]; labels: Record<string, string> }[];
     expect(r.length).toBe(server.scrapedPods().length);
-    expect(r.length).toBe(11); // 3 ztunnels, gateway, waypoint, 2 payments-api, 2 ledger, 2 orders-api sidecars
+    expect(r.length).toBe(16); // 3 ztunnels, gateway, waypoint, 2 payments-api, 2 ledger, 2 orders-api, 2 checkout (old ReplicaSet), 2 fraud-check, 1 risk-model sidecars
     for (const g of r) expect(Object.keys(g.labels).sort()).toEqual(['__metrics_path__', 'instance']);
     expect((await fetch(`${server.url}/targets.json?profile=bogus`)).status).toBe(400);
   });

@@ -10,7 +10,8 @@ import { call, findEdge, findNode, iso, promQuery, relClose, restoreEnv, useEnv 
 
 const GOLDEN = path.join(__dirname, '__golden__', 'graph-steady.json');
 
-type NodeRef = { kind: NodeKind; namespace?: string; name?: string };
+/** kind undefined: any kind (named egress nodes, rows 20–21: docs/demo-mesh.md asks for their own nodes, not their kind). */
+type NodeRef = { kind?: NodeKind; namespace?: string; name?: string };
 /** One expected demo edge: its classification as the API names it, plus how to find it. */
 interface Row extends Pick<GraphEdge, 'path' | 'telemetry' | 'protocol' | 'l7Gap' | 'mtls' | 'waypoint'> {
   n: number;
@@ -18,6 +19,11 @@ interface Row extends Pick<GraphEdge, 'path' | 'telemetry' | 'protocol' | 'l7Gap
   dst: NodeRef;
   /** PromQL label matchers selecting this pair's series (any reporter). */
   sel: Record<string, string>;
+  /** Traffic in slices (docs/demo-mesh.md row 17): requests = the sum of these reporters (each slice counted once by
+   *  its own reporter); L4 of the waypoint slice comes from legs that do not name both ends: not checked. */
+  sliceReporters?: string[];
+  /** Every connection fails (BlackHoleCluster): only closed connections, checked as failed connections. */
+  blocked?: boolean;
 }
 
 const wl = (namespace: string, name: string): NodeRef => ({ kind: 'workload', namespace, name });
@@ -28,7 +34,7 @@ const pair = (sns: string, s: string, dns: string, d: string) => ({
   destination_workload_namespace: dns,
 });
 
-// docs/demo-mesh.md "Traffic (steady state)", rows 1–16.
+// docs/demo-mesh.md "Traffic (steady state)", rows 1–21.
 const ROWS: Row[] = [
   { n: 1, src: { kind: 'gateway', namespace: 'istio-system', name: 'istio-ingressgateway' }, dst: wl('shop', 'web'), path: 'mixed', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', sel: pair('istio-system', 'istio-ingressgateway', 'shop', 'web') },
   { n: 2, src: wl('shop', 'web'), dst: wl('shop', 'cart'), path: 'waypoint', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', waypoint: 'shop/shop-waypoint', sel: pair('shop', 'web', 'shop', 'cart') },
@@ -48,6 +54,12 @@ const ROWS: Row[] = [
   // no Service for a passthrough IP): lib/mesh deliberately answers unknown (lib/mesh/build.test.ts row 15).
   { n: 15, src: wl('inventory', 'inventory-api'), dst: { kind: 'unknown' }, path: 'ambient', telemetry: 'l4', protocol: 'unknown', l7Gap: false, mtls: 'plaintext', sel: { source_workload: 'inventory-api', source_workload_namespace: 'inventory', destination_workload: 'unknown' } },
   { n: 16, src: wl('payments', 'batch-export'), dst: wl('payments', 'ledger'), path: 'sidecar', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'plaintext', sel: pair('payments', 'batch-export', 'payments', 'ledger') },
+  // half sidecar, half ambient client → waypoint-bound Service: path mixed with a waypoint slice and a direct slice
+  { n: 17, src: wl('checkout', 'checkout'), dst: wl('shop', 'pricing'), path: 'mixed', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', waypoint: 'shop/shop-waypoint', sel: pair('checkout', 'checkout', 'shop', 'pricing'), sliceReporters: ['waypoint', 'source'] },
+  { n: 18, src: wl('payments', 'payments-api'), dst: wl('fraud', 'fraud-check'), path: 'sidecar', telemetry: 'l7', protocol: 'grpc', l7Gap: false, mtls: 'mutual', sel: pair('payments', 'payments-api', 'fraud', 'fraud-check') },
+  { n: 19, src: wl('fraud', 'fraud-check'), dst: wl('fraud', 'risk-model'), path: 'sidecar', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', sel: pair('fraud', 'fraud-check', 'fraud', 'risk-model') },
+  { n: 20, src: wl('fraud', 'fraud-check'), dst: { name: 'PassthroughCluster' }, path: 'sidecar', telemetry: 'l4', protocol: 'tcp', l7Gap: false, mtls: 'unknown', sel: { source_workload: 'fraud-check', source_workload_namespace: 'fraud', destination_service_name: 'PassthroughCluster' } },
+  { n: 21, src: wl('fraud', 'risk-model'), dst: { name: 'BlackHoleCluster' }, path: 'sidecar', telemetry: 'l4', protocol: 'tcp', l7Gap: false, mtls: 'unknown', sel: { source_workload: 'risk-model', source_workload_namespace: 'fraud', destination_service_name: 'BlackHoleCluster' }, blocked: true },
 ];
 
 const PROFILES = [
@@ -56,7 +68,7 @@ const PROFILES = [
 ] as const;
 
 function node(g: MeshGraph, r: NodeRef): GraphNode | undefined {
-  return g.nodes.find((n) => n.kind === r.kind && (r.name === undefined || n.name === r.name) && (r.namespace === undefined || n.namespace === r.namespace));
+  return g.nodes.find((n) => (r.kind === undefined || n.kind === r.kind) && (r.name === undefined || n.name === r.name) && (r.namespace === undefined || n.namespace === r.namespace));
 }
 
 function rowEdge(g: MeshGraph, r: Row): GraphEdge | undefined {
@@ -65,7 +77,9 @@ function rowEdge(g: MeshGraph, r: Row): GraphEdge | undefined {
 
 function matchers(sel: Record<string, string>, extra: Record<string, string> = {}): string {
   return Object.entries({ ...sel, ...extra })
-    .map(([k, v]) => (k === 'response_code' ? `${k}=~"${v}"` : `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`))
+    .map(([k, v]) =>
+      k === 'response_code' ? `${k}=~"${v}"` : k === 'grpc_response_status' || k === 'response_flags' ? `${k}!="${v}"` : `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
+    )
     .join(',');
 }
 
@@ -85,21 +99,34 @@ interface Expected {
   errorRate?: number;
   connectionsPerSec?: number;
   requestBytesPerSec?: number;
+  failedConnectionsPerSec?: number;
 }
 
 async function expectedRates(prom: string, r: Row, start: number, end: number): Promise<Expected> {
   const w = end - start;
   const out: Expected = {};
   const req = await perReporter(prom, 'istio_requests_total', r.sel, w, end);
-  const l7 = preferred(req, ['waypoint', 'destination', 'source']);
-  if (l7) {
-    const total = req.get(l7)!;
-    const errs = (await perReporter(prom, 'istio_requests_total', r.sel, w, end, { reporter: l7, response_code: '5..|0' })).get(l7) ?? 0;
+  // one reporter per pair (or per slice, row 17: each slice's own reporter, summed)
+  const l7s = r.sliceReporters ? r.sliceReporters.filter((x) => req.has(x)) : [preferred(req, ['waypoint', 'destination', 'source'])].filter((x): x is string => !!x);
+  if (l7s.length) {
+    let total = 0;
+    let errs = 0;
+    for (const l7 of l7s) {
+      total += req.get(l7)!;
+      // gRPC fails with HTTP 200 and grpc_response_status ≠ 0 (docs/demo-mesh.md row 18); HTTP with 5xx or no response
+      const failed: Record<string, string> = r.protocol === 'grpc' ? { reporter: l7, grpc_response_status: '0' } : { reporter: l7, response_code: '5..|0' };
+      errs += (await perReporter(prom, 'istio_requests_total', r.sel, w, end, failed)).get(l7) ?? 0;
+    }
     out.rps = total / w;
     out.errorRate = errs / total;
   }
-  // L4 of a folded waypoint edge comes from two ztunnel legs that do not name both ends: not checked here.
-  if (r.path !== 'waypoint') {
+  if (r.blocked) {
+    const closed = await perReporter(prom, 'istio_tcp_connections_closed_total', r.sel, w, end, { response_flags: '-' });
+    const c = preferred(closed, ['destination', 'source']);
+    if (c) out.failedConnectionsPerSec = closed.get(c)! / w;
+  }
+  // L4 of a folded waypoint edge (or slice) comes from two ztunnel legs that do not name both ends: not checked here.
+  if (r.path !== 'waypoint' && !r.sliceReporters) {
     const opened = await perReporter(prom, 'istio_tcp_connections_opened_total', r.sel, w, end);
     const l4 = preferred(opened, ['destination', 'source']);
     if (l4) out.connectionsPerSec = opened.get(l4)! / w;
@@ -189,20 +216,56 @@ for (const p of PROFILES) {
         ['errorRate', e.rates.errorRate, x.errorRate],
         ['connectionsPerSec', e.rates.connectionsPerSec, x.connectionsPerSec],
         ['requestBytesPerSec', e.rates.requestBytesPerSec, x.requestBytesPerSec],
+        ...(r.blocked ? [['failedConnectionsPerSec', e.rates.failedConnectionsPerSec, x.failedConnectionsPerSec] as [keyof Expected, number | undefined, number | undefined]] : []),
       ];
       for (const [name, actual, expected] of checks) {
         if (expected === undefined) {
           if (name === 'rps' || name === 'errorRate') expect(actual, `${name} of row ${r.n}`).toBeUndefined();
-          else if (r.path !== 'waypoint') expect(actual ?? 0, `${name} of row ${r.n}`).toBe(0);
+          else if (r.path !== 'waypoint' && !r.sliceReporters) expect(actual ?? 0, `${name} of row ${r.n}`).toBe(0);
           continue;
         }
         expect(relClose(actual, expected), `${name} of row ${r.n}: got ${actual}, PromQL says ${expected}`).toBe(true);
       }
       if (r.telemetry === 'l7') expect(x.rps!).toBeGreaterThan(0);
-      if (r.telemetry === 'l4' && r.path !== 'waypoint') expect(x.connectionsPerSec ?? 0).toBeGreaterThan(0);
+      if (r.telemetry === 'l4' && r.path !== 'waypoint') expect(r.blocked ? (x.failedConnectionsPerSec ?? 0) : (x.connectionsPerSec ?? 0)).toBeGreaterThan(0);
     });
 
-    it('has exactly the 16 edges of the traffic table, and the right node kinds', () => {
+    it('row 17: slices of the half-migrated client — 60 % via shop-waypoint, 40 % direct, both mutual', () => {
+      const e = rowEdge(steady, ROWS[16]!);
+      expect(e?.slices, 'edge.slices of checkout → pricing').toBeDefined();
+      const slices = e!.slices!;
+      expect(slices).toHaveLength(2);
+      const viaWp = slices.find((x) => x.via === 'waypoint');
+      const direct = slices.find((x) => x.via === 'direct');
+      expect(viaWp, JSON.stringify(slices)).toMatchObject({ path: 'waypoint', telemetry: 'l7', mtls: 'mutual', waypoint: 'shop/shop-waypoint' });
+      expect(direct, JSON.stringify(slices)).toMatchObject({ path: 'mixed', telemetry: 'l7', mtls: 'mutual' });
+      expect(Math.abs(viaWp!.share! - 0.6), JSON.stringify(slices)).toBeLessThan(0.005);
+      expect(Math.abs(direct!.share! - 0.4), JSON.stringify(slices)).toBeLessThan(0.005);
+      // the edge's requests are the two slices' requests, each counted once
+      expect(relClose(e!.rates.rps, (viaWp!.rates.rps ?? 0) + (direct!.rates.rps ?? 0))).toBe(true);
+    });
+
+    it('row 19: p50/p95/p99 equal Prometheus histogram_quantile (zero low buckets kept): 75 / 97.5 / 99.5 ms', async () => {
+      const e = rowEdge(steady, ROWS[18]!)!;
+      const w = steadyWindow.end - steadyWindow.start;
+      const sel = matchers(ROWS[18]!.sel, { reporter: 'destination' });
+      for (const [q, got, doc] of [
+        [0.5, e.rates.p50Ms, 75],
+        [0.95, e.rates.p95Ms, 97.5],
+        [0.99, e.rates.p99Ms, 99.5],
+      ] as const) {
+        const [x] = await promQuery(prom, `histogram_quantile(${q}, sum by (le) (increase(istio_request_duration_milliseconds_bucket{${sel}}[${w}s])))`, steadyWindow.end);
+        expect(x?.value, `Prometheus p${q * 100}`).toBeCloseTo(doc, 6);
+        expect(relClose(got, x!.value), `p${q * 100} of row 19: got ${got}, Prometheus says ${x!.value}`).toBe(true);
+      }
+    });
+
+    it('row 18: gRPC error rate from grpc_response_status is 0.08', () => {
+      const e = rowEdge(steady, ROWS[17]!)!;
+      expect(Math.abs((e.rates.errorRate ?? 0) - 0.08)).toBeLessThan(0.002);
+    });
+
+    it('has exactly the 21 edges of the traffic table, and the right node kinds', () => {
       expect(steady.edges).toHaveLength(ROWS.length);
       expect(node(steady, { kind: 'service', name: 'api.stripe.com' })).toMatchObject({ kind: 'service', host: 'api.stripe.com' });
       expect(node(steady, { kind: 'unknown' })).toBeDefined();
