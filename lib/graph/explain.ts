@@ -29,6 +29,7 @@ const RULE_WORDS: Record<EdgeReporter['rule'], string> = {
   waypoint: 'reporter="waypoint"',
   'scrape-labels': 'identified by scrape-target labels',
   'instance-ip': 'identified by matching the scrape address to a ztunnel pod IP',
+  'series-labels': 'identified by the series itself (only Envoy names PassthroughCluster/BlackHoleCluster)',
   'current-mode': "guessed from the workload's current mode",
   none: 'not identified',
 };

@@ -84,6 +84,9 @@ export function attributeByMode(labels: Labels, index: WorkloadIndex, evidence: 
   return kinds.length > 0 ? kinds : ['unknown'];
 }
 
+/** Envoy cluster names that only an Envoy proxy reports as a destination. */
+const ENVOY_ONLY_DESTINATIONS: ReadonlySet<string> = new Set(['PassthroughCluster', 'InboundPassthroughCluster', 'BlackHoleCluster']);
+
 /** Attribute every reporter target of one edge-label key, falling back to rule (c) when none decides. */
 export function attributeKey(
   keyLabels: Labels,
@@ -104,7 +107,10 @@ export function attributeKey(
     if (a.target) e.targets.push(a.target);
     byKind.set(k, e);
   }
-  if (byKind.size === 0 || undecided.length > 0) {
+  if (byKind.size === 0 && ENVOY_ONLY_DESTINATIONS.has(keyLabels.destination_service_name ?? '')) {
+    // Only Envoy has named egress clusters (docs/istio-telemetry.md §7); ztunnel never writes them.
+    byKind.set('envoy|series-labels', { proxy: 'envoy', rule: 'series-labels', targets: undecided.slice() });
+  } else if (byKind.size === 0 || undecided.length > 0) {
     const decided = new Set([...byKind.values()].map((e) => e.proxy));
     for (const proxy of attributeByMode(keyLabels, index, evidence)) {
       if (byKind.size > 0 && decided.has(proxy)) continue;

@@ -15,9 +15,10 @@ export type ProxyKind = 'envoy' | 'ztunnel' | 'waypoint' | 'unknown';
  * Which rule of product.md §3.1 decided the proxy kind:
  * waypoint = reporter="waypoint"; scrape-labels = target labels (app/pod);
  * instance-ip = `instance` matched a pod IP from the Kubernetes API;
+ * series-labels = the series' own labels name something only one proxy kind reports (Envoy's PassthroughCluster);
  * current-mode = guessed from today's mode of the reporting workload (a guess for past windows).
  */
-export type AttributionRule = 'waypoint' | 'scrape-labels' | 'instance-ip' | 'current-mode' | 'none';
+export type AttributionRule = 'waypoint' | 'scrape-labels' | 'instance-ip' | 'series-labels' | 'current-mode' | 'none';
 
 export interface Warning {
   source: 'prometheus' | 'kubernetes' | 'config' | 'model';

@@ -182,6 +182,10 @@ describe('named egress (case 10)', () => {
     const into = (id: string) => g.edges.find((e) => e.target === id)!;
     expect(into('service:Kubernetes/unknown/PassthroughCluster').rates.connectionsPerSec).toBeCloseTo(0.1, 10);
     expect(into('service:Kubernetes/unknown/BlackHoleCluster').rates.errorRate).toBe(1);
+    // a close-only series carries no scrape target, yet only Envoy names these clusters: no guess
+    const closedOnly = buildMeshGraph(k, new TelemetryBuilder('none').add('tcpClosed', { ...out('BlackHoleCluster'), response_flags: 'UH' }, 15).build());
+    expect(closedOnly.edges[0]!.reporters).toEqual([{ reporter: 'source', proxy: 'envoy', rule: 'series-labels', targets: [] }]);
+    expect(closedOnly.edges[0]!.attributionGuessed).toBeUndefined();
     expect(into('unknown:Kubernetes/unknown/unknown').rates.connectionsPerSec).toBeCloseTo(0.01, 10);
   });
 });
