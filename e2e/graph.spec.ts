@@ -23,6 +23,12 @@ const EXPECTED: { from: string; to: string | string[]; path: string; telemetry: 
   { from: 'payments/payments-api', to: 'api.stripe.com', path: 'sidecar', telemetry: 'l4', mtls: 'unknown', l7Gap: false },
   { from: 'inventory/inventory-api', to: ['unknown/unknown', '203.0.113.10'], path: 'ambient', telemetry: 'l4', mtls: 'plaintext', l7Gap: false },
   { from: 'payments/batch-export', to: 'payments/ledger', path: 'sidecar', telemetry: 'l7', mtls: 'plaintext', l7Gap: false },
+  // docs/demo-mesh.md rows 17–21: a half-migrated client (waypoint + direct slices), gRPC, empty low buckets, named egress
+  { from: 'checkout/checkout', to: 'shop/pricing', path: 'mixed', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
+  { from: 'payments/payments-api', to: 'fraud/fraud-check', path: 'sidecar', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
+  { from: 'fraud/fraud-check', to: 'fraud/risk-model', path: 'sidecar', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
+  { from: 'fraud/fraud-check', to: 'unknown/PassthroughCluster', path: 'sidecar', telemetry: 'l4', mtls: 'unknown', l7Gap: false },
+  { from: 'fraud/risk-model', to: 'unknown/BlackHoleCluster', path: 'sidecar', telemetry: 'l4', mtls: 'unknown', l7Gap: false },
 ];
 
 const PATH_WORDS: Record<string, string> = { sidecar: 'sidecar', ambient: 'ambient (L4)', waypoint: 'via waypoint', mixed: 'mixed' };
