@@ -82,4 +82,4 @@ export function roleOf(g: SeriesGroup): Role {
 }
 
 
-export const TCP_METRICS: ReadonlySet<string> = new Set(['tcpOpened', 'tcpClosed', 'tcpSentBytes', 'tcpReceivedBytes']);
+export const TCP_METRICS: ReadonlySet<string> = new Set(['tcpOpened', 'tcpClosed', 'tcpFailed', 'tcpSentBytes', 'tcpReceivedBytes']);

@@ -191,3 +191,18 @@ describe('l4Rates', () => {
     expect(r.failuresByFlag).toEqual({ UH: 1 });
   });
 });
+
+describe('l4Rates with istio_tcp_connections_failed_total (ztunnel 1.30+)', () => {
+  const closed = (flag: string, value: number) => ({ metric: 'tcpClosed' as const, labels: { response_flags: flag }, value });
+  const failed = (flag: string, value: number) => ({ metric: 'tcpFailed' as const, labels: { response_flags: flag }, value });
+  it('counts failed attempts that never show up as closes', () => {
+    const r = l4Rates([closed('-', 60), failed('CONNECT', 12)], 60);
+    expect(r.rates.failedConnectionsPerSec).toBe(0.2);
+    expect(r.failuresByFlag).toEqual({ CONNECT: 0.2 });
+  });
+  it('never adds the same failures twice: per flag the larger of the two counters', () => {
+    const r = l4Rates([closed('CONNECT', 6), failed('CONNECT', 12), closed('DENY', 3)], 60);
+    expect(r.failuresByFlag).toEqual({ CONNECT: 0.2, DENY: 0.05 });
+    expect(r.rates.failedConnectionsPerSec).toBeCloseTo(0.25, 12);
+  });
+});

@@ -219,17 +219,22 @@ export function l4Rates(samples: TelemetrySample[], seconds: number): L4Result {
   if (recv !== undefined) rates.requestBytesPerSec = recv / seconds;
   if (sent !== undefined) rates.responseBytesPerSec = sent / seconds;
   if (opened !== undefined) rates.connectionsPerSec = opened / seconds;
-  const closed = samples.filter((s) => s.metric === 'tcpClosed');
+  // Failed connections: closes with a response flag, and (ztunnel ≥ 1.30) istio_tcp_connections_failed_total.
+  // Whether a failed attempt is also counted as a flagged close is not part of the metric's contract, so per
+  // flag the larger of the two counts, never their sum (docs/classification.md §3.5).
+  const closed = samples.filter((s) => s.metric === 'tcpClosed' || s.metric === 'tcpFailed');
   let failuresByFlag: Record<string, number> | undefined;
   if (closed.length > 0) {
-    let failed = 0;
-    const flags: Record<string, number> = {};
+    const byMetric = { tcpClosed: {} as Record<string, number>, tcpFailed: {} as Record<string, number> };
     for (const c of closed) {
       const flag = c.labels.response_flags;
       if (flag === undefined || flag === '-' || flag === '') continue;
-      failed += c.value;
-      flags[flag] = (flags[flag] ?? 0) + c.value;
+      const m = byMetric[c.metric as 'tcpClosed' | 'tcpFailed'];
+      m[flag] = (m[flag] ?? 0) + c.value;
     }
+    const flags: Record<string, number> = {};
+    for (const m of Object.values(byMetric)) for (const [flag, v] of Object.entries(m)) flags[flag] = Math.max(flags[flag] ?? 0, v);
+    const failed = Object.values(flags).reduce((a, b) => a + b, 0);
     rates.failedConnectionsPerSec = failed / seconds;
     const entries = Object.entries(flags).filter(([, v]) => v > 0);
     if (entries.length > 0) {

@@ -201,6 +201,7 @@ export type TelemetryMetric =
   | 'requestDurationSum' // istio_request_duration_milliseconds_sum (the mean's numerator; its count is the +Inf bucket)
   | 'tcpOpened' // istio_tcp_connections_opened_total
   | 'tcpClosed' // istio_tcp_connections_closed_total; labels include response_flags
+  | 'tcpFailed' // istio_tcp_connections_failed_total (ztunnel ≥ 1.30): connections that never opened; labels include response_flags
   | 'tcpSentBytes' // istio_tcp_sent_bytes_total (response direction, server → client)
   | 'tcpReceivedBytes'; // istio_tcp_received_bytes_total (request direction, client → server)
 

@@ -62,6 +62,7 @@ describe('buildGraphQueries', () => {
       'requestDurationSum',
       'tcpOpened',
       'tcpClosed',
+      'tcpFailed',
       'tcpSentBytes',
       'tcpReceivedBytes',
     ]);
@@ -76,6 +77,7 @@ describe('buildGraphQueries', () => {
     expect(qs.filter((q) => q.keepZero).map((q) => q.name)).toEqual(['requestDurationBucket', 'requestDurationSum']);
     expect(byName.tcpOpened).toBe(`sum by (${E}, ${T}) (increase(istio_tcp_connections_opened_total[900s])) > 0`);
     expect(byName.tcpClosed).toBe(`sum by (${E}, response_flags) (increase(istio_tcp_connections_closed_total[900s])) > 0`);
+    expect(byName.tcpFailed).toBe(`sum by (${E}, response_flags) (increase(istio_tcp_connections_failed_total[900s])) > 0`);
     expect(byName.tcpSentBytes).toBe(`sum by (${E}) (increase(istio_tcp_sent_bytes_total[900s])) > 0`);
     expect(byName.tcpReceivedBytes).toBe(`sum by (${E}, ${T}) (increase(istio_tcp_received_bytes_total[900s])) > 0`);
     // Target labels are attribution evidence only: the samples handed to lib/mesh are summed over them.
@@ -83,10 +85,10 @@ describe('buildGraphQueries', () => {
     for (const q of qs) expect(q.labels).not.toContain('instance');
   });
 
-  it('stays at 7 queries whatever the number of namespaces, with one regex per namespace label', () => {
+  it('stays at 8 queries whatever the number of namespaces, with one regex per namespace label', () => {
     const many = Array.from({ length: 200 }, (_, i) => `ns-${i}`);
     const qs = buildGraphQueries({ windowSeconds: 60, namespaces: many });
-    expect(qs).toHaveLength(7);
+    expect(qs).toHaveLength(8);
     for (const q of qs) expect(q.query.match(/source_workload_namespace=~/g)?.length).toBeGreaterThanOrEqual(1);
   });
 
@@ -144,7 +146,7 @@ describe('buildGraphQueries', () => {
   });
 
   it('is documented by describeQueries', () => {
-    expect(describeQueries()).toHaveLength(7);
+    expect(describeQueries()).toHaveLength(8);
   });
 });
 

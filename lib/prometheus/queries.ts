@@ -9,6 +9,7 @@ export const ISTIO_METRICS: Record<TelemetryMetric, string> = {
   requestDurationSum: 'istio_request_duration_milliseconds_sum',
   tcpOpened: 'istio_tcp_connections_opened_total',
   tcpClosed: 'istio_tcp_connections_closed_total',
+  tcpFailed: 'istio_tcp_connections_failed_total',
   tcpSentBytes: 'istio_tcp_sent_bytes_total',
   tcpReceivedBytes: 'istio_tcp_received_bytes_total',
 };
@@ -48,6 +49,7 @@ export const GRAPH_QUERY_LABELS: Record<TelemetryMetric, readonly string[]> = {
   requestDurationSum: [...DURATION_LABELS],
   tcpOpened: [...EDGE_LABELS],
   tcpClosed: [...EDGE_LABELS, 'response_flags'],
+  tcpFailed: [...EDGE_LABELS, 'response_flags'],
   tcpSentBytes: [...EDGE_LABELS],
   tcpReceivedBytes: [...EDGE_LABELS],
 };
@@ -222,7 +224,7 @@ export function buildGraphQueries(opts: GraphQueryOptions): GraphQuery[] {
   const namespaces = normalizeNamespaces(opts.namespaces);
   const prefix = opts.metricPrefix ?? '';
   const w = opts.windowSeconds;
-  const metrics: TelemetryMetric[] = ['requests', 'requestDurationBucket', 'requestDurationSum', 'tcpOpened', 'tcpClosed', 'tcpSentBytes', 'tcpReceivedBytes'];
+  const metrics: TelemetryMetric[] = ['requests', 'requestDurationBucket', 'requestDurationSum', 'tcpOpened', 'tcpClosed', 'tcpFailed', 'tcpSentBytes', 'tcpReceivedBytes'];
   return metrics.map((m) => {
     const targetLabels = TARGET_METRICS.has(m) ? TARGET_LABELS : [];
     const labels = [...GRAPH_QUERY_LABELS[m], ...targetLabels];

@@ -31,6 +31,7 @@ const QUERY_DESCRIPTIONS: Record<GraphQueryName, string> = {
   requestDurationSum: 'mean latency (istio_request_duration_milliseconds_sum)',
   tcpOpened: 'TCP connections opened',
   tcpClosed: 'TCP connections closed',
+  tcpFailed: 'TCP connections failed (ztunnel 1.30+)',
   tcpSentBytes: 'TCP bytes sent',
   tcpReceivedBytes: 'TCP bytes received',
 };

@@ -74,7 +74,7 @@ export function sliceView(via: SliceVia, attached: EdgeAcc['attached'], seconds:
     const r = l4Rates(l4Groups.filter((g) => g.rank === l4Reporter).flatMap((g) => g.samples.filter((s) => TCP_METRICS.has(s.metric))), seconds);
     Object.assign(rates, r.rates);
     const perReporter = REPORTER_ORDER.map((rep) =>
-      l4Rates(l4Groups.filter((g) => g.rank === rep).flatMap((g) => g.samples.filter((s) => s.metric === 'tcpClosed')), seconds),
+      l4Rates(l4Groups.filter((g) => g.rank === rep).flatMap((g) => g.samples.filter((s) => s.metric === 'tcpClosed' || s.metric === 'tcpFailed')), seconds),
     );
     const flags: Record<string, number> = {};
     for (const pr of perReporter) {
