@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import base from './playwright.config';
 
 // Multi-cluster end-to-end tests (issue #6): the same real demo as playwright.config.ts plus a second
-// Kubernetes API simulator (cluster "east", demo/east-cluster.ts) behind KUBE_CONTEXTS, started by
+// Kubernetes API simulator (cluster "east", demo/model/east-cluster.ts) behind KUBE_CONTEXTS, started by
 // `demo/cli.ts serve --second-cluster`. Its own ports and state directory, so the single-cluster
 // specs keep seeing exactly the demo cluster. Run: `npx playwright test -c playwright.multi-cluster.config.ts`.
 const PORT = Number(process.env.E2E_PORT ?? 3110);

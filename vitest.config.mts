@@ -7,7 +7,7 @@ const __dirname = path.dirname(fileURLToPath(import.meta.url));
 const alias = {
   '@': path.resolve(__dirname),
   // server-only throws outside the react-server condition; adapters are tested in plain Node.
-  'server-only': path.resolve(__dirname, 'scripts/empty-module.ts'),
+  'server-only': path.resolve(__dirname, 'tests/helpers/empty-module.ts'),
 };
 
 export default defineConfig({
@@ -21,7 +21,7 @@ export default defineConfig({
           environment: 'node',
           // Property tests run hundreds of cases; a loaded 2-core CI machine needs more than the 5 s default.
           testTimeout: 30_000,
-          include: ['lib/**/*.test.ts', 'demo/**/*.test.ts', 'scripts/**/*.test.ts', 'components/**/*.test.ts', 'deploy/**/*.test.ts'],
+          include: ['lib/**/*.test.ts', 'demo/**/*.test.ts', 'cli/**/*.test.ts', 'components/**/*.test.ts', 'deploy/**/*.test.ts'],
         },
       },
       {

@@ -1,4 +1,4 @@
-// Minimal types for the parts of autocannon 8 that scripts/load-test.ts uses (the package ships none).
+// Minimal types for the parts of autocannon 8 that bench/load-test.ts uses (the package ships none).
 declare module 'autocannon' {
   interface Options {
     url: string;

@@ -2,7 +2,7 @@
 // synthetic mesh → backfilled real Prometheus + Kubernetes API simulator → `next start` of the existing
 // build → graph API timings against Prometheus' own accounting, calls per graph, server RSS, Chromium
 // (data → interactive, panning fps, JS bytes) and Kiali's per-namespace query pattern on the same data.
-// Writes bench/results.md (the "Load" section, written by scripts/load-test.ts, is kept).
+// Writes bench/results.md (the "Load" section, written by bench/load-test.ts, is kept).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

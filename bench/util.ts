@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 
-export { freePort } from '../demo/free-port';
+export { freePort } from '../tests/helpers/free-port';
 
 export const median = (xs: number[]): number => {
   if (!xs.length) return NaN;

@@ -2,9 +2,9 @@
 //   tsx demo/cli.ts demo   → Kubernetes API simulator + simulated proxies + real Prometheus + `next build` + `next start` on :3000
 //   tsx demo/cli.ts infra  → only the upstreams (for `next dev`), prints the environment to use
 //   tsx demo/cli.ts serve  → upstreams + `next start` of an existing build (used by Playwright's webServer)
-// Opt-in: --second-cluster also starts a second Kubernetes API simulator (cluster "east", demo/east-cluster.ts)
+// Opt-in: --second-cluster also starts a second Kubernetes API simulator (cluster "east", demo/model/east-cluster.ts)
 // and points the app at both through one kubeconfig and KUBE_CONTEXTS (used by playwright.multi-cluster.config.ts);
-// the simulated proxies then also carry the cross-cluster traffic of demo/east-cluster.ts (EAST_EDGES), scraped
+// the simulated proxies then also carry the cross-cluster traffic of demo/model/east-cluster.ts (EAST_EDGES), scraped
 // live and in the backfilled history.
 // Install variants (same mesh, installed differently; docs/demo-mesh.md "Install variants"):
 //   --cluster-name <name>        values.global.multiCluster.clusterName: CLUSTER_ID of istiod/ztunnel, source_cluster/
@@ -16,7 +16,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EAST_CLUSTER, EAST_OBJECTS, mergeKubeconfigs, withEastCluster } from './east-cluster';
+import { EAST_CLUSTER, EAST_OBJECTS, mergeKubeconfigs, withEastCluster } from './model/east-cluster';
 import { startKubeSimulator } from './kube-sim/server';
 import { buildManifests } from './model/manifests';
 import { buildDemoTopology, type DemoInstallOptions } from './model/topology';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { loadManifests, startKubeSimulator, type KubeSimulator } from '../demo/kube-sim/server';
-import { freePort } from '../demo/free-port';
+import { freePort } from '../tests/helpers/free-port';
 
 // Hostile Kubernetes data rendered as text. The demo's manifests are fixed, so this spec starts its OWN
 // Kubernetes API simulator (random port) with the demo manifests plus hostile label values, annotations and

@@ -201,7 +201,7 @@ export interface EdgeSpec {
 
 export interface Topology {
   /** Istio cluster name of the demo cluster. Objects of other clusters (multi-cluster runs, e.g.
-   *  demo/east-cluster.ts) carry their own `cluster` field; they are emitted but never written as manifests. */
+   *  demo/model/east-cluster.ts) carry their own `cluster` field; they are emitted but never written as manifests. */
   cluster: string;
   trustDomain: string;
   istioNamespace: string;

@@ -4,7 +4,7 @@ import type { GraphEdge, MeshGraph } from '@/lib/mesh/types';
 import { GraphPage } from '../pages/graph-page';
 
 // Two clusters (issue #6): the real demo (cluster "Kubernetes": simulator, proxies, Prometheus) plus a
-// second Kubernetes API simulator, cluster "east" (demo/east-cluster.ts: ambient inventory/inventory-api,
+// second Kubernetes API simulator, cluster "east" (demo/model/east-cluster.ts: ambient inventory/inventory-api,
 // billing/ledger out of the mesh, and east's ztunnel), behind KUBE_CONTEXTS. With --second-cluster the
 // simulated proxies also carry shop/cart (Kubernetes, ambient) → east inventory-api over HBONE: ztunnel
 // series with source_cluster="Kubernetes", destination_cluster="east", live and in the backfilled history.

@@ -216,10 +216,10 @@ describe('bad input → 400 {error} naming the parameter', () => {
   }
 });
 
-describe('coverage report CLI (scripts/report.ts)', () => {
+describe('coverage report CLI (cli/report.ts)', () => {
   const cli = async (args: string[]) => {
     try {
-      const { stdout, stderr } = await run('npx', ['tsx', '--conditions=react-server', 'scripts/report.ts', ...args], {
+      const { stdout, stderr } = await run('npx', ['tsx', '--conditions=react-server', 'cli/report.ts', ...args], {
         env: { ...process.env, PROMETHEUS_URL: inject('promIstioSampleUrl'), KUBECONFIG: inject('kubeconfigPath') },
         timeout: 120_000,
         maxBuffer: 20 * 1024 * 1024,

@@ -4,7 +4,7 @@
 // may be running). Tests read the URLs with `inject(...)`.
 import type { TestProject } from 'vitest/node';
 import { startKubeSimulator, type KubeSimulator } from '@/demo/kube-sim/server';
-import { freePort } from '@/demo/free-port';
+import { freePort } from '@/tests/helpers/free-port';
 import { startDemoTelemetry, type DemoTelemetry } from '@/demo/telemetry';
 
 declare module 'vitest' {

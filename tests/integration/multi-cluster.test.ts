@@ -14,7 +14,7 @@ import { GET as findingsGET } from '@/app/api/findings/route';
 import { GET as graphGET } from '@/app/api/graph/route';
 import { GET as healthGET } from '@/app/api/healthz/route';
 import { GET as namespacesGET } from '@/app/api/namespaces/route';
-import { EAST_OBJECTS } from '@/demo/east-cluster';
+import { EAST_OBJECTS } from '@/demo/model/east-cluster';
 import { startKubeSimulator, type KubeSimulator } from '@/demo/kube-sim/server';
 import type { MeshGraph, NamespaceSummary } from '@/lib/mesh/types';
 import { call, iso, restoreEnv, useEnv } from './helpers';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@/demo/free-port';
+import { freePort } from '@/tests/helpers/free-port';
 import type { PrometheusConfig } from '@/lib/config/parse';
 import { PrometheusClient, PrometheusError } from '@/lib/prometheus/client';
 import { buildSelectionSeriesQueries, chooseStep } from '@/lib/prometheus/queries';

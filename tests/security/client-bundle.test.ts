@@ -1,4 +1,4 @@
-// The client-bundle check (scripts/check-client-bundle.ts): first on synthetic builds (so we know it can
+// The client-bundle check (scripts/ci/check-client-bundle.ts): first on synthetic builds (so we know it can
 // fail), then on the real `.next` when a build exists. The real-build check looks for the canary values
 // (CANARY_ENV) and for whatever secret values are in this process' env; it is only meaningful when that
 // build was made with the canaries in its env (npm test's build step; see the script's header).
@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CANARY_ENV, checkClientBundle, clientFiles, secretsFrom } from '@/scripts/check-client-bundle';
+import { CANARY_ENV, checkClientBundle, clientFiles, secretsFrom } from '@/scripts/ci/check-client-bundle';
 
 const NEXT_DIR = path.resolve(process.env.MESHGLASS_NEXT_DIR ?? '.next');
 const tmpDirs: string[] = [];

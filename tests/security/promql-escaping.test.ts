@@ -17,7 +17,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alternationMatcher, escapeLabelValue, regexEscape, selector, type Matcher } from '@/lib/prometheus/queries';
-import { freePort } from '@/demo/free-port';
+import { freePort } from '@/tests/helpers/free-port';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 const RUNS = Number(process.env.PROMQL_PROPERTY_RUNS ?? 300);

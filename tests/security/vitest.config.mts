@@ -10,7 +10,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export default defineConfig({
   root,
   resolve: {
-    alias: { '@': root, 'server-only': path.join(root, 'scripts/empty-module.ts') },
+    alias: { '@': root, 'server-only': path.join(root, 'tests/helpers/empty-module.ts') },
   },
   test: {
     name: 'security',

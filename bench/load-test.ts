@@ -1,6 +1,6 @@
 // Load test: 50 dashboards polling /api/graph?range=15m every 5 s for 2 minutes against the running
 // demo app (`npm run demo`), with autocannon at a fixed overall rate (clients / interval).
-//   npx tsx scripts/load-test.ts [--url http://127.0.0.1:3000] [--prometheus http://127.0.0.1:19090]
+//   npx tsx bench/load-test.ts [--url http://127.0.0.1:3000] [--prometheus http://127.0.0.1:19090]
 //                                [--clients 50] [--interval 5] [--duration 120] [--path '/api/graph?range=15m']
 //                                [--no-write]
 // Prints errors, p50/p99 latency and the Prometheus queries the run caused (delta of Prometheus' own
@@ -10,8 +10,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { diffPromSelf, readPromSelf } from '../bench/prom-self';
-import { cpuModel } from '../bench/util';
+import { diffPromSelf, readPromSelf } from './prom-self';
+import { cpuModel } from './util';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,7 +25,7 @@ const interval = Number(arg('interval', '5'));
 const duration = Number(arg('duration', '120'));
 const reqPath = arg('path', '/api/graph?range=15m');
 const write = !process.argv.includes('--no-write');
-const OUT = path.resolve(__dirname, '../bench/results.md');
+const OUT = path.resolve(__dirname, 'results.md');
 
 async function main() {
   // Fail fast with a clear message when the demo is not running.
@@ -81,7 +81,7 @@ async function main() {
       '',
       '## Load',
       '',
-      `\`npx tsx scripts/load-test.ts\` on ${date}: ${clients} concurrent clients polling \`${reqPath}\` every ${interval} s (autocannon, overall rate ${rate} req/s, ${clients} connections) for ${duration} s against the running demo app (${base}, Prometheus ${promUrl}; demo mesh ${probeBody.nodes.length} nodes / ${probeBody.edges.length} edges). ${cpuModel()} × ${os.cpus().length}, Node ${process.version}.`,
+      `\`npx tsx bench/load-test.ts\` on ${date}: ${clients} concurrent clients polling \`${reqPath}\` every ${interval} s (autocannon, overall rate ${rate} req/s, ${clients} connections) for ${duration} s against the running demo app (${base}, Prometheus ${promUrl}; demo mesh ${probeBody.nodes.length} nodes / ${probeBody.edges.length} edges). ${cpuModel()} × ${os.cpus().length}, Node ${process.version}.`,
       '',
       '| Measure | Value |',
       '|---|---|',

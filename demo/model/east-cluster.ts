@@ -10,7 +10,7 @@
 // "Kubernetes", destination_cluster="east"). billing/ledger stays idle (out of the mesh).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
-import { uid } from './model/hash';
+import { uid } from './hash';
 import {
   edge,
   ZTUNNEL_IMAGE,
@@ -22,7 +22,7 @@ import {
   type ServiceModel,
   type Topology,
   type WorkloadModel,
-} from './model/topology';
+} from './topology';
 
 export const EAST_CLUSTER = 'east';
 

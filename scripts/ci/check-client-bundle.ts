@@ -6,8 +6,8 @@
 //   - markers of server-only libraries: @kubernetes/client-node and prometheus-query internals.
 //
 // Meant to run right after a `next build` made with distinctive canary values (see CANARY_ENV):
-//   env $(npx tsx scripts/check-client-bundle.ts --print-canary-env) npx next build
-//   npx tsx scripts/check-client-bundle.ts --canaries          # exit 1 and a list of findings on failure
+//   env $(npx tsx scripts/ci/check-client-bundle.ts --print-canary-env) npx next build
+//   npx tsx scripts/ci/check-client-bundle.ts --canaries          # exit 1 and a list of findings on failure
 // Options: --dir <.next dir> (default .next), --canaries (also look for CANARY_ENV values, whatever the
 // current env says), --print-canary-env. Secret values are taken from the environment too (the same env
 // the build had), values shorter than 6 characters are ignored (they would match by accident).

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ensureSystemPackages } from './system-deps';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '../..');
 const bin = (name: string) => path.join(ROOT, 'node_modules/.bin', name);
 
 interface Step {
@@ -29,7 +29,7 @@ const steps: Step[] = [
   { name: 'integration tests', cmd: bin('vitest'), args: ['run', '--project', 'integration'] },
   // Canary secrets at build time: the bundle check below fails if any reaches a client chunk.
   { name: 'next build', cmd: bin('next'), args: ['build'], env: { NEXT_TELEMETRY_DISABLED: '1', ...BUILD_CANARIES } },
-  { name: 'client bundle check', cmd: bin('tsx'), args: ['scripts/check-client-bundle.ts', '--canaries'] },
+  { name: 'client bundle check', cmd: bin('tsx'), args: ['scripts/ci/check-client-bundle.ts', '--canaries'] },
   { name: 'end-to-end tests', cmd: bin('playwright'), args: ['test'] },
   // Two clusters (a second Kubernetes API simulator behind KUBE_CONTEXTS): its own demo, ports and state.
   { name: 'end-to-end tests (two clusters)', cmd: bin('playwright'), args: ['test', '-c', 'playwright.multi-cluster.config.ts'] },

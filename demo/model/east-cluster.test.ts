@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EAST_CLUSTER, EAST_EDGES, EAST_OBJECTS, topologyPart, withEastCluster } from './east-cluster';
-import { buildEmitPlan, emitAll, exposition, ZTUNNEL_LABELS, type EmitPlan } from './model/emit';
-import { buildManifests } from './model/manifests';
-import { buildDemoTopology } from './model/topology';
-import { finalTargetLabels } from './prometheus/profiles';
+import { buildEmitPlan, emitAll, exposition, ZTUNNEL_LABELS, type EmitPlan } from './emit';
+import { buildManifests } from './manifests';
+import { buildDemoTopology } from './topology';
+import { finalTargetLabels } from '../prometheus/profiles';
 
 const ANCHOR = 1_800_000_000;
 const demo = buildDemoTopology();
