@@ -74,7 +74,7 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-export interface MeasureOptions {
+interface MeasureOptions {
   timeoutMs?: number;
   /** Assigned to window.__meshglassCyOptions before the app runs (renderer experiments, e.g. {"webgl":true}). */
   cyOptions?: Record<string, unknown>;

@@ -19,7 +19,7 @@ function label(labels: string, name: string): string | undefined {
   return m?.[1];
 }
 
-export function parsePromSelf(text: string): PromSelf {
+function parsePromSelf(text: string): PromSelf {
   const r: PromSelf = { queryRequests: 0, httpSeconds: 0, engineSeconds: 0, innerEvalSeconds: 0, cpuSeconds: 0 };
   for (const line of text.split('\n')) {
     if (line.startsWith('#')) continue;

@@ -28,7 +28,7 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-export function descendants(pid: number): number[] {
+function descendants(pid: number): number[] {
   const out = [pid];
   for (let i = 0; i < out.length; i++) out.push(...childrenOf(out[i]!));
   return out;
@@ -40,14 +40,6 @@ export function vmRssKb(pid: number): number {
     return m ? Number(m[1]) : NaN;
   } catch {
     return NaN;
-  }
-}
-
-export function comm(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-  } catch {
-    return '';
   }
 }
 

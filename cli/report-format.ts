@@ -5,7 +5,7 @@ export const REPORT_USAGE = `usage: npm run report -- [--namespaces a,b] [--clus
                         [--format text|json|markdown] [--fail-on l7-gap,plaintext,...]
 Environment: PROMETHEUS_URL, KUBECONFIG, KUBE_CONTEXTS (as for the app).`;
 
-export const FINDING_KINDS: readonly FindingKind[] = [
+const FINDING_KINDS: readonly FindingKind[] = [
   'l7-gap',
   'l7-policy-not-enforced',
   'waypoint-bypass',
@@ -15,9 +15,9 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   'version-drift',
 ];
 
-export type ReportFormat = 'text' | 'json' | 'markdown';
+type ReportFormat = 'text' | 'json' | 'markdown';
 
-export interface ReportArgs {
+interface ReportArgs {
   params: URLSearchParams;
   format: ReportFormat;
   failOn: FindingKind[];
@@ -65,7 +65,7 @@ export function parseReportArgs(argv: string[]): ReportArgs {
   return { params, format, failOn, help };
 }
 
-export interface ReportData {
+interface ReportData {
   graph: MeshGraph;
   namespaces: NamespaceSummary[];
   findings: Finding[];

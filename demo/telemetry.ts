@@ -24,10 +24,10 @@ import { startPrometheus, type RunningPrometheus } from './prometheus/launcher';
 import type { ScrapeProfile } from './prometheus/profiles';
 import { startProxiesServer } from './proxies/server';
 
-export const DEFAULT_PROMETHEUS_PORTS: Record<ScrapeProfile, number> = { 'istio-sample': 19090, minimal: 19091 };
-export const HISTORY_SECONDS = 6 * 3600;
+const DEFAULT_PROMETHEUS_PORTS: Record<ScrapeProfile, number> = { 'istio-sample': 19090, minimal: 19091 };
+const HISTORY_SECONDS = 6 * 3600;
 
-export interface DemoTelemetryOptions {
+interface DemoTelemetryOptions {
   stateDir: string;
   profiles: (ScrapeProfile | { profile: ScrapeProfile; port?: number })[];
   proxiesPort?: number;
@@ -48,7 +48,7 @@ export interface DemoTelemetry {
   stop(): Promise<void>;
 }
 
-export interface AnchorFile {
+interface AnchorFile {
   anchor: string;
   anchorUnix: number;
   historyStart: string;
@@ -59,7 +59,7 @@ export interface AnchorFile {
 }
 
 /** sha256 of the topology's data (it is plain JSON-able data, built deterministically). */
-export function topologyFingerprint(topology: Topology): string {
+function topologyFingerprint(topology: Topology): string {
   return createHash('sha256').update(JSON.stringify(topology)).digest('hex').slice(0, 16);
 }
 
@@ -69,7 +69,7 @@ function hasBlocks(dir: string): boolean {
   return existsSync(dir) && readdirSync(dir).some((f) => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(f));
 }
 
-export function anchorFileContent(topology: Topology, anchorUnix: number): AnchorFile {
+function anchorFileContent(topology: Topology, anchorUnix: number): AnchorFile {
   return {
     anchor: iso(anchorUnix),
     anchorUnix,

@@ -6,7 +6,7 @@ import { MODE_LABELS, MTLS_LABELS, PATH_STYLES } from '@/lib/graph/style-mapping
 import { LAYOUT_NAMES, MTLS_VALUES, PATHS, RANGE_PRESETS, REFRESH_CHOICES, TELEMETRIES, type GraphUrlState, type LayoutName } from '@/lib/graph/url-state';
 import { Button } from '@/components/ui/button';
 
-export interface ToolbarProps {
+interface ToolbarProps {
   state: GraphUrlState;
   namespaces: NamespaceSummary[] | undefined;
   namespacesError?: string;

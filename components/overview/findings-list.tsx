@@ -7,7 +7,7 @@ import { CopyBlock } from './copy-block';
 import { SeverityBadge } from './severity-badge';
 import { SEVERITIES, SEVERITY_LABEL } from './overview-model';
 
-export const KIND_LABEL: Record<FindingKind, string> = {
+const KIND_LABEL: Record<FindingKind, string> = {
   'l7-gap': 'L7 gap',
   'l7-policy-not-enforced': 'L7 policy not enforced',
   'waypoint-bypass': 'Waypoint bypass',

@@ -27,7 +27,7 @@ export interface MigrationResponse {
 }
 
 export const OVERVIEW_RANGES = ['15m', '1h', '6h', '24h'] as const;
-export const DEFAULT_OVERVIEW_RANGE = '1h';
+const DEFAULT_OVERVIEW_RANGE = '1h';
 
 export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
 export const SEVERITY_LABEL: Record<Severity, string> = { critical: 'Critical', warning: 'Warning', info: 'Info' };

@@ -16,7 +16,7 @@ import { ObjectError, Store, type ObjectRef, type StoreEvent } from './store';
 import { toTable, type IncludeObject } from './table';
 import { ensureTls } from './tls';
 
-export type ForbiddenRule = { group: string; resource: string };
+type ForbiddenRule = { group: string; resource: string };
 
 export type KubeSimFaults = {
   /** API groups answered 404 everywhere (as if their CRDs were not installed); '' is the core group */
@@ -29,7 +29,7 @@ export type KubeSimFaults = {
   latencyMs?: number;
 };
 
-export type KubeSimOptions = {
+type KubeSimOptions = {
   objects?: object[];
   manifestsDir?: string;
   /** default 16443; 0 = random */

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { findByKind, groupResourceKey, groupVersionString, parseApiVersion, type ResourceDef } from './resources';
 import type { KubeObject } from './selectors';
 
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export type StoreEvent = {
   rv: number;

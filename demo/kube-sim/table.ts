@@ -2,12 +2,12 @@
 import type { ResourceDef } from './resources';
 import type { KubeObject } from './selectors';
 
-export type ColumnDefinition = { name: string; type: string; format: string; description: string; priority: number };
+type ColumnDefinition = { name: string; type: string; format: string; description: string; priority: number };
 type Cell = string | number | boolean | null;
 type Column = ColumnDefinition & { cell: (o: KubeObject, now: Date) => Cell };
 
 /** kubectl's HumanDuration (k8s.io/apimachinery/pkg/util/duration). */
-export function humanDuration(ms: number): string {
+function humanDuration(ms: number): string {
   const s = Math.floor(ms / 1000);
   if (s < 0) return '<invalid>';
   if (s < 60 * 2) return `${s}s`;
@@ -152,7 +152,7 @@ const COLUMNS: Record<string, Column[]> = {
   ],
 };
 
-export function columnsFor(def: ResourceDef): Column[] {
+function columnsFor(def: ResourceDef): Column[] {
   return COLUMNS[def.kind] ?? [NAME, AGE];
 }
 

@@ -7,7 +7,7 @@ import type { KubeSimulator } from './server';
 
 export const FIXTURE_DIR = path.join(__dirname, 'testdata');
 
-export type RawResponse = { status: number; headers: IncomingMessage['headers']; body: string; json: () => any };
+type RawResponse = { status: number; headers: IncomingMessage['headers']; body: string; json: () => any };
 
 export function kubeGet(sim: KubeSimulator, pathAndQuery: string, opts: { token?: string | null; accept?: string; method?: string } = {}): Promise<RawResponse> {
   const u = new URL(sim.url + pathAndQuery);
@@ -30,7 +30,7 @@ export function kubeGet(sim: KubeSimulator, pathAndQuery: string, opts: { token?
   });
 }
 
-export type WatchEvent = { type: string; object: any };
+type WatchEvent = { type: string; object: any };
 
 /** Opens a watch and collects its events; `next(pred)` waits for the first not-yet-consumed matching one. */
 export function openWatch(sim: KubeSimulator, pathAndQuery: string, accept?: string) {

@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { generate } from 'selfsigned';
 
-export type TlsMaterial = { caCert: string; caPath: string; cert: string; key: string };
+type TlsMaterial = { caCert: string; caPath: string; cert: string; key: string };
 
 const DAY = 24 * 60 * 60 * 1000;
 

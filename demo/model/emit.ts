@@ -120,7 +120,7 @@ interface Term {
   c: Component;
 }
 
-export interface PlannedSeries {
+interface PlannedSeries {
   /** Sample name, e.g. istio_requests_total, istio_request_duration_milliseconds_bucket. */
   name: string;
   family: string;
@@ -148,7 +148,7 @@ export interface EmitPlan {
   proxies: Map<string, ProxyPlan>;
 }
 
-export interface Sample {
+interface Sample {
   name: string;
   labels: [string, string][];
   value: number;
@@ -679,7 +679,7 @@ export function newIntegrals(): Integrals {
 }
 
 /** The samples a proxy exposes at t, or undefined if the proxy does not exist at t. */
-export function samplesAt(plan: EmitPlan, proxyId: string, t: number): Sample[] | undefined {
+function samplesAt(plan: EmitPlan, proxyId: string, t: number): Sample[] | undefined {
   const p = plan.proxies.get(proxyId);
   if (!p) return undefined;
   const off = t - plan.anchor;
@@ -721,7 +721,7 @@ export function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
-export function formatLabels(labels: [string, string][], dropEmpty = false): string {
+function formatLabels(labels: [string, string][], dropEmpty = false): string {
   return labels
     .filter(([, v]) => !dropEmpty || v !== '')
     .map(([k, v]) => `${k}="${escapeLabelValue(v)}"`)

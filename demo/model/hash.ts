@@ -1,7 +1,7 @@
 // Deterministic hashing / pseudo-random helpers for the demo model (no Math.random anywhere).
 
 /** FNV-1a 32-bit hash of a string. */
-export function hash32(s: string): number {
+function hash32(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);

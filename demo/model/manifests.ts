@@ -6,13 +6,13 @@ import { clusterOf, type ContainerModel, type PodModel, type Topology, type Work
 
 export type KubeObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata: Record<string, unknown> };
 
-export interface ManifestOptions {
+interface ManifestOptions {
   /** Anchor (unix seconds). Creation timestamps are derived from it; default: a fixed reference date. */
   anchor?: number;
 }
 
 /** Fixed reference "now" for the committed YAML (2026-01-15T12:00:00Z). */
-export const REFERENCE_ANCHOR = Date.UTC(2026, 0, 15, 12, 0, 0) / 1000;
+const REFERENCE_ANCHOR = Date.UTC(2026, 0, 15, 12, 0, 0) / 1000;
 
 const iso = (s: number) => new Date(Math.floor(s) * 1000).toISOString().replace('.000Z', 'Z');
 

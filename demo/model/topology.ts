@@ -4,13 +4,13 @@
 import { k8sSuffix, rng, templateHash, uid } from './hash';
 
 export const ISTIO_VERSION = '1.27.1';
-export const PROXY_IMAGE = (v: string) => `docker.io/istio/proxyv2:${v}`;
+const PROXY_IMAGE = (v: string) => `docker.io/istio/proxyv2:${v}`;
 export const ZTUNNEL_IMAGE = (v: string) => `docker.io/istio/ztunnel:${v}`;
 
 export type PodMode = 'sidecar' | 'ambient' | 'none';
 /** What a pod is, for the mesh. `app` pods carry workload traffic; the others are infrastructure. */
 export type PodRole = 'app' | 'gateway' | 'waypoint' | 'ztunnel' | 'cni' | 'istiod';
-export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
 
 export interface ContainerModel {
   name: string;
@@ -35,7 +35,7 @@ export interface NodeModel {
   cluster?: string;
 }
 
-export interface NamespaceModel {
+interface NamespaceModel {
   name: string;
   labels: Record<string, string>;
 }
@@ -68,7 +68,7 @@ export interface PodModel {
   cluster?: string;
 }
 
-export interface ReplicaSetModel {
+interface ReplicaSetModel {
   name: string;
   hash: string;
   replicas: number;
@@ -103,7 +103,7 @@ export interface WorkloadModel {
   cluster?: string;
 }
 
-export interface ServicePortModel {
+interface ServicePortModel {
   name: string;
   port: number;
   targetPort: number;
@@ -125,7 +125,7 @@ export interface ServiceModel {
   cluster?: string;
 }
 
-export interface GatewayModel {
+interface GatewayModel {
   namespace: string;
   name: string;
   className: string;
@@ -136,27 +136,27 @@ export interface GatewayModel {
   workload: string;
 }
 
-export interface AuthorizationPolicyModel {
+interface AuthorizationPolicyModel {
   namespace: string;
   name: string;
   spec: Record<string, unknown>;
   conditions: { type: string; status: string; reason: string; message: string }[];
 }
 
-export interface PeerAuthenticationModel {
+interface PeerAuthenticationModel {
   namespace: string;
   name: string;
   spec: Record<string, unknown>;
 }
 
-export interface WorkloadRef {
+interface WorkloadRef {
   kind: 'workload';
   namespace: string;
   name: string;
   /** Cluster of the client workload; undefined = Topology.cluster. */
   cluster?: string;
 }
-export type EdgeServer =
+type EdgeServer =
   /** cluster: the cluster whose endpoints of the Service serve this traffic (undefined = Topology.cluster). */
   | { kind: 'service'; namespace: string; name: string; port: number; cluster?: string }
   | { kind: 'external'; host: string; namespace: string; port: number }
@@ -316,7 +316,7 @@ function pickNode(alloc: NodeAlloc): NodeModel {
   return node;
 }
 
-export interface AppWorkloadOptions {
+interface AppWorkloadOptions {
   namespace: string;
   name: string;
   kind?: 'Deployment' | 'StatefulSet';
@@ -1052,7 +1052,7 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
 // Synthetic topologies (scale benchmark)
 // ---------------------------------------------------------------------------
 
-export interface SyntheticOptions {
+interface SyntheticOptions {
   namespaces: number;
   workloadsPerNamespace: number;
   seed: number;
@@ -1187,11 +1187,6 @@ export function generateSyntheticTopology(opts: SyntheticOptions): Topology {
 
 export function allPods(t: Topology): PodModel[] {
   return t.workloads.flatMap((w) => w.pods);
-}
-
-/** Pods alive at a given offset from the anchor. */
-export function podAlive(p: PodModel, offset: number): boolean {
-  return (p.startOffset === undefined || p.startOffset <= offset) && (p.endOffset === undefined || offset < p.endOffset);
 }
 
 /** Cluster of a pod/workload/Service/node (its own field, else the topology's cluster). */

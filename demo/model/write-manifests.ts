@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { buildManifests, manifestFiles } from './manifests';
 import { buildDemoTopology } from './topology';
 
-export function writeManifests(outDir: string, anchor?: number): string[] {
+function writeManifests(outDir: string, anchor?: number): string[] {
   mkdirSync(outDir, { recursive: true });
   for (const f of readdirSync(outDir)) if (f.endsWith('.yaml')) rmSync(path.join(outDir, f));
   const files = manifestFiles(buildManifests(buildDemoTopology(), { anchor }));

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { evaluateProxy, formatValue, newIntegrals, type EmitPlan, type ProxyPlan } from '../model/emit';
 import { finalTargetLabels, type ScrapeProfile } from './profiles';
 
-export interface BackfillOptions {
+interface BackfillOptions {
   plan: EmitPlan;
   profile: ScrapeProfile;
   /** unix seconds */

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 export const PROMETHEUS_BIN = process.env.MESHGLASS_PROMETHEUS_BIN ?? '/usr/bin/prometheus';
-export const PROMTOOL_BIN = process.env.MESHGLASS_PROMTOOL_BIN ?? '/usr/bin/promtool';
+const PROMTOOL_BIN = process.env.MESHGLASS_PROMTOOL_BIN ?? '/usr/bin/promtool';
 
 export function ensurePrometheus(): { prometheus: string; promtool: string } {
   const missing = () => [PROMETHEUS_BIN, PROMTOOL_BIN].filter((b) => !existsSync(b));

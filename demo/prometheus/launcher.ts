@@ -10,7 +10,7 @@ import { backfill, type BackfillResult } from './backfill';
 import { ensurePrometheus } from './ensure';
 import { fileSdTargets, prometheusConfig, type ScrapeProfile } from './profiles';
 
-export interface StartPrometheusOptions {
+interface StartPrometheusOptions {
   profile: ScrapeProfile;
   /** Listen port (19090 istio-sample, 19091 minimal by convention). */
   port: number;

@@ -13,25 +13,24 @@
 import type { PodModel } from '../model/topology';
 
 export type ScrapeProfile = 'istio-sample' | 'minimal';
-export const SCRAPE_PROFILES: ScrapeProfile[] = ['istio-sample', 'minimal'];
 
-export const JOB_NAME: Record<ScrapeProfile, string> = {
+const JOB_NAME: Record<ScrapeProfile, string> = {
   'istio-sample': 'kubernetes-pods',
   minimal: 'istio-proxies',
 };
 
-export const SCRAPE_INTERVAL_SECONDS = 5;
+const SCRAPE_INTERVAL_SECONDS = 5;
 
 /** Kubernetes SD's label-name sanitizer (strutil.SanitizeLabelName). */
-export function sanitizeLabelName(name: string): string {
+function sanitizeLabelName(name: string): string {
   return name.replace(/[^a-zA-Z0-9_]/g, '_');
 }
 
-export function metricsPath(pod: Pick<PodModel, 'namespace' | 'name'>): string {
+function metricsPath(pod: Pick<PodModel, 'namespace' | 'name'>): string {
   return `/proxies/${encodeURIComponent(pod.namespace)}/${encodeURIComponent(pod.name)}/metrics`;
 }
 
-export interface FileSdGroup {
+interface FileSdGroup {
   targets: string[];
   labels: Record<string, string>;
 }

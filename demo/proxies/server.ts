@@ -10,7 +10,7 @@ import type { PodModel, Topology } from '../model/topology';
 import { buildTrafficModel } from '../model/traffic';
 import { fileSdTargets, type ScrapeProfile } from '../prometheus/profiles';
 
-export interface ProxiesServerOptions {
+interface ProxiesServerOptions {
   topology: Topology;
   /** Anchor T, unix seconds. */
   anchor: number;

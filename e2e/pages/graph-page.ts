@@ -1,6 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
-export interface DrawnEdge {
+interface DrawnEdge {
   id: string;
   source: string;
   target: string;

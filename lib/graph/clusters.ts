@@ -24,7 +24,7 @@ export function clusterChoices(configured: readonly string[] | undefined, nodes:
   return [...new Set([...(configured ?? []), ...graphClusters(nodes ?? []), ...selected])].filter((c) => CLUSTER_NAME.test(c)).sort();
 }
 
-export interface EdgeClusters {
+interface EdgeClusters {
   source?: string;
   target?: string;
   /** The ends are in different clusters (the API's flag, or the two ends' clusters differ). */

@@ -17,10 +17,10 @@ import { effectiveMode, trafficAmount } from './style-mapping';
  */
 export const COLLAPSE_NODE_THRESHOLD = 250;
 /** A namespace with fewer nodes than this is drawn as is (an aggregate of one node hides nothing). */
-export const MIN_AGGREGATE_MEMBERS = 2;
+const MIN_AGGREGATE_MEMBERS = 2;
 
 export const AGGREGATE_NODE_PREFIX = 'ns-agg:';
-export const AGGREGATE_EDGE_PREFIX = 'ns-agg-edge:';
+const AGGREGATE_EDGE_PREFIX = 'ns-agg-edge:';
 
 export function aggregateNodeId(cluster: string, namespace: string): string {
   return `${AGGREGATE_NODE_PREFIX}${cluster}/${namespace}`;
@@ -30,11 +30,11 @@ export function aggregateEdgeId(source: string, target: string): string {
   return `${AGGREGATE_EDGE_PREFIX}${source}->${target}`;
 }
 
-export function isAggregateId(id: string): boolean {
+function isAggregateId(id: string): boolean {
   return id.startsWith(AGGREGATE_NODE_PREFIX) || id.startsWith(AGGREGATE_EDGE_PREFIX);
 }
 
-export interface AggregateInfo {
+interface AggregateInfo {
   cluster: string;
   namespace: string;
   /** Member node count and ids (sorted). */
@@ -53,7 +53,7 @@ export interface AggregateNode extends GraphNode {
   label: string;
 }
 
-export interface PathShare {
+interface PathShare {
   count: number;
   /** trafficAmount() summed over the member edges of this path. */
   traffic: number;
@@ -70,7 +70,7 @@ export interface AggregateEdge extends GraphEdge {
   };
 }
 
-export interface CollapseOptions {
+interface CollapseOptions {
   /** Namespaces drawn with their nodes (applies to the namespace in every cluster). */
   expanded?: Iterable<string>;
   /** Collapse only when the graph has more nodes than this. Default COLLAPSE_NODE_THRESHOLD. */

@@ -4,13 +4,13 @@ import type { GraphElement } from './to-elements';
 // Structural fields (parent of a node, source/target of an edge) cannot be changed in place
 // by data() in cytoscape, so a change there becomes remove + add.
 
-export interface ElementUpdate {
+interface ElementUpdate {
   id: string;
   data: GraphElement['data'];
   classes: string;
 }
 
-export interface ElementsDiff {
+interface ElementsDiff {
   add: GraphElement[];
   /** Ids to remove. Removing a compound parent in cytoscape also removes children: callers remove children first or re-add them (we re-add). */
   remove: string[];

@@ -9,7 +9,7 @@ export interface Fix {
   command?: string;
 }
 
-export interface EdgeExplanation {
+interface EdgeExplanation {
   path: string;
   seenBy: string[];
   telemetry: string;
@@ -49,7 +49,7 @@ function splitRef(ref: string): { ns: string; name: string } {
   return i < 0 ? { ns: '', name: ref } : { ns: ref.slice(0, i), name: ref.slice(i + 1) };
 }
 
-export function reporterSentence(r: EdgeReporter): string {
+function reporterSentence(r: EdgeReporter): string {
   const who = r.reporter === 'waypoint' ? 'The waypoint' : `${PROXY_WORDS[r.proxy]} on the ${SIDE_WORDS[r.reporter]}`;
   const targets = r.targets.length ? ` (${r.targets.slice(0, 3).join(', ')}${r.targets.length > 3 ? ', …' : ''})` : '';
   return `${who}${targets} — reporter="${r.reporter}", ${RULE_WORDS[r.rule]}`;
@@ -149,7 +149,7 @@ export function explainEdge(edge: GraphEdge, nodes: ReadonlyMap<string, GraphNod
   return { path, seenBy: edge.reporters.map(reporterSentence), telemetry, mtls, notes, fixes };
 }
 
-export interface NodeExplanation {
+interface NodeExplanation {
   summary: string;
   notes: string[];
   fixes: Fix[];

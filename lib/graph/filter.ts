@@ -2,13 +2,13 @@ import type { GraphEdge, GraphNode, MeshGraph } from '@/lib/mesh/types';
 import type { GraphFilters } from './url-state';
 import { isIdle } from './style-mapping';
 
-export interface FilteredGraph {
+interface FilteredGraph {
   nodes: GraphNode[];
   edges: GraphEdge[];
 }
 
 /** Out of the mesh: workloads/gateways with mode none, and peers Istio could not identify. */
-export function isOutOfMesh(node: GraphNode): boolean {
+function isOutOfMesh(node: GraphNode): boolean {
   return node.kind === 'unknown' || ((node.kind === 'workload' || node.kind === 'gateway') && (node.modeInWindow ?? node.mode) === 'none');
 }
 

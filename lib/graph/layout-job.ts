@@ -6,7 +6,7 @@ import type { Position } from './layout';
 // so it can run in a Web Worker (layout-worker.ts) while the page stays usable, or on the main
 // thread as a fallback. Only the geometry travels: node sizes are measured by the page's renderer.
 
-export interface LayoutJobNode {
+interface LayoutJobNode {
   id: string;
   parent?: string;
   /** Rendered size in model units, label included (leaves only; parents are sized by their children). */

@@ -19,9 +19,9 @@ export const WORKER_LAYOUT_MIN_NODES = 60;
  * fcose's default 2,500 ran for over 10 min. 150 already separates the nodes ('draft' leaves them in a
  * 440 × 290 heap where 200 boxes overlap).
  */
-export const WORKER_FCOSE_MAX_ITER_MANY_EDGES = 150;
+const WORKER_FCOSE_MAX_ITER_MANY_EDGES = 150;
 
-export interface LayoutScaleOptions {
+interface LayoutScaleOptions {
   /** The layout runs in a Web Worker: afford fcose's force phase for larger graphs. */
   offMainThread?: boolean;
   /** The graph has collapsed namespaces (large boxes, dense links): spread them further apart. */

@@ -19,9 +19,9 @@ export const LARGE_GRAPH_ELEMENTS = 1000;
  * 1,500 → 800 (2026-11-22, bench/render-lab.ts on the collapsed whole mesh, programmatic panning in
  * headless software rendering): 29 → 55 fps; both are problem links only on that mesh.
  */
-export const MAX_AGGREGATE_EDGES = 800;
+const MAX_AGGREGATE_EDGES = 800;
 
-export interface ScaledElementsOptions extends ToElementsOptions {
+interface ScaledElementsOptions extends ToElementsOptions {
   /** Namespaces drawn with their nodes when the graph is collapsed. */
   expanded: Iterable<string>;
   /** false = never collapse. */
@@ -31,7 +31,7 @@ export interface ScaledElementsOptions extends ToElementsOptions {
   maxAggregateEdges?: number;
 }
 
-export interface ScaledElements {
+interface ScaledElements {
   elements: GraphElement[];
   collapsed: CollapsedGraph;
   /** True when the large-graph (low detail) style applies. */

@@ -4,7 +4,7 @@ import type { EdgePath, EdgeRates, GraphEdge, GraphNode, Mtls, NodeKind, Workloa
 // legend and the list view. Every path/mode is encoded by line style (or border style) AND a
 // marker AND colour, so the graph reads in greyscale and for colour-blind users.
 
-export interface PathStyle {
+interface PathStyle {
   label: string;
   /** Okabe–Ito palette, distinguishable with the common colour-vision deficiencies. */
   color: string;
@@ -62,10 +62,10 @@ export const CROSS_CLUSTER_CASING = '#111827';
 export const HEALTH_COLORS: Record<Exclude<Health, 'ok' | 'none'>, string> = { error: '#C62828', warn: '#B26A00' };
 
 /** Failed-request share (HTTP 5xx/no response, gRPC status ≠ OK; lib/mesh/rates.ts isFailedRequest) above which an L7 edge is red / amber. */
-export const ERROR_RATE_CRITICAL = 0.05;
-export const ERROR_RATE_WARN = 0.01;
+const ERROR_RATE_CRITICAL = 0.05;
+const ERROR_RATE_WARN = 0.01;
 /** Share of failed connections (ztunnel response_flags ≠ "-") above which an L4 edge is red. */
-export const FAILED_CONN_CRITICAL = 0.05;
+const FAILED_CONN_CRITICAL = 0.05;
 
 export function edgeHealth(edge: Pick<GraphEdge, 'rates'>): Health {
   const { errorRate, failedConnectionsPerSec, connectionsPerSec } = edge.rates;
@@ -109,7 +109,7 @@ export function edgeWidth(rates: EdgeRates): number {
   return Math.round(Math.min(MAX_EDGE_WIDTH, Math.max(MIN_EDGE_WIDTH, w)) * 10) / 10;
 }
 
-export function formatPercentShort(x: number): string {
+function formatPercentShort(x: number): string {
   const p = x * 100;
   if (p === 0) return '0%';
   if (p < 0.1) return '<0.1%';
@@ -136,7 +136,7 @@ export const MODE_LABELS: Record<WorkloadMode, string> = {
   none: 'out of mesh',
 };
 
-export interface ModeStyle {
+interface ModeStyle {
   borderStyle: 'solid' | 'double' | 'dashed' | 'dotted';
   borderWidth: number;
   borderColor: string;

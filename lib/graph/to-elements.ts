@@ -8,7 +8,7 @@ import type { GraphFilters, Overlay } from './url-state';
 // into data updates (diff.ts) instead of remove/add. Styling hangs on classes and data fields
 // read by stylesheet.ts with data(): no function styles (cytoscape performance.md).
 
-export interface ElementData {
+interface ElementData {
   id: string;
   [key: string]: unknown;
 }
@@ -20,7 +20,7 @@ export interface GraphElement {
   classes: string;
 }
 
-export const NAMESPACE_PREFIX = 'ns:';
+const NAMESPACE_PREFIX = 'ns:';
 
 /**
  * Id of a namespace box: `ns:<namespace>` in a single-cluster graph, `ns:<cluster>/<namespace>` when

@@ -211,7 +211,7 @@ class KindWatcher {
   }
 }
 
-export interface KubeCacheOptions {
+interface KubeCacheOptions {
   kubeConfig: KubeConfig;
   clusterName: string;
   /** Where clusterName came from: `config` overrides the cluster's own CLUSTER_ID, `default` yields to it. */
@@ -229,7 +229,7 @@ export interface KubeCacheOptions {
   apis?: KindApis;
 }
 
-export interface SnapshotOptions {
+interface SnapshotOptions {
   signal?: AbortSignal;
   /** How long to wait for the first sync; defaults to the cache's timeout. */
   timeoutMs?: number;
@@ -425,11 +425,6 @@ export function getKubeCache(): KubeCache | undefined {
   return singleton().entries[0]?.cache;
 }
 
-/** Every configured cluster's informer cache (undefined where its context could not be loaded). */
-export function getKubeCaches(): { cluster: string; context?: string; cache?: KubeCache }[] {
-  return singleton().entries.map((e) => ({ cluster: e.cluster, ...(e.context ? { context: e.context } : {}), ...(e.cache ? { cache: e.cache } : {}) }));
-}
-
 function unavailable(message: string, cluster?: string): KubeSnapshot {
   const config = getConfig();
   const warnings: Warning[] = [{ source: 'kubernetes', message }];
@@ -464,7 +459,7 @@ export async function getKubeSnapshots(opts: SnapshotOptions = {}): Promise<Kube
   });
 }
 
-export interface ClusterProbeResult extends KubeProbeResult {
+interface ClusterProbeResult extends KubeProbeResult {
   cluster: string;
   context?: string;
 }

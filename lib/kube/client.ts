@@ -31,7 +31,7 @@ export function loadKubeConfig(settings: Pick<KubeSettings, 'context'> = {}, var
 }
 
 /** Per-call options carrying an AbortSignal into client-node's generated API (it has no signal parameter). */
-export function withSignal(signal: AbortSignal): ConfigurationOptions {
+function withSignal(signal: AbortSignal): ConfigurationOptions {
   return {
     middleware: [
       {
@@ -48,12 +48,12 @@ export function withSignal(signal: AbortSignal): ConfigurationOptions {
   } as unknown as ConfigurationOptions;
 }
 
-export interface ListPage<T> {
+interface ListPage<T> {
   items: T[];
   metadata?: { resourceVersion?: string; _continue?: string };
 }
 
-export interface ListRequest {
+interface ListRequest {
   limit: number;
   continueToken?: string;
   signal: AbortSignal;

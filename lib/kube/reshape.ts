@@ -36,7 +36,7 @@ function strings(x: unknown): string[] {
   return arr(x).filter((v): v is string => typeof v === 'string');
 }
 /** String-valued entries only. */
-export function labelsOf(x: unknown): Labels {
+function labelsOf(x: unknown): Labels {
   const out: Labels = {};
   for (const [k, v] of Object.entries(obj(x))) if (typeof v === 'string') out[k] = v;
   return out;
@@ -81,7 +81,7 @@ export interface OwnerLookup {
   replicaSet(namespace: string, name: string): { ownerReferences: unknown[] } | undefined;
 }
 
-export const NO_OWNERS: OwnerLookup = { replicaSet: () => undefined };
+const NO_OWNERS: OwnerLookup = { replicaSet: () => undefined };
 
 function controllerRef(refs: unknown[]): { kind: string; name: string } | undefined {
   const parsed = refs.map(obj).map((r) => ({ kind: str(r.kind), name: str(r.name), controller: r.controller === true }));

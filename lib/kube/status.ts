@@ -12,7 +12,7 @@ export type KindName =
   | 'peerauthentications';
 
 /** Resource names as kubectl spells them, for messages. */
-export const RESOURCE_NAMES: Record<KindName, string> = {
+const RESOURCE_NAMES: Record<KindName, string> = {
   namespaces: 'namespaces',
   pods: 'pods',
   services: 'services',
@@ -23,7 +23,7 @@ export const RESOURCE_NAMES: Record<KindName, string> = {
   peerauthentications: 'peerauthentications.security.istio.io',
 };
 
-export type KindPhase =
+type KindPhase =
   /** Never answered yet (first list in flight or backing off after a failure before any success). */
   | 'starting'
   /** Listed and watching. */

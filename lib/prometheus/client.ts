@@ -14,24 +14,24 @@ export type { PrometheusErrorKind } from './errors';
 /** Secrets given as files are re-read at most this often (projected tokens rotate hourly). */
 const SECRET_FILE_TTL_MS = 60_000;
 
-export interface QueryOptions {
+interface QueryOptions {
   signal?: AbortSignal;
   /** Overrides the configured timeout for this call. */
   timeoutMs?: number;
 }
 
-export interface InstantResult {
+interface InstantResult {
   samples: PromSample[];
   /** Warnings returned by the engine (e.g. partial responses from Thanos). */
   warnings: string[];
 }
 
-export interface RangeResult {
+interface RangeResult {
   series: PromSeries[];
   warnings: string[];
 }
 
-export interface ProbeResult {
+interface ProbeResult {
   ok: boolean;
   url: string;
   version?: string;

@@ -3,7 +3,7 @@
 import { EDGE_LABELS, TARGET_LABELS, type TelemetryMetric } from '@/lib/mesh/types';
 
 /** Istio metric names (istio-telemetry.md §2.1, §2.4). A prefix (e.g. "workload:") selects recording rules. */
-export const ISTIO_METRICS: Record<TelemetryMetric, string> = {
+const ISTIO_METRICS: Record<TelemetryMetric, string> = {
   requests: 'istio_requests_total',
   requestDurationBucket: 'istio_request_duration_milliseconds_bucket',
   requestDurationSum: 'istio_request_duration_milliseconds_sum',
@@ -18,7 +18,7 @@ export const ISTIO_METRICS: Record<TelemetryMetric, string> = {
  * Labels of the latency query: enough to tie a histogram to an edge and a reporter, without the
  * principals/canonical services/security policy that would multiply the (already ×buckets) series.
  */
-export const DURATION_LABELS = [
+const DURATION_LABELS = [
   'reporter',
   'source_cluster',
   'source_workload',
@@ -40,7 +40,7 @@ export const HISTOGRAM_METRICS: ReadonlySet<TelemetryMetric> = new Set<Telemetry
  * Bench finding 1(b): a separate attribution query re-evaluated `increase` over these three metrics and
  * cost more Prometheus time than the other queries' extra grouping labels.
  */
-export const TARGET_METRICS: ReadonlySet<TelemetryMetric> = new Set<TelemetryMetric>(['requests', 'tcpOpened', 'tcpReceivedBytes']);
+const TARGET_METRICS: ReadonlySet<TelemetryMetric> = new Set<TelemetryMetric>(['requests', 'tcpOpened', 'tcpReceivedBytes']);
 
 /** Labels grouped by, per graph query, without the target labels (the contract between queries.ts and lib/mesh). */
 export const GRAPH_QUERY_LABELS: Record<TelemetryMetric, readonly string[]> = {
@@ -55,7 +55,7 @@ export const GRAPH_QUERY_LABELS: Record<TelemetryMetric, readonly string[]> = {
 };
 
 /** Namespace labels a restriction looks at: either end of the edge, or the Service that was called. */
-export const NAMESPACE_FILTER_LABELS = [
+const NAMESPACE_FILTER_LABELS = [
   'source_workload_namespace',
   'destination_workload_namespace',
   'destination_service_namespace',
@@ -66,13 +66,13 @@ export const MAX_WINDOW_SECONDS = 31 * 24 * 3600;
 /** A regex alternation of hundreds of namespaces is still one cheap matcher; beyond that, query everything. */
 export const MAX_NAMESPACES = 500;
 /** Sparkline resolution: about one point per 3 px of a 360 px wide chart. */
-export const DEFAULT_MAX_POINTS = 120;
+const DEFAULT_MAX_POINTS = 120;
 /** Prometheus rejects range queries with more than 11,000 points per series (style.md B4). */
-export const PROMETHEUS_MAX_POINTS = 11_000;
+const PROMETHEUS_MAX_POINTS = 11_000;
 /** rate() needs at least 4 scrape intervals of data; 60 s covers the common 15 s scrape interval. */
 export const MIN_RATE_WINDOW_SECONDS = 60;
 /** Steps are rounded up to one of these (seconds) so consecutive polls share cache-friendly timestamps. */
-export const NICE_STEPS = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400] as const;
+const NICE_STEPS = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400] as const;
 
 /**
  * Escapes a string for a PromQL double-quoted label value: backslash, double quote, line breaks, and
@@ -165,7 +165,7 @@ function namespaceSelectors(namespaces: readonly string[]): string[] {
   return NAMESPACE_FILTER_LABELS.map((label) => selector([matcher(label)]));
 }
 
-export interface GraphQueryOptions {
+interface GraphQueryOptions {
   /** Window length in whole seconds (end - start); queries are evaluated at the window end. */
   windowSeconds: number;
   /** Restrict to series touching these namespaces. Empty/undefined = all. */

@@ -5,9 +5,9 @@ import { splitTargets } from './parse';
 import { buildGraphQueries, type GraphQueryName } from './queries';
 
 /** A window bound: unix seconds or an RFC 3339 string. */
-export type WindowBound = number | string;
+type WindowBound = number | string;
 
-export interface FetchTelemetryOptions {
+interface FetchTelemetryOptions {
   window: { start: WindowBound; end: WindowBound };
   namespaces?: readonly string[];
   signal?: AbortSignal;

@@ -26,7 +26,7 @@ export function graphQueryOptions(p: GraphQueryParams, refreshSeconds = 0) {
   });
 }
 
-export function namespacesUrl(window: TimeWindow, clusters: string[] = []): string {
+function namespacesUrl(window: TimeWindow, clusters: string[] = []): string {
   const q = new URLSearchParams(apiWindowParams(window));
   if (clusters.length) q.set('clusters', clusters.join(','));
   return `/api/namespaces?${q}`;
@@ -62,7 +62,7 @@ export function seriesQueryOptions(p: SeriesQueryParams) {
 }
 
 /** GET /api/config: public settings. `clusters` lists the configured clusters (one entry unless KUBE_CONTEXTS names several). */
-export interface AppPublicConfig {
+interface AppPublicConfig {
   grafanaUrl?: string | null;
   cluster: string;
   clusters: string[];

@@ -10,7 +10,7 @@ interface Entry<T> {
   ok?: boolean;
 }
 
-export interface CoalescerOptions {
+interface CoalescerOptions {
   /** How long a successful result is served to new callers. Short: dashboards poll. */
   ttlMs: number;
   maxEntries: number;

@@ -1,7 +1,7 @@
 import 'server-only';
 import { ParamError } from '@/lib/api/params';
 
-export const NO_STORE = { 'Cache-Control': 'no-store' } as const;
+const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {

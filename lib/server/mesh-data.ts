@@ -15,7 +15,7 @@ import { UpstreamUnavailableError } from './http';
 const CACHE_TTL_MS = 5_000;
 const CACHE_MAX_ENTRIES = 200;
 
-export interface MeshData {
+interface MeshData {
   /** One snapshot (single cluster) or the selected clusters' snapshots merged (for summaries and findings). */
   kube: KubeSnapshot;
   /** One snapshot per configured cluster, each with its `cluster` (one entry in single-cluster mode). */
@@ -27,7 +27,7 @@ export interface MeshData {
 }
 
 const g = globalThis as unknown as { __meshglassCoalescer?: Coalescer<MeshData> };
-export const meshDataCoalescer: Coalescer<MeshData> = (g.__meshglassCoalescer ??= new Coalescer<MeshData>({
+const meshDataCoalescer: Coalescer<MeshData> = (g.__meshglassCoalescer ??= new Coalescer<MeshData>({
   ttlMs: CACHE_TTL_MS,
   maxEntries: CACHE_MAX_ENTRIES,
 }));

@@ -1,7 +1,7 @@
 // Number formatting for rates shown in panels, tables and tooltips. "–" means "no data", which is
 // different from 0 (measured zero).
 
-export const NO_DATA = '–';
+const NO_DATA = '–';
 
 export function formatRate(v: number | undefined | null, unit = '/s'): string {
   if (v === undefined || v === null || !Number.isFinite(v)) return NO_DATA;

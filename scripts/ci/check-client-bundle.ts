@@ -23,10 +23,10 @@ export const CANARY_ENV = {
   DASHBOARD_TOKEN: 'mg-canary-dashboard-token-9d2a64',
 } as const;
 
-export const SECRET_VARS = ['PROMETHEUS_BEARER_TOKEN', 'PROMETHEUS_BASIC_AUTH_PASSWORD', 'DASHBOARD_TOKEN', 'PROMETHEUS_URL'] as const;
+const SECRET_VARS = ['PROMETHEUS_BEARER_TOKEN', 'PROMETHEUS_BASIC_AUTH_PASSWORD', 'DASHBOARD_TOKEN', 'PROMETHEUS_URL'] as const;
 
 /** Strings that only occur in server-side libraries; any of them in a client chunk means a leaked import. */
-export const FORBIDDEN_MARKERS: readonly { marker: string; why: string }[] = [
+const FORBIDDEN_MARKERS: readonly { marker: string; why: string }[] = [
   { marker: '@kubernetes/client-node', why: 'Kubernetes client (server-only) in a client chunk' },
   { marker: '/var/run/secrets/kubernetes.io/serviceaccount', why: 'Kubernetes in-cluster config code in a client chunk' },
   { marker: 'KUBERNETES_SERVICE_HOST', why: 'Kubernetes in-cluster config code in a client chunk' },

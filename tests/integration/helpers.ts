@@ -8,13 +8,13 @@ import { resetKubeCacheForTests } from '@/lib/kube/cache';
 import type { GraphEdge, GraphNode, MeshGraph } from '@/lib/mesh/types';
 import { resetMeshDataCacheForTests } from '@/lib/server/mesh-data';
 
-export const ENV_VARS = ['PROMETHEUS_URL', 'PROMETHEUS_TIMEOUT_MS', 'KUBECONFIG', 'KUBE_TIMEOUT_MS', 'KUBE_CONTEXT', 'KUBE_CONTEXTS', 'MESH_CLUSTER_NAME', 'ISTIO_NAMESPACE', 'PROMETHEUS_METRIC_PREFIX'] as const;
+const ENV_VARS = ['PROMETHEUS_URL', 'PROMETHEUS_TIMEOUT_MS', 'KUBECONFIG', 'KUBE_TIMEOUT_MS', 'KUBE_CONTEXT', 'KUBE_CONTEXTS', 'MESH_CLUSTER_NAME', 'ISTIO_NAMESPACE', 'PROMETHEUS_METRIC_PREFIX'] as const;
 type EnvVar = (typeof ENV_VARS)[number];
 const saved: Partial<Record<EnvVar, string | undefined>> = {};
 let savedOnce = false;
 
 /** Forget every process singleton so the next request re-reads process.env and reconnects. */
-export function resetProcessState(): void {
+function resetProcessState(): void {
   resetMeshDataCacheForTests();
   resetKubeCacheForTests();
   // The Prometheus client is keyed by its configuration: a new config → a new client.
@@ -77,7 +77,7 @@ export function findEdge(g: MeshGraph, from: GraphNode | undefined, to: GraphNod
 // ---------------------------------------------------------------------------------------------------------
 // Independent PromQL
 
-export interface PromSampleRaw {
+interface PromSampleRaw {
   metric: Record<string, string>;
   value: number;
 }

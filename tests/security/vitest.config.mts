@@ -1,5 +1,5 @@
-// Standalone config for the security tests until they are wired into the root vitest.config.ts:
-//   npx vitest run --config tests/security/vitest.config.mts
+// Standalone config for the security tests alone (`npm test` runs them in the root vitest.config.mts'
+// integration project): npx vitest run --config tests/security/vitest.config.mts
 // They need no global setup (each file starts what it needs: a Prometheus, or reads `.next`).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
