@@ -2,7 +2,8 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { seriesQueryOptions, type SeriesResponse } from '@/lib/query/graph';
+import type { SeriesResponse } from '@/lib/api/types';
+import { seriesQueryOptions } from '@/lib/query/graph';
 import { formatBytesPerSec, formatPercent, formatRate } from '@/lib/utils/format';
 import { Sparkline } from './sparkline';
 

@@ -1,30 +1,6 @@
-// Pure helpers of the overview screen (no React): response types, links, per-namespace counts.
-import type { Finding, Severity, Warning, Window } from '@/lib/mesh/types';
-import type { MeshSummary, NamespaceRow } from '@/lib/mesh/namespaces';
-import type { MigrationPlan } from '@/lib/mesh/migration';
+// Pure helpers of the overview screen (no React): links, per-namespace counts.
+import type { Finding, Severity } from '@/lib/mesh/types';
 import type { TimeWindow } from '@/lib/graph/url-state';
-
-/** GET /api/namespaces */
-export interface NamespacesResponse {
-  window: Window;
-  namespaces: NamespaceRow[];
-  mesh: MeshSummary;
-  warnings?: Warning[];
-}
-
-/** GET /api/findings */
-export interface FindingsResponse {
-  window: Window;
-  findings: Finding[];
-  warnings?: Warning[];
-}
-
-/** GET /api/migration */
-export interface MigrationResponse {
-  window: Window;
-  migrations: MigrationPlan[];
-  warnings?: Warning[];
-}
 
 export const OVERVIEW_RANGES = ['15m', '1h', '6h', '24h'] as const;
 const DEFAULT_OVERVIEW_RANGE = '1h';

@@ -1,14 +1,15 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { fetchJson } from '@/lib/query/fetch-json';
 import { apiWindowParams, type TimeWindow } from '@/lib/graph/url-state';
-import type { FindingsResponse, MigrationResponse, NamespacesResponse } from './overview-model';
+import type { FindingsResponse, MigrationResponse, NamespacesResponse } from '@/lib/api/types';
+import { queryKeys } from '@/lib/query/keys';
 
 /** Relative windows are re-read every minute; absolute windows never change. */
 const REFRESH_MS = 60_000;
 
 function opts<T>(resource: 'namespaces' | 'findings' | 'migration', window: TimeWindow) {
   return queryOptions({
-    queryKey: ['overview', resource, window] as const,
+    queryKey: queryKeys.overview(resource, window),
     queryFn: ({ signal }) => fetchJson<T>(`/api/${resource}?${new URLSearchParams(apiWindowParams(window))}`, signal),
     placeholderData: keepPreviousData,
     staleTime: window.kind === 'absolute' ? Infinity : 15_000,

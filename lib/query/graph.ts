@@ -1,5 +1,5 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import type { MeshGraph, NamespaceSummary } from '@/lib/mesh/types';
+import type { ConfigResponse, GraphResponse, NamespacesResponse, SeriesResponse } from '@/lib/api/types';
 import { apiWindowParams, type TimeWindow } from '@/lib/graph/url-state';
 import { fetchJson } from './fetch-json';
 import { queryKeys, type GraphQueryParams, type SeriesQueryParams } from './keys';
@@ -19,7 +19,7 @@ export function graphUrl(p: GraphQueryParams): string {
 export function graphQueryOptions(p: GraphQueryParams, refreshSeconds = 0) {
   return queryOptions({
     queryKey: queryKeys.graph(p),
-    queryFn: ({ signal }) => fetchJson<MeshGraph>(graphUrl(p), signal),
+    queryFn: ({ signal }) => fetchJson<GraphResponse>(graphUrl(p), signal),
     placeholderData: keepPreviousData,
     refetchInterval: p.window.kind === 'range' && refreshSeconds > 0 ? refreshSeconds * 1000 : false,
     staleTime: 5_000,
@@ -35,21 +35,9 @@ function namespacesUrl(window: TimeWindow, clusters: string[] = []): string {
 export function namespacesQueryOptions(window: TimeWindow, clusters: string[] = []) {
   return queryOptions({
     queryKey: queryKeys.namespaces(window, clusters),
-    queryFn: ({ signal }) => fetchJson<{ namespaces: NamespaceSummary[] }>(namespacesUrl(window, clusters), signal),
+    queryFn: ({ signal }) => fetchJson<NamespacesResponse>(namespacesUrl(window, clusters), signal),
     staleTime: 60_000,
   });
-}
-
-export interface SeriesResponse {
-  series: {
-    t: number[];
-    rps?: (number | null)[];
-    errorRate?: (number | null)[];
-    requestBytesPerSec?: (number | null)[];
-    responseBytesPerSec?: (number | null)[];
-    connectionsPerSec?: (number | null)[];
-    failedConnectionsPerSec?: (number | null)[];
-  };
 }
 
 export function seriesQueryOptions(p: SeriesQueryParams) {
@@ -61,17 +49,10 @@ export function seriesQueryOptions(p: SeriesQueryParams) {
   });
 }
 
-/** GET /api/config: public settings. `clusters` lists the configured clusters (one entry unless KUBE_CONTEXTS names several). */
-interface AppPublicConfig {
-  grafanaUrl?: string | null;
-  cluster: string;
-  clusters: string[];
-}
-
 export function configQueryOptions() {
   return queryOptions({
     queryKey: queryKeys.config(),
-    queryFn: ({ signal }) => fetchJson<AppPublicConfig>('/api/config', signal),
+    queryFn: ({ signal }) => fetchJson<ConfigResponse>('/api/config', signal),
     staleTime: Infinity,
     retry: 1,
   });

@@ -23,4 +23,6 @@ export const queryKeys = {
   namespaces: (window: TimeWindow, clusters: string[] = []) => ['namespaces', { window, clusters }] as const,
   series: (p: SeriesQueryParams) => ['series', p] as const,
   config: () => ['config'] as const,
+  /** The overview's reads: polled on their own clock, so kept apart from the graph page's `namespaces`. */
+  overview: (resource: 'namespaces' | 'findings' | 'migration', window: TimeWindow) => ['overview', resource, window] as const,
 };

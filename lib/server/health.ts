@@ -2,17 +2,12 @@ import 'server-only';
 import { getConfig } from '@/lib/config/env';
 import { probeKube } from '@/lib/kube/cache';
 import { getPrometheusClient } from '@/lib/prometheus/client';
+import type { HealthResponse } from '@/lib/api/types';
 
 /** Health probes use short timeouts: a liveness probe must not hang on a slow upstream. */
 const PROBE_TIMEOUT_MS = 2_000;
 
-export interface Health {
-  status: 'ok' | 'degraded';
-  prometheus: { ok: boolean; url?: string; version?: string; error?: string };
-  kubernetes: { ok: boolean; version?: string; error?: string; warnings?: string[] };
-}
-
-export async function getHealth(signal: AbortSignal): Promise<Health> {
+export async function getHealth(signal: AbortSignal): Promise<HealthResponse> {
   const config = getConfig();
   const timeoutMs = Math.min(PROBE_TIMEOUT_MS, config.prometheus.timeoutMs);
   const [prom, kube] = await Promise.all([
