@@ -18,9 +18,27 @@ const config = [
     },
   },
   {
-    files: ['components/**/*.{ts,tsx}', 'lib/graph/**/*.ts', 'lib/query/**/*.ts'],
+    // Browser-side code and what it shares with the server (lib/api: parameters, response types) never
+    // reach the server-only layers.
+    files: ['components/**/*.{ts,tsx}', 'lib/graph/**/*.ts', 'lib/query/**/*.ts', 'lib/api/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@/lib/server*', '@/lib/prometheus*', '@/lib/kube*', '@/lib/config*'] }],
+    },
+  },
+  {
+    // Route handlers are thin: they talk to lib/server only (which parses parameters, reads the mesh and
+    // shapes the response; docs/architecture.md).
+    files: ['app/api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^@/(?!lib/server(/|$))', message: 'Route handlers import lib/server only (docs/architecture.md).' },
+            { regex: '^\\.\\.?/', message: 'Route handlers import lib/server only (docs/architecture.md).' },
+          ],
+        },
+      ],
     },
   },
 ];

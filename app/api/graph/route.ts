@@ -1,14 +1,12 @@
-import { parseGraphQuery } from '@/lib/api/params';
-import { getMeshData, serverTiming } from '@/lib/server/mesh-data';
+import { graphResponse } from '@/lib/server/routes';
 import { errorResponse, json } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: Request): Promise<Response> {
   try {
-    const q = parseGraphQuery(new URL(request.url).searchParams, Date.now() / 1000);
-    const { graph, timings } = await getMeshData(q, request.signal);
-    return json(graph, 200, { 'Server-Timing': serverTiming(timings) });
+    const { body, serverTiming } = await graphResponse(new URL(request.url).searchParams, request.signal);
+    return json(body, 200, { 'Server-Timing': serverTiming });
   } catch (e) {
     return errorResponse(e, request.signal);
   }

@@ -1,13 +1,11 @@
-import { parseGraphQuery } from '@/lib/api/params';
-import { planMigrations } from '@/lib/mesh/migration';
-import { getMeshData } from '@/lib/server/mesh-data';
+import { migrationResponse } from '@/lib/server/routes';
 import { errorResponse, json } from '@/lib/server/http';
+
 export const dynamic = 'force-dynamic';
+
 export async function GET(request: Request): Promise<Response> {
   try {
-    const q = parseGraphQuery(new URL(request.url).searchParams, Date.now() / 1000);
-    const { kube, graph } = await getMeshData({ ...q, namespaces: undefined, expandWaypoints: false }, request.signal);
-    return json({ window: graph.window, migrations: planMigrations(kube, graph), warnings: graph.warnings });
+    return json(await migrationResponse(new URL(request.url).searchParams, request.signal));
   } catch (e) {
     return errorResponse(e, request.signal);
   }

@@ -1,0 +1,55 @@
+import 'server-only';
+// What each API route answers, from its query string: the route handlers in app/api only call these
+// (and getSeries / getHealth), wrap the result with json() and map errors with errorResponse().
+import { parseGraphQuery } from '@/lib/api/params';
+import type { ConfigResponse, FindingsResponse, GraphResponse, MigrationResponse, NamespacesResponse } from '@/lib/api/types';
+import { getConfig } from '@/lib/config/env';
+import { runFindings } from '@/lib/mesh/findings';
+import { planMigrations } from '@/lib/mesh/migration';
+import { summarizeMesh, summarizeNamespaces } from '@/lib/mesh/namespaces';
+import { knownClusterNames } from './clusters';
+import { getMeshData, serverTiming } from './mesh-data';
+
+const nowSeconds = () => Date.now() / 1000;
+
+/** The graph and its Server-Timing header value. */
+export async function graphResponse(params: URLSearchParams, signal: AbortSignal): Promise<{ body: GraphResponse; serverTiming: string }> {
+  const q = parseGraphQuery(params, nowSeconds());
+  const { graph, timings } = await getMeshData(q, signal);
+  return { body: graph, serverTiming: serverTiming(timings) };
+}
+
+/**
+ * The overview reads (namespaces, findings, migration) are computed on the whole mesh (a policy problem
+ * needs both ends), then filtered by namespace.
+ */
+async function wholeMesh(params: URLSearchParams, signal: AbortSignal) {
+  const q = parseGraphQuery(params, nowSeconds());
+  const data = await getMeshData({ ...q, namespaces: undefined, expandWaypoints: false }, signal);
+  return { namespaces: q.namespaces, ...data };
+}
+
+export async function namespacesResponse(params: URLSearchParams, signal: AbortSignal): Promise<NamespacesResponse> {
+  const { namespaces: only, kube, graph } = await wholeMesh(params, signal);
+  const all = summarizeNamespaces(kube, graph);
+  const namespaces = only ? all.filter((n) => only.includes(n.name)) : all;
+  return { window: graph.window, namespaces, mesh: summarizeMesh(kube, graph, all), warnings: graph.warnings };
+}
+
+export async function findingsResponse(params: URLSearchParams, signal: AbortSignal): Promise<FindingsResponse> {
+  const { namespaces: only, kube, graph } = await wholeMesh(params, signal);
+  const all = runFindings(kube, graph);
+  const findings = only ? all.filter((f) => only.includes(f.namespace)) : all;
+  return { window: graph.window, findings, warnings: graph.warnings };
+}
+
+export async function migrationResponse(params: URLSearchParams, signal: AbortSignal): Promise<MigrationResponse> {
+  const { kube, graph } = await wholeMesh(params, signal);
+  return { window: graph.window, migrations: planMigrations(kube, graph), warnings: graph.warnings };
+}
+
+export async function configResponse(signal: AbortSignal): Promise<ConfigResponse> {
+  const c = getConfig();
+  const clusters = await knownClusterNames(signal).catch(() => [] as string[]);
+  return { grafanaUrl: c.grafanaUrl ?? null, cluster: clusters[0] ?? c.clusterName, clusters };
+}
