@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { NamespaceRow } from '@/lib/mesh/namespaces';
-import type { TimeWindow } from '@/lib/graph/url-state';
+import type { TimeWindow } from '@/lib/api/scope';
 import { namespaceGraphHref, type SeverityCounts } from './overview-model';
 
 function FindingCounts({ c }: { c: SeverityCounts }) {

@@ -1,6 +1,6 @@
 // Pure helpers of the overview screen (no React): links, per-namespace counts.
 import type { Finding, Severity } from '@/lib/mesh/types';
-import type { TimeWindow } from '@/lib/graph/url-state';
+import type { TimeWindow } from '@/lib/api/scope';
 
 export const OVERVIEW_RANGES = ['15m', '1h', '6h', '24h'] as const;
 const DEFAULT_OVERVIEW_RANGE = '1h';

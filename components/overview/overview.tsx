@@ -6,7 +6,7 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { useMemo } from 'react';
 import { Banner } from '@/components/ui/banner';
 import { Button } from '@/components/ui/button';
-import type { TimeWindow } from '@/lib/graph/url-state';
+import type { TimeWindow } from '@/lib/api/scope';
 import { formatInstantUtc } from '@/lib/utils/format';
 import { FindingsList } from './findings-list';
 import { MeshSummaryCards } from './mesh-summary';

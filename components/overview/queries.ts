@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { fetchJson } from '@/lib/query/fetch-json';
-import { apiWindowParams, type TimeWindow } from '@/lib/graph/url-state';
+import { apiWindowParams, type TimeWindow } from '@/lib/api/scope';
 import type { FindingsResponse, MigrationResponse, NamespacesResponse } from '@/lib/api/types';
 import { queryKeys } from '@/lib/query/keys';
 

@@ -1,11 +1,9 @@
-import { z } from 'zod';
+import { CLUSTER_NAME, formatSeconds, MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS, NAMESPACE_NAME, parseInstant, rangeToSeconds } from './scope';
 
 // Parsing of the query parameters shared by /api/graph, /api/namespaces, /api/findings… (product.md §4).
 // Pure, so the CLI report and the tests use exactly what the routes use.
 
-/** Shortest and longest windows we accept: a rate needs ≥ 2 samples; 30 d bounds Prometheus' work. */
-export const MIN_WINDOW_SECONDS = 60;
-export const MAX_WINDOW_SECONDS = 30 * 24 * 3600;
+// Window bounds, duration and instant syntax, namespace and cluster names: lib/api/scope.ts.
 /** Relative windows end on a multiple of this, so concurrent polls share one upstream round-trip. */
 export const RELATIVE_END_ALIGN_SECONDS = 5;
 /** An absolute end this far in the future is a mistake, not a clock skew. */
@@ -22,31 +20,21 @@ export class ParamError extends Error {
   }
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-/** Istio cluster names (source_cluster/destination_cluster), as KUBE_CONTEXTS accepts them. */
-const CLUSTER_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
 const MAX_CLUSTERS = 50;
-const RANGE = /^(\d{1,6})(s|m|h|d|w)$/;
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
 export function parseRange(value: string): number {
-  const m = RANGE.exec(value.trim());
-  if (!m) throw new ParamError('range', `range must look like 5m, 1h or 7d (got "${truncate(value)}")`);
-  const seconds = Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+  const seconds = rangeToSeconds(value.trim());
+  if (seconds === undefined) throw new ParamError('range', `range must look like 5m, 1h or 7d (got "${truncate(value)}")`);
   checkLength('range', seconds);
   return seconds;
 }
 
 /** RFC 3339 or unix seconds (integer or decimal). Returns unix seconds. */
 export function parseTime(param: string, value: string): number {
-  const v = value.trim();
-  if (/^\d{9,11}(\.\d+)?$/.test(v)) return Math.floor(Number(v));
-  const rfc3339 = z.iso.datetime({ offset: true, local: false });
-  if (!rfc3339.safeParse(v).success) {
+  const ms = parseInstant(value.trim());
+  if (ms === undefined) {
     throw new ParamError(param, `${param} must be RFC 3339 (2026-11-21T21:00:00Z) or unix seconds (got "${truncate(value)}")`);
   }
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms)) throw new ParamError(param, `${param} is not a valid time (got "${truncate(value)}")`);
   return Math.floor(ms / 1000);
 }
 
@@ -93,7 +81,7 @@ export function parseNamespaces(params: URLSearchParams): string[] | undefined {
     .filter((s) => s.length > 0);
   if (names.length > MAX_NAMESPACES) throw new ParamError('namespaces', `at most ${MAX_NAMESPACES} namespaces`);
   for (const n of names) {
-    if (!DNS1123_LABEL.test(n)) {
+    if (!NAMESPACE_NAME.test(n)) {
       throw new ParamError('namespaces', `"${truncate(n)}" is not a valid namespace name (DNS-1123 label)`);
     }
   }
@@ -161,13 +149,6 @@ export function graphQueryKey(q: GraphQuery): string {
 
 export function toRfc3339(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-function formatSeconds(s: number): string {
-  if (s % 86400 === 0) return `${s / 86400}d`;
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}m`;
-  return `${s}s`;
 }
 
 function truncate(s: string, max = 60): string {

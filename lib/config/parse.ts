@@ -1,6 +1,7 @@
 // Pure configuration parsing (no I/O unless a readFile function is passed in).
 // lib/config/env.ts wraps it with process.env, file reading and a per-process cache.
 import { z } from 'zod';
+import { CLUSTER_NAME } from '@/lib/api/scope';
 
 /** Limits with a reason (style A6.10). */
 /** A query that takes longer than 5 minutes is not an interactive dashboard any more. */
@@ -110,8 +111,6 @@ const clusterName = z
   .max(253, 'must be at most 253 characters')
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
 
-/** Istio cluster names as accepted in the `clusters` API parameter (lib/api/params.ts). */
-export const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
 /** One informer cache per context: more than this many API servers is beyond one dashboard process. */
 export const MAX_KUBE_CONTEXTS = 20;
 
@@ -158,7 +157,7 @@ function truncate(s: string): string {
 
 /**
  * KUBE_CONTEXTS: "ctxA,ctxB=east" → [{context: ctxA, cluster: ctxA}, {context: ctxB, cluster: east}].
- * Context names: no commas, "=", whitespace or control characters; cluster names as CLUSTER_NAME_PATTERN.
+ * Context names: no commas, "=", whitespace or control characters; cluster names as CLUSTER_NAME (lib/api/scope.ts).
  */
 export function parseKubeContexts(raw: string): KubeContextSetting[] {
   const parts = raw.split(',').map((p) => p.trim());
@@ -172,7 +171,7 @@ export function parseKubeContexts(raw: string): KubeContextSetting[] {
     if (context === '' || /[\s=\u0000-\u001f\u007f]/.test(context) || context.length > 253) {
       throw new VarError(`KUBE_CONTEXTS entry ${JSON.stringify(truncate(p))} must be "context" or "context=clusterName"`);
     }
-    if (!CLUSTER_NAME_PATTERN.test(cluster)) {
+    if (!CLUSTER_NAME.test(cluster)) {
       throw new VarError(
         `KUBE_CONTEXTS cluster name ${JSON.stringify(truncate(cluster))} must match [A-Za-z0-9][-A-Za-z0-9_.]{0,62}` +
           (eq >= 0 ? '' : ` (the context name is the default; write "${truncate(context)}=<cluster name as in Istio's source_cluster>")`),

@@ -1,5 +1,5 @@
 import type { GraphEdge, GraphNode } from '@/lib/mesh/types';
-import { CLUSTER_NAME } from './url-state';
+import { CLUSTER_NAME } from '@/lib/api/scope';
 
 // Multi-cluster helpers for the graph page (issue #6): which clusters a graph shows, and which
 // clusters an edge joins. Pure.

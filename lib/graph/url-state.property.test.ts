@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { rangeToSeconds } from '@/lib/api/scope';
 import {
   defaultUrlState,
   LAYOUT_NAMES,
   MTLS_VALUES,
   parseUrlState,
   PATHS,
-  rangeToSeconds,
   serializeUrlState,
   TELEMETRIES,
   type GraphUrlState,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultUrlState, parseInstant, parseUrlState, rangeToSeconds, serializeUrlState, shareState } from './url-state';
+import { parseInstant, rangeToSeconds } from '@/lib/api/scope';
+import { defaultUrlState, parseUrlState, serializeUrlState, shareState } from './url-state';
 
 const parse = (q: string) => parseUrlState(new URLSearchParams(q));
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLUSTER_NAME, MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS, NAMESPACE_NAME, parseInstant, rangeToSeconds, type TimeWindow } from '@/lib/api/scope';
 import type { EdgePath, Mtls, Telemetry } from '@/lib/mesh/types';
 
 // Every piece of graph view state lives in the URL so an incident link reproduces the view
@@ -14,14 +15,10 @@ export const MTLS_VALUES: readonly Mtls[] = ['mutual', 'plaintext', 'unknown'];
 export const REFRESH_CHOICES = [0, 10, 30, 60, 300] as const;
 export const DEFAULT_RANGE = '15m';
 export const DEFAULT_REFRESH = 30;
-/** Longest window the UI accepts: 30 days keeps range queries far under Prometheus' 11,000-point limit. */
-const MAX_WINDOW_SECONDS = 30 * 24 * 3600;
 
 export type LayoutName = (typeof LAYOUT_NAMES)[number];
 export type ViewMode = 'graph' | 'list';
 export type Overlay = 'none' | 'coverage';
-
-export type TimeWindow = { kind: 'range'; range: string } | { kind: 'absolute'; start: string; end: string };
 
 export interface GraphFilters {
   /** Empty = all. */
@@ -85,33 +82,13 @@ export function defaultUrlState(): GraphUrlState {
   };
 }
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
-
-/** Duration like "15m" → seconds, or undefined when malformed. */
-export function rangeToSeconds(range: string): number | undefined {
-  const m = /^(\d{1,6})([smhdw])$/.exec(range);
-  if (!m) return undefined;
-  return Number(m[1]) * UNIT_SECONDS[m[2]!]!;
-}
-
-// Kubernetes namespace names (RFC 1123 label); also the "unknown"/"external" pseudo namespaces.
-const namespaceSchema = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'not a valid namespace name');
-
-// Istio cluster names (source_cluster/destination_cluster), as KUBE_CONTEXTS and /api/graph accept them.
-export const CLUSTER_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
+// Window bounds, duration and instant syntax, namespace and cluster names: lib/api/scope.ts.
+const namespaceSchema = z.string().regex(NAMESPACE_NAME, 'not a valid namespace name');
 
 const rangeSchema = z.string().refine((v) => {
   const s = rangeToSeconds(v);
-  return s !== undefined && s >= 60 && s <= MAX_WINDOW_SECONDS;
+  return s !== undefined && s >= MIN_WINDOW_SECONDS && s <= MAX_WINDOW_SECONDS;
 }, 'must be a duration between 1m and 30d, e.g. 15m, 1h, 7d');
-
-/** RFC 3339 or unix seconds → epoch ms. */
-export function parseInstant(value: string): number | undefined {
-  if (/^\d{9,11}(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return undefined;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : t;
-}
 
 const instantSchema = z.string().refine((v) => parseInstant(v) !== undefined, 'must be RFC 3339 (2026-11-21T21:00:00Z) or unix seconds');
 
@@ -259,9 +236,4 @@ export function serializeUrlState(state: GraphUrlState): URLSearchParams {
 /** The share link: same view, but the window frozen to the absolute window the data was computed for. */
 export function shareState(state: GraphUrlState, dataWindow: { start: string; end: string }): GraphUrlState {
   return { ...state, window: { kind: 'absolute', start: dataWindow.start, end: dataWindow.end } };
-}
-
-/** Query parameters for /api/graph and friends (window + namespaces). */
-export function apiWindowParams(window: TimeWindow): Record<string, string> {
-  return window.kind === 'absolute' ? { start: window.start, end: window.end } : { range: window.range };
 }

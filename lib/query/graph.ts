@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { ConfigResponse, GraphResponse, NamespacesResponse, SeriesResponse } from '@/lib/api/types';
-import { apiWindowParams, type TimeWindow } from '@/lib/graph/url-state';
+import { apiWindowParams, type TimeWindow } from '@/lib/api/scope';
 import { fetchJson } from './fetch-json';
 import { queryKeys, type GraphQueryParams, type SeriesQueryParams } from './keys';
 

@@ -1,4 +1,4 @@
-import type { TimeWindow } from '@/lib/graph/url-state';
+import type { TimeWindow } from '@/lib/api/scope';
 
 // Query-key factory (style.md A6 rule 4): arrays starting with the resource name.
 
