@@ -31,7 +31,7 @@ interface ScaledElementsOptions extends ToElementsOptions {
   maxAggregateEdges?: number;
 }
 
-interface ScaledElements {
+export interface ScaledElements {
   elements: GraphElement[];
   collapsed: CollapsedGraph;
   /** True when the large-graph (low detail) style applies. */

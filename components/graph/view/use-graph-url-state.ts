@@ -1,0 +1,25 @@
+import { usePathname, useSearchParams } from 'next/navigation';
+import { useCallback, useMemo } from 'react';
+import { parseUrlState, serializeUrlState, type GraphUrlState } from '@/lib/graph/url-state';
+
+/**
+ * The graph page's state, read from the URL (the single source of truth, product.md §5), and `update`
+ * to write it back. Native history calls integrate with Next's router without a server round trip.
+ */
+export function useGraphUrlState() {
+  const searchParams = useSearchParams();
+  const pathname = usePathname();
+  const { state, errors } = useMemo(() => parseUrlState(new URLSearchParams(searchParams.toString())), [searchParams]);
+  const update = useCallback(
+    (next: GraphUrlState, opts?: { push?: boolean }) => {
+      const qs = serializeUrlState(next).toString();
+      const url = `${pathname}${qs ? `?${qs}` : ''}`;
+      if (opts?.push) window.history.pushState(null, '', url);
+      else window.history.replaceState(null, '', url);
+    },
+    [pathname],
+  );
+  return { state, errors, update, pathname };
+}
+
+export type UpdateUrlState = ReturnType<typeof useGraphUrlState>['update'];
