@@ -16,8 +16,8 @@ export const LARGE_GRAPH_ELEMENTS = 1000;
  * Most edges drawn between two collapsed namespaces. The 200-namespace bench mesh still has 8,487
  * namespace pairs after collapsing (random cross-namespace calls) and pans at ~5 fps with them in
  * software rendering. Problem edges (errors, plaintext, L7 gaps) go first; the page says how many are left out.
- * 1,500 → 800 (2026-11-22, bench/render-lab.ts on the collapsed whole mesh, programmatic panning in
- * headless software rendering): 29 → 55 fps; both are problem links only on that mesh.
+ * Panning the collapsed whole mesh (bench/render-lab.ts, headless software rendering; bench/results.md):
+ * 55 fps with 800 links, 29 fps with 1,500; on that mesh both counts are problem links only.
  */
 const MAX_AGGREGATE_EDGES = 800;
 

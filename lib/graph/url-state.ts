@@ -176,7 +176,7 @@ export function parseUrlState(params: Params): ParsedUrlState {
   take('q', z.string().max(100, 'longer than 100 characters'), (v) => (state.filters.search = v));
   take('layout', z.enum(LAYOUT_NAMES, { error: `allowed values: ${LAYOUT_NAMES.join(', ')}` }), (v) => (state.layout = v));
   take('expand', boolSchema, (v) => (state.expandWaypoints = v));
-  // `expand` is the waypoint switch (older links), so the namespace list has its own name.
+  // `expand` already names the waypoint switch, so the namespace list has its own name.
   const expandNsRaw = getParam(params, 'expandNs');
   if (expandNsRaw) {
     const list = expandNsRaw.split(',').map((x) => x.trim()).filter(Boolean);

@@ -5,7 +5,7 @@ import { measurement } from './measurement';
 /**
  * From this many elements a pan/zoom gesture moves a cached bitmap of the graph instead of redrawing it
  * (cytoscape textureOnViewport). Render lab, one-namespace bench graph (172 nodes, 90 dashed/marked edges),
- * headless software rendering: mouse-drag redraws 22.5 → 46.9 per second (bench/results.md).
+ * headless software rendering: 46.9 mouse-drag redraws per second with the texture, 22.5 without (bench/results.md).
  */
 const TEXTURE_ON_VIEWPORT_MIN_ELEMENTS = 100;
 
