@@ -8,7 +8,7 @@ import type { Selection } from '../side-panel';
 import type { UpdateUrlState } from './use-graph-url-state';
 
 /** What the side panel shows for the selected id. */
-export function findSelection(graph: MeshGraph | undefined, id: string | undefined): Selection | undefined {
+function findSelection(graph: MeshGraph | undefined, id: string | undefined): Selection | undefined {
   if (!graph || !id) return undefined;
   const box = parseNamespaceElementId(id);
   if (box) return { kind: 'namespace', ...box };
