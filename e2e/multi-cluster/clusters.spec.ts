@@ -228,7 +228,9 @@ test("double-clicking a cluster's namespace box drills into that cluster's names
   await graph.goto('range=15m');
   await graph.waitForGraph();
   await waitForNodes(page, (ids) => ids.includes(EAST_API) && ids.includes(DEMO_API));
-  await page.evaluate(() => window.__meshglassCy!.getElementById('ns:east/inventory').emit('dbltap'));
+  await page.evaluate(() => {
+    window.__meshglassCy!.getElementById('ns:east/inventory').emit('dbltap');
+  });
   await expect(page).toHaveURL(/namespaces=inventory/);
   await expect(page).toHaveURL(/clusters=east/);
   await waitForNodes(page, (ids) => ids.includes(EAST_API) && !ids.includes(DEMO_API));

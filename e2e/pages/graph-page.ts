@@ -89,12 +89,18 @@ export class GraphPage {
     await this.page.mouse.click(box.x + point.x, box.y + point.y);
   }
 
+  // The evaluated functions below return nothing: Playwright would otherwise serialise the cytoscape object
+  // that fit()/emit() return, a walk over every element and renderer cache that takes minutes on a loaded machine.
   async fit(): Promise<void> {
-    await this.page.evaluate(() => window.__meshglassCy!.fit(undefined, 30));
+    await this.page.evaluate(() => {
+      window.__meshglassCy!.fit(undefined, 30);
+    });
   }
 
   async doubleTapNamespace(ns: string): Promise<void> {
-    await this.page.evaluate((n) => window.__meshglassCy!.getElementById(`ns:${n}`).emit('dbltap'), ns);
+    await this.page.evaluate((n) => {
+      window.__meshglassCy!.getElementById(`ns:${n}`).emit('dbltap');
+    }, ns);
   }
 
   async showList(): Promise<void> {
