@@ -8,7 +8,7 @@
 // telemetry, mTLS, rates, warnings. (The same as `npm run demo -- --cluster-name prod-eu1 --ztunnel-namespace kube-system`.)
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GET } from '@/app/api/graph/route';
-import { freePort } from '@/demo/free-port';
+import { freePort } from '@/tests/helpers/free-port';
 import { startKubeSimulator, type KubeSimulator } from '@/demo/kube-sim/server';
 import { buildManifests } from '@/demo/model/manifests';
 import { buildDemoTopology } from '@/demo/model/topology';

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GET as graphGET } from '@/app/api/graph/route';
 import { GET as edgeSeriesGET } from '@/app/api/edge-series/route';
-import { freePort } from '@/demo/free-port';
+import { freePort } from '@/tests/helpers/free-port';
 import { histogramQuantile, parseLe } from '@/lib/mesh/rates';
 import type { GraphEdge, MeshGraph } from '@/lib/mesh/types';
 import { call, findEdge, findNode, promQuery, relClose, restoreEnv, useEnv } from './helpers';
