@@ -280,6 +280,7 @@ export function describeQueries(): { name: string; query: string }[] {
 // Sparklines of exactly the series an edge (or a node's inbound edges) counted: lib/mesh/series-selection.ts.
 // ---------------------------------------------------------------------------
 
+/** The sparkline names (the API's SeriesName, lib/api/types.ts). */
 export type SelectionSeriesName = 'rps' | 'errorRate' | 'requestBytesPerSec' | 'responseBytesPerSec' | 'connectionsPerSec' | 'failedConnectionsPerSec';
 
 /** One `rate(metric{labels…, extra…}[w])` per label set, as a union (the label sets name distinct series). */

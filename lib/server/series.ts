@@ -3,19 +3,14 @@ import { ParamError, parseWindow } from '@/lib/api/params';
 import { parseNodeId } from '@/lib/mesh/ids';
 import { seriesSelection } from '@/lib/mesh/series-selection';
 import { getPrometheusClient } from '@/lib/prometheus/client';
-import { buildSelectionSeriesQueries, chooseStep, MIN_RATE_WINDOW_SECONDS, type SelectionSeriesName } from '@/lib/prometheus/queries';
+import type { SeriesName, SeriesResponse } from '@/lib/api/types';
+import { buildSelectionSeriesQueries, chooseStep, MIN_RATE_WINDOW_SECONDS } from '@/lib/prometheus/queries';
 import { getMeshData } from './mesh-data';
 
 /** Sparklines never need more points than a side panel is wide. */
 const MAX_POINTS = 400;
 const DEFAULT_POINTS = 120;
 
-export type SeriesName = SelectionSeriesName;
-
-export interface SeriesResponse {
-  window: { start: number; end: number; step: number };
-  series: { t: number[] } & Partial<Record<SeriesName, (number | null)[]>>;
-}
 
 function parsePoints(params: URLSearchParams): number {
   const raw = params.get('points');
