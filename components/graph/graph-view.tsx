@@ -11,7 +11,7 @@ import { clusterChoices, isMultiCluster } from '@/lib/graph/clusters';
 import { parseNamespaceElementId } from '@/lib/graph/to-elements';
 import { parseUrlState, serializeUrlState, shareState, type GraphUrlState } from '@/lib/graph/url-state';
 import type { MeshGraph } from '@/lib/mesh/types';
-import { configQueryOptions, graphQueryOptions, namespacesQueryOptions } from '@/lib/query/graph';
+import { configQueryOptions } from '@/lib/query/graph';
 import { formatInstantUtc } from '@/lib/utils/format';
 import { Banner } from '@/components/ui/banner';
 import { Button } from '@/components/ui/button';
@@ -19,6 +19,8 @@ import { CytoscapeCanvas } from './cytoscape-canvas';
 import { EdgeTable } from './edge-table';
 import { GraphLegend } from './graph-legend';
 import { GraphToolbar } from './graph-toolbar';
+import { resolveViewState, useGraphData, useNamespacesData, useSnapshot } from './graph-source';
+import { PinSnapshot } from './pin-snapshot';
 import { ShareDialog } from './share-dialog';
 import { SidePanel, type Selection } from './side-panel';
 
@@ -53,10 +55,14 @@ function findSelection(graph: MeshGraph | undefined, id: string | undefined): Se
 export function GraphView() {
   const searchParams = useSearchParams();
   const pathname = usePathname();
-  const { state, errors } = useMemo(() => parseUrlState(new URLSearchParams(searchParams.toString())), [searchParams]);
+  const snapshot = useSnapshot();
+  const { state, errors } = useMemo(
+    () => resolveViewState(parseUrlState(new URLSearchParams(searchParams.toString())), searchParams.toString() !== '', snapshot),
+    [searchParams, snapshot],
+  );
   const cyRef = useRef<Core | null>(null);
   const [layoutNonce, setLayoutNonce] = useState(0);
-  const [share, setShare] = useState<{ url: string; copied?: boolean }>();
+  const [share, setShare] = useState<{ url: string; state: string; copied?: boolean }>();
 
   // URL is the single source of truth; native history calls integrate with Next's router
   // without a server round trip.
@@ -71,8 +77,8 @@ export function GraphView() {
   );
 
   const graphParams = { namespaces: state.namespaces, clusters: state.clusters, window: state.window, expandWaypoints: state.expandWaypoints };
-  const graphQuery = useQuery(graphQueryOptions(graphParams, state.refresh));
-  const nsQuery = useQuery(namespacesQueryOptions(state.window, state.clusters));
+  const graphQuery = useGraphData(graphParams, state.refresh);
+  const nsQuery = useNamespacesData(state.window, state.clusters);
   const configQuery = useQuery(configQueryOptions());
   const graph = graphQuery.data;
   // Several clusters (KUBE_CONTEXTS, or source_cluster/destination_cluster in the telemetry): the Clusters menu,
@@ -127,7 +133,7 @@ export function GraphView() {
     if (!graph) return;
     const qs = serializeUrlState(shareState(state, graph.window)).toString();
     const url = `${window.location.origin}${pathname}?${qs}`;
-    setShare({ url });
+    setShare({ url, state: qs });
     let copied = false;
     try {
       if (navigator.clipboard) {
@@ -137,7 +143,7 @@ export function GraphView() {
     } catch {
       copied = false;
     }
-    setShare({ url, copied });
+    setShare({ url, state: qs, copied });
   }
 
   function onExportPng() {
@@ -306,7 +312,9 @@ export function GraphView() {
         </div>
         {selection && graph && <SidePanel selection={selection} graph={graph} onClose={() => select(undefined)} onDrill={drill} />}
       </div>
-      <ShareDialog url={share?.url} copied={share?.copied} onClose={() => setShare(undefined)} />
+      <ShareDialog url={share?.url} copied={share?.copied} onClose={() => setShare(undefined)}>
+        {share && !snapshot && <PinSnapshot state={share.state} />}
+      </ShareDialog>
     </div>
   );
 }
