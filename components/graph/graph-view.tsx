@@ -21,6 +21,10 @@ import { GraphLegend } from './graph-legend';
 import { GraphToolbar } from './graph-toolbar';
 import { resolveViewState, useGraphData, useNamespacesData, useSnapshot } from './graph-source';
 import { PinSnapshot } from './pin-snapshot';
+import { ChangeList } from '@/components/compare/change-list';
+import { CompareBar } from '@/components/compare/compare-bar';
+import { markDiff } from '@/lib/compare/elements';
+import { diffQueryOptions } from '@/lib/query/compare';
 import { ShareDialog } from './share-dialog';
 import { SidePanel, type Selection } from './side-panel';
 
@@ -95,7 +99,11 @@ export function GraphView() {
     () => (graph ? toScaledElements(graph, { filters: state.filters, overlay: state.overlay, expanded, collapse: state.collapse !== false }) : undefined),
     [graph, state.filters, state.overlay, expanded, state.collapse],
   );
-  const elements = useMemo(() => scaled?.elements ?? [], [scaled]);
+  // "What changed?" (docs/compare.md): the diff against the `compare=` base, drawn on the canvas and listed beside it.
+  const diffQuery = useQuery(diffQueryOptions({ compare: state.compare, window: graph?.window, namespaces: state.namespaces, clusters: state.clusters }));
+  const diff = state.compare ? diffQuery.data : undefined;
+  const elements = useMemo(() => markDiff(scaled?.elements ?? [], diff), [scaled, diff]);
+  const nodeNames = useMemo(() => new Map((graph?.nodes ?? []).map((n) => [n.id, `${n.namespace}/${n.name}`])), [graph]);
   const collapsedCount = scaled?.collapsed.collapsedNamespaces.length ?? 0;
   const visible = useMemo(() => (graph ? filterGraph(graph, state.filters) : { nodes: [], edges: [] }), [graph, state.filters]);
   const listEdges = useMemo(() => {
@@ -210,6 +218,13 @@ export function GraphView() {
         </span>
       </nav>
 
+      <CompareBar
+        key={state.compare ?? ''}
+        compare={state.compare}
+        onChange={(compare) => update({ ...state, compare }, { push: true })}
+        summary={diff ? `${diff.edges.length} edge${diff.edges.length === 1 ? '' : 's'} changed, ${diff.nodes.filter((n) => n.changes.length).length} workload${diff.nodes.filter((n) => n.changes.length).length === 1 ? '' : 's'}` : undefined}
+      />
+
       <div className="space-y-px">
         {errors.length > 0 && (
           <Banner tone="error" testId="url-error">
@@ -310,6 +325,9 @@ export function GraphView() {
           </div>
           <GraphLegend multiCluster={multiCluster} />
         </div>
+        {state.compare && (
+          <ChangeList diff={diff} names={nodeNames} selectedId={state.selected} onSelect={(id) => select(id)} loading={diffQuery.isFetching && !diff} error={diffQuery.error?.message} />
+        )}
         {selection && graph && <SidePanel selection={selection} graph={graph} onClose={() => select(undefined)} onDrill={drill} />}
       </div>
       <ShareDialog url={share?.url} copied={share?.copied} onClose={() => setShare(undefined)}>
