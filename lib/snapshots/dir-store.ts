@@ -30,6 +30,16 @@ export interface DirStoreOptions extends SnapshotStoreLimits {
   };
 }
 
+/** A `.snap` file's document (the id comes from its header); for `npm run report -- --snapshot <file>`. */
+export function decodeSnapshotFile(data: Buffer, maxBytes: number): SnapshotDocument {
+  const text = data.subarray(0, MAX_HEADER_BYTES).toString('utf8');
+  const nl = text.indexOf('\n', MAGIC.length);
+  if (!text.startsWith(MAGIC) || nl < 0) throw new SnapshotCorruptError('file', 'bad header');
+  const meta = snapshotMetaSchema.safeParse(JSON.parse(text.slice(MAGIC.length, nl)));
+  if (!meta.success) throw new SnapshotCorruptError('file', 'bad header');
+  return decodeSnapshot(meta.data.id, data.subarray(Buffer.byteLength(text.slice(0, nl + 1))), maxBytes);
+}
+
 function errnoOf(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
 }
