@@ -63,6 +63,19 @@ export function CompareBar({ compare, onChange, summary }: { compare: string | u
           ))}
         </select>
       )}
+      {spec && (
+        <span className="flex items-center gap-3 text-xs text-gray-700" data-testid="compare-legend">
+          <span className="flex items-center gap-1">
+            <span aria-hidden="true" className="inline-block h-2 w-6 rounded bg-green-600/40" /> new
+          </span>
+          <span className="flex items-center gap-1">
+            <span aria-hidden="true" className="inline-block h-2 w-6 rounded bg-fuchsia-600/40" /> changed
+          </span>
+          <span className="flex items-center gap-1">
+            <span aria-hidden="true" className="inline-block w-6 border-t-2 border-dashed border-gray-400" /> removed
+          </span>
+        </span>
+      )}
       {summary && (
         <span className="ml-auto text-gray-700" role="status" data-testid="compare-summary">
           {summary}

@@ -17,9 +17,7 @@ export function liveHref(s: SnapshotBody): string {
 function SnapshotBanner({ snapshot }: { snapshot: SnapshotBody }) {
   return (
     <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-violet-300 bg-violet-50 px-3 py-2 text-sm text-violet-950" role="status" data-testid="snapshot-banner">
-      <span aria-hidden="true" className="text-base">
-        📌
-      </span>
+      <span className="rounded bg-violet-700 px-1.5 py-0.5 text-xs font-semibold uppercase tracking-wide text-white">Snapshot</span>
       <span className="min-w-0 flex-1">
         {snapshot.title && (
           <strong className="mr-2" data-testid="snapshot-title">

@@ -7,6 +7,17 @@ import type { GraphDiff } from './diff';
 
 export const REMOVED_EDGE_PREFIX = 'diff-removed:';
 
+/** Short words for the canvas label of a changed edge (its most severe change). */
+const FIELD_WORDS: Record<string, string> = {
+  telemetry: 'L7',
+  mtls: 'mTLS',
+  path: 'path',
+  errorRate: 'errors',
+  p95Ms: 'latency',
+  failedConnectionsPerSec: 'failed conn.',
+  waypoint: 'waypoint',
+};
+
 function withClass(classes: string, c: string): string {
   return [...new Set([...classes.split(' ').filter(Boolean), c])].sort().join(' ');
 }
@@ -19,7 +30,8 @@ export function markDiff(elements: readonly GraphElement[], diff: GraphDiff | un
     const d = byId.get(el.data.id);
     if (!d || d.change === 'removed') return el;
     const label = typeof el.data.label === 'string' ? el.data.label : '';
-    const word = d.change === 'added' ? 'new' : `changed: ${d.changes[0]?.field === 'telemetry' ? 'L7' : d.changes[0]?.field ?? ''}`;
+    const top = d.changes[0];
+    const word = d.change === 'added' ? 'new' : `changed: ${top ? (FIELD_WORDS[top.field] ?? top.field) : ''}`;
     return { ...el, data: { ...el.data, label: label ? `${word} · ${label}` : word }, classes: withClass(el.classes, `diff-${d.change}`) };
   });
   const nodes = new Set(elements.filter((e) => e.group === 'nodes').map((e) => e.data.id));
