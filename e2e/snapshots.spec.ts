@@ -156,8 +156,9 @@ test('Compare with… 1 hour before, across the demo incident: the incident edge
   const anchor = JSON.parse(fs.readFileSync(path.join(ROOT, '.demo/e2e/anchor.json'), 'utf8')) as { anchor: string };
   const T = Date.parse(anchor.anchor);
   const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-  const start = iso(T - 2 * 3600_000);
-  const end = iso(T - 2 * 3600_000 + 600_000);
+  // Inside the demo incident (T−2h…T−1h50m) by a minute each side, so the base an hour earlier starts after the migration step at T−3h.
+  const start = iso(T - 2 * 3600_000 + 60_000);
+  const end = iso(T - 2 * 3600_000 + 540_000);
   const graph = new GraphPage(page);
   await graph.goto(`start=${start}&end=${end}&compare=1h`);
   await graph.waitForGraph();

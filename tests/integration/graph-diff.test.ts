@@ -34,11 +34,14 @@ const fields = (e: EdgeDiff) => e.changes.map((c) => c.field).sort();
 
 describe('GET /api/graph/diff', () => {
   it('incident window vs the hour before: exactly the two incident edges, with their error signals', async () => {
-    const r = await call(diffGET, `/api/graph/diff?start=${iso(T - 7200)}&end=${iso(T - 7200 + 600)}&baseStart=${iso(T - 10800)}&baseEnd=${iso(T - 10800 + 600)}`);
+    // Inside the incident by a minute on each side: the base window an hour earlier then starts a minute
+    // after the demo's migration step (T−3h), so it holds no series of catalog's retired sidecar.
+    const cur = { start: T - 7200 + 60, end: T - 7200 + 540 };
+    const r = await call(diffGET, `/api/graph/diff?start=${iso(cur.start)}&end=${iso(cur.end)}&baseStart=${iso(cur.start - 3600)}&baseEnd=${iso(cur.end - 3600)}`);
     expect(r.status).toBe(200);
     const d = r.body as GraphDiff;
-    expect(d.base).toEqual({ start: iso(T - 10800), end: iso(T - 10800 + 600) });
-    expect(d.current).toEqual({ start: iso(T - 7200), end: iso(T - 7200 + 600) });
+    expect(d.base).toEqual({ start: iso(cur.start - 3600), end: iso(cur.end - 3600) });
+    expect(d.current).toEqual({ start: iso(cur.start), end: iso(cur.end) });
     const listed = Object.fromEntries(d.edges.map((e) => [name(e), { change: e.change, fields: fields(e) }]));
     expect(listed).toEqual({
       'payments/payments-api → payments/ledger': { change: 'changed', fields: ['errorRate', 'p95Ms'] },
