@@ -65,6 +65,10 @@ COPY --from=build /app/.next/standalone ./
 COPY --from=build /app/.next/static ./.next/static
 COPY --from=build /app/public ./public
 
+# Pinned snapshots (docs/snapshots.md): writable by the runtime user; mount a volume here to keep them.
+RUN mkdir -p /var/lib/meshglass/snapshots && chown 65532:65532 /var/lib/meshglass/snapshots
+ENV SNAPSHOT_STORE=/var/lib/meshglass/snapshots
+
 USER 65532:65532
 EXPOSE 3000
 

@@ -9,4 +9,10 @@ export async function register(): Promise<void> {
     console.error(`meshglass: invalid configuration: ${r.error}`);
     process.exit(1);
   }
+  const { parseSnapshotConfig } = await import('./lib/snapshots/config');
+  const s = parseSnapshotConfig(process.env);
+  if (!s.ok) {
+    console.error(`meshglass: invalid configuration: ${s.error}`);
+    process.exit(1);
+  }
 }

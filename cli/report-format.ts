@@ -1,8 +1,9 @@
 // Pure parts of the coverage report CLI: argument parsing and rendering (unit-tested).
 import type { Finding, FindingKind, GraphEdge, MeshGraph, NamespaceSummary } from '@/lib/mesh/types';
 
-export const REPORT_USAGE = `usage: npm run report -- [--namespaces a,b] [--clusters a,b] [--range 1h | --start T --end T]
+export const REPORT_USAGE = `usage: npm run report -- [--namespaces a,b] [--clusters a,b] [--range 1h | --start T --end T | --snapshot <id|file>]
                         [--format text|json|markdown] [--fail-on l7-gap,plaintext,...]
+--snapshot reads a pinned snapshot (an id in SNAPSHOT_STORE, a .snap file, or a saved GET /api/snapshots/<id> body).
 Environment: PROMETHEUS_URL, KUBECONFIG, KUBE_CONTEXTS (as for the app).`;
 
 const FINDING_KINDS: readonly FindingKind[] = [
@@ -22,6 +23,8 @@ interface ReportArgs {
   format: ReportFormat;
   failOn: FindingKind[];
   help: boolean;
+  /** A snapshot id or file instead of a live window. */
+  snapshot?: string;
 }
 
 export function parseReportArgs(argv: string[]): ReportArgs {
@@ -29,6 +32,7 @@ export function parseReportArgs(argv: string[]): ReportArgs {
   let format: ReportFormat = 'text';
   let failOn: FindingKind[] = [];
   let help = false;
+  let snapshot: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
     if (raw === '--help' || raw === '-h') {
@@ -46,6 +50,9 @@ export function parseReportArgs(argv: string[]): ReportArgs {
       case '--end':
         params.set(flag.slice(2), value);
         break;
+      case '--snapshot':
+        snapshot = value;
+        break;
       case '--format':
         if (value !== 'text' && value !== 'json' && value !== 'markdown') throw new Error(`--format must be text, json or markdown`);
         format = value;
@@ -62,7 +69,10 @@ export function parseReportArgs(argv: string[]): ReportArgs {
         throw new Error(`unknown option ${flag}`);
     }
   }
-  return { params, format, failOn, help };
+  if (snapshot !== undefined && (params.has('range') || params.has('start') || params.has('end') || params.has('clusters'))) {
+    throw new Error('--snapshot replaces --range/--start/--end/--clusters (the snapshot has its own window)');
+  }
+  return { params, format, failOn, help, ...(snapshot !== undefined ? { snapshot } : {}) };
 }
 
 interface ReportData {

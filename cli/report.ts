@@ -9,6 +9,50 @@ import type { Finding, FindingKind, GraphEdge, MeshGraph, NamespaceSummary } fro
 import { getMeshData } from '@/lib/server/mesh-data';
 import { UpstreamUnavailableError } from '@/lib/server/http';
 import { formatReport, parseReportArgs, REPORT_USAGE } from './report-format';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseSnapshotConfig } from '@/lib/snapshots/config';
+import { decodeSnapshotFile } from '@/lib/snapshots/dir-store';
+import { getSnapshotStore } from '@/lib/snapshots/server';
+import { snapshotDocumentSchema, type SnapshotDocument } from '@/lib/snapshots/types';
+
+/** --snapshot: an id in SNAPSHOT_STORE, a `.snap` file, or a saved GET /api/snapshots/<id> body. */
+async function loadSnapshot(ref: string): Promise<SnapshotDocument | undefined> {
+  const cfg = parseSnapshotConfig(process.env);
+  if (!cfg.ok) throw new Error(cfg.error);
+  if (existsSync(ref)) {
+    const data = readFileSync(ref);
+    if (data.subarray(0, 18).toString() === 'meshglass-snapshot') return decodeSnapshotFile(data, cfg.config.maxBytes);
+    return snapshotDocumentSchema.parse(JSON.parse(data.toString('utf8')));
+  }
+  const store = getSnapshotStore();
+  try {
+    return await store.get(ref);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The same report from a snapshot's stored bodies: CI gates and postmortems use the numbers it pinned. */
+async function reportFromSnapshot(args: ReturnType<typeof parseReportArgs>, namespacesFilter: string[] | undefined): Promise<number> {
+  const doc = await loadSnapshot(args.snapshot!);
+  if (!doc) {
+    console.error(`no snapshot "${args.snapshot}" (not a file, nor an id in SNAPSHOT_STORE)`);
+    return 2;
+  }
+  const graph = doc.graph as MeshGraph;
+  const inScope = (ns: string) => !namespacesFilter || namespacesFilter.includes(ns);
+  const namespaces = ((doc.namespaces as { namespaces?: NamespaceSummary[] }).namespaces ?? []).filter((n) => inScope(n.name));
+  const findings = ((doc.findings as { findings?: Finding[] }).findings ?? []).filter((f) => inScope(f.namespace));
+  const nodeNs = new Map(graph.nodes.map((n) => [n.id, n.namespace]));
+  const edges = graph.edges.filter((e) => inScope(nodeNs.get(e.target) ?? '') || inScope(nodeNs.get(e.source) ?? ''));
+  process.stdout.write(formatReport(args.format, { graph: { ...graph, edges }, namespaces, findings }));
+  const failing = findings.filter((f) => args.failOn.includes(f.kind as FindingKind));
+  if (failing.length > 0) {
+    console.error(`\n${failing.length} finding(s) of kind ${[...new Set(failing.map((f) => f.kind))].join(', ')} (--fail-on)`);
+    return 1;
+  }
+  return 0;
+}
 
 async function main(): Promise<number> {
   let args;
@@ -21,6 +65,10 @@ async function main(): Promise<number> {
   if (args.help) {
     console.log(REPORT_USAGE);
     return 0;
+  }
+  if (args.snapshot !== undefined) {
+    const ns = args.params.get('namespaces')?.split(',').map((s) => s.trim()).filter(Boolean);
+    return reportFromSnapshot(args, ns && ns.length ? ns : undefined);
   }
   let q;
   try {

@@ -147,7 +147,17 @@ const networkPolicy = k8sBase.extend({
 });
 const configMap = k8sBase.extend({ apiVersion: z.literal('v1'), kind: z.literal('ConfigMap') });
 
+const persistentVolumeClaim = k8sBase.extend({
+  kind: z.literal('PersistentVolumeClaim'),
+  spec: z.object({
+    accessModes: z.array(z.enum(['ReadWriteOnce', 'ReadWriteMany', 'ReadWriteOncePod'])).min(1),
+    resources: z.object({ requests: z.object({ storage: z.string().regex(/^\d+(Mi|Gi|Ti)$/) }) }),
+    storageClassName: z.string().optional(),
+  }),
+});
+
 const SCHEMAS: Record<string, z.ZodType> = {
+  PersistentVolumeClaim: persistentVolumeClaim,
   Deployment: deployment,
   Service: service,
   ClusterRole: clusterRole,
@@ -473,5 +483,26 @@ describe.skipIf(!hasKubectl)('kubectl kustomize (offline render)', () => {
     const mount = c?.volumeMounts?.find((m) => fileVar?.startsWith(`${m.mountPath}/`));
     expect(mount, 'PROMETHEUS_BEARER_TOKEN_FILE lies in a mounted volume').toBeDefined();
     expect(dep.spec.template.spec.volumes?.some((v) => v.name === mount?.name)).toBe(true);
+  });
+
+  it('snapshot-pvc component: SNAPSHOT_STORE lies on the PersistentVolumeClaim it adds', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'meshglass-kustomize-'));
+    scratchDirs.push(dir);
+    const rel = path.relative(dir, DEPLOY_DIR);
+    writeFileSync(
+      path.join(dir, 'kustomization.yaml'),
+      ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', `  - ${rel}/base`, 'components:', `  - ${rel}/components/snapshot-pvc`, ''].join('\n'),
+    );
+    const objects = kustomize(dir);
+    const pvc = objects.find((o) => o.kind === 'PersistentVolumeClaim') as { metadata: { name: string; namespace?: string } } | undefined;
+    expect(pvc?.metadata.namespace).toBe('meshglass');
+    const dep = deployment.parse(objects.find((o) => o.kind === 'Deployment'));
+    const c = dep.spec.template.spec.containers[0];
+    const store = c?.env?.find((e) => e.name === 'SNAPSHOT_STORE')?.value;
+    const mount = c?.volumeMounts?.find((m) => m.mountPath === store);
+    expect(mount, 'SNAPSHOT_STORE is a mounted volume').toBeDefined();
+    const volume = dep.spec.template.spec.volumes?.find((v) => v.name === mount?.name) as Record<string, unknown> | undefined;
+    expect(volume?.persistentVolumeClaim).toEqual({ claimName: pvc?.metadata.name });
+    expect(volume?.emptyDir).toBeUndefined();
   });
 });

@@ -7,6 +7,9 @@ import { CytoscapeCanvas } from './cytoscape-canvas';
 import { EdgeTable } from './edge-table';
 import { GraphLegend } from './graph-legend';
 import { GraphToolbar } from './graph-toolbar';
+import { ChangeList } from '@/components/compare/change-list';
+import { CompareBar } from '@/components/compare/compare-bar';
+import { PinSnapshot } from './pin-snapshot';
 import { ShareDialog } from './share-dialog';
 import { SidePanel } from './side-panel';
 import { Breadcrumb } from './view/breadcrumb';
@@ -22,8 +25,9 @@ import { useShare } from './view/use-share';
  * (components/graph/view/), each with one job.
  */
 export function GraphView() {
-  const { state, errors, update, pathname } = useGraphUrlState();
-  const { graphQuery, nsQuery, graph, clusters, multiCluster, scaled, elements, visible, listEdges } = useGraphData(state);
+  const { state, errors, update, pathname, snapshot } = useGraphUrlState();
+  const { graphQuery, nsQuery, graph, clusters, multiCluster, scaled, elements, visible, listEdges, diffQuery, diff, nodeNames } = useGraphData(state);
+  const changedWorkloads = diff ? diff.nodes.filter((n) => n.changes.length).length : 0;
   const { selection, select, expandNamespaces, drill } = useSelectionPolicy(state, update, graph, scaled);
   const share = useShare(state, graph, pathname);
   const cyRef = useRef<Core | null>(null);
@@ -50,6 +54,12 @@ export function GraphView() {
         canExport={Boolean(graph)}
       />
       <Breadcrumb state={state} graph={graph} update={update} />
+      <CompareBar
+        key={state.compare ?? ''}
+        compare={state.compare}
+        onChange={(compare) => update({ ...state, compare }, { push: true })}
+        summary={diff ? `${diff.edges.length} edge${diff.edges.length === 1 ? '' : 's'} changed, ${changedWorkloads} workload${changedWorkloads === 1 ? '' : 's'}` : undefined}
+      />
       <GraphBanners errors={errors} graphQuery={graphQuery} />
 
       <div className="flex min-h-0 flex-1">
@@ -85,9 +95,14 @@ export function GraphView() {
           </div>
           <GraphLegend multiCluster={multiCluster} />
         </div>
+        {state.compare && (
+          <ChangeList diff={diff} names={nodeNames} selectedId={state.selected} onSelect={(id) => select(id)} loading={diffQuery.isFetching && !diff} error={diffQuery.error?.message} />
+        )}
         {selection && graph && <SidePanel selection={selection} graph={graph} onClose={() => select(undefined)} onDrill={drill} />}
       </div>
-      <ShareDialog url={share.share?.url} copied={share.share?.copied} onClose={share.close} />
+      <ShareDialog url={share.share?.url} copied={share.share?.copied} onClose={share.close}>
+        {share.share && !snapshot && <PinSnapshot state={share.share.state} />}
+      </ShareDialog>
     </div>
   );
 }

@@ -1,9 +1,8 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { SeriesResponse } from '@/lib/api/types';
-import { seriesQueryOptions } from '@/lib/query/graph';
+import { useSeriesData } from './graph-source';
 import { formatBytesPerSec, formatPercent, formatRate } from '@/lib/utils/format';
 import { Sparkline } from './sparkline';
 
@@ -34,7 +33,7 @@ export function SeriesCharts({ kind, id, window }: { kind: 'edge' | 'node'; id: 
   }, []);
   const windowSeconds = Math.max(0, (Date.parse(window.end) - Date.parse(window.start)) / 1000);
   const points = Math.max(MIN_POINTS, Math.min(MAX_POINTS, width, Math.floor(windowSeconds / MIN_STEP_SECONDS)));
-  const q = useQuery({ ...seriesQueryOptions({ kind, id, start: window.start, end: window.end, points }), enabled: width > 0 });
+  const q = useSeriesData({ kind, id, start: window.start, end: window.end, points }, width > 0);
 
   return (
     <div ref={ref} className="space-y-2" data-testid="series-charts">

@@ -1,10 +1,10 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 
 /** Shows the incident link; copying may fail (no clipboard permission, http), so the link is always visible. */
-export function ShareDialog({ url, copied, onClose }: { url: string | undefined; copied: boolean | undefined; onClose: () => void }) {
+export function ShareDialog({ url, copied, onClose, children }: { url: string | undefined; copied: boolean | undefined; onClose: () => void; children?: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -28,6 +28,7 @@ export function ShareDialog({ url, copied, onClose }: { url: string | undefined;
       <p className="mt-2 text-sm" role="status">
         {copied === true ? 'Copied to the clipboard.' : copied === false ? 'Could not copy automatically: select the link and copy it.' : ''}
       </p>
+      {children}
       <div className="mt-3 flex justify-end">
         <Button onClick={onClose}>Close</Button>
       </div>

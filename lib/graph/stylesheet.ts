@@ -166,6 +166,28 @@ export function buildStylesheet(): StylesheetJson {
       selector: 'node.aggregate.lod-low',
       style: { label: 'data(name)', 'font-size': 22, width: 120, height: 46, 'text-max-width': '116px', 'text-wrap': 'ellipsis', 'min-zoomed-font-size': 7 },
     },
+    // Compare ("what changed?", lib/compare/elements.ts): added = green halo, changed = magenta halo and
+    // a worded label, removed = faded grey dashes. The label carries the change in words (greyscale).
+    { selector: 'edge.diff-added', style: { 'underlay-color': '#16A34A', 'underlay-opacity': 0.4, 'underlay-padding': 7, 'z-index': 9 } },
+    { selector: 'edge.diff-changed', style: { 'underlay-color': '#C026D3', 'underlay-opacity': 0.4, 'underlay-padding': 7, 'z-index': 9 } },
+    {
+      selector: 'edge.diff-removed',
+      style: {
+        width: 2,
+        'curve-style': 'bezier',
+        'line-color': '#9CA3AF',
+        'line-style': 'dashed',
+        'line-dash-pattern': [4, 6],
+        opacity: 0.6,
+        'target-arrow-shape': 'triangle',
+        'target-arrow-color': '#9CA3AF',
+        label: 'data(label)',
+        'font-size': 11,
+        color: '#4B5563',
+        'text-background-color': '#ffffff',
+        'text-background-opacity': 0.8,
+      },
+    },
     {
       selector: ':selected',
       style: { 'overlay-color': SELECT_COLOR, 'overlay-opacity': 0.18, 'overlay-padding': 8 },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CLUSTER_NAME, MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS, NAMESPACE_NAME, parseInstant, rangeToSeconds, type TimeWindow } from '@/lib/api/scope';
 import type { EdgePath, Mtls, Telemetry } from '@/lib/mesh/types';
+import { compareSchema } from '@/lib/compare/url';
 
 // Every piece of graph view state lives in the URL so an incident link reproduces the view
 // (product.md §5). Parsing is forgiving: a bad parameter falls back to its default and is
@@ -48,6 +49,8 @@ export interface GraphUrlState {
   overlay: Overlay;
   /** Seconds; 0 = paused. */
   refresh: number;
+  /** "What changed?" base (`compare=1h|24h|7d|snap:<id>|<start>~<end>`, lib/compare/url.ts); absent = no comparison. */
+  compare?: string;
 }
 
 export interface UrlParamError {
@@ -195,6 +198,8 @@ export function parseUrlState(params: Params): ParsedUrlState {
     (v) => (state.refresh = v),
   );
 
+  take('compare', compareSchema, (v) => (state.compare = v));
+
   return { state, errors };
 }
 
@@ -230,6 +235,7 @@ export function serializeUrlState(state: GraphUrlState): URLSearchParams {
   if (state.view !== 'graph') p.set('view', state.view);
   if (state.overlay !== 'none') p.set('overlay', state.overlay);
   if (state.refresh !== DEFAULT_REFRESH) p.set('refresh', formatRefresh(state.refresh));
+  if (state.compare) p.set('compare', state.compare);
   return p;
 }
 

@@ -1,5 +1,5 @@
 /** Error from one of our API routes; `message` is the route's `{error}` text when it gave one. */
-class ApiError extends Error {
+export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
@@ -15,7 +15,7 @@ class ApiError extends Error {
  */
 const BASE_PATH = process.env.__NEXT_ROUTER_BASEPATH ?? '';
 
-function apiUrl(url: string): string {
+export function apiUrl(url: string): string {
   return url.startsWith('/') ? `${BASE_PATH}${url}` : url;
 }
 

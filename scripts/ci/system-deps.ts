@@ -7,6 +7,8 @@ const PACKAGES: Record<string, { binaries: string[]; debian: string }> = {
   prometheus: { binaries: ['/usr/bin/prometheus', '/usr/bin/promtool'], debian: 'prometheus' },
   chromium: { binaries: ['/usr/bin/chromium'], debian: 'chromium' },
   kubectl: { binaries: ['/usr/bin/kubectl'], debian: 'kubernetes-client' },
+  // The snapshot store suite runs against a real PostgreSQL (demo/postgres/server.ts finds the newest version).
+  postgresql: { binaries: ['/usr/lib/postgresql'], debian: 'postgresql' },
 };
 
 export function ensureSystemPackages(names: (keyof typeof PACKAGES)[]): void {

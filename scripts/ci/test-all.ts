@@ -36,7 +36,7 @@ const steps: Step[] = [
 ];
 
 const only = process.argv.slice(2);
-ensureSystemPackages(['prometheus', 'chromium', 'kubectl']);
+ensureSystemPackages(['prometheus', 'chromium', 'kubectl', 'postgresql']);
 
 const timings: string[] = [];
 for (const step of steps) {

@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { startKubeSimulator, type KubeSimulator } from '@/demo/kube-sim/server';
 import { freePort } from '@/tests/helpers/free-port';
 import { startDemoTelemetry, type DemoTelemetry } from '@/demo/telemetry';
+import { startTestPostgres, type TestPostgres } from '@/demo/postgres/server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,6 +20,8 @@ declare module 'vitest' {
     /** Backfill anchor T, unix seconds: history is [T − 6 h, T]. */
     anchorUnix: number;
     anchor: string;
+    /** A throwaway PostgreSQL (demo/postgres/server.ts) for the snapshot store suite. */
+    postgresUrl: string;
   }
 }
 
@@ -29,7 +32,9 @@ const RESERVED = new Set([16443, 19090, 19091, 19100, 3000, 3100]);
 export default async function setup(project: TestProject) {
   let kube: KubeSimulator | undefined;
   let telemetry: DemoTelemetry | undefined;
+  let postgres: TestPostgres | undefined;
   const teardown = async () => {
+    await postgres?.stop().catch(() => undefined);
     await telemetry?.stop().catch(() => undefined);
     await kube?.stop().catch(() => undefined);
   };
@@ -45,6 +50,7 @@ export default async function setup(project: TestProject) {
       proxiesPort,
       log: (m) => console.log(`integration setup: ${m}`),
     });
+    postgres = await startTestPostgres(await freePort(RESERVED));
   } catch (e) {
     await teardown();
     throw e;
@@ -61,5 +67,6 @@ export default async function setup(project: TestProject) {
   project.provide('kubeconfigPath', kube.kubeconfigPath);
   project.provide('anchorUnix', telemetry.anchorUnix);
   project.provide('anchor', telemetry.anchor);
+  project.provide('postgresUrl', postgres!.url);
   return teardown;
 }

@@ -5,13 +5,16 @@ import { namespacesToReveal } from '@/lib/graph/collapse';
 import { filterGraph } from '@/lib/graph/filter';
 import { toScaledElements } from '@/lib/graph/scaled-elements';
 import type { GraphUrlState } from '@/lib/graph/url-state';
-import { configQueryOptions, graphQueryOptions, namespacesQueryOptions } from '@/lib/query/graph';
+import { markDiff } from '@/lib/compare/elements';
+import { diffQueryOptions } from '@/lib/query/compare';
+import { configQueryOptions } from '@/lib/query/graph';
+import { useGraphData as useGraphSource, useNamespacesData } from '../graph-source';
 
 /** The page's three queries (graph, namespaces for the picker, public config) and what is drawn from them. */
 export function useGraphData(state: GraphUrlState) {
   const graphParams = { namespaces: state.namespaces, clusters: state.clusters, window: state.window, expandWaypoints: state.expandWaypoints };
-  const graphQuery = useQuery(graphQueryOptions(graphParams, state.refresh));
-  const nsQuery = useQuery(namespacesQueryOptions(state.window, state.clusters));
+  const graphQuery = useGraphSource(graphParams, state.refresh);
+  const nsQuery = useNamespacesData(state.window, state.clusters);
   const configQuery = useQuery(configQueryOptions());
   const graph = graphQuery.data;
   // Several clusters (KUBE_CONTEXTS, or source_cluster/destination_cluster in the telemetry): the Clusters menu,
@@ -28,7 +31,11 @@ export function useGraphData(state: GraphUrlState) {
     () => (graph ? toScaledElements(graph, { filters: state.filters, overlay: state.overlay, expanded, collapse: state.collapse !== false }) : undefined),
     [graph, state.filters, state.overlay, expanded, state.collapse],
   );
-  const elements = useMemo(() => scaled?.elements ?? [], [scaled]);
+  // "What changed?" (docs/compare.md): the diff against the `compare=` base, drawn on the canvas and listed beside it.
+  const diffQuery = useQuery(diffQueryOptions({ compare: state.compare, window: graph?.window, namespaces: state.namespaces, clusters: state.clusters }));
+  const diff = state.compare ? diffQuery.data : undefined;
+  const elements = useMemo(() => markDiff(scaled?.elements ?? [], diff), [scaled, diff]);
+  const nodeNames = useMemo(() => new Map((graph?.nodes ?? []).map((n) => [n.id, `${n.namespace}/${n.name}`])), [graph]);
   const visible = useMemo(() => (graph ? filterGraph(graph, state.filters) : { nodes: [], edges: [] }), [graph, state.filters]);
   const listEdges = useMemo(() => {
     const q = state.filters.search.trim().toLowerCase();
@@ -37,5 +44,5 @@ export function useGraphData(state: GraphUrlState) {
     return visible.edges.filter((e) => names.get(e.source)?.includes(q) || names.get(e.target)?.includes(q));
   }, [visible, state.filters.search]);
 
-  return { graphQuery, nsQuery, graph, clusters, multiCluster, scaled, elements, visible, listEdges };
+  return { graphQuery, nsQuery, graph, clusters, multiCluster, scaled, elements, visible, listEdges, diffQuery, diff, nodeNames };
 }

@@ -1,6 +1,7 @@
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo } from 'react';
 import { parseUrlState, serializeUrlState, type GraphUrlState } from '@/lib/graph/url-state';
+import { resolveViewState, useSnapshot } from '../graph-source';
 
 /**
  * The graph page's state, read from the URL (the single source of truth, product.md §5), and `update`
@@ -9,7 +10,12 @@ import { parseUrlState, serializeUrlState, type GraphUrlState } from '@/lib/grap
 export function useGraphUrlState() {
   const searchParams = useSearchParams();
   const pathname = usePathname();
-  const { state, errors } = useMemo(() => parseUrlState(new URLSearchParams(searchParams.toString())), [searchParams]);
+  // On /s/<id> the pinned snapshot supplies the view state the URL does not override (components/graph/graph-source.tsx).
+  const snapshot = useSnapshot();
+  const { state, errors } = useMemo(
+    () => resolveViewState(parseUrlState(new URLSearchParams(searchParams.toString())), searchParams.toString() !== '', snapshot),
+    [searchParams, snapshot],
+  );
   const update = useCallback(
     (next: GraphUrlState, opts?: { push?: boolean }) => {
       const qs = serializeUrlState(next).toString();
@@ -19,7 +25,7 @@ export function useGraphUrlState() {
     },
     [pathname],
   );
-  return { state, errors, update, pathname };
+  return { state, errors, update, pathname, snapshot };
 }
 
 export type UpdateUrlState = ReturnType<typeof useGraphUrlState>['update'];

@@ -4,12 +4,12 @@ import type { MeshGraph } from '@/lib/mesh/types';
 
 /** The share link (same view, window frozen to the one the graph was computed for), copied when the browser allows. */
 export function useShare(state: GraphUrlState, graph: MeshGraph | undefined, pathname: string) {
-  const [share, setShare] = useState<{ url: string; copied?: boolean }>();
+  const [share, setShare] = useState<{ url: string; state: string; copied?: boolean }>();
   async function open() {
     if (!graph) return;
     const qs = serializeUrlState(shareState(state, graph.window)).toString();
     const url = `${window.location.origin}${pathname}?${qs}`;
-    setShare({ url });
+    setShare({ url, state: qs });
     let copied = false;
     try {
       if (navigator.clipboard) {
@@ -19,7 +19,7 @@ export function useShare(state: GraphUrlState, graph: MeshGraph | undefined, pat
     } catch {
       copied = false;
     }
-    setShare({ url, copied });
+    setShare({ url, state: qs, copied });
   }
   return { share, open, close: () => setShare(undefined) };
 }
