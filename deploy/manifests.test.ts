@@ -1,7 +1,7 @@
 /**
  * Offline validation of everything under deploy/: YAML syntax, a hand-written schema per kind,
- * read-only RBAC, hardened pod security, kustomization references, and — when the binaries exist —
- * `kubectl kustomize` rendering and `promtool` checks of the recording rules.
+ * read-only RBAC, hardened pod security, kustomization references, `kubectl kustomize` rendering and
+ * `promtool` checks of the recording rules (both binaries are required: a missing one fails the file).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,10 +10,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
+import { requireTool } from '@/scripts/require-tool';
 
 const DEPLOY_DIR = path.resolve(__dirname);
-const KUBECTL = '/usr/bin/kubectl';
-const PROMTOOL = '/usr/bin/promtool';
+const KUBECTL = requireTool('/usr/bin/kubectl', 'kubernetes-client');
+const PROMTOOL = requireTool('/usr/bin/promtool', 'prometheus');
 const HEALTH_PATH = '/api/healthz';
 
 // ---------- files ----------
@@ -365,7 +366,7 @@ describe('prometheus-recording-rules.yaml', () => {
     }
   });
 
-  it.skipIf(!existsSync(PROMTOOL))('passes promtool check rules and its promtool unit test', () => {
+  it('passes promtool check rules and its promtool unit test', () => {
     execFileSync(PROMTOOL, ['check', 'rules', file], { stdio: 'pipe', timeout: 30_000 });
     execFileSync(PROMTOOL, ['test', 'rules', path.join(DEPLOY_DIR, 'prometheus-recording-rules.test.yaml')], {
       stdio: 'pipe',
@@ -381,7 +382,6 @@ function kustomize(dir: string): Doc[] {
   return parseYamlStream(out, `kubectl kustomize ${dir}`);
 }
 
-const hasKubectl = existsSync(KUBECTL);
 const scratchDirs: string[] = [];
 afterAll(() => {
   for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
@@ -414,7 +414,7 @@ function checkRendered(objects: Doc[], ns: string): void {
   for (const p of svc.spec.ports) if (typeof p.targetPort === 'string') expect(portNames).toContain(p.targetPort);
 }
 
-describe.skipIf(!hasKubectl)('kubectl kustomize (offline render)', () => {
+describe('kubectl kustomize (offline render)', () => {
   it('deploy/base renders a complete, namespaced, consistent install', () => {
     const objects = kustomize(path.join(DEPLOY_DIR, 'base'));
     expect(objects.map((o) => o.kind).sort()).toEqual(
