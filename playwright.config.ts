@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { defineConfig, devices } from '@playwright/test';
 
 // End-to-end tests run in Debian's Chromium against the real demo: Kubernetes API simulator,
@@ -8,6 +9,10 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 const KUBE_PORT = Number(process.env.E2E_KUBE_PORT ?? 16444);
 const PROMETHEUS_PORT = Number(process.env.E2E_PROMETHEUS_PORT ?? 19092);
 const PROXIES_PORT = Number(process.env.E2E_PROXIES_PORT ?? 19101);
+// The e2e app runs in token mode (issue 14: secure by default, and every launcher sets its access mode).
+// One token per run: generated once in the main process; workers inherit it through the environment.
+process.env.E2E_DASHBOARD_TOKEN ??= randomBytes(32).toString('hex');
+export const E2E_TOKEN = process.env.E2E_DASHBOARD_TOKEN;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -24,6 +29,9 @@ export default defineConfig({
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
+    // Every page and API request of the ordinary specs is authenticated; e2e/security.spec.ts uses
+    // fresh contexts and plain fetch without it.
+    extraHTTPHeaders: { Authorization: `Bearer ${E2E_TOKEN}` },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     viewport: { width: 1440, height: 900 },
@@ -34,8 +42,9 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } } }],
   webServer: {
-    command: `npx tsx demo/cli.ts serve --port ${PORT} --state .demo/e2e --kube-port ${KUBE_PORT} --prometheus-port ${PROMETHEUS_PORT} --proxies-port ${PROXIES_PORT}`,
-    url: `http://127.0.0.1:${PORT}/api/healthz`,
+    command: `npx tsx demo/cli.ts serve --auth token --port ${PORT} --state .demo/e2e --kube-port ${KUBE_PORT} --prometheus-port ${PROMETHEUS_PORT} --proxies-port ${PROXIES_PORT}`,
+    url: `http://127.0.0.1:${PORT}/api/readyz`,
+    env: { DASHBOARD_TOKEN: E2E_TOKEN },
     timeout: 300_000,
     reuseExistingServer: !process.env.CI,
     stdout: 'pipe',

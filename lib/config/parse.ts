@@ -1,6 +1,7 @@
 // Pure configuration parsing (no I/O unless a readFile function is passed in).
 // lib/config/env.ts wraps it with process.env, file reading and a per-process cache.
 import { z } from 'zod';
+import { AUTH_VARIABLES } from '@/lib/security/auth-config';
 
 /** Limits with a reason (style A6.10). */
 /** A query that takes longer than 5 minutes is not an interactive dashboard any more. */
@@ -54,7 +55,6 @@ export interface AppConfig {
   /** True when MESH_CLUSTER_NAME set clusterName (an override); else the cluster's CLUSTER_ID is learnt (lib/mesh/cluster-name.ts). */
   clusterNameExplicit?: boolean;
   grafanaUrl?: string;
-  dashboardToken?: string;
   port?: number;
 }
 
@@ -115,8 +115,6 @@ export const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/;
 /** One informer cache per context: more than this many API servers is beyond one dashboard process. */
 export const MAX_KUBE_CONTEXTS = 20;
 
-const dashboardToken = z.string().min(16, 'must be at least 16 characters');
-
 const VARS = [
   'PROMETHEUS_URL',
   'PROMETHEUS_TIMEOUT_MS',
@@ -134,7 +132,6 @@ const VARS = [
   'ISTIO_NAMESPACE',
   'MESH_CLUSTER_NAME',
   'GRAFANA_URL',
-  'DASHBOARD_TOKEN',
   'PORT',
 ] as const;
 type VarName = (typeof VARS)[number];
@@ -260,8 +257,6 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     const cluster = kubeContexts ? kubeContexts[0]!.cluster : field('MESH_CLUSTER_NAME', get('MESH_CLUSTER_NAME') ?? 'Kubernetes', clusterName);
     const grafanaRaw = get('GRAFANA_URL');
     const grafanaUrl = grafanaRaw === undefined ? undefined : field('GRAFANA_URL', grafanaRaw, httpUrl);
-    const tokenRaw = get('DASHBOARD_TOKEN');
-    const token = tokenRaw === undefined ? undefined : field('DASHBOARD_TOKEN', tokenRaw, dashboardToken, true);
     const portRaw = get('PORT');
     const port = portRaw === undefined ? undefined : field('PORT', portRaw, intInRange(1, 65535));
 
@@ -281,7 +276,6 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
       clusterName: cluster,
       ...((kubeContexts ? kubeContexts[0]!.explicit : get('MESH_CLUSTER_NAME') !== undefined) ? { clusterNameExplicit: true } : {}),
       ...(grafanaUrl ? { grafanaUrl } : {}),
-      ...(token ? { dashboardToken: token } : {}),
       ...(port !== undefined ? { port } : {}),
     };
     return { ok: true, config };
@@ -291,5 +285,8 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
   }
 }
 
-/** The variables read, for README tables and diagnostics. */
-export const CONFIG_VARIABLES: readonly string[] = VARS;
+/**
+ * The variables read, for README tables and diagnostics. The access settings (DASHBOARD_TOKEN, MESHGLASS_AUTH…)
+ * are parsed by lib/security/auth-config.ts: only the HTTP server needs them, not the report CLI.
+ */
+export const CONFIG_VARIABLES: readonly string[] = [...VARS, ...AUTH_VARIABLES];
