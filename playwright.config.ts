@@ -13,6 +13,7 @@ const PROXIES_PORT = Number(process.env.E2E_PROXIES_PORT ?? 19101);
 // One token per run: generated once in the main process; workers inherit it through the environment.
 process.env.E2E_DASHBOARD_TOKEN ??= randomBytes(32).toString('hex');
 export const E2E_TOKEN = process.env.E2E_DASHBOARD_TOKEN;
+export const E2E_CLIENT_RATE_LIMIT = '1200';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -44,7 +45,9 @@ export default defineConfig({
   webServer: {
     command: `npx tsx demo/cli.ts serve --auth token --port ${PORT} --state .demo/e2e --kube-port ${KUBE_PORT} --prometheus-port ${PROMETHEUS_PORT} --proxies-port ${PROXIES_PORT}`,
     url: `http://127.0.0.1:${PORT}/api/readyz`,
-    env: { DASHBOARD_TOKEN: E2E_TOKEN },
+    // The ordinary specs share one client key (one Bearer token from loopback): a higher per-client rate than
+    // the default keeps them clear of 429s; e2e/security.spec.ts checks the limit with its own session.
+    env: { DASHBOARD_TOKEN: E2E_TOKEN, MESHGLASS_CLIENT_RATE_LIMIT: E2E_CLIENT_RATE_LIMIT },
     timeout: 300_000,
     reuseExistingServer: !process.env.CI,
     stdout: 'pipe',

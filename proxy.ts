@@ -33,13 +33,35 @@ import {
   unauthorizedPageHtml,
   type AccessCredentials,
 } from '@/lib/security/access';
+import { DEFAULT_CLIENT_RATE_PER_MINUTE, parseConfig } from '@/lib/config/parse';
 import { normalizeToken, parseAuth, type AuthSettings } from '@/lib/security/auth-config';
+import { ClientLimiter } from '@/lib/server/limits';
 import { contentSecurityPolicy, generateNonce, HSTS_VALUE, standalonePageHeaders } from '@/lib/security/headers';
 
 /** A token file is re-read at most this often (a rotated Secret shows up without a restart). */
 const TOKEN_FILE_TTL_MS = 60_000;
 /** The login form has two short fields; anything bigger is not a login. */
 const MAX_LOGIN_BODY_BYTES = 8 * 1024;
+
+/** Clients tracked by the rate limiter (least recently seen forgotten first): bounded memory. */
+const MAX_RATE_LIMITED_CLIENTS = 10_000;
+
+const limiterStore = globalThis as unknown as { __meshglassRateLimiter?: ClientLimiter };
+
+/** Per-client request rate for the API (MESHGLASS_CLIENT_RATE_LIMIT per minute; burst = a quarter minute's worth). */
+function rateLimiter(): ClientLimiter {
+  if (!limiterStore.__meshglassRateLimiter) {
+    const parsed = parseConfig(process.env);
+    const perMinute = parsed.ok ? parsed.config.limits.clientRatePerMinute : DEFAULT_CLIENT_RATE_PER_MINUTE;
+    limiterStore.__meshglassRateLimiter = new ClientLimiter({
+      ratePerSecond: perMinute / 60,
+      burst: Math.max(10, Math.ceil(perMinute / 4)),
+      maxInFlight: Number.MAX_SAFE_INTEGER,
+      maxClients: MAX_RATE_LIMITED_CLIENTS,
+    });
+  }
+  return limiterStore.__meshglassRateLimiter;
+}
 
 const authCache: { settings?: AuthSettings; error?: string; file?: { at: number; token: string } } = {};
 
@@ -180,6 +202,15 @@ async function handle(request: NextRequest, secure: boolean): Promise<Response> 
   const requestHeaders = new Headers(request.headers);
   const client = decision.client === 'anonymous' || decision.client === 'bearer' ? `${decision.client}|${addressKey(request)}` : decision.client;
   requestHeaders.set(CLIENT_HEADER, client);
+  if (decision.reason !== 'public-path' && (pathname === '/api' || pathname.startsWith('/api/'))) {
+    const taken = rateLimiter().take(client);
+    if (!taken.ok) {
+      return Response.json(
+        { error: 'too many requests from this client: retry later' },
+        { status: 429, headers: { 'Cache-Control': 'no-store', 'Retry-After': String(taken.retryAfterSeconds) } },
+      );
+    }
+  }
   if (!wantsNonce(pathname)) return NextResponse.next({ request: { headers: requestHeaders } });
 
   const nonce = generateNonce();
