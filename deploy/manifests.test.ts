@@ -533,3 +533,28 @@ describe('kubectl kustomize (offline render)', () => {
     expect(dep.spec.template.spec.volumes?.some((v) => v.name === mount?.name)).toBe(true);
   });
 });
+
+// ---------- container image (static checks: docker cannot run where these tests run) ----------
+
+describe('Dockerfile', () => {
+  const text = readFileSync(path.join(DEPLOY_DIR, '..', 'Dockerfile'), 'utf8');
+  const args = new Map([...text.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+  const stages = [...text.matchAll(/^FROM (\S+)(?: AS (\w+))?$/gm)].map((m) => ({ image: m[1]!.replace(/^\$\{(\w+)\}$/, (_, a: string) => args.get(a) ?? a), name: m[2] }));
+  const runtimeStart = text.lastIndexOf('\nFROM ');
+  const runtime = text.slice(runtimeStart);
+
+  it('the runtime stage is distroless Node pinned by digest', () => {
+    const last = stages.at(-1)!;
+    expect(last.name).toBe('runtime');
+    expect(last.image).toMatch(/^gcr\.io\/distroless\/nodejs\d+-debian\d+(:[\w.-]+)?@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('runs as a numeric non-root user without a shell', () => {
+    expect(runtime).toMatch(/^USER 65532:65532$/m);
+    expect(runtime).not.toMatch(/\/bin\/sh|\bRUN\b/);
+    const cmd = /^CMD (\[.*\])$/m.exec(runtime)?.[1];
+    expect(cmd && JSON.parse(cmd)).toEqual(['docker-entry.mjs']);
+    expect(existsSync(path.join(DEPLOY_DIR, '..', 'scripts', 'docker-entry.mjs'))).toBe(true);
+    expect(runtime).toMatch(/HEALTHCHECK[\s\S]*\/api\/livez/);
+  });
+});
