@@ -17,10 +17,11 @@ describe('parseConfig', () => {
   it('applies the documented defaults', () => {
     const c = ok({});
     expect(c).toEqual({
-      prometheus: { url: 'http://127.0.0.1:19090', timeoutMs: 30000, tlsSkipVerify: false, metricPrefix: '' },
+      prometheus: { url: 'http://127.0.0.1:19090', timeoutMs: 30000, tlsSkipVerify: false, metricPrefix: '', maxResponseBytes: 128 * 1024 * 1024 },
       kube: { timeoutMs: 5000 },
       istioNamespace: 'istio-system',
       clusterName: 'Kubernetes',
+      limits: { maxConcurrentUpstream: 4, clientRatePerMinute: 240 },
     });
   });
 
@@ -32,6 +33,9 @@ describe('parseConfig', () => {
       PROMETHEUS_CA_FILE: '/ca.pem',
       PROMETHEUS_TLS_SKIP_VERIFY: 'TRUE',
       PROMETHEUS_METRIC_PREFIX: 'workload:',
+      PROMETHEUS_MAX_RESPONSE_MB: '16',
+      MESHGLASS_MAX_CONCURRENT_UPSTREAM: '8',
+      MESHGLASS_CLIENT_RATE_LIMIT: '600',
       KUBE_TIMEOUT_MS: '750',
       KUBE_CONTEXT: 'kind-mesh',
       ISTIO_NAMESPACE: 'istio-ops',
@@ -46,7 +50,9 @@ describe('parseConfig', () => {
       caFile: '/ca.pem',
       tlsSkipVerify: true,
       metricPrefix: 'workload:',
+      maxResponseBytes: 16 * 1024 * 1024,
     });
+    expect(c.limits).toEqual({ maxConcurrentUpstream: 8, clientRatePerMinute: 600 });
     expect(c.kube).toEqual({ timeoutMs: 750, context: 'kind-mesh' });
     expect(c.istioNamespace).toBe('istio-ops');
     expect(c.clusterName).toBe('east-1');
@@ -71,6 +77,9 @@ describe('parseConfig', () => {
     [{ MESH_CLUSTER_NAME: 'a\nb' }, /^MESH_CLUSTER_NAME must not contain control characters/],
     [{ GRAFANA_URL: 'javascript:alert(1)' }, /^GRAFANA_URL /],
     [{ PORT: '70000' }, /^PORT must be between 1 and 65535/],
+    [{ MESHGLASS_MAX_CONCURRENT_UPSTREAM: '0' }, /^MESHGLASS_MAX_CONCURRENT_UPSTREAM must be between 1 and 256/],
+    [{ MESHGLASS_CLIENT_RATE_LIMIT: 'fast' }, /^MESHGLASS_CLIENT_RATE_LIMIT must be a whole number/],
+    [{ PROMETHEUS_MAX_RESPONSE_MB: '0' }, /^PROMETHEUS_MAX_RESPONSE_MB must be between 1 and 4096/],
     [{ PORT: '3000abc' }, /^PORT must be a whole number/],
     [{ PROMETHEUS_BEARER_TOKEN: 'a', PROMETHEUS_BEARER_TOKEN_FILE: '/t' }, /^PROMETHEUS_BEARER_TOKEN and PROMETHEUS_BEARER_TOKEN_FILE are both set/],
     [{ PROMETHEUS_BEARER_TOKEN: 'a\nX-Evil: 1' }, /^PROMETHEUS_BEARER_TOKEN must not contain line breaks/],
