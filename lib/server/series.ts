@@ -83,9 +83,10 @@ export async function getSeries(kind: 'edge' | 'node', params: URLSearchParams, 
   const parsed = ends.map((e) => nodeIdSchema.safeParse(e));
   if (parsed.some((r) => !r.success)) throw new ParamError(kind, `${kind} is not ${kind === 'edge' ? 'an edge' : 'a node'} id of this graph`);
   const namespaces = [...new Set(parsed.map((r) => r.data!.namespace))].sort();
+  // The graph first (its own cached, gated run), so a series run never holds a slot while waiting for another.
+  const data = await getMeshData({ window, namespaces, expandWaypoints: false }, signal);
   const key = JSON.stringify([kind, id, window.start, window.end, points]);
   return seriesCoalescer.get(key, signal, async (shared) => {
-    const data = await getMeshData({ window, namespaces, expandWaypoints: false }, shared);
     const selection = seriesSelection(data.snapshots, { ...data.telemetry, window: data.graph.window }, kind === 'edge' ? { edgeId: id } : { target: id }) ?? { l7: [], l4: [] };
     // rate() needs two samples in its window: 2 × step, and at least 2 minutes, so data scraped (or
     // backfilled) every 60 s still gives a value at every point instead of gaps.
