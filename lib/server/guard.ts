@@ -4,8 +4,11 @@ import { CLIENT_HEADER } from '@/lib/security/access';
 import { errorResponse } from './http';
 import { ClientLimiter, OverloadedError, UpstreamGate } from './limits';
 
-/** Requests of one client served at once: a dashboard page issues at most a handful in parallel. */
-export const MAX_IN_FLIGHT_PER_CLIENT = 4;
+/**
+ * Requests of one client served at once. Above a browser's own limit (6 connections per origin over
+ * HTTP/1.1), so it never slows a dashboard page; it stops a script from opening hundreds in parallel.
+ */
+export const MAX_IN_FLIGHT_PER_CLIENT = 8;
 /** Clients tracked for the in-flight cap (least recently seen forgotten first). */
 const MAX_TRACKED_CLIENTS = 10_000;
 
