@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import base from './playwright.config';
+import base, { E2E_CLIENT_RATE_LIMIT, E2E_TOKEN } from './playwright.config';
 
 // Multi-cluster end-to-end tests (issue #6): the same real demo as playwright.config.ts plus a second
 // Kubernetes API simulator (cluster "east", demo/model/east-cluster.ts) behind KUBE_CONTEXTS, started by
@@ -16,8 +16,9 @@ export default defineConfig({
   testIgnore: undefined,
   use: { ...base.use, baseURL: `http://127.0.0.1:${PORT}` },
   webServer: {
-    command: `npx tsx demo/cli.ts serve --second-cluster --port ${PORT} --state .demo/e2e-multi --kube-port ${KUBE_PORT} --prometheus-port ${PROMETHEUS_PORT} --proxies-port ${PROXIES_PORT}`,
-    url: `http://127.0.0.1:${PORT}/api/healthz`,
+    command: `npx tsx demo/cli.ts serve --auth token --second-cluster --port ${PORT} --state .demo/e2e-multi --kube-port ${KUBE_PORT} --prometheus-port ${PROMETHEUS_PORT} --proxies-port ${PROXIES_PORT}`,
+    url: `http://127.0.0.1:${PORT}/api/readyz`,
+    env: { DASHBOARD_TOKEN: E2E_TOKEN, MESHGLASS_CLIENT_RATE_LIMIT: E2E_CLIENT_RATE_LIMIT },
     timeout: 300_000,
     reuseExistingServer: !process.env.CI,
     stdout: 'pipe',

@@ -6,6 +6,7 @@ declare module 'autocannon' {
     overallRate?: number;
     duration?: number;
     timeout?: number;
+    headers?: Record<string, string>;
   }
   interface Histogram {
     average: number;

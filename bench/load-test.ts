@@ -3,6 +3,8 @@
 //   npx tsx bench/load-test.ts [--url http://127.0.0.1:3000] [--prometheus http://127.0.0.1:19090]
 //                                [--clients 50] [--interval 5] [--duration 120] [--path '/api/graph?range=15m']
 //                                [--no-write]
+// An app in token mode needs DASHBOARD_TOKEN in the environment (sent as a Bearer header); `npm run demo`
+// runs with MESHGLASS_AUTH=none on loopback. See also scripts/overload-test.ts (429s under abuse).
 // Prints errors, p50/p99 latency and the Prometheus queries the run caused (delta of Prometheus' own
 // prometheus_http_requests_total{handler=~"/api/v1/query.*"}), and writes the "## Load" section of
 // bench/results.md.
@@ -26,10 +28,12 @@ const duration = Number(arg('duration', '120'));
 const reqPath = arg('path', '/api/graph?range=15m');
 const write = !process.argv.includes('--no-write');
 const OUT = path.resolve(__dirname, 'results.md');
+const token = process.env.DASHBOARD_TOKEN?.trim();
+const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
 
 async function main() {
   // Fail fast with a clear message when the demo is not running.
-  const probe = await fetch(`${base}${reqPath}`).catch((e: unknown) => {
+  const probe = await fetch(`${base}${reqPath}`, { headers }).catch((e: unknown) => {
     throw new Error(`${base} does not answer (${e instanceof Error ? e.message : String(e)}); start it with \`npm run demo\``);
   });
   if (!probe.ok) throw new Error(`${base}${reqPath} answered ${probe.status}`);
@@ -44,6 +48,7 @@ async function main() {
   console.log(`load: ${clients} clients × 1 request / ${interval} s (${rate} req/s) for ${duration} s → ${base}${reqPath}`);
   const result = await autocannon({
     url: `${base}${reqPath}`,
+    headers,
     connections: clients,
     overallRate: rate,
     duration,

@@ -160,7 +160,7 @@ async function main() {
     const appPort = await freePort();
     const app: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(appPort), '-H', '127.0.0.1'], {
       cwd: ROOT,
-      env: { ...process.env, PROMETHEUS_URL: prom.url, KUBECONFIG: kube.kubeconfigPath, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...(opts.promTimeoutMs ? { PROMETHEUS_TIMEOUT_MS: opts.promTimeoutMs } : {}) },
+      env: { ...process.env, PROMETHEUS_URL: prom.url, KUBECONFIG: kube.kubeconfigPath, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', MESHGLASS_AUTH: 'none', DASHBOARD_TOKEN: undefined, DASHBOARD_TOKEN_FILE: undefined, ...(opts.promTimeoutMs ? { PROMETHEUS_TIMEOUT_MS: opts.promTimeoutMs } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let appLog = '';
@@ -176,7 +176,7 @@ async function main() {
         }),
     );
     const appUrl = `http://127.0.0.1:${appPort}`;
-    await waitHttp(`${appUrl}/api/healthz`, app, 60_000);
+    await waitHttp(`${appUrl}/api/readyz`, app, 60_000);
     const serverPid = nextServerPid(app.pid!);
     log(`app ${appUrl} (build ${buildId}, next-server pid ${serverPid}, RSS ${(vmRssKb(serverPid) / 1024).toFixed(0)} MB)`);
 

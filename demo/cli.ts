@@ -2,6 +2,9 @@
 //   tsx demo/cli.ts demo   → Kubernetes API simulator + simulated proxies + real Prometheus + `next build` + `next start` on :3000
 //   tsx demo/cli.ts infra  → only the upstreams (for `next dev`), prints the environment to use
 //   tsx demo/cli.ts serve  → upstreams + `next start` of an existing build (used by Playwright's webServer)
+// Access (issue 14): the app refuses to start without an access setting, so this file always sets one.
+// --auth none (the default here: the demo binds 127.0.0.1 only) → MESHGLASS_AUTH=none;
+// --auth token → DASHBOARD_TOKEN from the environment, or a fresh random one printed at start.
 // Opt-in: --second-cluster also starts a second Kubernetes API simulator (cluster "east", demo/model/east-cluster.ts)
 // and points the app at both through one kubeconfig and KUBE_CONTEXTS (used by playwright.multi-cluster.config.ts);
 // the simulated proxies then also carry the cross-cluster traffic of demo/model/east-cluster.ts (EAST_EDGES), scraped
@@ -14,6 +17,7 @@
 // With any of them the simulator serves manifests built in memory (not demo/cluster/*.yaml), and the app is started
 // WITHOUT MESH_CLUSTER_NAME and ISTIO_NAMESPACE: it must learn both from the cluster.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EAST_CLUSTER, EAST_OBJECTS, mergeKubeconfigs, withEastCluster } from './model/east-cluster';
@@ -36,6 +40,7 @@ interface Options {
   secondKubePort?: number;
   /** Install variant (--cluster-name, --ztunnel-namespace, --revision); empty = the default install. */
   install: DemoInstallOptions;
+  auth: 'none' | 'token';
 }
 
 /** Environment variables the app must not inherit in an install variant (it has to learn them from the cluster). */
@@ -63,6 +68,7 @@ function parseArgs(argv: string[]): Options {
     minimalPrometheusPort: argv.includes('--minimal') ? Number(get('--minimal-port', '19091')) : undefined,
     secondKubePort: argv.includes('--second-cluster') ? Number(get('--second-kube-port', '0')) : undefined,
     install: parseInstall(argv),
+    auth: parseAuthFlag(get('--auth', 'none')),
   };
 }
 
@@ -84,6 +90,23 @@ function parseInstall(argv: string[]): DemoInstallOptions {
     install[key] = v;
   }
   return install;
+}
+
+function parseAuthFlag(v: string): Options['auth'] {
+  if (v !== 'none' && v !== 'token') {
+    console.error(`--auth must be none or token (got "${v}")`);
+    process.exit(2);
+  }
+  return v;
+}
+
+/** The access variables for the app (explicit in both modes; an inherited MESHGLASS_AUTH never leaks through). */
+function accessEnv(auth: Options['auth']): { env: Record<string, string | undefined>; token?: string } {
+  if (auth === 'none') {
+    return { env: { MESHGLASS_AUTH: 'none', DASHBOARD_TOKEN: undefined, DASHBOARD_TOKEN_FILE: undefined, MESHGLASS_TRUSTED_PROXY_HEADER: undefined } };
+  }
+  const token = process.env.DASHBOARD_TOKEN?.trim() || randomBytes(32).toString('hex');
+  return { env: { MESHGLASS_AUTH: 'token', DASHBOARD_TOKEN: token, DASHBOARD_TOKEN_FILE: undefined, MESHGLASS_TRUSTED_PROXY_HEADER: undefined }, token };
 }
 
 async function main() {
@@ -150,7 +173,7 @@ async function main() {
 
   if (opts.mode === 'infra') {
     console.log('\nUpstreams are running. Start the app with:');
-    console.log(`  PROMETHEUS_URL=${env.PROMETHEUS_URL} KUBECONFIG=${env.KUBECONFIG}${env.KUBE_CONTEXTS ? ` KUBE_CONTEXTS=${env.KUBE_CONTEXTS}` : ''} npx next dev`);
+    console.log(`  MESHGLASS_AUTH=none PROMETHEUS_URL=${env.PROMETHEUS_URL} KUBECONFIG=${env.KUBECONFIG}${env.KUBE_CONTEXTS ? ` KUBE_CONTEXTS=${env.KUBE_CONTEXTS}` : ''} npx next dev -H 127.0.0.1`);
     if (variant) console.log(`  (install variant: leave ${VARIANT_UNSET_ENV.join(' and ')} unset — the app must learn them from the cluster)`);
     return;
   }
@@ -167,16 +190,21 @@ async function main() {
     console.error('No build found: run `npx next build` first.');
     await shutdown(1);
   }
-  const appEnv: NodeJS.ProcessEnv = { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1' };
+  const access = accessEnv(opts.auth);
+  const appEnv: Record<string, string | undefined> = { ...process.env, ...env, ...access.env, NEXT_TELEMETRY_DISABLED: '1' };
   if (variant) {
     for (const k of VARIANT_UNSET_ENV) delete appEnv[k];
     console.log(`meshglass demo: install variant: the app starts without ${VARIANT_UNSET_ENV.join(' and ')}`);
   }
+  for (const [k, v] of Object.entries(appEnv)) if (v === undefined) delete appEnv[k];
   const app = (child.app = spawn(nextBin, ['start', '-p', String(opts.port), '-H', '127.0.0.1'], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: appEnv,
+    env: appEnv as NodeJS.ProcessEnv,
   }));
+  if (access.token && !process.env.DASHBOARD_TOKEN) console.log(`meshglass demo: access token (sign in at /login): ${access.token}`);
+  else if (opts.auth === 'token') console.log('meshglass demo: access token from DASHBOARD_TOKEN (sign in at /login)');
+  else console.log('meshglass demo: MESHGLASS_AUTH=none (loopback only; use --auth token to try the login)');
   app.on('exit', (code) => void shutdown(code ?? 0));
   console.log(`\nmeshglass demo: open http://127.0.0.1:${opts.port}/  (Ctrl-C stops everything)`);
 }

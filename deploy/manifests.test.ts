@@ -1,7 +1,7 @@
 /**
  * Offline validation of everything under deploy/: YAML syntax, a hand-written schema per kind,
- * read-only RBAC, hardened pod security, kustomization references, and — when the binaries exist —
- * `kubectl kustomize` rendering and `promtool` checks of the recording rules.
+ * read-only RBAC, hardened pod security, kustomization references, `kubectl kustomize` rendering and
+ * `promtool` checks of the recording rules (both binaries are required: a missing one fails the file).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,11 +10,15 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
+import { INFORMER_VERBS, WATCHED_KINDS } from '@/lib/kube/status';
+import { requireTool } from '@/scripts/require-tool';
 
 const DEPLOY_DIR = path.resolve(__dirname);
-const KUBECTL = '/usr/bin/kubectl';
-const PROMTOOL = '/usr/bin/promtool';
-const HEALTH_PATH = '/api/healthz';
+const KUBECTL = requireTool('/usr/bin/kubectl', 'kubernetes-client');
+const PROMTOOL = requireTool('/usr/bin/promtool', 'prometheus');
+/** Public probes (lib/security/access.ts PUBLIC_PATHS); /api/healthz needs authentication. */
+const READY_PATH = '/api/readyz';
+const LIVE_PATH = '/api/livez';
 
 // ---------- files ----------
 
@@ -143,6 +147,7 @@ const networkPolicy = k8sBase.extend({
     podSelector: z.object({ matchLabels: z.record(z.string(), z.string()) }),
     policyTypes: z.array(z.enum(['Ingress', 'Egress'])),
     ingress: z.array(z.unknown()).optional(),
+    egress: z.array(z.unknown()).optional(),
   }),
 });
 const configMap = k8sBase.extend({ apiVersion: z.literal('v1'), kind: z.literal('ConfigMap') });
@@ -169,16 +174,15 @@ const SCHEMAS: Record<string, z.ZodType> = {
 };
 const KUSTOMIZE_KINDS = new Set(['Kustomization', 'Component']);
 
-/** Exactly what Meshglass reads (product.md §2, lib/kube). Anything else is a review item. */
-const EXPECTED_RBAC: Record<string, string[]> = {
-  '': ['namespaces', 'pods', 'services'],
-  apps: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'],
-  batch: ['jobs'],
-  'gateway.networking.k8s.io': ['gatewayclasses', 'gateways'],
-  'security.istio.io': ['authorizationpolicies', 'peerauthentications'],
-  'networking.istio.io': ['serviceentries'],
-};
-const READ_VERBS = new Set(['get', 'list', 'watch']);
+/**
+ * Exactly what Meshglass watches, derived from the code's own list (lib/kube/status.ts WATCHED_KINDS,
+ * which lib/kube/cache.ts starts one informer per entry of): RBAC and code cannot drift apart.
+ */
+const EXPECTED_RBAC: Record<string, string[]> = {};
+for (const { kind, group } of WATCHED_KINDS) (EXPECTED_RBAC[group] ??= []).push(kind);
+for (const g of Object.keys(EXPECTED_RBAC)) EXPECTED_RBAC[g]!.sort();
+/** The verbs an informer uses: a paginated list, then a watch. */
+const EXPECTED_VERBS = [...INFORMER_VERBS].sort();
 
 function validateObject(doc: Doc, where: string): void {
   const kind = String(doc.kind);
@@ -194,7 +198,7 @@ function checkClusterRole(doc: Doc): void {
   const role = clusterRole.parse(doc);
   const granted = new Map<string, Set<string>>();
   for (const rule of role.rules) {
-    for (const verb of rule.verbs) expect(READ_VERBS.has(verb), `verb ${verb} is not read-only`).toBe(true);
+    expect([...rule.verbs].sort(), `verbs of ${rule.resources.join(',')}`).toEqual(EXPECTED_VERBS);
     for (const group of rule.apiGroups) {
       expect(group, 'wildcard apiGroup').not.toBe('*');
       for (const resource of rule.resources) {
@@ -219,22 +223,34 @@ function checkMeshglassDeployment(doc: Doc): void {
   const c = pod.containers.find((x) => x.name === 'meshglass');
   expect(c, 'container "meshglass"').toBeDefined();
   if (!c) return;
-  expect(c.readinessProbe.httpGet.path).toBe(HEALTH_PATH);
-  expect(c.livenessProbe.httpGet.path).toBe(HEALTH_PATH);
-  if (c.startupProbe) expect(c.startupProbe.httpGet.path).toBe(HEALTH_PATH);
+  expect(c.readinessProbe.httpGet.path).toBe(READY_PATH);
+  expect(c.livenessProbe.httpGet.path).toBe(LIVE_PATH);
+  if (c.startupProbe) expect(c.startupProbe.httpGet.path).toBe(READY_PATH);
   const env = new Map((c.env ?? []).map((e) => [e.name, e]));
   expect(env.get('PROMETHEUS_URL')?.value).toBe('http://prometheus.istio-system:9090');
   expect(env.get('HOSTNAME')?.value, 'standalone server must bind all interfaces').toBe('0.0.0.0');
-  // Secret-backed variables must be optional so a plain install starts without any Secret.
-  expect(env.has('DASHBOARD_TOKEN')).toBe(true);
+  // An access setting, never the open mode (issue 14): a token file from a mounted Secret, or trusted-proxy.
+  expect(env.get('MESHGLASS_AUTH')?.value, 'MESHGLASS_AUTH=none in a deployment').not.toBe('none');
+  expect(env.has('DASHBOARD_TOKEN'), 'a token in an env var (use DASHBOARD_TOKEN_FILE)').toBe(false);
+  const tokenFile = env.get('DASHBOARD_TOKEN_FILE')?.value;
+  if (env.get('MESHGLASS_AUTH')?.value === 'trusted-proxy') {
+    expect(tokenFile).toBeUndefined();
+  } else {
+    expect(tokenFile, 'DASHBOARD_TOKEN_FILE').toBeDefined();
+    const mount = (c.volumeMounts ?? []).find((m) => tokenFile!.startsWith(`${m.mountPath}/`));
+    expect(mount, 'DASHBOARD_TOKEN_FILE lies in a mounted volume').toBeDefined();
+    const vol = (pod.volumes ?? []).find((v) => v.name === mount?.name) as { secret?: { secretName?: string; optional?: boolean } } | undefined;
+    expect(vol?.secret?.secretName).toBe('meshglass-dashboard');
+    expect(vol?.secret?.optional, 'the token Secret is required: no Secret, no start').not.toBe(true);
+  }
+  // Other secret-backed variables must be optional so an install needs no Secret but the token.
   for (const e of c.env ?? []) {
     const ref = (e.valueFrom as { secretKeyRef?: { optional?: boolean } } | undefined)?.secretKeyRef;
     if (ref) expect(ref.optional, `${e.name} secretKeyRef.optional`).toBe(true);
   }
-  // Secret volumes likewise (an overlay that needs the Secret mounts it; see components/).
   for (const v of pod.volumes ?? []) {
     const secret = (v as { secret?: { optional?: boolean } }).secret;
-    if (secret && !v.name.startsWith('prometheus-auth')) expect(secret.optional, `volume ${v.name}`).toBe(true);
+    if (secret && !v.name.startsWith('prometheus-auth') && v.name !== 'dashboard-token') expect(secret.optional, `volume ${v.name}`).toBe(true);
   }
   // The only writable path of the read-only root filesystem is an emptyDir on /tmp.
   const tmpMount = (c.volumeMounts ?? []).find((m) => m.mountPath === '/tmp');
@@ -287,7 +303,7 @@ describe('deploy/ YAML files', () => {
     expect(text).not.toMatch(/kind:\s*(Role|ClusterRole)Binding[\s\S]*?name:\s*cluster-admin/);
   });
 
-  it('the Meshglass Deployment is hardened and probes /api/healthz', () => {
+  it('the Meshglass Deployment is hardened, has an access setting and probes /api/readyz + /api/livez', () => {
     const deployments = [...parsed.values()].flat().filter((d) => d.kind === 'Deployment' && (d.metadata as Doc).name === 'meshglass');
     expect(deployments).toHaveLength(1);
     for (const d of deployments) checkMeshglassDeployment(d);
@@ -375,7 +391,7 @@ describe('prometheus-recording-rules.yaml', () => {
     }
   });
 
-  it.skipIf(!existsSync(PROMTOOL))('passes promtool check rules and its promtool unit test', () => {
+  it('passes promtool check rules and its promtool unit test', () => {
     execFileSync(PROMTOOL, ['check', 'rules', file], { stdio: 'pipe', timeout: 30_000 });
     execFileSync(PROMTOOL, ['test', 'rules', path.join(DEPLOY_DIR, 'prometheus-recording-rules.test.yaml')], {
       stdio: 'pipe',
@@ -391,7 +407,6 @@ function kustomize(dir: string): Doc[] {
   return parseYamlStream(out, `kubectl kustomize ${dir}`);
 }
 
-const hasKubectl = existsSync(KUBECTL);
 const scratchDirs: string[] = [];
 afterAll(() => {
   for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
@@ -424,28 +439,71 @@ function checkRendered(objects: Doc[], ns: string): void {
   for (const p of svc.spec.ports) if (typeof p.targetPort === 'string') expect(portNames).toContain(p.targetPort);
 }
 
-describe.skipIf(!hasKubectl)('kubectl kustomize (offline render)', () => {
-  it('deploy/base renders a complete, namespaced, consistent install', () => {
+describe('kubectl kustomize (offline render)', () => {
+  it('deploy/base renders a complete, namespaced, consistent install with default-deny ingress', () => {
     const objects = kustomize(path.join(DEPLOY_DIR, 'base'));
     expect(objects.map((o) => o.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Namespace', 'Service', 'ServiceAccount'].sort(),
+      ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Namespace', 'NetworkPolicy', 'Service', 'ServiceAccount'].sort(),
     );
     checkRendered(objects, 'meshglass');
+    const np = networkPolicy.parse(objects.find((o) => o.kind === 'NetworkPolicy'));
+    const labels = deployment.parse(objects.find((o) => o.kind === 'Deployment')).spec.template.metadata.labels;
+    for (const [k, v] of Object.entries(np.spec.podSelector.matchLabels)) expect(labels[k]).toBe(v);
+    expect(np.spec.policyTypes).toContain('Ingress');
+    // One rule: from namespaces that opted in, to the http port only. Nothing else is admitted.
+    expect(np.spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'meshglass.io/ingress': 'allowed' } } }], ports: [{ port: 'http', protocol: 'TCP' }] },
+    ]);
   });
 
-  it('deploy/overlays/oauth2-proxy renders oauth2-proxy in front, with a NetworkPolicy that only admits it', () => {
+  it('deploy/overlays/oauth2-proxy renders oauth2-proxy in front without the skip-auth hole, and a NetworkPolicy that only admits it', () => {
     const objects = kustomize(path.join(DEPLOY_DIR, 'overlays', 'oauth2-proxy'));
     checkRendered(objects, 'meshglass');
-    const proxyDep = objects.find((o) => o.kind === 'Deployment' && (o.metadata as Doc).name === 'oauth2-proxy');
-    expect(proxyDep).toBeDefined();
-    const np = networkPolicy.parse(objects.find((o) => o.kind === 'NetworkPolicy'));
-    const meshglassLabels = deployment.parse(objects.find((o) => o.kind === 'Deployment' && (o.metadata as Doc).name === 'meshglass'))
-      .spec.template.metadata.labels;
-    for (const [k, v] of Object.entries(np.spec.podSelector.matchLabels)) expect(meshglassLabels[k]).toBe(v);
+    const proxyDep = deployment.parse(objects.find((o) => o.kind === 'Deployment' && (o.metadata as Doc).name === 'oauth2-proxy'));
+    const nps = objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => networkPolicy.parse(o));
+    expect(nps).toHaveLength(1);
+    const np = nps[0]!;
+    const meshglass = deployment.parse(objects.find((o) => o.kind === 'Deployment' && (o.metadata as Doc).name === 'meshglass'));
+    for (const [k, v] of Object.entries(np.spec.podSelector.matchLabels)) expect(meshglass.spec.template.metadata.labels[k]).toBe(v);
+    // Only the oauth2-proxy pods (NetworkPolicies add up: no other rule may admit anyone else).
+    expect(np.spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: proxyDep.spec.template.metadata.labels } }], ports: [{ port: 'http', protocol: 'TCP' }] },
+    ]);
+    // Meshglass requires the identity header oauth2-proxy sets.
+    const env = new Map((meshglass.spec.template.spec.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
+    expect(env.get('MESHGLASS_AUTH')).toBe('trusted-proxy');
+    expect(env.get('MESHGLASS_TRUSTED_PROXY_HEADER')).toBe('X-Forwarded-Email');
     const cm = objects.find((o) => o.kind === 'ConfigMap') as { data?: Record<string, string> } | undefined;
-    expect(cm?.data?.OAUTH2_PROXY_UPSTREAMS).toMatch(/^http:\/\/meshglass[.:]/);
-    // The probe path must not require a login.
-    expect(cm?.data?.OAUTH2_PROXY_SKIP_AUTH_ROUTES).toContain('/api/healthz');
+    const data = cm?.data ?? {};
+    expect(data.OAUTH2_PROXY_UPSTREAMS).toMatch(/^http:\/\/meshglass[.:]/);
+    expect(data.OAUTH2_PROXY_PASS_USER_HEADERS).toBe('true');
+    // GHSA-7x63-xv5r-3p2x / oauth2-proxy#3506: no skip-auth route or regex anywhere (config, env, args) …
+    const rendered = JSON.stringify(objects);
+    expect(rendered).not.toMatch(/SKIP_AUTH_ROUTES|SKIP_AUTH_REGEX|skip-auth-route|skip-auth-regex|skip_auth/i);
+    // … forwarded headers trusted only from named proxies, never everyone …
+    const trusted = data.OAUTH2_PROXY_TRUSTED_PROXY_IPS ?? '';
+    expect(trusted).not.toBe('');
+    for (const cidr of trusted.split(',')) expect(cidr.trim()).not.toMatch(/^(0\.0\.0\.0\/0|::\/0)$/);
+    // … and a release with the fix (>= 7.15.2), pinned.
+    const image = proxyDep.spec.template.spec.containers[0]!.image;
+    const m = /:v(\d+)\.(\d+)\.(\d+)(@sha256:[0-9a-f]{64})?$/.exec(image);
+    expect(m, `pinned oauth2-proxy version in ${image}`).not.toBeNull();
+    const [maj, min, pat] = [Number(m![1]), Number(m![2]), Number(m![3])];
+    expect(maj * 1e6 + min * 1e3 + pat, `${image} >= v7.15.2`).toBeGreaterThanOrEqual(7 * 1e6 + 15 * 1e3 + 2);
+  });
+
+  it('the egress component renders a policy limited to DNS, the API server and Prometheus', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'meshglass-kustomize-'));
+    scratchDirs.push(dir);
+    const rel = path.relative(dir, DEPLOY_DIR);
+    writeFileSync(
+      path.join(dir, 'kustomization.yaml'),
+      ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', `  - ${rel}/base`, 'components:', `  - ${rel}/components/egress-policy`, ''].join('\n'),
+    );
+    const objects = kustomize(dir);
+    checkRendered(objects, 'meshglass');
+    const egress = objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => networkPolicy.parse(o)).find((p) => p.spec.policyTypes.includes('Egress'));
+    expect(egress?.spec.egress).toHaveLength(3);
   });
 
   it('documented variants render: own namespace without the Namespace object, token file component', () => {
@@ -504,5 +562,30 @@ describe.skipIf(!hasKubectl)('kubectl kustomize (offline render)', () => {
     const volume = dep.spec.template.spec.volumes?.find((v) => v.name === mount?.name) as Record<string, unknown> | undefined;
     expect(volume?.persistentVolumeClaim).toEqual({ claimName: pvc?.metadata.name });
     expect(volume?.emptyDir).toBeUndefined();
+  });
+});
+
+// ---------- container image (static checks: docker cannot run where these tests run) ----------
+
+describe('Dockerfile', () => {
+  const text = readFileSync(path.join(DEPLOY_DIR, '..', 'Dockerfile'), 'utf8');
+  const args = new Map([...text.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+  const stages = [...text.matchAll(/^FROM (\S+)(?: AS (\w+))?$/gm)].map((m) => ({ image: m[1]!.replace(/^\$\{(\w+)\}$/, (_, a: string) => args.get(a) ?? a), name: m[2] }));
+  const runtimeStart = text.lastIndexOf('\nFROM ');
+  const runtime = text.slice(runtimeStart);
+
+  it('the runtime stage is distroless Node pinned by digest', () => {
+    const last = stages.at(-1)!;
+    expect(last.name).toBe('runtime');
+    expect(last.image).toMatch(/^gcr\.io\/distroless\/nodejs\d+-debian\d+(:[\w.-]+)?@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('runs as a numeric non-root user without a shell', () => {
+    expect(runtime).toMatch(/^USER 65532:65532$/m);
+    expect(runtime).not.toMatch(/\/bin\/sh|\bRUN\b/);
+    const cmd = /^CMD (\[.*\])$/m.exec(runtime)?.[1];
+    expect(cmd && JSON.parse(cmd)).toEqual(['docker-entry.mjs']);
+    expect(existsSync(path.join(DEPLOY_DIR, '..', 'scripts', 'docker-entry.mjs'))).toBe(true);
+    expect(runtime).toMatch(/HEALTHCHECK[\s\S]*\/api\/livez/);
   });
 });

@@ -71,14 +71,14 @@ test.beforeAll(async () => {
   baseURL = `http://127.0.0.1:${port}`;
   app = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: ROOT,
-    env: { ...process.env, KUBECONFIG: kube.kubeconfigPath, PROMETHEUS_URL, PORT: String(port), NEXT_TELEMETRY_DISABLED: '1', DASHBOARD_TOKEN: '' },
+    env: { ...process.env, KUBECONFIG: kube.kubeconfigPath, PROMETHEUS_URL, PORT: String(port), NEXT_TELEMETRY_DISABLED: '1', MESHGLASS_AUTH: 'none', DASHBOARD_TOKEN: undefined, DASHBOARD_TOKEN_FILE: undefined },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   app.stdout?.on('data', (d: Buffer) => (appLog += d.toString()));
   app.stderr?.on('data', (d: Buffer) => (appLog += d.toString()));
   for (let i = 0; ; i++) {
     if (app.exitCode !== null) throw new Error(`next start exited (${app.exitCode}):\n${appLog}`);
-    const ok = await fetch(`${baseURL}/api/healthz`).then((r) => r.status < 500, () => false);
+    const ok = await fetch(`${baseURL}/api/readyz`).then((r) => r.status < 500, () => false);
     if (ok) break;
     if (i > 600) throw new Error(`next start did not answer:\n${appLog}`);
     await new Promise((r) => setTimeout(r, 200));

@@ -68,9 +68,12 @@ test.beforeAll(async () => {
       PROMETHEUS_URL: `http://127.0.0.1:${relayPort}`,
       PROMETHEUS_TIMEOUT_MS: '3000',
       SNAPSHOT_STORE: path.join(stateDir, 'snapshots'),
+      // Every way of starting the app states its access mode (docs/deploy.md); loopback-only test server.
+      MESHGLASS_AUTH: 'none',
+      DASHBOARD_TOKEN: undefined,
+      DASHBOARD_TOKEN_FILE: undefined,
       PORT: String(port),
       NEXT_TELEMETRY_DISABLED: '1',
-      DASHBOARD_TOKEN: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,6 @@
-/** kubectl (the Debian kubernetes-client at /usr/bin/kubectl) against the simulator; skipped without it. */
+/** kubectl (the Debian kubernetes-client at /usr/bin/kubectl) against the simulator; fails (never skips) without it. */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startKubeSimulator, type KubeSimulator } from './server';
 import { FIXTURE_DIR } from './test-helpers';
+import { requireTool } from '@/scripts/require-tool';
 
-const KUBECTL = '/usr/bin/kubectl';
+const KUBECTL = requireTool('/usr/bin/kubectl', 'kubernetes-client');
 const run = promisify(execFile);
 
 let sim: KubeSimulator;
@@ -31,7 +32,7 @@ const rows = (out: string): string[][] =>
     .split('\n')
     .map((l) => l.trim().split(/\s+/));
 
-describe.skipIf(!existsSync(KUBECTL))('kubectl against the simulator', { timeout: 60_000 }, () => {
+describe('kubectl against the simulator', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     stateDir = mkdtempSync(path.join(tmpdir(), 'kube-sim-kubectl-'));
     home = mkdtempSync(path.join(tmpdir(), 'kube-sim-home-'));

@@ -2,12 +2,22 @@
 // lib/config/env.ts wraps it with process.env, file reading and a per-process cache.
 import { z } from 'zod';
 import { CLUSTER_NAME } from '@/lib/api/scope';
+import { AUTH_VARIABLES } from '@/lib/security/auth-config';
 
 /** Limits with a reason (style A6.10). */
 /** A query that takes longer than 5 minutes is not an interactive dashboard any more. */
 export const MAX_TIMEOUT_MS = 300_000;
 /** Anything below 100 ms fails on any real network round trip. */
 export const MIN_TIMEOUT_MS = 100;
+/**
+ * Default cap on one Prometheus response: the 2,000-workload benchmark mesh (bench/results.md) answers
+ * well below this; a runaway query (a label explosion) fails instead of filling the heap.
+ */
+export const DEFAULT_PROMETHEUS_MAX_RESPONSE_MB = 128;
+/** Default concurrent upstream runs: 2 cores serve about this many graph builds at once without queueing. */
+export const DEFAULT_MAX_CONCURRENT_UPSTREAM = 4;
+/** Default requests per minute per client: a dashboard polls a few endpoints every few seconds. */
+export const DEFAULT_CLIENT_RATE_PER_MINUTE = 240;
 
 export interface BasicAuth {
   username: string;
@@ -28,6 +38,16 @@ export interface PrometheusConfig {
   tlsSkipVerify: boolean;
   /** Prepended to every Istio metric name, e.g. "workload:" for recording rules. "" = raw metrics. */
   metricPrefix: string;
+  /** Largest Prometheus response body accepted (axios maxContentLength); bigger answers fail as bad_data. */
+  maxResponseBytes?: number;
+}
+
+/** Overload limits (lib/server/limits.ts, docs/deploy.md "Limits"). */
+export interface LimitSettings {
+  /** Upstream runs (graph builds, series requests) at the same time, process-wide; beyond → 429. */
+  maxConcurrentUpstream: number;
+  /** API requests per minute per client (session, proxy user, or address); beyond → 429. */
+  clientRatePerMinute: number;
 }
 
 export interface KubeContextSetting {
@@ -55,8 +75,8 @@ export interface AppConfig {
   /** True when MESH_CLUSTER_NAME set clusterName (an override); else the cluster's CLUSTER_ID is learnt (lib/mesh/cluster-name.ts). */
   clusterNameExplicit?: boolean;
   grafanaUrl?: string;
-  dashboardToken?: string;
   port?: number;
+  limits: LimitSettings;
 }
 
 export type ParseConfigResult = { ok: true; config: AppConfig } | { ok: false; error: string };
@@ -114,8 +134,6 @@ const clusterName = z
 /** One informer cache per context: more than this many API servers is beyond one dashboard process. */
 export const MAX_KUBE_CONTEXTS = 20;
 
-const dashboardToken = z.string().min(16, 'must be at least 16 characters');
-
 const VARS = [
   'PROMETHEUS_URL',
   'PROMETHEUS_TIMEOUT_MS',
@@ -127,13 +145,15 @@ const VARS = [
   'PROMETHEUS_CA_FILE',
   'PROMETHEUS_TLS_SKIP_VERIFY',
   'PROMETHEUS_METRIC_PREFIX',
+  'PROMETHEUS_MAX_RESPONSE_MB',
+  'MESHGLASS_MAX_CONCURRENT_UPSTREAM',
+  'MESHGLASS_CLIENT_RATE_LIMIT',
   'KUBE_TIMEOUT_MS',
   'KUBE_CONTEXT',
   'KUBE_CONTEXTS',
   'ISTIO_NAMESPACE',
   'MESH_CLUSTER_NAME',
   'GRAFANA_URL',
-  'DASHBOARD_TOKEN',
   'PORT',
 ] as const;
 type VarName = (typeof VARS)[number];
@@ -259,8 +279,17 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     const cluster = kubeContexts ? kubeContexts[0]!.cluster : field('MESH_CLUSTER_NAME', get('MESH_CLUSTER_NAME') ?? 'Kubernetes', clusterName);
     const grafanaRaw = get('GRAFANA_URL');
     const grafanaUrl = grafanaRaw === undefined ? undefined : field('GRAFANA_URL', grafanaRaw, httpUrl);
-    const tokenRaw = get('DASHBOARD_TOKEN');
-    const token = tokenRaw === undefined ? undefined : field('DASHBOARD_TOKEN', tokenRaw, dashboardToken, true);
+    const maxResponseMb = field('PROMETHEUS_MAX_RESPONSE_MB', get('PROMETHEUS_MAX_RESPONSE_MB') ?? String(DEFAULT_PROMETHEUS_MAX_RESPONSE_MB), intInRange(1, 4096));
+    const maxConcurrentUpstream = field(
+      'MESHGLASS_MAX_CONCURRENT_UPSTREAM',
+      get('MESHGLASS_MAX_CONCURRENT_UPSTREAM') ?? String(DEFAULT_MAX_CONCURRENT_UPSTREAM),
+      intInRange(1, 256),
+    );
+    const clientRatePerMinute = field(
+      'MESHGLASS_CLIENT_RATE_LIMIT',
+      get('MESHGLASS_CLIENT_RATE_LIMIT') ?? String(DEFAULT_CLIENT_RATE_PER_MINUTE),
+      intInRange(1, 1_000_000),
+    );
     const portRaw = get('PORT');
     const port = portRaw === undefined ? undefined : field('PORT', portRaw, intInRange(1, 65535));
 
@@ -270,6 +299,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
         timeoutMs,
         tlsSkipVerify,
         metricPrefix: prefix,
+        maxResponseBytes: maxResponseMb * 1024 * 1024,
         ...(bearerToken ? { bearerToken } : {}),
         ...(bearerTokenFile ? { bearerTokenFile } : {}),
         ...(basicAuth ? { basicAuth } : {}),
@@ -280,8 +310,8 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
       clusterName: cluster,
       ...((kubeContexts ? kubeContexts[0]!.explicit : get('MESH_CLUSTER_NAME') !== undefined) ? { clusterNameExplicit: true } : {}),
       ...(grafanaUrl ? { grafanaUrl } : {}),
-      ...(token ? { dashboardToken: token } : {}),
       ...(port !== undefined ? { port } : {}),
+      limits: { maxConcurrentUpstream, clientRatePerMinute },
     };
     return { ok: true, config };
   } catch (e) {
@@ -290,5 +320,8 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
   }
 }
 
-/** The variables read, for README tables and diagnostics. */
-export const CONFIG_VARIABLES: readonly string[] = VARS;
+/**
+ * The variables read, for README tables and diagnostics. The access settings (DASHBOARD_TOKEN, MESHGLASS_AUTH…)
+ * are parsed by lib/security/auth-config.ts: only the HTTP server needs them, not the report CLI.
+ */
+export const CONFIG_VARIABLES: readonly string[] = [...VARS, ...AUTH_VARIABLES];

@@ -14,7 +14,7 @@ import {
   reshapeService,
   type OwnerLookup,
 } from './reshape';
-import { summarizeKinds, type KindName, type KindStatus } from './status';
+import { summarizeKinds, WATCHED_KINDS, type KindName, type KindStatus } from './status';
 
 export { summarizeKinds } from './status';
 
@@ -35,16 +35,8 @@ const DEFAULT_RECHECK_MS = 60_000;
 const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
 const WATCHDOG_GRACE_MS = 30_000;
 
-const ALL_KINDS: KindName[] = [
-  'namespaces',
-  'pods',
-  'services',
-  'replicasets',
-  'gateways',
-  'gatewayclasses',
-  'authorizationpolicies',
-  'peerauthentications',
-];
+/** Every watched kind (lib/kube/status.ts WATCHED_KINDS: also the source of the ClusterRole's expectation). */
+const ALL_KINDS: KindName[] = WATCHED_KINDS.map((k) => k.kind);
 
 type Store = Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
 
@@ -418,6 +410,11 @@ function singleton(): Singleton {
 export function resetKubeCacheForTests(): void {
   for (const e of g[CACHE_KEY]?.entries ?? []) e.cache?.stop();
   g[CACHE_KEY] = undefined;
+}
+
+/** Every configured cluster's informer cache (undefined where its context could not be loaded). */
+export function getKubeCaches(): { cluster: string; context?: string; cache?: KubeCache }[] {
+  return singleton().entries.map((e) => ({ cluster: e.cluster, ...(e.context ? { context: e.context } : {}), ...(e.cache ? { cache: e.cache } : {}) }));
 }
 
 /** The first configured cluster's informer cache. */

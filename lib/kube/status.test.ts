@@ -75,3 +75,12 @@ describe('summarizeKinds', () => {
     expect(s.warnings[0]?.message).toBe('gatewayclasses.gateway.networking.k8s.io not served by the API (CRD missing)');
   });
 });
+
+describe('WATCHED_KINDS', () => {
+  it('lists every kind once, and every kind has a kubectl resource name in its group', async () => {
+    const { WATCHED_KINDS: kinds, RESOURCE_NAMES } = await import('./status');
+    expect(new Set(kinds.map((k) => k.kind)).size).toBe(kinds.length);
+    expect(kinds.map((k) => k.kind).sort()).toEqual(Object.keys(RESOURCE_NAMES).sort());
+    for (const k of kinds) expect(RESOURCE_NAMES[k.kind]).toBe(k.group === '' ? k.kind : `${k.kind}.${k.group}`);
+  });
+});

@@ -11,8 +11,25 @@ export type KindName =
   | 'authorizationpolicies'
   | 'peerauthentications';
 
+/**
+ * The kinds the informer cache watches (lib/kube/cache.ts) with their API group, and the verbs an
+ * informer uses (a paginated list, then a watch). deploy/base/clusterrole.yaml grants exactly these;
+ * deploy/manifests.test.ts derives its expectation from this list, so RBAC and code cannot drift.
+ */
+export const WATCHED_KINDS: readonly { kind: KindName; group: string }[] = [
+  { kind: 'namespaces', group: '' },
+  { kind: 'pods', group: '' },
+  { kind: 'services', group: '' },
+  { kind: 'replicasets', group: 'apps' },
+  { kind: 'gateways', group: 'gateway.networking.k8s.io' },
+  { kind: 'gatewayclasses', group: 'gateway.networking.k8s.io' },
+  { kind: 'authorizationpolicies', group: 'security.istio.io' },
+  { kind: 'peerauthentications', group: 'security.istio.io' },
+];
+export const INFORMER_VERBS: readonly string[] = ['list', 'watch'];
+
 /** Resource names as kubectl spells them, for messages. */
-const RESOURCE_NAMES: Record<KindName, string> = {
+export const RESOURCE_NAMES: Record<KindName, string> = {
   namespaces: 'namespaces',
   pods: 'pods',
   services: 'services',

@@ -4,7 +4,7 @@ import https from 'node:https';
 import http from 'node:http';
 import { PrometheusDriver, type PrometheusConnectionOptions } from 'prometheus-query';
 import { getConfig } from '@/lib/config/env';
-import type { PrometheusConfig } from '@/lib/config/parse';
+import { DEFAULT_PROMETHEUS_MAX_RESPONSE_MB, type PrometheusConfig } from '@/lib/config/parse';
 import { PrometheusError, safeEndpoint, toPrometheusError } from './errors';
 import { reshapeMatrix, reshapeVector, type PromSample, type PromSeries } from './parse';
 
@@ -51,6 +51,8 @@ export class PrometheusClient {
   readonly timeoutMs: number;
   /** Metric-name prefix from the configuration ("" = raw Istio metrics). */
   readonly metricPrefix: string;
+  /** Largest response body accepted (axios maxContentLength); PROMETHEUS_MAX_RESPONSE_MB. */
+  readonly maxResponseBytes: number;
   private readonly cfg: PrometheusConfig;
   private readonly httpsAgent?: https.Agent;
   private readonly httpAgent?: http.Agent;
@@ -61,6 +63,7 @@ export class PrometheusClient {
     this.endpoint = cfg.url.replace(/\/+$/, '');
     this.timeoutMs = cfg.timeoutMs;
     this.metricPrefix = cfg.metricPrefix;
+    this.maxResponseBytes = cfg.maxResponseBytes ?? DEFAULT_PROMETHEUS_MAX_RESPONSE_MB * 1024 * 1024;
     if (this.endpoint.startsWith('https:')) {
       this.httpsAgent = new https.Agent({
         keepAlive: true,
@@ -124,6 +127,8 @@ export class PrometheusClient {
           if (this.httpAgent) config.httpAgent = this.httpAgent;
           // Never follow redirects with credentials to another host; Prometheus does not redirect its API.
           config.maxRedirects = 0;
+          // A runaway answer (label explosion, a wrong endpoint streaming) fails instead of filling the heap.
+          config.maxContentLength = this.maxResponseBytes;
           return config;
         },
       },
@@ -149,6 +154,7 @@ export class PrometheusClient {
         canceled: opts.signal?.aborted === true,
         timedOut: deadline.aborted && opts.signal?.aborted !== true,
         timeoutMs,
+        maxResponseBytes: this.maxResponseBytes,
         endpoint: safeEndpoint(this.endpoint),
         ...(status !== undefined ? { status } : {}),
       });

@@ -1,4 +1,5 @@
 // Pure: prometheus-query's plain-object rejections → a typed PrometheusError.
+import { safeCause } from '@/lib/security/redact';
 import { BadDataError } from './parse';
 
 export type PrometheusErrorKind = 'timeout' | 'unreachable' | 'http' | 'bad_data' | 'canceled';
@@ -6,8 +7,13 @@ export type PrometheusErrorKind = 'timeout' | 'unreachable' | 'http' | 'bad_data
 export class PrometheusError extends Error {
   readonly kind: PrometheusErrorKind;
   readonly status?: number;
+  /**
+   * `cause` is reduced to its diagnostic fields (lib/security/redact.ts safeCause): prometheus-query
+   * rejects with axios errors whose request config holds the Authorization header and the basic-auth
+   * password, and an Error's cause is printed whenever the error is logged.
+   */
   constructor(kind: PrometheusErrorKind, message: string, options: { status?: number; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options.cause === undefined ? undefined : { cause: safeCause(options.cause) });
     this.name = 'PrometheusError';
     this.kind = kind;
     if (options.status !== undefined) this.status = options.status;
@@ -22,6 +28,8 @@ export interface ErrorContext {
   timeoutMs: number;
   /** HTTP status seen by the response interceptor, when a response arrived. */
   status?: number;
+  /** The client's response size cap, for the message when it is exceeded. */
+  maxResponseBytes?: number;
   /** Endpoint, for messages (no credentials: the URL never carries them, config rejects none but we strip userinfo). */
   endpoint: string;
 }
@@ -57,6 +65,10 @@ export function toPrometheusError(raw: unknown, ctx: ErrorContext): PrometheusEr
   if (ctx.canceled) return new PrometheusError('canceled', 'Prometheus query canceled by the caller', { cause: raw });
   if (ctx.timedOut) {
     return new PrometheusError('timeout', `Prometheus at ${ctx.endpoint} did not answer within ${ctx.timeoutMs} ms`, { cause: raw });
+  }
+  if (/maxContentLength size of -?\d+ exceeded/.test(JSON.stringify(safeCause(raw) ?? {}))) {
+    const mb = ctx.maxResponseBytes !== undefined ? `${Math.round(ctx.maxResponseBytes / 1024 / 1024)} MB` : 'the configured size';
+    return new PrometheusError('bad_data', `Prometheus answer larger than ${mb} (PROMETHEUS_MAX_RESPONSE_MB): narrow the namespaces or window`, { cause: raw });
   }
   if (raw instanceof BadDataError) return new PrometheusError('bad_data', `unexpected answer from Prometheus: ${clip(raw.message)}`, { cause: raw });
   if (isRecord(raw) && raw.status === 'error' && typeof raw.errorType === 'string') {

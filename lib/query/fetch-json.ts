@@ -19,8 +19,25 @@ export function apiUrl(url: string): string {
   return url.startsWith('/') ? `${BASE_PATH}${url}` : url;
 }
 
+/** 429 (server overloaded, docs/deploy.md "Limits"): wait as told by Retry-After, at most this often and this long. */
+const MAX_429_RETRIES = 3;
+const MAX_RETRY_AFTER_SECONDS = 10;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+  });
+}
+
 export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(apiUrl(url), { signal, headers: { accept: 'application/json' }, cache: 'no-store' });
+  let res = await fetch(apiUrl(url), { signal, headers: { accept: 'application/json' }, cache: 'no-store' });
+  for (let attempt = 0; res.status === 429 && attempt < MAX_429_RETRIES; attempt++) {
+    const after = Number(res.headers.get('retry-after'));
+    await sleep(1000 * Math.min(MAX_RETRY_AFTER_SECONDS, Number.isFinite(after) && after > 0 ? after : 1), signal);
+    res = await fetch(apiUrl(url), { signal, headers: { accept: 'application/json' }, cache: 'no-store' });
+  }
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;
     try {

@@ -2,18 +2,29 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   bearerToken,
-  configuredToken,
+  clearedSessionCookies,
+  completeLogin,
+  createSession,
   decideAccess,
-  extractQueryToken,
+  isLoopbackHost,
+  loginPageHtml,
   reloadPageHtml,
+  safeNext,
   serializeCookie,
+  sessionKey,
+  SESSION_TTL_SECONDS,
   splitBasePath,
   tokensEqual,
   unauthorizedPageHtml,
+  verifySession,
+  type AccessCredentials,
   type AccessRequest,
 } from './access';
 
-const TOKEN = 'correct-horse-battery-staple';
+const TOKEN = 'a3f1c9e07b5d2468'.repeat(4);
+const CREDS: AccessCredentials = { mode: 'token', token: TOKEN };
+const NOW = 1_800_000_000;
+const KEY = sessionKey(TOKEN);
 
 function req(overrides: Partial<AccessRequest> = {}): AccessRequest {
   return {
@@ -22,24 +33,16 @@ function req(overrides: Partial<AccessRequest> = {}): AccessRequest {
     basePath: '',
     method: 'GET',
     authorization: null,
-    cookieToken: null,
+    sessionCookie: null,
+    identity: null,
     secFetchSite: null,
     secFetchMode: null,
     secure: false,
+    loopback: true,
+    now: NOW,
     ...overrides,
   };
 }
-
-describe('configuredToken', () => {
-  it('is null when unset, empty or blank', () => {
-    expect(configuredToken({})).toBeNull();
-    expect(configuredToken({ DASHBOARD_TOKEN: '' })).toBeNull();
-    expect(configuredToken({ DASHBOARD_TOKEN: '  \n' })).toBeNull();
-  });
-  it('trims a trailing newline from secrets created with echo', () => {
-    expect(configuredToken({ DASHBOARD_TOKEN: `${TOKEN}\n` })).toBe(TOKEN);
-  });
-});
 
 describe('tokensEqual', () => {
   it('accepts only the identical string', () => {
@@ -72,146 +75,104 @@ describe('bearerToken', () => {
   });
 });
 
-describe('extractQueryToken', () => {
-  it('removes only the token parameter and keeps the rest byte-for-byte', () => {
-    expect(extractQueryToken('?namespaces=a,b&token=abc&range=15m')).toEqual({
-      token: 'abc',
-      rest: '?namespaces=a,b&range=15m',
-    });
-    expect(extractQueryToken('?token=abc')).toEqual({ token: 'abc', rest: '' });
-    expect(extractQueryToken('')).toEqual({ token: null, rest: '' });
-    expect(extractQueryToken('?range=1h')).toEqual({ token: null, rest: '?range=1h' });
+describe('signed sessions', () => {
+  it('round-trips and carries the nonce', () => {
+    const v = createSession(KEY, NOW, SESSION_TTL_SECONDS, 'n'.repeat(22));
+    expect(v).toMatch(/^v1\.\d+\.n{22}\.[A-Za-z0-9_-]{43}$/);
+    expect(verifySession(v, KEY, NOW + 10)).toEqual({ ok: true, nonce: 'n'.repeat(22), expires: NOW + SESSION_TTL_SECONDS });
   });
-  it('decodes the token and an encoded key, and drops repeated token parameters', () => {
-    expect(extractQueryToken('?%74oken=a%2Bb&token=second')).toEqual({ token: 'a+b', rest: '' });
+  it('expiry is checked by the server, whatever the browser keeps', () => {
+    const v = createSession(KEY, NOW);
+    expect(verifySession(v, KEY, NOW + SESSION_TTL_SECONDS - 1).ok).toBe(true);
+    expect(verifySession(v, KEY, NOW + SESSION_TTL_SECONDS)).toEqual({ ok: false, reason: 'expired-session' });
   });
-  it('treats a bare "token" as an empty token', () => {
-    expect(extractQueryToken('?token&x=1')).toEqual({ token: '', rest: '?x=1' });
+  it('rejects a changed expiry, another key (rotated token) and the raw token', () => {
+    const v = createSession(KEY, NOW);
+    const [, exp, nonce, sig] = v.split('.');
+    expect(verifySession(`v1.${Number(exp) + 3600}.${nonce}.${sig}`, KEY, NOW).ok).toBe(false);
+    expect(verifySession(v, sessionKey(`${TOKEN.slice(1)}0`), NOW)).toEqual({ ok: false, reason: 'invalid-token' });
+    expect(verifySession(TOKEN, KEY, NOW)).toEqual({ ok: false, reason: 'invalid-token' });
+  });
+  it('a session signed for longer than this server issues is not honoured', () => {
+    const v = createSession(KEY, NOW, 30 * 24 * 3600);
+    expect(verifySession(v, KEY, NOW)).toEqual({ ok: false, reason: 'expired-session' });
+  });
+  it('never verifies a random value (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 120 }), (s) => {
+        expect(verifySession(s, KEY, NOW).ok).toBe(false);
+      }),
+    );
   });
 });
 
-describe('decideAccess', () => {
-  it('allows everything when no token is configured', () => {
-    expect(decideAccess(req({ pathname: '/api/graph' }), null)).toEqual({ action: 'allow', reason: 'no-token-configured' });
+describe('decideAccess (token mode)', () => {
+  it('never requires credentials for the public probes, and only for exactly those paths', () => {
+    for (const p of ['/api/livez', '/api/readyz', '/api/readyz/']) expect(decideAccess(req({ pathname: p }), CREDS).action).toBe('allow');
+    for (const p of ['/api/healthz', '/api/livez-debug', '/api/readyzx', '/api/graph']) expect(decideAccess(req({ pathname: p }), CREDS).action).toBe('deny');
   });
 
-  it('never requires the token for the health check (kubelet probes)', () => {
-    expect(decideAccess(req({ pathname: '/api/healthz' }), TOKEN).action).toBe('allow');
-    expect(decideAccess(req({ pathname: '/api/healthz/' }), TOKEN).action).toBe('allow');
-    // …but only that exact path.
-    expect(decideAccess(req({ pathname: '/api/healthz-debug' }), TOKEN).action).toBe('deny');
-    expect(decideAccess(req({ pathname: '/api/healthzx' }), TOKEN).action).toBe('deny');
-  });
-
-  it('denies API calls without credentials with a JSON-kind denial', () => {
-    expect(decideAccess(req({ pathname: '/api/graph' }), TOKEN)).toEqual({
+  it('denies API calls and pages without credentials', () => {
+    expect(decideAccess(req({ pathname: '/api/graph' }), CREDS)).toEqual({ action: 'deny', kind: 'api', reason: 'missing-token', next: '/api/graph' });
+    expect(decideAccess(req({ pathname: '/graph', search: '?range=1h' }), CREDS)).toEqual({
       action: 'deny',
-      kind: 'api',
+      kind: 'page',
       reason: 'missing-token',
+      next: '/graph?range=1h',
     });
   });
 
-  it('denies pages without credentials with a page-kind denial', () => {
-    expect(decideAccess(req({ pathname: '/graph' }), TOKEN)).toEqual({ action: 'deny', kind: 'page', reason: 'missing-token' });
+  it('no longer accepts ?token= anywhere', () => {
+    expect(decideAccess(req({ pathname: '/graph', search: `?token=${TOKEN}` }), CREDS).action).toBe('deny');
+    expect(decideAccess(req({ pathname: '/api/graph', search: `?token=${TOKEN}` }), CREDS).action).toBe('deny');
   });
 
-  it('accepts a correct Bearer header and rejects a wrong one', () => {
-    expect(decideAccess(req({ pathname: '/api/graph', authorization: `Bearer ${TOKEN}` }), TOKEN)).toEqual({
-      action: 'allow',
-      reason: 'bearer',
-    });
-    expect(decideAccess(req({ pathname: '/api/graph', authorization: 'Bearer wrong' }), TOKEN)).toEqual({
+  it('accepts a correct Bearer header and rejects a wrong one, which a valid session does not rescue', () => {
+    expect(decideAccess(req({ pathname: '/api/graph', authorization: `Bearer ${TOKEN}` }), CREDS)).toMatchObject({ action: 'allow', reason: 'bearer' });
+    expect(decideAccess(req({ pathname: '/api/graph', authorization: 'Bearer wrong' }), CREDS)).toMatchObject({ action: 'deny', reason: 'invalid-token' });
+    const session = createSession(KEY, NOW);
+    expect(decideAccess(req({ pathname: '/api/graph', authorization: 'Bearer wrong', sessionCookie: session }), CREDS).action).toBe('deny');
+  });
+
+  it('accepts a valid session on pages and API calls; expired and forged ones are denied', () => {
+    const session = createSession(KEY, NOW);
+    const d = decideAccess(req({ pathname: '/graph', sessionCookie: session }), CREDS);
+    expect(d).toMatchObject({ action: 'allow', reason: 'session' });
+    // The client key for rate limits identifies the session without revealing it.
+    if (d.action === 'allow') expect(session).not.toContain(d.client.split(':')[1]);
+    expect(decideAccess(req({ pathname: '/api/graph', sessionCookie: session }), CREDS).action).toBe('allow');
+    expect(decideAccess(req({ pathname: '/graph', sessionCookie: session, now: NOW + SESSION_TTL_SECONDS + 1 }), CREDS)).toMatchObject({
       action: 'deny',
-      kind: 'api',
-      reason: 'invalid-token',
+      reason: 'expired-session',
     });
+    // The old cookie held the raw token: it is no session.
+    expect(decideAccess(req({ pathname: '/graph', sessionCookie: TOKEN }), CREDS)).toMatchObject({ action: 'deny', reason: 'invalid-token' });
   });
 
-  it('a wrong Bearer header is not rescued by a valid cookie', () => {
-    expect(
-      decideAccess(req({ pathname: '/api/graph', authorization: 'Bearer wrong', cookieToken: TOKEN }), TOKEN).action,
-    ).toBe('deny');
-  });
-
-  it('accepts the cookie on pages and API calls, rejects a stale cookie', () => {
-    expect(decideAccess(req({ pathname: '/graph', cookieToken: TOKEN }), TOKEN)).toEqual({ action: 'allow', reason: 'cookie' });
-    expect(decideAccess(req({ pathname: '/api/graph', cookieToken: TOKEN }), TOKEN).action).toBe('allow');
-    expect(decideAccess(req({ pathname: '/graph', cookieToken: 'old-token' }), TOKEN)).toEqual({
-      action: 'deny',
-      kind: 'page',
-      reason: 'invalid-token',
-    });
-  });
-
-  it('?token= on a page sets an HttpOnly SameSite=Strict cookie and redirects without the token', () => {
-    const d = decideAccess(req({ pathname: '/graph', search: `?namespaces=a,b&token=${TOKEN}&range=1h` }), TOKEN);
-    expect(d).toEqual({
-      action: 'set-cookie-and-redirect',
-      location: '/graph?namespaces=a,b&range=1h',
-      cookie: {
-        name: 'meshglass_token',
-        value: TOKEN,
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: false,
-        path: '/',
-        maxAge: 43200,
-      },
-    });
-  });
-
-  it('keeps the basePath in the redirect and scopes the cookie to it; marks it Secure over HTTPS', () => {
-    const d = decideAccess(req({ pathname: '/', basePath: '/meshglass', search: `?token=${TOKEN}`, secure: true }), TOKEN);
-    if (d.action !== 'set-cookie-and-redirect') throw new Error(`unexpected ${d.action}`);
-    expect(d.location).toBe('/meshglass/');
-    expect(d.cookie.path).toBe('/meshglass');
-    expect(d.cookie.secure).toBe(true);
-  });
-
-  it('never produces a protocol-relative redirect', () => {
-    const d = decideAccess(req({ pathname: '//evil.example/x', search: `?token=${TOKEN}` }), TOKEN);
-    if (d.action !== 'set-cookie-and-redirect') throw new Error(`unexpected ${d.action}`);
-    expect(d.location.startsWith('//')).toBe(false);
-    expect(d.location).toBe('/evil.example/x');
-  });
-
-  it('a wrong ?token= is denied and sets no cookie', () => {
-    expect(decideAccess(req({ pathname: '/', search: '?token=nope' }), TOKEN)).toEqual({
-      action: 'deny',
-      kind: 'page',
-      reason: 'invalid-token',
-    });
-  });
-
-  it('does not accept ?token= on the API (Bearer only) or on non-GET requests', () => {
-    expect(decideAccess(req({ pathname: '/api/graph', search: `?token=${TOKEN}` }), TOKEN).action).toBe('deny');
-    expect(decideAccess(req({ pathname: '/graph', method: 'POST', search: `?token=${TOKEN}` }), TOKEN).action).toBe('deny');
+  it('routes /login and /logout', () => {
+    expect(decideAccess(req({ pathname: '/login', search: '?next=%2Fgraph%3Frange%3D1h' }), CREDS)).toEqual({ action: 'login-form', next: '/graph?range=1h' });
+    expect(decideAccess(req({ pathname: '/login', method: 'POST' }), CREDS)).toEqual({ action: 'login-submit' });
+    expect(decideAccess(req({ pathname: '/logout', method: 'POST', basePath: '/mg' }), CREDS)).toEqual({ action: 'logout', location: '/mg/login' });
   });
 
   it('recovers from a cross-site link (SameSite=Strict withholds the cookie) with one same-site reload', () => {
     const crossSite = req({ pathname: '/graph', search: '?start=1&end=2', secFetchSite: 'cross-site', secFetchMode: 'navigate' });
-    expect(decideAccess(crossSite, TOKEN)).toEqual({ action: 'reload-same-site', location: '/graph?start=1&end=2' });
-    // The reload itself is same-origin: if the cookie is still missing, it is a plain 401 (no loop).
-    expect(decideAccess({ ...crossSite, secFetchSite: 'same-origin' }, TOKEN).action).toBe('deny');
-    // Cross-site subresource/fetch requests are denied outright.
-    expect(decideAccess({ ...crossSite, secFetchMode: 'cors' }, TOKEN).action).toBe('deny');
-    expect(decideAccess({ ...crossSite, pathname: '/api/graph' }, TOKEN).action).toBe('deny');
+    expect(decideAccess(crossSite, CREDS)).toEqual({ action: 'reload-same-site', location: '/graph?start=1&end=2' });
+    expect(decideAccess({ ...crossSite, secFetchSite: 'same-origin' }, CREDS).action).toBe('deny');
+    expect(decideAccess({ ...crossSite, secFetchMode: 'cors' }, CREDS).action).toBe('deny');
+    expect(decideAccess({ ...crossSite, pathname: '/api/graph' }, CREDS).action).toBe('deny');
   });
 
-  it('never allows a request whose only credential differs from the token (property)', () => {
+  it('never allows a request whose only credential is wrong (property)', () => {
     fc.assert(
       fc.property(
         fc.string({ minLength: 1 }).filter((s) => s !== TOKEN && !/\s/.test(s)),
-        fc.constantFrom('/', '/graph', '/api/graph', '/api/findings', '/_next/static/x.js'),
+        fc.constantFrom('/', '/graph', '/api/graph', '/api/findings', '/api/healthz', '/_next/static/x.js'),
         fc.constantFrom<'bearer' | 'cookie'>('bearer', 'cookie'),
         (wrong, pathname, where) => {
           const d = decideAccess(
-            req({
-              pathname,
-              authorization: where === 'bearer' ? `Bearer ${wrong}` : null,
-              cookieToken: where === 'cookie' ? wrong : null,
-            }),
-            TOKEN,
+            req({ pathname, authorization: where === 'bearer' ? `Bearer ${wrong}` : null, sessionCookie: where === 'cookie' ? wrong : null }),
+            CREDS,
           );
           expect(d.action).toBe('deny');
         },
@@ -220,22 +181,74 @@ describe('decideAccess', () => {
   });
 });
 
-describe('responses', () => {
-  it('serialises the cookie with HttpOnly and SameSite=Strict', () => {
-    const header = serializeCookie({
-      name: 'meshglass_token',
-      value: 'a b;c',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: true,
-      path: '/',
-      maxAge: 60,
-    });
-    expect(header).toBe('meshglass_token=a%20b%3Bc; Path=/; Max-Age=60; HttpOnly; SameSite=Strict; Secure');
+describe('decideAccess (other modes)', () => {
+  it('none: everything is open', () => {
+    expect(decideAccess(req({ pathname: '/api/graph' }), { mode: 'none' })).toMatchObject({ action: 'allow', reason: 'auth-none' });
   });
+  it('trusted-proxy: the identity header is required, and keys the client', () => {
+    const tp: AccessCredentials = { mode: 'trusted-proxy', header: 'x-forwarded-email' };
+    expect(decideAccess(req({ pathname: '/api/graph' }), tp)).toMatchObject({ action: 'deny', reason: 'missing-identity' });
+    expect(decideAccess(req({ pathname: '/api/graph', identity: '  ' }), tp)).toMatchObject({ action: 'deny', reason: 'missing-identity' });
+    const a = decideAccess(req({ pathname: '/api/graph', identity: 'ann@example.com' }), tp);
+    const b = decideAccess(req({ pathname: '/api/graph', identity: 'bob@example.com' }), tp);
+    expect(a).toMatchObject({ action: 'allow', reason: 'trusted-proxy' });
+    if (a.action === 'allow' && b.action === 'allow') expect(a.client).not.toBe(b.client);
+    expect(decideAccess(req({ pathname: '/api/readyz' }), tp).action).toBe('allow');
+  });
+});
 
-  it('401 page has no scripts; reload page escapes the URL', () => {
-    expect(unauthorizedPageHtml('missing-token')).not.toMatch(/<script/i);
+describe('completeLogin', () => {
+  const base = { basePath: '', secure: false, loopback: true, now: NOW, secFetchSite: 'same-origin' };
+  it('issues a signed session cookie: plain name without Secure on loopback HTTP', () => {
+    const r = completeLogin({ token: `${TOKEN}\n`, next: '/graph?range=1h' }, base, TOKEN);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.location).toBe('/graph?range=1h');
+    expect(r.cookie).toMatchObject({ name: 'meshglass_session', secure: false, httpOnly: true, sameSite: 'strict', path: '/', maxAge: SESSION_TTL_SECONDS });
+    expect(r.cookie.value).not.toContain(TOKEN);
+    expect(verifySession(r.cookie.value, KEY, NOW).ok).toBe(true);
+  });
+  it('__Host- and Secure over HTTPS and on any non-loopback host', () => {
+    for (const t of [{ secure: true, loopback: false }, { secure: false, loopback: false }, { secure: true, loopback: true }]) {
+      const r = completeLogin({ token: TOKEN }, { ...base, ...t }, TOKEN);
+      if (!r.ok) throw new Error(r.message);
+      expect(r.cookie).toMatchObject({ name: '__Host-meshglass_session', secure: true, path: '/' });
+      expect(serializeCookie(r.cookie)).toMatch(/^__Host-meshglass_session=v1\.[^;]+; Path=\/; Max-Age=43200; HttpOnly; SameSite=Strict; Secure$/);
+    }
+  });
+  it('refuses a wrong token and cross-site posts', () => {
+    expect(completeLogin({ token: 'nope' }, base, TOKEN)).toMatchObject({ ok: false, status: 401 });
+    expect(completeLogin({ token: TOKEN }, { ...base, secFetchSite: 'cross-site' }, TOKEN)).toMatchObject({ ok: false, status: 403 });
+  });
+  it('clears both cookie names on logout', () => {
+    expect(clearedSessionCookies().map((c) => serializeCookie(c))).toEqual([
+      '__Host-meshglass_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict; Secure',
+      'meshglass_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict',
+    ]);
+  });
+});
+
+describe('safeNext / isLoopbackHost', () => {
+  it('keeps same-origin paths under the basePath and refuses everything else', () => {
+    expect(safeNext('/graph?a=1', '')).toBe('/graph?a=1');
+    expect(safeNext('/mg/graph', '/mg')).toBe('/mg/graph');
+    for (const bad of ['//evil.example/x', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '/login', '/a\nb', '']) {
+      expect(safeNext(bad, '')).toBe('/');
+    }
+    expect(safeNext('/graph', '/mg')).toBe('/mg/');
+  });
+  it('recognises loopback hosts only', () => {
+    for (const h of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', 'app.localhost']) expect(isLoopbackHost(h)).toBe(true);
+    for (const h of ['meshglass.example.com', '10.0.0.1', '127.0.0.1.evil.example', 'localhost.evil.example']) expect(isLoopbackHost(h)).toBe(false);
+  });
+});
+
+describe('pages', () => {
+  it('login and 401 pages have no scripts and escape what they echo', () => {
+    const login = loginPageHtml({ basePath: '/mg', next: '/mg/graph?a="><script>alert(1)</script>', message: '<b>x</b>' });
+    expect(login).not.toMatch(/<script/i);
+    expect(login).toContain('action="/mg/login"');
+    expect(login).toContain('method="post"');
+    expect(unauthorizedPageHtml('missing-identity')).not.toMatch(/<script/i);
     const html = reloadPageHtml('/graph?a="><script>alert(1)</script>');
     expect(html).not.toContain('<script>');
     expect(html).toContain('&#34;&#62;&#60;script&#62;');
@@ -255,11 +268,10 @@ describe('splitBasePath', () => {
     expect(splitBasePath('/api/healthz', '', undefined)).toEqual({ pathname: '/api/healthz', basePath: '' });
     expect(splitBasePath('/api/healthz', '', '')).toEqual({ pathname: '/api/healthz', basePath: '' });
   });
-  it('with a basePath, the health check is public only under it', () => {
-    const split = splitBasePath('/mg/api/healthz', '', '/mg');
-    expect(decideAccess(req(split), TOKEN).action).toBe('allow');
-    const outside = splitBasePath('/api/healthz', '', '/mg');
+  it('with a basePath, the probes are public under it; the detailed health never is', () => {
+    expect(decideAccess(req(splitBasePath('/mg/api/livez', '', '/mg')), CREDS).action).toBe('allow');
+    expect(decideAccess(req(splitBasePath('/mg/api/healthz', '', '/mg')), CREDS).action).toBe('deny');
     // Outside the basePath Next serves nothing but 404s, so letting this one through leaks nothing.
-    expect(decideAccess(req(outside), TOKEN).action).toBe('allow');
+    expect(decideAccess(req(splitBasePath('/api/readyz', '', '/mg')), CREDS).action).toBe('allow');
   });
 });

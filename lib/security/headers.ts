@@ -72,8 +72,22 @@ export function generateNonce(): string {
 }
 
 /**
- * Headers for every response. No HSTS: Meshglass usually runs behind an ingress or oauth2-proxy
- * that terminates TLS and owns that decision (and `kubectl port-forward` is plain HTTP).
+ * HSTS, sent by proxy.ts on every response to a request that arrived over HTTPS (directly or per
+ * X-Forwarded-Proto): one year, no includeSubDomains (the dashboard's host does not own its siblings).
+ */
+export const HSTS_VALUE = 'max-age=31536000';
+
+/** Headers for the pages proxy.ts writes itself (login, 401): no scripts at all, forms only to 'self'. */
+export function standalonePageHeaders(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const h of securityHeaders()) out[h.key] = h.value;
+  out['Content-Security-Policy'] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+  return out;
+}
+
+/**
+ * Headers for every response (next.config.ts). HSTS is added per request by proxy.ts (HSTS_VALUE),
+ * only over HTTPS: `kubectl port-forward` and the demo are plain HTTP.
  */
 export function securityHeaders(options: { dev?: boolean } = {}): HeaderEntry[] {
   return [

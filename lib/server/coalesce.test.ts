@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Coalescer } from './coalesce';
+import { OverloadedError, UpstreamGate } from './limits';
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
@@ -99,5 +100,30 @@ describe('Coalescer', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('with a gate: refuses a new run beyond the cap (OverloadedError), but joining a run or a cached result needs no slot', async () => {
+    const gate = new UpstreamGate(1);
+    const c = new Coalescer<number>({ ttlMs: 1000, maxEntries: 10, gate: () => gate });
+    const d = deferred<number>();
+    const first = c.get('a', undefined, () => d.promise);
+    const joined = c.get('a', undefined, () => Promise.resolve(-1));
+    await expect(c.get('b', undefined, async () => 2)).rejects.toBeInstanceOf(OverloadedError);
+    d.resolve(1);
+    expect(await first).toBe(1);
+    expect(await joined).toBe(1);
+    expect(gate.inFlight).toBe(0);
+    // The slot is free again, and 'a' is served from the cache without one.
+    const hold = gate.tryEnter();
+    expect(await c.get('a', undefined, async () => 3)).toBe(1);
+    hold!();
+    expect(await c.get('b', undefined, async () => 2)).toBe(2);
+  });
+
+  it('with a gate: a failing run gives its slot back', async () => {
+    const gate = new UpstreamGate(1);
+    const c = new Coalescer<number>({ ttlMs: 1000, maxEntries: 10, gate: () => gate });
+    await expect(c.get('a', undefined, async () => { throw new Error('down'); })).rejects.toThrow('down');
+    expect(gate.inFlight).toBe(0);
   });
 });

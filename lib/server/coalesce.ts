@@ -1,6 +1,9 @@
 // Request coalescing plus a short result cache, keyed by a normalised query.
 // Identical concurrent graph requests share one upstream round-trip; the shared work is
-// cancelled only when every caller waiting for it has gone away.
+// cancelled only when every caller waiting for it has gone away. An optional UpstreamGate caps the
+// runs in flight (lib/server/limits.ts): a request that would start one more is refused with
+// OverloadedError (→ 429) instead of queueing; joining a run or a cached result needs no slot.
+import { OverloadedError, type UpstreamGate } from './limits';
 
 interface Entry<T> {
   promise: Promise<T>;
@@ -15,6 +18,8 @@ interface CoalescerOptions {
   ttlMs: number;
   maxEntries: number;
   now?: () => number;
+  /** Process-wide cap on concurrent upstream runs (looked up per run: tests and config may replace it). */
+  gate?: () => UpstreamGate;
 }
 
 export class Coalescer<T> {
@@ -41,10 +46,21 @@ export class Coalescer<T> {
   }
 
   private start(key: string, run: (signal: AbortSignal) => Promise<T>): Entry<T> {
+    const gate = this.opts.gate?.();
+    const release = gate ? gate.tryEnter() : () => undefined;
+    if (!release) {
+      throw new OverloadedError(`too many upstream requests in flight (${gate!.max}): retry shortly`, 1);
+    }
     const controller = new AbortController();
     this.runs++;
     const entry: Entry<T> = { controller, waiters: 0, promise: Promise.resolve() as Promise<T> };
-    entry.promise = run(controller.signal).then(
+    let running: Promise<T>;
+    try {
+      running = run(controller.signal);
+    } catch (e) {
+      running = Promise.reject(e);
+    }
+    entry.promise = running.finally(release).then(
       (v) => {
         entry.settledAt = this.now();
         entry.ok = true;

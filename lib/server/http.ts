@@ -1,5 +1,7 @@
 import 'server-only';
 import { ParamError } from '@/lib/api/params';
+import { OverloadedError } from './limits';
+import { redactForLog } from '@/lib/security/redact';
 
 const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 
@@ -26,11 +28,13 @@ function isAbort(e: unknown): boolean {
   );
 }
 
-/** Turns an error into the API's error contract: 400 for bad input, 503 when nothing is left. */
+/** Turns an error into the API's error contract: 400 for bad input, 429 when overloaded, 503 when nothing is left. */
 export function errorResponse(e: unknown, signal?: AbortSignal): Response {
   if (e instanceof ParamError) return json({ error: e.message, parameter: e.param }, 400);
   if (e instanceof UpstreamUnavailableError) return json({ error: e.message, warnings: e.warnings }, 503);
+  if (e instanceof OverloadedError) return json({ error: e.message }, 429, { 'Retry-After': String(e.retryAfterSeconds) });
   if (signal?.aborted || isAbort(e)) return json({ error: 'request cancelled' }, 499);
-  console.error('meshglass: unexpected error', e);
+  // Never the raw error: axios errors carry the request config (Authorization header, basic-auth password).
+  console.error('meshglass: unexpected error', redactForLog(e));
   return json({ error: 'internal error' }, 500);
 }

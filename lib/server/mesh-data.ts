@@ -8,7 +8,10 @@ import { mergeSnapshots } from '@/lib/mesh/merge';
 import type { KubeSnapshot, MeshGraph, TelemetryInput, Warning } from '@/lib/mesh/types';
 import { getPrometheusClient } from '@/lib/prometheus/client';
 import { fetchTelemetry } from '@/lib/prometheus/telemetry';
+import { chooseStep } from '@/lib/prometheus/queries';
 import { Coalescer } from './coalesce';
+import { upstreamGate } from './guard';
+import { alignWindow } from './limits';
 import { UpstreamUnavailableError } from './http';
 
 /** Results are shared for one relative-window step (RELATIVE_END_ALIGN_SECONDS): 50 dashboards polling every 5 s cost one upstream round-trip per step. */
@@ -30,7 +33,20 @@ const g = globalThis as unknown as { __meshglassCoalescer?: Coalescer<MeshData> 
 const meshDataCoalescer: Coalescer<MeshData> = (g.__meshglassCoalescer ??= new Coalescer<MeshData>({
   ttlMs: CACHE_TTL_MS,
   maxEntries: CACHE_MAX_ENTRIES,
+  gate: upstreamGate,
 }));
+
+/**
+ * Graph windows are aligned to the step a 240-point series of the same length would use (at least
+ * 15 s; lib/prometheus/queries.ts chooseStep), so requests a few seconds apart — or hammering unique
+ * windows — share one cache key and one upstream run. The shift is under 1/240 of the window and
+ * deterministic (a pinned share link keeps its numbers); the response's `window` is the aligned one.
+ */
+export const GRAPH_ALIGN_POINTS = 240;
+
+export function alignGraphQuery<Q extends GraphQuery>(q: Q): Q {
+  return { ...q, window: alignWindow(q.window, chooseStep(q.window.end - q.window.start, GRAPH_ALIGN_POINTS)) };
+}
 
 /** For tests: forget cached/in-flight results so the next call asks the upstreams again. */
 export function resetMeshDataCacheForTests(): void {
@@ -51,7 +67,8 @@ function dedupeWarnings(ws: Warning[]): Warning[] {
  * Kubernetes snapshot + Prometheus telemetry for one window, in parallel, then the pure model.
  * One upstream failing → what the other gives plus warnings; both failing → UpstreamUnavailableError (503).
  */
-export async function getMeshData(q: GraphQuery, signal: AbortSignal): Promise<MeshData> {
+export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promise<MeshData> {
+  const q = alignGraphQuery(query);
   return meshDataCoalescer.get(graphQueryKey(q), signal, async (shared) => {
     const config = getConfig();
     const window = { start: toRfc3339(q.window.start), end: toRfc3339(q.window.end) };

@@ -1,13 +1,16 @@
-import { graphResponse } from '@/lib/server/routes';
 import { errorResponse, json } from '@/lib/server/http';
+import { limited } from '@/lib/server/guard';
+import { graphResponse } from '@/lib/server/routes';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: Request): Promise<Response> {
-  try {
-    const { body, serverTiming } = await graphResponse(new URL(request.url).searchParams, request.signal);
-    return json(body, 200, { 'Server-Timing': serverTiming });
-  } catch (e) {
-    return errorResponse(e, request.signal);
-  }
+  return limited(request, async () => {
+    try {
+      const { body, serverTiming } = await graphResponse(new URL(request.url).searchParams, request.signal);
+      return json(body, 200, { 'Server-Timing': serverTiming });
+    } catch (e) {
+      return errorResponse(e, request.signal);
+    }
+  });
 }

@@ -3,7 +3,11 @@ import { json } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
 
-/** Always 200 while the app runs; `status` says whether an upstream is down (product.md §4). */
+/**
+ * Detailed health, behind authentication like every other API route (proxy.ts): always 200 while the
+ * app runs; `status` says whether an upstream is down (product.md §4). Kubelet probes use the public
+ * /api/livez and /api/readyz instead.
+ */
 export async function GET(request: Request): Promise<Response> {
   return json(await getHealth(request.signal));
 }

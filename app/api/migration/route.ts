@@ -1,12 +1,15 @@
-import { migrationResponse } from '@/lib/server/routes';
 import { errorResponse, json } from '@/lib/server/http';
+import { limited } from '@/lib/server/guard';
+import { migrationResponse } from '@/lib/server/routes';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: Request): Promise<Response> {
-  try {
-    return json(await migrationResponse(new URL(request.url).searchParams, request.signal));
-  } catch (e) {
-    return errorResponse(e, request.signal);
-  }
+  return limited(request, async () => {
+    try {
+      return json(await migrationResponse(new URL(request.url).searchParams, request.signal));
+    } catch (e) {
+      return errorResponse(e, request.signal);
+    }
+  });
 }
