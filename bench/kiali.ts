@@ -1,4 +1,4 @@
-// Kiali's per-namespace graph query pattern (istio-telemetry.md §3.2; kiali graph/telemetry/istio/istio.go,
+// Kiali's per-namespace graph query pattern (docs/istio-telemetry.md §3.2; kiali graph/telemetry/istio/istio.go,
 // buildNamespaceTrafficMap, ambient=total): per namespace 4 HTTP + 3 TCP instant queries, each a
 // `sum(rate(...[W])) by (~17 labels) > 0`, run one after the other, namespace after namespace.
 // The 4th HTTP query (ambient ingress, reporter=source into the namespace from a gateway) is our

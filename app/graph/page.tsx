@@ -4,7 +4,7 @@ import { GraphView } from '@/components/graph/graph-view';
 
 export const metadata: Metadata = { title: 'Service graph · Meshglass' };
 
-// The client owns the polled graph data (style.md B5); the page only provides the Suspense
+// The client owns the polled graph data (docs/engineering.md B5); the page only provides the Suspense
 // boundary useSearchParams needs.
 export default function GraphPage() {
   return (

@@ -1,6 +1,6 @@
 import { CLUSTER_NAME, formatSeconds, MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS, NAMESPACE_NAME, parseInstant, rangeToSeconds } from './scope';
 
-// Parsing of the query parameters shared by /api/graph, /api/namespaces, /api/findings… (product.md §4).
+// Parsing of the query parameters shared by /api/graph, /api/namespaces, /api/findings… (docs/api.md §4).
 // Pure, so the CLI report and the tests use exactly what the routes use.
 
 // Window bounds, duration and instant syntax, namespace and cluster names: lib/api/scope.ts.

@@ -11,7 +11,7 @@ import { effectiveMode, trafficAmount } from './style-mapping';
 /**
  * Collapse namespaces above this many (visible) nodes. bench/results.md: one namespace (97 nodes,
  * 172 elements) is interactive in < 1 s and pans at ~17 fps in software rendering, 2,023 nodes take
- * 10 s and pan at 1 fps; style.md B2 puts fcose default quality at ~1 s for 500 nodes, and
+ * 10 s and pan at 1 fps; docs/engineering.md B2 puts fcose default quality at ~1 s for 500 nodes, and
  * Cytoscape desktop / Grafana switch to coarse drawing or cap the view at ~200 visible nodes.
  * 250 keeps a drilled-down namespace or two fully drawn and collapses anything mesh-sized.
  */

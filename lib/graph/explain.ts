@@ -1,7 +1,7 @@
 import type { EdgeReporter, GraphEdge, GraphNode } from '@/lib/mesh/types';
 import { MODE_LABELS, effectiveMode } from './style-mapping';
 
-// Plain-words explanations for the side panel (product.md §5: "only ztunnel saw this traffic:
+// Plain-words explanations for the side panel (docs/api.md §5: "only ztunnel saw this traffic:
 // add a waypoint to get request metrics"). Pure so every branch is unit-tested.
 
 export interface Fix {

@@ -1,6 +1,6 @@
 import type { LayoutName } from './url-state';
 
-// Layout choice by graph size (style.md B2): fcose default quality is ~1 s at 500 nodes on our
+// Layout choice by graph size (docs/engineering.md B2): fcose default quality is ~1 s at 500 nodes on our
 // 2-core machines and grows super-linearly (11.7 s at 1,000); its spectral-only 'draft' stays
 // under 1 s up to 2,000 nodes.
 export const FCOSE_PROOF_MAX_NODES = 500;

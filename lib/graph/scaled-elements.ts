@@ -8,9 +8,9 @@ import { edgeToElement, namespaceElementId, nodeToElement, splitNamespacesByClus
 // The graph page's element list at any size: filters → namespace collapse (collapse.ts) →
 // cytoscape elements. Filters run on the full graph first, so an aggregate only sums what the
 // filters let through. Adds a level-of-detail class: above LARGE_GRAPH_ELEMENTS the stylesheet
-// draws plain straight edges without labels, dashes or markers (style.md B1).
+// draws plain straight edges without labels, dashes or markers (docs/engineering.md B1).
 
-/** Above this many drawn elements the stylesheet's "large graph" rules apply (style.md B1: ~1,000). */
+/** Above this many drawn elements the stylesheet's "large graph" rules apply (docs/engineering.md B1: ~1,000). */
 export const LARGE_GRAPH_ELEMENTS = 1000;
 /**
  * Most edges drawn between two collapsed namespaces. The 200-namespace bench mesh still has 8,487

@@ -167,7 +167,7 @@ export const KIND_LABELS: Record<NodeKind, string> = {
   unknown: 'unknown peer',
 };
 
-/** The mode that applies to the shown window (telemetry proof wins, product.md §3.6). */
+/** The mode that applies to the shown window (telemetry proof wins, docs/classification.md §3.6). */
 export function effectiveMode(node: GraphNode): WorkloadMode | undefined {
   return node.modeInWindow ?? node.mode;
 }

@@ -141,7 +141,7 @@ export function buildStylesheet(): StylesheetJson {
       },
     },
     // Large graphs (> LARGE_GRAPH_ELEMENTS drawn elements, scaled-elements.ts): the cheap edge of
-    // style.md B1 — haystack (straight, no arrow), solid, opaque, no labels, markers or casings; node
+    // docs/engineering.md B1 — haystack (straight, no arrow), solid, opaque, no labels, markers or casings; node
     // labels only when zoomed in.
     {
       selector: 'edge.lod-low',

@@ -12,7 +12,7 @@ import {
   type GraphUrlState,
 } from './url-state';
 
-// Property tests of the graph page's URL state (product.md §5): whatever a link contains, parsing never
+// Property tests of the graph page's URL state (docs/api.md §5): whatever a link contains, parsing never
 // throws; a bad value is reported by parameter name with a short message and leaves that field at its
 // default; and every valid state survives serialise → URL string → parse unchanged.
 

@@ -4,7 +4,7 @@ import type { EdgePath, Mtls, Telemetry } from '@/lib/mesh/types';
 import { compareSchema } from '@/lib/compare/url';
 
 // Every piece of graph view state lives in the URL so an incident link reproduces the view
-// (product.md §5). Parsing is forgiving: a bad parameter falls back to its default and is
+// (docs/api.md §5). Parsing is forgiving: a bad parameter falls back to its default and is
 // reported by name, so the page can say what is wrong instead of crashing.
 
 export const RANGE_PRESETS = ['5m', '15m', '1h', '6h', '24h', '7d'] as const;

@@ -1,4 +1,4 @@
-// Which proxy reported a series (product.md §3.1).
+// Which proxy reported a series (docs/classification.md §3.1).
 import type { AttributionRule, Labels, ProxyKind, Reporter, ReporterTarget } from './types';
 import type { WorkloadIndex } from './workloads';
 import { instanceHost, isKnown } from './util';
@@ -14,7 +14,7 @@ export function parseReporter(v: string | undefined): Reporter | undefined {
   return v === 'source' || v === 'destination' || v === 'waypoint' ? v : undefined;
 }
 
-/** Istio ≤1.21 waypoints reported `destination` (istio-telemetry.md §2.2, §2.5): still a waypoint. */
+/** Istio ≤1.21 waypoints reported `destination` (docs/istio-telemetry.md §2.2, §2.5): still a waypoint. */
 function preWaypoint(reporter: Reporter | undefined, role: string | undefined): ProxyKind {
   return reporter === 'destination' && role === 'waypoint' ? 'waypoint' : 'envoy';
 }
@@ -61,7 +61,7 @@ export interface SeriesEvidence {
  * Rule (c): the current mode of the reporting-side workload (source workload for reporter=source,
  * destination workload for reporter=destination). A guess for past windows. Mixed workloads give
  * both kinds, narrowed by evidence: request series and a server-side `none` come only from Envoy,
- * a server-side `unknown` only from ztunnel (istio-telemetry.md §2.1, §2.4, §2.5).
+ * a server-side `unknown` only from ztunnel (docs/istio-telemetry.md §2.1, §2.4, §2.5).
  */
 export function attributeByMode(labels: Labels, index: WorkloadIndex, evidence: SeriesEvidence): ProxyKind[] {
   const reporter = parseReporter(labels.reporter);

@@ -1,4 +1,4 @@
-// Property tests: order independence and "one reporter per number" (product.md §3.2).
+// Property tests: order independence and "one reporter per number" (docs/classification.md §3.2).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildMeshGraph } from './build';

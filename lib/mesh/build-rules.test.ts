@@ -1,4 +1,4 @@
-// Rule-by-rule graph tests on small inline meshes (product.md §3.1–§3.6, node identity, filters).
+// Rule-by-rule graph tests on small inline meshes (docs/classification.md §3.1–§3.6, node identity, filters).
 import { describe, expect, it } from 'vitest';
 import { buildMeshGraph } from './build';
 import { nodeId } from './ids';

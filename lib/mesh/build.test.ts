@@ -1,5 +1,5 @@
 // The demo mesh of docs/demo-mesh.md, built inline: pods, services, waypoint, and the series each
-// proxy would report (istio-telemetry.md §4). Every row of its traffic table is asserted.
+// proxy would report (docs/istio-telemetry.md §4). Every row of its traffic table is asserted.
 import { describe, expect, it } from 'vitest';
 import { buildMeshGraph } from './build';
 import { nodeId } from './ids';

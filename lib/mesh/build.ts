@@ -1,4 +1,4 @@
-// buildMeshGraph: Kubernetes snapshot + telemetry → the graph of product.md §4.
+// buildMeshGraph: Kubernetes snapshot + telemetry → the graph of docs/api.md §4.
 //
 // 1. groupSeries: samples are grouped by their EDGE_LABELS (one group = one reporter's view of one
 //    labelled pair, already summed over that reporter's pods); each group's proxy kind(s) come from
@@ -436,7 +436,7 @@ function knownWaypoints(ctx: MeshContext): number {
 }
 
 /**
- * Modes proved by telemetry in the window (product.md §3.6), per workload. Keyed by the WorkloadInfo
+ * Modes proved by telemetry in the window (docs/classification.md §3.6), per workload. Keyed by the WorkloadInfo
  * object: one per cluster's index, so equal "ns/name" in two clusters stay apart.
  */
 export function modesInWindow(groups: SeriesGroup[]): Map<WorkloadInfo, Set<'sidecar' | 'ambient'>> {
@@ -451,7 +451,7 @@ export function modesInWindow(groups: SeriesGroup[]): Map<WorkloadInfo, Set<'sid
     if (g.bucketsOnly) continue;
     for (const a of g.attributions) {
       if (a.rule === 'waypoint') {
-        // Sidecars never use waypoints and out-of-mesh clients bypass them (istio-telemetry.md §4):
+        // Sidecars never use waypoints and out-of-mesh clients bypass them (docs/istio-telemetry.md §4):
         // a client seen by a waypoint was ambient.
         if (g.src.kind === 'workload') add(g.src, 'ambient');
         continue;
@@ -508,7 +508,7 @@ function endpointNode(ctx: MeshContext, ep: Endpoint, proved: Map<WorkloadInfo, 
 const EMPTY_SNAPSHOT: KubeSnapshot = emptySnapshot();
 
 /**
- * The whole graph (product.md §4 /api/graph). Pure and deterministic. `kube` is one snapshot
+ * The whole graph (docs/api.md §4 /api/graph). Pure and deterministic. `kube` is one snapshot
  * (single cluster) or one per cluster (multi-cluster; the first is the default for unlabelled series).
  */
 export function buildMeshGraph(kube: KubeSnapshot | KubeSnapshot[], telemetry: TelemetryInput, options: BuildOptions = {}): MeshGraph {

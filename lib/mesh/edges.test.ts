@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideMtls, decidePath, mtlsObservation, pickReporter } from './edges';
 
-describe('path table (product.md §1)', () => {
+describe('path table (docs/classification.md §1)', () => {
   it('waypoint: a waypoint carried it', () => {
     expect(decidePath(true, ['ztunnel'])).toBe('waypoint');
     expect(decidePath(false, ['waypoint', 'ztunnel'])).toBe('waypoint');
@@ -26,7 +26,7 @@ describe('path table (product.md §1)', () => {
   });
 });
 
-describe('mTLS (product.md §3.4)', () => {
+describe('mTLS (docs/classification.md §3.4)', () => {
   it('observations', () => {
     expect(mtlsObservation('destination', 'envoy', 'mutual_tls')).toBe('mutual');
     expect(mtlsObservation('destination', 'envoy', 'none')).toBe('plaintext');
@@ -63,7 +63,7 @@ describe('mTLS (product.md §3.4)', () => {
   });
 });
 
-describe('reporter preference (product.md §3.2)', () => {
+describe('reporter preference (docs/classification.md §3.2)', () => {
   it('waypoint > destination > source', () => {
     expect(pickReporter(['source', 'destination', 'waypoint'])).toBe('waypoint');
     expect(pickReporter(['source', 'destination'])).toBe('destination');

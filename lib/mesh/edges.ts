@@ -1,4 +1,4 @@
-// Per-edge decisions: path (product.md §1 table), mTLS (§3.4), reporter preference (§3.2).
+// Per-edge decisions: path (docs/classification.md §1 table), mTLS (§3.4), reporter preference (§3.2).
 import type { EdgePath, Mtls, ProxyKind, Reporter } from './types';
 
 /** Path of an edge from whether a waypoint carried it and which proxy kinds reported it. */
@@ -15,7 +15,7 @@ export function decidePath(viaWaypoint: boolean, kinds: Iterable<ProxyKind>): Ed
 }
 
 /**
- * What one observer's connection_security_policy means (product.md §3.4).
+ * What one observer's connection_security_policy means (docs/classification.md §3.4).
  * Returns undefined when the observation says nothing (an Envoy client's `unknown`).
  */
 export function mtlsObservation(reporter: Reporter, proxy: ProxyKind, csp: string | undefined): Mtls | undefined {

@@ -1,5 +1,5 @@
 // Migration view: for each namespace that still runs sidecars, what moving it to ambient changes.
-// Pure. Facts used (istio-telemetry.md §4): ztunnel is L4-only; after the move an edge keeps L7
+// Pure. Facts used (docs/istio-telemetry.md §4): ztunnel is L4-only; after the move an edge keeps L7
 // telemetry only if the proxy on its other end is Envoy (a sidecar or gateway client/server still
 // reports requests) or a waypoint carries it (the destination is waypoint-served and the client is
 // in the mesh — out-of-mesh and sidecar clients bypass waypoints).

@@ -1,4 +1,4 @@
-// Namespace rows and mesh-wide totals for the overview (product.md §4 /api/namespaces). Pure.
+// Namespace rows and mesh-wide totals for the overview (docs/api.md §4 /api/namespaces). Pure.
 //
 // Rules:
 // - Mode comes from application workloads only: waypoints, gateways (ingress/egress/east-west),

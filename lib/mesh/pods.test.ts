@@ -5,7 +5,7 @@ import type { PodInfo } from './types';
 
 const ISTIO_NS = 'istio-system';
 
-// istio-telemetry.md §5 (d): native sidecar, verbatim annotations/labels.
+// docs/istio-telemetry.md §5 (d): native sidecar, verbatim annotations/labels.
 function nativeSidecarD(): PodInfo {
   const p = pod({
     namespace: 'default',

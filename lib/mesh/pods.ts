@@ -1,4 +1,4 @@
-// Per-pod classification (istio-telemetry.md §1.2–§1.8), intent and intent-vs-state mismatches.
+// Per-pod classification (docs/istio-telemetry.md §1.2–§1.8), intent and intent-vs-state mismatches.
 import type { ContainerInfo, ModeIntent, NamespaceInfo, PodInfo, PodMode } from './types';
 
 export type PodClass =
@@ -14,7 +14,7 @@ export type PodClass =
 
 export interface PodClassification {
   class: PodClass;
-  /** Data-plane mode of the pod as an application pod (product.md §1). Infrastructure: its own proxy. */
+  /** Data-plane mode of the pod as an application pod (docs/classification.md §1). Infrastructure: its own proxy. */
   mode: PodMode;
   /** Mesh infrastructure (ztunnel, cni, waypoints, gateways): excluded from namespace mode. */
   infrastructure: boolean;
@@ -215,7 +215,7 @@ export function podIntent(pod: PodInfo, ns: NamespaceInfo | undefined): ModeInte
   return intent;
 }
 
-/** Does the intent ask for a sidecar (webhook semantics, istio-telemetry.md §1.1/§1.3)? */
+/** Does the intent ask for a sidecar (webhook semantics, docs/istio-telemetry.md §1.1/§1.3)? */
 export function sidecarRequested(intent: ModeIntent): boolean {
   if (intent.sidecarInject === 'false') return false;
   if (intent.istioInjection === 'enabled') return true;
@@ -237,7 +237,7 @@ function where(pod: PodInfo, label: string): 'pod' | 'namespace' {
   return pod.labels[label] !== undefined ? 'pod' : 'namespace';
 }
 
-/** The kinds of intent-vs-state mismatch of an application pod (product.md §1: flagged, never classified by the label). */
+/** The kinds of intent-vs-state mismatch of an application pod (docs/classification.md §1: flagged, never classified by the label). */
 export type PodIssueCode =
   /** Sidecar injection and istio.io/dataplane-mode=ambient both requested: the sidecar wins. */
   | 'both-requested'

@@ -1,4 +1,4 @@
-// Service port → protocol (product.md §1 "Edge protocol"; Istio protocol selection rules).
+// Service port → protocol (docs/classification.md §1 "Edge protocol"; Istio protocol selection rules).
 import type { Protocol, ServiceInfo, ServicePortInfo } from './types';
 
 const APP_PROTOCOL: Record<string, Protocol> = {

@@ -93,7 +93,7 @@ function istioHistogram(labels: Labels, perBucket: Record<string, number>): Tele
 }
 const SERVER = pick({ ...L_SIDECAR_SERVER_REQUESTS, source_workload: 'web', destination_workload: 'cart' }, DURATION_LABELS);
 
-describe('l7Rates latency: zero buckets kept (istio-telemetry.md §7)', () => {
+describe('l7Rates latency: zero buckets kept (docs/istio-telemetry.md §7)', () => {
   // 60 requests in (50, 100] ms, 40 in (100, 250]; every lower bucket empty.
   const hist = istioHistogram(SERVER, { '100': 60, '250': 40 });
   it('interpolates the first non-empty bucket from the previous bound, as histogram_quantile does', () => {
@@ -128,7 +128,7 @@ describe('l7Rates latency: zero buckets kept (istio-telemetry.md §7)', () => {
   });
 });
 
-describe('gRPC outcomes (istio-telemetry.md §7 "gRPC status")', () => {
+describe('gRPC outcomes (docs/istio-telemetry.md §7 "gRPC status")', () => {
   const REQ = REQUEST_LABELS;
   const grpc = (status: string | undefined, value: number, code = '200'): TelemetrySample => ({
     metric: 'requests',

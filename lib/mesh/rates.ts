@@ -1,4 +1,4 @@
-// Rates over a window (product.md §3.5) and Prometheus' histogram_quantile; gRPC-aware error rate
+// Rates over a window (docs/classification.md §3.5) and Prometheus' histogram_quantile; gRPC-aware error rate
 // (docs/istio-telemetry.md §7).
 import type { EdgeRates, EdgeStatuses, TelemetrySample, Window } from './types';
 

@@ -1,5 +1,5 @@
 // Domain types of Meshglass. Pure: no I/O. Every other layer speaks these types.
-// Vocabulary and values are the contract of ../shared/docs/product.md §1 and §4.
+// Vocabulary and values are the contract of docs/classification.md §1 and §4.
 
 export type WorkloadMode = 'sidecar' | 'ambient' | 'none' | 'mixed';
 export type PodMode = 'sidecar' | 'ambient' | 'none';
@@ -12,7 +12,7 @@ export type Reporter = 'source' | 'destination' | 'waypoint';
 /** Which kind of proxy emitted a series. */
 export type ProxyKind = 'envoy' | 'ztunnel' | 'waypoint' | 'unknown';
 /**
- * Which rule of product.md §3.1 decided the proxy kind:
+ * Which rule of docs/classification.md §3.1 decided the proxy kind:
  * waypoint = reporter="waypoint"; scrape-labels = target labels (app/pod);
  * instance-ip = `instance` matched a pod IP from the Kubernetes API;
  * series-labels = the series' own labels name something only one proxy kind reports (Envoy's PassthroughCluster);
@@ -192,7 +192,7 @@ export interface KubeSnapshot {
 // ---------------------------------------------------------------------------
 // Telemetry: what lib/prometheus reshapes query results into.
 // Values are increases over the whole window (counts, bytes, connections), never rates:
-// lib/mesh divides by the window length (product.md §3.5).
+// lib/mesh divides by the window length (docs/classification.md §3.5).
 // ---------------------------------------------------------------------------
 
 export type TelemetryMetric =
@@ -250,11 +250,11 @@ export const EDGE_LABELS = [
   'connection_security_policy',
 ] as const;
 
-/** Scrape-target labels used for reporter attribution (product.md §3.1 a/b). */
+/** Scrape-target labels used for reporter attribution (docs/classification.md §3.1 a/b). */
 export const TARGET_LABELS = ['instance', 'job', 'pod', 'namespace', 'app'] as const;
 
 // ---------------------------------------------------------------------------
-// Output: the graph (product.md §4 /api/graph).
+// Output: the graph (docs/api.md §4 /api/graph).
 // ---------------------------------------------------------------------------
 
 export interface Window {
@@ -288,7 +288,7 @@ export interface GraphNode {
   cluster: string;
   /** Current mode from the Kubernetes API (workloads, gateways: their proxy mode). */
   mode?: WorkloadMode;
-  /** Mode proved by telemetry in the window (product.md §3.6); undefined when telemetry proves nothing. */
+  /** Mode proved by telemetry in the window (docs/classification.md §3.6); undefined when telemetry proves nothing. */
   modeInWindow?: WorkloadMode;
   /** True when modeInWindow differs from mode: "mode changed since". */
   modeChanged?: boolean;

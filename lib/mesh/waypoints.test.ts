@@ -8,7 +8,7 @@ function index(k: KubeSnapshot) {
   return buildWaypointIndex(k, buildWorkloadIndex(k));
 }
 
-// istio-telemetry.md §5 (a): Gateway labelled istio.io/waypoint-for=workload.
+// docs/istio-telemetry.md §5 (a): Gateway labelled istio.io/waypoint-for=workload.
 const bwaypoint = () => waypointGateway('ns', 'bwaypoint', { labels: { 'istio.io/waypoint-for': 'workload' } });
 
 describe('waypoint discovery', () => {

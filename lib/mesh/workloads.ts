@@ -21,7 +21,7 @@ export interface WorkloadInfo {
   pods: ClassifiedPod[];
   role: WorkloadRole;
   infrastructure: boolean;
-  /** Current mode from the running pods (product.md §1). */
+  /** Current mode from the running pods (docs/classification.md §1). */
   mode: WorkloadMode;
   counts: PodCounts;
   /** gateway.networking.k8s.io/gateway-name of waypoint/gateway pods. */

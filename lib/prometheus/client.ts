@@ -44,7 +44,7 @@ type Credentials = { headers: Record<string, string>; auth?: { username: string;
 /**
  * Prometheus HTTP API client over prometheus-query. One cheap PrometheusDriver per call, so every call
  * carries the caller's AbortSignal merged with a deadline (the 3.5.1 API has no signal parameter;
- * style.md B6), and rejections become PrometheusError.
+ * docs/engineering.md B6), and rejections become PrometheusError.
  */
 export class PrometheusClient {
   readonly endpoint: string;

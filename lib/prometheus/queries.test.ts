@@ -69,7 +69,7 @@ describe('buildGraphQueries', () => {
     const byName = Object.fromEntries(qs.map((q) => [q.name, q.query]));
     const T = 'instance, job, pod, namespace, app';
     expect(byName.requests).toBe(`sum by (${E}, request_protocol, response_code, grpc_response_status, ${T}) (increase(istio_requests_total[900s])) > 0`);
-    // Every bucket, zero ones included, of every histogram whose +Inf bucket grew (istio-telemetry.md §7).
+    // Every bucket, zero ones included, of every histogram whose +Inf bucket grew (docs/istio-telemetry.md §7).
     const D = 'reporter, source_cluster, source_workload, source_workload_namespace, destination_cluster, destination_workload, destination_workload_namespace, destination_service';
     const traffic = `and on (${D}) (sum by (${D}) (increase(istio_request_duration_milliseconds_bucket{le="+Inf"}[900s])) > 0)`;
     expect(byName.requestDurationBucket).toBe(`sum by (${D}, le) (increase(istio_request_duration_milliseconds_bucket[900s])) ${traffic}`);

@@ -2,7 +2,7 @@
 // they have validated (window lengths, namespaces, edge labels from our own model).
 import { EDGE_LABELS, TARGET_LABELS, type TelemetryMetric } from '@/lib/mesh/types';
 
-/** Istio metric names (istio-telemetry.md §2.1, §2.4). A prefix (e.g. "workload:") selects recording rules. */
+/** Istio metric names (docs/istio-telemetry.md §2.1, §2.4). A prefix (e.g. "workload:") selects recording rules. */
 const ISTIO_METRICS: Record<TelemetryMetric, string> = {
   requests: 'istio_requests_total',
   requestDurationBucket: 'istio_request_duration_milliseconds_bucket',
@@ -34,7 +34,7 @@ export const HISTOGRAM_METRICS: ReadonlySet<TelemetryMetric> = new Set<Telemetry
 
 /**
  * Metrics whose query also groups by the scrape-target labels (TARGET_LABELS), so reporter attribution
- * (product.md §3.1 a/b: which scrape targets reported each edge + reporter) comes from the traffic queries
+ * (docs/classification.md §3.1 a/b: which scrape targets reported each edge + reporter) comes from the traffic queries
  * themselves: request traffic, new connections, or bytes on connections opened before the window. The
  * caller derives the targets and sums the samples over them (lib/prometheus/parse.ts splitTargets).
  * Bench finding 1(b): a separate attribution query re-evaluated `increase` over these three metrics and
@@ -67,7 +67,7 @@ export const MAX_WINDOW_SECONDS = 31 * 24 * 3600;
 export const MAX_NAMESPACES = 500;
 /** Sparkline resolution: about one point per 3 px of a 360 px wide chart. */
 const DEFAULT_MAX_POINTS = 120;
-/** Prometheus rejects range queries with more than 11,000 points per series (style.md B4). */
+/** Prometheus rejects range queries with more than 11,000 points per series (docs/engineering.md B4). */
 const PROMETHEUS_MAX_POINTS = 11_000;
 /** rate() needs at least 4 scrape intervals of data; 60 s covers the common 15 s scrape interval. */
 export const MIN_RATE_WINDOW_SECONDS = 60;
@@ -214,7 +214,7 @@ function histogramIncrease(metric: string, bucketMetric: string, labels: readonl
 }
 
 /**
- * The whole graph in 7 instant queries, whatever the number of namespaces (style.md B4): one per traffic
+ * The whole graph in 7 instant queries, whatever the number of namespaces (docs/engineering.md B4): one per traffic
  * metric, three of them also grouped by scrape target for reporter attribution. Values are increases
  * over the window. The two latency queries keep zero values (`keepZero`): a histogram's empty buckets
  * are data.

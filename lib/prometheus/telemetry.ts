@@ -38,7 +38,7 @@ const QUERY_DESCRIPTIONS: Record<GraphQueryName, string> = {
 
 /**
  * The graph telemetry of one window: the query set of queries.ts in parallel, evaluated at the window
- * end (product.md §3.5). A failed query becomes a warning (partial data); all failed → available=false.
+ * end (docs/classification.md §3.5). A failed query becomes a warning (partial data); all failed → available=false.
  * Throws PrometheusError('canceled') only when the caller's signal aborts.
  */
 export async function fetchTelemetry(client: PrometheusClient, opts: FetchTelemetryOptions): Promise<TelemetryInput> {

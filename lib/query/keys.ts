@@ -1,6 +1,6 @@
 import type { TimeWindow } from '@/lib/api/scope';
 
-// Query-key factory (style.md A6 rule 4): arrays starting with the resource name.
+// Query-key factory (docs/engineering.md A6 rule 4): arrays starting with the resource name.
 
 export interface GraphQueryParams {
   namespaces: string[];

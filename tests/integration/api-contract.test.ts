@@ -1,4 +1,4 @@
-// Integration: the HTTP API contract (product.md §4) of the real route handlers, in-process, against the
+// Integration: the HTTP API contract (docs/api.md §4) of the real route handlers, in-process, against the
 // demo mesh (real Prometheus + Kubernetes API simulator), and the coverage report CLI.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

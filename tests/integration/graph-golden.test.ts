@@ -83,13 +83,13 @@ function matchers(sel: Record<string, string>, extra: Record<string, string> = {
     .join(',');
 }
 
-/** increase() per reporter over the window, evaluated at the window end (product.md §3.5). */
+/** increase() per reporter over the window, evaluated at the window end (docs/classification.md §3.5). */
 async function perReporter(prom: string, metric: string, sel: Record<string, string>, w: number, end: number, extra: Record<string, string> = {}) {
   const rows = await promQuery(prom, `sum by (reporter) (increase(${metric}{${matchers(sel, extra)}}[${w}s]))`, end);
   return new Map(rows.filter((r) => r.value > 0).map((r) => [r.metric.reporter ?? '', r.value]));
 }
 
-/** product.md §3.2: one reporter per pair, requests prefer waypoint → destination → source. */
+/** docs/classification.md §3.2: one reporter per pair, requests prefer waypoint → destination → source. */
 function preferred(m: Map<string, number>, order: string[]): string | undefined {
   return order.find((r) => m.has(r));
 }

@@ -17,7 +17,7 @@ interface RendererKnobs {
 
 /**
  * Renderer settings for the current element count (init-only options in the typings; the canvas renderer
- * reads these fields on every frame, style.md B1): while the user drags or zooms, draw one cached bitmap of
+ * reads these fields on every frame, docs/engineering.md B1): while the user drags or zooms, draw one cached bitmap of
  * the graph (textureOnViewport) rather than every element; large graphs: pixel ratio 1 on high-density
  * screens, no edges while dragging when the texture is not used.
  */

@@ -4,7 +4,7 @@ import { parseUrlState, serializeUrlState, type GraphUrlState } from '@/lib/grap
 import { resolveViewState, useSnapshot } from '../graph-source';
 
 /**
- * The graph page's state, read from the URL (the single source of truth, product.md §5), and `update`
+ * The graph page's state, read from the URL (the single source of truth, docs/api.md §5), and `update`
  * to write it back. Native history calls integrate with Next's router without a server round trip.
  */
 export function useGraphUrlState() {

@@ -1,4 +1,4 @@
-// l7-gap: HTTP/gRPC traffic seen only at L4 (product.md §1 "L7 gap"). One finding per destination.
+// l7-gap: HTTP/gRPC traffic seen only at L4 (docs/classification.md §1 "L7 gap"). One finding per destination.
 // Destinations already served by a waypoint are left to the waypoint-bypass rule (adding a waypoint
 // would not help there); TCP services are never reported.
 import type { AuthorizationPolicyInfo, Finding, GraphEdge, GraphNode, KubeSnapshot, MeshGraph } from '../types';

@@ -1,5 +1,5 @@
 // mixed-workload: a workload whose pods run in different modes — a migration rollout in progress
-// (product.md §1 mode "mixed"). info while it is only a rollout; warning when part of its traffic
+// (docs/classification.md §1 mode "mixed"). info while it is only a rollout; warning when part of its traffic
 // already lost L7 telemetry (edges into it marked partialL7, or ambient pods without a waypoint).
 import type { Finding, KubeSnapshot, MeshGraph } from '../types';
 import { cmp, indexGraph } from './common';

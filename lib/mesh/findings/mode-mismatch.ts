@@ -1,5 +1,5 @@
 // mode-mismatch: intent (labels) and actual data-plane state (annotations) disagree
-// (product.md §1: flagged, never silently classified by the label; facts: docs/istio-telemetry.md §1.1–1.3).
+// (docs/classification.md §1: flagged, never silently classified by the label; facts: docs/istio-telemetry.md §1.1–1.3).
 // Which pod is mismatched, and how, is decided once by lib/mesh/pods.ts podMismatches (reached through the
 // inventory's ClassifiedPod.issues, the same list the graph's node issues come from); this module only groups
 // those per workload and namespace and writes the fix. The same issues feed NamespaceSummary.issues.

@@ -1,5 +1,5 @@
 // Test fixture builders for lib/mesh: Kubernetes objects and the series each proxy would report
-// (istio-telemetry.md §2, §4). Used by unit tests only.
+// (docs/istio-telemetry.md §2, §4). Used by unit tests only.
 import type {
   AllowedRoutesInfo,
   Condition,

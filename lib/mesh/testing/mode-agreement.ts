@@ -1,4 +1,4 @@
-// The check that /api/graph and /api/namespaces cannot disagree on a pod's mode (docs/product.md §1, §4):
+// The check that /api/graph and /api/namespaces cannot disagree on a pod's mode (docs/classification.md §1, §4):
 // both read the inventory's classification, so every application workload node's mode and pod counts must
 // fit the namespace row of its namespace, and each row must be consistent with its own counts. Used by the
 // unit test over lib/mesh/testing fixtures and by the integration test over the demo mesh.

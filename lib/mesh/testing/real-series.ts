@@ -1,4 +1,4 @@
-// Real series quoted in istio-telemetry.md §5 (h)–(l), as label objects (verbatim values).
+// Real series quoted in docs/istio-telemetry.md §5 (h)–(l), as label objects (verbatim values).
 import type { Labels } from '../types';
 
 function parse(text: string): Labels {
