@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CLUSTER_NAME } from '@/lib/api/scope';
 import { AUTH_VARIABLES } from '@/lib/security/auth-config';
 
-/** Limits with a reason (style A6.10). */
+/** Limits with a reason (docs/engineering.md A6.10). */
 /** A query that takes longer than 5 minutes is not an interactive dashboard any more. */
 export const MAX_TIMEOUT_MS = 300_000;
 /** Anything below 100 ms fails on any real network round trip. */

@@ -18,7 +18,7 @@ import { summarizeKinds, WATCHED_KINDS, type KindName, type KindStatus } from '.
 
 export { summarizeKinds } from './status';
 
-/** Limits with a reason (style A6.10). */
+/** Limits with a reason (docs/engineering.md A6.10). */
 /** One list page: big enough for few round trips, small enough not to stall the API server (kubectl uses 500). */
 const LIST_PAGE_SIZE = 500;
 /** A full list of a large cluster's pods can take tens of seconds; beyond a minute something is wrong. */
