@@ -48,7 +48,7 @@ COPY . .
 # Next writes its cache (image optimisation, ISR) under .next/cache: point it at /tmp so the root
 # filesystem can stay read-only; the target directory is created at start (see CMD).
 # public/ may be absent from a git checkout (empty directory): create it so the COPY below works.
-RUN mkdir -p public \
+RUN mkdir -p public snapshot-dir \
  && npx next build \
  && test -f .next/standalone/server.js \
  && rm -rf .next/standalone/.next/cache \
@@ -74,8 +74,9 @@ COPY --from=build /app/.next/static ./.next/static
 COPY --from=build /app/public ./public
 COPY --from=build /app/scripts/docker-entry.mjs ./docker-entry.mjs
 
-# Pinned snapshots (docs/snapshots.md): writable by the runtime user; mount a volume here to keep them.
-RUN mkdir -p /var/lib/meshglass/snapshots && chown 65532:65532 /var/lib/meshglass/snapshots
+# Pinned snapshots (docs/snapshots.md): writable by the runtime user; mount a volume here to keep them. The
+# runtime image has no shell, so the empty directory is made in the build stage and copied with its owner.
+COPY --from=build --chown=65532:65532 /app/snapshot-dir /var/lib/meshglass/snapshots
 ENV SNAPSHOT_STORE=/var/lib/meshglass/snapshots
 
 # Numeric, so Kubernetes `runAsNonRoot` can verify it (distroless' `nonroot` is 65532 as well).

@@ -1,5 +1,6 @@
 'use client';
 
+import { copyToClipboard } from '@/lib/utils/clipboard';
 import { useState } from 'react';
 import { apiUrl } from '@/lib/query/fetch-json';
 import { pinSnapshot } from '@/lib/query/snapshots';
@@ -18,15 +19,7 @@ export function PinSnapshot({ state }: { state: string }) {
     try {
       const r = await pinSnapshot(state, title.trim() || undefined);
       const url = `${window.location.origin}${apiUrl(r.url)}`;
-      let copied = false;
-      try {
-        if (navigator.clipboard) {
-          await navigator.clipboard.writeText(url);
-          copied = true;
-        }
-      } catch {
-        copied = false;
-      }
+      const copied = await copyToClipboard(url);
       setStatus({ kind: 'done', url, copied });
     } catch (e) {
       setStatus({ kind: 'error', message: (e as Error).message });

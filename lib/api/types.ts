@@ -50,3 +50,26 @@ export interface HealthResponse {
   prometheus: { ok: boolean; url?: string; version?: string; error?: string };
   kubernetes: { ok: boolean; version?: string; error?: string; warnings?: string[] };
 }
+
+// ---------------------------------------------------------------------------
+// /api/snapshots/<id> (docs/snapshots.md)
+// ---------------------------------------------------------------------------
+
+/** Edge or node id → the range series the side panel draws (the /api/edge-series body). */
+export type StoredSeries = Record<string, unknown>;
+
+export interface SnapshotDocument {
+  id: string;
+  title: string | null;
+  createdAt: string;
+  /** Meshglass version that pinned it (package.json). */
+  version: string;
+  window: { start: string; end: string };
+  /** The graph page's query string, window absolute (parseUrlState accepts it). */
+  state: string;
+  graph: unknown;
+  namespaces: unknown;
+  findings: unknown;
+  /** Sparkline series by edge id (`edges`) and node id (`nodes`), as /api/edge-series returned them. */
+  series: { edges: StoredSeries; nodes: StoredSeries; points: number; omitted: number };
+}

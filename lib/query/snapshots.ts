@@ -1,20 +1,11 @@
 import { queryOptions } from '@tanstack/react-query';
+import type { SnapshotDocument } from '@/lib/api/types';
 import { apiUrl, fetchJson, ApiError } from './fetch-json';
 
 // Client side of /api/snapshots (README "Snapshots"). Bodies are what the API stored: typed loosely.
 
-export interface SnapshotBody {
-  id: string;
-  title: string | null;
-  createdAt: string;
-  version: string;
-  window: { start: string; end: string };
-  state: string;
-  graph: unknown;
-  namespaces: unknown;
-  findings: unknown;
-  series: { edges: Record<string, unknown>; nodes: Record<string, unknown>; points: number; omitted: number };
-}
+/** A stored snapshot as the API returns it. */
+export type SnapshotBody = SnapshotDocument;
 
 export interface SnapshotListRow {
   id: string;

@@ -1,3 +1,4 @@
+import type { SnapshotDocument } from '@/lib/api/types';
 import { z } from 'zod';
 
 // Snapshot records (docs/snapshots.md). The graph, namespaces and findings bodies are stored as the
@@ -19,24 +20,7 @@ export const snapshotMetaSchema = z.object({
 });
 export type SnapshotMeta = z.infer<typeof snapshotMetaSchema>;
 
-/** Edge or node id → the range series the side panel draws (the /api/edge-series body). */
-export type StoredSeries = Record<string, unknown>;
-
-export interface SnapshotDocument {
-  id: string;
-  title: string | null;
-  createdAt: string;
-  /** Meshglass version that pinned it (package.json). */
-  version: string;
-  window: { start: string; end: string };
-  /** The graph page's query string, window absolute (parseUrlState accepts it). */
-  state: string;
-  graph: unknown;
-  namespaces: unknown;
-  findings: unknown;
-  /** Sparkline series by edge id (`edges`) and node id (`nodes`), as /api/edge-series returned them. */
-  series: { edges: StoredSeries; nodes: StoredSeries; points: number; omitted: number };
-}
+export type { SnapshotDocument, StoredSeries } from '@/lib/api/types';
 
 export const snapshotDocumentSchema = z.object({
   id: z.string().regex(SNAPSHOT_ID),
