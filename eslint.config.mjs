@@ -2,7 +2,19 @@ import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 
 const config = [
-  { ignores: ['.tmp-*', 'pw-*.config.ts', 'node_modules/**', '.next/**', '.demo/**', 'test-results/**', 'playwright-report/**', 'bench/out/**', 'next-env.d.ts'] },
+  {
+    ignores: [
+      '.tmp-*',
+      'pw-*.config.ts',
+      'node_modules/**',
+      '.next/**',
+      '.demo/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench/out/**',
+      'next-env.d.ts',
+    ],
+  },
   ...nextVitals,
   ...nextTs,
   {
@@ -14,7 +26,10 @@ const config = [
     // Dependency rule (README "Architecture"): lib/mesh is pure and imports only itself.
     files: ['lib/mesh/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@/lib/prometheus*', '@/lib/kube*', '@/lib/server*', '@/lib/config*', 'node:*', 'fs', 'http', 'https', 'react', 'next*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@/lib/prometheus*', '@/lib/kube*', '@/lib/server*', '@/lib/config*', 'node:*', 'fs', 'http', 'https', 'react', 'next*'] },
+      ],
     },
   },
   {

@@ -120,11 +120,7 @@ function html(body: string, status: number, extra: Record<string, string> = {}):
 async function handle(request: NextRequest, secure: boolean): Promise<Response> {
   // __NEXT_ROUTER_BASEPATH is Next's build-time define of `basePath`; BASE_PATH is the fallback when
   // the runtime environment carries it (the Dockerfile sets it in the runtime stage too).
-  const { pathname, basePath } = splitBasePath(
-    request.nextUrl.pathname,
-    request.nextUrl.basePath,
-    process.env.__NEXT_ROUTER_BASEPATH || process.env.BASE_PATH,
-  );
+  const { pathname, basePath } = splitBasePath(request.nextUrl.pathname, request.nextUrl.basePath, process.env.__NEXT_ROUTER_BASEPATH || process.env.BASE_PATH);
   const creds = credentials();
   if ('error' in creds) {
     console.error(`meshglass: refusing requests: ${creds.error}`);
@@ -140,7 +136,7 @@ async function handle(request: NextRequest, secure: boolean): Promise<Response> 
     method: request.method,
     authorization: request.headers.get('authorization'),
     // Only the cookie name that fits this transport: a plain-HTTP cookie is never accepted over HTTPS.
-    sessionCookie: request.cookies.get(cookieName)?.value ?? (cookieName === SESSION_COOKIE ? null : request.cookies.get(SESSION_COOKIE)?.value ?? null),
+    sessionCookie: request.cookies.get(cookieName)?.value ?? (cookieName === SESSION_COOKIE ? null : (request.cookies.get(SESSION_COOKIE)?.value ?? null)),
     identity: creds.mode === 'trusted-proxy' ? request.headers.get(creds.header) : null,
     secFetchSite: request.headers.get('sec-fetch-site'),
     secFetchMode: request.headers.get('sec-fetch-mode'),
@@ -183,7 +179,11 @@ async function handle(request: NextRequest, secure: boolean): Promise<Response> 
       if (!result.ok) return html(loginPageHtml({ basePath, next: result.next, message: result.message }), result.status, unauthorized);
       // Next requires an absolute Location in Proxy responses; it turns a same-origin one back into
       // a relative Location on the wire, so this works behind any ingress or port-forward.
-      const headers = new Headers({ 'Cache-Control': 'no-store', Location: new URL(result.location, request.url).toString(), 'Referrer-Policy': 'no-referrer' });
+      const headers = new Headers({
+        'Cache-Control': 'no-store',
+        Location: new URL(result.location, request.url).toString(),
+        'Referrer-Policy': 'no-referrer',
+      });
       headers.append('Set-Cookie', serializeCookie(result.cookie));
       return new Response(null, { status: 303, headers });
     }

@@ -116,7 +116,12 @@ export async function measureGraphPage(browser: Browser, url: string, mo: Measur
   let apiGraphBytes = 0;
   page.on('response', (res) => {
     if (!res.url().includes('/api/graph')) return;
-    pending.push(res.body().then((b) => void (apiGraphBytes = b.length), () => undefined));
+    pending.push(
+      res.body().then(
+        (b) => void (apiGraphBytes = b.length),
+        () => undefined,
+      ),
+    );
   });
   const consoleErrors: string[] = [];
   page.on('console', (m) => {
@@ -217,21 +222,28 @@ export async function measureDrag(page: Page, seconds = 3): Promise<{ renders: n
     const d = phase < 10 ? phase * 6 : (20 - phase) * 6;
     await page.mouse.move(x0 + d, y0 + d / 2);
   }
-  const r = (await page.evaluate('(() => { const d = window.__drag; d.on = false; return { renders: d.renders, frames: d.frames, seconds: (performance.now() - d.t0) / 1000 }; })()')) as { renders: number; frames: number; seconds: number };
+  const r = (await page.evaluate(
+    '(() => { const d = window.__drag; d.on = false; return { renders: d.renders, frames: d.frames, seconds: (performance.now() - d.t0) / 1000 }; })()',
+  )) as { renders: number; frames: number; seconds: number };
   await page.mouse.up();
   return r;
 }
 
 /** Re-layout (worker path keeps the drawing until the result arrives) and expanding a collapsed namespace. */
 async function checkLayoutFlows(page: Page): Promise<Record<string, unknown>> {
-  const state = () => page.evaluate(`(() => { const cy = window.__meshglassCy; const n = cy.nodes(':childless')[0]; return { runs: window.__meshglassLayoutRuns, pending: !!window.__meshglassLayoutPending, nodes: cy.nodes().length, first: n ? n.id() + '@' + Math.round(n.position().x) + ',' + Math.round(n.position().y) : '' }; })()`) as Promise<{ runs: number; pending: boolean; nodes: number; first: string }>;
+  const state = () =>
+    page.evaluate(
+      `(() => { const cy = window.__meshglassCy; const n = cy.nodes(':childless')[0]; return { runs: window.__meshglassLayoutRuns, pending: !!window.__meshglassLayoutPending, nodes: cy.nodes().length, first: n ? n.id() + '@' + Math.round(n.position().x) + ',' + Math.round(n.position().y) : '' }; })()`,
+    ) as Promise<{ runs: number; pending: boolean; nodes: number; first: string }>;
   const out: Record<string, unknown> = { start: await state() };
   await page.getByRole('button', { name: 'Re-layout' }).click();
   out.afterClick = await state();
   const t0 = Date.now();
   while ((await state()).pending && Date.now() - t0 < 60_000) await page.waitForTimeout(100);
   out.relayoutDone = { ...(await state()), ms: Date.now() - t0 };
-  const agg = (await page.evaluate(`(() => { const n = window.__meshglassCy.nodes('.aggregate').filter((x) => x.data('workloads') > 0)[0]; return n ? n.id() : ''; })()`)) as string;
+  const agg = (await page.evaluate(
+    `(() => { const n = window.__meshglassCy.nodes('.aggregate').filter((x) => x.data('workloads') > 0)[0]; return n ? n.id() : ''; })()`,
+  )) as string;
   if (agg) {
     await page.evaluate(`window.__meshglassCy.getElementById(${JSON.stringify(agg)}).emit('tap')`);
     await page.waitForTimeout(3000);

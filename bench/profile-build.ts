@@ -49,7 +49,9 @@ async function main() {
     if (save) writeFileSync(save, JSON.stringify({ kube, telemetry }));
   }
   const namespaces = arg('namespaces')?.split(',');
-  console.log(`inputs: ${kube.pods.length} pods, ${kube.services.length} services, ${telemetry.samples.length} samples, ${telemetry.reporterTargets.length} reporter targets`);
+  console.log(
+    `inputs: ${kube.pods.length} pods, ${kube.services.length} services, ${telemetry.samples.length} samples, ${telemetry.reporterTargets.length} reporter targets`,
+  );
   const build: number[] = [];
   const json: number[] = [];
   let size = 0;
@@ -62,7 +64,9 @@ async function main() {
     json.push(ms(t0));
     if (i === 0) console.log(`graph: ${g.nodes.length} nodes, ${g.edges.length} edges, ${(size / 1e6).toFixed(2)} MB JSON`);
   }
-  console.log(`buildMeshGraph median ${median(build).toFixed(0)} ms (runs ${build.map((x) => x.toFixed(0)).join(', ')}); JSON.stringify median ${median(json).toFixed(0)} ms`);
+  console.log(
+    `buildMeshGraph median ${median(build).toFixed(0)} ms (runs ${build.map((x) => x.toFixed(0)).join(', ')}); JSON.stringify median ${median(json).toFixed(0)} ms`,
+  );
   process.exit(0);
 }
 

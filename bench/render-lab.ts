@@ -39,10 +39,22 @@ const VARIANTS: Record<string, Variant> = {
   nodash: { style: [{ selector: 'edge', style: { 'line-style': 'solid' } }] },
   nomid: { style: [{ selector: 'edge', style: { 'mid-target-arrow-shape': 'none' } }] },
   nooutline: { style: [{ selector: 'edge', style: { 'line-outline-width': 0 } }] },
-  opaque: { style: [{ selector: 'edge', style: { opacity: 1 } }, { selector: 'node', style: { opacity: 1, 'text-background-opacity': 0 } }] },
+  opaque: {
+    style: [
+      { selector: 'edge', style: { opacity: 1 } },
+      { selector: 'node', style: { opacity: 1, 'text-background-opacity': 0 } },
+    ],
+  },
   'no-compound-style': { style: [{ selector: ':parent', style: { 'background-opacity': 0, 'border-width': 0, label: '' } }] },
-  cheap: { style: [{ selector: 'edge', style: { 'line-style': 'solid', 'mid-target-arrow-shape': 'none', 'line-outline-width': 0, opacity: 1, 'underlay-opacity': 0 } }, { selector: 'node', style: { 'border-style': 'solid', 'text-background-opacity': 0, 'outline-width': 0 } }] },
-  'bezier-off': { style: [{ selector: 'edge', style: { 'curve-style': 'straight', 'target-arrow-shape': 'none', 'mid-target-arrow-shape': 'none', label: '' } }] },
+  cheap: {
+    style: [
+      { selector: 'edge', style: { 'line-style': 'solid', 'mid-target-arrow-shape': 'none', 'line-outline-width': 0, opacity: 1, 'underlay-opacity': 0 } },
+      { selector: 'node', style: { 'border-style': 'solid', 'text-background-opacity': 0, 'outline-width': 0 } },
+    ],
+  },
+  'bezier-off': {
+    style: [{ selector: 'edge', style: { 'curve-style': 'straight', 'target-arrow-shape': 'none', 'mid-target-arrow-shape': 'none', label: '' } }],
+  },
 };
 
 async function main() {
@@ -52,7 +64,10 @@ async function main() {
   const pos = args.filter((a, i) => !a.startsWith('--') && (runsI < 0 || i !== runsI + 1));
   const [dumpPath, ...names] = pos;
   if (!dumpPath) throw new Error('usage: render-lab.ts <cy.json> [variant…]');
-  const dump = JSON.parse(readFileSync(dumpPath, 'utf8')) as { elements: { nodes: unknown[]; edges: { data: { source: string; target: string } }[] }; style: unknown[] };
+  const dump = JSON.parse(readFileSync(dumpPath, 'utf8')) as {
+    elements: { nodes: unknown[]; edges: { data: { source: string; target: string } }[] };
+    style: unknown[];
+  };
   const cyJs = path.resolve(__dirname, '../node_modules/cytoscape/dist/cytoscape.min.js');
   const browser = await launch();
   for (const name of names.length ? names : Object.keys(VARIANTS)) {
@@ -69,7 +84,10 @@ async function main() {
       });
     }
     if (v.maxEdges !== undefined) edges = edges.slice(0, v.maxEdges);
-    const nodes = v.maxNodes !== undefined ? dump.elements.nodes.filter((n) => !(n as { data: { parent?: string } }).data.parent).slice(0, v.maxNodes) : dump.elements.nodes;
+    const nodes =
+      v.maxNodes !== undefined
+        ? dump.elements.nodes.filter((n) => !(n as { data: { parent?: string } }).data.parent).slice(0, v.maxNodes)
+        : dump.elements.nodes;
     const fps: number[] = [];
     const drag: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -77,7 +95,9 @@ async function main() {
       const page = await ctx.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      await page.setContent('<html><body style="margin:0"><div id="cy" data-testid="graph-canvas" style="position:absolute;top:140px;left:0;width:1600px;height:820px"></div></body></html>');
+      await page.setContent(
+        '<html><body style="margin:0"><div id="cy" data-testid="graph-canvas" style="position:absolute;top:140px;left:0;width:1600px;height:820px"></div></body></html>',
+      );
       await page.addScriptTag({ path: cyJs });
       await page.evaluate(
         `(({ nodes, edges, style, options }) => {
@@ -96,7 +116,9 @@ async function main() {
       if (errors.length) console.log(`  ${name}: page errors: ${errors.slice(0, 2).join(' | ')}`);
       await ctx.close();
     }
-    console.log(`${name.padEnd(14)} edges ${String(edges.length).padStart(5)}  panBy ${median(fps).toFixed(1).padStart(5)} fps (${fps.map((x) => x.toFixed(1)).join(' ')})  drag ${median(drag).toFixed(1).padStart(5)} renders/s (${drag.map((x) => x.toFixed(1)).join(' ')})  load ${os.loadavg()[0]!.toFixed(2)}`);
+    console.log(
+      `${name.padEnd(14)} edges ${String(edges.length).padStart(5)}  panBy ${median(fps).toFixed(1).padStart(5)} fps (${fps.map((x) => x.toFixed(1)).join(' ')})  drag ${median(drag).toFixed(1).padStart(5)} renders/s (${drag.map((x) => x.toFixed(1)).join(' ')})  load ${os.loadavg()[0]!.toFixed(2)}`,
+    );
   }
   await browser.close();
 }

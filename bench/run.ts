@@ -113,7 +113,9 @@ async function main() {
     const topology = generateSyntheticTopology({ namespaces: opts.namespaces, workloadsPerNamespace: opts.workloads, seed: opts.seed });
     const manifests = buildManifests(topology, { anchor });
     const pods = topology.workloads.reduce((s, w) => s + w.pods.length, 0);
-    log(`topology: ${topology.workloads.length} workloads, ${pods} pods, ${topology.services.length} services, ${topology.edges.length} edges, ${manifests.length} objects (${Date.now() - g0} ms)`);
+    log(
+      `topology: ${topology.workloads.length} workloads, ${pods} pods, ${topology.services.length} services, ${topology.edges.length} edges, ${manifests.length} objects (${Date.now() - g0} ms)`,
+    );
 
     // 2. Kubernetes API simulator serving the manifests from memory.
     const kube = await startKubeSimulator({ objects: manifests, port: 0, stateDir: path.join(stateDir, 'kube') });
@@ -160,7 +162,17 @@ async function main() {
     const appPort = await freePort();
     const app: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(appPort), '-H', '127.0.0.1'], {
       cwd: ROOT,
-      env: { ...process.env, PROMETHEUS_URL: prom.url, KUBECONFIG: kube.kubeconfigPath, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', MESHGLASS_AUTH: 'none', DASHBOARD_TOKEN: undefined, DASHBOARD_TOKEN_FILE: undefined, ...(opts.promTimeoutMs ? { PROMETHEUS_TIMEOUT_MS: opts.promTimeoutMs } : {}) },
+      env: {
+        ...process.env,
+        PROMETHEUS_URL: prom.url,
+        KUBECONFIG: kube.kubeconfigPath,
+        NEXT_TELEMETRY_DISABLED: '1',
+        NODE_ENV: 'production',
+        MESHGLASS_AUTH: 'none',
+        DASHBOARD_TOKEN: undefined,
+        DASHBOARD_TOKEN_FILE: undefined,
+        ...(opts.promTimeoutMs ? { PROMETHEUS_TIMEOUT_MS: opts.promTimeoutMs } : {}),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let appLog = '';
@@ -206,7 +218,9 @@ async function main() {
     // Warm-up (kube informers sync, route compiled, JIT).
     const w0 = Date.now();
     const warm = await getGraph(takeWindow());
-    log(`warm-up whole mesh: ${Date.now() - w0} ms, ${warm.nodes} nodes, ${warm.edges} edges, ${(warm.bytes / 1e6).toFixed(2)} MB, warnings: ${warm.warnings.slice(0, 3).join(' | ') || 'none'}`);
+    log(
+      `warm-up whole mesh: ${Date.now() - w0} ms, ${warm.nodes} nodes, ${warm.edges} edges, ${(warm.bytes / 1e6).toFixed(2)} MB, warnings: ${warm.warnings.slice(0, 3).join(' | ') || 'none'}`,
+    );
     const oneNs = 'ns-003';
     await getGraph(takeWindow(), oneNs);
 
@@ -231,7 +245,22 @@ async function main() {
     const scopes: { label: string; ns?: string }[] = [{ label: 'whole mesh' }, { label: `one namespace (${oneNs})`, ns: oneNs }];
     const results: ScopeResult[] = [];
     for (const s of opts.browserOnly ? [] : scopes) {
-      const r: ScopeResult = { label: s.label, graphMs: [], serverPromMs: [], serverBuildMs: [], promHttpS: [], promEngineS: [], calls: [], directMs: [], directHttpS: [], alone: [], failed: [], nodes: 0, edges: 0, bytes: 0 };
+      const r: ScopeResult = {
+        label: s.label,
+        graphMs: [],
+        serverPromMs: [],
+        serverBuildMs: [],
+        promHttpS: [],
+        promEngineS: [],
+        calls: [],
+        directMs: [],
+        directHttpS: [],
+        alone: [],
+        failed: [],
+        nodes: 0,
+        edges: 0,
+        bytes: 0,
+      };
       for (let i = 0; i < opts.runs; i++) {
         const w = takeWindow();
         const t = await timed(prom.url, () => getGraph(w, s.ns));
@@ -244,14 +273,17 @@ async function main() {
         r.nodes = t.value.nodes;
         r.edges = t.value.edges;
         r.bytes = t.value.bytes;
-        for (const m of t.value.warnings) if (/^query for .* failed/.test(m) && !r.failed.includes(m.replace(/ \(.*$/, ''))) r.failed.push(m.replace(/ \(.*$/, ''));
+        for (const m of t.value.warnings)
+          if (/^query for .* failed/.test(m) && !r.failed.includes(m.replace(/ \(.*$/, ''))) r.failed.push(m.replace(/ \(.*$/, ''));
         // The same queries sent straight to Prometheus (in parallel, as the server does), own window.
         const w2 = takeWindow();
         const qs = buildGraphQueries({ windowSeconds: w2.end - w2.start, ...(s.ns ? { namespaces: [s.ns] } : {}) });
         const d = await timed(prom.url, () => Promise.all(qs.map((q) => promQuery(prom.url, q.query, w2.end))));
         r.directMs.push(d.ms);
         r.directHttpS.push(d.prom.httpSeconds);
-        log(`${s.label} run ${i + 1}: graph ${fmtMs(t.ms)} (Prometheus handler time ${fmtS(t.prom.httpSeconds)}, ${t.prom.queryRequests} calls); direct ${qs.length} queries ${fmtMs(d.ms)}`);
+        log(
+          `${s.label} run ${i + 1}: graph ${fmtMs(t.ms)} (Prometheus handler time ${fmtS(t.prom.httpSeconds)}, ${t.prom.queryRequests} calls); direct ${qs.length} queries ${fmtMs(d.ms)}`,
+        );
       }
       // Each query alone, one after the other (what each costs without contention), own windows.
       for (let rep = 0; rep < 2; rep++) {
@@ -299,7 +331,9 @@ async function main() {
         for (const q of all) await promQuery(prom.url, q, w.end);
       });
       kiali = { oneNs: oneRuns, whole: { ...t, calls: all.length } };
-      log(`kiali whole mesh (${nsNames.length} namespaces sequential): ${fmtMs(t.ms)}, ${t.prom.queryRequests} calls, Prometheus handler time ${fmtS(t.prom.httpSeconds)}`);
+      log(
+        `kiali whole mesh (${nsNames.length} namespaces sequential): ${fmtMs(t.ms)}, ${t.prom.queryRequests} calls, Prometheus handler time ${fmtS(t.prom.httpSeconds)}`,
+      );
     }
 
     // 8. Chromium.
@@ -315,11 +349,15 @@ async function main() {
           try {
             const m = await measureGraphPage(browser, url, {
               ...(opts.cyOptions ? { cyOptions: JSON.parse(opts.cyOptions) as Record<string, unknown> } : {}),
-              ...(opts.dump && i === 0 ? { dumpPath: path.join(ROOT, `bench/out/cy-${tag}.json`), screenshotPath: path.join(ROOT, `bench/out/${tag}.png`) } : {}),
+              ...(opts.dump && i === 0
+                ? { dumpPath: path.join(ROOT, `bench/out/cy-${tag}.json`), screenshotPath: path.join(ROOT, `bench/out/${tag}.png`) }
+                : {}),
               ...(flag('check-flows') && i === 0 ? { checkFlows: true } : {}),
             });
             pages.push({ label: s.label, m });
-            log(`browser ${s.label}: data→layoutstop ${fmtMs(m.dataToLayoutMs)}, →drawn ${fmtMs(m.dataToInteractiveMs)}, →final layout drawn ${fmtMs(m.dataToFinalMs)}, nav→data ${fmtMs(m.navToDataMs)}, ${m.nodes} nodes/${m.edges} edges, pan (cy.panBy) ${m.fps.toFixed(1)} fps, mouse drag ${m.dragFps.toFixed(1)} renders/s (${m.dragFrames.toFixed(1)} rAF/s), load ${os.loadavg()[0]!.toFixed(2)}, JS ${m.js.files} files ${(m.js.gzipBytes / 1024).toFixed(0)} KB gz`);
+            log(
+              `browser ${s.label}: data→layoutstop ${fmtMs(m.dataToLayoutMs)}, →drawn ${fmtMs(m.dataToInteractiveMs)}, →final layout drawn ${fmtMs(m.dataToFinalMs)}, nav→data ${fmtMs(m.navToDataMs)}, ${m.nodes} nodes/${m.edges} edges, pan (cy.panBy) ${m.fps.toFixed(1)} fps, mouse drag ${m.dragFps.toFixed(1)} renders/s (${m.dragFrames.toFixed(1)} rAF/s), load ${os.loadavg()[0]!.toFixed(2)}, JS ${m.js.files} files ${(m.js.gzipBytes / 1024).toFixed(0)} KB gz`,
+            );
           } catch (e) {
             log(`browser ${s.label} failed: ${e instanceof Error ? e.message : String(e)}`);
           }
@@ -330,14 +368,25 @@ async function main() {
 
     // 9. Report.
     if (opts.browserOnly) {
-      const md = browserReport(pages, buildId, scopes.map((s) => s.label));
+      const md = browserReport(
+        pages,
+        buildId,
+        scopes.map((s) => s.label),
+      );
       writeFileSync(opts.out, md);
       console.log('\n' + md);
       log(`wrote ${path.relative(ROOT, opts.out)}`);
       return;
     }
     const md = report({
-      topology: { workloads: topology.workloads.length, pods, services: topology.services.length, edges: topology.edges.length, series, objects: manifests.length },
+      topology: {
+        workloads: topology.workloads.length,
+        pods,
+        services: topology.services.length,
+        edges: topology.edges.length,
+        series,
+        objects: manifests.length,
+      },
       backfill: backfillInfo,
       reused: reuse,
       results,
@@ -362,7 +411,22 @@ interface ReportInput {
   topology: { workloads: number; pods: number; services: number; edges: number; series: number; objects: number };
   backfill?: { series: number; samples: number; bytes: number; totalMs: number; files: number };
   reused: boolean;
-  results: { label: string; graphMs: number[]; serverPromMs: number[]; serverBuildMs: number[]; promHttpS: number[]; promEngineS: number[]; calls: number[]; directMs: number[]; directHttpS: number[]; alone: { name: string; ms: number[]; series: number }[]; failed: string[]; nodes: number; edges: number; bytes: number }[];
+  results: {
+    label: string;
+    graphMs: number[];
+    serverPromMs: number[];
+    serverBuildMs: number[];
+    promHttpS: number[];
+    promEngineS: number[];
+    calls: number[];
+    directMs: number[];
+    directHttpS: number[];
+    alone: { name: string; ms: number[]; series: number }[];
+    failed: string[];
+    nodes: number;
+    edges: number;
+    bytes: number;
+  }[];
   rss: { start: number; after100: number; end: number; requests: number };
   kiali?: { oneNs: Timed[]; whole?: Timed & { calls: number } };
   pages: { label: string; m: PageMeasurement }[];
@@ -375,7 +439,10 @@ function report(r: ReportInput): string {
   const ok = (b: boolean) => (b ? 'met' : '**missed**');
   const lines: string[] = [];
   lines.push('# Meshglass scale benchmark', '');
-  lines.push(`Generated by \`npx tsx bench/run.ts --namespaces ${opts.namespaces} --workloads ${opts.workloads} --hours ${opts.hours} --step ${opts.step} --runs ${opts.runs}\` on ${date}.`, '');
+  lines.push(
+    `Generated by \`npx tsx bench/run.ts --namespaces ${opts.namespaces} --workloads ${opts.workloads} --hours ${opts.hours} --step ${opts.step} --runs ${opts.runs}\` on ${date}.`,
+    '',
+  );
   lines.push('| Machine | |', '|---|---|');
   lines.push(`| CPU | ${cpuModel()} × ${cores()} (${os.cpus().length} logical) |`);
   lines.push(`| Memory | ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB |`);
@@ -384,17 +451,27 @@ function report(r: ReportInput): string {
   lines.push(`| App | \`next start\` of build ${r.buildId}, PROMETHEUS_TIMEOUT_MS ${opts.promTimeoutMs || 'default (30000)'} |`, '');
   const t = r.topology;
   lines.push('## Mesh', '');
-  lines.push(`${opts.namespaces} namespaces × ${opts.workloads} workloads (sidecar, ambient, ambient+waypoint, mixed-rollout and out-of-mesh namespaces in rotation; ingress gateway, external hosts, unknown IPs): ${t.workloads} workloads, ${t.pods} pods, ${t.services} services, ${t.edges} traffic edges, ${t.objects} Kubernetes objects served by the API simulator.`);
-  lines.push(`Prometheus holds ${t.series.toLocaleString('en')} series over ${opts.hours} h of history at a ${opts.step} s step${r.backfill ? ` (${r.backfill.samples.toLocaleString('en')} samples, ${(r.backfill.bytes / 1e9).toFixed(2)} GB OpenMetrics, backfill ${fmtMs(r.backfill.totalMs)}${r.reused ? ', TSDB reused from an earlier run' : ''})` : ''}; live scraping off; every request uses its own ${opts.windowSeconds / 60}-minute absolute window inside the history (no server cache hits).`);
+  lines.push(
+    `${opts.namespaces} namespaces × ${opts.workloads} workloads (sidecar, ambient, ambient+waypoint, mixed-rollout and out-of-mesh namespaces in rotation; ingress gateway, external hosts, unknown IPs): ${t.workloads} workloads, ${t.pods} pods, ${t.services} services, ${t.edges} traffic edges, ${t.objects} Kubernetes objects served by the API simulator.`,
+  );
+  lines.push(
+    `Prometheus holds ${t.series.toLocaleString('en')} series over ${opts.hours} h of history at a ${opts.step} s step${r.backfill ? ` (${r.backfill.samples.toLocaleString('en')} samples, ${(r.backfill.bytes / 1e9).toFixed(2)} GB OpenMetrics, backfill ${fmtMs(r.backfill.totalMs)}${r.reused ? ', TSDB reused from an earlier run' : ''})` : ''}; live scraping off; every request uses its own ${opts.windowSeconds / 60}-minute absolute window inside the history (no server cache hits).`,
+  );
   lines.push(`Graph returned: whole mesh ${r.warm.nodes} nodes / ${r.warm.edges} edges.`, '');
 
   lines.push('## Results', '');
-  lines.push(`Median of ${opts.runs} runs unless noted. "Prometheus time" = delta of \`prometheus_http_request_duration_seconds_sum{handler="/api/v1/query"}\` from Prometheus' own /metrics (sum over the parallel queries); "direct" = the same ${'≤ 8'} queries sent straight to Prometheus in parallel by the benchmark (wall time).`, '');
+  lines.push(
+    `Median of ${opts.runs} runs unless noted. "Prometheus time" = delta of \`prometheus_http_request_duration_seconds_sum{handler="/api/v1/query"}\` from Prometheus' own /metrics (sum over the parallel queries); "direct" = the same ${'≤ 8'} queries sent straight to Prometheus in parallel by the benchmark (wall time).`,
+    '',
+  );
   lines.push('| Measure | Whole mesh | One namespace | Target | |', '|---|---|---|---|---|');
   const [whole, one] = r.results;
-  const row = (name: string, f: (x: NonNullable<typeof whole>) => string, target = '', verdict = '') => lines.push(`| ${name} | ${whole ? f(whole) : ''} | ${one ? f(one) : ''} | ${target} | ${verdict} |`);
+  const row = (name: string, f: (x: NonNullable<typeof whole>) => string, target = '', verdict = '') =>
+    lines.push(`| ${name} | ${whole ? f(whole) : ''} | ${one ? f(one) : ''} | ${target} | ${verdict} |`);
   row('`/api/graph` wall time', (x) => fmtMs(median(x.graphMs)));
-  row('… of which (Server-Timing): Prometheus queries + parsing / model build', (x) => (x.serverPromMs.length ? `${fmtMs(median(x.serverPromMs))} / ${fmtMs(median(x.serverBuildMs))}` : 'n/a'));
+  row('… of which (Server-Timing): Prometheus queries + parsing / model build', (x) =>
+    x.serverPromMs.length ? `${fmtMs(median(x.serverPromMs))} / ${fmtMs(median(x.serverBuildMs))}` : 'n/a',
+  );
   row('Prometheus time during it (handler sum)', (x) => fmtS(median(x.promHttpS)));
   row('Prometheus engine time during it', (x) => fmtS(median(x.promEngineS)));
   row('Same queries direct, parallel (wall)', (x) => fmtMs(median(x.directMs)));
@@ -404,12 +481,17 @@ function report(r: ReportInput): string {
   row('Same queries one at a time (sum of walls)', (x) => fmtMs(aloneSum(x)));
   row('Overhead: graph wall / direct wall', (x) => `${ratio(x).toFixed(2)}×`, '≤ 1.3×', ok(ratioOk));
   row('Overhead: graph wall / Prometheus handler sum', (x) => `${(median(x.graphMs) / 1000 / median(x.promHttpS)).toFixed(2)}×`);
-  row('Slowest query alone', (x) => { const q = [...x.alone].sort((a, b) => median(b.ms) - median(a.ms))[0]; return q ? `${q.name} ${fmtMs(median(q.ms))} (${q.series} result series)` : ''; });
+  row('Slowest query alone', (x) => {
+    const q = [...x.alone].sort((a, b) => median(b.ms) - median(a.ms))[0];
+    return q ? `${q.name} ${fmtMs(median(q.ms))} (${q.series} result series)` : '';
+  });
   const callsOk = r.results.every((x) => Math.max(...x.calls) <= 8);
   row('Prometheus API calls per graph', (x) => `${Math.min(...x.calls)}–${Math.max(...x.calls)}`, '≤ 8', ok(callsOk));
   row('Queries that failed in the app (timeout)', (x) => (x.failed.length ? x.failed.join('; ') : 'none'));
   row('Response', (x) => `${x.nodes} nodes, ${x.edges} edges, ${(x.bytes / 1e6).toFixed(2)} MB`);
-  lines.push(`| next-server RSS after ${r.rss.requests} graph requests | ${(r.rss.after100 / 1024).toFixed(0)} MB (before the loop ${(r.rss.start / 1024).toFixed(0)} MB; at the end ${(r.rss.end / 1024).toFixed(0)} MB) | | | |`);
+  lines.push(
+    `| next-server RSS after ${r.rss.requests} graph requests | ${(r.rss.after100 / 1024).toFixed(0)} MB (before the loop ${(r.rss.start / 1024).toFixed(0)} MB; at the end ${(r.rss.end / 1024).toFixed(0)} MB) | | | |`,
+  );
   if (r.pages.length) {
     const pg = (label: string) => r.pages.filter((p) => p.label === label).map((p) => p.m);
     const pw = pg(whole?.label ?? '');
@@ -418,23 +500,44 @@ function report(r: ReportInput): string {
     const wI = med(pw, (m) => m.dataToInteractiveMs);
     const oI = med(po, (m) => m.dataToInteractiveMs);
     lines.push(`| Chromium: data arrival → layoutstop | ${fmtMs(med(pw, (m) => m.dataToLayoutMs))} | ${fmtMs(med(po, (m) => m.dataToLayoutMs))} | | |`);
-    lines.push(`| Chromium: data arrival → interactive (drawn after layoutstop) | ${fmtMs(wI)} | ${fmtMs(oI)} | < 3 s / < 1 s | whole ${ok(wI < 3000)}, one ${ok(oI < 1000)} |`);
+    lines.push(
+      `| Chromium: data arrival → interactive (drawn after layoutstop) | ${fmtMs(wI)} | ${fmtMs(oI)} | < 3 s / < 1 s | whole ${ok(wI < 3000)}, one ${ok(oI < 1000)} |`,
+    );
     lines.push(`| Chromium: navigation → data arrival | ${fmtMs(med(pw, (m) => m.navToDataMs))} | ${fmtMs(med(po, (m) => m.navToDataMs))} | | |`);
-    lines.push(`| Chromium: elements drawn | ${pw[0] ? `${pw[0].nodes} nodes, ${pw[0].edges} edges` : ''} | ${po[0] ? `${po[0].nodes} nodes, ${po[0].edges} edges` : ''} | | |`);
+    lines.push(
+      `| Chromium: elements drawn | ${pw[0] ? `${pw[0].nodes} nodes, ${pw[0].edges} edges` : ''} | ${po[0] ? `${po[0].nodes} nodes, ${po[0].edges} edges` : ''} | | |`,
+    );
     const wF = med(pw, (m) => m.fps);
     const oF = med(po, (m) => m.fps);
-    lines.push(`| Chromium: panning frame rate (rAF, 3 s of cy.panBy) | ${wF.toFixed(1)} fps | ${oF.toFixed(1)} fps | ≥ 30 fps | ${ok(wF >= 30 && oF >= 30)} |`);
+    lines.push(
+      `| Chromium: panning frame rate (rAF, 3 s of cy.panBy) | ${wF.toFixed(1)} fps | ${oF.toFixed(1)} fps | ≥ 30 fps | ${ok(wF >= 30 && oF >= 30)} |`,
+    );
     const js = (po[0] ?? pw[0])?.js;
-    if (js) lines.push(`| First-load JS of /graph | ${js.files} scripts, ${(js.rawBytes / 1024).toFixed(0)} KB raw, ${(js.gzipBytes / 1024).toFixed(0)} KB gzip -9, ${(js.transferredBytes / 1024).toFixed(0)} KB transferred | | | |`);
+    if (js)
+      lines.push(
+        `| First-load JS of /graph | ${js.files} scripts, ${(js.rawBytes / 1024).toFixed(0)} KB raw, ${(js.gzipBytes / 1024).toFixed(0)} KB gzip -9, ${(js.transferredBytes / 1024).toFixed(0)} KB transferred | | | |`,
+      );
     lines.push('', `Chromium ${pw.length + po.length} page loads (headless, --disable-gpu, 1600×1000, software rendering); median shown.`);
   }
   if (r.kiali) {
     const k = r.kiali;
     lines.push('', "## Side by side: Kiali's per-namespace query pattern", '');
-    lines.push("Per namespace 4 HTTP + 3 TCP instant queries `sum(rate(…[15m])) by (15–17 labels) > 0`, sent one after the other as Kiali's `buildNamespaceTrafficMap` does (bench/kiali.ts), on the same Prometheus and data.", '');
-    lines.push('| | Meshglass calls | Meshglass Prometheus time | Kiali-pattern calls | Kiali-pattern wall | Kiali-pattern Prometheus time |', '|---|---|---|---|---|---|');
-    if (one) lines.push(`| one namespace | ${Math.max(...one.calls)} | ${fmtS(median(one.promHttpS))} | ${k.oneNs[0]?.prom.queryRequests ?? ''} | ${fmtMs(median(k.oneNs.map((x) => x.ms)))} | ${fmtS(median(k.oneNs.map((x) => x.prom.httpSeconds)))} |`);
-    if (whole && k.whole) lines.push(`| whole mesh (${opts.namespaces} namespaces) | ${Math.max(...whole.calls)} | ${fmtS(median(whole.promHttpS))} | ${k.whole.prom.queryRequests} | ${fmtMs(k.whole.ms)} (1 run) | ${fmtS(k.whole.prom.httpSeconds)} |`);
+    lines.push(
+      "Per namespace 4 HTTP + 3 TCP instant queries `sum(rate(…[15m])) by (15–17 labels) > 0`, sent one after the other as Kiali's `buildNamespaceTrafficMap` does (bench/kiali.ts), on the same Prometheus and data.",
+      '',
+    );
+    lines.push(
+      '| | Meshglass calls | Meshglass Prometheus time | Kiali-pattern calls | Kiali-pattern wall | Kiali-pattern Prometheus time |',
+      '|---|---|---|---|---|---|',
+    );
+    if (one)
+      lines.push(
+        `| one namespace | ${Math.max(...one.calls)} | ${fmtS(median(one.promHttpS))} | ${k.oneNs[0]?.prom.queryRequests ?? ''} | ${fmtMs(median(k.oneNs.map((x) => x.ms)))} | ${fmtS(median(k.oneNs.map((x) => x.prom.httpSeconds)))} |`,
+      );
+    if (whole && k.whole)
+      lines.push(
+        `| whole mesh (${opts.namespaces} namespaces) | ${Math.max(...whole.calls)} | ${fmtS(median(whole.promHttpS))} | ${k.whole.prom.queryRequests} | ${fmtMs(k.whole.ms)} (1 run) | ${fmtS(k.whole.prom.httpSeconds)} |`,
+      );
   }
   lines.push('');
   return lines.join('\n');
@@ -442,7 +545,13 @@ function report(r: ReportInput): string {
 
 function browserReport(pages: { label: string; m: PageMeasurement }[], buildId: string, labels: string[]): string {
   const lines: string[] = [];
-  lines.push(`Chromium only (\`--browser-only\`), build ${buildId}, ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}${opts.cyOptions ? `, __meshglassCyOptions ${opts.cyOptions}` : ''}.`, '');
+  lines.push(
+    `Chromium only (\`--browser-only\`), build ${buildId}, ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}${opts.cyOptions ? `, __meshglassCyOptions ${opts.cyOptions}` : ''}.`,
+    '',
+  );
   lines.push('| Measure | ' + labels.join(' | ') + ' |', '|---|' + labels.map(() => '---|').join(''));
   const per = labels.map((l) => pages.filter((p) => p.label === l).map((p) => p.m));
   const row = (name: string, f: (ms: PageMeasurement[]) => string) => lines.push(`| ${name} | ${per.map(f).join(' | ')} |`);

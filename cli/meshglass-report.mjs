@@ -9,9 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = createRequire(import.meta.url).resolve('tsx');
-const r = spawnSync(
-  process.execPath,
-  ['--conditions=react-server', '--import', tsx, path.join(root, 'cli/report.ts'), ...process.argv.slice(2)],
-  { stdio: 'inherit', env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json') } },
-);
+const r = spawnSync(process.execPath, ['--conditions=react-server', '--import', tsx, path.join(root, 'cli/report.ts'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json') },
+});
 process.exit(r.status ?? 1);

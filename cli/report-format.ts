@@ -58,7 +58,10 @@ export function parseReportArgs(argv: string[]): ReportArgs {
         format = value;
         break;
       case '--fail-on': {
-        const kinds = value.split(',').map((s) => s.trim()).filter(Boolean);
+        const kinds = value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         for (const k of kinds) {
           if (!FINDING_KINDS.includes(k as FindingKind)) throw new Error(`--fail-on: unknown kind "${k}" (one of ${FINDING_KINDS.join(', ')})`);
         }
@@ -87,7 +90,12 @@ function nodeName(graph: MeshGraph, id: string): string {
 }
 
 function edgeLine(graph: MeshGraph, e: GraphEdge): string {
-  const rate = e.rates.rps !== undefined ? `${e.rates.rps.toFixed(2)} rps` : e.rates.connectionsPerSec !== undefined ? `${e.rates.connectionsPerSec.toFixed(2)} conn/s` : '';
+  const rate =
+    e.rates.rps !== undefined
+      ? `${e.rates.rps.toFixed(2)} rps`
+      : e.rates.connectionsPerSec !== undefined
+        ? `${e.rates.connectionsPerSec.toFixed(2)} conn/s`
+        : '';
   return `${nodeName(graph, e.source)} → ${nodeName(graph, e.target)}  [${e.path}, ${e.telemetry}, ${e.protocol}, mTLS ${e.mtls}] ${rate}`.trimEnd();
 }
 
@@ -116,11 +124,27 @@ export function formatReport(format: ReportFormat, data: ReportData): string {
   out.push(`Window: ${graph.window.start} → ${graph.window.end}`);
   for (const w of graph.warnings) out.push(`${md ? '> ' : ''}warning (${w.source}): ${w.message}`);
   h('Namespaces');
-  if (md) out.push('| namespace | mode | workloads (sidecar/ambient/none/mixed) | waypoints | edges l7/total | L7 gaps | plaintext |', '|---|---|---|---|---|---|---|');
+  if (md)
+    out.push(
+      '| namespace | mode | workloads (sidecar/ambient/none/mixed) | waypoints | edges l7/total | L7 gaps | plaintext |',
+      '|---|---|---|---|---|---|---|',
+    );
   for (const n of namespaces) {
     const w = n.workloads;
-    const cells = [n.name, n.mode, `${w.sidecar}/${w.ambient}/${w.none}/${w.mixed}`, n.waypoints.join(' ') || '-', `${n.edges.l7}/${n.edges.total}`, String(n.edges.l7Gaps), String(n.edges.plaintext)];
-    out.push(md ? `| ${cells.join(' | ')} |` : `  ${cells[0]!.padEnd(20)} ${cells[1]!.padEnd(8)} workloads s/a/n/m ${cells[2]!.padEnd(10)} waypoints ${cells[3]!.padEnd(24)} L7 ${cells[4]!.padEnd(7)} gaps ${cells[5]}  plaintext ${cells[6]}`);
+    const cells = [
+      n.name,
+      n.mode,
+      `${w.sidecar}/${w.ambient}/${w.none}/${w.mixed}`,
+      n.waypoints.join(' ') || '-',
+      `${n.edges.l7}/${n.edges.total}`,
+      String(n.edges.l7Gaps),
+      String(n.edges.plaintext),
+    ];
+    out.push(
+      md
+        ? `| ${cells.join(' | ')} |`
+        : `  ${cells[0]!.padEnd(20)} ${cells[1]!.padEnd(8)} workloads s/a/n/m ${cells[2]!.padEnd(10)} waypoints ${cells[3]!.padEnd(24)} L7 ${cells[4]!.padEnd(7)} gaps ${cells[5]}  plaintext ${cells[6]}`,
+    );
   }
   h(`L7 gaps (${gaps.length})`);
   for (const e of gaps) out.push(`${md ? '- ' : '  '}${edgeLine(graph, e)}`);

@@ -67,7 +67,11 @@ async function main(): Promise<number> {
     return 0;
   }
   if (args.snapshot !== undefined) {
-    const ns = args.params.get('namespaces')?.split(',').map((s) => s.trim()).filter(Boolean);
+    const ns = args.params
+      .get('namespaces')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     return reportFromSnapshot(args, ns && ns.length ? ns : undefined);
   }
   let q;

@@ -141,7 +141,12 @@ async function main() {
   const kubeEnv: Record<string, string> = { KUBECONFIG: kube.kubeconfigPath };
   if (opts.secondKubePort !== undefined) {
     console.log(`meshglass demo: starting the second cluster's Kubernetes API simulator (cluster "${EAST_CLUSTER}")…`);
-    const east = await startKubeSimulator({ objects: EAST_OBJECTS, port: opts.secondKubePort, stateDir: path.join(opts.stateDir, 'kube-east'), contextName: 'meshglass-east' });
+    const east = await startKubeSimulator({
+      objects: EAST_OBJECTS,
+      port: opts.secondKubePort,
+      stateDir: path.join(opts.stateDir, 'kube-east'),
+      contextName: 'meshglass-east',
+    });
     stops.push(() => east.stop());
     const merged = path.join(opts.stateDir, 'kubeconfig-multi');
     mergeKubeconfigs([kube.kubeconfigPath, east.kubeconfigPath], merged);
@@ -173,7 +178,9 @@ async function main() {
 
   if (opts.mode === 'infra') {
     console.log('\nUpstreams are running. Start the app with:');
-    console.log(`  MESHGLASS_AUTH=none PROMETHEUS_URL=${env.PROMETHEUS_URL} KUBECONFIG=${env.KUBECONFIG}${env.KUBE_CONTEXTS ? ` KUBE_CONTEXTS=${env.KUBE_CONTEXTS}` : ''} npx next dev -H 127.0.0.1`);
+    console.log(
+      `  MESHGLASS_AUTH=none PROMETHEUS_URL=${env.PROMETHEUS_URL} KUBECONFIG=${env.KUBECONFIG}${env.KUBE_CONTEXTS ? ` KUBE_CONTEXTS=${env.KUBE_CONTEXTS}` : ''} npx next dev -H 127.0.0.1`,
+    );
     if (variant) console.log(`  (install variant: leave ${VARIANT_UNSET_ENV.join(' and ')} unset — the app must learn them from the cluster)`);
     return;
   }

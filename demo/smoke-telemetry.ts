@@ -11,7 +11,11 @@ async function q(base: string, query: string, time?: number): Promise<{ metric: 
   const u = new URL('/api/v1/query', base);
   u.searchParams.set('query', query);
   if (time !== undefined) u.searchParams.set('time', String(time));
-  const r = (await (await fetch(u)).json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] }; error?: string };
+  const r = (await (await fetch(u)).json()) as {
+    status: string;
+    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+    error?: string;
+  };
   if (r.status !== 'success') throw new Error(`${query}: ${r.error}`);
   return r.data.result;
 }
@@ -31,7 +35,10 @@ async function main() {
     const minimal = tel.prometheusUrls.minimal!;
     const T = tel.anchorUnix;
     // history 5 h ago
-    for (const [name, url] of [['istio-sample', sample], ['minimal', minimal]] as const) {
+    for (const [name, url] of [
+      ['istio-sample', sample],
+      ['minimal', minimal],
+    ] as const) {
       const r = await q(url, 'count(istio_requests_total)', T - 5 * 3600);
       check(`${name} history at T-5h`, Number(r[0]?.value[1] ?? 0) > 0, `count(istio_requests_total) = ${r[0]?.value[1] ?? 'none'}`);
       const rate = await q(url, 'sum(rate(istio_requests_total{reporter="waypoint"}[5m]))', T - 5 * 3600);
@@ -40,7 +47,10 @@ async function main() {
     // wait for live scrapes
     await new Promise((r) => setTimeout(r, 16_000));
     const now = Date.now() / 1000;
-    for (const [name, url] of [['istio-sample', sample], ['minimal', minimal]] as const) {
+    for (const [name, url] of [
+      ['istio-sample', sample],
+      ['minimal', minimal],
+    ] as const) {
       const up = await q(url, 'count(up == 1)');
       check(`${name} targets up`, Number(up[0]?.value[1] ?? 0) >= 10, `count(up==1) = ${up[0]?.value[1]}`);
       const ts = await q(url, `max(timestamp(istio_requests_total))`);
@@ -51,16 +61,36 @@ async function main() {
       check(`${name} no counter resets across backfill→live`, Number(resets[0]?.value[1] ?? 0) === 0, `resets = ${resets[0]?.value[1]}`);
     }
     const zt = await q(sample, 'count by (app, namespace) (istio_tcp_sent_bytes_total{pod=~"ztunnel-.*"})');
-    check('istio-sample ztunnel target labels', zt.length === 1 && zt[0]!.metric.app === 'ztunnel' && zt[0]!.metric.namespace === 'istio-system', JSON.stringify(zt.map((x) => x.metric)));
+    check(
+      'istio-sample ztunnel target labels',
+      zt.length === 1 && zt[0]!.metric.app === 'ztunnel' && zt[0]!.metric.namespace === 'istio-system',
+      JSON.stringify(zt.map((x) => x.metric)),
+    );
     const wp = await q(sample, 'count by (pod, gateway_networking_k8s_io_gateway_name, instance) (istio_requests_total{reporter="waypoint"})');
-    check('istio-sample waypoint target labels', wp.length === 1 && /^shop-waypoint-/.test(wp[0]!.metric.pod ?? '') && wp[0]!.metric.gateway_networking_k8s_io_gateway_name === 'shop-waypoint', JSON.stringify(wp.map((x) => x.metric)));
+    check(
+      'istio-sample waypoint target labels',
+      wp.length === 1 && /^shop-waypoint-/.test(wp[0]!.metric.pod ?? '') && wp[0]!.metric.gateway_networking_k8s_io_gateway_name === 'shop-waypoint',
+      JSON.stringify(wp.map((x) => x.metric)),
+    );
     const hist = await q(sample, 'count by (pod) (istio_requests_total{reporter="waypoint"} offset 5h)');
-    check('istio-sample backfill has the same target labels', hist.length === 1 && hist[0]!.metric.pod === wp[0]?.metric.pod, JSON.stringify(hist.map((x) => x.metric)));
+    check(
+      'istio-sample backfill has the same target labels',
+      hist.length === 1 && hist[0]!.metric.pod === wp[0]?.metric.pod,
+      JSON.stringify(hist.map((x) => x.metric)),
+    );
     const ml = await q(minimal, 'count by (__name__) ({app!=""} or {pod!=""} or {namespace!=""})');
     check('minimal has no pod/namespace/app target labels', ml.length === 0, `${ml.length} series with them`);
     const mi = await q(minimal, 'count by (job, instance) (istio_build)');
-    check('minimal job/instance', mi.length >= 10 && mi.every((x) => x.metric.job === 'istio-proxies' && /:15020$/.test(x.metric.instance ?? '')), `${mi.length} targets, e.g. ${JSON.stringify(mi[0]?.metric)}`);
-    const inc = await q(sample, 'sum(rate(istio_requests_total{reporter="destination",destination_workload="ledger",response_code=~"5.."}[5m])) / sum(rate(istio_requests_total{reporter="destination",destination_workload="ledger"}[5m]))', T - 2 * 3600 + 8 * 60);
+    check(
+      'minimal job/instance',
+      mi.length >= 10 && mi.every((x) => x.metric.job === 'istio-proxies' && /:15020$/.test(x.metric.instance ?? '')),
+      `${mi.length} targets, e.g. ${JSON.stringify(mi[0]?.metric)}`,
+    );
+    const inc = await q(
+      sample,
+      'sum(rate(istio_requests_total{reporter="destination",destination_workload="ledger",response_code=~"5.."}[5m])) / sum(rate(istio_requests_total{reporter="destination",destination_workload="ledger"}[5m]))',
+      T - 2 * 3600 + 8 * 60,
+    );
     check('incident: ledger 5xx share at T-1h52m', Number(inc[0]?.value[1] ?? 0) > 0.2, `${inc[0]?.value[1]}`);
     const conn = await q(sample, 'sum(increase(istio_tcp_connections_failed_total{response_flags="CONNECT"}[10m]))', T - 2 * 3600 + 10 * 60);
     check('incident: CONNECT failures', Number(conn[0]?.value[1] ?? 0) > 0, `${conn[0]?.value[1]}`);

@@ -88,7 +88,9 @@ export async function startDemoTelemetry(opts: DemoTelemetryOptions): Promise<De
   const log = opts.log ?? ((m: string) => console.log(`meshglass demo: ${m}`));
   const topology = opts.topology ?? buildDemoTopology();
   mkdirSync(opts.stateDir, { recursive: true });
-  const profiles = opts.profiles.map((p) => (typeof p === 'string' ? { profile: p, port: DEFAULT_PROMETHEUS_PORTS[p] } : { profile: p.profile, port: p.port ?? DEFAULT_PROMETHEUS_PORTS[p.profile] }));
+  const profiles = opts.profiles.map((p) =>
+    typeof p === 'string' ? { profile: p, port: DEFAULT_PROMETHEUS_PORTS[p] } : { profile: p.profile, port: p.port ?? DEFAULT_PROMETHEUS_PORTS[p.profile] },
+  );
   const promDir = (p: ScrapeProfile) => path.join(opts.stateDir, `prometheus-${p}`);
   const anchorPath = path.join(opts.stateDir, 'anchor.json');
 
@@ -100,7 +102,15 @@ export async function startDemoTelemetry(opts: DemoTelemetryOptions): Promise<De
       const a = typeof prev.anchorUnix === 'number' ? prev.anchorUnix : Date.parse(String(prev.anchor)) / 1000;
       const sameTopology = prev.topology === topologyFingerprint(topology);
       const wanted = opts.anchorUnix === undefined || opts.anchorUnix === a;
-      if (wanted && sameTopology && Number.isFinite(a) && now - a < 86_400 && a <= now && profiles.every((p) => hasBlocks(path.join(promDir(p.profile), 'data')))) anchorUnix = a;
+      if (
+        wanted &&
+        sameTopology &&
+        Number.isFinite(a) &&
+        now - a < 86_400 &&
+        a <= now &&
+        profiles.every((p) => hasBlocks(path.join(promDir(p.profile), 'data')))
+      )
+        anchorUnix = a;
     } catch {
       // unreadable: start over
     }
@@ -122,7 +132,15 @@ export async function startDemoTelemetry(opts: DemoTelemetryOptions): Promise<De
     // backfills run one after the other (each already uses both cores), then the servers start
     for (const p of profiles) {
       running.push(
-        await startPrometheus({ profile: p.profile, port: p.port, dataDir: promDir(p.profile), proxiesUrl: proxies.url, anchor: anchorUnix, plan: proxies.plan, log }),
+        await startPrometheus({
+          profile: p.profile,
+          port: p.port,
+          dataDir: promDir(p.profile),
+          proxiesUrl: proxies.url,
+          anchor: anchorUnix,
+          plan: proxies.plan,
+          log,
+        }),
       );
     }
   } catch (e) {

@@ -48,7 +48,10 @@ const parsed = new Map<string, Doc[]>(yamlFiles.map((f) => [f, parseYamlStream(r
 
 // ---------- schemas ----------
 
-const dns1123 = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/).max(253);
+const dns1123 = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)
+  .max(253);
 const metadata = z.object({
   name: dns1123,
   namespace: dns1123.optional(),
@@ -113,9 +116,7 @@ const service = k8sBase.extend({
   kind: z.literal('Service'),
   spec: z.object({
     selector: z.record(z.string(), z.string()),
-    ports: z
-      .array(z.object({ name: z.string(), port: z.number().int(), targetPort: z.union([z.string(), z.number().int()]) }))
-      .min(1),
+    ports: z.array(z.object({ name: z.string(), port: z.number().int(), targetPort: z.union([z.string(), z.number().int()]) })).min(1),
   }),
 });
 const policyRule = z.object({
@@ -321,10 +322,7 @@ describe('deploy/ YAML files', () => {
       const refs: string[] = [
         ...((doc.resources as string[] | undefined) ?? []),
         ...((doc.components as string[] | undefined) ?? []),
-        ...((doc.configMapGenerator as Array<{ envs?: string[]; files?: string[] }> | undefined) ?? []).flatMap((g) => [
-          ...(g.envs ?? []),
-          ...(g.files ?? []),
-        ]),
+        ...((doc.configMapGenerator as Array<{ envs?: string[]; files?: string[] }> | undefined) ?? []).flatMap((g) => [...(g.envs ?? []), ...(g.files ?? [])]),
       ];
       for (const ref of refs) {
         const target = path.resolve(dir, ref);
@@ -385,7 +383,11 @@ describe('prometheus-recording-rules.yaml', () => {
 
   it('drops per-pod labels but keeps `app` (ztunnel detection)', () => {
     for (const r of all) {
-      const without = /without\s*\(([^)]*)\)/.exec(r.expr)?.[1]?.split(',').map((s) => s.trim()) ?? [];
+      const without =
+        /without\s*\(([^)]*)\)/
+          .exec(r.expr)?.[1]
+          ?.split(',')
+          .map((s) => s.trim()) ?? [];
       expect(without).toEqual(expect.arrayContaining(['instance', 'pod']));
       expect(without).not.toContain('app');
     }
@@ -430,9 +432,7 @@ function checkRendered(objects: Doc[], ns: string): void {
   if (!dep) return;
   checkMeshglassDeployment(dep);
   const d = deployment.parse(dep);
-  expect((dep as { spec: { template: { spec: { serviceAccountName?: string } } } }).spec.template.spec.serviceAccountName).toBe(
-    (sa?.metadata as Doc).name,
-  );
+  expect((dep as { spec: { template: { spec: { serviceAccountName?: string } } } }).spec.template.spec.serviceAccountName).toBe((sa?.metadata as Doc).name);
   const svc = service.parse(objects.find((o) => o.kind === 'Service' && (o.metadata as Doc).name === 'meshglass'));
   for (const [k, v] of Object.entries(svc.spec.selector)) expect(d.spec.template.metadata.labels[k], k).toBe(v);
   const portNames = d.spec.template.spec.containers.flatMap((c) => c.ports.map((p) => p.name));
@@ -498,11 +498,22 @@ describe('kubectl kustomize (offline render)', () => {
     const rel = path.relative(dir, DEPLOY_DIR);
     writeFileSync(
       path.join(dir, 'kustomization.yaml'),
-      ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', `  - ${rel}/base`, 'components:', `  - ${rel}/components/egress-policy`, ''].join('\n'),
+      [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        'resources:',
+        `  - ${rel}/base`,
+        'components:',
+        `  - ${rel}/components/egress-policy`,
+        '',
+      ].join('\n'),
     );
     const objects = kustomize(dir);
     checkRendered(objects, 'meshglass');
-    const egress = objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => networkPolicy.parse(o)).find((p) => p.spec.policyTypes.includes('Egress'));
+    const egress = objects
+      .filter((o) => o.kind === 'NetworkPolicy')
+      .map((o) => networkPolicy.parse(o))
+      .find((p) => p.spec.policyTypes.includes('Egress'));
     expect(egress?.spec.egress).toHaveLength(3);
   });
 
@@ -549,7 +560,15 @@ describe('kubectl kustomize (offline render)', () => {
     const rel = path.relative(dir, DEPLOY_DIR);
     writeFileSync(
       path.join(dir, 'kustomization.yaml'),
-      ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', `  - ${rel}/base`, 'components:', `  - ${rel}/components/snapshot-pvc`, ''].join('\n'),
+      [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        'resources:',
+        `  - ${rel}/base`,
+        'components:',
+        `  - ${rel}/components/snapshot-pvc`,
+        '',
+      ].join('\n'),
     );
     const objects = kustomize(dir);
     const pvc = objects.find((o) => o.kind === 'PersistentVolumeClaim') as { metadata: { name: string; namespace?: string } } | undefined;
@@ -570,7 +589,10 @@ describe('kubectl kustomize (offline render)', () => {
 describe('Dockerfile', () => {
   const text = readFileSync(path.join(DEPLOY_DIR, '..', 'Dockerfile'), 'utf8');
   const args = new Map([...text.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
-  const stages = [...text.matchAll(/^FROM (\S+)(?: AS (\w+))?$/gm)].map((m) => ({ image: m[1]!.replace(/^\$\{(\w+)\}$/, (_, a: string) => args.get(a) ?? a), name: m[2] }));
+  const stages = [...text.matchAll(/^FROM (\S+)(?: AS (\w+))?$/gm)].map((m) => ({
+    image: m[1]!.replace(/^\$\{(\w+)\}$/, (_, a: string) => args.get(a) ?? a),
+    name: m[2],
+  }));
   const runtimeStart = text.lastIndexOf('\nFROM ');
   const runtime = text.slice(runtimeStart);
 

@@ -5,7 +5,12 @@ import { GraphPage } from './pages/graph-page';
 // every page must carry it and still hydrate, with no CSP violation in the console.
 
 function scriptSrc(csp: string): string {
-  return csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src ')) ?? '';
+  return (
+    csp
+      .split(';')
+      .map((d) => d.trim())
+      .find((d) => d.startsWith('script-src ')) ?? ''
+  );
 }
 
 for (const path of ['/', '/graph']) {

@@ -66,7 +66,9 @@ test('draws every demo edge with its path, telemetry and mTLS, in the graph and 
   // Workload modes are on the canvas as classes and as words in the label.
   const modes = await page.evaluate(() =>
     Object.fromEntries(
-      window.__meshglassCy!.nodes('.kind-workload').map((n) => [`${n.data('namespace')}/${n.data('name')}`, { mode: n.data('mode') as string, label: n.data('label') as string }]),
+      window
+        .__meshglassCy!.nodes('.kind-workload')
+        .map((n) => [`${n.data('namespace')}/${n.data('name')}`, { mode: n.data('mode') as string, label: n.data('label') as string }]),
     ),
   );
   expect(modes['orders/orders-api']?.mode).toBe('mixed');

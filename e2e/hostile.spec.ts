@@ -20,7 +20,11 @@ const HOSTILE = [H_IMG, H_SCRIPT, H_PROMQL];
 const PROMETHEUS_URL = process.env.HOSTILE_PROMETHEUS_URL ?? `http://127.0.0.1:${process.env.E2E_PROMETHEUS_PORT ?? 19092}`;
 const ROOT = path.resolve(__dirname, '..');
 
-type Obj = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
+type Obj = {
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: Record<string, unknown>;
+};
 
 function hostileObjects(): object[] {
   const objs = loadManifests(path.join(ROOT, 'demo/cluster')) as Obj[];
@@ -45,10 +49,50 @@ function hostileObjects(): object[] {
   HOSTILE.forEach((h, i) => {
     const ns = `hostile-${i}`;
     objs.push(
-      { kind: 'Namespace', apiVersion: 'v1', metadata: { name: ns, uid: `h-ns-${i}`, creationTimestamp: ts, labels: { 'istio.io/dataplane-mode': 'ambient', 'istio.io/rev': h, 'istio.io/use-waypoint': h, 'kubernetes.io/metadata.name': ns }, annotations: { a: h } } } as Obj,
-      { kind: 'Gateway', apiVersion: 'gateway.networking.k8s.io/v1', metadata: { name: `gw-${i}`, namespace: ns, uid: `h-gw-${i}`, creationTimestamp: ts, labels: { 'istio.io/waypoint-for': h }, annotations: { a: h } }, spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] } } as Obj,
-      { kind: 'Service', apiVersion: 'v1', metadata: { name: `svc-${i}`, namespace: ns, uid: `h-svc-${i}`, creationTimestamp: ts, labels: { app: h, 'istio.io/use-waypoint': h }, annotations: { a: h } }, spec: { selector: { app: 'hostile' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }], clusterIP: `10.96.200.${10 + i}` } } as Obj,
-      { kind: 'Pod', apiVersion: 'v1', metadata: { name: `pod-${i}`, namespace: ns, uid: `h-pod-${i}`, creationTimestamp: ts, labels: { app: 'hostile', 'service.istio.io/canonical-name': h, 'service.istio.io/canonical-revision': h, 'istio.io/use-waypoint': h }, annotations: { 'sidecar.istio.io/status': h } }, spec: { nodeName: 'node-a', containers: [{ name: 'app', image: 'registry.example/app:1' }] }, status: { phase: 'Running', podIP: `10.244.9.${10 + i}` } } as Obj,
+      {
+        kind: 'Namespace',
+        apiVersion: 'v1',
+        metadata: {
+          name: ns,
+          uid: `h-ns-${i}`,
+          creationTimestamp: ts,
+          labels: { 'istio.io/dataplane-mode': 'ambient', 'istio.io/rev': h, 'istio.io/use-waypoint': h, 'kubernetes.io/metadata.name': ns },
+          annotations: { a: h },
+        },
+      } as Obj,
+      {
+        kind: 'Gateway',
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        metadata: { name: `gw-${i}`, namespace: ns, uid: `h-gw-${i}`, creationTimestamp: ts, labels: { 'istio.io/waypoint-for': h }, annotations: { a: h } },
+        spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
+      } as Obj,
+      {
+        kind: 'Service',
+        apiVersion: 'v1',
+        metadata: {
+          name: `svc-${i}`,
+          namespace: ns,
+          uid: `h-svc-${i}`,
+          creationTimestamp: ts,
+          labels: { app: h, 'istio.io/use-waypoint': h },
+          annotations: { a: h },
+        },
+        spec: { selector: { app: 'hostile' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }], clusterIP: `10.96.200.${10 + i}` },
+      } as Obj,
+      {
+        kind: 'Pod',
+        apiVersion: 'v1',
+        metadata: {
+          name: `pod-${i}`,
+          namespace: ns,
+          uid: `h-pod-${i}`,
+          creationTimestamp: ts,
+          labels: { app: 'hostile', 'service.istio.io/canonical-name': h, 'service.istio.io/canonical-revision': h, 'istio.io/use-waypoint': h },
+          annotations: { 'sidecar.istio.io/status': h },
+        },
+        spec: { nodeName: 'node-a', containers: [{ name: 'app', image: 'registry.example/app:1' }] },
+        status: { phase: 'Running', podIP: `10.244.9.${10 + i}` },
+      } as Obj,
     );
   });
   return objs;
@@ -71,14 +115,26 @@ test.beforeAll(async () => {
   baseURL = `http://127.0.0.1:${port}`;
   app = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: ROOT,
-    env: { ...process.env, KUBECONFIG: kube.kubeconfigPath, PROMETHEUS_URL, PORT: String(port), NEXT_TELEMETRY_DISABLED: '1', MESHGLASS_AUTH: 'none', DASHBOARD_TOKEN: undefined, DASHBOARD_TOKEN_FILE: undefined },
+    env: {
+      ...process.env,
+      KUBECONFIG: kube.kubeconfigPath,
+      PROMETHEUS_URL,
+      PORT: String(port),
+      NEXT_TELEMETRY_DISABLED: '1',
+      MESHGLASS_AUTH: 'none',
+      DASHBOARD_TOKEN: undefined,
+      DASHBOARD_TOKEN_FILE: undefined,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   app.stdout?.on('data', (d: Buffer) => (appLog += d.toString()));
   app.stderr?.on('data', (d: Buffer) => (appLog += d.toString()));
   for (let i = 0; ; i++) {
     if (app.exitCode !== null) throw new Error(`next start exited (${app.exitCode}):\n${appLog}`);
-    const ok = await fetch(`${baseURL}/api/readyz`).then((r) => r.status < 500, () => false);
+    const ok = await fetch(`${baseURL}/api/readyz`).then(
+      (r) => r.status < 500,
+      () => false,
+    );
     if (ok) break;
     if (i > 600) throw new Error(`next start did not answer:\n${appLog}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -115,8 +171,12 @@ async function arm(page: Page): Promise<string[]> {
               if (!text.includes('__pwned')) return false;
               return !text.startsWith('self.__next_f.push(') || /<\/?script/i.test(text);
             };
-            const bad = [n, ...n.querySelectorAll('img, script, iframe, svg')].filter((e) => (e.tagName === 'IMG' && e.getAttribute('src') === 'x') || (e.tagName === 'SCRIPT' && injectedScript(e)) || e.hasAttribute('onerror'));
-            if (bad.length) (window as unknown as { __hostileElements?: number }).__hostileElements = ((window as unknown as { __hostileElements?: number }).__hostileElements ?? 0) + bad.length;
+            const bad = [n, ...n.querySelectorAll('img, script, iframe, svg')].filter(
+              (e) => (e.tagName === 'IMG' && e.getAttribute('src') === 'x') || (e.tagName === 'SCRIPT' && injectedScript(e)) || e.hasAttribute('onerror'),
+            );
+            if (bad.length)
+              (window as unknown as { __hostileElements?: number }).__hostileElements =
+                ((window as unknown as { __hostileElements?: number }).__hostileElements ?? 0) + bad.length;
           }
     }).observe(document, { childList: true, subtree: true });
   });
@@ -124,7 +184,10 @@ async function arm(page: Page): Promise<string[]> {
 }
 
 async function assertNotPwned(page: Page, alarms: string[]): Promise<void> {
-  const state = await page.evaluate(() => ({ pwned: (window as unknown as { __pwned?: unknown }).__pwned, elements: (window as unknown as { __hostileElements?: number }).__hostileElements ?? 0 }));
+  const state = await page.evaluate(() => ({
+    pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+    elements: (window as unknown as { __hostileElements?: number }).__hostileElements ?? 0,
+  }));
   expect(state.pwned, 'window.__pwned was set: hostile markup executed').toBeUndefined();
   expect(state.elements, 'hostile <img>/<script>/onerror elements were created').toBe(0);
   expect(await page.locator('img[src="x"], [onerror]').count()).toBe(0);
@@ -149,7 +212,12 @@ test('graph and list views with hostile data: nodes clickable, nothing executed'
   const alarms = await arm(page);
   await page.goto(`${baseURL}/graph?range=15m`);
   await page.waitForFunction(() => (window.__meshglassCy?.edges().length ?? 0) > 0, null, { timeout: 60_000 });
-  const ids = await page.evaluate(() => window.__meshglassCy!.nodes(':childless').map((n) => n.id()).slice(0, 6));
+  const ids = await page.evaluate(() =>
+    window
+      .__meshglassCy!.nodes(':childless')
+      .map((n) => n.id())
+      .slice(0, 6),
+  );
   expect(ids.length).toBeGreaterThan(0);
   const box = await page.getByTestId('graph-canvas').boundingBox();
   if (!box) throw new Error('graph canvas not visible');

@@ -73,13 +73,21 @@ test('200 clients hammering unique windows get 429s, never 5xx; RSS stays bounde
 
   const summary = Object.fromEntries([...statuses].sort(([a], [b]) => a - b));
   const fiveXX = [...statuses].filter(([s]) => s >= 500).reduce((n, [, v]) => n + v, 0);
-  console.log(`overload: ${CLIENTS} clients × ${REQUESTS_PER_CLIENT} unique windows → ${JSON.stringify(summary)}; next-server RSS ${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)} MB`);
-  info.annotations.push({ type: 'overload', description: JSON.stringify({ statuses: summary, rssBeforeMb: Math.round(rssBefore), rssAfterMb: Math.round(rssAfter) }) });
+  console.log(
+    `overload: ${CLIENTS} clients × ${REQUESTS_PER_CLIENT} unique windows → ${JSON.stringify(summary)}; next-server RSS ${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)} MB`,
+  );
+  info.annotations.push({
+    type: 'overload',
+    description: JSON.stringify({ statuses: summary, rssBeforeMb: Math.round(rssBefore), rssAfterMb: Math.round(rssAfter) }),
+  });
 
   expect(fiveXX, JSON.stringify(summary)).toBe(0);
   expect(statuses.get(429) ?? 0, 'the upstream cap refused some requests').toBeGreaterThan(0);
   expect(retryAfterMissing).toBe(0);
-  expect([...statuses.keys()].every((s) => s === 200 || s === 429), JSON.stringify(summary)).toBe(true);
+  expect(
+    [...statuses.keys()].every((s) => s === 200 || s === 429),
+    JSON.stringify(summary),
+  ).toBe(true);
   expect(rssAfter - rssBefore).toBeLessThan(MAX_RSS_GROWTH_MB);
   expect(rssAfter).toBeLessThan(MAX_RSS_MB);
   // The server is still healthy afterwards.

@@ -191,7 +191,8 @@ test.describe('other access modes and no access setting (own `next start`)', () 
     const app = start({}, await freePort());
     const code = await app.exited;
     expect(code).not.toBe(0);
-    for (const option of ['DASHBOARD_TOKEN', 'DASHBOARD_TOKEN_FILE', 'MESHGLASS_AUTH=trusted-proxy', 'MESHGLASS_AUTH=none']) expect(app.log()).toContain(option);
+    for (const option of ['DASHBOARD_TOKEN', 'DASHBOARD_TOKEN_FILE', 'MESHGLASS_AUTH=trusted-proxy', 'MESHGLASS_AUTH=none'])
+      expect(app.log()).toContain(option);
     const empty = start({ DASHBOARD_TOKEN: '   ' }, await freePort());
     expect(await empty.exited).not.toBe(0);
     expect(empty.log()).toContain('DASHBOARD_TOKEN is set but empty');
@@ -204,7 +205,13 @@ test.describe('other access modes and no access setting (own `next start`)', () 
       const url = `http://127.0.0.1:${port}`;
       for (let i = 0; ; i++) {
         if (app.child.exitCode !== null) throw new Error(`next start exited:\n${app.log()}`);
-        if (await fetch(`${url}/api/livez`).then((r) => r.ok, () => false)) break;
+        if (
+          await fetch(`${url}/api/livez`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          break;
         if (i > 600) throw new Error(`next start did not answer:\n${app.log()}`);
         await new Promise((r) => setTimeout(r, 200));
       }

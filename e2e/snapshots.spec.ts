@@ -81,7 +81,10 @@ test.beforeAll(async () => {
   app.stderr?.on('data', (d: Buffer) => (appLog += d.toString()));
   for (let i = 0; ; i++) {
     if (app.exitCode !== null) throw new Error(`next start exited (${app.exitCode}):\n${appLog}`);
-    const ok = await fetch(`${baseURL}/api/healthz`).then((r) => r.status < 500, () => false);
+    const ok = await fetch(`${baseURL}/api/healthz`).then(
+      (r) => r.status < 500,
+      () => false,
+    );
     if (ok) break;
     if (i > 600) throw new Error(`next start did not answer:\n${appLog}`);
     await new Promise((r) => setTimeout(r, 200));

@@ -31,7 +31,10 @@ export function ChangeList({
 }) {
   const label = (id: string) => names.get(id) ?? id;
   const rows: ({ kind: 'edge'; d: EdgeDiff } | { kind: 'node'; d: NodeDiff })[] = diff
-    ? [...diff.edges.map((d) => ({ kind: 'edge' as const, d })), ...diff.nodes.filter((d) => d.changes.length > 0).map((d) => ({ kind: 'node' as const, d }))].sort((a, b) => b.d.severity - a.d.severity)
+    ? [
+        ...diff.edges.map((d) => ({ kind: 'edge' as const, d })),
+        ...diff.nodes.filter((d) => d.changes.length > 0).map((d) => ({ kind: 'node' as const, d })),
+      ].sort((a, b) => b.d.severity - a.d.severity)
     : [];
   return (
     <aside className="flex w-96 shrink-0 flex-col border-l border-gray-300 bg-white" aria-label="What changed" data-testid="change-list">
@@ -50,7 +53,11 @@ export function ChangeList({
             Could not compare: {error}
           </p>
         )}
-        {diff && rows.length === 0 && <p className="p-3 text-sm text-gray-700">Nothing that matters changed: same edges, paths, telemetry and mTLS; error rates, latency and failed connections within their thresholds.</p>}
+        {diff && rows.length === 0 && (
+          <p className="p-3 text-sm text-gray-700">
+            Nothing that matters changed: same edges, paths, telemetry and mTLS; error rates, latency and failed connections within their thresholds.
+          </p>
+        )}
         <ul>
           {rows.map(({ kind, d }) => {
             const id = kind === 'edge' && d.change === 'removed' ? `${REMOVED_EDGE_PREFIX}${d.id}` : d.id;

@@ -27,7 +27,12 @@ export function CompareBar({ compare, onChange, summary }: { compare: string | u
     <div className="flex flex-wrap items-center gap-2 border-b border-gray-200 bg-white px-3 py-1 text-sm" data-testid="compare-bar">
       <label className="flex items-center gap-1">
         <span className="font-medium">Compare with…</span>
-        <select value={choice} onChange={(e) => pick(e.currentTarget.value)} className="rounded border border-gray-300 px-1 py-0.5" data-testid="compare-select">
+        <select
+          value={choice}
+          onChange={(e) => pick(e.currentTarget.value)}
+          className="rounded border border-gray-300 px-1 py-0.5"
+          data-testid="compare-select"
+        >
           <option value="">nothing</option>
           <option value="1h">1 hour before</option>
           <option value="24h">24 hours before</option>
@@ -38,11 +43,26 @@ export function CompareBar({ compare, onChange, summary }: { compare: string | u
       </label>
       {choice === 'custom' && (
         <span className="flex items-center gap-1">
-          <input type="datetime-local" aria-label="Base window start (UTC)" value={start} onChange={(e) => setStart(e.currentTarget.value)} className="rounded border border-gray-300 px-1" />
+          <input
+            type="datetime-local"
+            aria-label="Base window start (UTC)"
+            value={start}
+            onChange={(e) => setStart(e.currentTarget.value)}
+            className="rounded border border-gray-300 px-1"
+          />
           <span aria-hidden="true">→</span>
-          <input type="datetime-local" aria-label="Base window end (UTC)" value={end} onChange={(e) => setEnd(e.currentTarget.value)} className="rounded border border-gray-300 px-1" />
+          <input
+            type="datetime-local"
+            aria-label="Base window end (UTC)"
+            value={end}
+            onChange={(e) => setEnd(e.currentTarget.value)}
+            className="rounded border border-gray-300 px-1"
+          />
           <span className="text-xs text-gray-600">UTC</span>
-          <Button onClick={() => onChange(formatCompare({ kind: 'window', start: toIso(start), end: toIso(end) }))} disabled={!parseCompare(`${toIso(start)}~${toIso(end)}`)}>
+          <Button
+            onClick={() => onChange(formatCompare({ kind: 'window', start: toIso(start), end: toIso(end) }))}
+            disabled={!parseCompare(`${toIso(start)}~${toIso(end)}`)}
+          >
             Compare
           </Button>
         </span>
@@ -55,7 +75,9 @@ export function CompareBar({ compare, onChange, summary }: { compare: string | u
           className="max-w-xs rounded border border-gray-300 px-1 py-0.5"
           data-testid="compare-snapshot"
         >
-          <option value="">{snapshots.isPending ? 'loading snapshots…' : snapshots.data?.snapshots.length ? 'choose a snapshot' : 'no snapshots pinned yet'}</option>
+          <option value="">
+            {snapshots.isPending ? 'loading snapshots…' : snapshots.data?.snapshots.length ? 'choose a snapshot' : 'no snapshots pinned yet'}
+          </option>
           {snapshots.data?.snapshots.map((s) => (
             <option key={s.id} value={s.id}>
               {s.title ?? 'untitled'} — {formatInstantUtc(s.window.start)}

@@ -23,7 +23,17 @@ interface CytoscapeCanvasProps extends CanvasEvents {
  * lifecycle, the element diff, full layouts (Web Worker, lib/graph/layout-machine.ts), renderer settings,
  * keyboard navigation. Measurement hooks for tests and the bench: canvas/measurement.ts.
  */
-export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onSelect, onDrillNamespace, onExpandAggregate, onReady, inactive }: CytoscapeCanvasProps) {
+export function CytoscapeCanvas({
+  elements,
+  layout,
+  layoutNonce,
+  selectedId,
+  onSelect,
+  onDrillNamespace,
+  onExpandAggregate,
+  onReady,
+  inactive,
+}: CytoscapeCanvasProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const layouts = useLayoutWorker(layout);
   const cyRef = useCytoscape(containerRef, { onSelect, onDrillNamespace, onExpandAggregate, onReady }, (cy) => layouts.attach(cy));
@@ -53,16 +63,16 @@ export function CytoscapeCanvas({ elements, layout, layoutNonce, selectedId, onS
 
   return (
     <div className="absolute inset-0 bg-white" aria-hidden={inactive || undefined}>
-    <div
-      ref={containerRef}
-      data-testid="graph-canvas"
-      role="application"
-      aria-roledescription="service graph"
-      aria-label="Service graph. Arrow keys move between nodes and edges, Escape clears the selection, + and - zoom, f fits. The list view shows the same data as a table."
-      tabIndex={inactive ? -1 : 0}
-      onKeyDown={onKeyDown}
-      className="h-full w-full"
-    />
+      <div
+        ref={containerRef}
+        data-testid="graph-canvas"
+        role="application"
+        aria-roledescription="service graph"
+        aria-label="Service graph. Arrow keys move between nodes and edges, Escape clears the selection, + and - zoom, f fits. The list view shows the same data as a table."
+        tabIndex={inactive ? -1 : 0}
+        onKeyDown={onKeyDown}
+        className="h-full w-full"
+      />
     </div>
   );
 }

@@ -31,7 +31,13 @@ export function EdgeSlices({ edge }: { edge: GraphEdge }) {
             <td>{PATH_STYLES[s.path].label}</td>
             <td>{s.telemetry === 'l7' ? 'L7' : 'L4 only'}</td>
             <td className={s.mtls === 'plaintext' ? 'font-semibold text-red-800' : undefined}>{MTLS_LABELS[s.mtls]}</td>
-            <td>{s.rates.rps !== undefined ? `${formatRate(s.rates.rps)} req/s` : s.rates.connectionsPerSec !== undefined ? `${formatRate(s.rates.connectionsPerSec)} conn/s` : '–'}</td>
+            <td>
+              {s.rates.rps !== undefined
+                ? `${formatRate(s.rates.rps)} req/s`
+                : s.rates.connectionsPerSec !== undefined
+                  ? `${formatRate(s.rates.connectionsPerSec)} conn/s`
+                  : '–'}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -53,14 +53,37 @@ function sortValue(r: Row, k: SortKey): string | number | undefined {
 
 /** Accessible list view: the graph as a sortable table, one row per edge; nothing by colour alone. */
 /** `multiCluster`: names are `cluster/namespace/name` and cross-cluster edges say so. */
-export function EdgeTable({ nodes, edges, selectedId, onSelect, multiCluster = false }: { nodes: GraphNode[]; edges: GraphEdge[]; selectedId?: string; onSelect: (id: string) => void; multiCluster?: boolean }) {
+export function EdgeTable({
+  nodes,
+  edges,
+  selectedId,
+  onSelect,
+  multiCluster = false,
+}: {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  selectedId?: string;
+  onSelect: (id: string) => void;
+  multiCluster?: boolean;
+}) {
   const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'source', dir: 'asc' });
   const rows = useMemo(() => {
-    const names = new Map(nodes.map((n) => [n.id, multiCluster && n.kind !== 'unknown' ? `${n.cluster}/${n.namespace}/${n.name}` : `${n.namespace}/${n.name}`]));
+    const names = new Map(
+      nodes.map((n) => [n.id, multiCluster && n.kind !== 'unknown' ? `${n.cluster}/${n.namespace}/${n.name}` : `${n.namespace}/${n.name}`]),
+    );
     const byId = new Map(nodes.map((n) => [n.id, n]));
     const out: Row[] = edges.map((edge) => {
-      const b = edge.rates.requestBytesPerSec === undefined && edge.rates.responseBytesPerSec === undefined ? undefined : (edge.rates.requestBytesPerSec ?? 0) + (edge.rates.responseBytesPerSec ?? 0);
-      return { edge, source: names.get(edge.source) ?? edge.source, target: names.get(edge.target) ?? edge.target, bytes: b, crossCluster: edgeClusters(edge, byId).crossCluster };
+      const b =
+        edge.rates.requestBytesPerSec === undefined && edge.rates.responseBytesPerSec === undefined
+          ? undefined
+          : (edge.rates.requestBytesPerSec ?? 0) + (edge.rates.responseBytesPerSec ?? 0);
+      return {
+        edge,
+        source: names.get(edge.source) ?? edge.source,
+        target: names.get(edge.target) ?? edge.target,
+        bytes: b,
+        crossCluster: edgeClusters(edge, byId).crossCluster,
+      };
     });
     out.sort((a, b) => {
       const va = sortValue(a, sort.key);
@@ -84,7 +107,12 @@ export function EdgeTable({ nodes, edges, selectedId, onSelect, multiCluster = f
             {COLUMNS.map((c) => {
               const active = sort.key === c.key;
               return (
-                <th key={c.key} scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} className={`border-b border-gray-300 px-2 py-1.5 ${c.numeric ? 'text-right' : 'text-left'}`}>
+                <th
+                  key={c.key}
+                  scope="col"
+                  aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                  className={`border-b border-gray-300 px-2 py-1.5 ${c.numeric ? 'text-right' : 'text-left'}`}
+                >
                   <button
                     type="button"
                     className="font-semibold hover:underline"
@@ -103,9 +131,19 @@ export function EdgeTable({ nodes, edges, selectedId, onSelect, multiCluster = f
             const selected = r.edge.id === selectedId;
             const health = edgeHealth(r.edge);
             return (
-              <tr key={r.edge.id} data-edge-id={r.edge.id} aria-selected={selected} className={`border-b border-gray-200 ${selected ? 'bg-blue-50 outline outline-2 outline-blue-700' : 'hover:bg-gray-50'}`}>
+              <tr
+                key={r.edge.id}
+                data-edge-id={r.edge.id}
+                aria-selected={selected}
+                className={`border-b border-gray-200 ${selected ? 'bg-blue-50 outline outline-2 outline-blue-700' : 'hover:bg-gray-50'}`}
+              >
                 <td className="px-2 py-1">
-                  <button type="button" className="text-left text-blue-900 underline" onClick={() => onSelect(r.edge.id)} aria-label={`Details for ${r.source} to ${r.target}`}>
+                  <button
+                    type="button"
+                    className="text-left text-blue-900 underline"
+                    onClick={() => onSelect(r.edge.id)}
+                    aria-label={`Details for ${r.source} to ${r.target}`}
+                  >
                     {r.source}
                   </button>
                 </td>

@@ -31,7 +31,15 @@ function ModeSample({ mode }: { mode: WorkloadMode }) {
   const dash = SVG_DASH[m.borderStyle];
   return (
     <svg width="18" height="18" aria-hidden="true">
-      <circle cx="9" cy="9" r="7" fill={m.fill} stroke={m.borderColor} strokeWidth={m.borderStyle === 'double' ? 1.5 : Math.min(m.borderWidth, 2.5)} strokeDasharray={dash} />
+      <circle
+        cx="9"
+        cy="9"
+        r="7"
+        fill={m.fill}
+        stroke={m.borderColor}
+        strokeWidth={m.borderStyle === 'double' ? 1.5 : Math.min(m.borderWidth, 2.5)}
+        strokeDasharray={dash}
+      />
       {m.borderStyle === 'double' && <circle cx="9" cy="9" r="4.5" fill="none" stroke={m.borderColor} strokeWidth="1.5" />}
     </svg>
   );
@@ -57,7 +65,11 @@ function Shape({ d }: { d: 'hexagon' | 'diamond' | 'triangle' | 'octagon' }) {
  */
 export function GraphLegend({ multiCluster = false }: { multiCluster?: boolean }) {
   return (
-    <section aria-label="Legend" data-testid="graph-legend" className="flex flex-wrap items-center gap-x-4 gap-y-1 border-t border-gray-300 bg-white px-3 py-1.5 text-xs">
+    <section
+      aria-label="Legend"
+      data-testid="graph-legend"
+      className="flex flex-wrap items-center gap-x-4 gap-y-1 border-t border-gray-300 bg-white px-3 py-1.5 text-xs"
+    >
       <h2 className="font-semibold">Legend</h2>
       <ul className="flex flex-wrap items-center gap-x-3 gap-y-1" aria-label="Edge path">
         {PATH_ORDER.map((p) => (

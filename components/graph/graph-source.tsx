@@ -53,7 +53,13 @@ export function useGraphData(params: GraphQueryParams, refreshSeconds: number): 
   const snap = useSnapshot();
   const live = graphQueryOptions(params, refreshSeconds);
   const options = snap
-    ? { queryKey: ['snapshot', snap.id, 'graph'] as unknown as typeof live.queryKey, queryFn: async () => snap.graph as MeshGraph, initialData: snap.graph as MeshGraph, staleTime: Infinity, refetchInterval: false as const }
+    ? {
+        queryKey: ['snapshot', snap.id, 'graph'] as unknown as typeof live.queryKey,
+        queryFn: async () => snap.graph as MeshGraph,
+        initialData: snap.graph as MeshGraph,
+        staleTime: Infinity,
+        refetchInterval: false as const,
+      }
     : live;
   return useQuery(options as typeof live) as GraphResult;
 }

@@ -31,7 +31,9 @@ function Menu({ label, badge, children, testId }: { label: string; badge?: strin
         {badge && <span className="rounded bg-blue-100 px-1 text-xs text-blue-900">{badge}</span>}
         <span aria-hidden="true">▾</span>
       </summary>
-      <div className="absolute left-0 z-30 mt-1 max-h-[70vh] min-w-[14rem] overflow-y-auto rounded border border-gray-300 bg-white p-2 shadow-lg">{children}</div>
+      <div className="absolute left-0 z-30 mt-1 max-h-[70vh] min-w-[14rem] overflow-y-auto rounded border border-gray-300 bg-white p-2 shadow-lg">
+        {children}
+      </div>
     </details>
   );
 }
@@ -87,7 +89,11 @@ export function GraphToolbar(p: ToolbarProps) {
           <legend className="sr-only">Namespaces to show</legend>
           {(p.namespaces ?? []).map((ns) => (
             <label key={ns.name} className="flex items-center gap-2 py-0.5 text-sm">
-              <input type="checkbox" checked={state.namespaces.includes(ns.name)} onChange={() => onChange({ ...state, namespaces: toggle(state.namespaces, ns.name), selected: undefined }, { push: true })} />
+              <input
+                type="checkbox"
+                checked={state.namespaces.includes(ns.name)}
+                onChange={() => onChange({ ...state, namespaces: toggle(state.namespaces, ns.name), selected: undefined }, { push: true })}
+              />
               <span>{ns.name}</span>
               <span className="text-xs text-gray-600">[{MODE_LABELS[ns.mode]}]</span>
             </label>
@@ -106,7 +112,11 @@ export function GraphToolbar(p: ToolbarProps) {
             <legend className="sr-only">Clusters to show</legend>
             {(p.clusters ?? []).map((c) => (
               <label key={c} className="flex items-center gap-2 py-0.5 text-sm">
-                <input type="checkbox" checked={state.clusters.includes(c)} onChange={() => onChange({ ...state, clusters: toggle(state.clusters, c), selected: undefined }, { push: true })} />
+                <input
+                  type="checkbox"
+                  checked={state.clusters.includes(c)}
+                  onChange={() => onChange({ ...state, clusters: toggle(state.clusters, c), selected: undefined }, { push: true })}
+                />
                 <span>{c}</span>
               </label>
             ))}
@@ -139,7 +149,9 @@ export function GraphToolbar(p: ToolbarProps) {
               last {r}
             </option>
           ))}
-          {state.window.kind === 'range' && !(RANGE_PRESETS as readonly string[]).includes(state.window.range) && <option value={state.window.range}>last {state.window.range}</option>}
+          {state.window.kind === 'range' && !(RANGE_PRESETS as readonly string[]).includes(state.window.range) && (
+            <option value={state.window.range}>last {state.window.range}</option>
+          )}
           <option value="absolute">absolute…</option>
         </select>
       </label>
@@ -268,7 +280,11 @@ export function GraphToolbar(p: ToolbarProps) {
 
       <label className="flex items-center gap-1 text-sm">
         <span>Layout</span>
-        <select className="rounded border border-gray-300 bg-white px-1.5 py-1" value={state.layout ?? 'fcose'} onChange={(e) => set({ layout: e.target.value === 'fcose' ? undefined : (e.target.value as LayoutName) })}>
+        <select
+          className="rounded border border-gray-300 bg-white px-1.5 py-1"
+          value={state.layout ?? 'fcose'}
+          onChange={(e) => set({ layout: e.target.value === 'fcose' ? undefined : (e.target.value as LayoutName) })}
+        >
           {LAYOUT_NAMES.map((l) => (
             <option key={l} value={l}>
               {l === 'fcose' ? 'force (fcose)' : l}
@@ -289,7 +305,11 @@ export function GraphToolbar(p: ToolbarProps) {
             List
           </Button>
         </div>
-        <Button aria-pressed={state.overlay === 'coverage'} onClick={() => set({ overlay: state.overlay === 'coverage' ? 'none' : 'coverage' })} data-testid="coverage-toggle">
+        <Button
+          aria-pressed={state.overlay === 'coverage'}
+          onClick={() => set({ overlay: state.overlay === 'coverage' ? 'none' : 'coverage' })}
+          data-testid="coverage-toggle"
+        >
           Where are we blind?
         </Button>
       </div>

@@ -58,7 +58,11 @@ export function GraphView() {
         key={state.compare ?? ''}
         compare={state.compare}
         onChange={(compare) => update({ ...state, compare }, { push: true })}
-        summary={diff ? `${diff.edges.length} edge${diff.edges.length === 1 ? '' : 's'} changed, ${changedWorkloads} workload${changedWorkloads === 1 ? '' : 's'}` : undefined}
+        summary={
+          diff
+            ? `${diff.edges.length} edge${diff.edges.length === 1 ? '' : 's'} changed, ${changedWorkloads} workload${changedWorkloads === 1 ? '' : 's'}`
+            : undefined
+        }
       />
       <GraphBanners errors={errors} graphQuery={graphQuery} />
 
@@ -96,7 +100,14 @@ export function GraphView() {
           <GraphLegend multiCluster={multiCluster} />
         </div>
         {state.compare && (
-          <ChangeList diff={diff} names={nodeNames} selectedId={state.selected} onSelect={(id) => select(id)} loading={diffQuery.isFetching && !diff} error={diffQuery.error?.message} />
+          <ChangeList
+            diff={diff}
+            names={nodeNames}
+            selectedId={state.selected}
+            onSelect={(id) => select(id)}
+            loading={diffQuery.isFetching && !diff}
+            error={diffQuery.error?.message}
+          />
         )}
         {selection && graph && <SidePanel selection={selection} graph={graph} onClose={() => select(undefined)} onDrill={drill} />}
       </div>

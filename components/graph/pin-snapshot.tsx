@@ -12,7 +12,9 @@ import { Button } from '@/components/ui/button';
  */
 export function PinSnapshot({ state }: { state: string }) {
   const [title, setTitle] = useState('');
-  const [status, setStatus] = useState<{ kind: 'idle' } | { kind: 'pinning' } | { kind: 'done'; url: string; copied: boolean } | { kind: 'error'; message: string }>({ kind: 'idle' });
+  const [status, setStatus] = useState<
+    { kind: 'idle' } | { kind: 'pinning' } | { kind: 'done'; url: string; copied: boolean } | { kind: 'error'; message: string }
+  >({ kind: 'idle' });
 
   async function pin() {
     setStatus({ kind: 'pinning' });
@@ -32,8 +34,8 @@ export function PinSnapshot({ state }: { state: string }) {
         Pin as snapshot
       </h3>
       <p className="mt-1 text-sm text-gray-700">
-        The link above needs Prometheus to still hold this window. A snapshot stores the graph, the namespace summary, the findings and the sparklines, so its link opens the same picture
-        weeks later, even with Prometheus or the Kubernetes API down.
+        The link above needs Prometheus to still hold this window. A snapshot stores the graph, the namespace summary, the findings and the sparklines, so its
+        link opens the same picture weeks later, even with Prometheus or the Kubernetes API down.
       </p>
       {status.kind !== 'done' && (
         <div className="mt-2 flex gap-2">
@@ -57,7 +59,13 @@ export function PinSnapshot({ state }: { state: string }) {
         <div className="mt-2 text-sm">
           <label className="block">
             <span className="sr-only">Snapshot link</span>
-            <input readOnly value={status.url} data-testid="pin-url" className="w-full rounded border border-gray-300 px-2 py-1 font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
+            <input
+              readOnly
+              value={status.url}
+              data-testid="pin-url"
+              className="w-full rounded border border-gray-300 px-2 py-1 font-mono text-xs"
+              onFocus={(e) => e.currentTarget.select()}
+            />
           </label>
           <p className="mt-1" role="status">
             {status.copied ? 'Snapshot pinned; its link is on the clipboard.' : 'Snapshot pinned: select the link and copy it.'}{' '}

@@ -17,7 +17,11 @@ import { SeriesCharts } from './series-charts';
 const GRAFANA_WORKLOAD_DASHBOARD = 'd/UbsSZTDik/istio-workload-dashboard';
 const GRAFANA_SERVICE_DASHBOARD = 'd/LJ_uJAvmk/istio-service-dashboard';
 
-export type Selection = { kind: 'node'; node: GraphNode } | { kind: 'edge'; edge: GraphEdge } | { kind: 'namespace'; namespace: string; cluster?: string } | { kind: 'missing'; id: string };
+export type Selection =
+  | { kind: 'node'; node: GraphNode }
+  | { kind: 'edge'; edge: GraphEdge }
+  | { kind: 'namespace'; namespace: string; cluster?: string }
+  | { kind: 'missing'; id: string };
 
 function Row({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -85,7 +89,17 @@ function grafanaRange(window: { start: string; end: string }): string {
   return `from=${Date.parse(window.start)}&to=${Date.parse(window.end)}`;
 }
 
-function GrafanaLinks({ grafanaUrl, window, workload, service }: { grafanaUrl?: string; window: { start: string; end: string }; workload?: GraphNode; service?: string }) {
+function GrafanaLinks({
+  grafanaUrl,
+  window,
+  workload,
+  service,
+}: {
+  grafanaUrl?: string;
+  window: { start: string; end: string };
+  workload?: GraphNode;
+  service?: string;
+}) {
   if (!grafanaUrl) return null;
   const base = grafanaUrl.replace(/\/$/, '');
   const links: { href: string; text: string }[] = [];
@@ -98,7 +112,10 @@ function GrafanaLinks({ grafanaUrl, window, workload, service }: { grafanaUrl?: 
   if (service) {
     const [ns, name] = service.includes('/') ? service.split('/', 2) : [undefined, service];
     const host = ns && name ? `${name}.${ns}.svc.cluster.local` : service;
-    links.push({ href: `${base}/${GRAFANA_SERVICE_DASHBOARD}?var-service=${encodeURIComponent(host)}&${grafanaRange(window)}`, text: `Istio service dashboard: ${host}` });
+    links.push({
+      href: `${base}/${GRAFANA_SERVICE_DASHBOARD}?var-service=${encodeURIComponent(host)}&${grafanaRange(window)}`,
+      text: `Istio service dashboard: ${host}`,
+    });
   }
   if (!links.length) return null;
   return (
@@ -141,7 +158,12 @@ function EdgeDetails({ edge, graph, grafanaUrl }: { edge: GraphEdge; graph: Mesh
         </Row>
         <Row term="Protocol">
           {edge.protocol}
-          {edge.protocolSource && edge.protocolSource !== 'none' && <span className="text-gray-600"> (from {edge.protocolSource === 'telemetry' ? 'telemetry' : edge.protocolSource === 'peer-telemetry' ? "other clients' requests" : 'service port'})</span>}
+          {edge.protocolSource && edge.protocolSource !== 'none' && (
+            <span className="text-gray-600">
+              {' '}
+              (from {edge.protocolSource === 'telemetry' ? 'telemetry' : edge.protocolSource === 'peer-telemetry' ? "other clients' requests" : 'service port'})
+            </span>
+          )}
         </Row>
         <Row term="mTLS">
           <span data-testid="panel-mtls" className={edge.mtls === 'plaintext' ? 'font-semibold text-red-800' : undefined}>
@@ -195,7 +217,8 @@ function EdgeDetails({ edge, graph, grafanaUrl }: { edge: GraphEdge; graph: Mesh
               {edge.failuresByFlag && Object.keys(edge.failuresByFlag).length > 0 && (
                 <span className="text-gray-700">
                   {' '}
-                  ({Object.entries(edge.failuresByFlag)
+                  (
+                  {Object.entries(edge.failuresByFlag)
                     .map(([flag, v]) => `${flag} ${formatRate(v)}`)
                     .join(', ')}
                   )
@@ -205,7 +228,9 @@ function EdgeDetails({ edge, graph, grafanaUrl }: { edge: GraphEdge; graph: Mesh
           )}
           {edge.rateSources && (
             <Row term="Numbers from">
-              {[edge.rateSources.l7 && `L7: ${edge.rateSources.l7} reporter`, edge.rateSources.l4 && `L4: ${edge.rateSources.l4} reporter`].filter(Boolean).join('; ')}
+              {[edge.rateSources.l7 && `L7: ${edge.rateSources.l7} reporter`, edge.rateSources.l4 && `L4: ${edge.rateSources.l4} reporter`]
+                .filter(Boolean)
+                .join('; ')}
             </Row>
           )}
         </dl>
@@ -302,13 +327,25 @@ function NodeDetails({ node, graph, grafanaUrl }: { node: GraphNode; graph: Mesh
   );
 }
 
-export function SidePanel({ selection, graph, onClose, onDrill }: { selection: Selection; graph: MeshGraph; onClose: () => void; onDrill: (ns: string, cluster?: string) => void }) {
+export function SidePanel({
+  selection,
+  graph,
+  onClose,
+  onDrill,
+}: {
+  selection: Selection;
+  graph: MeshGraph;
+  onClose: () => void;
+  onDrill: (ns: string, cluster?: string) => void;
+}) {
   const config = useQuery(configQueryOptions());
   const grafanaUrl = config.data?.grafanaUrl ?? undefined;
   return (
     <aside aria-label="Details" data-testid="side-panel" className="flex h-full w-[26rem] max-w-[45vw] shrink-0 flex-col border-l border-gray-300 bg-white">
       <div className="flex items-center justify-between border-b border-gray-200 px-3 py-2">
-        <span className="text-xs font-semibold uppercase tracking-wide text-gray-600">{selection.kind === 'edge' ? 'Edge' : selection.kind === 'namespace' ? 'Namespace' : 'Node'}</span>
+        <span className="text-xs font-semibold uppercase tracking-wide text-gray-600">
+          {selection.kind === 'edge' ? 'Edge' : selection.kind === 'namespace' ? 'Namespace' : 'Node'}
+        </span>
         <Button variant="ghost" onClick={onClose} aria-label="Close details">
           ✕ Close
         </Button>
@@ -325,7 +362,10 @@ export function SidePanel({ selection, graph, onClose, onDrill }: { selection: S
               Namespace {selection.cluster ? `${selection.cluster}/${selection.namespace}` : selection.namespace}
             </h2>
             {selection.cluster && <p className="text-sm">Cluster {selection.cluster}</p>}
-            <p className="text-sm">{graph.nodes.filter((n) => n.namespace === selection.namespace && (selection.cluster === undefined || n.cluster === selection.cluster)).length} nodes in this view.</p>
+            <p className="text-sm">
+              {graph.nodes.filter((n) => n.namespace === selection.namespace && (selection.cluster === undefined || n.cluster === selection.cluster)).length}{' '}
+              nodes in this view.
+            </p>
             <Button variant="primary" onClick={() => onDrill(selection.namespace, selection.cluster)}>
               Show {selection.namespace} with its neighbours
             </Button>

@@ -25,7 +25,19 @@ export function bridgeGaps(values: (number | null)[], maxGap = BRIDGE_MAX_GAP): 
 }
 
 /** Tiny SVG line chart; long null runs break the line (no data ≠ zero). Text summary for screen readers. */
-export function Sparkline({ label, values: raw, width, height = 28, format }: { label: string; values: (number | null)[]; width: number; height?: number; format: (v: number) => string }) {
+export function Sparkline({
+  label,
+  values: raw,
+  width,
+  height = 28,
+  format,
+}: {
+  label: string;
+  values: (number | null)[];
+  width: number;
+  height?: number;
+  format: (v: number) => string;
+}) {
   const values = bridgeGaps(raw.map((v) => (v === null || !Number.isFinite(v) ? null : v)));
   const nums = values.filter((v): v is number => v !== null && Number.isFinite(v));
   const max = nums.length ? Math.max(...nums) : 0;
@@ -53,7 +65,13 @@ export function Sparkline({ label, values: raw, width, height = 28, format }: { 
         <span>{nums.length ? `max ${format(max)}` : 'no data'}</span>
       </figcaption>
       <svg width={width} height={height} role="img" aria-label={summary} className="block rounded bg-gray-50">
-        {segments.map((pts, i) => (pts.includes(' ') ? <polyline key={i} points={pts} fill="none" stroke="#1F2937" strokeWidth="1.5" /> : <circle key={i} cx={pts.split(',')[0]} cy={pts.split(',')[1]} r="1.5" fill="#1F2937" />))}
+        {segments.map((pts, i) =>
+          pts.includes(' ') ? (
+            <polyline key={i} points={pts} fill="none" stroke="#1F2937" strokeWidth="1.5" />
+          ) : (
+            <circle key={i} cx={pts.split(',')[0]} cy={pts.split(',')[1]} r="1.5" fill="#1F2937" />
+          ),
+        )}
       </svg>
     </figure>
   );

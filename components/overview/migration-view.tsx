@@ -13,7 +13,11 @@ function Plan({ p }: { p: MigrationPlan }) {
   return (
     <article className="rounded border border-gray-300 bg-white p-3" aria-labelledby={`mig-${p.namespace}`} data-testid={`migration-${p.namespace}`}>
       <h3 id={`mig-${p.namespace}`} className="text-sm font-semibold">
-        {p.namespace} <span className="font-normal text-gray-700">(mode {p.mode}{p.inProgress ? ', migration to ambient in progress' : ''})</span>
+        {p.namespace}{' '}
+        <span className="font-normal text-gray-700">
+          (mode {p.mode}
+          {p.inProgress ? ', migration to ambient in progress' : ''})
+        </span>
       </h3>
       <dl className="mt-1 grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-3">
         <div>
@@ -49,12 +53,24 @@ function Plan({ p }: { p: MigrationPlan }) {
             <caption className="sr-only">Current L7 edges of {p.namespace} and what happens to their telemetry after the move</caption>
             <thead className="border-b border-gray-300 text-gray-700">
               <tr>
-                <th scope="col" className="px-1.5 py-1">Edge</th>
-                <th scope="col" className="px-1.5 py-1">Direction</th>
-                <th scope="col" className="px-1.5 py-1 text-right">Requests</th>
-                <th scope="col" className="px-1.5 py-1">After the move</th>
-                <th scope="col" className="px-1.5 py-1">With a waypoint in {p.namespace}</th>
-                <th scope="col" className="px-1.5 py-1">Why</th>
+                <th scope="col" className="px-1.5 py-1">
+                  Edge
+                </th>
+                <th scope="col" className="px-1.5 py-1">
+                  Direction
+                </th>
+                <th scope="col" className="px-1.5 py-1 text-right">
+                  Requests
+                </th>
+                <th scope="col" className="px-1.5 py-1">
+                  After the move
+                </th>
+                <th scope="col" className="px-1.5 py-1">
+                  With a waypoint in {p.namespace}
+                </th>
+                <th scope="col" className="px-1.5 py-1">
+                  Why
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -80,8 +96,8 @@ function Plan({ p }: { p: MigrationPlan }) {
       )}
       {p.policiesNeedingTargetRefs.length > 0 ? (
         <p className="mt-2 text-xs">
-          <strong>Policies to rebind:</strong> {p.policiesNeedingTargetRefs.join(', ')} use HTTP attributes with spec.selector; after the move only
-          a waypoint can enforce them (targetRefs).
+          <strong>Policies to rebind:</strong> {p.policiesNeedingTargetRefs.join(', ')} use HTTP attributes with spec.selector; after the move only a waypoint
+          can enforce them (targetRefs).
         </p>
       ) : null}
       {p.optOutsCapturedAfterMove.length > 0 ? (

@@ -22,15 +22,7 @@ function byMode(r: NamespaceRow): string {
   return parts.length ? parts.join(', ') : '0';
 }
 
-export function NamespaceTable({
-  rows,
-  window,
-  findings,
-}: {
-  rows: NamespaceRow[];
-  window: TimeWindow;
-  findings: Map<string, SeverityCounts> | undefined;
-}) {
+export function NamespaceTable({ rows, window, findings }: { rows: NamespaceRow[]; window: TimeWindow; findings: Map<string, SeverityCounts> | undefined }) {
   return (
     <section aria-labelledby="ns-h">
       <h2 id="ns-h" className="mb-1 text-base font-semibold">
@@ -39,19 +31,35 @@ export function NamespaceTable({
       <div className="overflow-x-auto rounded border border-gray-300 bg-white">
         <table className="min-w-full text-left text-sm" data-testid="namespace-table">
           <caption className="sr-only">
-            Namespaces with their data-plane mode, workloads by mode, waypoints, edge coverage of traffic they serve, and findings. Each name
-            links to the namespace graph.
+            Namespaces with their data-plane mode, workloads by mode, waypoints, edge coverage of traffic they serve, and findings. Each name links to the
+            namespace graph.
           </caption>
           <thead className="border-b border-gray-300 bg-gray-50 text-xs uppercase tracking-wide text-gray-700">
             <tr>
-              <th scope="col" className="px-2 py-1.5">Namespace</th>
-              <th scope="col" className="px-2 py-1.5">Mode</th>
-              <th scope="col" className="px-2 py-1.5">Workloads by mode</th>
-              <th scope="col" className="px-2 py-1.5">Waypoints</th>
-              <th scope="col" className="px-2 py-1.5 text-right">Edges with L7 / total</th>
-              <th scope="col" className="px-2 py-1.5 text-right">L7 gaps</th>
-              <th scope="col" className="px-2 py-1.5 text-right">Plaintext edges</th>
-              <th scope="col" className="px-2 py-1.5">Findings</th>
+              <th scope="col" className="px-2 py-1.5">
+                Namespace
+              </th>
+              <th scope="col" className="px-2 py-1.5">
+                Mode
+              </th>
+              <th scope="col" className="px-2 py-1.5">
+                Workloads by mode
+              </th>
+              <th scope="col" className="px-2 py-1.5">
+                Waypoints
+              </th>
+              <th scope="col" className="px-2 py-1.5 text-right">
+                Edges with L7 / total
+              </th>
+              <th scope="col" className="px-2 py-1.5 text-right">
+                L7 gaps
+              </th>
+              <th scope="col" className="px-2 py-1.5 text-right">
+                Plaintext edges
+              </th>
+              <th scope="col" className="px-2 py-1.5">
+                Findings
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -68,7 +76,9 @@ export function NamespaceTable({
                     {r.telemetryOnly ? <span className="ml-1 text-xs font-normal text-gray-600">(telemetry only)</span> : null}
                     {r.issues.length > 0 ? (
                       <details className="mt-1 text-xs font-normal text-gray-800">
-                        <summary className="cursor-pointer">{r.issues.length} issue{r.issues.length > 1 ? 's' : ''}</summary>
+                        <summary className="cursor-pointer">
+                          {r.issues.length} issue{r.issues.length > 1 ? 's' : ''}
+                        </summary>
                         <ul className="ml-4 list-disc">
                           {r.issues.map((i) => (
                             <li key={i}>{i}</li>
@@ -86,11 +96,11 @@ export function NamespaceTable({
                   <td className="px-2 py-1.5 text-right tabular-nums">
                     {r.edges.l7} / {r.edges.total}
                   </td>
-                  <td className="px-2 py-1.5 text-right tabular-nums" data-testid="ns-l7gaps">{r.edges.l7Gaps}</td>
-                  <td className="px-2 py-1.5 text-right tabular-nums">{r.edges.plaintext}</td>
-                  <td className="px-2 py-1.5 text-xs">
-                    {c === undefined ? (findings ? 'none' : '…') : <FindingCounts c={c} />}
+                  <td className="px-2 py-1.5 text-right tabular-nums" data-testid="ns-l7gaps">
+                    {r.edges.l7Gaps}
                   </td>
+                  <td className="px-2 py-1.5 text-right tabular-nums">{r.edges.plaintext}</td>
+                  <td className="px-2 py-1.5 text-xs">{c === undefined ? findings ? 'none' : '…' : <FindingCounts c={c} />}</td>
                 </tr>
               );
             })}
@@ -98,8 +108,8 @@ export function NamespaceTable({
         </table>
       </div>
       <p className="mt-1 text-xs text-gray-600">
-        Mode counts application workloads only (waypoints, gateways, ztunnel and istio-cni excluded). Edge counts cover traffic whose destination is
-        in the namespace.
+        Mode counts application workloads only (waypoints, gateways, ztunnel and istio-cni excluded). Edge counts cover traffic whose destination is in the
+        namespace.
       </p>
     </section>
   );

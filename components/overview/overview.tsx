@@ -93,7 +93,11 @@ export function Overview() {
         {migration.data ? <MigrationView plans={migration.data.migrations} /> : migration.isPending ? <Loading what="the migration view" /> : null}
 
         <p className="text-xs text-gray-600">
-          Open the <Link href="/graph" className="underline">service graph</Link> for every edge, its path and its numbers.
+          Open the{' '}
+          <Link href="/graph" className="underline">
+            service graph
+          </Link>{' '}
+          for every edge, its path and its numbers.
         </p>
       </div>
     </div>

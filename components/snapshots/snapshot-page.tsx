@@ -16,7 +16,11 @@ export function liveHref(s: SnapshotBody): string {
 
 function SnapshotBanner({ snapshot }: { snapshot: SnapshotBody }) {
   return (
-    <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-violet-300 bg-violet-50 px-3 py-2 text-sm text-violet-950" role="status" data-testid="snapshot-banner">
+    <div
+      className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-violet-300 bg-violet-50 px-3 py-2 text-sm text-violet-950"
+      role="status"
+      data-testid="snapshot-banner"
+    >
       <span className="rounded bg-violet-700 px-1.5 py-0.5 text-xs font-semibold uppercase tracking-wide text-white">Snapshot</span>
       <span className="min-w-0 flex-1">
         {snapshot.title && (
@@ -24,9 +28,14 @@ function SnapshotBanner({ snapshot }: { snapshot: SnapshotBody }) {
             {snapshot.title}
           </strong>
         )}
-        Snapshot of {formatInstantUtc(snapshot.window.start)} → {formatInstantUtc(snapshot.window.end)}, pinned {formatInstantUtc(snapshot.createdAt)}; live data may differ.
+        Snapshot of {formatInstantUtc(snapshot.window.start)} → {formatInstantUtc(snapshot.window.end)}, pinned {formatInstantUtc(snapshot.createdAt)}; live
+        data may differ.
       </span>
-      <Link href={liveHref(snapshot)} className="rounded border border-violet-400 bg-white px-2.5 py-1 font-medium text-violet-900 hover:bg-violet-100" data-testid="snapshot-live">
+      <Link
+        href={liveHref(snapshot)}
+        className="rounded border border-violet-400 bg-white px-2.5 py-1 font-medium text-violet-900 hover:bg-violet-100"
+        data-testid="snapshot-live"
+      >
         Open the live view of this window
       </Link>
     </div>
@@ -47,7 +56,9 @@ export function SnapshotPage({ id }: { id: string }) {
     return (
       <div className="p-4">
         <Banner tone="error" testId="snapshot-error">
-          {missing ? 'No such snapshot: the link is wrong, or the snapshot was deleted or passed the retention period.' : `Could not load the snapshot: ${q.error.message}`}
+          {missing
+            ? 'No such snapshot: the link is wrong, or the snapshot was deleted or passed the retention period.'
+            : `Could not load the snapshot: ${q.error.message}`}
         </Banner>
       </div>
     );

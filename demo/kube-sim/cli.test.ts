@@ -16,10 +16,14 @@ afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 describe('cli', () => {
   it('serves the manifests and prints the kubeconfig path', async () => {
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['demo/kube-sim/cli.ts', '--manifests', 'demo/kube-sim/testdata', '--state', stateDir, '--port', '0'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      path.join(ROOT, 'node_modules/.bin/tsx'),
+      ['demo/kube-sim/cli.ts', '--manifests', 'demo/kube-sim/testdata', '--state', stateDir, '--port', '0'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     try {

@@ -104,7 +104,12 @@ describe('@kubernetes/client-node against the simulator', { timeout: 30_000 }, (
       await eventually(() => added.includes('while-down'));
       sim.apply(podObject('after-restart', 'shop', { app: 'late' }));
       await eventually(() => added.includes('after-restart'));
-      expect(informer.list('shop').map((p) => p.metadata?.name).sort()).toEqual(['after-restart', 'cart-5c6d7e8f9-klmno', 'while-down']);
+      expect(
+        informer
+          .list('shop')
+          .map((p) => p.metadata?.name)
+          .sort(),
+      ).toEqual(['after-restart', 'cart-5c6d7e8f9-klmno', 'while-down']);
     } finally {
       await informer.stop();
       sim.delete({ apiVersion: 'v1', kind: 'Pod', name: 'while-down', namespace: 'shop' });

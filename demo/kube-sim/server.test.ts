@@ -166,7 +166,7 @@ describe('list and get', () => {
     expect(rs.items[0].metadata.ownerReferences[0]).toMatchObject({ kind: 'Deployment', name: 'stock' });
   });
 
-  it('fills ownerReferences uids with the owners\' uids', async () => {
+  it("fills ownerReferences uids with the owners' uids", async () => {
     const pod = (await kubeGet(sim, '/api/v1/namespaces/inventory/pods/stock-7d9f8b6c4-abcde')).json();
     const rs = (await kubeGet(sim, '/apis/apps/v1/namespaces/inventory/replicasets/stock-7d9f8b6c4')).json();
     const deploy = (await kubeGet(sim, '/apis/apps/v1/namespaces/inventory/deployments/stock')).json();

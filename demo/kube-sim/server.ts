@@ -190,7 +190,9 @@ function negotiate(accept: MediaType[]): Format | null {
 
 /** Discovery: legacy JSON unless the client accepts nothing but aggregated discovery. */
 function acceptsLegacyDiscovery(accept: MediaType[]): boolean {
-  return accept.some((m) => (m.type === 'application/json' || m.type === '*/*' || m.type === 'application/*') && m.params.g === undefined && m.params.as === undefined);
+  return accept.some(
+    (m) => (m.type === 'application/json' || m.type === '*/*' || m.type === 'application/*') && m.params.g === undefined && m.params.as === undefined,
+  );
 }
 
 function encodeContinue(key: string): string {
@@ -362,7 +364,7 @@ export async function startKubeSimulator(opts: KubeSimOptions): Promise<KubeSimu
 
   function handleDiscovery(req: IncomingMessage, res: ServerResponse, segs: string[]): boolean {
     const accept = parseAccept(req.headers.accept);
-    const isRoot = (segs.length === 1 && (segs[0] === 'api' || segs[0] === 'apis'));
+    const isRoot = segs.length === 1 && (segs[0] === 'api' || segs[0] === 'apis');
     if (isRoot && !acceptsLegacyDiscovery(accept)) {
       sendStatus(res, { code: 406, reason: 'NotAcceptable', message: 'only legacy discovery (application/json) is served' });
       return true;
@@ -382,7 +384,9 @@ export async function startKubeSimulator(opts: KubeSimOptions): Promise<KubeSimu
       return true;
     }
     if (segs.length === 1 && segs[0] === 'apis') {
-      const groups = servedGroups().filter((g) => g.group !== '' && groupEnabled(g.group)).map(apiGroup);
+      const groups = servedGroups()
+        .filter((g) => g.group !== '' && groupEnabled(g.group))
+        .map(apiGroup);
       sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups });
       return true;
     }
@@ -434,14 +438,20 @@ export async function startKubeSimulator(opts: KubeSimOptions): Promise<KubeSimu
     if (namespace !== undefined && !def.namespaced) return null;
     if (name !== undefined && namespace === undefined && def.namespaced) return null;
     if (subresource !== undefined && subresource !== 'status') return null;
-    return { def, version, ...(namespace !== undefined ? { namespace } : {}), ...(name !== undefined ? { name } : {}), ...(subresource ? { subresource } : {}), watchPath };
+    return {
+      def,
+      version,
+      ...(namespace !== undefined ? { namespace } : {}),
+      ...(name !== undefined ? { name } : {}),
+      ...(subresource ? { subresource } : {}),
+      watchPath,
+    };
   }
 
   function matchers(q: URLSearchParams, namespace: string | undefined, name: string | undefined): Matcher {
     const label = parseLabelSelector(q.get('labelSelector'));
     const field = parseFieldSelector(q.get('fieldSelector'));
-    return (o) =>
-      (namespace === undefined || o.metadata.namespace === namespace) && (name === undefined || o.metadata.name === name) && label(o) && field(o);
+    return (o) => (namespace === undefined || o.metadata.namespace === namespace) && (name === undefined || o.metadata.name === name) && label(o) && field(o);
   }
 
   function handleList(res: ServerResponse, r: ResourceRequest, q: URLSearchParams, format: Format): void {
@@ -481,7 +491,8 @@ export async function startKubeSimulator(opts: KubeSimOptions): Promise<KubeSimu
       return;
     }
     const o = present(obj, r.def, r.version);
-    if (format === 'table') sendJson(res, 200, toTable(r.def, [o], { resourceVersion: String(obj.metadata.resourceVersion ?? ''), includeObject: includeObjectParam(q) }));
+    if (format === 'table')
+      sendJson(res, 200, toTable(r.def, [o], { resourceVersion: String(obj.metadata.resourceVersion ?? ''), includeObject: includeObjectParam(q) }));
     else if (format === 'partial') sendJson(res, 200, partial(o));
     else sendJson(res, 200, o);
   }
@@ -575,7 +586,10 @@ export async function startKubeSimulator(opts: KubeSimOptions): Promise<KubeSimu
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const u = new URL(req.url ?? '/', 'https://kube-sim.invalid');
-    const segs = u.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    const segs = u.pathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
     const q = u.searchParams;
 
     if (segs.length === 1 && ['healthz', 'livez', 'readyz'].includes(segs[0]!)) {
@@ -622,7 +636,11 @@ export async function startKubeSimulator(opts: KubeSimOptions): Promise<KubeSimu
     }
     const format = negotiate(parseAccept(req.headers.accept));
     if (format === null) {
-      sendStatus(res, { code: 406, reason: 'NotAcceptable', message: `only the following media types are accepted: application/json, application/json;as=Table;v=v1;g=meta.k8s.io` });
+      sendStatus(res, {
+        code: 406,
+        reason: 'NotAcceptable',
+        message: `only the following media types are accepted: application/json, application/json;as=Table;v=v1;g=meta.k8s.io`,
+      });
       return;
     }
     if (watch) handleWatch(req, res, r, q, format);

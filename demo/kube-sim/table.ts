@@ -41,12 +41,16 @@ function col(name: string, cell: Column['cell'], opts: Partial<ColumnDefinition>
 }
 
 const NAME = col('Name', (o) => o.metadata.name, { format: 'name', description: 'Name must be unique within a namespace.' });
-const AGE = col('Age', (o, now) => {
-  const ts = o.metadata.creationTimestamp;
-  if (typeof ts !== 'string') return '<unknown>';
-  const t = Date.parse(ts);
-  return Number.isNaN(t) ? '<unknown>' : humanDuration(now.getTime() - t);
-}, { description: 'CreationTimestamp is a timestamp representing the server time when this object was created.' });
+const AGE = col(
+  'Age',
+  (o, now) => {
+    const ts = o.metadata.creationTimestamp;
+    if (typeof ts !== 'string') return '<unknown>';
+    const t = Date.parse(ts);
+    return Number.isNaN(t) ? '<unknown>' : humanDuration(now.getTime() - t);
+  },
+  { description: 'CreationTimestamp is a timestamp representing the server time when this object was created.' },
+);
 
 function podStatus(o: KubeObject): string {
   if (o.metadata.deletionTimestamp) return 'Terminating';
@@ -72,11 +76,15 @@ function condition(o: KubeObject, type: string): string {
 const COLUMNS: Record<string, Column[]> = {
   Pod: [
     NAME,
-    col('Ready', (o) => {
-      const statuses = arr(get(o, 'status.containerStatuses'));
-      const total = arr(get(o, 'spec.containers')).length;
-      return `${statuses.filter((s) => get(s, 'ready') === true).length}/${total}`;
-    }, { description: 'The aggregate readiness state of this pod for accepting traffic.' }),
+    col(
+      'Ready',
+      (o) => {
+        const statuses = arr(get(o, 'status.containerStatuses'));
+        const total = arr(get(o, 'spec.containers')).length;
+        return `${statuses.filter((s) => get(s, 'ready') === true).length}/${total}`;
+      },
+      { description: 'The aggregate readiness state of this pod for accepting traffic.' },
+    ),
     col('Status', podStatus, { description: 'The aggregate status of the containers in this pod.' }),
     col('Restarts', (o) => String(arr(get(o, 'status.containerStatuses')).reduce<number>((n, s) => n + num(get(s, 'restartCount')), 0)), {
       description: 'The number of times the containers in this pod have been restarted.',
@@ -91,18 +99,30 @@ const COLUMNS: Record<string, Column[]> = {
     col('Type', (o) => str(get(o, 'spec.type'), 'ClusterIP')),
     col('Cluster-IP', (o) => str(get(o, 'spec.clusterIP'))),
     col('External-IP', (o) => {
-      const ing = arr(get(o, 'status.loadBalancer.ingress')).map((i) => str(get(i, 'ip'), '') || str(get(i, 'hostname'), '')).filter(Boolean);
+      const ing = arr(get(o, 'status.loadBalancer.ingress'))
+        .map((i) => str(get(i, 'ip'), '') || str(get(i, 'hostname'), ''))
+        .filter(Boolean);
       return ing.length ? ing.join(',') : get(o, 'spec.type') === 'LoadBalancer' ? '<pending>' : '<none>';
     }),
     col('Port(s)', (o) => {
-      const ports = arr(get(o, 'spec.ports')).map((p) => `${num(get(p, 'port'))}${get(p, 'nodePort') ? `:${num(get(p, 'nodePort'))}` : ''}/${str(get(p, 'protocol'), 'TCP')}`);
+      const ports = arr(get(o, 'spec.ports')).map(
+        (p) => `${num(get(p, 'port'))}${get(p, 'nodePort') ? `:${num(get(p, 'nodePort'))}` : ''}/${str(get(p, 'protocol'), 'TCP')}`,
+      );
       return ports.length ? ports.join(',') : '<none>';
     }),
     AGE,
-    col('Selector', (o) => {
-      const sel = get(o, 'spec.selector');
-      return sel && typeof sel === 'object' ? Object.entries(sel).map(([k, v]) => `${k}=${String(v)}`).join(',') || '<none>' : '<none>';
-    }, { priority: 1 }),
+    col(
+      'Selector',
+      (o) => {
+        const sel = get(o, 'spec.selector');
+        return sel && typeof sel === 'object'
+          ? Object.entries(sel)
+              .map(([k, v]) => `${k}=${String(v)}`)
+              .join(',') || '<none>'
+          : '<none>';
+      },
+      { priority: 1 },
+    ),
   ],
   Deployment: [
     NAME,
@@ -135,7 +155,13 @@ const COLUMNS: Record<string, Column[]> = {
   Gateway: [
     NAME,
     col('Class', (o) => str(get(o, 'spec.gatewayClassName'), '')),
-    col('Address', (o) => arr(get(o, 'status.addresses')).map((a) => str(get(a, 'value'), '')).filter(Boolean)[0] ?? ''),
+    col(
+      'Address',
+      (o) =>
+        arr(get(o, 'status.addresses'))
+          .map((a) => str(get(a, 'value'), ''))
+          .filter(Boolean)[0] ?? '',
+    ),
     col('Programmed', (o) => condition(o, 'Programmed')),
     AGE,
   ],
@@ -175,10 +201,7 @@ export function toTable(
       ...(opts.includeObject === 'None'
         ? {}
         : {
-            object:
-              opts.includeObject === 'Object'
-                ? o
-                : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+            object: opts.includeObject === 'Object' ? o : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
           }),
     })),
   };

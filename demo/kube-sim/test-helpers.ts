@@ -9,7 +9,11 @@ export const FIXTURE_DIR = path.join(__dirname, 'testdata');
 
 type RawResponse = { status: number; headers: IncomingMessage['headers']; body: string; json: () => any };
 
-export function kubeGet(sim: KubeSimulator, pathAndQuery: string, opts: { token?: string | null; accept?: string; method?: string } = {}): Promise<RawResponse> {
+export function kubeGet(
+  sim: KubeSimulator,
+  pathAndQuery: string,
+  opts: { token?: string | null; accept?: string; method?: string } = {},
+): Promise<RawResponse> {
   const u = new URL(sim.url + pathAndQuery);
   const headers: Record<string, string> = {};
   const token = opts.token === undefined ? sim.token : opts.token;

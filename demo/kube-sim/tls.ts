@@ -62,17 +62,23 @@ export async function ensureTls(stateDir: string, extraHosts: string[] = []): Pr
   let ca = stillValid(caCertPem, 30 * DAY);
   if (!ca || !keyMatches(ca, caKeyPem)) {
     const notBeforeDate = new Date(Date.now() - DAY);
-    const gen = await generate([{ name: 'commonName', value: 'meshglass-demo-ca' }, { name: 'organizationName', value: 'Meshglass demo' }], {
-      keyType: 'ec',
-      curve: 'P-256',
-      algorithm: 'sha256',
-      notBeforeDate,
-      notAfterDate: new Date(notBeforeDate.getTime() + 3650 * DAY),
-      extensions: [
-        { name: 'basicConstraints', cA: true, critical: true },
-        { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    const gen = await generate(
+      [
+        { name: 'commonName', value: 'meshglass-demo-ca' },
+        { name: 'organizationName', value: 'Meshglass demo' },
       ],
-    });
+      {
+        keyType: 'ec',
+        curve: 'P-256',
+        algorithm: 'sha256',
+        notBeforeDate,
+        notAfterDate: new Date(notBeforeDate.getTime() + 3650 * DAY),
+        extensions: [
+          { name: 'basicConstraints', cA: true, critical: true },
+          { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+        ],
+      },
+    );
     caCertPem = gen.cert;
     caKeyPem = gen.private;
     writeAtomic(caKeyPath, caKeyPem);

@@ -24,7 +24,15 @@ function rows(p: EmitPlan, t: number): Row[] {
   const out: Row[] = [];
   for (const [id, samples] of emitAll(p, t)) {
     const pod = p.proxies.get(id)!.pod;
-    for (const s of samples) out.push({ proxy: id, cluster: pod.cluster ?? p.topology.cluster, name: s.name, l: Object.fromEntries(s.labels), keys: s.labels.map(([k]) => k), value: s.value });
+    for (const s of samples)
+      out.push({
+        proxy: id,
+        cluster: pod.cluster ?? p.topology.cluster,
+        name: s.name,
+        l: Object.fromEntries(s.labels),
+        keys: s.labels.map(([k]) => k),
+        value: s.value,
+      });
   }
   return out;
 }
@@ -79,7 +87,8 @@ describe('cluster east in the emitter (--second-cluster)', () => {
     const obj = eastPods.find((o) => o.metadata.name === 'ztunnel-e4x7k')!;
     expect(target).toMatchObject({ app: 'ztunnel', pod: 'ztunnel-e4x7k', namespace: 'istio-system', instance: `${obj.status!.podIP}:15020` });
     // both sides count the same connections
-    const opened = (reporter: string) => cross.filter((r) => r.name === 'istio_tcp_connections_opened_total' && r.l.reporter === reporter).reduce((a, r) => a + r.value, 0);
+    const opened = (reporter: string) =>
+      cross.filter((r) => r.name === 'istio_tcp_connections_opened_total' && r.l.reporter === reporter).reduce((a, r) => a + r.value, 0);
     expect(opened('source')).toBeGreaterThan(0);
     expect(opened('destination')).toBe(opened('source'));
   });

@@ -54,7 +54,12 @@ export const EAST_OBJECTS = [
     kind: 'Node',
     metadata: {
       name: EAST_NODE.name,
-      labels: { 'kubernetes.io/hostname': EAST_NODE.name, 'kubernetes.io/os': 'linux', 'topology.kubernetes.io/region': EAST_NODE.region, 'topology.kubernetes.io/zone': EAST_NODE.zone },
+      labels: {
+        'kubernetes.io/hostname': EAST_NODE.name,
+        'kubernetes.io/os': 'linux',
+        'topology.kubernetes.io/region': EAST_NODE.region,
+        'topology.kubernetes.io/zone': EAST_NODE.zone,
+      },
     },
     spec: { podCIDR: EAST_NODE.podCIDR, podCIDRs: [EAST_NODE.podCIDR] },
     status: { addresses: [{ type: 'InternalIP', address: EAST_NODE.ip }], conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }] },
@@ -63,7 +68,10 @@ export const EAST_OBJECTS = [
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: { name: 'ztunnel', namespace: 'istio-system', labels: { 'app.kubernetes.io/name': 'ztunnel' } },
-    spec: { selector: { matchLabels: { app: 'ztunnel' } }, template: { metadata: { labels: ZTUNNEL_LABELS, annotations: ZTUNNEL_ANNOTATIONS }, spec: { containers: [ZTUNNEL_CONTAINER] } } },
+    spec: {
+      selector: { matchLabels: { app: 'ztunnel' } },
+      template: { metadata: { labels: ZTUNNEL_LABELS, annotations: ZTUNNEL_ANNOTATIONS }, spec: { containers: [ZTUNNEL_CONTAINER] } },
+    },
   },
   {
     apiVersion: 'v1',
@@ -88,7 +96,11 @@ export const EAST_OBJECTS = [
       labels: { app: 'inventory-api', 'pod-template-hash': '5f7c9' },
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'inventory-api', uid: 'e1', controller: true }],
     },
-    spec: { replicas: 1, selector: { matchLabels: { app: 'inventory-api' } }, template: { metadata: { labels: { app: 'inventory-api' } }, spec: { containers: [{ name: 'a', image: 'x' }] } } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'inventory-api' } },
+      template: { metadata: { labels: { app: 'inventory-api' } }, spec: { containers: [{ name: 'a', image: 'x' }] } },
+    },
   },
   {
     apiVersion: 'v1',
@@ -100,7 +112,11 @@ export const EAST_OBJECTS = [
       annotations: { 'ambient.istio.io/redirection': 'enabled' },
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'inventory-api-5f7c9', uid: 'e2', controller: true }],
     },
-    spec: { containers: [{ name: 'inventory-api', image: 'registry.example.com/inventory-api:2.0.0' }], nodeName: EAST_NODE.name, serviceAccountName: 'inventory-api' },
+    spec: {
+      containers: [{ name: 'inventory-api', image: 'registry.example.com/inventory-api:2.0.0' }],
+      nodeName: EAST_NODE.name,
+      serviceAccountName: 'inventory-api',
+    },
     status: { phase: 'Running', podIP: '10.99.0.7', podIPs: [{ ip: '10.99.0.7' }] },
   },
   {
@@ -120,9 +136,16 @@ export const EAST_OBJECTS = [
 
 /** Traffic that crosses into cluster east (a topology entry with the server's cluster), added by `withEastCluster`. */
 export const EAST_EDGES: EdgeSpec[] = [
-  edge('e17-cart-inventory-east', 'shop/cart', { kind: 'service', namespace: 'inventory', name: 'inventory-api', port: 8080, cluster: EAST_CLUSTER }, 'http', 4, {
-    latency: { medianMs: 18, sigma: 0.5 },
-  }),
+  edge(
+    'e17-cart-inventory-east',
+    'shop/cart',
+    { kind: 'service', namespace: 'inventory', name: 'inventory-api', port: 8080, cluster: EAST_CLUSTER },
+    'http',
+    4,
+    {
+      latency: { medianMs: 18, sigma: 0.5 },
+    },
+  ),
 ];
 
 // ---------------------------------------------------------------------------
@@ -131,7 +154,13 @@ export const EAST_EDGES: EdgeSpec[] = [
 
 interface Obj {
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: { kind: string; name: string }[] };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: { kind: string; name: string }[];
+  };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
 }
@@ -143,9 +172,14 @@ function podMode(annotations: Record<string, string>): PodMode {
 }
 
 /** Topology models of a cluster's objects (pods, their workloads, nodes, Services), every one marked with `cluster`. */
-export function topologyPart(objects: readonly object[], cluster: string, istioNamespace = 'istio-system'): { nodes: NodeModel[]; workloads: WorkloadModel[]; services: ServiceModel[] } {
+export function topologyPart(
+  objects: readonly object[],
+  cluster: string,
+  istioNamespace = 'istio-system',
+): { nodes: NodeModel[]; workloads: WorkloadModel[]; services: ServiceModel[] } {
   const objs = objects as Obj[];
-  const find = (kind: string, ns: string | undefined, name: string) => objs.find((o) => o.kind === kind && o.metadata.namespace === ns && o.metadata.name === name);
+  const find = (kind: string, ns: string | undefined, name: string) =>
+    objs.find((o) => o.kind === kind && o.metadata.namespace === ns && o.metadata.name === name);
   const nodes: NodeModel[] = objs
     .filter((o) => o.kind === 'Node')
     .map((o) => {
@@ -186,7 +220,10 @@ export function topologyPart(objects: readonly object[], cluster: string, istioN
       serviceAccount: spec.serviceAccountName ?? 'default',
       containers,
       initContainers: [],
-      owner: { kind: owner?.kind === 'DaemonSet' ? 'DaemonSet' : owner?.kind === 'StatefulSet' ? 'StatefulSet' : 'ReplicaSet', name: owner?.name ?? o.metadata.name },
+      owner: {
+        kind: owner?.kind === 'DaemonSet' ? 'DaemonSet' : owner?.kind === 'StatefulSet' ? 'StatefulSet' : 'ReplicaSet',
+        name: owner?.name ?? o.metadata.name,
+      },
       workload,
       ...(ztunnel ? { proxy: 'ztunnel' as const, proxyVersion: containers[0]?.image.split(':')[1] ?? ISTIO_VERSION } : {}),
       cluster,
@@ -221,7 +258,12 @@ export function topologyPart(objects: readonly object[], cluster: string, istioN
   const services: ServiceModel[] = objs
     .filter((o) => o.kind === 'Service')
     .map((o) => {
-      const spec = (o.spec ?? {}) as { selector?: Record<string, string>; clusterIP?: string; type?: string; ports?: { name?: string; port: number; targetPort?: number; appProtocol?: string }[] };
+      const spec = (o.spec ?? {}) as {
+        selector?: Record<string, string>;
+        clusterIP?: string;
+        type?: string;
+        ports?: { name?: string; port: number; targetPort?: number; appProtocol?: string }[];
+      };
       return {
         namespace: o.metadata.namespace ?? 'default',
         name: o.metadata.name,

@@ -34,7 +34,8 @@ describe('waypoint call web → cart', () => {
   const related = now.filter(
     (r) =>
       traffic(r) &&
-      ((r.l.source_workload === 'web' && r.l.destination_service_name === 'cart') || (r.l.source_workload === 'shop-waypoint' && r.l.destination_workload === 'cart')),
+      ((r.l.source_workload === 'web' && r.l.destination_service_name === 'cart') ||
+        (r.l.source_workload === 'shop-waypoint' && r.l.destination_workload === 'cart')),
   );
   it('yields exactly three series sets: waypoint L7, client ztunnel source, server ztunnel destination', () => {
     expect(sets(related)).toEqual(['waypoint:waypoint', 'ztunnel:destination', 'ztunnel:source']);
@@ -44,7 +45,12 @@ describe('waypoint call web → cart', () => {
     expect(wp.length).toBeGreaterThan(0);
     for (const r of wp) {
       expect(r.proxy).toMatch(/^shop\/shop-waypoint-/);
-      expect(r.l).toMatchObject({ source_workload: 'web', destination_workload: 'cart', destination_service: 'cart.shop.svc.cluster.local', connection_security_policy: 'mutual_tls' });
+      expect(r.l).toMatchObject({
+        source_workload: 'web',
+        destination_workload: 'cart',
+        destination_service: 'cart.shop.svc.cluster.local',
+        connection_security_policy: 'mutual_tls',
+      });
       expect(r.l.source_principal).toBe('spiffe://cluster.local/ns/shop/sa/web');
     }
   });
@@ -53,14 +59,23 @@ describe('waypoint call web → cart', () => {
     expect(src.length).toBeGreaterThan(0);
     for (const r of src) {
       expect(r.name.startsWith('istio_tcp_')).toBe(true);
-      expect(r.l).toMatchObject({ destination_workload: 'shop-waypoint', destination_service: 'cart.shop.svc.cluster.local', connection_security_policy: 'mutual_tls', request_protocol: 'tcp' });
+      expect(r.l).toMatchObject({
+        destination_workload: 'shop-waypoint',
+        destination_service: 'cart.shop.svc.cluster.local',
+        connection_security_policy: 'mutual_tls',
+        request_protocol: 'tcp',
+      });
     }
   });
   it('server ztunnel sees the waypoint identity as source', () => {
     const dst = related.filter((r) => r.l.reporter === 'destination');
     expect(dst.length).toBeGreaterThan(0);
     for (const r of dst) {
-      expect(r.l).toMatchObject({ source_workload: 'shop-waypoint', source_principal: 'spiffe://cluster.local/ns/shop/sa/shop-waypoint', destination_workload: 'cart' });
+      expect(r.l).toMatchObject({
+        source_workload: 'shop-waypoint',
+        source_principal: 'spiffe://cluster.local/ns/shop/sa/shop-waypoint',
+        destination_workload: 'cart',
+      });
       expect(r.proxy).toMatch(/^istio-system\/ztunnel-/);
     }
   });
@@ -112,7 +127,8 @@ describe('connection_security_policy rules', () => {
   it('ambient → unknown IP: client ztunnel only, plaintext', () => {
     const rs = now.filter((r) => traffic(r) && r.l.source_workload === 'inventory-api' && r.l.destination_workload === 'unknown');
     expect(sets(rs)).toEqual(['ztunnel:source']);
-    for (const r of rs) expect(r.l).toMatchObject({ connection_security_policy: 'unknown', destination_canonical_revision: 'unknown', source_principal: 'unknown' });
+    for (const r of rs)
+      expect(r.l).toMatchObject({ connection_security_policy: 'unknown', destination_canonical_revision: 'unknown', source_principal: 'unknown' });
   });
   it('sidecar → external host: client sidecar TCP only', () => {
     const rs = now.filter((r) => traffic(r) && r.l.destination_service === 'api.stripe.com');
@@ -177,7 +193,11 @@ describe('counters', () => {
   it('histograms are consistent: buckets grow with le, +Inf = _count = istio_requests_total', () => {
     for (const [, samples] of emitAll(plan, ANCHOR - 1234)) {
       const req = new Map<string, number>();
-      const key = (l: [string, string][]) => l.filter(([k]) => k !== 'le').map(([k, v]) => `${k}=${v}`).join(',');
+      const key = (l: [string, string][]) =>
+        l
+          .filter(([k]) => k !== 'le')
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
       for (const s of samples) if (s.name === 'istio_requests_total') req.set(key(s.labels), s.value);
       const buckets = new Map<string, number[]>();
       for (const s of samples) {
@@ -193,7 +213,10 @@ describe('counters', () => {
   });
   it('the ledger incident shows a 30 % 5xx spike in T−2h…T−1h50m only', () => {
     const share = (a: number, b: number) => {
-      const sum = (t: number, f: (r: Row) => boolean) => rows(plan, t).filter((r) => r.name === 'istio_requests_total' && r.l.reporter === 'destination' && r.l.destination_workload === 'ledger' && f(r)).reduce((x, r) => x + r.value, 0);
+      const sum = (t: number, f: (r: Row) => boolean) =>
+        rows(plan, t)
+          .filter((r) => r.name === 'istio_requests_total' && r.l.reporter === 'destination' && r.l.destination_workload === 'ledger' && f(r))
+          .reduce((x, r) => x + r.value, 0);
       const all = sum(b, () => true) - sum(a, () => true);
       const err = sum(b, (r) => r.l.response_code!.startsWith('5')) - sum(a, (r) => r.l.response_code!.startsWith('5'));
       return err / all;
@@ -216,7 +239,12 @@ describe('catalog migration at T−3h', () => {
     expect(sets(before)).toEqual(['sidecar:destination', 'ztunnel:source']);
   });
   it('after: through the waypoint', () => {
-    const after = now.filter((r) => traffic(r) && ((r.l.source_workload === 'web' && r.l.destination_service_name === 'catalog') || (r.l.source_workload === 'shop-waypoint' && r.l.destination_workload === 'catalog')));
+    const after = now.filter(
+      (r) =>
+        traffic(r) &&
+        ((r.l.source_workload === 'web' && r.l.destination_service_name === 'catalog') ||
+          (r.l.source_workload === 'shop-waypoint' && r.l.destination_workload === 'catalog')),
+    );
     expect(sets(after)).toEqual(['waypoint:waypoint', 'ztunnel:destination', 'ztunnel:source']);
   });
 });
@@ -243,7 +271,8 @@ describe('synthetic topology', () => {
     const p = buildEmitPlan(t, ANCHOR);
     const rs = rows(p, ANCHOR).filter(traffic);
     const kinds = new Set(rs.map((r) => `${r.role}:${r.l.reporter}`));
-    for (const k of ['waypoint:waypoint', 'sidecar:source', 'sidecar:destination', 'ztunnel:source', 'ztunnel:destination', 'gateway:source']) expect(kinds).toContain(k);
+    for (const k of ['waypoint:waypoint', 'sidecar:source', 'sidecar:destination', 'ztunnel:source', 'ztunnel:destination', 'gateway:source'])
+      expect(kinds).toContain(k);
   });
   it('200 namespaces × 10 workloads gives about 10k edges', () => {
     const t = generateSyntheticTopology({ namespaces: 200, workloadsPerNamespace: 10, seed: 42 });
@@ -258,7 +287,10 @@ describe('synthetic topology', () => {
 
 /** Increase of istio_requests_total over [a, b] summed over the rows selected by f. */
 function reqIncrease(p: EmitPlan, a: number, b: number, f: (r: Row) => boolean): number {
-  const sum = (t: number) => rows(p, t).filter((r) => r.name === 'istio_requests_total' && f(r)).reduce((x, r) => x + r.value, 0);
+  const sum = (t: number) =>
+    rows(p, t)
+      .filter((r) => r.name === 'istio_requests_total' && f(r))
+      .reduce((x, r) => x + r.value, 0);
   return sum(b) - sum(a);
 }
 
@@ -266,7 +298,8 @@ describe('half-migrated client checkout (2 sidecar pods, 3 ambient pods) → pri
   const rel = now.filter(
     (r) =>
       traffic(r) &&
-      ((r.l.source_workload === 'checkout' && r.l.destination_service_name === 'pricing') || (r.l.source_workload === 'shop-waypoint' && r.l.destination_workload === 'pricing')),
+      ((r.l.source_workload === 'checkout' && r.l.destination_service_name === 'pricing') ||
+        (r.l.source_workload === 'shop-waypoint' && r.l.destination_workload === 'pricing')),
   );
   const checkoutPods = topology.workloads.find((w) => w.name === 'checkout')!.pods;
   it('pods: two with sidecar.istio.io/status, three with ambient.istio.io/redirection=enabled, one Deployment', () => {
@@ -280,16 +313,20 @@ describe('half-migrated client checkout (2 sidecar pods, 3 ambient pods) → pri
   it('sidecar pods bypass the waypoint: L7 straight to pricing, server ztunnel sees checkout', () => {
     const direct = rel.filter((r) => r.role === 'sidecar');
     expect(new Set(direct.map((r) => r.proxy)).size).toBe(2);
-    for (const r of direct) expect(r.l).toMatchObject({ reporter: 'source', destination_workload: 'pricing', connection_security_policy: 'unknown', request_protocol: 'http' });
+    for (const r of direct)
+      expect(r.l).toMatchObject({ reporter: 'source', destination_workload: 'pricing', connection_security_policy: 'unknown', request_protocol: 'http' });
     const zDst = rel.filter((r) => r.role === 'ztunnel' && r.l.reporter === 'destination' && r.l.source_workload === 'checkout');
     expect(zDst.length).toBeGreaterThan(0);
-    for (const r of zDst) expect(r.l).toMatchObject({ source_principal: 'spiffe://cluster.local/ns/checkout/sa/checkout', connection_security_policy: 'mutual_tls' });
+    for (const r of zDst)
+      expect(r.l).toMatchObject({ source_principal: 'spiffe://cluster.local/ns/checkout/sa/checkout', connection_security_policy: 'mutual_tls' });
   });
   it('ambient pods go through the waypoint: client ztunnel → shop-waypoint (service pricing), waypoint L7, server ztunnel sees the waypoint', () => {
     const zSrc = rel.filter((r) => r.role === 'ztunnel' && r.l.reporter === 'source');
     expect(zSrc.length).toBeGreaterThan(0);
-    for (const r of zSrc) expect(r.l).toMatchObject({ source_workload: 'checkout', destination_workload: 'shop-waypoint', destination_service: 'pricing.shop.svc.cluster.local' });
-    for (const r of rel.filter((x) => x.role === 'waypoint')) expect(r.l).toMatchObject({ source_workload: 'checkout', destination_workload: 'pricing', connection_security_policy: 'mutual_tls' });
+    for (const r of zSrc)
+      expect(r.l).toMatchObject({ source_workload: 'checkout', destination_workload: 'shop-waypoint', destination_service: 'pricing.shop.svc.cluster.local' });
+    for (const r of rel.filter((x) => x.role === 'waypoint'))
+      expect(r.l).toMatchObject({ source_workload: 'checkout', destination_workload: 'pricing', connection_security_policy: 'mutual_tls' });
     const zDst = rel.filter((r) => r.role === 'ztunnel' && r.l.reporter === 'destination' && r.l.source_workload === 'shop-waypoint');
     expect(zDst.length).toBeGreaterThan(0);
     for (const r of zDst) expect(r.l.source_principal).toBe('spiffe://cluster.local/ns/shop/sa/shop-waypoint');
@@ -314,7 +351,8 @@ describe('gRPC payments-api → fraud-check', () => {
     expect(new Set(rs.filter((r) => r.name.endsWith('_bucket')).map((r) => r.l.grpc_response_status))).toEqual(new Set(['0', '14', '4']));
   });
   it('8 % of calls fail (6 % UNAVAILABLE, 2 % DEADLINE_EXCEEDED) in the steady state', () => {
-    const f = (code?: string) => (r: Row) => r.l.reporter === 'destination' && r.l.destination_workload === 'fraud-check' && (code === undefined || r.l.grpc_response_status === code);
+    const f = (code?: string) => (r: Row) =>
+      r.l.reporter === 'destination' && r.l.destination_workload === 'fraud-check' && (code === undefined || r.l.grpc_response_status === code);
     const all = reqIncrease(plan, ANCHOR - H, ANCHOR - 600, f());
     expect(reqIncrease(plan, ANCHOR - H, ANCHOR - 600, f('14')) / all).toBeCloseTo(0.06, 3);
     expect(reqIncrease(plan, ANCHOR - H, ANCHOR - 600, f('4')) / all).toBeCloseTo(0.02, 3);
@@ -330,7 +368,9 @@ describe('fraud-check → risk-model: every request between 50 and 100 ms', () =
   it('buckets le ≤ 50 exist and stay 0, le ≥ 100 equal the count', () => {
     const b = now.filter((r) => r.name === 'istio_request_duration_milliseconds_bucket' && r.l.destination_workload === 'risk-model');
     expect(b.length).toBe(3 * (DURATION_BUCKETS.length + 1)); // 2 fraud-check client sidecars (source) + the risk-model sidecar (destination), one code
-    const count = (r: Row) => now.find((x) => x.proxy === r.proxy && x.name === 'istio_requests_total' && x.l.reporter === r.l.reporter && x.l.source_workload === r.l.source_workload)!.value;
+    const count = (r: Row) =>
+      now.find((x) => x.proxy === r.proxy && x.name === 'istio_requests_total' && x.l.reporter === r.l.reporter && x.l.source_workload === r.l.source_workload)!
+        .value;
     for (const r of b) {
       const le = r.l.le === '+Inf' ? Infinity : Number(r.l.le);
       if (le <= 50) expect(r.value).toBe(0);
@@ -344,8 +384,18 @@ describe('named egress (sidecar clients)', () => {
   it('fraud-check → 198.51.100.20:443 through PassthroughCluster: TCP, destination_service unknown', () => {
     const rs = now.filter((r) => traffic(r) && r.l.destination_service_name === 'PassthroughCluster');
     expect(sets(rs)).toEqual(['sidecar:source']);
-    expect(new Set(rs.map((r) => r.name))).toEqual(new Set(['istio_tcp_connections_opened_total', 'istio_tcp_connections_closed_total', 'istio_tcp_sent_bytes_total', 'istio_tcp_received_bytes_total']));
-    for (const r of rs) expect(r.l).toMatchObject({ source_workload: 'fraud-check', destination_service: 'unknown', destination_service_namespace: 'unknown', destination_workload: 'unknown', destination_cluster: 'unknown', response_flags: '-' });
+    expect(new Set(rs.map((r) => r.name))).toEqual(
+      new Set(['istio_tcp_connections_opened_total', 'istio_tcp_connections_closed_total', 'istio_tcp_sent_bytes_total', 'istio_tcp_received_bytes_total']),
+    );
+    for (const r of rs)
+      expect(r.l).toMatchObject({
+        source_workload: 'fraud-check',
+        destination_service: 'unknown',
+        destination_service_namespace: 'unknown',
+        destination_workload: 'unknown',
+        destination_cluster: 'unknown',
+        response_flags: '-',
+      });
   });
   it('risk-model (REGISTRY_ONLY) → BlackHoleCluster: only closed connections, flag UH, no bytes', () => {
     const rs = now.filter((r) => traffic(r) && r.l.destination_service_name === 'BlackHoleCluster');
@@ -377,7 +427,12 @@ describe('install variants (same mesh, installed differently)', () => {
   it('variant: every series equals the default one with the cluster name replaced (same pods, IPs, numbers)', () => {
     const norm = (p: EmitPlan, cluster: string) =>
       rows(p, ANCHOR - 1234)
-        .map((r) => `${r.proxy.split('/')[1]} ${r.name}{${Object.entries(r.l).map(([k, v]) => `${k}=${v === cluster ? '<C>' : v}`).join(',')}} ${r.value}`)
+        .map(
+          (r) =>
+            `${r.proxy.split('/')[1]} ${r.name}{${Object.entries(r.l)
+              .map(([k, v]) => `${k}=${v === cluster ? '<C>' : v}`)
+              .join(',')}} ${r.value}`,
+        )
         .sort();
     const a = norm(plan, 'Kubernetes');
     const b = norm(vplan, 'prod-eu1');

@@ -305,12 +305,33 @@ class PlanBuilder {
       this.proxies.set(plan.id, plan);
       this.index.set(plan, new Map());
       const component = role === 'ztunnel' ? 'ztunnel' : 'proxy';
-      this.add(plan, 'istio_build', 'istio_build', [['component', component], ['tag', p.proxyVersion ?? t.istioVersion]], false, undefined, -1, 1);
+      this.add(
+        plan,
+        'istio_build',
+        'istio_build',
+        [
+          ['component', component],
+          ['tag', p.proxyVersion ?? t.istioVersion],
+        ],
+        false,
+        undefined,
+        -1,
+        1,
+      );
     }
   }
 
   /** Adds (or extends) a series; returns its index. gate = -1 → self. */
-  add(plan: ProxyPlan, name: string, family: string, labels: [string, string][], integer: boolean, term: Term | undefined, gate: number, constant?: number): number {
+  add(
+    plan: ProxyPlan,
+    name: string,
+    family: string,
+    labels: [string, string][],
+    integer: boolean,
+    term: Term | undefined,
+    gate: number,
+    constant?: number,
+  ): number {
     const idx = this.index.get(plan)!;
     const key = name + '\u0000' + labels.map(([k, v]) => `${k}=${v}`).join('\u0001');
     let i = idx.get(key);
@@ -357,12 +378,23 @@ class PlanBuilder {
         push(g, { k: 'req', code });
         for (const le of [...DURATION_BUCKETS, Infinity]) {
           push(
-            this.add(plan, 'istio_request_duration_milliseconds_bucket', 'istio_request_duration_milliseconds', [...labels, ['le', Number.isFinite(le) ? String(le) : '+Inf']], true, undefined, g),
+            this.add(
+              plan,
+              'istio_request_duration_milliseconds_bucket',
+              'istio_request_duration_milliseconds',
+              [...labels, ['le', Number.isFinite(le) ? String(le) : '+Inf']],
+              true,
+              undefined,
+              g,
+            ),
             { k: 'bucket', code, le },
           );
         }
         push(this.add(plan, 'istio_request_duration_milliseconds_sum', 'istio_request_duration_milliseconds', labels, false, undefined, g), { k: 'sum', code });
-        push(this.add(plan, 'istio_request_duration_milliseconds_count', 'istio_request_duration_milliseconds', labels, true, undefined, g), { k: 'req', code });
+        push(this.add(plan, 'istio_request_duration_milliseconds_count', 'istio_request_duration_milliseconds', labels, true, undefined, g), {
+          k: 'req',
+          code,
+        });
         return { idx, comps };
       });
     }
@@ -381,7 +413,8 @@ class PlanBuilder {
 
   /** istio_tcp_* for one reporter (Envoy or ztunnel label set). */
   tcp(plan: ProxyPlan, base: Omit<LabelInput, 'code' | 'flags' | 'protocol'>, ztunnel: boolean, e: EdgeTraffic, weight: number, from: number, to: number) {
-    const mk = (flags: string) => (ztunnel ? ztunnelLabels(this.t, { ...base, protocol: 'tcp', flags }) : envoyLabels(this.t, { ...base, protocol: 'tcp', flags }));
+    const mk = (flags: string) =>
+      ztunnel ? ztunnelLabels(this.t, { ...base, protocol: 'tcp', flags }) : envoyLabels(this.t, { ...base, protocol: 'tcp', flags });
     const ok = mk('-');
     const failing = e.states.some((s) => s.connectFailShare > 0);
     const key = `tcp${ztunnel ? 'z' : 'e'}${failing ? 'f' : ''}\u0002` + ok.map(([k, v]) => `${k}=${v}`).join('\u0001');
@@ -401,7 +434,8 @@ class PlanBuilder {
         const fail = mk(ztunnel ? 'CONNECT' : 'UF');
         const fg = this.add(plan, 'istio_tcp_connections_closed_total', 'istio_tcp_connections_closed_total', fail, true, undefined, -1);
         push(fg, { k: 'closedFail' });
-        if (ztunnel) push(this.add(plan, 'istio_tcp_connections_failed_total', 'istio_tcp_connections_failed_total', fail, true, undefined, fg), { k: 'failed' });
+        if (ztunnel)
+          push(this.add(plan, 'istio_tcp_connections_failed_total', 'istio_tcp_connections_failed_total', fail, true, undefined, fg), { k: 'failed' });
       }
       return { idx, comps };
     });
@@ -499,7 +533,9 @@ export function buildEmitPlan(topology: Topology, anchor: number, traffic?: Traf
       const weight = 1 / (C.length * S.length);
       for (const c of C) {
         for (const s of S) {
-          emitPair(b, e, c, s, svcL, envoySvcL, weight, from, to, from >= wpSince && W.length > 0 ? W : [], peer, (p) => ztunnelByNode.get(`${clusterOf(topology, p)}/${p.node}`));
+          emitPair(b, e, c, s, svcL, envoySvcL, weight, from, to, from >= wpSince && W.length > 0 ? W : [], peer, (p) =>
+            ztunnelByNode.get(`${clusterOf(topology, p)}/${p.node}`),
+          );
         }
       }
     }
@@ -540,11 +576,27 @@ function emitPair(
   const serverSide = (fromPeer: Peer | undefined, mtls: boolean, w: number) => {
     if (!s || !dst) return;
     if (serverEnvoy) {
-      const base = { reporter: 'destination' as const, src: fromPeer, dst, srcPrincipal: mtls, dstPrincipal: mtls, svc: envoySvcL, csp: mtls ? ('mutual_tls' as const) : ('none' as const) };
+      const base = {
+        reporter: 'destination' as const,
+        src: fromPeer,
+        dst,
+        srcPrincipal: mtls,
+        dstPrincipal: mtls,
+        svc: envoySvcL,
+        csp: mtls ? ('mutual_tls' as const) : ('none' as const),
+      };
       if (http) b.l7(serverEnvoy, { ...base, protocol: l7proto }, e, w, from, to);
       else b.tcp(serverEnvoy, base, false, e, w, from, to);
     } else if (serverAmbient) {
-      b.tcp(zt(s), { reporter: 'destination', src: fromPeer, dst, srcPrincipal: mtls, dstPrincipal: true, svc: svcL, csp: mtls ? 'mutual_tls' : 'unknown' }, true, e, w, from, to);
+      b.tcp(
+        zt(s),
+        { reporter: 'destination', src: fromPeer, dst, srcPrincipal: mtls, dstPrincipal: true, svc: svcL, csp: mtls ? 'mutual_tls' : 'unknown' },
+        true,
+        e,
+        w,
+        from,
+        to,
+      );
     }
   };
 
@@ -582,7 +634,15 @@ function emitPair(
       return;
     }
     const mtls = !!serverEnvoy || !!serverAmbient;
-    b.tcp(zt(c), { reporter: 'source', src, dst, srcPrincipal: mtls, dstPrincipal: true, svc: svcL, csp: mtls ? 'mutual_tls' : 'unknown' }, true, e, weight, from, to);
+    b.tcp(
+      zt(c),
+      { reporter: 'source', src, dst, srcPrincipal: mtls, dstPrincipal: true, svc: svcL, csp: mtls ? 'mutual_tls' : 'unknown' },
+      true,
+      e,
+      weight,
+      from,
+      to,
+    );
     serverSide(src, mtls, weight);
     return;
   }

@@ -8,7 +8,8 @@ const topology = buildDemoTopology();
 const objs = buildManifests(topology);
 const pods = objs.filter((o) => o.kind === 'Pod') as (KubeObject & { spec: Record<string, any>; status: Record<string, any> })[];
 const pod = (prefix: string) => pods.find((p) => (p.metadata.name as string).startsWith(prefix))!;
-const meta = (p: KubeObject) => p.metadata as { labels: Record<string, string>; annotations?: Record<string, string>; ownerReferences: { kind: string; name: string }[] };
+const meta = (p: KubeObject) =>
+  p.metadata as { labels: Record<string, string>; annotations?: Record<string, string>; ownerReferences: { kind: string; name: string }[] };
 
 describe('demo manifests', () => {
   it('native sidecar: istio-proxy in initContainers with restartPolicy Always and status JSON', () => {
@@ -63,7 +64,9 @@ describe('demo manifests', () => {
     expect(ap.status.conditions[0]).toMatchObject({ type: 'ZtunnelAccepted', status: 'False', reason: 'UnsupportedValue' });
   });
   it('Gateway shop-waypoint has an address and is programmed', () => {
-    const gw = objs.find((o) => o.kind === 'Gateway')! as KubeObject & { status: { addresses: { value: string }[]; conditions: { type: string; status: string }[] } };
+    const gw = objs.find((o) => o.kind === 'Gateway')! as KubeObject & {
+      status: { addresses: { value: string }[]; conditions: { type: string; status: string }[] };
+    };
     expect(gw.status.addresses.length).toBe(1);
     expect(gw.status.conditions.find((c) => c.type === 'Programmed')!.status).toBe('True');
   });
@@ -78,7 +81,13 @@ describe('scrape profiles', () => {
   const z = allPods(topology).find((p) => p.role === 'ztunnel')!;
   const wp = allPods(topology).find((p) => p.role === 'waypoint')!;
   it('istio-sample maps pod labels, namespace and pod; instance = podIP:15020', () => {
-    expect(Object.fromEntries(finalTargetLabels('istio-sample', z))).toMatchObject({ app: 'ztunnel', namespace: 'istio-system', pod: z.name, instance: `${z.ip}:15020`, job: 'kubernetes-pods' });
+    expect(Object.fromEntries(finalTargetLabels('istio-sample', z))).toMatchObject({
+      app: 'ztunnel',
+      namespace: 'istio-system',
+      pod: z.name,
+      instance: `${z.ip}:15020`,
+      job: 'kubernetes-pods',
+    });
     expect(Object.fromEntries(finalTargetLabels('istio-sample', wp)).gateway_networking_k8s_io_gateway_name).toBe('shop-waypoint');
   });
   it('minimal has only job and instance', () => {

@@ -53,7 +53,12 @@ function podObject(t: Topology, p: PodModel, w: WorkloadModel, anchor: number): 
   const initStatuses = p.initContainers.map((c) =>
     c.restartPolicy === 'Always'
       ? containerStatus(c, created, p)
-      : { ...containerStatus(c, created, p), ready: true, started: false, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: created, finishedAt: created } } },
+      : {
+          ...containerStatus(c, created, p),
+          ready: true,
+          started: false,
+          state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: created, finishedAt: created } },
+        },
   );
   const node = t.nodes.find((n) => n.name === p.node)!;
   return {
@@ -66,7 +71,16 @@ function podObject(t: Topology, p: PodModel, w: WorkloadModel, anchor: number): 
       creationTimestamp: created,
       labels: p.labels,
       ...(Object.keys(p.annotations).length ? { annotations: p.annotations } : {}),
-      ownerReferences: [{ apiVersion: p.owner.kind === 'ReplicaSet' ? 'apps/v1' : 'apps/v1', kind: p.owner.kind, name: p.owner.name, uid: ownerUid, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: p.owner.kind === 'ReplicaSet' ? 'apps/v1' : 'apps/v1',
+          kind: p.owner.kind,
+          name: p.owner.name,
+          uid: ownerUid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
       ...(p.owner.kind === 'ReplicaSet' ? { generateName: `${p.owner.name}-` } : p.owner.kind === 'DaemonSet' ? { generateName: `${w.name}-` } : {}),
     },
     spec: {
@@ -88,7 +102,11 @@ function podObject(t: Topology, p: PodModel, w: WorkloadModel, anchor: number): 
       podIPs: [{ ip: p.ip }],
       startTime: created,
       qosClass: 'Burstable',
-      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastTransitionTime: created })),
+      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
+        type,
+        status: 'True',
+        lastTransitionTime: created,
+      })),
       ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
       containerStatuses: p.containers.map((c) => containerStatus(c, created, p)),
     },
@@ -112,7 +130,13 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
   // Objects of other clusters (multi-cluster runs) are served by their own cluster's API, not this one.
   const local = (o: { cluster?: string }) => clusterOf(t, o) === t.cluster;
   for (const ns of t.namespaces) {
-    objs.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, uid: uid(`ns/${ns.name}`), creationTimestamp: longAgo, labels: ns.labels }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    objs.push({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns.name, uid: uid(`ns/${ns.name}`), creationTimestamp: longAgo, labels: ns.labels },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    });
   }
   for (const n of t.nodes.filter(local)) {
     objs.push({
@@ -122,10 +146,23 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
         name: n.name,
         uid: uid(`node/${n.name}`),
         creationTimestamp: longAgo,
-        labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'topology.kubernetes.io/region': n.region, 'topology.kubernetes.io/zone': n.zone },
+        labels: {
+          'kubernetes.io/hostname': n.name,
+          'kubernetes.io/os': 'linux',
+          'kubernetes.io/arch': 'amd64',
+          'topology.kubernetes.io/region': n.region,
+          'topology.kubernetes.io/zone': n.zone,
+        },
       },
       spec: { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR] },
-      status: { addresses: [{ type: 'InternalIP', address: n.ip }, { type: 'Hostname', address: n.name }], conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }], nodeInfo: { kubeletVersion: 'v1.33.1', containerRuntimeVersion: 'containerd://2.0.5', operatingSystem: 'linux', architecture: 'amd64' } },
+      status: {
+        addresses: [
+          { type: 'InternalIP', address: n.ip },
+          { type: 'Hostname', address: n.name },
+        ],
+        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
+        nodeInfo: { kubeletVersion: 'v1.33.1', containerRuntimeVersion: 'containerd://2.0.5', operatingSystem: 'linux', architecture: 'amd64' },
+      },
     });
   }
   for (const [name, controller] of [
@@ -151,8 +188,19 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { ...common, annotations: { 'deployment.kubernetes.io/revision': String(current.revision) } },
-        spec: { replicas: w.replicas, selector: { matchLabels: w.selector }, template: templateSpec(w, w.templateLabels, w.templateAnnotations), strategy: { type: 'RollingUpdate' } },
-        status: { observedGeneration: common.generation, replicas: running.length, readyReplicas: running.length, availableReplicas: running.length, updatedReplicas: w.pods.filter((p) => p.owner.name === `${w.name}-${current.hash}` && p.endOffset === undefined).length },
+        spec: {
+          replicas: w.replicas,
+          selector: { matchLabels: w.selector },
+          template: templateSpec(w, w.templateLabels, w.templateAnnotations),
+          strategy: { type: 'RollingUpdate' },
+        },
+        status: {
+          observedGeneration: common.generation,
+          replicas: running.length,
+          readyReplicas: running.length,
+          availableReplicas: running.length,
+          updatedReplicas: w.pods.filter((p) => p.owner.name === `${w.name}-${current.hash}` && p.endOffset === undefined).length,
+        },
       });
       for (const rs of w.replicaSets) {
         const rsName = `${w.name}-${rs.hash}`;
@@ -182,7 +230,12 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
         apiVersion: 'apps/v1',
         kind: 'StatefulSet',
         metadata: common,
-        spec: { replicas: w.replicas, serviceName: w.name, selector: { matchLabels: w.selector }, template: templateSpec(w, w.templateLabels, w.templateAnnotations) },
+        spec: {
+          replicas: w.replicas,
+          serviceName: w.name,
+          selector: { matchLabels: w.selector },
+          template: templateSpec(w, w.templateLabels, w.templateAnnotations),
+        },
         status: { replicas: running.length, readyReplicas: running.length, availableReplicas: running.length, currentReplicas: running.length },
       });
     } else {
@@ -191,7 +244,13 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
         kind: 'DaemonSet',
         metadata: common,
         spec: { selector: { matchLabels: w.selector }, template: templateSpec(w, w.templateLabels, w.templateAnnotations) },
-        status: { currentNumberScheduled: running.length, desiredNumberScheduled: running.length, numberReady: running.length, numberAvailable: running.length, updatedNumberScheduled: running.length },
+        status: {
+          currentNumberScheduled: running.length,
+          desiredNumberScheduled: running.length,
+          numberReady: running.length,
+          numberAvailable: running.length,
+          updatedNumberScheduled: running.length,
+        },
       });
     }
     for (const p of running) objs.push(podObject(t, p, w, anchor));
@@ -206,7 +265,9 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
         uid: uid(`svc/${s.namespace}/${s.name}`),
         creationTimestamp: iso(anchor - 14 * 86400),
         labels: s.labels,
-        ...(s.waypoint?.sinceOffset !== undefined ? { annotations: { 'meshglass.dev/demo-note': 'bound to the namespace waypoint since the ambient migration' } } : {}),
+        ...(s.waypoint?.sinceOffset !== undefined
+          ? { annotations: { 'meshglass.dev/demo-note': 'bound to the namespace waypoint since the ambient migration' } }
+          : {}),
       },
       spec: { type: s.type, selector: s.selector, clusterIP: s.clusterIP, clusterIPs: [s.clusterIP], ipFamilies: ['IPv4'], ports: s.ports },
       status: { loadBalancer: s.type === 'LoadBalancer' ? { ingress: [{ ip: '172.18.255.200' }] } : {} },
@@ -223,7 +284,14 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
         addresses: g.addresses.map((value) => ({ type: 'IPAddress', value })),
         conditions: [
           { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted', observedGeneration: 1, lastTransitionTime: ts },
-          { type: 'Programmed', status: 'True', reason: 'Programmed', message: 'Resource programmed, assigned to service(s) ' + `${g.name}.${g.namespace}.svc.${t.trustDomain}:15008`, observedGeneration: 1, lastTransitionTime: ts },
+          {
+            type: 'Programmed',
+            status: 'True',
+            reason: 'Programmed',
+            message: 'Resource programmed, assigned to service(s) ' + `${g.name}.${g.namespace}.svc.${t.trustDomain}:15008`,
+            observedGeneration: 1,
+            lastTransitionTime: ts,
+          },
         ],
         listeners: g.listeners.map((l) => ({
           name: l.name,
@@ -251,7 +319,13 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
     objs.push({
       apiVersion: 'networking.istio.io/v1',
       kind: 'Sidecar',
-      metadata: { name: sc.name, namespace: sc.namespace, uid: uid(`sidecar/${sc.namespace}/${sc.name}`), creationTimestamp: iso(anchor - 2 * 86400), generation: 1 },
+      metadata: {
+        name: sc.name,
+        namespace: sc.namespace,
+        uid: uid(`sidecar/${sc.namespace}/${sc.name}`),
+        creationTimestamp: iso(anchor - 2 * 86400),
+        generation: 1,
+      },
       spec: sc.spec,
     });
   }

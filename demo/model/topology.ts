@@ -428,7 +428,12 @@ function appWorkload(alloc: NodeAlloc, o: AppWorkloadOptions): WorkloadModel {
   const replicaSets: ReplicaSetModel[] = [];
   if (kind === 'StatefulSet') {
     for (let i = 0; i < o.replicas; i++) {
-      const podLabels = { ...templateLabels, 'apps.kubernetes.io/pod-index': String(i), 'controller-revision-hash': `${o.name}-${k8sSuffix(o.name, 10)}`, 'statefulset.kubernetes.io/pod-name': `${o.name}-${i}` };
+      const podLabels = {
+        ...templateLabels,
+        'apps.kubernetes.io/pod-index': String(i),
+        'controller-revision-hash': `${o.name}-${k8sSuffix(o.name, 10)}`,
+        'statefulset.kubernetes.io/pod-name': `${o.name}-${i}`,
+      };
       pods.push(appPod(alloc, w, { kind: 'StatefulSet', name: o.name }, `${o.name}-${i}`, podLabels, o.mode, o, { startOffset: o.startOffset }));
     }
   } else {
@@ -455,7 +460,11 @@ function appWorkload(alloc: NodeAlloc, o: AppWorkloadOptions): WorkloadModel {
     replicaSets.push({ name: rsName, hash, replicas: o.replicas, templateLabels, templateAnnotations: {}, revision });
     for (let i = 0; i < o.replicas; i++) {
       const podName = `${rsName}-${k8sSuffix(`${rsName}/${i}`, 5)}`;
-      pods.push(appPod(alloc, w, { kind: 'ReplicaSet', name: rsName }, podName, { ...templateLabels, 'pod-template-hash': hash }, o.mode, o, { startOffset: o.startOffset }));
+      pods.push(
+        appPod(alloc, w, { kind: 'ReplicaSet', name: rsName }, podName, { ...templateLabels, 'pod-template-hash': hash }, o.mode, o, {
+          startOffset: o.startOffset,
+        }),
+      );
     }
   }
   const totalRunning = pods.filter((p) => p.endOffset === undefined).length;
@@ -535,7 +544,9 @@ function infraDaemonSet(alloc: NodeAlloc, ns: string, name: 'ztunnel' | 'istio-c
     canonicalService: isZ ? 'ztunnel' : 'istio-cni-node',
     canonicalRevision: 'latest',
     app: isZ ? 'ztunnel' : undefined,
-    labels: isZ ? { 'app.kubernetes.io/name': 'ztunnel' } : { 'k8s-app': 'istio-cni-node', 'app.kubernetes.io/name': 'istio-cni', 'operator.istio.io/component': 'Cni' },
+    labels: isZ
+      ? { 'app.kubernetes.io/name': 'ztunnel' }
+      : { 'k8s-app': 'istio-cni-node', 'app.kubernetes.io/name': 'istio-cni', 'operator.istio.io/component': 'Cni' },
     selector: isZ ? { app: 'ztunnel' } : { 'k8s-app': 'istio-cni-node' },
     templateLabels,
     templateAnnotations,
@@ -592,7 +603,9 @@ function singleDeployment(
     canonicalRevision: canonical.revision,
     app: canonical.app,
     labels: { ...templateLabels },
-    selector: Object.fromEntries(Object.entries(templateLabels).filter(([k]) => k === 'app' || k === 'istio' || k === 'gateway.networking.k8s.io/gateway-name')),
+    selector: Object.fromEntries(
+      Object.entries(templateLabels).filter(([k]) => k === 'app' || k === 'istio' || k === 'gateway.networking.k8s.io/gateway-name'),
+    ),
     templateLabels,
     templateAnnotations,
     appContainer: containers[0],
@@ -682,7 +695,15 @@ function istiod(alloc: NodeAlloc, ns: string, version: string, cluster = 'Kubern
       {
         name: 'discovery',
         image: `docker.io/istio/pilot:${version}`,
-        args: ['discovery', '--monitoringAddr=:15014', '--log_output_level=default:info', '--domain', 'cluster.local', '--keepaliveMaxServerConnectionAge', '30m'],
+        args: [
+          'discovery',
+          '--monitoringAddr=:15014',
+          '--log_output_level=default:info',
+          '--domain',
+          'cluster.local',
+          '--keepaliveMaxServerConnectionAge',
+          '30m',
+        ],
         ports: [
           { containerPort: 8080, protocol: 'TCP' },
           { containerPort: 15010, protocol: 'TCP' },
@@ -786,9 +807,37 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
     infraDaemonSet(alloc, ztunnelNs, 'ztunnel', V, cluster),
     infraDaemonSet(alloc, ztunnelNs, 'istio-cni-node', V),
     ingressGateway(alloc, 'istio-system', V),
-    appWorkload(alloc, { namespace: 'payments', name: 'payments-api', replicas: 2, version: 'v1', port: 8080, image: img('payments-api', '3.2.0'), mode: 'sidecar', nativeSidecar: true }),
-    appWorkload(alloc, { namespace: 'payments', name: 'ledger', replicas: 2, version: 'v1', port: 8080, image: img('ledger', '2.0.7'), mode: 'sidecar', nativeSidecar: false, proxyVersion: '1.26.3' }),
-    appWorkload(alloc, { namespace: 'payments', name: 'batch-export', replicas: 1, version: 'v1', port: 8080, image: img('batch-export', '0.9.1'), mode: 'none', extraTemplateLabels: { 'sidecar.istio.io/inject': 'false' } }),
+    appWorkload(alloc, {
+      namespace: 'payments',
+      name: 'payments-api',
+      replicas: 2,
+      version: 'v1',
+      port: 8080,
+      image: img('payments-api', '3.2.0'),
+      mode: 'sidecar',
+      nativeSidecar: true,
+    }),
+    appWorkload(alloc, {
+      namespace: 'payments',
+      name: 'ledger',
+      replicas: 2,
+      version: 'v1',
+      port: 8080,
+      image: img('ledger', '2.0.7'),
+      mode: 'sidecar',
+      nativeSidecar: false,
+      proxyVersion: '1.26.3',
+    }),
+    appWorkload(alloc, {
+      namespace: 'payments',
+      name: 'batch-export',
+      replicas: 1,
+      version: 'v1',
+      port: 8080,
+      image: img('batch-export', '0.9.1'),
+      mode: 'none',
+      extraTemplateLabels: { 'sidecar.istio.io/inject': 'false' },
+    }),
     waypointDeployment(alloc, 'shop', 'shop-waypoint', V),
     appWorkload(alloc, { namespace: 'shop', name: 'web', replicas: 2, version: 'v1', port: 8080, image: img('web'), mode: 'ambient' }),
     appWorkload(alloc, { namespace: 'shop', name: 'cart', replicas: 2, version: 'v1', port: 8080, image: img('cart'), mode: 'ambient' }),
@@ -804,7 +853,15 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
       history: [{ replicas: 2, mode: 'sidecar', version: 'v1', nativeSidecar: true, endOffset: -3 * H }],
     }),
     appWorkload(alloc, { namespace: 'inventory', name: 'inventory-api', replicas: 2, version: 'v1', port: 8080, image: img('inventory-api'), mode: 'ambient' }),
-    appWorkload(alloc, { namespace: 'inventory', name: 'postgres', kind: 'StatefulSet', replicas: 1, port: 5432, image: 'docker.io/library/postgres:16.4', mode: 'ambient' }),
+    appWorkload(alloc, {
+      namespace: 'inventory',
+      name: 'postgres',
+      kind: 'StatefulSet',
+      replicas: 1,
+      port: 5432,
+      image: 'docker.io/library/postgres:16.4',
+      mode: 'ambient',
+    }),
     appWorkload(alloc, { namespace: 'inventory', name: 'redis', replicas: 1, port: 6379, image: 'docker.io/library/redis:7.4', mode: 'ambient' }),
     appWorkload(alloc, {
       namespace: 'orders',
@@ -828,7 +885,15 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
       redirection: 'pending',
       extraTemplateLabels: { 'istio.io/dataplane-mode': 'ambient' },
     }),
-    appWorkload(alloc, { namespace: 'legacy', name: 'legacy-reporting', replicas: 1, version: 'v1', port: 8080, image: img('legacy-reporting', '0.3.0'), mode: 'none' }),
+    appWorkload(alloc, {
+      namespace: 'legacy',
+      name: 'legacy-reporting',
+      replicas: 1,
+      version: 'v1',
+      port: 8080,
+      image: img('legacy-reporting', '0.3.0'),
+      mode: 'none',
+    }),
     // Added after the original mesh (appended so that every earlier pod keeps its node and IP).
     // checkout: a Deployment mid-migration, rollout paused: 2 pods of the old ReplicaSet still injected
     // (sidecar), 3 pods of the new one captured by ztunnel (ambient).
@@ -846,8 +911,26 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
     // not shared with another client (the server ztunnel cannot tell which client a waypoint relays)
     appWorkload(alloc, { namespace: 'shop', name: 'pricing', replicas: 2, version: 'v1', port: 8080, image: img('pricing', '1.2.0'), mode: 'ambient' }),
     // fraud: sidecar namespace; fraud-check serves gRPC, risk-model HTTP (slow: every request 50–100 ms)
-    appWorkload(alloc, { namespace: 'fraud', name: 'fraud-check', replicas: 2, version: 'v1', port: 9090, image: img('fraud-check', '1.8.0'), mode: 'sidecar', nativeSidecar: true }),
-    appWorkload(alloc, { namespace: 'fraud', name: 'risk-model', replicas: 1, version: 'v3', port: 8080, image: img('risk-model', '3.1.0'), mode: 'sidecar', nativeSidecar: false }),
+    appWorkload(alloc, {
+      namespace: 'fraud',
+      name: 'fraud-check',
+      replicas: 2,
+      version: 'v1',
+      port: 9090,
+      image: img('fraud-check', '1.8.0'),
+      mode: 'sidecar',
+      nativeSidecar: true,
+    }),
+    appWorkload(alloc, {
+      namespace: 'fraud',
+      name: 'risk-model',
+      replicas: 1,
+      version: 'v3',
+      port: 8080,
+      image: img('risk-model', '3.1.0'),
+      mode: 'sidecar',
+      nativeSidecar: false,
+    }),
   ];
 
   let ipN = 10;
@@ -978,9 +1061,17 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
 
   const incident = { fromOffset: -2 * H, toOffset: -2 * H + 10 * M };
   const edges: EdgeSpec[] = [
-    edge('e01-ingress-web', 'istio-system/istio-ingressgateway', svc('shop/web'), 'http', 40, { latency: { medianMs: 35, sigma: 0.5 }, responseBytes: 18_000, errors: { '503': 0.001 } }),
+    edge('e01-ingress-web', 'istio-system/istio-ingressgateway', svc('shop/web'), 'http', 40, {
+      latency: { medianMs: 35, sigma: 0.5 },
+      responseBytes: 18_000,
+      errors: { '503': 0.001 },
+    }),
     edge('e02-web-cart', 'shop/web', svc('shop/cart'), 'http', 25, { latency: { medianMs: 9, sigma: 0.5 }, errors: { '503': 0.003 } }),
-    edge('e03-web-catalog', 'shop/web', svc('shop/catalog'), 'http', 30, { latency: { medianMs: 14, sigma: 0.55 }, responseBytes: 9_500, errors: { '0': 0.0008 } }),
+    edge('e03-web-catalog', 'shop/web', svc('shop/catalog'), 'http', 30, {
+      latency: { medianMs: 14, sigma: 0.55 },
+      responseBytes: 9_500,
+      errors: { '0': 0.0008 },
+    }),
     edge('e04-cart-payments', 'shop/cart', svc('payments/payments-api'), 'http', 8, { latency: { medianMs: 60, sigma: 0.5 }, errors: { '500': 0.002 } }),
     edge('e05-payments-ledger', 'payments/payments-api', svc('payments/ledger'), 'http', 10, {
       latency: { medianMs: 22, sigma: 0.45 },
@@ -997,10 +1088,19 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
     edge('e09-inventory-redis', 'inventory/inventory-api', svc('inventory/redis', 6379), 'tcp', 6, { requestBytes: 1_500, responseBytes: 9_000 }),
     edge('e10-legacy-inventory', 'legacy/legacy-reporting', svc('inventory/inventory-api'), 'http', 2, { latency: { medianMs: 15, sigma: 0.5 } }),
     edge('e11-legacy-catalog', 'legacy/legacy-reporting', svc('shop/catalog'), 'http', 1.5, { latency: { medianMs: 20, sigma: 0.5 } }),
-    edge('e12-legacy-orders', 'legacy/legacy-reporting', svc('orders/orders-api'), 'http', 3, { latency: { medianMs: 30, sigma: 0.5 }, errors: { '500': 0.004 } }),
+    edge('e12-legacy-orders', 'legacy/legacy-reporting', svc('orders/orders-api'), 'http', 3, {
+      latency: { medianMs: 30, sigma: 0.5 },
+      errors: { '500': 0.004 },
+    }),
     edge('e13-web-orders', 'shop/web', svc('orders/orders-api'), 'http', 6, { latency: { medianMs: 28, sigma: 0.5 }, errors: { '500': 0.002 } }),
-    edge('e14-payments-stripe', 'payments/payments-api', { kind: 'external', host: 'api.stripe.com', namespace: 'external', port: 443 }, 'tcp', 1, { requestBytes: 3_000, responseBytes: 6_000 }),
-    edge('e15-inventory-unknown', 'inventory/inventory-api', { kind: 'ip', ip: '203.0.113.10', port: 443 }, 'tcp', 0.5, { requestBytes: 800, responseBytes: 1_200 }),
+    edge('e14-payments-stripe', 'payments/payments-api', { kind: 'external', host: 'api.stripe.com', namespace: 'external', port: 443 }, 'tcp', 1, {
+      requestBytes: 3_000,
+      responseBytes: 6_000,
+    }),
+    edge('e15-inventory-unknown', 'inventory/inventory-api', { kind: 'ip', ip: '203.0.113.10', port: 443 }, 'tcp', 0.5, {
+      requestBytes: 800,
+      responseBytes: 1_200,
+    }),
     edge('e16-batch-ledger', 'payments/batch-export', svc('payments/ledger'), 'http', 0.5, { latency: { medianMs: 40, sigma: 0.5 } }),
     // half-migrated client → Service bound to a waypoint: the 2 sidecar pods bypass the waypoint, the 3 ambient
     // pods go through it (traffic splits evenly over client pods: 40 % direct, 60 % via the waypoint)
@@ -1014,9 +1114,14 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
       errors: { '14': 0.06, '4': 0.02 },
     }),
     // every request between 50 and 100 ms: the buckets le ≤ 50 stay empty (zero), the quantiles lie in (50, 100]
-    edge('e19-fraud-risk', 'fraud/fraud-check', svc('fraud/risk-model'), 'http', 6, { latency: { medianMs: 75, sigma: 0, uniform: { minMs: 50, maxMs: 100 } } }),
+    edge('e19-fraud-risk', 'fraud/fraud-check', svc('fraud/risk-model'), 'http', 6, {
+      latency: { medianMs: 75, sigma: 0, uniform: { minMs: 50, maxMs: 100 } },
+    }),
     // named egress: ALLOW_ANY → PassthroughCluster; REGISTRY_ONLY (Sidecar resource on risk-model) → BlackHoleCluster
-    edge('e20-fraud-passthrough', 'fraud/fraud-check', { kind: 'ip', ip: '198.51.100.20', port: 443 }, 'tcp', 0.4, { requestBytes: 2_500, responseBytes: 7_000 }),
+    edge('e20-fraud-passthrough', 'fraud/fraud-check', { kind: 'ip', ip: '198.51.100.20', port: 443 }, 'tcp', 0.4, {
+      requestBytes: 2_500,
+      responseBytes: 7_000,
+    }),
     edge('e21-risk-blackhole', 'fraud/risk-model', { kind: 'blackhole', ip: '192.0.2.55', port: 443, host: 'telemetry.vendor.example' }, 'tcp', 0.2),
   ];
 
@@ -1085,7 +1190,11 @@ export function generateSyntheticTopology(opts: SyntheticOptions): Topology {
   const V = ISTIO_VERSION;
   const flavors: NsFlavor[] = ['sidecar', 'ambient', 'waypoint', 'mixed', 'none'];
   const namespaces: NamespaceModel[] = [{ name: 'istio-system', labels: { 'kubernetes.io/metadata.name': 'istio-system' } }];
-  const workloads: WorkloadModel[] = [istiod(alloc, 'istio-system', V), infraDaemonSet(alloc, 'istio-system', 'ztunnel', V), ingressGateway(alloc, 'istio-system', V)];
+  const workloads: WorkloadModel[] = [
+    istiod(alloc, 'istio-system', V),
+    infraDaemonSet(alloc, 'istio-system', 'ztunnel', V),
+    ingressGateway(alloc, 'istio-system', V),
+  ];
   const services: ServiceModel[] = [];
   const gateways: GatewayModel[] = [];
   const apps: { ns: string; name: string; tcp: boolean }[] = [];
@@ -1110,14 +1219,31 @@ export function generateSyntheticTopology(opts: SyntheticOptions): Topology {
         type: 'ClusterIP',
         ports: [{ name: 'mesh', port: 15008, targetPort: 15008, protocol: 'TCP', appProtocol: 'all' }],
       });
-      gateways.push({ namespace: ns, name: `${ns}-waypoint`, className: 'istio-waypoint', labels: {}, listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }], addresses: [ip], workload: `${ns}-waypoint` });
+      gateways.push({
+        namespace: ns,
+        name: `${ns}-waypoint`,
+        className: 'istio-waypoint',
+        labels: {},
+        listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }],
+        addresses: [ip],
+        workload: `${ns}-waypoint`,
+      });
     }
     for (let j = 0; j < opts.workloadsPerNamespace; j++) {
       const name = `svc-${String(j).padStart(2, '0')}`;
       const tcp = rand() < 0.2;
       const port = tcp ? 5432 : 8080;
       const mode: PodMode = flavor === 'sidecar' ? 'sidecar' : flavor === 'none' ? 'none' : 'ambient';
-      const o: AppWorkloadOptions = { namespace: ns, name, replicas, version: 'v1', port, image: `registry.example.com/synthetic/${name}:1.0.0`, mode, nativeSidecar: j % 2 === 0 };
+      const o: AppWorkloadOptions = {
+        namespace: ns,
+        name,
+        replicas,
+        version: 'v1',
+        port,
+        image: `registry.example.com/synthetic/${name}:1.0.0`,
+        mode,
+        nativeSidecar: j % 2 === 0,
+      };
       if (flavor === 'mixed' && j % 3 === 0) {
         o.replicas = 1;
         o.history = [{ replicas: replicas, running: 1, mode: 'sidecar', version: 'v1', nativeSidecar: true }];
@@ -1155,7 +1281,11 @@ export function generateSyntheticTopology(opts: SyntheticOptions): Topology {
       const key = `${a.ns}/${a.name}->${JSON.stringify(server)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      edges.push(edge(`s${edges.length}`, `${a.ns}/${a.name}`, server, protocol, Math.round((0.2 + rand() * 20) * 10) / 10, { errors: rand() < 0.2 ? { '503': 0.01 } : {} }));
+      edges.push(
+        edge(`s${edges.length}`, `${a.ns}/${a.name}`, server, protocol, Math.round((0.2 + rand() * 20) * 10) / 10, {
+          errors: rand() < 0.2 ? { '503': 0.01 } : {},
+        }),
+      );
     }
   }
   // ingress → a web-ish service in each waypoint/ambient namespace

@@ -146,7 +146,15 @@ export function buildEdgeTraffic(spec: EdgeSpec, anchor: number): EdgeTraffic {
       connectFailShare: Math.min(1, connectFail),
     });
   }
-  const codes = [...new Set(states.flatMap((s) => Object.entries(s.codeShares).filter(([, v]) => v > 0).map(([c]) => c)))].sort();
+  const codes = [
+    ...new Set(
+      states.flatMap((s) =>
+        Object.entries(s.codeShares)
+          .filter(([, v]) => v > 0)
+          .map(([c]) => c),
+      ),
+    ),
+  ].sort();
   const http = spec.protocol !== 'tcp';
   return {
     spec,

@@ -47,7 +47,18 @@ export async function startTestPostgres(port: number): Promise<TestPostgres> {
   try {
     run('initdb', ['-D', data, '-U', 'meshglass', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
     // Unix socket in the temp dir (never /var/run/postgresql, which may belong to a system cluster).
-    run('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', String(START_TIMEOUT_SECONDS), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      path.join(dir, 'log'),
+      '-w',
+      '-t',
+      String(START_TIMEOUT_SECONDS),
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      'start',
+    ]);
   } catch (e) {
     const err = e as { stderr?: Buffer; message: string };
     rmSync(dir, { recursive: true, force: true });

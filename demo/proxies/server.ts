@@ -41,7 +41,11 @@ export function runningProxyPods(plan: EmitPlan, t: number): PodModel[] {
 }
 
 export async function startProxiesServer(opts: ProxiesServerOptions): Promise<ProxiesServer> {
-  const plan = buildEmitPlan(opts.topology, opts.anchor, opts.originBeforeAnchor === undefined ? undefined : buildTrafficModel(opts.topology, opts.anchor, opts.originBeforeAnchor));
+  const plan = buildEmitPlan(
+    opts.topology,
+    opts.anchor,
+    opts.originBeforeAnchor === undefined ? undefined : buildTrafficModel(opts.topology, opts.anchor, opts.originBeforeAnchor),
+  );
   const now = opts.now ?? (() => Date.now() / 1000);
   const host = opts.host ?? '127.0.0.1';
   let address = '';

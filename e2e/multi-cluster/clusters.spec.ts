@@ -33,7 +33,9 @@ async function drawnNodes(page: Page): Promise<Record<string, { parent?: string;
   return page.evaluate(() => {
     const cy = window.__meshglassCy;
     if (!cy) return {};
-    return Object.fromEntries(cy.nodes().map((n) => [n.id(), { parent: (n.data('parent') as string | undefined) ?? undefined, label: String(n.data('label')) }]));
+    return Object.fromEntries(
+      cy.nodes().map((n) => [n.id(), { parent: (n.data('parent') as string | undefined) ?? undefined, label: String(n.data('label')) }]),
+    );
   });
 }
 
@@ -82,7 +84,11 @@ test('the Clusters menu narrows the graph through the URL, and Share keeps the c
   // no other workload of the demo cluster stays.
   await waitForNodes(page, (ids) => ids.includes(EAST_API) && ids.includes(CART) && !ids.includes(DEMO_API));
   const east = await drawnNodes(page);
-  expect(Object.keys(east).filter((id) => id.startsWith('workload:')).sort()).toEqual([CART, EAST_LEDGER, EAST_API].sort());
+  expect(
+    Object.keys(east)
+      .filter((id) => id.startsWith('workload:'))
+      .sort(),
+  ).toEqual([CART, EAST_LEDGER, EAST_API].sort());
   const edges = await page.evaluate(() => window.__meshglassCy!.edges().map((e) => [e.data('source') as string, e.data('target') as string]));
   expect(edges).toEqual([[CART, EAST_API]]);
   // The Namespaces menu asks for the same clusters.

@@ -71,7 +71,9 @@ export class GraphPage {
   }
 
   async nodePositions(): Promise<Record<string, { x: number; y: number }>> {
-    return this.page.evaluate(() => Object.fromEntries(window.__meshglassCy!.nodes(':childless').map((n) => [n.id(), { x: n.position('x'), y: n.position('y') }])));
+    return this.page.evaluate(() =>
+      Object.fromEntries(window.__meshglassCy!.nodes(':childless').map((n) => [n.id(), { x: n.position('x'), y: n.position('y') }])),
+    );
   }
 
   /** Click an element with the mouse where cytoscape draws it (edge midpoint / node centre). */

@@ -3,7 +3,15 @@ import type { GraphEdge, GraphNode, MeshGraph } from '@/lib/mesh/types';
 import { diffGraphs, ERROR_RATE_DELTA, MIN_REQUESTS_FOR_RATES } from './diff';
 
 const W10 = { start: '2026-11-21T21:00:00Z', end: '2026-11-21T21:10:00Z' }; // 600 s
-const node = (id: string, extra: Partial<GraphNode> = {}): GraphNode => ({ id, kind: 'workload', namespace: 'ns', name: id, cluster: 'c', mode: 'sidecar', ...extra });
+const node = (id: string, extra: Partial<GraphNode> = {}): GraphNode => ({
+  id,
+  kind: 'workload',
+  namespace: 'ns',
+  name: id,
+  cluster: 'c',
+  mode: 'sidecar',
+  ...extra,
+});
 const edge = (id: string, extra: Partial<GraphEdge> = {}): GraphEdge => ({
   id,
   source: 'a',
@@ -35,7 +43,10 @@ describe('diffGraphs', () => {
   });
 
   it('an error rate rising by more than the threshold is a change, in percentage points', () => {
-    const d = diffGraphs(g([edge('e', { rates: { rps: 10, errorRate: 0.002 } })]), g([edge('e', { rates: { rps: 10, errorRate: 0.002 + ERROR_RATE_DELTA * 3 } })]));
+    const d = diffGraphs(
+      g([edge('e', { rates: { rps: 10, errorRate: 0.002 } })]),
+      g([edge('e', { rates: { rps: 10, errorRate: 0.002 + ERROR_RATE_DELTA * 3 } })]),
+    );
     expect(d.edges[0]!.changes).toEqual([expect.objectContaining({ field: 'errorRate', text: 'error rate 0.20 % → 3.20 % (+3.0 pp)' })]);
   });
 

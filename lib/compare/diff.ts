@@ -135,7 +135,13 @@ function edgeChanges(b: GraphEdge, a: GraphEdge, bSec: number, aSec: number): Fi
     const rose = ap > bp;
     const factor = rose ? ap / bp : bp / ap;
     if (factor >= P95_FACTOR && Math.abs(ap - bp) >= P95_MIN_DELTA_MS) {
-      out.push({ field: 'p95Ms', before: bp, after: ap, text: `p95 latency ${ms(bp)} → ${ms(ap)} (×${(ap / bp).toFixed(1)})`, severity: rose ? SEVERITY.latencyRose : SEVERITY.improved });
+      out.push({
+        field: 'p95Ms',
+        before: bp,
+        after: ap,
+        text: `p95 latency ${ms(bp)} → ${ms(ap)} (×${(ap / bp).toFixed(1)})`,
+        severity: rose ? SEVERITY.latencyRose : SEVERITY.improved,
+      });
     }
   }
   const bf = b.rates.failedConnectionsPerSec ?? 0;
@@ -160,7 +166,11 @@ function edgeChanges(b: GraphEdge, a: GraphEdge, bSec: number, aSec: number): Fi
       field: 'waypoint',
       before: b.waypoint ?? null,
       after: a.waypoint ?? null,
-      text: a.waypoint ? (b.waypoint ? `waypoint ${b.waypoint} → ${a.waypoint}` : `now through waypoint ${a.waypoint}`) : `no longer through waypoint ${b.waypoint}`,
+      text: a.waypoint
+        ? b.waypoint
+          ? `waypoint ${b.waypoint} → ${a.waypoint}`
+          : `now through waypoint ${a.waypoint}`
+        : `no longer through waypoint ${b.waypoint}`,
       severity: a.waypoint ? SEVERITY.waypointEnrolled : SEVERITY.waypointRemoved,
     });
   }
@@ -203,7 +213,15 @@ export function diffGraphs(base: Pick<MeshGraph, 'window' | 'nodes' | 'edges'>, 
   for (const [id, a] of after) {
     const b = before.get(id);
     if (!b) {
-      edges.push({ id, source: a.source, target: a.target, change: 'added', after: a, changes: [{ field: 'traffic', before: null, after: 'present', text: 'traffic appeared', severity: SEVERITY.trafficAppeared }], severity: SEVERITY.trafficAppeared });
+      edges.push({
+        id,
+        source: a.source,
+        target: a.target,
+        change: 'added',
+        after: a,
+        changes: [{ field: 'traffic', before: null, after: 'present', text: 'traffic appeared', severity: SEVERITY.trafficAppeared }],
+        severity: SEVERITY.trafficAppeared,
+      });
       continue;
     }
     const changes = edgeChanges(b, a, bSec, aSec).sort((x, y) => y.severity - x.severity);
@@ -211,7 +229,15 @@ export function diffGraphs(base: Pick<MeshGraph, 'window' | 'nodes' | 'edges'>, 
   }
   for (const [id, b] of before) {
     if (after.has(id)) continue;
-    edges.push({ id, source: b.source, target: b.target, change: 'removed', before: b, changes: [{ field: 'traffic', before: 'present', after: null, text: 'traffic vanished', severity: SEVERITY.trafficVanished }], severity: SEVERITY.trafficVanished });
+    edges.push({
+      id,
+      source: b.source,
+      target: b.target,
+      change: 'removed',
+      before: b,
+      changes: [{ field: 'traffic', before: 'present', after: null, text: 'traffic vanished', severity: SEVERITY.trafficVanished }],
+      severity: SEVERITY.trafficVanished,
+    });
   }
 
   const nodes: NodeDiff[] = [];

@@ -37,7 +37,11 @@ export function markDiff(elements: readonly GraphElement[], diff: GraphDiff | un
   const nodes = new Set(elements.filter((e) => e.group === 'nodes').map((e) => e.data.id));
   for (const d of diff.edges) {
     if (d.change !== 'removed' || !nodes.has(d.source) || !nodes.has(d.target)) continue;
-    out.push({ group: 'edges', data: { id: `${REMOVED_EDGE_PREFIX}${d.id}`, source: d.source, target: d.target, label: 'removed', width: 2 }, classes: 'diff-removed' });
+    out.push({
+      group: 'edges',
+      data: { id: `${REMOVED_EDGE_PREFIX}${d.id}`, source: d.source, target: d.target, label: 'removed', width: 2 },
+      classes: 'diff-removed',
+    });
   }
   return out;
 }

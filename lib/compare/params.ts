@@ -26,7 +26,8 @@ export function parseDiffQuery(params: URLSearchParams, nowSeconds: number): Dif
   try {
     return { current, base: { kind: 'window', window: parseWindow(p, nowSeconds) } };
   } catch (e) {
-    if (e instanceof ParamError) throw new ParamError(e.param === 'end' ? 'baseEnd' : 'baseStart', e.message.replace(/\bstart\b/g, 'baseStart').replace(/\bend\b/g, 'baseEnd'));
+    if (e instanceof ParamError)
+      throw new ParamError(e.param === 'end' ? 'baseEnd' : 'baseStart', e.message.replace(/\bstart\b/g, 'baseStart').replace(/\bend\b/g, 'baseEnd'));
     throw e;
   }
 }

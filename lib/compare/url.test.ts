@@ -18,7 +18,10 @@ describe('compare= URL parameter', () => {
     expect(serializeUrlState(state).get('compare')).toBe('7d');
   });
   it('an offset shifts the current window', () => {
-    expect(baseParams({ kind: 'offset', offset: '1h' }, { start: '2026-11-21T21:00:00Z', end: '2026-11-21T21:15:00Z' })).toEqual({ baseStart: '2026-11-21T20:00:00Z', baseEnd: '2026-11-21T20:15:00Z' });
+    expect(baseParams({ kind: 'offset', offset: '1h' }, { start: '2026-11-21T21:00:00Z', end: '2026-11-21T21:15:00Z' })).toEqual({
+      baseStart: '2026-11-21T20:00:00Z',
+      baseEnd: '2026-11-21T20:15:00Z',
+    });
   });
 });
 
@@ -33,7 +36,14 @@ describe('markDiff', () => {
       base: { start: '', end: '' },
       current: { start: '', end: '' },
       edges: [
-        { id: 'a->b', source: 'a', target: 'b', change: 'changed', changes: [{ field: 'telemetry', before: 'l7', after: 'l4', text: '', severity: 100 }], severity: 100 },
+        {
+          id: 'a->b',
+          source: 'a',
+          target: 'b',
+          change: 'changed',
+          changes: [{ field: 'telemetry', before: 'l7', after: 'l4', text: '', severity: 100 }],
+          severity: 100,
+        },
         { id: 'b->a', source: 'b', target: 'a', change: 'removed', changes: [], severity: 60 },
         { id: 'b->z', source: 'b', target: 'z', change: 'removed', changes: [], severity: 60 },
       ],

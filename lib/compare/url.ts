@@ -18,11 +18,15 @@ export function parseCompare(value: string): CompareSpec | undefined {
   const s = SNAP.exec(value);
   if (s) return { kind: 'snapshot', id: s[1]! };
   const [start, end, ...rest] = value.split('~');
-  if (start && end && rest.length === 0 && INSTANT.test(start) && INSTANT.test(end) && Date.parse(start) < Date.parse(end)) return { kind: 'window', start, end };
+  if (start && end && rest.length === 0 && INSTANT.test(start) && INSTANT.test(end) && Date.parse(start) < Date.parse(end))
+    return { kind: 'window', start, end };
   return undefined;
 }
 
-export const compareSchema = z.string().max(200).refine((v) => parseCompare(v) !== undefined, 'must be 1h, 24h, 7d, snap:<snapshot id> or <start>~<end> (RFC 3339)');
+export const compareSchema = z
+  .string()
+  .max(200)
+  .refine((v) => parseCompare(v) !== undefined, 'must be 1h, 24h, 7d, snap:<snapshot id> or <start>~<end> (RFC 3339)');
 
 export function formatCompare(spec: CompareSpec): string {
   if (spec.kind === 'offset') return spec.offset;

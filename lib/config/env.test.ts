@@ -117,9 +117,7 @@ describe('parseConfig', () => {
       return f;
     };
     expect(ok({ PROMETHEUS_BEARER_TOKEN_FILE: '/tok' }, readFile).prometheus.bearerTokenFile).toBe('/tok');
-    expect(err({ PROMETHEUS_BEARER_TOKEN_FILE: '/missing' }, readFile)).toMatch(
-      /^PROMETHEUS_BEARER_TOKEN_FILE names a file that cannot be read: \/missing/,
-    );
+    expect(err({ PROMETHEUS_BEARER_TOKEN_FILE: '/missing' }, readFile)).toMatch(/^PROMETHEUS_BEARER_TOKEN_FILE names a file that cannot be read: \/missing/);
     expect(err({ PROMETHEUS_CA_FILE: '/nope' }, readFile)).toMatch(/^PROMETHEUS_CA_FILE names a file that cannot be read/);
     expect(err({ PROMETHEUS_BASIC_AUTH_USER: 'u', PROMETHEUS_BASIC_AUTH_PASSWORD_FILE: '/x' }, readFile)).toMatch(
       /^PROMETHEUS_BASIC_AUTH_PASSWORD_FILE names a file/,

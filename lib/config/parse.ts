@@ -279,7 +279,11 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     const cluster = kubeContexts ? kubeContexts[0]!.cluster : field('MESH_CLUSTER_NAME', get('MESH_CLUSTER_NAME') ?? 'Kubernetes', clusterName);
     const grafanaRaw = get('GRAFANA_URL');
     const grafanaUrl = grafanaRaw === undefined ? undefined : field('GRAFANA_URL', grafanaRaw, httpUrl);
-    const maxResponseMb = field('PROMETHEUS_MAX_RESPONSE_MB', get('PROMETHEUS_MAX_RESPONSE_MB') ?? String(DEFAULT_PROMETHEUS_MAX_RESPONSE_MB), intInRange(1, 4096));
+    const maxResponseMb = field(
+      'PROMETHEUS_MAX_RESPONSE_MB',
+      get('PROMETHEUS_MAX_RESPONSE_MB') ?? String(DEFAULT_PROMETHEUS_MAX_RESPONSE_MB),
+      intInRange(1, 4096),
+    );
     const maxConcurrentUpstream = field(
       'MESHGLASS_MAX_CONCURRENT_UPSTREAM',
       get('MESHGLASS_MAX_CONCURRENT_UPSTREAM') ?? String(DEFAULT_MAX_CONCURRENT_UPSTREAM),

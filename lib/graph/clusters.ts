@@ -20,7 +20,11 @@ export function isMultiCluster(nodes: readonly Pick<GraphNode, 'kind' | 'cluster
  * The clusters the Clusters menu offers: configured ∪ seen on the graph ∪ currently selected, sorted, unique.
  * Telemetry labels are untrusted: a name the `clusters` URL parameter would reject is not offered.
  */
-export function clusterChoices(configured: readonly string[] | undefined, nodes: readonly Pick<GraphNode, 'kind' | 'cluster'>[] | undefined, selected: readonly string[]): string[] {
+export function clusterChoices(
+  configured: readonly string[] | undefined,
+  nodes: readonly Pick<GraphNode, 'kind' | 'cluster'>[] | undefined,
+  selected: readonly string[],
+): string[] {
   return [...new Set([...(configured ?? []), ...graphClusters(nodes ?? []), ...selected])].filter((c) => CLUSTER_NAME.test(c)).sort();
 }
 
@@ -32,7 +36,10 @@ interface EdgeClusters {
 }
 
 /** An unknown peer's cluster is where it was seen from, so only placed nodes can make an edge cross-cluster by themselves. */
-export function edgeClusters(edge: Pick<GraphEdge, 'source' | 'target' | 'crossCluster'>, nodes: ReadonlyMap<string, Pick<GraphNode, 'kind' | 'cluster'>>): EdgeClusters {
+export function edgeClusters(
+  edge: Pick<GraphEdge, 'source' | 'target' | 'crossCluster'>,
+  nodes: ReadonlyMap<string, Pick<GraphNode, 'kind' | 'cluster'>>,
+): EdgeClusters {
   const s = nodes.get(edge.source);
   const t = nodes.get(edge.target);
   const placed = s !== undefined && t !== undefined && s.kind !== 'unknown' && t.kind !== 'unknown';

@@ -30,7 +30,20 @@ function wl(ns: string, name: string, extra: Partial<GraphNode> = {}): GraphNode
   return { id: id('workload', ns, name), kind: 'workload', namespace: ns, name, cluster: 'Kubernetes', mode: 'sidecar', ...extra };
 }
 function ed(s: GraphNode, t: GraphNode, extra: Partial<GraphEdge> = {}): GraphEdge {
-  return { id: `${s.id}->${t.id}`, source: s.id, target: t.id, path: 'sidecar', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', rates: {}, reporters: [], services: [], ...extra };
+  return {
+    id: `${s.id}->${t.id}`,
+    source: s.id,
+    target: t.id,
+    path: 'sidecar',
+    telemetry: 'l7',
+    protocol: 'http',
+    l7Gap: false,
+    mtls: 'mutual',
+    rates: {},
+    reporters: [],
+    services: [],
+    ...extra,
+  };
 }
 
 describe('collapseGraph', () => {
@@ -123,7 +136,13 @@ describe('collapseGraph', () => {
     expect(clean.l7Gap).toBe(false);
     expect(clean.rates.errorRate).toBeUndefined();
     // path by traffic, not by count
-    expect(aggregateEdges('A', 'B', [ed(a, b, { path: 'ambient', rates: { connectionsPerSec: 1 } }), ed(a, c, { path: 'ambient', rates: { connectionsPerSec: 1 } }), ed(b, c, { path: 'mixed', rates: { rps: 5 } })]).path).toBe('mixed');
+    expect(
+      aggregateEdges('A', 'B', [
+        ed(a, b, { path: 'ambient', rates: { connectionsPerSec: 1 } }),
+        ed(a, c, { path: 'ambient', rates: { connectionsPerSec: 1 } }),
+        ed(b, c, { path: 'mixed', rates: { rps: 5 } }),
+      ]).path,
+    ).toBe('mixed');
   });
 
   it('aggregates the mean latency (rps-weighted) and sums the status breakdown', () => {
@@ -153,13 +172,19 @@ describe('collapseGraph', () => {
     expect(r.edges.some((e) => e.id === `${id('workload', 'shop', 'web')}->${id('workload', 'shop', 'cart')}`)).toBe(true);
     expect(r.edges.some((e) => e.id === aggregateEdgeId(id('workload', 'shop', 'cart'), agg('payments')))).toBe(true);
     const total = (g: typeof r) =>
-      g.edges.reduce((s, e) => s + (isAggregateEdge(e) ? e.aggregate.count : 1), 0) + g.nodes.reduce((s, n) => s + (isAggregateNode(n) ? n.aggregate.internalEdges : 0), 0);
+      g.edges.reduce((s, e) => s + (isAggregateEdge(e) ? e.aggregate.count : 1), 0) +
+      g.nodes.reduce((s, n) => s + (isAggregateNode(n) ? n.aggregate.internalEdges : 0), 0);
     expect(total(r)).toBe(graph.edges.length);
     expect(total(all)).toBe(graph.edges.length);
   });
 
   it('collapses the same namespace in two clusters into two aggregates', () => {
-    const nodes = [wl('a', 'x'), wl('a', 'y'), { ...wl('a', 'x'), id: 'workload:east/a/x', cluster: 'east' }, { ...wl('a', 'y'), id: 'workload:east/a/y', cluster: 'east' }];
+    const nodes = [
+      wl('a', 'x'),
+      wl('a', 'y'),
+      { ...wl('a', 'x'), id: 'workload:east/a/x', cluster: 'east' },
+      { ...wl('a', 'y'), id: 'workload:east/a/y', cluster: 'east' },
+    ];
     const r = collapseGraph({ nodes, edges: [ed(nodes[0]!, nodes[2]!)] }, { threshold: 0 });
     expect(r.nodes.map((n) => n.id)).toEqual(['ns-agg:Kubernetes/a', 'ns-agg:east/a']);
     expect(r.edges.map((e) => e.id)).toEqual(['ns-agg-edge:ns-agg:Kubernetes/a->ns-agg:east/a']);
@@ -220,17 +245,24 @@ describe('toScaledElements', () => {
 
   it('caps edges between collapsed namespaces, problem edges first', () => {
     const full = toScaledElements(graph, opts);
-    const between = full.elements.filter((e) => e.group === 'edges' && String(e.data.source).startsWith('ns-agg:') && String(e.data.target).startsWith('ns-agg:'));
+    const between = full.elements.filter(
+      (e) => e.group === 'edges' && String(e.data.source).startsWith('ns-agg:') && String(e.data.target).startsWith('ns-agg:'),
+    );
     expect(full.hiddenEdges).toBe(0);
     const capped = toScaledElements(graph, { ...opts, maxAggregateEdges: 0 });
-    const left = capped.elements.filter((e) => e.group === 'edges' && String(e.data.source).startsWith('ns-agg:') && String(e.data.target).startsWith('ns-agg:'));
+    const left = capped.elements.filter(
+      (e) => e.group === 'edges' && String(e.data.source).startsWith('ns-agg:') && String(e.data.target).startsWith('ns-agg:'),
+    );
     expect(capped.hiddenEdges).toBe(between.length - left.length);
     expect(capped.hiddenEdges).toBeGreaterThan(0);
     expect(left).toHaveLength(0);
-    const problem = (e: (typeof between)[number]) => Boolean(e.data.l7Gap) || e.data.mtls === 'plaintext' || e.data.health === 'error' || e.data.health === 'warn';
+    const problem = (e: (typeof between)[number]) =>
+      Boolean(e.data.l7Gap) || e.data.mtls === 'plaintext' || e.data.health === 'error' || e.data.health === 'warn';
     expect(capped.hiddenProblemEdges).toBe(between.filter(problem).length);
     // with room for one, the one kept has a problem if any has
-    const one = toScaledElements(graph, { ...opts, maxAggregateEdges: 1 }).elements.filter((e) => e.group === 'edges' && String(e.data.source).startsWith('ns-agg:') && String(e.data.target).startsWith('ns-agg:'));
+    const one = toScaledElements(graph, { ...opts, maxAggregateEdges: 1 }).elements.filter(
+      (e) => e.group === 'edges' && String(e.data.source).startsWith('ns-agg:') && String(e.data.target).startsWith('ns-agg:'),
+    );
     expect(one).toHaveLength(1);
     expect(problem(one[0]!)).toBe(between.some(problem));
   });

@@ -3,12 +3,19 @@ import { addedLeafNodes, diffElements } from './diff';
 import type { GraphElement } from './to-elements';
 
 const node = (id: string, extra: Record<string, unknown> = {}, classes = 'a'): GraphElement => ({ group: 'nodes', data: { id, ...extra }, classes });
-const edge = (s: string, t: string, extra: Record<string, unknown> = {}, classes = 'e'): GraphElement => ({ group: 'edges', data: { id: `${s}->${t}`, source: s, target: t, ...extra }, classes });
+const edge = (s: string, t: string, extra: Record<string, unknown> = {}, classes = 'e'): GraphElement => ({
+  group: 'edges',
+  data: { id: `${s}->${t}`, source: s, target: t, ...extra },
+  classes,
+});
 
 describe('diffElements', () => {
   it('is empty for identical lists (a poll with the same numbers)', () => {
     const els = [node('ns:a'), node('x', { parent: 'ns:a' }), node('y'), edge('x', 'y', { width: 2 })];
-    const d = diffElements(els, els.map((e) => ({ ...e, data: { ...e.data } })));
+    const d = diffElements(
+      els,
+      els.map((e) => ({ ...e, data: { ...e.data } })),
+    );
     expect(d).toEqual({ add: [], remove: [], update: [], topologyChanged: false });
   });
 

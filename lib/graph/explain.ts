@@ -107,19 +107,37 @@ export function explainEdge(edge: GraphEdge, nodes: ReadonlyMap<string, GraphNod
   if (edge.telemetry === 'l4' && isHttp) {
     if (srcMode === 'none' && dst?.waypoint) {
       const { ns } = splitRef(dst.waypoint);
-      notes.push(`${dstName} has waypoint ${dst.waypoint}, but ${srcName} is out of the mesh: its traffic goes straight to the destination's ztunnel and bypasses the waypoint.`);
-      fixes.push({ text: `Enrol the client namespace in ambient mode so its traffic is sent through the waypoint`, command: `kubectl label namespace ${src?.namespace ?? ''} istio.io/dataplane-mode=ambient` });
+      notes.push(
+        `${dstName} has waypoint ${dst.waypoint}, but ${srcName} is out of the mesh: its traffic goes straight to the destination's ztunnel and bypasses the waypoint.`,
+      );
+      fixes.push({
+        text: `Enrol the client namespace in ambient mode so its traffic is sent through the waypoint`,
+        command: `kubectl label namespace ${src?.namespace ?? ''} istio.io/dataplane-mode=ambient`,
+      });
       if (ns) notes.push(`The waypoint lives in namespace ${ns}.`);
     } else if (!dst?.waypoint && dstNs) {
-      fixes.push({ text: `Add a waypoint to namespace ${dstNs} to get request metrics and L7 policy`, command: `istioctl waypoint apply -n ${dstNs} --enroll-namespace` });
+      fixes.push({
+        text: `Add a waypoint to namespace ${dstNs} to get request metrics and L7 policy`,
+        command: `istioctl waypoint apply -n ${dstNs} --enroll-namespace`,
+      });
     }
   }
 
   if (edge.path === 'mixed' && dst?.waypoint && src && (src.kind === 'gateway' || srcMode === 'sidecar')) {
     const svc = edge.services[0] ? splitRef(edge.services[0]) : { ns: dstNs, name: dst.name };
-    notes.push(`Waypoint bypass: ${dst.name} is served by waypoint ${dst.waypoint}, but the ${src.kind === 'gateway' ? 'gateway' : 'sidecar'} client sends directly to the destination pods, so the waypoint's L7 policy does not apply to this traffic.`);
-    if (src.kind === 'gateway') fixes.push({ text: 'Let ingress traffic use the waypoint', command: `kubectl label service ${svc.name} -n ${svc.ns || dstNs} istio.io/ingress-use-waypoint=true` });
-    else fixes.push({ text: `Move ${srcName} to ambient mode so its traffic goes through the waypoint`, command: `kubectl label namespace ${src.namespace} istio-injection- istio.io/dataplane-mode=ambient` });
+    notes.push(
+      `Waypoint bypass: ${dst.name} is served by waypoint ${dst.waypoint}, but the ${src.kind === 'gateway' ? 'gateway' : 'sidecar'} client sends directly to the destination pods, so the waypoint's L7 policy does not apply to this traffic.`,
+    );
+    if (src.kind === 'gateway')
+      fixes.push({
+        text: 'Let ingress traffic use the waypoint',
+        command: `kubectl label service ${svc.name} -n ${svc.ns || dstNs} istio.io/ingress-use-waypoint=true`,
+      });
+    else
+      fixes.push({
+        text: `Move ${srcName} to ambient mode so its traffic goes through the waypoint`,
+        command: `kubectl label namespace ${src.namespace} istio-injection- istio.io/dataplane-mode=ambient`,
+      });
   }
 
   let mtls: string;
@@ -130,20 +148,29 @@ export function explainEdge(edge: GraphEdge, nodes: ReadonlyMap<string, GraphNod
     case 'plaintext':
       mtls = `Plaintext: the server side saw no mutual TLS${srcMode === 'none' ? ` (${srcName} is out of the mesh)` : ''}.`;
       if (srcMode === 'none' && src?.kind === 'workload' && !fixes.some((f) => f.command?.includes('dataplane-mode'))) {
-        fixes.push({ text: `Bring ${srcName} into the mesh, then require mTLS with a STRICT PeerAuthentication`, command: `kubectl label namespace ${src.namespace} istio.io/dataplane-mode=ambient` });
+        fixes.push({
+          text: `Bring ${srcName} into the mesh, then require mTLS with a STRICT PeerAuthentication`,
+          command: `kubectl label namespace ${src.namespace} istio.io/dataplane-mode=ambient`,
+        });
       }
       break;
     case 'unknown':
-      mtls = 'Unknown: only the client side reported this traffic, and Envoy clients never record the security policy. The application may still use its own TLS.';
+      mtls =
+        'Unknown: only the client side reported this traffic, and Envoy clients never record the security policy. The application may still use its own TLS.';
       break;
   }
 
   if (edge.attributionGuessed) {
-    notes.push("Which proxy reported part of this traffic was guessed from the workload's current mode (no scrape labels or pod IP match). For a past window this is a guess.");
+    notes.push(
+      "Which proxy reported part of this traffic was guessed from the workload's current mode (no scrape labels or pod IP match). For a past window this is a guess.",
+    );
   }
   if (src?.modeChanged || dst?.modeChanged) {
     const changed = [src, dst].filter((n): n is GraphNode => Boolean(n?.modeChanged));
-    for (const n of changed) notes.push(`${n.namespace}/${n.name} was ${MODE_LABELS[n.modeInWindow ?? 'none']} in this window; it is ${n.mode ? MODE_LABELS[n.mode] : 'unknown'} now (mode changed since).`);
+    for (const n of changed)
+      notes.push(
+        `${n.namespace}/${n.name} was ${MODE_LABELS[n.modeInWindow ?? 'none']} in this window; it is ${n.mode ? MODE_LABELS[n.mode] : 'unknown'} now (mode changed since).`,
+      );
   }
 
   return { path, seenBy: edge.reporters.map(reporterSentence), telemetry, mtls, notes, fixes };
@@ -187,13 +214,19 @@ export function explainNode(node: GraphNode): NodeExplanation {
                 ? 'Out of the mesh: no sidecar, not captured by ztunnel; its traffic is plaintext unless the app does TLS.'
                 : 'Mode unknown.';
   }
-  if (node.modeChanged) notes.push(`Mode changed since this window: it was ${MODE_LABELS[node.modeInWindow ?? 'none']} then and is ${node.mode ? MODE_LABELS[node.mode] : 'unknown'} now.`);
+  if (node.modeChanged)
+    notes.push(
+      `Mode changed since this window: it was ${MODE_LABELS[node.modeInWindow ?? 'none']} then and is ${node.mode ? MODE_LABELS[node.mode] : 'unknown'} now.`,
+    );
   if (node.kind === 'workload' && mode === 'ambient' && !node.waypoint) {
     fixes.push({ text: 'Add a waypoint for request metrics and L7 policy', command: `istioctl waypoint apply -n ${node.namespace} --enroll-namespace` });
   }
-  if (node.kind === 'workload' && mode === 'mixed') notes.push('Finish the rollout so every pod runs in the same mode; until then part of its traffic is L4-only.');
+  if (node.kind === 'workload' && mode === 'mixed')
+    notes.push('Finish the rollout so every pod runs in the same mode; until then part of its traffic is L4-only.');
   if (node.egress === 'passthrough') {
-    notes.push("Envoy's PassthroughCluster: sidecars sent this traffic to hosts the mesh registry does not know (outboundTrafficPolicy ALLOW_ANY). No policy or telemetry names the real destination.");
+    notes.push(
+      "Envoy's PassthroughCluster: sidecars sent this traffic to hosts the mesh registry does not know (outboundTrafficPolicy ALLOW_ANY). No policy or telemetry names the real destination.",
+    );
     fixes.push({ text: 'Register the external hosts so their traffic is named and can be governed', command: 'kubectl apply -f <ServiceEntry for each host>' });
   } else if (node.egress === 'blackhole') {
     notes.push("Envoy's BlackHoleCluster: outboundTrafficPolicy is REGISTRY_ONLY and the destination is not registered, so these requests were dropped.");

@@ -7,7 +7,12 @@ describe('runLayoutJob', () => {
     const nodes = Array.from({ length: 40 }, (_, i) => ({ id: `n${i}`, parent: i < 20 ? 'ns:a' : 'ns:b', w: 38, h: 38 }));
     const all = [{ id: 'ns:a', w: 0, h: 0 }, { id: 'ns:b', w: 0, h: 0 }, ...nodes];
     const edges = nodes.slice(1).map((n, i) => ({ id: `e${i}`, source: `n${i}`, target: n.id }));
-    const r = runLayoutJob({ seq: 7, nodes: all, edges: [...edges, { id: 'dangling', source: 'n1', target: 'gone' }], options: layoutOptionsFor('fcose', 40, edges.length, { offMainThread: true }) });
+    const r = runLayoutJob({
+      seq: 7,
+      nodes: all,
+      edges: [...edges, { id: 'dangling', source: 'n1', target: 'gone' }],
+      options: layoutOptionsFor('fcose', 40, edges.length, { offMainThread: true }),
+    });
     if ('error' in r) throw new Error(r.error);
     expect(r.seq).toBe(7);
     expect(Object.keys(r.positions).sort()).toEqual(nodes.map((n) => n.id).sort());

@@ -45,8 +45,13 @@ export function runLayoutJob(job: LayoutJob): LayoutJobResult {
         { selector: ':parent', style: { padding: PARENT_PADDING } },
       ],
       elements: [
-        ...job.nodes.map((n) => ({ group: 'nodes' as const, data: { id: n.id, w: n.w, h: n.h, ...(n.parent && ids.has(n.parent) ? { parent: n.parent } : {}) } })),
-        ...job.edges.filter((e) => ids.has(e.source) && ids.has(e.target)).map((e) => ({ group: 'edges' as const, data: { id: e.id, source: e.source, target: e.target } })),
+        ...job.nodes.map((n) => ({
+          group: 'nodes' as const,
+          data: { id: n.id, w: n.w, h: n.h, ...(n.parent && ids.has(n.parent) ? { parent: n.parent } : {}) },
+        })),
+        ...job.edges
+          .filter((e) => ids.has(e.source) && ids.has(e.target))
+          .map((e) => ({ group: 'edges' as const, data: { id: e.id, source: e.source, target: e.target } })),
       ],
     });
     // Labels cannot be measured without a DOM: the page sends sizes that already include them.

@@ -24,7 +24,10 @@ describe('layout machine', () => {
       { type: 'request', main: MAIN, offMainThread: true },
       { type: 'result', result: { seq: 1, positions: { a: { x: 1, y: 2 } }, ms: 5 } },
     ]);
-    expect(effects).toEqual([{ kind: 'post-to-worker', seq: 1 }, { kind: 'apply-positions', positions: { a: { x: 1, y: 2 } } }]);
+    expect(effects).toEqual([
+      { kind: 'post-to-worker', seq: 1 },
+      { kind: 'apply-positions', positions: { a: { x: 1, y: 2 } } },
+    ]);
     expect(state.pending).toBeNull();
   });
 
@@ -63,12 +66,21 @@ describe('layout machine', () => {
       { type: 'worker-failed' },
       { type: 'request', main: MAIN, offMainThread: true },
     ]);
-    expect(effects).toEqual([{ kind: 'post-to-worker', seq: 1 }, { kind: 'run-on-main-thread', options: MAIN }, { kind: 'run-on-main-thread', options: MAIN }]);
+    expect(effects).toEqual([
+      { kind: 'post-to-worker', seq: 1 },
+      { kind: 'run-on-main-thread', options: MAIN },
+      { kind: 'run-on-main-thread', options: MAIN },
+    ]);
     expect(state.worker).toBe('unavailable');
   });
 
   it('reset forgets the pending layout and allows a new worker', () => {
-    const { state, effects } = run([{ type: 'request', main: MAIN, offMainThread: true }, { type: 'worker-failed' }, { type: 'reset' }, { type: 'result', result: { seq: 1, positions: {}, ms: 1 } }]);
+    const { state, effects } = run([
+      { type: 'request', main: MAIN, offMainThread: true },
+      { type: 'worker-failed' },
+      { type: 'reset' },
+      { type: 'result', result: { seq: 1, positions: {}, ms: 1 } },
+    ]);
     expect(effects.at(-1)).toEqual({ kind: 'none' });
     expect(state).toMatchObject({ pending: null, worker: 'usable' });
   });

@@ -16,7 +16,9 @@ describe('layoutOptionsFor off the main thread', () => {
     expect(layoutOptionsFor(undefined, 206, 1654, { offMainThread: true })).toMatchObject({ name: 'fcose', quality: 'default', numIter: 150 });
     expect(layoutOptionsFor(undefined, 150, 90, { offMainThread: true }).numIter).toBe(2500);
     expect(layoutOptionsFor(undefined, 2000, 9000, { offMainThread: true })).toMatchObject({ quality: 'draft' });
-    expect(layoutOptionsFor(undefined, 206, 1654, { offMainThread: true, aggregates: true }).nodeRepulsion).toBeGreaterThan(layoutOptionsFor(undefined, 206, 1654, { offMainThread: true }).nodeRepulsion as number);
+    expect(layoutOptionsFor(undefined, 206, 1654, { offMainThread: true, aggregates: true }).nodeRepulsion).toBeGreaterThan(
+      layoutOptionsFor(undefined, 206, 1654, { offMainThread: true }).nodeRepulsion as number,
+    );
     expect(layoutOptionsFor('grid', 206, 1654, { offMainThread: true, aggregates: true })).not.toHaveProperty('nodeRepulsion');
   });
 });

@@ -33,7 +33,13 @@ export function layoutOptionsFor(name: LayoutName | undefined, nodeCount: number
   if (opts.name !== 'fcose') return opts;
   const spread = o.aggregates ? { nodeRepulsion: 40000, idealEdgeLength: 200 } : {};
   if (o.offMainThread && nodeCount <= FCOSE_PROOF_MAX_NODES) {
-    return { ...opts, ...spread, quality: 'default', animate: false, ...(edgeCount > FCOSE_DRAFT_MIN_EDGES / 2 ? { numIter: WORKER_FCOSE_MAX_ITER_MANY_EDGES } : {}) };
+    return {
+      ...opts,
+      ...spread,
+      quality: 'default',
+      animate: false,
+      ...(edgeCount > FCOSE_DRAFT_MIN_EDGES / 2 ? { numIter: WORKER_FCOSE_MAX_ITER_MANY_EDGES } : {}),
+    };
   }
   if (nodeCount > FCOSE_PROOF_MAX_NODES || edgeCount > FCOSE_DRAFT_MIN_EDGES) return { ...opts, ...spread, quality: 'draft', animate: false };
   return { ...opts, ...spread };

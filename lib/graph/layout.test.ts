@@ -16,7 +16,15 @@ describe('placeNewNodes', () => {
       ['a', { x: 0, y: 0 }],
       ['b', { x: 200, y: 0 }],
     ]);
-    const placed = placeNewNodes(['n', 'lonely', 'chain'], [{ source: 'a', target: 'n' }, { source: 'n', target: 'b' }, { source: 'n', target: 'chain' }], pos);
+    const placed = placeNewNodes(
+      ['n', 'lonely', 'chain'],
+      [
+        { source: 'a', target: 'n' },
+        { source: 'n', target: 'b' },
+        { source: 'n', target: 'chain' },
+      ],
+      pos,
+    );
     const n = placed.get('n')!;
     expect(Math.hypot(n.x - 100, n.y)).toBeLessThanOrEqual(81);
     expect(placed.has('chain')).toBe(true);

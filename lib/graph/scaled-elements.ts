@@ -48,7 +48,9 @@ function capAggregateEdges(c: CollapsedGraph, max: number): { edges: CollapsedGr
   const between = c.edges.filter((e) => isAggregateEdge(e) && aggIds.has(e.source) && aggIds.has(e.target));
   if (between.length <= max) return { edges: c.edges, hidden: 0, hiddenProblems: 0 };
   const problem = (e: GraphEdge) => e.l7Gap || e.mtls === 'plaintext' || edgeHealth(e) === 'error' || edgeHealth(e) === 'warn';
-  const ranked = [...between].sort((a, b) => Number(problem(b)) - Number(problem(a)) || (trafficAmount(b.rates) ?? 0) - (trafficAmount(a.rates) ?? 0) || (a.id < b.id ? -1 : 1));
+  const ranked = [...between].sort(
+    (a, b) => Number(problem(b)) - Number(problem(a)) || (trafficAmount(b.rates) ?? 0) - (trafficAmount(a.rates) ?? 0) || (a.id < b.id ? -1 : 1),
+  );
   const dropped = ranked.slice(max);
   const drop = new Set(dropped.map((e) => e.id));
   return { edges: c.edges.filter((e) => !drop.has(e.id)), hidden: drop.size, hiddenProblems: dropped.filter(problem).length };
@@ -57,10 +59,12 @@ function capAggregateEdges(c: CollapsedGraph, max: number): { edges: CollapsedGr
 function aggregateToElement(node: AggregateNode, members: ReadonlyMap<string, MeshGraph['nodes'][number]>, search: string, large: boolean): GraphElement {
   const base = nodeToElement(node, search);
   const q = search.trim();
-  const matched = q !== '' && node.aggregate.memberIds.some((id) => {
-    const m = members.get(id);
-    return m !== undefined && matchesSearch(m, q);
-  });
+  const matched =
+    q !== '' &&
+    node.aggregate.memberIds.some((id) => {
+      const m = members.get(id);
+      return m !== undefined && matchesSearch(m, q);
+    });
   const classes = base.classes
     .split(' ')
     .filter((c) => c !== 'search-match' && c !== 'search-miss' && c !== 'kind-workload' && !c.startsWith('mode-'))
@@ -119,5 +123,11 @@ export function toScaledElements(graph: Pick<MeshGraph, 'nodes' | 'edges'>, opts
     out.push(large ? withClass(el, 'lod-low') : el);
   }
   // Per-cluster namespace boxes, decided on the whole graph (as toElements does) so a filter never renames them.
-  return { elements: splitNamespacesByCluster(out, isMultiCluster(graph.nodes)), collapsed, large, hiddenEdges: capped.hidden, hiddenProblemEdges: capped.hiddenProblems };
+  return {
+    elements: splitNamespacesByCluster(out, isMultiCluster(graph.nodes)),
+    collapsed,
+    large,
+    hiddenEdges: capped.hidden,
+    hiddenProblemEdges: capped.hiddenProblems,
+  };
 }

@@ -38,7 +38,20 @@ describe('edge encodings', () => {
 
   it('the stylesheet has a rule for every path, mode and the overlay classes', () => {
     const selectors = buildStylesheet().map((r) => ('selector' in r ? r.selector : ''));
-    for (const s of ['edge.path-sidecar', 'edge.path-ambient', 'edge.path-waypoint', 'edge.path-mixed', 'node.mode-sidecar', 'node.mode-ambient', 'node.mode-mixed', 'node.mode-none', 'edge.mtls-plaintext', 'edge.blind', 'edge.covered', 'node.mode-changed']) {
+    for (const s of [
+      'edge.path-sidecar',
+      'edge.path-ambient',
+      'edge.path-waypoint',
+      'edge.path-mixed',
+      'node.mode-sidecar',
+      'node.mode-ambient',
+      'node.mode-mixed',
+      'node.mode-none',
+      'edge.mtls-plaintext',
+      'edge.blind',
+      'edge.covered',
+      'node.mode-changed',
+    ]) {
       expect(selectors).toContain(s);
     }
   });

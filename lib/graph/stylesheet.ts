@@ -57,7 +57,10 @@ export function buildStylesheet(): StylesheetJson {
     s.push({ selector: `node.kind-${kind}`, style: { shape: shape as 'ellipse' } });
   }
   s.push(
-    { selector: 'node.kind-waypoint', style: { 'background-color': '#EDE4F6', 'border-color': PATH_STYLES.waypoint.color, 'border-width': 3, width: 38, height: 34 } },
+    {
+      selector: 'node.kind-waypoint',
+      style: { 'background-color': '#EDE4F6', 'border-color': PATH_STYLES.waypoint.color, 'border-width': 3, width: 38, height: 34 },
+    },
     { selector: 'node.kind-gateway', style: { 'background-color': '#E5E7EB', width: 40, height: 40 } },
     { selector: 'node.kind-service', style: { 'background-color': '#FFFFFF', 'border-style': 'dashed' } },
     { selector: 'node.kind-unknown', style: { 'background-color': '#FFFFFF', 'border-style': 'dotted', 'border-color': '#6B7280' } },
@@ -70,7 +73,10 @@ export function buildStylesheet(): StylesheetJson {
     });
   }
   s.push(
-    { selector: 'node.mode-changed', style: { 'outline-color': '#B26A00', 'outline-width': 3, 'outline-offset': 3, 'outline-style': 'dashed', color: '#7C2D12' } },
+    {
+      selector: 'node.mode-changed',
+      style: { 'outline-color': '#B26A00', 'outline-width': 3, 'outline-offset': 3, 'outline-style': 'dashed', color: '#7C2D12' },
+    },
     { selector: 'node.search-match', style: { 'overlay-color': '#FACC15', 'overlay-opacity': 0.35, 'overlay-padding': 8, 'font-weight': 'bold' } },
     { selector: 'node.search-miss', style: { opacity: 0.35 } },
     {
@@ -111,10 +117,19 @@ export function buildStylesheet(): StylesheetJson {
   }
   s.push(
     // Health: colour the line, keep the path's dash pattern and marker; the label repeats it in words.
-    { selector: 'edge.health-warn', style: { 'line-color': HEALTH_COLORS.warn, 'mid-target-arrow-color': HEALTH_COLORS.warn, 'target-arrow-color': HEALTH_COLORS.warn } },
-    { selector: 'edge.health-error', style: { 'line-color': HEALTH_COLORS.error, 'mid-target-arrow-color': HEALTH_COLORS.error, 'target-arrow-color': HEALTH_COLORS.error } },
+    {
+      selector: 'edge.health-warn',
+      style: { 'line-color': HEALTH_COLORS.warn, 'mid-target-arrow-color': HEALTH_COLORS.warn, 'target-arrow-color': HEALTH_COLORS.warn },
+    },
+    {
+      selector: 'edge.health-error',
+      style: { 'line-color': HEALTH_COLORS.error, 'mid-target-arrow-color': HEALTH_COLORS.error, 'target-arrow-color': HEALTH_COLORS.error },
+    },
     // Plaintext: a hollow red "tee" at the target plus the word "plaintext" in the label.
-    { selector: 'edge.mtls-plaintext', style: { 'target-arrow-shape': 'tee', 'target-arrow-color': HEALTH_COLORS.error, 'arrow-scale': 1.3, color: HEALTH_COLORS.error } },
+    {
+      selector: 'edge.mtls-plaintext',
+      style: { 'target-arrow-shape': 'tee', 'target-arrow-color': HEALTH_COLORS.error, 'arrow-scale': 1.3, color: HEALTH_COLORS.error },
+    },
     { selector: 'edge.mtls-unknown', style: { 'target-arrow-shape': 'triangle-tee' } },
     // Cross-cluster: a dark casing around the line (readable in greyscale, independent of path colour).
     { selector: 'edge.cross-cluster', style: { 'line-outline-width': 1.5, 'line-outline-color': CROSS_CLUSTER_CASING } },

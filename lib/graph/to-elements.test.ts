@@ -68,7 +68,12 @@ describe('filterGraph', () => {
   it('filters by path and keeps only touched nodes and their namespaces', () => {
     const els = toElements(graph, { filters: filters({ paths: ['waypoint'] }), overlay: 'none' });
     expect(els.filter((e) => e.group === 'edges')).toHaveLength(2);
-    expect(els.filter((e) => e.group === 'nodes').map((e) => e.data.id).sort()).toEqual(['ns:shop', id('workload', 'shop', 'cart'), id('workload', 'shop', 'catalog'), id('workload', 'shop', 'web')].sort());
+    expect(
+      els
+        .filter((e) => e.group === 'nodes')
+        .map((e) => e.data.id)
+        .sort(),
+    ).toEqual(['ns:shop', id('workload', 'shop', 'cart'), id('workload', 'shop', 'catalog'), id('workload', 'shop', 'web')].sort());
   });
 
   it('hides out-of-mesh nodes and their edges', () => {
@@ -85,7 +90,9 @@ describe('filterGraph', () => {
 
   it('filters by telemetry and mTLS', () => {
     const f = filterGraph(graph, filters({ telemetry: ['l4'], mtls: ['plaintext'] }));
-    expect(f.edges.map((e) => e.target).sort()).toEqual([id('unknown', 'unknown', '203.0.113.10'), id('workload', 'inventory', 'inventory-api'), id('workload', 'shop', 'catalog')].sort());
+    expect(f.edges.map((e) => e.target).sort()).toEqual(
+      [id('unknown', 'unknown', '203.0.113.10'), id('workload', 'inventory', 'inventory-api'), id('workload', 'shop', 'catalog')].sort(),
+    );
   });
 
   it('finds neighbour namespaces for drill-down', () => {
@@ -96,8 +103,22 @@ describe('filterGraph', () => {
 describe('multi-cluster namespace boxes', () => {
   // The demo graph plus cluster "east": its own inventory/inventory-api (same names as in the demo
   // cluster), billing/ledger, and a cross-cluster call shop/cart → east inventory-api.
-  const eastApi = { id: 'workload:east/inventory/inventory-api', kind: 'workload' as const, namespace: 'inventory', name: 'inventory-api', cluster: 'east', mode: 'ambient' as const };
-  const eastLedger = { id: 'workload:east/billing/ledger', kind: 'workload' as const, namespace: 'billing', name: 'ledger', cluster: 'east', mode: 'none' as const };
+  const eastApi = {
+    id: 'workload:east/inventory/inventory-api',
+    kind: 'workload' as const,
+    namespace: 'inventory',
+    name: 'inventory-api',
+    cluster: 'east',
+    mode: 'ambient' as const,
+  };
+  const eastLedger = {
+    id: 'workload:east/billing/ledger',
+    kind: 'workload' as const,
+    namespace: 'billing',
+    name: 'ledger',
+    cluster: 'east',
+    mode: 'none' as const,
+  };
   const cart = id('workload', 'shop', 'cart');
   const cross = { ...graph.edges.find((e) => e.source === cart)!, id: `${cart}->${eastApi.id}`, target: eastApi.id, crossCluster: true };
   const two: MeshGraph = { ...graph, nodes: [...graph.nodes, eastApi, eastLedger], edges: [...graph.edges, cross] };

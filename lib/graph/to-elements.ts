@@ -45,7 +45,10 @@ function parentOf(node: GraphNode): string | undefined {
 }
 
 function cls(...names: (string | false | undefined)[]): string {
-  return names.filter((n): n is string => Boolean(n)).sort().join(' ');
+  return names
+    .filter((n): n is string => Boolean(n))
+    .sort()
+    .join(' ');
 }
 
 export interface ToElementsOptions {
@@ -143,7 +146,11 @@ export function splitNamespacesByCluster(elements: GraphElement[], multiCluster:
       const namespace = String(e.data.namespace);
       const id = namespaceElementId(namespace, cluster);
       if (!boxes.has(id)) {
-        boxes.set(id, { group: 'nodes', data: { id, label: `${cluster}/${namespace}`, namespace, cluster, kind: 'namespace' }, classes: boxClasses.get(parent) ?? 'namespace' });
+        boxes.set(id, {
+          group: 'nodes',
+          data: { id, label: `${cluster}/${namespace}`, namespace, cluster, kind: 'namespace' },
+          classes: boxClasses.get(parent) ?? 'namespace',
+        });
       }
       data = { ...data, parent: id };
     }

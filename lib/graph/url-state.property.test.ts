@@ -1,23 +1,55 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rangeToSeconds } from '@/lib/api/scope';
-import {
-  defaultUrlState,
-  LAYOUT_NAMES,
-  MTLS_VALUES,
-  parseUrlState,
-  PATHS,
-  serializeUrlState,
-  TELEMETRIES,
-  type GraphUrlState,
-} from './url-state';
+import { defaultUrlState, LAYOUT_NAMES, MTLS_VALUES, parseUrlState, PATHS, serializeUrlState, TELEMETRIES, type GraphUrlState } from './url-state';
 
 // Property tests of the graph page's URL state (docs/api.md §5): whatever a link contains, parsing never
 // throws; a bad value is reported by parameter name with a short message and leaves that field at its
 // default; and every valid state survives serialise → URL string → parse unchanged.
 
-const PARAMS = ['namespaces', 'clusters', 'range', 'start', 'end', 'selected', 'path', 'telemetry', 'mtls', 'hideOutOfMesh', 'hideIdle', 'q', 'layout', 'expand', 'expandNs', 'collapse', 'view', 'overlay', 'refresh'] as const;
-const HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=window.__pwned=1>', '"}) or vector(1) #', '%00', '\u0000', '../../etc/passwd', '\u202e', '\u{1F600}', ' ', ',', ',,', 'constructor', '__proto__', 'toString', '1e999', '-1', 'NaN', 'off', '0s', '99999999m'];
+const PARAMS = [
+  'namespaces',
+  'clusters',
+  'range',
+  'start',
+  'end',
+  'selected',
+  'path',
+  'telemetry',
+  'mtls',
+  'hideOutOfMesh',
+  'hideIdle',
+  'q',
+  'layout',
+  'expand',
+  'expandNs',
+  'collapse',
+  'view',
+  'overlay',
+  'refresh',
+] as const;
+const HOSTILE = [
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=window.__pwned=1>',
+  '"}) or vector(1) #',
+  '%00',
+  '\u0000',
+  '../../etc/passwd',
+  '\u202e',
+  '\u{1F600}',
+  ' ',
+  ',',
+  ',,',
+  'constructor',
+  '__proto__',
+  'toString',
+  '1e999',
+  '-1',
+  'NaN',
+  'off',
+  '0s',
+  '99999999m',
+];
 const anyValue = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom(...HOSTILE), fc.string({ maxLength: 700 }));
 
 const dnsLabel = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
@@ -41,7 +73,10 @@ const validState: fc.Arbitrary<GraphUrlState> = fc.record(
   {
     namespaces: fc.uniqueArray(dnsLabel, { maxLength: 6 }),
     clusters: fc.uniqueArray(clusterName, { maxLength: 4 }),
-    window: fc.oneof(range.map((r) => ({ kind: 'range' as const, range: r })), absolute),
+    window: fc.oneof(
+      range.map((r) => ({ kind: 'range' as const, range: r })),
+      absolute,
+    ),
     selected: fc.stringMatching(/^[\x21-\x7e]{1,600}$/),
     filters: fc.record({
       paths: fc.uniqueArray(fc.constantFrom(...PATHS)),
@@ -106,13 +141,37 @@ describe('parseUrlState (property)', () => {
 
   // One invalid value per parameter: reported by name, with a short message, and that field keeps its default.
   const INVALID: { param: (typeof PARAMS)[number]; value: fc.Arbitrary<string>; field: (s: GraphUrlState) => unknown }[] = [
-    { param: 'namespaces', value: anyValue.filter((v) => v.split(',').some((n) => n.trim() !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n.trim()))), field: (s) => s.namespaces },
-    { param: 'clusters', value: anyValue.filter((v) => v.split(',').some((c) => c.trim() !== '' && !/^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/.test(c.trim()))), field: (s) => s.clusters },
-    { param: 'range', value: anyValue.filter((v) => v !== '' && !(rangeToSeconds(v) !== undefined && rangeToSeconds(v)! >= 60 && rangeToSeconds(v)! <= MAX_WINDOW)), field: (s) => s.window },
+    {
+      param: 'namespaces',
+      value: anyValue.filter((v) => v.split(',').some((n) => n.trim() !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n.trim()))),
+      field: (s) => s.namespaces,
+    },
+    {
+      param: 'clusters',
+      value: anyValue.filter((v) => v.split(',').some((c) => c.trim() !== '' && !/^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/.test(c.trim()))),
+      field: (s) => s.clusters,
+    },
+    {
+      param: 'range',
+      value: anyValue.filter((v) => v !== '' && !(rangeToSeconds(v) !== undefined && rangeToSeconds(v)! >= 60 && rangeToSeconds(v)! <= MAX_WINDOW)),
+      field: (s) => s.window,
+    },
     { param: 'selected', value: anyValue.filter((v) => v !== '' && !/^[\x21-\x7e]{1,600}$/.test(v)), field: (s) => s.selected },
-    { param: 'path', value: anyValue.filter((v) => v.split(',').some((x) => x.trim() !== '' && !(PATHS as readonly string[]).includes(x.trim()))), field: (s) => s.filters.paths },
-    { param: 'telemetry', value: anyValue.filter((v) => v.split(',').some((x) => x.trim() !== '' && !(TELEMETRIES as readonly string[]).includes(x.trim()))), field: (s) => s.filters.telemetry },
-    { param: 'mtls', value: anyValue.filter((v) => v.split(',').some((x) => x.trim() !== '' && !(MTLS_VALUES as readonly string[]).includes(x.trim()))), field: (s) => s.filters.mtls },
+    {
+      param: 'path',
+      value: anyValue.filter((v) => v.split(',').some((x) => x.trim() !== '' && !(PATHS as readonly string[]).includes(x.trim()))),
+      field: (s) => s.filters.paths,
+    },
+    {
+      param: 'telemetry',
+      value: anyValue.filter((v) => v.split(',').some((x) => x.trim() !== '' && !(TELEMETRIES as readonly string[]).includes(x.trim()))),
+      field: (s) => s.filters.telemetry,
+    },
+    {
+      param: 'mtls',
+      value: anyValue.filter((v) => v.split(',').some((x) => x.trim() !== '' && !(MTLS_VALUES as readonly string[]).includes(x.trim()))),
+      field: (s) => s.filters.mtls,
+    },
     { param: 'hideOutOfMesh', value: anyValue.filter((v) => v !== '' && !['1', '0', 'true', 'false'].includes(v)), field: (s) => s.filters.hideOutOfMesh },
     { param: 'hideIdle', value: anyValue.filter((v) => v !== '' && !['1', '0', 'true', 'false'].includes(v)), field: (s) => s.filters.hideIdle },
     { param: 'q', value: fc.string({ minLength: 101, maxLength: 700 }), field: (s) => s.filters.search },

@@ -20,7 +20,14 @@ describe('parseUrlState', () => {
     expect(state.namespaces).toEqual(['shop', 'inventory']);
     expect(state.window).toEqual({ kind: 'absolute', start: '2026-11-21T21:00:00.000Z', end: new Date(1795295700 * 1000).toISOString() });
     expect(state.selected).toBe('workload:Kubernetes/shop/web');
-    expect(state.filters).toEqual({ paths: ['ambient', 'waypoint'], telemetry: ['l4'], mtls: ['plaintext'], hideOutOfMesh: true, hideIdle: true, search: 'cart' });
+    expect(state.filters).toEqual({
+      paths: ['ambient', 'waypoint'],
+      telemetry: ['l4'],
+      mtls: ['plaintext'],
+      hideOutOfMesh: true,
+      hideIdle: true,
+      search: 'cart',
+    });
     expect(state.layout).toBe('grid');
     expect(state.expandWaypoints).toBe(true);
     expect(state.view).toBe('list');
@@ -59,7 +66,10 @@ describe('parseUrlState', () => {
     expect(state.clusters).toEqual(['east', 'Kubernetes', 'eu-west_1.prod']);
     for (const bad of ['east,-west', 'a/b', '"} or vector(1)', 'x'.repeat(64), '<script>']) {
       const r = parse(`clusters=${encodeURIComponent(bad)}`);
-      expect(r.errors.map((e) => e.param), bad).toEqual(['clusters']);
+      expect(
+        r.errors.map((e) => e.param),
+        bad,
+      ).toEqual(['clusters']);
       expect(r.errors[0]?.message).toContain('not a valid cluster name');
       expect(r.state.clusters).toEqual([]);
     }
@@ -82,7 +92,8 @@ describe('serializeUrlState', () => {
   });
 
   it('round-trips', () => {
-    const q = 'namespaces=shop&clusters=east,Kubernetes&start=2026-11-21T21:00:00.000Z&end=2026-11-21T21:15:00.000Z&selected=a->b&path=mixed&mtls=unknown,plaintext&hideIdle=1&layout=concentric&expand=1&view=list&overlay=coverage&refresh=off';
+    const q =
+      'namespaces=shop&clusters=east,Kubernetes&start=2026-11-21T21:00:00.000Z&end=2026-11-21T21:15:00.000Z&selected=a->b&path=mixed&mtls=unknown,plaintext&hideIdle=1&layout=concentric&expand=1&view=list&overlay=coverage&refresh=off';
     const { state, errors } = parse(q);
     expect(errors).toEqual([]);
     const again = parseUrlState(serializeUrlState(state));

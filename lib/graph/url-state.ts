@@ -98,14 +98,23 @@ const instantSchema = z.string().refine((v) => parseInstant(v) !== undefined, 'm
 function listSchema<T extends string>(values: readonly T[]) {
   return z
     .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values as unknown as [T, ...T[]], { error: `allowed values: ${values.join(', ')}` })));
 }
 
 const boolSchema = z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v === 'true');
 
 // Ids from lib/mesh/ids.ts: printable, bounded; rendered as text only.
-const selectedSchema = z.string().min(1).max(600).regex(/^[\x21-\x7e]+$/, 'not a valid node or edge id');
+const selectedSchema = z
+  .string()
+  .min(1)
+  .max(600)
+  .regex(/^[\x21-\x7e]+$/, 'not a valid node or edge id');
 
 type Params = URLSearchParams | Record<string, string | string[] | undefined>;
 
@@ -134,7 +143,10 @@ export function parseUrlState(params: Params): ParsedUrlState {
 
   const nsRaw = getParam(params, 'namespaces');
   if (nsRaw) {
-    const list = nsRaw.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = nsRaw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = list.find((n) => !namespaceSchema.safeParse(n).success);
     if (bad !== undefined) errors.push({ param: 'namespaces', message: `"${bad.slice(0, 64)}" is not a valid namespace name` });
     else state.namespaces = [...new Set(list)];
@@ -142,7 +154,10 @@ export function parseUrlState(params: Params): ParsedUrlState {
 
   const clustersRaw = getParam(params, 'clusters');
   if (clustersRaw) {
-    const list = clustersRaw.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = clustersRaw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = list.find((c) => !CLUSTER_NAME.test(c));
     if (bad !== undefined) errors.push({ param: 'clusters', message: `"${bad.slice(0, 64)}" is not a valid cluster name` });
     else state.clusters = [...new Set(list)];
@@ -182,7 +197,10 @@ export function parseUrlState(params: Params): ParsedUrlState {
   // `expand` already names the waypoint switch, so the namespace list has its own name.
   const expandNsRaw = getParam(params, 'expandNs');
   if (expandNsRaw) {
-    const list = expandNsRaw.split(',').map((x) => x.trim()).filter(Boolean);
+    const list = expandNsRaw
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
     const bad = list.find((n) => !namespaceSchema.safeParse(n).success);
     if (bad !== undefined) errors.push({ param: 'expandNs', message: `"${bad.slice(0, 64)}" is not a valid namespace name` });
     else if (list.length) state.expandNamespaces = [...new Set(list)];
@@ -194,7 +212,13 @@ export function parseUrlState(params: Params): ParsedUrlState {
   take('overlay', z.enum(['none', 'coverage'], { error: 'allowed values: none, coverage' }), (v) => (state.overlay = v));
   take(
     'refresh',
-    z.union([z.literal('off').transform(() => 0), z.string().refine((v) => rangeToSeconds(v) !== undefined && rangeToSeconds(v)! >= 5 && rangeToSeconds(v)! <= 3600, 'must be off or a duration between 5s and 1h').transform((v) => rangeToSeconds(v)!)]),
+    z.union([
+      z.literal('off').transform(() => 0),
+      z
+        .string()
+        .refine((v) => rangeToSeconds(v) !== undefined && rangeToSeconds(v)! >= 5 && rangeToSeconds(v)! <= 3600, 'must be off or a duration between 5s and 1h')
+        .transform((v) => rangeToSeconds(v)!),
+    ]),
     (v) => (state.refresh = v),
   );
 

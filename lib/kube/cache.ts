@@ -85,12 +85,15 @@ class KindWatcher {
     this.begin();
     if (!this.watchdog) {
       const limitMs = this.o.watchTimeoutSeconds * 1000 + this.o.watchdogGraceMs;
-      this.watchdog = setInterval(() => {
-        // Only a kind that is watching can stall; starting/erroring kinds have their own timers.
-        if (this.status.phase === 'ok' && Date.now() - this.lastConnectAt > limitMs) {
-          this.onError(this.generation, new Error(`watch stalled: no answer from the API server for ${Math.round(limitMs / 1000)} s`));
-        }
-      }, Math.max(250, Math.min(limitMs / 4, 10_000)));
+      this.watchdog = setInterval(
+        () => {
+          // Only a kind that is watching can stall; starting/erroring kinds have their own timers.
+          if (this.status.phase === 'ok' && Date.now() - this.lastConnectAt > limitMs) {
+            this.onError(this.generation, new Error(`watch stalled: no answer from the API server for ${Math.round(limitMs / 1000)} s`));
+          }
+        },
+        Math.max(250, Math.min(limitMs / 4, 10_000)),
+      );
       this.watchdog.unref?.();
     }
   }
@@ -337,7 +340,13 @@ export class KubeCache {
     const podsKey = rs.version * 1_000_003 + this.byKind.get('pods')!.version;
     let pods = this.memo.get('pods');
     if (!pods || pods.version !== podsKey) {
-      pods = { version: podsKey, value: this.byKind.get('pods')!.list().map((p) => reshapePod(p, owners)) };
+      pods = {
+        version: podsKey,
+        value: this.byKind
+          .get('pods')!
+          .list()
+          .map((p) => reshapePod(p, owners)),
+      };
       this.memo.set('pods', pods);
     }
     const statuses = this.statuses();
@@ -469,12 +478,16 @@ export async function probeKube(opts: { signal?: AbortSignal; timeoutMs?: number
   const s = singleton();
   const timeoutMs = opts.timeoutMs ?? getConfig().kube.timeoutMs;
   const probe = (e: Entry): Promise<KubeProbeResult> =>
-    e.cache ? probeKubeApi(e.cache.kubeConfig, opts.signal, timeoutMs) : Promise.resolve({ ok: false, error: e.error ?? 'Kubernetes configuration unavailable' });
+    e.cache
+      ? probeKubeApi(e.cache.kubeConfig, opts.signal, timeoutMs)
+      : Promise.resolve({ ok: false, error: e.error ?? 'Kubernetes configuration unavailable' });
   if (!s.multi) {
     const e = s.entries[0];
     return e ? probe(e) : { ok: false, error: 'Kubernetes configuration unavailable' };
   }
-  const results = await Promise.all(s.entries.map(async (e): Promise<ClusterProbeResult> => ({ cluster: e.cluster, ...(e.context ? { context: e.context } : {}), ...(await probe(e)) })));
+  const results = await Promise.all(
+    s.entries.map(async (e): Promise<ClusterProbeResult> => ({ cluster: e.cluster, ...(e.context ? { context: e.context } : {}), ...(await probe(e)) })),
+  );
   const failed = results.filter((r) => !r.ok);
   return {
     ok: failed.length === 0,

@@ -83,9 +83,7 @@ export function makeKindApis(kc: KubeConfig): KindApis {
     namespaces: [{ path: '/api/v1/namespaces', list: async (r) => asPage(await core.listNamespace(page(r), withSignal(r.signal))) }],
     pods: [{ path: '/api/v1/pods', list: async (r) => asPage(await core.listPodForAllNamespaces(page(r), withSignal(r.signal))) }],
     services: [{ path: '/api/v1/services', list: async (r) => asPage(await core.listServiceForAllNamespaces(page(r), withSignal(r.signal))) }],
-    replicasets: [
-      { path: '/apis/apps/v1/replicasets', list: async (r) => asPage(await apps.listReplicaSetForAllNamespaces(page(r), withSignal(r.signal))) },
-    ],
+    replicasets: [{ path: '/apis/apps/v1/replicasets', list: async (r) => asPage(await apps.listReplicaSetForAllNamespaces(page(r), withSignal(r.signal))) }],
     gateways: crd('gateway.networking.k8s.io', ['v1', 'v1beta1'], 'gateways'),
     gatewayclasses: crd('gateway.networking.k8s.io', ['v1', 'v1beta1'], 'gatewayclasses'),
     authorizationpolicies: crd('security.istio.io', ['v1', 'v1beta1'], 'authorizationpolicies'),

@@ -33,7 +33,9 @@ const owners = (rs: Record<string, { kind: string; name: string } | null>): Owne
 
 describe('workloadOf', () => {
   it('resolves a ReplicaSet to its Deployment through the ReplicaSet cache', () => {
-    expect(workloadOf(pod({ kind: 'ReplicaSet', name: 'cart-v2-7d9f8c6b5' }), owners({ 'cart-v2-7d9f8c6b5': { kind: 'Deployment', name: 'cart-v2' } }))).toEqual({
+    expect(
+      workloadOf(pod({ kind: 'ReplicaSet', name: 'cart-v2-7d9f8c6b5' }), owners({ 'cart-v2-7d9f8c6b5': { kind: 'Deployment', name: 'cart-v2' } })),
+    ).toEqual({
       kind: 'Deployment',
       name: 'cart-v2',
     });
@@ -78,28 +80,32 @@ describe('workloadOf', () => {
 
 describe('reshapePod', () => {
   it('keeps what the classifier needs, from typed objects with Date timestamps', () => {
-    const p = reshapePod(
-      {
-        metadata: {
-          name: 'reviews-1',
-          namespace: 'bookinfo',
-          labels: { app: 'reviews', bad: 42 },
-          annotations: { 'sidecar.istio.io/status': '{"initContainers":["istio-init","istio-proxy"]}' },
-          creationTimestamp: new Date('2026-11-21T20:00:00Z'),
-          ownerReferences: [{ kind: 'StatefulSet', name: 'reviews', controller: true }],
-        },
-        spec: {
-          nodeName: 'node-1',
-          serviceAccountName: 'bookinfo-reviews',
-          initContainers: [
-            { name: 'istio-init', image: 'proxyv2:1.28.0', args: ['istio-iptables'] },
-            { name: 'istio-proxy', image: 'proxyv2:1.28.0', args: ['proxy', 'sidecar'], restartPolicy: 'Always', resources: { requests: { cpu: '100m', memory: '128Mi' } } },
-          ],
-          containers: [{ name: 'reviews', image: 'reviews:v1' }, { image: 'nameless' }],
-        },
-        status: { phase: 'Running', podIP: '10.1.2.3' },
+    const p = reshapePod({
+      metadata: {
+        name: 'reviews-1',
+        namespace: 'bookinfo',
+        labels: { app: 'reviews', bad: 42 },
+        annotations: { 'sidecar.istio.io/status': '{"initContainers":["istio-init","istio-proxy"]}' },
+        creationTimestamp: new Date('2026-11-21T20:00:00Z'),
+        ownerReferences: [{ kind: 'StatefulSet', name: 'reviews', controller: true }],
       },
-    );
+      spec: {
+        nodeName: 'node-1',
+        serviceAccountName: 'bookinfo-reviews',
+        initContainers: [
+          { name: 'istio-init', image: 'proxyv2:1.28.0', args: ['istio-iptables'] },
+          {
+            name: 'istio-proxy',
+            image: 'proxyv2:1.28.0',
+            args: ['proxy', 'sidecar'],
+            restartPolicy: 'Always',
+            resources: { requests: { cpu: '100m', memory: '128Mi' } },
+          },
+        ],
+        containers: [{ name: 'reviews', image: 'reviews:v1' }, { image: 'nameless' }],
+      },
+      status: { phase: 'Running', podIP: '10.1.2.3' },
+    });
     expect(p).toEqual({
       namespace: 'bookinfo',
       name: 'reviews-1',
@@ -122,7 +128,15 @@ describe('reshapePod', () => {
 
   it('survives garbage', () => {
     const p = reshapePod({ metadata: 'x', spec: { containers: 'nope', hostNetwork: 'true' } });
-    expect(p).toMatchObject({ name: '', namespace: '', phase: 'Unknown', hostNetwork: false, serviceAccount: 'default', containers: [], workload: { kind: 'Pod', name: '' } });
+    expect(p).toMatchObject({
+      name: '',
+      namespace: '',
+      phase: 'Unknown',
+      hostNetwork: false,
+      serviceAccount: 'default',
+      containers: [],
+      workload: { kind: 'Pod', name: '' },
+    });
   });
 });
 
@@ -191,7 +205,10 @@ describe('Gateway API', () => {
 
   it('reads listeners[].allowedRoutes.namespaces, validated: Same by default, All, Selector with a LabelSelector', () => {
     const listener = (allowedRoutes: unknown) =>
-      reshapeGateway({ metadata: { name: 'wp', namespace: 'infra' }, spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE', allowedRoutes }] } }).listeners[0];
+      reshapeGateway({
+        metadata: { name: 'wp', namespace: 'infra' },
+        spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE', allowedRoutes }] },
+      }).listeners[0];
     expect(listener(undefined)).toEqual({ name: 'mesh', port: 15008, protocol: 'HBONE' });
     expect(listener({ namespaces: {} })!.allowedRoutes).toEqual({ from: 'Same' });
     expect(listener({ namespaces: { from: 'All' } })!.allowedRoutes).toEqual({ from: 'All' });
@@ -200,15 +217,29 @@ describe('Gateway API', () => {
       listener({
         namespaces: {
           from: 'Selector',
-          selector: { matchLabels: { team: 'shop' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['prod', 7] }, { key: 'tier', operator: 'Exists' }] },
+          selector: {
+            matchLabels: { team: 'shop' },
+            matchExpressions: [
+              { key: 'env', operator: 'In', values: ['prod', 7] },
+              { key: 'tier', operator: 'Exists' },
+            ],
+          },
         },
       })!.allowedRoutes,
     ).toEqual({
       from: 'Selector',
-      selector: { matchLabels: { team: 'shop' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['prod'] }, { key: 'tier', operator: 'Exists', values: [] }] },
+      selector: {
+        matchLabels: { team: 'shop' },
+        matchExpressions: [
+          { key: 'env', operator: 'In', values: ['prod'] },
+          { key: 'tier', operator: 'Exists', values: [] },
+        ],
+      },
     });
     // a selector Kubernetes would reject selects nothing: no selector kept
-    expect(listener({ namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'env', operator: 'Like' }] } } })!.allowedRoutes).toEqual({ from: 'Selector' });
+    expect(listener({ namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'env', operator: 'Like' }] } } })!.allowedRoutes).toEqual({
+      from: 'Selector',
+    });
     expect(listener({ namespaces: { from: 'Selector', selector: { matchLabels: { team: 3 } } } })!.allowedRoutes).toEqual({ from: 'Selector' });
     expect(listener({ namespaces: { from: 'Selector' } })!.allowedRoutes).toEqual({ from: 'Selector' });
   });
@@ -266,7 +297,9 @@ describe('AuthorizationPolicy', () => {
       spec: {
         action: 'DENY',
         selector: { matchLabels: { app: 'cart' } },
-        rules: [{ from: [{ source: { notNamespaces: ['shop'] } }], to: [{ operation: { ports: ['5432'] } }], when: [{ key: 'destination.port', values: ['5432'] }] }],
+        rules: [
+          { from: [{ source: { notNamespaces: ['shop'] } }], to: [{ operation: { ports: ['5432'] } }], when: [{ key: 'destination.port', values: ['5432'] }] },
+        ],
       },
     });
     expect(l4).toMatchObject({ action: 'DENY', selector: { app: 'cart' }, httpAttributes: [], targetRefs: [] });
@@ -297,6 +330,11 @@ describe('PeerAuthentication', () => {
         spec: { selector: { matchLabels: { app: 'db' } }, mtls: { mode: 'STRICT' }, portLevelMtls: { '5432': { mode: 'PERMISSIVE' }, '9': { mode: 'BOGUS' } } },
       }),
     ).toEqual({ namespace: 'shop', name: 'strict', selector: { app: 'db' }, mode: 'STRICT', portLevelMtls: { '5432': 'PERMISSIVE', '9': 'UNSET' } });
-    expect(reshapePeerAuthentication({ metadata: { name: 'x', namespace: 'y' }, spec: {} })).toEqual({ namespace: 'y', name: 'x', mode: 'UNSET', portLevelMtls: {} });
+    expect(reshapePeerAuthentication({ metadata: { name: 'x', namespace: 'y' }, spec: {} })).toEqual({
+      namespace: 'y',
+      name: 'x',
+      mode: 'UNSET',
+      portLevelMtls: {},
+    });
   });
 });

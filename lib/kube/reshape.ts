@@ -178,8 +178,12 @@ export function reshapePod(pod: unknown, owners: OwnerLookup = NO_OWNERS): PodIn
     hostNetwork: spec.hostNetwork === true,
     serviceAccount: str(spec.serviceAccountName) ?? str(spec.serviceAccount) ?? 'default',
     workload: workloadOf(pod, owners),
-    containers: arr(spec.containers).map(container).filter((c): c is ContainerInfo => c !== undefined),
-    initContainers: arr(spec.initContainers).map(container).filter((c): c is ContainerInfo => c !== undefined),
+    containers: arr(spec.containers)
+      .map(container)
+      .filter((c): c is ContainerInfo => c !== undefined),
+    initContainers: arr(spec.initContainers)
+      .map(container)
+      .filter((c): c is ContainerInfo => c !== undefined),
     ...(m.creationTimestamp ? { creationTimestamp: m.creationTimestamp } : {}),
   };
 }
@@ -230,7 +234,10 @@ export function reshapeService(svc: unknown): ServiceInfo {
 // Gateway API.
 // ---------------------------------------------------------------------------
 
-const selectorValueList = z.array(z.unknown()).catch([]).transform((xs) => xs.filter((x): x is string => typeof x === 'string'));
+const selectorValueList = z
+  .array(z.unknown())
+  .catch([])
+  .transform((xs) => xs.filter((x): x is string => typeof x === 'string'));
 /** A LabelSelector as Kubernetes validates it; anything malformed → undefined (an invalid selector selects nothing). */
 const labelSelectorSchema = z
   .object({
@@ -288,15 +295,30 @@ export function reshapeGatewayClass(gc: unknown): GatewayClassInfo {
 // Istio security CRDs (validated with zod: schemas are lenient, unknown fields ignored).
 // ---------------------------------------------------------------------------
 
-const stringList = z.array(z.unknown()).catch([]).transform((xs) => xs.filter((x): x is string => typeof x === 'string'));
+const stringList = z
+  .array(z.unknown())
+  .catch([])
+  .transform((xs) => xs.filter((x): x is string => typeof x === 'string'));
 const ruleSchema = z
   .object({
-    from: z.array(z.object({ source: z.record(z.string(), z.unknown()).catch({}).optional() }).catch({})).catch([]).optional(),
-    to: z.array(z.object({ operation: z.record(z.string(), z.unknown()).catch({}).optional() }).catch({})).catch([]).optional(),
-    when: z.array(z.object({ key: z.string().catch('') }).catch({ key: '' })).catch([]).optional(),
+    from: z
+      .array(z.object({ source: z.record(z.string(), z.unknown()).catch({}).optional() }).catch({}))
+      .catch([])
+      .optional(),
+    to: z
+      .array(z.object({ operation: z.record(z.string(), z.unknown()).catch({}).optional() }).catch({}))
+      .catch([])
+      .optional(),
+    when: z
+      .array(z.object({ key: z.string().catch('') }).catch({ key: '' }))
+      .catch([])
+      .optional(),
   })
   .catch({});
-const selectorSchema = z.object({ matchLabels: z.record(z.string(), z.unknown()).optional() }).catch({}).optional();
+const selectorSchema = z
+  .object({ matchLabels: z.record(z.string(), z.unknown()).optional() })
+  .catch({})
+  .optional();
 const targetRefSchema = z.object({
   group: z.string().optional().catch(undefined),
   kind: z.string(),
@@ -355,10 +377,13 @@ export function reshapeAuthorizationPolicy(ap: unknown): AuthorizationPolicyInfo
   const m = meta(ap);
   const spec = authzSpecSchema.parse(obj(ap).spec ?? {});
   const action = (ACTIONS as readonly string[]).includes(spec.action ?? '') ? (spec.action as AuthorizationPolicyInfo['action']) : 'ALLOW';
-  const refs = [...(spec.targetRef ? [spec.targetRef] : []), ...(spec.targetRefs ?? []).flatMap((r) => {
-    const p = targetRefSchema.safeParse(r);
-    return p.success ? [p.data] : [];
-  })].map((r) => ({
+  const refs = [
+    ...(spec.targetRef ? [spec.targetRef] : []),
+    ...(spec.targetRefs ?? []).flatMap((r) => {
+      const p = targetRefSchema.safeParse(r);
+      return p.success ? [p.data] : [];
+    }),
+  ].map((r) => ({
     ...(r.group !== undefined ? { group: r.group } : {}),
     kind: r.kind,
     name: r.name,

@@ -1,15 +1,7 @@
 // Pure: per-kind informer states → KubeSnapshot warnings and availability.
 import type { Warning } from '@/lib/mesh/types';
 
-export type KindName =
-  | 'namespaces'
-  | 'pods'
-  | 'services'
-  | 'replicasets'
-  | 'gateways'
-  | 'gatewayclasses'
-  | 'authorizationpolicies'
-  | 'peerauthentications';
+export type KindName = 'namespaces' | 'pods' | 'services' | 'replicasets' | 'gateways' | 'gatewayclasses' | 'authorizationpolicies' | 'peerauthentications';
 
 /**
  * The kinds the informer cache watches (lib/kube/cache.ts) with their API group, and the verbs an
@@ -112,8 +104,14 @@ export function summarizeKinds(statuses: readonly KindStatus[]): Summary {
     target.set(msg, [...(target.get(msg) ?? []), s]);
   }
   for (const [msg, kinds] of stale) {
-    const since = kinds.map((k) => k.errorSince).filter((x): x is string => !!x).sort()[0];
-    const asOf = kinds.map((k) => k.lastSyncedAt).filter((x): x is string => !!x).sort()[0];
+    const since = kinds
+      .map((k) => k.errorSince)
+      .filter((x): x is string => !!x)
+      .sort()[0];
+    const asOf = kinds
+      .map((k) => k.lastSyncedAt)
+      .filter((x): x is string => !!x)
+      .sort()[0];
     warn(
       `Kubernetes API error for ${kinds.map((k) => RESOURCE_NAMES[k.kind]).join(', ')}: ${msg}; showing last known data` +
         `${asOf ? ` from ${asOf}` : ''} (stale since ${since ?? 'unknown'})`,

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { attributeByMode, attributeKey, attributeTarget } from './attribution';
 import { buildWorkloadIndex } from './workloads';
 import { ambientPod, kube, plainPod, sidecarPod, waypointPod, ztunnelPod } from './testing/fixtures';
-import { H_ZTUNNEL_SOURCE_SENT, I_ZTUNNEL_DEST_RECEIVED, I_ZTUNNEL_SOURCE_UNKNOWN_DEST, J_WAYPOINT_REQUESTS, K_SIDECAR_CLIENT_CLOSED, pick } from './testing/real-series';
+import {
+  H_ZTUNNEL_SOURCE_SENT,
+  I_ZTUNNEL_DEST_RECEIVED,
+  I_ZTUNNEL_SOURCE_UNKNOWN_DEST,
+  J_WAYPOINT_REQUESTS,
+  K_SIDECAR_CLIENT_CLOSED,
+  pick,
+} from './testing/real-series';
 import { EDGE_LABELS, TARGET_LABELS } from './types';
 
 const idx = buildWorkloadIndex(
@@ -32,7 +39,10 @@ describe('rule: reporter=waypoint', () => {
 describe('pre-1.22 waypoints (reporter=destination from a waypoint pod)', () => {
   const withWp = buildWorkloadIndex(kube({ pods: [waypointPod({ namespace: 'lab', gateway: 'waypoint', name: 'waypoint-1', ip: '10.9.9.9' })] }));
   it('by scrape labels and by instance IP → waypoint', () => {
-    expect(attributeTarget({ reporter: 'destination', pod: 'waypoint-1', namespace: 'lab', instance: '10.9.9.9:15020' }, withWp)).toMatchObject({ proxy: 'waypoint', rule: 'scrape-labels' });
+    expect(attributeTarget({ reporter: 'destination', pod: 'waypoint-1', namespace: 'lab', instance: '10.9.9.9:15020' }, withWp)).toMatchObject({
+      proxy: 'waypoint',
+      rule: 'scrape-labels',
+    });
     expect(attributeTarget({ reporter: 'destination', instance: '10.9.9.9:15020' }, withWp)).toMatchObject({ proxy: 'waypoint', rule: 'instance-ip' });
   });
   it('an ordinary sidecar pod stays envoy', () => {
@@ -51,7 +61,12 @@ describe('rule (a): scrape-target labels', () => {
     expect(attributeTarget(l, idx)).toMatchObject({ proxy: 'ztunnel', rule: 'scrape-labels' });
   });
   it('another pod/app → envoy', () => {
-    expect(attributeTarget({ ...target(K_SIDECAR_CLIENT_CLOSED), pod: 'session-manager-test-dev-1', app: 'session-manager-test-dev', instance: '10.68.2.50:15020' }, idx)).toMatchObject({
+    expect(
+      attributeTarget(
+        { ...target(K_SIDECAR_CLIENT_CLOSED), pod: 'session-manager-test-dev-1', app: 'session-manager-test-dev', instance: '10.68.2.50:15020' },
+        idx,
+      ),
+    ).toMatchObject({
       proxy: 'envoy',
       rule: 'scrape-labels',
     });
@@ -105,9 +120,17 @@ describe('rule (c): current mode of the reporting-side workload', () => {
 describe('attributeKey', () => {
   it('mixed workload: different pods report differently, all kinds kept', () => {
     const key = { reporter: 'destination', destination_workload: 'm', destination_workload_namespace: 'mix', connection_security_policy: 'mutual_tls' };
-    const res = attributeKey(key, [{ labels: { ...key, pod: 'm-1', app: 'm', instance: '10.0.0.1:15020' } }, { labels: { ...key, pod: 'ztunnel-abc', app: 'ztunnel', instance: '10.0.0.2:15020' } }], idx, {
-      hasRequests: true,
-    });
+    const res = attributeKey(
+      key,
+      [
+        { labels: { ...key, pod: 'm-1', app: 'm', instance: '10.0.0.1:15020' } },
+        { labels: { ...key, pod: 'ztunnel-abc', app: 'ztunnel', instance: '10.0.0.2:15020' } },
+      ],
+      idx,
+      {
+        hasRequests: true,
+      },
+    );
     expect(res).toEqual([
       { proxy: 'envoy', rule: 'scrape-labels', targets: ['m-1'] },
       { proxy: 'ztunnel', rule: 'scrape-labels', targets: ['ztunnel-abc'] },

@@ -48,16 +48,27 @@ function telemetry() {
     new TelemetryBuilder('instance')
       // west web (sidecar) → east api (sidecar): both Envoys, attributed by instance IP in their own cluster
       .requests(labels({ reporter: 'source', src: web, dst: api, service: svc, csp: 'unknown' }, 'west', 'east'), pod(west, 'web-w1'), { '200': 600 })
-      .requests(labels({ reporter: 'destination', src: web, dst: api, service: svc, csp: 'mutual_tls' }, 'west', 'east'), pod(east, 'api-e1'), { '200': 540, '503': 60 })
+      .requests(labels({ reporter: 'destination', src: web, dst: api, service: svc, csp: 'mutual_tls' }, 'west', 'east'), pod(east, 'api-e1'), {
+        '200': 540,
+        '503': 60,
+      })
       // east web (ambient) → east api (sidecar): source is east's ztunnel (10.0.0.11 = west's api pod IP)
-      .tcp(labels({ reporter: 'source', src: web, dst: api, service: svc, csp: 'unknown' }, 'east', 'east'), pod(east, 'ztunnel-e'), { opened: 60, sent: 6000, received: 1200 })
+      .tcp(labels({ reporter: 'source', src: web, dst: api, service: svc, csp: 'unknown' }, 'east', 'east'), pod(east, 'ztunnel-e'), {
+        opened: 60,
+        sent: 6000,
+        received: 1200,
+      })
       .requests(labels({ reporter: 'destination', src: web, dst: api, service: svc, csp: 'mutual_tls' }, 'east', 'east'), pod(east, 'api-e1'), { '200': 300 })
       // east web → east db, ztunnel only (L4): protocol from east's db Service port
-      .tcp(labels({ reporter: 'destination', src: web, dst: db, service: { name: 'db', namespace: 'shop' }, csp: 'unknown' }, 'east', 'east'), pod(east, 'ztunnel-e'), {
-        opened: 30,
-        sent: 300,
-        received: 300,
-      })
+      .tcp(
+        labels({ reporter: 'destination', src: web, dst: db, service: { name: 'db', namespace: 'shop' }, csp: 'unknown' }, 'east', 'east'),
+        pod(east, 'ztunnel-e'),
+        {
+          opened: 30,
+          sent: 300,
+          received: 300,
+        },
+      )
       .build()
   );
 }
@@ -127,9 +138,13 @@ describe('multi-cluster graph', () => {
 
   it('series without a known cluster label fall back to the first snapshot', () => {
     const t = new TelemetryBuilder('instance')
-      .requests(labels({ reporter: 'destination', src: web, dst: api, service: { name: 'api', namespace: 'shop' }, csp: 'mutual_tls' }, 'unknown', 'unknown'), pod(east, 'api-e1'), {
-        '200': 10,
-      })
+      .requests(
+        labels({ reporter: 'destination', src: web, dst: api, service: { name: 'api', namespace: 'shop' }, csp: 'mutual_tls' }, 'unknown', 'unknown'),
+        pod(east, 'api-e1'),
+        {
+          '200': 10,
+        },
+      )
       .build();
     const r = buildMeshGraph([east, west], t);
     const e = r.edges[0]!;
@@ -140,7 +155,11 @@ describe('multi-cluster graph', () => {
 
   it('a cluster with no snapshot stays telemetry-only', () => {
     const t = new TelemetryBuilder('instance')
-      .requests(labels({ reporter: 'destination', src: web, dst: api, service: { name: 'api', namespace: 'shop' }, csp: 'mutual_tls' }, 'north', 'east'), pod(east, 'api-e1'), { '200': 10 })
+      .requests(
+        labels({ reporter: 'destination', src: web, dst: api, service: { name: 'api', namespace: 'shop' }, csp: 'mutual_tls' }, 'north', 'east'),
+        pod(east, 'api-e1'),
+        { '200': 10 },
+      )
       .build();
     const r = buildMeshGraph([west, east], t);
     expect(r.nodes.find((n) => n.id === W('north', 'web'))).toMatchObject({ cluster: 'north', telemetryOnly: true });
@@ -150,7 +169,13 @@ describe('multi-cluster graph', () => {
   it('one snapshot in an array is exactly the single-snapshot graph; warnings of every snapshot are kept', () => {
     const t = telemetry();
     expect(buildMeshGraph([west], t)).toEqual(buildMeshGraph(west, t));
-    const warned = buildMeshGraph([{ ...west, warnings: [{ source: 'kubernetes', message: 'west: x' }] }, { ...east, warnings: [{ source: 'kubernetes', message: 'east: y' }] }], t);
+    const warned = buildMeshGraph(
+      [
+        { ...west, warnings: [{ source: 'kubernetes', message: 'west: x' }] },
+        { ...east, warnings: [{ source: 'kubernetes', message: 'east: y' }] },
+      ],
+      t,
+    );
     expect(warned.warnings.slice(0, 2).map((w) => w.message)).toEqual(['west: x', 'east: y']);
   });
 });

@@ -45,11 +45,15 @@ function telemetry(xs: Series[]): TelemetryInput {
     const rep = x.reporter === 'source' ? pods[x.pod ? 'c-2' : 'c-1']! : pods[x.pod ? 's-2' : 's-1']!;
     t.requests(edgeLabels({ reporter: x.reporter, src: c, dst: s, csp: x.reporter === 'source' ? 'unknown' : 'mutual_tls' }), rep, { [x.code]: x.n });
     if (x.tcp > 0) {
-      t.tcp(edgeLabels({ reporter: x.reporter === 'source' ? 'source' : 'destination', src: c, dst: z, csp: 'mutual_tls' }), x.reporter === 'source' ? rep : pods['ztunnel-1']!, {
-        opened: x.tcp,
-        sent: x.tcp,
-        received: x.tcp,
-      });
+      t.tcp(
+        edgeLabels({ reporter: x.reporter === 'source' ? 'source' : 'destination', src: c, dst: z, csp: 'mutual_tls' }),
+        x.reporter === 'source' ? rep : pods['ztunnel-1']!,
+        {
+          opened: x.tcp,
+          sent: x.tcp,
+          received: x.tcp,
+        },
+      );
     }
   }
   return t.build();
@@ -87,7 +91,10 @@ describe('buildMeshGraph properties', () => {
         }
         const dest = withTcp.filter((x) => x.reporter === 'destination');
         const chosen = dest.length > 0 ? dest : withTcp;
-        expect(e!.rates.connectionsPerSec! * 600).toBeCloseTo(chosen.reduce((a, x) => a + x.tcp, 0), 6);
+        expect(e!.rates.connectionsPerSec! * 600).toBeCloseTo(
+          chosen.reduce((a, x) => a + x.tcp, 0),
+          6,
+        );
         expect(e!.path).toBe(dest.length > 0 && dest.length < withTcp.length ? 'mixed' : dest.length > 0 ? 'ambient' : 'sidecar');
       }),
       { numRuns: 200 },
@@ -98,7 +105,11 @@ describe('buildMeshGraph properties', () => {
       fc.property(series, fc.integer(), (xs, seed) => {
         const t = telemetry(xs);
         const rot = (n: number, arr: unknown[]) => (arr.length ? [...arr.slice(n % arr.length), ...arr.slice(0, n % arr.length)] : arr);
-        const shuffled = { ...t, samples: rot(Math.abs(seed), t.samples.slice().reverse()) as typeof t.samples, reporterTargets: t.reporterTargets.slice().reverse() };
+        const shuffled = {
+          ...t,
+          samples: rot(Math.abs(seed), t.samples.slice().reverse()) as typeof t.samples,
+          reporterTargets: t.reporterTargets.slice().reverse(),
+        };
         expect(buildMeshGraph(k, shuffled, {})).toEqual(buildMeshGraph(k, t, {}));
       }),
       { numRuns: 100 },

@@ -28,24 +28,67 @@ const zt = {
   'node-b': ztunnelPod('ztunnel-bbbbb', '10.244.2.2', 'node-b'),
   'node-c': ztunnelPod('ztunnel-ccccc', '10.244.3.2', 'node-c'),
 };
-const istiod = plainPod({ namespace: 'istio-system', name: 'istiod-6d8f-x1', workload: 'istiod', ip: '10.244.1.3', node: 'node-a', labels: { app: 'istiod', istio: 'pilot' } });
+const istiod = plainPod({
+  namespace: 'istio-system',
+  name: 'istiod-6d8f-x1',
+  workload: 'istiod',
+  ip: '10.244.1.3',
+  node: 'node-a',
+  labels: { app: 'istiod', istio: 'pilot' },
+});
 const ingress = ingressGatewayPod({ name: 'istio-ingressgateway-7d9f-abcde', ip: '10.244.1.10', node: 'node-a' });
 const payA = sidecarPod({ namespace: 'payments', name: 'payments-api-6f7-a', workload: 'payments-api', ip: '10.244.2.10', node: 'node-b', native: true });
 const payB = sidecarPod({ namespace: 'payments', name: 'payments-api-6f7-b', workload: 'payments-api', ip: '10.244.3.10', node: 'node-c', native: true });
-const ledgerA = sidecarPod({ namespace: 'payments', name: 'ledger-5c-a', workload: 'ledger', ip: '10.244.2.11', node: 'node-b', proxyImage: 'docker.io/istio/proxyv2:1.26.3' });
-const ledgerB = sidecarPod({ namespace: 'payments', name: 'ledger-5c-b', workload: 'ledger', ip: '10.244.3.11', node: 'node-c', proxyImage: 'docker.io/istio/proxyv2:1.26.3' });
-const batch = plainPod({ namespace: 'payments', name: 'batch-export-7-a', workload: 'batch-export', ip: '10.244.1.12', node: 'node-a', labels: { 'sidecar.istio.io/inject': 'false' } });
+const ledgerA = sidecarPod({
+  namespace: 'payments',
+  name: 'ledger-5c-a',
+  workload: 'ledger',
+  ip: '10.244.2.11',
+  node: 'node-b',
+  proxyImage: 'docker.io/istio/proxyv2:1.26.3',
+});
+const ledgerB = sidecarPod({
+  namespace: 'payments',
+  name: 'ledger-5c-b',
+  workload: 'ledger',
+  ip: '10.244.3.11',
+  node: 'node-c',
+  proxyImage: 'docker.io/istio/proxyv2:1.26.3',
+});
+const batch = plainPod({
+  namespace: 'payments',
+  name: 'batch-export-7-a',
+  workload: 'batch-export',
+  ip: '10.244.1.12',
+  node: 'node-a',
+  labels: { 'sidecar.istio.io/inject': 'false' },
+});
 const wpPod = waypointPod({ namespace: 'shop', gateway: 'shop-waypoint', name: 'shop-waypoint-5f-a', ip: '10.244.1.20', node: 'node-a' });
 const web = ambientPod({ namespace: 'shop', name: 'web-a', workload: 'web', ip: '10.244.1.21', node: 'node-a' });
 const cart = ambientPod({ namespace: 'shop', name: 'cart-a', workload: 'cart', ip: '10.244.2.21', node: 'node-b' });
 const catalog = ambientPod({ namespace: 'shop', name: 'catalog-a', workload: 'catalog', ip: '10.244.3.21', node: 'node-c' });
 const invApi = ambientPod({ namespace: 'inventory', name: 'inventory-api-a', workload: 'inventory-api', ip: '10.244.2.30', node: 'node-b' });
-const postgres = ambientPod({ namespace: 'inventory', name: 'postgres-0', workload: 'postgres', workloadKind: 'StatefulSet', ip: '10.244.3.30', node: 'node-c' });
+const postgres = ambientPod({
+  namespace: 'inventory',
+  name: 'postgres-0',
+  workload: 'postgres',
+  workloadKind: 'StatefulSet',
+  ip: '10.244.3.30',
+  node: 'node-c',
+});
 const redis = ambientPod({ namespace: 'inventory', name: 'redis-a', workload: 'redis', ip: '10.244.1.30', node: 'node-a' });
 const ordersOldA = sidecarPod({ namespace: 'orders', name: 'orders-api-old-a', workload: 'orders-api', ip: '10.244.1.40', node: 'node-a' });
 const ordersOldB = sidecarPod({ namespace: 'orders', name: 'orders-api-old-b', workload: 'orders-api', ip: '10.244.2.40', node: 'node-b' });
 const ordersNew = ambientPod({ namespace: 'orders', name: 'orders-api-new-a', workload: 'orders-api', ip: '10.244.3.40', node: 'node-c' });
-const ordersWorker = ambientPod({ namespace: 'orders', name: 'orders-worker-a', workload: 'orders-worker', ip: '10.244.3.41', node: 'node-c', redirection: 'pending', labels: { 'istio.io/dataplane-mode': 'ambient' } });
+const ordersWorker = ambientPod({
+  namespace: 'orders',
+  name: 'orders-worker-a',
+  workload: 'orders-worker',
+  ip: '10.244.3.41',
+  node: 'node-c',
+  redirection: 'pending',
+  labels: { 'istio.io/dataplane-mode': 'ambient' },
+});
 const legacy = plainPod({ namespace: 'legacy', name: 'legacy-reporting-a', workload: 'legacy-reporting', ip: '10.244.1.50', node: 'node-a' });
 
 const http = (port = 8080) => [{ name: 'http', port, targetPort: port, protocol: 'TCP' }];
@@ -68,10 +111,22 @@ function demoKube(): KubeSnapshot {
       cniPod('istio-cni-node-c', 'node-c'),
       istiod,
       ingress,
-      payA, payB, ledgerA, ledgerB, batch,
-      wpPod, web, cart, catalog,
-      invApi, postgres, redis,
-      ordersOldA, ordersOldB, ordersNew, ordersWorker,
+      payA,
+      payB,
+      ledgerA,
+      ledgerB,
+      batch,
+      wpPod,
+      web,
+      cart,
+      catalog,
+      invApi,
+      postgres,
+      redis,
+      ordersOldA,
+      ordersOldB,
+      ordersNew,
+      ordersWorker,
       legacy,
     ],
     services: [
@@ -131,51 +186,143 @@ function demoTelemetry(profile: ScrapeProfile) {
   // 1. ingress gateway → web: gateway `source` L7; destination ztunnel L4.
   t.requests(edgeLabels({ reporter: 'source', src: P.gw, dst: P.web, service: svc(P.web), csp: 'unknown' }), ingress, { '200': 5940, '503': 60 });
   t.durations(edgeLabels({ reporter: 'source', src: P.gw, dst: P.web, service: svc(P.web), csp: 'unknown' }), ingress, LAT);
-  t.tcp(edgeLabels({ reporter: 'destination', src: P.gw, dst: P.web, service: svc(P.web), csp: 'mutual_tls' }), ztOf(web), { opened: 600, sent: 6e6, received: 1.2e6 });
+  t.tcp(edgeLabels({ reporter: 'destination', src: P.gw, dst: P.web, service: svc(P.web), csp: 'mutual_tls' }), ztOf(web), {
+    opened: 600,
+    sent: 6e6,
+    received: 1.2e6,
+  });
   // 2. web → cart through the waypoint: waypoint L7, client ztunnel leg, server ztunnel leg.
   t.requests(edgeLabels({ reporter: 'waypoint', src: P.web, dst: P.cart, service: svc(P.cart), csp: 'mutual_tls' }), wpPod, { '200': 11880, '500': 120 });
   t.durations(edgeLabels({ reporter: 'waypoint', src: P.web, dst: P.cart, service: svc(P.cart), csp: 'mutual_tls' }), wpPod, LAT);
-  t.tcp(edgeLabels({ reporter: 'source', src: P.web, dst: P.wp, service: svc(P.cart), csp: 'mutual_tls' }), ztOf(web), { opened: 1200, sent: 6e5, received: 2.4e6 });
-  t.tcp(edgeLabels({ reporter: 'destination', src: P.wp, dst: P.cart, service: svc(P.cart), csp: 'mutual_tls' }), ztOf(cart), { opened: 1500, sent: 9e5, received: 3e6 });
+  t.tcp(edgeLabels({ reporter: 'source', src: P.web, dst: P.wp, service: svc(P.cart), csp: 'mutual_tls' }), ztOf(web), {
+    opened: 1200,
+    sent: 6e5,
+    received: 2.4e6,
+  });
+  t.tcp(edgeLabels({ reporter: 'destination', src: P.wp, dst: P.cart, service: svc(P.cart), csp: 'mutual_tls' }), ztOf(cart), {
+    opened: 1500,
+    sent: 9e5,
+    received: 3e6,
+  });
   // 3. web → catalog through the waypoint.
   t.requests(edgeLabels({ reporter: 'waypoint', src: P.web, dst: P.catalog, service: svc(P.catalog), csp: 'mutual_tls' }), wpPod, { '200': 3000 });
-  t.tcp(edgeLabels({ reporter: 'source', src: P.web, dst: P.wp, service: svc(P.catalog), csp: 'mutual_tls' }), ztOf(web), { opened: 300, sent: 3e5, received: 6e5 });
-  t.tcp(edgeLabels({ reporter: 'destination', src: P.wp, dst: P.catalog, service: svc(P.catalog), csp: 'mutual_tls' }), ztOf(catalog), { opened: 300, sent: 3e5, received: 6e5 });
+  t.tcp(edgeLabels({ reporter: 'source', src: P.web, dst: P.wp, service: svc(P.catalog), csp: 'mutual_tls' }), ztOf(web), {
+    opened: 300,
+    sent: 3e5,
+    received: 6e5,
+  });
+  t.tcp(edgeLabels({ reporter: 'destination', src: P.wp, dst: P.catalog, service: svc(P.catalog), csp: 'mutual_tls' }), ztOf(catalog), {
+    opened: 300,
+    sent: 3e5,
+    received: 6e5,
+  });
   // 4. cart → payments-api: client ztunnel `source`, server sidecars `destination` (2 pods).
-  t.tcp(edgeLabels({ reporter: 'source', src: P.cart, dst: P.payments, service: svc(P.payments), csp: 'mutual_tls' }), ztOf(cart), { opened: 240, sent: 1e5, received: 2e5 });
-  for (const p of [payA, payB]) t.requests(edgeLabels({ reporter: 'destination', src: P.cart, dst: P.payments, service: svc(P.payments), csp: 'mutual_tls' }), p, { '200': 1188, '503': 12 });
+  t.tcp(edgeLabels({ reporter: 'source', src: P.cart, dst: P.payments, service: svc(P.payments), csp: 'mutual_tls' }), ztOf(cart), {
+    opened: 240,
+    sent: 1e5,
+    received: 2e5,
+  });
+  for (const p of [payA, payB])
+    t.requests(edgeLabels({ reporter: 'destination', src: P.cart, dst: P.payments, service: svc(P.payments), csp: 'mutual_tls' }), p, {
+      '200': 1188,
+      '503': 12,
+    });
   // 5. payments-api → ledger: sidecar → sidecar (source counts differ slightly: must not be used).
-  for (const p of [payA, payB]) t.requests(edgeLabels({ reporter: 'source', src: P.payments, dst: P.ledger, service: svc(P.ledger), csp: 'unknown' }), p, { '200': 2380, '503': 25 });
-  for (const p of [ledgerA, ledgerB]) t.requests(edgeLabels({ reporter: 'destination', src: P.payments, dst: P.ledger, service: svc(P.ledger), csp: 'mutual_tls' }), p, { '200': 2376, '503': 24 });
+  for (const p of [payA, payB])
+    t.requests(edgeLabels({ reporter: 'source', src: P.payments, dst: P.ledger, service: svc(P.ledger), csp: 'unknown' }), p, { '200': 2380, '503': 25 });
+  for (const p of [ledgerA, ledgerB])
+    t.requests(edgeLabels({ reporter: 'destination', src: P.payments, dst: P.ledger, service: svc(P.ledger), csp: 'mutual_tls' }), p, {
+      '200': 2376,
+      '503': 24,
+    });
   // 6. payments-api → cart: client sidecars `source` L7 (waypoint bypassed), destination ztunnel L4.
-  for (const p of [payA, payB]) t.requests(edgeLabels({ reporter: 'source', src: P.payments, dst: P.cart, service: svc(P.cart), csp: 'unknown' }), p, { '200': 600 });
-  t.tcp(edgeLabels({ reporter: 'destination', src: P.payments, dst: P.cart, service: svc(P.cart), csp: 'mutual_tls' }), ztOf(cart), { opened: 120, sent: 1e5, received: 1e5 });
+  for (const p of [payA, payB])
+    t.requests(edgeLabels({ reporter: 'source', src: P.payments, dst: P.cart, service: svc(P.cart), csp: 'unknown' }), p, { '200': 600 });
+  t.tcp(edgeLabels({ reporter: 'destination', src: P.payments, dst: P.cart, service: svc(P.cart), csp: 'mutual_tls' }), ztOf(cart), {
+    opened: 120,
+    sent: 1e5,
+    received: 1e5,
+  });
   // 7. cart → inventory-api: ztunnel both sides (L7 gap).
-  t.tcp(edgeLabels({ reporter: 'source', src: P.cart, dst: P.inv, service: svc(P.inv), csp: 'mutual_tls' }), ztOf(cart), { opened: 3610, sent: 7e6, received: 1e6 });
-  t.tcp(edgeLabels({ reporter: 'destination', src: P.cart, dst: P.inv, service: svc(P.inv), csp: 'mutual_tls' }), ztOf(invApi), { opened: 3600, sent: 6e6, received: 1.2e6 });
+  t.tcp(edgeLabels({ reporter: 'source', src: P.cart, dst: P.inv, service: svc(P.inv), csp: 'mutual_tls' }), ztOf(cart), {
+    opened: 3610,
+    sent: 7e6,
+    received: 1e6,
+  });
+  t.tcp(edgeLabels({ reporter: 'destination', src: P.cart, dst: P.inv, service: svc(P.inv), csp: 'mutual_tls' }), ztOf(invApi), {
+    opened: 3600,
+    sent: 6e6,
+    received: 1.2e6,
+  });
   // 8. inventory-api → postgres (client-side CONNECT failures).
-  t.tcp(edgeLabels({ reporter: 'source', src: P.inv, dst: P.postgres, service: svc(P.postgres), csp: 'mutual_tls' }), ztOf(invApi), { opened: 630, sent: 5e5, received: 5e6, closed: 600, failed: { CONNECT: 30 } });
-  t.tcp(edgeLabels({ reporter: 'destination', src: P.inv, dst: P.postgres, service: svc(P.postgres), csp: 'mutual_tls' }), ztOf(postgres), { opened: 600, sent: 5e6, received: 5e5 });
+  t.tcp(edgeLabels({ reporter: 'source', src: P.inv, dst: P.postgres, service: svc(P.postgres), csp: 'mutual_tls' }), ztOf(invApi), {
+    opened: 630,
+    sent: 5e5,
+    received: 5e6,
+    closed: 600,
+    failed: { CONNECT: 30 },
+  });
+  t.tcp(edgeLabels({ reporter: 'destination', src: P.inv, dst: P.postgres, service: svc(P.postgres), csp: 'mutual_tls' }), ztOf(postgres), {
+    opened: 600,
+    sent: 5e6,
+    received: 5e5,
+  });
   // 9. inventory-api → redis.
-  t.tcp(edgeLabels({ reporter: 'source', src: P.inv, dst: P.redis, service: svc(P.redis), csp: 'mutual_tls' }), ztOf(invApi), { opened: 1200, sent: 1e5, received: 1e5 });
-  t.tcp(edgeLabels({ reporter: 'destination', src: P.inv, dst: P.redis, service: svc(P.redis), csp: 'mutual_tls' }), ztOf(redis), { opened: 1200, sent: 1e5, received: 1e5 });
+  t.tcp(edgeLabels({ reporter: 'source', src: P.inv, dst: P.redis, service: svc(P.redis), csp: 'mutual_tls' }), ztOf(invApi), {
+    opened: 1200,
+    sent: 1e5,
+    received: 1e5,
+  });
+  t.tcp(edgeLabels({ reporter: 'destination', src: P.inv, dst: P.redis, service: svc(P.redis), csp: 'mutual_tls' }), ztOf(redis), {
+    opened: 1200,
+    sent: 1e5,
+    received: 1e5,
+  });
   // 10. legacy → inventory-api: destination ztunnel only, plaintext passthrough.
-  t.tcp(edgeLabels({ reporter: 'destination', src: P.legacy, dst: P.inv, service: svc(P.inv), csp: 'unknown' }), ztOf(invApi), { opened: 300, sent: 3e5, received: 3e4 });
+  t.tcp(edgeLabels({ reporter: 'destination', src: P.legacy, dst: P.inv, service: svc(P.inv), csp: 'unknown' }), ztOf(invApi), {
+    opened: 300,
+    sent: 3e5,
+    received: 3e4,
+  });
   // 11. legacy → catalog: bypasses the waypoint.
-  t.tcp(edgeLabels({ reporter: 'destination', src: P.legacy, dst: P.catalog, service: svc(P.catalog), csp: 'unknown' }), ztOf(catalog), { opened: 60, sent: 6e4, received: 6e3 });
+  t.tcp(edgeLabels({ reporter: 'destination', src: P.legacy, dst: P.catalog, service: svc(P.catalog), csp: 'unknown' }), ztOf(catalog), {
+    opened: 60,
+    sent: 6e4,
+    received: 6e3,
+  });
   // 12. legacy → orders-api (mixed): sidecar pods `destination` with `none`, ambient pod's ztunnel `unknown`.
-  for (const p of [ordersOldA, ordersOldB]) t.requests(edgeLabels({ reporter: 'destination', src: P.legacy, dst: P.orders, service: svc(P.orders), csp: 'none' }), p, { '200': 891, '0': 9 });
-  t.tcp(edgeLabels({ reporter: 'destination', src: P.legacy, dst: P.orders, service: svc(P.orders), csp: 'unknown' }), ztOf(ordersNew), { opened: 90, sent: 9e4, received: 9e3 });
+  for (const p of [ordersOldA, ordersOldB])
+    t.requests(edgeLabels({ reporter: 'destination', src: P.legacy, dst: P.orders, service: svc(P.orders), csp: 'none' }), p, { '200': 891, '0': 9 });
+  t.tcp(edgeLabels({ reporter: 'destination', src: P.legacy, dst: P.orders, service: svc(P.orders), csp: 'unknown' }), ztOf(ordersNew), {
+    opened: 90,
+    sent: 9e4,
+    received: 9e3,
+  });
   // 13. web → orders-api (mixed, partial L7).
-  t.tcp(edgeLabels({ reporter: 'source', src: P.web, dst: P.orders, service: svc(P.orders), csp: 'mutual_tls' }), ztOf(web), { opened: 900, sent: 9e4, received: 9e5 });
-  for (const p of [ordersOldA, ordersOldB]) t.requests(edgeLabels({ reporter: 'destination', src: P.web, dst: P.orders, service: svc(P.orders), csp: 'mutual_tls' }), p, { '200': 600 });
-  t.tcp(edgeLabels({ reporter: 'destination', src: P.web, dst: P.orders, service: svc(P.orders), csp: 'mutual_tls' }), ztOf(ordersNew), { opened: 300, sent: 3e4, received: 3e5 });
+  t.tcp(edgeLabels({ reporter: 'source', src: P.web, dst: P.orders, service: svc(P.orders), csp: 'mutual_tls' }), ztOf(web), {
+    opened: 900,
+    sent: 9e4,
+    received: 9e5,
+  });
+  for (const p of [ordersOldA, ordersOldB])
+    t.requests(edgeLabels({ reporter: 'destination', src: P.web, dst: P.orders, service: svc(P.orders), csp: 'mutual_tls' }), p, { '200': 600 });
+  t.tcp(edgeLabels({ reporter: 'destination', src: P.web, dst: P.orders, service: svc(P.orders), csp: 'mutual_tls' }), ztOf(ordersNew), {
+    opened: 300,
+    sent: 3e4,
+    received: 3e5,
+  });
   // 14. payments-api → api.stripe.com: client sidecars only, TCP.
-  for (const p of [payA, payB]) t.tcp(edgeLabels({ reporter: 'source', src: P.payments, service: { host: 'api.stripe.com', namespace: 'external' }, csp: 'unknown' }), p, { opened: 60, sent: 6e5, received: 6e4 });
+  for (const p of [payA, payB])
+    t.tcp(edgeLabels({ reporter: 'source', src: P.payments, service: { host: 'api.stripe.com', namespace: 'external' }, csp: 'unknown' }), p, {
+      opened: 60,
+      sent: 6e5,
+      received: 6e4,
+    });
   // 15. inventory-api → 203.0.113.10: client ztunnel passthrough.
   t.tcp(edgeLabels({ reporter: 'source', src: P.inv, csp: 'unknown' }), ztOf(invApi), { opened: 120, sent: 1e4, received: 1e4 });
   // 16. batch-export → ledger: ledger sidecars `destination`, plaintext.
-  for (const p of [ledgerA, ledgerB]) t.requests(edgeLabels({ reporter: 'destination', src: P.batch, dst: P.ledger, service: svc(P.ledger), csp: 'none' }), p, { '200': 300 });
+  for (const p of [ledgerA, ledgerB])
+    t.requests(edgeLabels({ reporter: 'destination', src: P.batch, dst: P.ledger, service: svc(P.ledger), csp: 'none' }), p, { '200': 300 });
   return t.build();
 }
 
@@ -197,23 +344,186 @@ interface Row {
   connectionsPerSec?: number;
 }
 const ROWS: Row[] = [
-  { n: 1, src: GW, dst: w('shop', 'web'), path: 'mixed', telemetry: 'l7', protocol: 'http', mtls: 'mutual', l7Gap: false, rps: 6000 / 600, errorRate: 60 / 6000, connectionsPerSec: 1 },
-  { n: 2, src: w('shop', 'web'), dst: w('shop', 'cart'), path: 'waypoint', telemetry: 'l7', protocol: 'http', mtls: 'mutual', l7Gap: false, waypoint: 'shop/shop-waypoint', rps: 20, errorRate: 0.01, connectionsPerSec: 2 },
-  { n: 3, src: w('shop', 'web'), dst: w('shop', 'catalog'), path: 'waypoint', telemetry: 'l7', protocol: 'http', mtls: 'mutual', l7Gap: false, waypoint: 'shop/shop-waypoint', rps: 5, errorRate: 0, connectionsPerSec: 0.5 },
-  { n: 4, src: w('shop', 'cart'), dst: w('payments', 'payments-api'), path: 'mixed', telemetry: 'l7', protocol: 'http', mtls: 'mutual', l7Gap: false, rps: 2400 / 600, errorRate: 0.01 },
-  { n: 5, src: w('payments', 'payments-api'), dst: w('payments', 'ledger'), path: 'sidecar', telemetry: 'l7', protocol: 'http', mtls: 'mutual', l7Gap: false, rps: 4800 / 600, errorRate: 48 / 4800 },
-  { n: 6, src: w('payments', 'payments-api'), dst: w('shop', 'cart'), path: 'mixed', telemetry: 'l7', protocol: 'http', mtls: 'mutual', l7Gap: false, rps: 2, errorRate: 0 },
-  { n: 7, src: w('shop', 'cart'), dst: w('inventory', 'inventory-api'), path: 'ambient', telemetry: 'l4', protocol: 'http', mtls: 'mutual', l7Gap: true, connectionsPerSec: 6 },
-  { n: 8, src: w('inventory', 'inventory-api'), dst: w('inventory', 'postgres'), path: 'ambient', telemetry: 'l4', protocol: 'tcp', mtls: 'mutual', l7Gap: false, connectionsPerSec: 1 },
-  { n: 9, src: w('inventory', 'inventory-api'), dst: w('inventory', 'redis'), path: 'ambient', telemetry: 'l4', protocol: 'tcp', mtls: 'mutual', l7Gap: false, connectionsPerSec: 2 },
-  { n: 10, src: w('legacy', 'legacy-reporting'), dst: w('inventory', 'inventory-api'), path: 'ambient', telemetry: 'l4', protocol: 'http', mtls: 'plaintext', l7Gap: true, connectionsPerSec: 0.5 },
-  { n: 11, src: w('legacy', 'legacy-reporting'), dst: w('shop', 'catalog'), path: 'ambient', telemetry: 'l4', protocol: 'http', mtls: 'plaintext', l7Gap: true, connectionsPerSec: 0.1 },
-  { n: 12, src: w('legacy', 'legacy-reporting'), dst: w('orders', 'orders-api'), path: 'mixed', telemetry: 'l7', protocol: 'http', mtls: 'plaintext', l7Gap: false, rps: 3, errorRate: 0.01 },
+  {
+    n: 1,
+    src: GW,
+    dst: w('shop', 'web'),
+    path: 'mixed',
+    telemetry: 'l7',
+    protocol: 'http',
+    mtls: 'mutual',
+    l7Gap: false,
+    rps: 6000 / 600,
+    errorRate: 60 / 6000,
+    connectionsPerSec: 1,
+  },
+  {
+    n: 2,
+    src: w('shop', 'web'),
+    dst: w('shop', 'cart'),
+    path: 'waypoint',
+    telemetry: 'l7',
+    protocol: 'http',
+    mtls: 'mutual',
+    l7Gap: false,
+    waypoint: 'shop/shop-waypoint',
+    rps: 20,
+    errorRate: 0.01,
+    connectionsPerSec: 2,
+  },
+  {
+    n: 3,
+    src: w('shop', 'web'),
+    dst: w('shop', 'catalog'),
+    path: 'waypoint',
+    telemetry: 'l7',
+    protocol: 'http',
+    mtls: 'mutual',
+    l7Gap: false,
+    waypoint: 'shop/shop-waypoint',
+    rps: 5,
+    errorRate: 0,
+    connectionsPerSec: 0.5,
+  },
+  {
+    n: 4,
+    src: w('shop', 'cart'),
+    dst: w('payments', 'payments-api'),
+    path: 'mixed',
+    telemetry: 'l7',
+    protocol: 'http',
+    mtls: 'mutual',
+    l7Gap: false,
+    rps: 2400 / 600,
+    errorRate: 0.01,
+  },
+  {
+    n: 5,
+    src: w('payments', 'payments-api'),
+    dst: w('payments', 'ledger'),
+    path: 'sidecar',
+    telemetry: 'l7',
+    protocol: 'http',
+    mtls: 'mutual',
+    l7Gap: false,
+    rps: 4800 / 600,
+    errorRate: 48 / 4800,
+  },
+  {
+    n: 6,
+    src: w('payments', 'payments-api'),
+    dst: w('shop', 'cart'),
+    path: 'mixed',
+    telemetry: 'l7',
+    protocol: 'http',
+    mtls: 'mutual',
+    l7Gap: false,
+    rps: 2,
+    errorRate: 0,
+  },
+  {
+    n: 7,
+    src: w('shop', 'cart'),
+    dst: w('inventory', 'inventory-api'),
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'http',
+    mtls: 'mutual',
+    l7Gap: true,
+    connectionsPerSec: 6,
+  },
+  {
+    n: 8,
+    src: w('inventory', 'inventory-api'),
+    dst: w('inventory', 'postgres'),
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'tcp',
+    mtls: 'mutual',
+    l7Gap: false,
+    connectionsPerSec: 1,
+  },
+  {
+    n: 9,
+    src: w('inventory', 'inventory-api'),
+    dst: w('inventory', 'redis'),
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'tcp',
+    mtls: 'mutual',
+    l7Gap: false,
+    connectionsPerSec: 2,
+  },
+  {
+    n: 10,
+    src: w('legacy', 'legacy-reporting'),
+    dst: w('inventory', 'inventory-api'),
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'http',
+    mtls: 'plaintext',
+    l7Gap: true,
+    connectionsPerSec: 0.5,
+  },
+  {
+    n: 11,
+    src: w('legacy', 'legacy-reporting'),
+    dst: w('shop', 'catalog'),
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'http',
+    mtls: 'plaintext',
+    l7Gap: true,
+    connectionsPerSec: 0.1,
+  },
+  {
+    n: 12,
+    src: w('legacy', 'legacy-reporting'),
+    dst: w('orders', 'orders-api'),
+    path: 'mixed',
+    telemetry: 'l7',
+    protocol: 'http',
+    mtls: 'plaintext',
+    l7Gap: false,
+    rps: 3,
+    errorRate: 0.01,
+  },
   { n: 13, src: w('shop', 'web'), dst: w('orders', 'orders-api'), path: 'mixed', telemetry: 'l7', protocol: 'http', mtls: 'mutual', l7Gap: false, rps: 2 },
-  { n: 14, src: w('payments', 'payments-api'), dst: nodeId('service', 'Kubernetes', 'external', 'api.stripe.com'), path: 'sidecar', telemetry: 'l4', protocol: 'tcp', mtls: 'unknown', l7Gap: false, connectionsPerSec: 0.2 },
+  {
+    n: 14,
+    src: w('payments', 'payments-api'),
+    dst: nodeId('service', 'Kubernetes', 'external', 'api.stripe.com'),
+    path: 'sidecar',
+    telemetry: 'l4',
+    protocol: 'tcp',
+    mtls: 'unknown',
+    l7Gap: false,
+    connectionsPerSec: 0.2,
+  },
   // Row 15's traffic is tcp, but nothing observable says so (ztunnel passthrough, no Service): unknown.
-  { n: 15, src: w('inventory', 'inventory-api'), dst: nodeId('unknown', 'Kubernetes', 'unknown', 'unknown'), path: 'ambient', telemetry: 'l4', protocol: 'unknown', mtls: 'plaintext', l7Gap: false, connectionsPerSec: 0.2 },
-  { n: 16, src: w('payments', 'batch-export'), dst: w('payments', 'ledger'), path: 'sidecar', telemetry: 'l7', protocol: 'http', mtls: 'plaintext', l7Gap: false, rps: 1, errorRate: 0 },
+  {
+    n: 15,
+    src: w('inventory', 'inventory-api'),
+    dst: nodeId('unknown', 'Kubernetes', 'unknown', 'unknown'),
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'unknown',
+    mtls: 'plaintext',
+    l7Gap: false,
+    connectionsPerSec: 0.2,
+  },
+  {
+    n: 16,
+    src: w('payments', 'batch-export'),
+    dst: w('payments', 'ledger'),
+    path: 'sidecar',
+    telemetry: 'l7',
+    protocol: 'http',
+    mtls: 'plaintext',
+    l7Gap: false,
+    rps: 1,
+    errorRate: 0,
+  },
 ];
 
 function kubeWithoutIps(): KubeSnapshot {
@@ -347,8 +657,18 @@ describe('demo mesh nodes', () => {
   it('is deterministic and sorted', () => {
     const again = buildMeshGraph(demoKube(), demoTelemetry('labels'), {});
     expect(again).toEqual(graph);
-    expect(graph.edges.map((e) => e.id)).toEqual(graph.edges.map((e) => e.id).slice().sort());
-    expect(graph.nodes.map((e) => e.id)).toEqual(graph.nodes.map((e) => e.id).slice().sort());
+    expect(graph.edges.map((e) => e.id)).toEqual(
+      graph.edges
+        .map((e) => e.id)
+        .slice()
+        .sort(),
+    );
+    expect(graph.nodes.map((e) => e.id)).toEqual(
+      graph.nodes
+        .map((e) => e.id)
+        .slice()
+        .sort(),
+    );
   });
 });
 
@@ -394,7 +714,11 @@ describe('demo mesh before T−3h: catalog still had a sidecar', () => {
   function pastTelemetry(profile: ScrapeProfile) {
     const t = new TelemetryBuilder(profile);
     const oldCatalog = sidecarPod({ namespace: 'shop', name: 'catalog-old-a', workload: 'catalog', ip: '10.244.3.21', node: 'node-c' });
-    t.tcp(edgeLabels({ reporter: 'source', src: P.web, dst: P.catalog, service: svc(P.catalog), csp: 'mutual_tls' }), ztOf(web), { opened: 300, sent: 3e5, received: 6e5 });
+    t.tcp(edgeLabels({ reporter: 'source', src: P.web, dst: P.catalog, service: svc(P.catalog), csp: 'mutual_tls' }), ztOf(web), {
+      opened: 300,
+      sent: 3e5,
+      received: 6e5,
+    });
     t.requests(edgeLabels({ reporter: 'destination', src: P.web, dst: P.catalog, service: svc(P.catalog), csp: 'mutual_tls' }), oldCatalog, { '200': 3000 });
     return t.build();
   }
@@ -412,4 +736,3 @@ describe('demo mesh before T−3h: catalog still had a sidecar', () => {
     expect(g.nodes.find((n) => n.id === w('shop', 'catalog'))!.modeInWindow).toBeUndefined();
   });
 });
-

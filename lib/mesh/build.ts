@@ -94,7 +94,15 @@ export function resolveEndpoint(outer: MeshContext, side: 'source' | 'destinatio
   if (side === 'destination') {
     const egress = egressOf(labels);
     if (egress) {
-      return { id: nodeId('service', cluster, 'unknown', egress.name), kind: 'service', namespace: 'unknown', name: egress.name, cluster, egress: egress.kind, telemetryOnly: true };
+      return {
+        id: nodeId('service', cluster, 'unknown', egress.name),
+        kind: 'service',
+        namespace: 'unknown',
+        name: egress.name,
+        cluster,
+        egress: egress.kind,
+        telemetryOnly: true,
+      };
     }
     const svc = serviceOf(ctx, labels);
     if (svc) {
@@ -227,7 +235,14 @@ export function groupSeries(ctx: MeshContext, telemetry: TelemetryInput): Series
     const svc = serviceOf(ctx, labels);
     // The reporting proxy runs in the reporter side's cluster (a waypoint next to its destination).
     const reporterIndex = sideContext(ctx, reporter === 'source' ? 'source' : 'destination', labels).index;
-    const attributions = bucketsOnly ? [] : attributeKey(labels, targets.map((l) => ({ labels: l })), reporterIndex, { hasRequests });
+    const attributions = bucketsOnly
+      ? []
+      : attributeKey(
+          labels,
+          targets.map((l) => ({ labels: l })),
+          reporterIndex,
+          { hasRequests },
+        );
     const g: SeriesGroup = {
       key,
       labels,
@@ -273,7 +288,15 @@ function backendOfService(outer: MeshContext, g: SeriesGroup): Endpoint {
     const ws = ctx.index.workloadsOf(svc.info).filter((w) => !w.infrastructure);
     if (ws.length === 1) {
       const w = ws[0]!;
-      return { id: nodeId('workload', cluster, w.namespace, w.name), kind: 'workload', namespace: w.namespace, name: w.name, cluster, workload: w, telemetryOnly: false };
+      return {
+        id: nodeId('workload', cluster, w.namespace, w.name),
+        kind: 'workload',
+        namespace: w.namespace,
+        name: w.name,
+        cluster,
+        workload: w,
+        telemetryOnly: false,
+      };
     }
     return {
       id: nodeId('service', cluster, svc.info.namespace, svc.info.name),
@@ -287,7 +310,7 @@ function backendOfService(outer: MeshContext, g: SeriesGroup): Endpoint {
   }
   if (svc) {
     const slash = svc.ref.indexOf('/');
-    const ns = slash >= 0 ? svc.ref.slice(0, slash) : known(g.labels.destination_service_namespace) ?? 'unknown';
+    const ns = slash >= 0 ? svc.ref.slice(0, slash) : (known(g.labels.destination_service_namespace) ?? 'unknown');
     const name = slash >= 0 ? svc.ref.slice(slash + 1) : svc.ref;
     const host = known(g.labels.destination_service) ?? svc.ref;
     return { id: nodeId('service', cluster, ns, name), kind: 'service', namespace: ns, name, cluster, host, telemetryOnly: true };
@@ -328,7 +351,15 @@ function backendOfLeg(outer: MeshContext, g: SeriesGroup, wp: WaypointInfo | und
   });
   const w = served.length === 1 ? served[0] : undefined;
   if (!w) return undefined;
-  return { id: nodeId('workload', g.dst.cluster, w.namespace, w.name), kind: 'workload', namespace: w.namespace, name: w.name, cluster: g.dst.cluster, workload: w, telemetryOnly: false };
+  return {
+    id: nodeId('workload', g.dst.cluster, w.namespace, w.name),
+    kind: 'workload',
+    namespace: w.namespace,
+    name: w.name,
+    cluster: g.dst.cluster,
+    workload: w,
+    telemetryOnly: false,
+  };
 }
 
 /**
@@ -396,8 +427,7 @@ export function assignEdges(ctx: MeshContext, groups: SeriesGroup[], expand: boo
       continue;
     }
     const candidates = (foldedBySrc.get(g.src.id) ?? []).filter((e) => through(e, wp));
-    let matches =
-      g.service !== undefined ? candidates.filter((e) => e.attached.some((a) => a.group.rank === 'waypoint' && a.group.service === g.service)) : [];
+    let matches = g.service !== undefined ? candidates.filter((e) => e.attached.some((a) => a.group.rank === 'waypoint' && a.group.service === g.service)) : [];
     if (matches.length === 0 && wp) matches = candidates.filter((e) => e.waypoints.has(wp.ref));
     if (matches.length > 0) {
       for (const e of matches) attach(e, g, matches.length === 1, true, wp);
@@ -518,7 +548,8 @@ export function buildMeshGraph(kube: KubeSnapshot | KubeSnapshot[], telemetry: T
   const contexts = buildMeshContexts(snapshots);
   const ctx = contexts[0]!;
   const duplicates = snapshots.length - contexts.length;
-  if (duplicates > 0) warnings.push({ source: 'config', message: `${duplicates} Kubernetes snapshot(s) repeat a cluster name: only the first of each is used` });
+  if (duplicates > 0)
+    warnings.push({ source: 'config', message: `${duplicates} Kubernetes snapshot(s) repeat a cluster name: only the first of each is used` });
   const seconds = windowSeconds(telemetry.window);
   if (seconds <= 0 && telemetry.samples.length > 0) {
     warnings.push({ source: 'model', message: `window ${telemetry.window.start} … ${telemetry.window.end} is empty or invalid: no rates computed` });
@@ -561,7 +592,10 @@ export function buildMeshGraph(kube: KubeSnapshot | KubeSnapshot[], telemetry: T
   }
   const unattributed = groups.filter((g) => !g.bucketsOnly && g.attributions.some((a) => a.proxy === 'unknown')).length;
   if (unattributed > 0) {
-    warnings.push({ source: 'model', message: `${unattributed} series could not be attributed to a proxy kind (reporting workload unknown to the Kubernetes API)` });
+    warnings.push({
+      source: 'model',
+      message: `${unattributed} series could not be attributed to a proxy kind (reporting workload unknown to the Kubernetes API)`,
+    });
   }
   if (groups.some((g) => g.rank === 'waypoint') && knownWaypoints(ctx) === 0) {
     warnings.push({ source: 'model', message: 'reporter="waypoint" series exist but no waypoint Gateway (class istio-waypoint) is known' });

@@ -54,12 +54,32 @@ describe('mTLS (docs/classification.md §3.4)', () => {
     expect(decideMtls(false, [])).toBe('unknown');
   });
   it('server side wins when sides disagree', () => {
-    expect(decideMtls(false, [{ reporter: 'source', proxy: 'ztunnel', csp: 'unknown' }, { reporter: 'destination', proxy: 'envoy', csp: 'mutual_tls' }])).toBe('mutual');
-    expect(decideMtls(false, [{ reporter: 'source', proxy: 'ztunnel', csp: 'mutual_tls' }, { reporter: 'destination', proxy: 'envoy', csp: 'none' }])).toBe('plaintext');
-    expect(decideMtls(false, [{ reporter: 'source', proxy: 'envoy', csp: 'unknown' }, { reporter: 'destination', proxy: 'ztunnel', csp: 'mutual_tls' }])).toBe('mutual');
+    expect(
+      decideMtls(false, [
+        { reporter: 'source', proxy: 'ztunnel', csp: 'unknown' },
+        { reporter: 'destination', proxy: 'envoy', csp: 'mutual_tls' },
+      ]),
+    ).toBe('mutual');
+    expect(
+      decideMtls(false, [
+        { reporter: 'source', proxy: 'ztunnel', csp: 'mutual_tls' },
+        { reporter: 'destination', proxy: 'envoy', csp: 'none' },
+      ]),
+    ).toBe('plaintext');
+    expect(
+      decideMtls(false, [
+        { reporter: 'source', proxy: 'envoy', csp: 'unknown' },
+        { reporter: 'destination', proxy: 'ztunnel', csp: 'mutual_tls' },
+      ]),
+    ).toBe('mutual');
   });
   it('a partly plaintext server side is plaintext', () => {
-    expect(decideMtls(false, [{ reporter: 'destination', proxy: 'envoy', csp: 'mutual_tls' }, { reporter: 'destination', proxy: 'ztunnel', csp: 'unknown' }])).toBe('plaintext');
+    expect(
+      decideMtls(false, [
+        { reporter: 'destination', proxy: 'envoy', csp: 'mutual_tls' },
+        { reporter: 'destination', proxy: 'ztunnel', csp: 'unknown' },
+      ]),
+    ).toBe('plaintext');
   });
 });
 

@@ -6,9 +6,30 @@ export type { MeshContext, SeriesGroup, Endpoint } from './model';
 export { inventoryOf, type ClusterInventory, type ControlPlaneFacts } from './inventory';
 export { resolveClusterNames, telemetryClusters } from './cluster-name';
 export { EDGE_DECORATORS, finishEdge } from './edge';
-export { classifyPod, podIntent, podIssues, podMismatches, sidecarRequested, ambientRequested, imageTag, type PodClass, type PodClassification, type PodIssue, type PodIssueCode } from './pods';
+export {
+  classifyPod,
+  podIntent,
+  podIssues,
+  podMismatches,
+  sidecarRequested,
+  ambientRequested,
+  imageTag,
+  type PodClass,
+  type PodClassification,
+  type PodIssue,
+  type PodIssueCode,
+} from './pods';
 export { kubectlTarget, restartCommand } from './kubectl';
-export { buildWorkloadIndex, applicationWorkloads, combineModes, namespaceModeOf, type WorkloadIndex, type WorkloadInfo, type WorkloadRole, type ClassifiedPod } from './workloads';
+export {
+  buildWorkloadIndex,
+  applicationWorkloads,
+  combineModes,
+  namespaceModeOf,
+  type WorkloadIndex,
+  type WorkloadInfo,
+  type WorkloadRole,
+  type ClassifiedPod,
+} from './workloads';
 export { buildWaypointIndex, type WaypointIndex, type WaypointInfo, type WaypointBinding, type WaypointFor } from './waypoints';
 export { portProtocol, serviceProtocol, servicesProtocol, portsProtocol, type ProtocolDecision } from './protocol';
 export { attributeTarget, attributeByMode, attributeKey, type Attribution } from './attribution';

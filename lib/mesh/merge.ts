@@ -3,11 +3,7 @@
 import type { KubeSnapshot } from './types';
 
 /** A snapshot with no objects (Kubernetes unavailable, or nothing read yet). */
-export function emptySnapshot(
-  cluster = 'Kubernetes',
-  istioNamespace = 'istio-system',
-  warnings: KubeSnapshot['warnings'] = [],
-): KubeSnapshot {
+export function emptySnapshot(cluster = 'Kubernetes', istioNamespace = 'istio-system', warnings: KubeSnapshot['warnings'] = []): KubeSnapshot {
   return {
     cluster,
     istioNamespace,

@@ -163,9 +163,7 @@ export function planMigrations(kube: KubeSnapshot, graph: MeshGraph): MigrationP
   const facts = workloads.flatMap((w) => w.pods.map((p) => ({ ...p, workload: w.ref, mode: p.classification.mode })));
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const edges = graph.edges.filter((e) => e.leg === undefined && e.telemetry === 'l7').sort((a, b) => (a.id < b.id ? -1 : 1));
-  const namespaces = uniqSorted(
-    facts.filter((f) => f.mode === 'sidecar' && f.pod.namespace !== inv.istioNamespace).map((f) => f.pod.namespace),
-  );
+  const namespaces = uniqSorted(facts.filter((f) => f.mode === 'sidecar' && f.pod.namespace !== inv.istioNamespace).map((f) => f.pod.namespace));
 
   return namespaces.map((ns) => {
     const nsInfo = inv.namespace(ns);
@@ -187,19 +185,12 @@ export function planMigrations(kube: KubeSnapshot, graph: MeshGraph): MigrationP
     }
 
     const optOuts = facts
-      .filter(
-        (f) =>
-          f.pod.namespace === ns &&
-          f.mode === 'none' &&
-          f.pod.labels[L_DATAPLANE] !== 'none' &&
-          podIntent(f.pod, nsInfo).sidecarInject === 'false',
-      )
+      .filter((f) => f.pod.namespace === ns && f.mode === 'none' && f.pod.labels[L_DATAPLANE] !== 'none' && podIntent(f.pod, nsInfo).sidecarInject === 'false')
       .map((f) => f.workload);
     // Opted-out workloads stay out of the mesh (the steps label them dataplane-mode=none): they are
     // treated as out-of-mesh peers, not as workloads that move.
     const staysOut = new Set(optOuts);
-    const inNs = (n: GraphNode | undefined) =>
-      n?.kind === 'workload' && n.namespace === ns && !staysOut.has(ref(n.namespace, n.name));
+    const inNs = (n: GraphNode | undefined) => n?.kind === 'workload' && n.namespace === ns && !staysOut.has(ref(n.namespace, n.name));
     const planEdges: MigrationEdge[] = [];
     for (const e of edges) {
       const s = nodes.get(e.source);
@@ -231,9 +222,7 @@ export function planMigrations(kube: KubeSnapshot, graph: MeshGraph): MigrationP
         const outOfMesh = !peer || peer.kind === 'unknown' || peer.mode === 'none' || staysOut.has(nref(peer, ''));
         if (direction === 'in') {
           restoredByWaypoint = !outOfMesh;
-          reason = outOfMesh
-            ? 'the client is out of the mesh: it would bypass a waypoint too'
-            : 'ambient client → ambient server: only ztunnel would see it';
+          reason = outOfMesh ? 'the client is out of the mesh: it would bypass a waypoint too' : 'ambient client → ambient server: only ztunnel would see it';
         } else {
           reason = `the destination ${nref(t, e.target)} has no waypoint: a waypoint there (not in ${ns}) would be needed`;
         }
@@ -262,10 +251,7 @@ export function planMigrations(kube: KubeSnapshot, graph: MeshGraph): MigrationP
       .sort();
 
     const inProgress = nsLabels[L_DATAPLANE] === 'ambient';
-    const unlabel = [
-      nsLabels[L_INJECTION] !== undefined ? `${L_INJECTION}-` : '',
-      nsLabels[L_REV] !== undefined ? `${L_REV}-` : '',
-    ].filter(Boolean);
+    const unlabel = [nsLabels[L_INJECTION] !== undefined ? `${L_INJECTION}-` : '', nsLabels[L_REV] !== undefined ? `${L_REV}-` : ''].filter(Boolean);
     const steps: string[] = [];
     for (const w of uniqSorted(optOuts)) {
       const wl = nsWorkloads.find((x) => x.ref === w);

@@ -6,7 +6,19 @@ import { describe, expect, it } from 'vitest';
 import { buildMeshGraph } from './build';
 import { summarizeNamespaces } from './namespaces';
 import { modeDisagreements } from './testing/mode-agreement';
-import { ambientPod, edgeLabels, ingressGatewayPod, kube, namespace, plainPod, service, sidecarPod, TelemetryBuilder, ztunnelPod, type Peer } from './testing/fixtures';
+import {
+  ambientPod,
+  edgeLabels,
+  ingressGatewayPod,
+  kube,
+  namespace,
+  plainPod,
+  service,
+  sidecarPod,
+  TelemetryBuilder,
+  ztunnelPod,
+  type Peer,
+} from './testing/fixtures';
 import type { PodInfo } from './types';
 
 const inKubeSystem = (p: PodInfo): PodInfo => ({ ...p, namespace: 'kube-system' });
@@ -40,11 +52,35 @@ const k = kube({
 
 const peer = (p: PodInfo): Peer => ({ workload: p.workload.name, namespace: p.namespace });
 const t = new TelemetryBuilder('labels')
-  .tcp(edgeLabels({ reporter: 'source', src: peer(web), dst: peer(cart), service: { name: 'cart', namespace: 'shop' }, csp: 'mutual_tls' }), zA, { opened: 10, sent: 100, received: 100 })
-  .tcp(edgeLabels({ reporter: 'source', src: peer(web), dst: peer(apiA), service: { name: 'api', namespace: 'orders' }, csp: 'mutual_tls' }), zA, { opened: 10, sent: 100, received: 100 })
-  .requests(edgeLabels({ reporter: 'destination', src: peer(web), dst: peer(apiS), service: { name: 'api', namespace: 'orders' }, csp: 'mutual_tls' }), apiS, { '200': 50 })
-  .requests(edgeLabels({ reporter: 'destination', src: peer(report), dst: peer(ledger), service: { name: 'ledger', namespace: 'payments' }, csp: 'none' }), ledger, { '200': 20 })
-  .requests(edgeLabels({ reporter: 'source', src: { workload: 'istio-ingressgateway', namespace: 'istio-system' }, dst: peer(ledger), service: { name: 'ledger', namespace: 'payments' }, csp: 'mutual_tls' }), ingress, { '200': 20 })
+  .tcp(edgeLabels({ reporter: 'source', src: peer(web), dst: peer(cart), service: { name: 'cart', namespace: 'shop' }, csp: 'mutual_tls' }), zA, {
+    opened: 10,
+    sent: 100,
+    received: 100,
+  })
+  .tcp(edgeLabels({ reporter: 'source', src: peer(web), dst: peer(apiA), service: { name: 'api', namespace: 'orders' }, csp: 'mutual_tls' }), zA, {
+    opened: 10,
+    sent: 100,
+    received: 100,
+  })
+  .requests(edgeLabels({ reporter: 'destination', src: peer(web), dst: peer(apiS), service: { name: 'api', namespace: 'orders' }, csp: 'mutual_tls' }), apiS, {
+    '200': 50,
+  })
+  .requests(
+    edgeLabels({ reporter: 'destination', src: peer(report), dst: peer(ledger), service: { name: 'ledger', namespace: 'payments' }, csp: 'none' }),
+    ledger,
+    { '200': 20 },
+  )
+  .requests(
+    edgeLabels({
+      reporter: 'source',
+      src: { workload: 'istio-ingressgateway', namespace: 'istio-system' },
+      dst: peer(ledger),
+      service: { name: 'ledger', namespace: 'payments' },
+      csp: 'mutual_tls',
+    }),
+    ingress,
+    { '200': 20 },
+  )
   .build();
 
 describe('/api/graph and /api/namespaces agree on every pod mode', () => {
@@ -71,7 +107,10 @@ describe('/api/graph and /api/namespaces agree on every pod mode', () => {
   it('the check has teeth: a row that said pending = none would be caught', () => {
     const shop = rows.find((r) => r.name === 'shop')!;
     const old = { ...shop, mode: 'none' as const, workloads: { ...shop.workloads, ambient: 1, none: 2 }, pods: { ...shop.pods, ambient: 1, none: 2 } };
-    const wrong = modeDisagreements(graph.nodes, rows.map((r) => (r.name === 'shop' ? old : r)));
+    const wrong = modeDisagreements(
+      graph.nodes,
+      rows.map((r) => (r.name === 'shop' ? old : r)),
+    );
     expect(wrong.join('\n')).toMatch(/namespace shop: mode none but its workloads say mixed/);
     expect(wrong.join('\n')).toMatch(/the graph's workloads have 2 ambient pods, \/api\/namespaces 1/);
   });

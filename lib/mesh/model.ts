@@ -73,13 +73,11 @@ export interface MeshContext {
   all(): MeshContext[];
 }
 
-
 export function roleOf(g: SeriesGroup): Role {
   if (g.rank === 'waypoint') return 'waypoint';
   if (g.dst.kind === 'waypoint') return 'client-leg';
   if (g.src.kind === 'waypoint') return 'server-leg';
   return 'direct';
 }
-
 
 export const TCP_METRICS: ReadonlySet<string> = new Set(['tcpOpened', 'tcpClosed', 'tcpFailed', 'tcpSentBytes', 'tcpReceivedBytes']);

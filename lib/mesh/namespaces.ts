@@ -15,16 +15,7 @@ import { inventoryOf } from './inventory';
 import { LABEL_DATAPLANE_MODE, LABEL_INJECTION, LABEL_REV } from './pods';
 import { ref, uniqSorted } from './util';
 import { applicationWorkloads, namespaceModeOf } from './workloads';
-import type {
-  GraphEdge,
-  KubeSnapshot,
-  MeshGraph,
-  ModeIntent,
-  NamespaceSummary,
-  PodCounts,
-  Window,
-  WorkloadMode,
-} from './types';
+import type { GraphEdge, KubeSnapshot, MeshGraph, ModeIntent, NamespaceSummary, PodCounts, Window, WorkloadMode } from './types';
 
 /** A NamespaceSummary plus the extra fields the overview uses. */
 export interface NamespaceRow extends NamespaceSummary {
@@ -220,9 +211,7 @@ export function summarizeMesh(kube: KubeSnapshot, graph: MeshGraph, rows?: Names
       waypoints: count('waypoint'),
       gateways: count('gateway', 'ambient-east-west-gateway'),
     },
-    waypoints: [...inv.waypoints.waypoints.values()]
-      .map((g) => ({ ref: g.ref, ready: g.effective }))
-      .sort((a, b) => (a.ref < b.ref ? -1 : 1)),
+    waypoints: [...inv.waypoints.waypoints.values()].map((g) => ({ ref: g.ref, ready: g.effective })).sort((a, b) => (a.ref < b.ref ? -1 : 1)),
     namespaces: nsCounts,
     l7: share(edges, (e) => e.telemetry === 'l7'),
     mtls: {

@@ -58,7 +58,11 @@ describe('classifyPod', () => {
     expect(classifyPod(cniPod('istio-cni-node-x', 'n'), ISTIO_NS)).toMatchObject({ class: 'istio-cni', infrastructure: true });
   });
   it('waypoint (§5 c) although it has an istio-proxy container', () => {
-    expect(classifyPod(waypointPod({ namespace: 'shop', gateway: 'wp', name: 'wp-1' }), ISTIO_NS)).toMatchObject({ class: 'waypoint', infrastructure: true, proxyVersion: '1.27.1' });
+    expect(classifyPod(waypointPod({ namespace: 'shop', gateway: 'wp', name: 'wp-1' }), ISTIO_NS)).toMatchObject({
+      class: 'waypoint',
+      infrastructure: true,
+      proxyVersion: '1.27.1',
+    });
   });
   it('ambient east-west gateway runs "proxy waypoint" but is not a waypoint', () => {
     const p = waypointPod({ namespace: 'istio-system', gateway: 'istio-eastwest', name: 'ew-1' });
@@ -75,7 +79,13 @@ describe('classifyPod', () => {
     expect(classifyPod(p, ISTIO_NS).class).toBe('gateway');
   });
   it('native sidecar (§5 d)', () => {
-    expect(classifyPod(nativeSidecarD(), ISTIO_NS)).toMatchObject({ class: 'sidecar', mode: 'sidecar', nativeSidecar: true, revision: 'default', proxyVersion: '1.27.1' });
+    expect(classifyPod(nativeSidecarD(), ISTIO_NS)).toMatchObject({
+      class: 'sidecar',
+      mode: 'sidecar',
+      nativeSidecar: true,
+      revision: 'default',
+      proxyVersion: '1.27.1',
+    });
   });
   it('classic sidecar container', () => {
     const c = classifyPod(sidecarPod({ namespace: 'a', name: 'x', proxyImage: 'docker.io/istio/proxyv2:1.26.3' }), ISTIO_NS);
@@ -147,7 +157,9 @@ describe('podIssues (intent vs state)', () => {
     );
   });
   it('injection and ambient both requested', () => {
-    expect(issues(sidecarPod({ namespace: 'a', name: 'x' }), { 'istio-injection': 'enabled', 'istio.io/dataplane-mode': 'ambient' }).join()).toMatch(/both sidecar injection/);
+    expect(issues(sidecarPod({ namespace: 'a', name: 'x' }), { 'istio-injection': 'enabled', 'istio.io/dataplane-mode': 'ambient' }).join()).toMatch(
+      /both sidecar injection/,
+    );
   });
   it('sidecar.istio.io/inject=false in an injected namespace is intent, not a mismatch', () => {
     expect(issues(plainPod({ namespace: 'a', name: 'x', labels: { 'sidecar.istio.io/inject': 'false' } }), { 'istio-injection': 'enabled' })).toEqual([]);

@@ -1,16 +1,7 @@
 // Per-pod classification (docs/istio-telemetry.md §1.2–§1.8), intent and intent-vs-state mismatches.
 import type { ContainerInfo, ModeIntent, NamespaceInfo, PodInfo, PodMode } from './types';
 
-export type PodClass =
-  | 'istiod'
-  | 'ztunnel'
-  | 'istio-cni'
-  | 'waypoint'
-  | 'ambient-east-west-gateway'
-  | 'gateway'
-  | 'sidecar'
-  | 'ambient'
-  | 'none';
+export type PodClass = 'istiod' | 'ztunnel' | 'istio-cni' | 'waypoint' | 'ambient-east-west-gateway' | 'gateway' | 'sidecar' | 'ambient' | 'none';
 
 export interface PodClassification {
   class: PodClass;
@@ -300,7 +291,10 @@ export function podMismatches(pod: PodInfo, ns: NamespaceInfo | undefined, c: Po
     add('injection-missing', 'sidecar injection is requested but the pod has no sidecar (created before injection was enabled? restart it)');
   }
   if (c.class === 'sidecar' && wantsAmbient && !wantsSidecar) {
-    add('sidecar-not-migrated', `${dpWhere} label istio.io/dataplane-mode=ambient but the pod still runs a sidecar (istio-cni skips sidecar pods; restart it to migrate)`);
+    add(
+      'sidecar-not-migrated',
+      `${dpWhere} label istio.io/dataplane-mode=ambient but the pod still runs a sidecar (istio-cni skips sidecar pods; restart it to migrate)`,
+    );
   }
   if (c.class === 'sidecar' && !wantsAmbient && !wantsSidecar && intent.sidecarInject !== 'true') {
     add('sidecar-not-requested', 'pod runs a sidecar but neither its labels nor its namespace request injection any more');

@@ -35,13 +35,32 @@ describe('serviceProtocol', () => {
     expect(serviceProtocol(service('a', 's', {}, [{ name: 'http', port: 80 }]))).toEqual({ protocol: 'http' });
   });
   it('L7 + tcp ports → the L7 one, with a note', () => {
-    const d = serviceProtocol(service('a', 's', {}, [{ name: 'http2', port: 80 }, { name: 'https', port: 443 }]));
+    const d = serviceProtocol(
+      service('a', 's', {}, [
+        { name: 'http2', port: 80 },
+        { name: 'https', port: 443 },
+      ]),
+    );
     expect(d.protocol).toBe('http');
     expect(d.note).toMatch(/tcp ports https\/443 ignored/);
   });
   it('disagreeing non-tcp ports → unknown', () => {
-    expect(serviceProtocol(service('a', 's', {}, [{ name: 'http', port: 80 }, { name: 'grpc', port: 9090 }])).protocol).toBe('unknown');
-    expect(serviceProtocol(service('a', 's', {}, [{ name: 'http', port: 80 }, { name: 'metrics', port: 9090 }])).protocol).toBe('unknown');
+    expect(
+      serviceProtocol(
+        service('a', 's', {}, [
+          { name: 'http', port: 80 },
+          { name: 'grpc', port: 9090 },
+        ]),
+      ).protocol,
+    ).toBe('unknown');
+    expect(
+      serviceProtocol(
+        service('a', 's', {}, [
+          { name: 'http', port: 80 },
+          { name: 'metrics', port: 9090 },
+        ]),
+      ).protocol,
+    ).toBe('unknown');
   });
   it('no ports / no service → unknown', () => {
     expect(serviceProtocol(service('a', 's', {}, [])).protocol).toBe('unknown');

@@ -26,24 +26,51 @@ const snapshot = () =>
 
 // Cumulative Istio default buckets: 600 requests in (50, 100] ms, 400 in (100, 250]; every lower bucket 0.
 const LOW_EMPTY: [string, number][] = [
-  ['0.5', 0], ['1', 0], ['5', 0], ['10', 0], ['25', 0], ['50', 0], ['100', 600], ['250', 1000], ['500', 1000], ['1000', 1000], ['+Inf', 1000],
+  ['0.5', 0],
+  ['1', 0],
+  ['5', 0],
+  ['10', 0],
+  ['25', 0],
+  ['50', 0],
+  ['100', 600],
+  ['250', 1000],
+  ['500', 1000],
+  ['1000', 1000],
+  ['+Inf', 1000],
 ];
 // The client side saw slower times (includes its own hop): must not be used, the server side wins.
-const CLIENT_SIDE: [string, number][] = [['100', 0], ['250', 0], ['500', 1000], ['+Inf', 1000]];
+const CLIENT_SIDE: [string, number][] = [
+  ['100', 0],
+  ['250', 0],
+  ['500', 1000],
+  ['+Inf', 1000],
+];
 
 function telemetry(profile: ScrapeProfile) {
   const t = new TelemetryBuilder(profile);
-  const toLedger = (reporter: 'source' | 'destination') => edgeLabels({ reporter, src: PAY, dst: LEDGER, service: svc(LEDGER), csp: reporter === 'source' ? 'unknown' : 'mutual_tls' });
+  const toLedger = (reporter: 'source' | 'destination') =>
+    edgeLabels({ reporter, src: PAY, dst: LEDGER, service: svc(LEDGER), csp: reporter === 'source' ? 'unknown' : 'mutual_tls' });
   t.requests(toLedger('source'), payA, { '200': 990, '503': 10 });
   t.durations(toLedger('source'), payA, CLIENT_SIDE, 1000 * 400);
   t.requests(toLedger('destination'), ledgerA, { '200': 990, '503': 10 });
   t.durations(toLedger('destination'), ledgerA, LOW_EMPTY, 600 * 70 + 400 * 120);
-  const toRpc = (reporter: 'source' | 'destination') => edgeLabels({ reporter, src: PAY, dst: RPC, service: svc(RPC), csp: reporter === 'source' ? 'unknown' : 'mutual_tls' });
+  const toRpc = (reporter: 'source' | 'destination') =>
+    edgeLabels({ reporter, src: PAY, dst: RPC, service: svc(RPC), csp: reporter === 'source' ? 'unknown' : 'mutual_tls' });
   // gRPC: every call has HTTP 200; 48 UNAVAILABLE, 12 DEADLINE_EXCEEDED; 6 got no response at all (HTTP 0, no status).
   t.grpcRequests(toRpc('destination'), rpcA, { '0': 534, '14': 48, '4': 12 });
   t.requests(toRpc('destination'), rpcA, { '0': 6 }, 'grpc');
   t.grpcRequests(toRpc('source'), payA, { '0': 534, '14': 60 });
-  t.durations(toRpc('destination'), rpcA, [['5', 0], ['10', 300], ['25', 600], ['+Inf', 600]], 600 * 9);
+  t.durations(
+    toRpc('destination'),
+    rpcA,
+    [
+      ['5', 0],
+      ['10', 300],
+      ['25', 600],
+      ['+Inf', 600],
+    ],
+    600 * 9,
+  );
   return t.build();
 }
 

@@ -10,11 +10,34 @@ const DURATION_LABELS = ['reporter', 'source_workload', 'destination_workload', 
 const h = (pairs: [string, number][]) => pairs.map(([le, count]) => ({ upperBound: parseLe(le)!, count }));
 
 // Expected values were produced by `promtool test rules` (Prometheus 2.42) on the same buckets.
-const A = h([['5', 100], ['10', 400], ['25', 800], ['50', 950], ['100', 990], ['+Inf', 1000]]);
-const B_NON_MONOTONIC = h([['1', 10], ['2', 5], ['+Inf', 20]]);
-const C_RANK_IN_INF = h([['1', 10], ['+Inf', 100]]);
-const D_NEGATIVE = h([['-1', 10], ['0', 10], ['+Inf', 20]]);
-const E_DUPLICATE_BOUNDS = h([['1', 3], ['1.0', 4], ['2', 10], ['+Inf', 10]]);
+const A = h([
+  ['5', 100],
+  ['10', 400],
+  ['25', 800],
+  ['50', 950],
+  ['100', 990],
+  ['+Inf', 1000],
+]);
+const B_NON_MONOTONIC = h([
+  ['1', 10],
+  ['2', 5],
+  ['+Inf', 20],
+]);
+const C_RANK_IN_INF = h([
+  ['1', 10],
+  ['+Inf', 100],
+]);
+const D_NEGATIVE = h([
+  ['-1', 10],
+  ['0', 10],
+  ['+Inf', 20],
+]);
+const E_DUPLICATE_BOUNDS = h([
+  ['1', 3],
+  ['1.0', 4],
+  ['2', 10],
+  ['+Inf', 10],
+]);
 
 describe('histogramQuantile (Prometheus 2.42 semantics)', () => {
   it.each([
@@ -31,15 +54,36 @@ describe('histogramQuantile (Prometheus 2.42 semantics)', () => {
     ['E coalesced bounds', E_DUPLICATE_BOUNDS, 0.5, 0.7142857142857143],
     ['E coalesced bounds', E_DUPLICATE_BOUNDS, 0.99, 1.9666666666666668],
   ] as const)('%s q=%s → %s', (_n, buckets, q, expected) => {
-    expect(histogramQuantile(q, buckets.map((b) => ({ ...b })))).toBeCloseTo(expected, 12);
+    expect(
+      histogramQuantile(
+        q,
+        buckets.map((b) => ({ ...b })),
+      ),
+    ).toBeCloseTo(expected, 12);
   });
   it('edge cases', () => {
     expect(histogramQuantile(-0.1, A)).toBe(-Infinity);
     expect(histogramQuantile(1.1, A)).toBe(Infinity);
     expect(histogramQuantile(NaN, A)).toBeNaN();
-    expect(histogramQuantile(0.5, h([['1', 1], ['2', 2]]))).toBeNaN(); // no +Inf bucket
+    expect(
+      histogramQuantile(
+        0.5,
+        h([
+          ['1', 1],
+          ['2', 2],
+        ]),
+      ),
+    ).toBeNaN(); // no +Inf bucket
     expect(histogramQuantile(0.5, h([['+Inf', 2]]))).toBeNaN(); // fewer than 2 buckets
-    expect(histogramQuantile(0.5, h([['1', 0], ['+Inf', 0]]))).toBeNaN(); // no observations
+    expect(
+      histogramQuantile(
+        0.5,
+        h([
+          ['1', 0],
+          ['+Inf', 0],
+        ]),
+      ),
+    ).toBeNaN(); // no observations
   });
   it('is order independent', () => {
     expect(histogramQuantile(0.5, A.slice().reverse())).toBeCloseTo(13.75, 12);
@@ -66,8 +110,22 @@ describe('l7Rates', () => {
   it('rps, errorRate, quantiles over the window', () => {
     const buckets: TelemetrySample[] = [
       // two series of the same reporter: summed per le before the quantile
-      ...[['5', 50], ['10', 200], ['25', 400], ['50', 475], ['100', 495], ['+Inf', 500]].map(([le, v]) => ({ metric: 'requestDurationBucket' as const, labels: { le: String(le) }, value: Number(v) })),
-      ...[['5', 50], ['10', 200], ['25', 400], ['50', 475], ['100', 495], ['+Inf', 500]].map(([le, v]) => ({ metric: 'requestDurationBucket' as const, labels: { le: String(le) }, value: Number(v) })),
+      ...[
+        ['5', 50],
+        ['10', 200],
+        ['25', 400],
+        ['50', 475],
+        ['100', 495],
+        ['+Inf', 500],
+      ].map(([le, v]) => ({ metric: 'requestDurationBucket' as const, labels: { le: String(le) }, value: Number(v) })),
+      ...[
+        ['5', 50],
+        ['10', 200],
+        ['25', 400],
+        ['50', 475],
+        ['100', 495],
+        ['+Inf', 500],
+      ].map(([le, v]) => ({ metric: 'requestDurationBucket' as const, labels: { le: String(le) }, value: Number(v) })),
     ];
     const r = l7Rates([req('200', 570), req('503', 20), req('0', 10), req('404', 0)], buckets, 60);
     expect(r.rps).toBeCloseTo(10, 12);
@@ -82,7 +140,28 @@ describe('l7Rates', () => {
 });
 
 // Istio's default duration buckets (ms), as every Envoy proxy exports them.
-const ISTIO_LE = ['0.5', '1', '5', '10', '25', '50', '100', '250', '500', '1000', '2500', '5000', '10000', '30000', '60000', '300000', '600000', '1800000', '3600000', '+Inf'];
+const ISTIO_LE = [
+  '0.5',
+  '1',
+  '5',
+  '10',
+  '25',
+  '50',
+  '100',
+  '250',
+  '500',
+  '1000',
+  '2500',
+  '5000',
+  '10000',
+  '30000',
+  '60000',
+  '300000',
+  '600000',
+  '1800000',
+  '3600000',
+  '+Inf',
+];
 /** One histogram as the duration query returns it: every bucket of a histogram with traffic, zeros included. */
 function istioHistogram(labels: Labels, perBucket: Record<string, number>): TelemetrySample[] {
   let cum = 0;
@@ -132,11 +211,18 @@ describe('gRPC outcomes (docs/istio-telemetry.md §7 "gRPC status")', () => {
   const REQ = REQUEST_LABELS;
   const grpc = (status: string | undefined, value: number, code = '200'): TelemetrySample => ({
     metric: 'requests',
-    labels: pick({ ...L_SIDECAR_SERVER_REQUESTS, request_protocol: 'grpc', response_code: code, ...(status === undefined ? {} : { grpc_response_status: status }) }, REQ),
+    labels: pick(
+      { ...L_SIDECAR_SERVER_REQUESTS, request_protocol: 'grpc', response_code: code, ...(status === undefined ? {} : { grpc_response_status: status }) },
+      REQ,
+    ),
     value,
   });
   // (l) as the grouped query returns it: Prometheus drops the empty grpc_response_status label of HTTP series.
-  const http = (code: string, value: number): TelemetrySample => ({ metric: 'requests', labels: pick({ ...L_SIDECAR_SERVER_REQUESTS, response_code: code }, REQ), value });
+  const http = (code: string, value: number): TelemetrySample => ({
+    metric: 'requests',
+    labels: pick({ ...L_SIDECAR_SERVER_REQUESTS, response_code: code }, REQ),
+    value,
+  });
 
   it('names the canonical codes 0..16 and keeps others as numbers', () => {
     expect(['0', '1', '4', '13', '14', '16'].map(grpcCodeName)).toEqual(['OK', 'CANCELLED', 'DEADLINE_EXCEEDED', 'INTERNAL', 'UNAVAILABLE', 'UNAUTHENTICATED']);
@@ -177,9 +263,21 @@ describe('gRPC outcomes (docs/istio-telemetry.md §7 "gRPC status")', () => {
 
 describe('l4Rates', () => {
   it('bytes each way, connections, failures by flag', () => {
-    const s = (metric: TelemetrySample['metric'], value: number, flags?: string): TelemetrySample => ({ metric, labels: flags ? { response_flags: flags } : {}, value });
+    const s = (metric: TelemetrySample['metric'], value: number, flags?: string): TelemetrySample => ({
+      metric,
+      labels: flags ? { response_flags: flags } : {},
+      value,
+    });
     const r = l4Rates(
-      [s('tcpReceivedBytes', 600), s('tcpSentBytes', 1200), s('tcpOpened', 60), s('tcpClosed', 50, '-'), s('tcpClosed', 6, 'CONNECT'), s('tcpClosed', 3, 'DENY'), s('tcpClosed', 0, 'TLS_FAILURE')],
+      [
+        s('tcpReceivedBytes', 600),
+        s('tcpSentBytes', 1200),
+        s('tcpOpened', 60),
+        s('tcpClosed', 50, '-'),
+        s('tcpClosed', 6, 'CONNECT'),
+        s('tcpClosed', 3, 'DENY'),
+        s('tcpClosed', 0, 'TLS_FAILURE'),
+      ],
       60,
     );
     expect(r.rates).toEqual({ requestBytesPerSec: 10, responseBytesPerSec: 20, connectionsPerSec: 1, failedConnectionsPerSec: 9 / 60 });

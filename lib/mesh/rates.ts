@@ -193,7 +193,11 @@ export function l7Statuses(requests: TelemetrySample[], seconds: number): EdgeSt
   }
   // Counts are summed first and divided once, so a status's rate equals its increase / window exactly.
   const sorted = (m: Record<string, number>) =>
-    Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, v / seconds]));
+    Object.fromEntries(
+      Object.entries(m)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, v / seconds]),
+    );
   const out: EdgeStatuses = {};
   if (Object.keys(http).length > 0) out.http = sorted(http);
   if (Object.keys(grpc).length > 0) out.grpc = sorted(grpc);

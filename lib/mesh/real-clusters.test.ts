@@ -7,7 +7,21 @@ import { resolveClusterNames, selfNamed, telemetryClusters } from './cluster-nam
 import { nodeId } from './ids';
 import { inventoryOf } from './inventory';
 import { classifyPod } from './pods';
-import { ambientPod, cniPod, edgeLabels, kube, namespace, plainPod, pod, service, TelemetryBuilder, waypointGateway, waypointPod, ztunnelPod, type ScrapeProfile } from './testing/fixtures';
+import {
+  ambientPod,
+  cniPod,
+  edgeLabels,
+  kube,
+  namespace,
+  plainPod,
+  pod,
+  service,
+  TelemetryBuilder,
+  waypointGateway,
+  waypointPod,
+  ztunnelPod,
+  type ScrapeProfile,
+} from './testing/fixtures';
 import type { KubeSnapshot, PodInfo, TelemetryInput } from './types';
 
 function inNamespace(p: PodInfo, ns: string): PodInfo {
@@ -18,8 +32,16 @@ function withClusterId(p: PodInfo, id: string): PodInfo {
 }
 function istiodPod(o: { namespace: string; rev?: string; clusterId?: string }): PodInfo {
   const name = o.rev ? `istiod-${o.rev}` : 'istiod';
-  const p = pod({ namespace: o.namespace, name: `${name}-7c9f-abcde`, workload: name, workloadKind: 'Deployment', labels: { app: 'istiod', istio: 'pilot', ...(o.rev ? { 'istio.io/rev': o.rev } : {}) } });
-  p.containers = [{ name: 'discovery', image: 'docker.io/istio/pilot:1.28.0', args: ['discovery'], ...(o.clusterId ? { env: { CLUSTER_ID: o.clusterId } } : {}) }];
+  const p = pod({
+    namespace: o.namespace,
+    name: `${name}-7c9f-abcde`,
+    workload: name,
+    workloadKind: 'Deployment',
+    labels: { app: 'istiod', istio: 'pilot', ...(o.rev ? { 'istio.io/rev': o.rev } : {}) },
+  });
+  p.containers = [
+    { name: 'discovery', image: 'docker.io/istio/pilot:1.28.0', args: ['discovery'], ...(o.clusterId ? { env: { CLUSTER_ID: o.clusterId } } : {}) },
+  ];
   return p;
 }
 
@@ -51,7 +73,12 @@ function cluster(i: Install): { k: KubeSnapshot; z: PodInfo[]; p: Record<string,
   const k = kube({
     cluster: i.configured.cluster,
     clusterSource: i.configured.source,
-    namespaces: [namespace('istio-system'), namespace(i.ztunnelNamespace), namespace('shop', { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'wp' }), namespace('data', { 'istio.io/dataplane-mode': 'ambient' })],
+    namespaces: [
+      namespace('istio-system'),
+      namespace(i.ztunnelNamespace),
+      namespace('shop', { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'wp' }),
+      namespace('data', { 'istio.io/dataplane-mode': 'ambient' }),
+    ],
     pods,
     services: [service('shop', 'cart', { app: 'cart' }, [{ name: 'http', port: 80 }]), service('data', 'db', { app: 'db' }, [{ name: 'tcp-pg', port: 5432 }])],
     gateways: [waypointGateway('shop', 'wp')],
@@ -78,7 +105,11 @@ function telemetry(c: ReturnType<typeof cluster>, name: string, profile: ScrapeP
   const rename = (v: string | undefined) => (v === 'Kubernetes' ? name : v);
   const relabel = <T extends { labels: Record<string, string> }>(x: T): T => ({
     ...x,
-    labels: { ...x.labels, ...(x.labels.source_cluster ? { source_cluster: rename(x.labels.source_cluster)! } : {}), ...(x.labels.destination_cluster ? { destination_cluster: rename(x.labels.destination_cluster)! } : {}) },
+    labels: {
+      ...x.labels,
+      ...(x.labels.source_cluster ? { source_cluster: rename(x.labels.source_cluster)! } : {}),
+      ...(x.labels.destination_cluster ? { destination_cluster: rename(x.labels.destination_cluster)! } : {}),
+    },
   });
   return { ...t, samples: t.samples.map(relabel), reporterTargets: t.reporterTargets.map(relabel) };
 }
@@ -93,7 +124,12 @@ function picture(k: KubeSnapshot, t: TelemetryInput) {
     source: r.snapshots[0]!.clusterSource,
     warnings: [...r.warnings, ...g.warnings].map((w) => w.message),
     nodes: g.nodes.map((n) => `${strip(n.id)} ${n.kind} ${n.mode ?? ''}`).sort(),
-    edges: g.edges.map((e) => `${strip(e.source)} → ${strip(e.target)} ${e.path} ${e.telemetry} ${e.mtls} ${e.waypoint ?? ''} ${e.reporters.map((x) => `${x.reporter}/${x.proxy}`).join(',')}`).sort(),
+    edges: g.edges
+      .map(
+        (e) =>
+          `${strip(e.source)} → ${strip(e.target)} ${e.path} ${e.telemetry} ${e.mtls} ${e.waypoint ?? ''} ${e.reporters.map((x) => `${x.reporter}/${x.proxy}`).join(',')}`,
+      )
+      .sort(),
   };
 }
 
@@ -106,7 +142,12 @@ describe('infrastructure is recognised by what it is, in any namespace (case 2)'
     expect(inv.workloads.get('kube-system', 'ztunnel')?.role).toBe('ztunnel');
     expect(inv.workloads.get('kube-system', 'istio-cni-node')?.role).toBe('istio-cni');
     expect(inv.workloads.get('istio-system', 'istiod-1-28')?.role).toBe('control-plane');
-    expect(inv.controlPlane).toMatchObject({ istiodNamespaces: ['istio-system'], ztunnelNamespaces: ['kube-system'], revisions: ['1-28'], pods: { istiod: 1, ztunnel: 2, cni: 1 } });
+    expect(inv.controlPlane).toMatchObject({
+      istiodNamespaces: ['istio-system'],
+      ztunnelNamespaces: ['kube-system'],
+      revisions: ['1-28'],
+      pods: { istiod: 1, ztunnel: 2, cni: 1 },
+    });
   });
   it('ISTIO_NAMESPACE is a hint: istiod elsewhere becomes the root namespace', () => {
     const k = kube({ istioNamespace: 'istio-system', pods: [istiodPod({ namespace: 'mesh-cp' })] });
@@ -116,7 +157,9 @@ describe('infrastructure is recognised by what it is, in any namespace (case 2)'
   });
   it('an application labelled app=ztunnel or app=istiod stays an application', () => {
     expect(classifyPod(plainPod({ namespace: 'apps', name: 'z-1', workload: 'z', labels: { app: 'ztunnel' } }), 'istio-system').class).toBe('none');
-    expect(classifyPod(plainPod({ namespace: 'apps', name: 'i-1', workload: 'i', workloadKind: 'StatefulSet', labels: { app: 'istiod' } }), 'istio-system').class).toBe('none');
+    expect(
+      classifyPod(plainPod({ namespace: 'apps', name: 'i-1', workload: 'i', workloadKind: 'StatefulSet', labels: { app: 'istiod' } }), 'istio-system').class,
+    ).toBe('none');
   });
   it('a ztunnel DaemonSet recognised by its image alone', () => {
     const p = pod({ namespace: 'platform', name: 'zt-x', workload: 'zt', workloadKind: 'DaemonSet' });

@@ -15,7 +15,7 @@ const t = tb()
   .build();
 
 describe('seriesSelection', () => {
-  it('a folded waypoint edge: the waypoint\'s requests and the client leg\'s TCP (the only L4 that names this client)', () => {
+  it("a folded waypoint edge: the waypoint's requests and the client leg's TCP (the only L4 that names this client)", () => {
     const s = seriesSelection(k, t, { edgeId: `${W('app', 'amb')}->${W('wp', 'srv')}` })!;
     expect(s.l7.map((l) => `${l.reporter} ${l.source_workload}→${l.destination_workload}`)).toEqual(['waypoint amb→srv']);
     expect(s.l4.map((l) => `${l.reporter} ${l.source_workload}→${l.destination_workload}`)).toEqual(['source amb→wp']);

@@ -35,7 +35,9 @@ export function seriesSelection(
   const snapshots = Array.isArray(kube) ? (kube.length > 0 ? kube : [emptySnapshot()]) : [kube];
   const ctx = buildMeshContexts(snapshots)[0]!;
   const groups = groupSeries(ctx, telemetry);
-  const accs = assignEdges(ctx, groups, options.expandWaypoints === true, []).filter((e) => ('edgeId' in which ? e.id === which.edgeId : e.dst.id === which.target));
+  const accs = assignEdges(ctx, groups, options.expandWaypoints === true, []).filter((e) =>
+    'edgeId' in which ? e.id === which.edgeId : e.dst.id === which.target,
+  );
   if (accs.length === 0) return undefined;
   const seconds = windowSeconds(telemetry.window);
   const l7 = new Map<string, Labels>();

@@ -7,11 +7,19 @@ const messages = (t: ReturnType<ReturnType<typeof tb>['build']>) => buildMeshGra
 
 describe('telemetry health warnings', () => {
   it('Envoy scraped, ztunnel not (a PodMonitor on http-envoy-prom only): ambient pods but no ztunnel series', () => {
-    const t = tb().requests(edgeLabels({ reporter: 'source', src: peers.sc, dst: peers.api, service: svc.api, csp: 'unknown' }), pods.sc, { '200': 6 }).build();
+    const t = tb()
+      .requests(edgeLabels({ reporter: 'source', src: peers.sc, dst: peers.api, service: svc.api, csp: 'unknown' }), pods.sc, { '200': 6 })
+      .build();
     expect(messages(t).join('\n')).toMatch(/ambient pods running but no ztunnel series in the window/);
   });
   it('ztunnel scraped, sidecars not: sidecar pods but no Envoy series', () => {
-    const t = tb().tcp(edgeLabels({ reporter: 'destination', src: peers.amb, dst: peers.api, service: svc.api, csp: 'mutual_tls' }), zB, { opened: 6, sent: 1, received: 1 }).build();
+    const t = tb()
+      .tcp(edgeLabels({ reporter: 'destination', src: peers.amb, dst: peers.api, service: svc.api, csp: 'mutual_tls' }), zB, {
+        opened: 6,
+        sent: 1,
+        received: 1,
+      })
+      .build();
     const m = messages(t).join('\n');
     expect(m).toMatch(/1 sidecar pod running but no Envoy series/);
     expect(m).not.toMatch(/no ztunnel series/);

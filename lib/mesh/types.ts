@@ -442,14 +442,7 @@ export interface NamespaceSummary {
 // /api/findings
 // ---------------------------------------------------------------------------
 
-export type FindingKind =
-  | 'l7-gap'
-  | 'l7-policy-not-enforced'
-  | 'waypoint-bypass'
-  | 'plaintext'
-  | 'mode-mismatch'
-  | 'mixed-workload'
-  | 'version-drift';
+export type FindingKind = 'l7-gap' | 'l7-policy-not-enforced' | 'waypoint-bypass' | 'plaintext' | 'mode-mismatch' | 'mixed-workload' | 'version-drift';
 export type Severity = 'critical' | 'warning' | 'info';
 
 export interface Finding {

@@ -13,7 +13,15 @@ const bwaypoint = () => waypointGateway('ns', 'bwaypoint', { labels: { 'istio.io
 
 describe('waypoint discovery', () => {
   it('only class istio-waypoint; never istio-east-west', () => {
-    const wps = index(kube({ gateways: [waypointGateway('ns', 'wp'), waypointGateway('istio-system', 'ew', { className: 'istio-east-west' }), waypointGateway('ns', 'ingress', { className: 'istio' })] }));
+    const wps = index(
+      kube({
+        gateways: [
+          waypointGateway('ns', 'wp'),
+          waypointGateway('istio-system', 'ew', { className: 'istio-east-west' }),
+          waypointGateway('ns', 'ingress', { className: 'istio' }),
+        ],
+      }),
+    );
     expect([...wps.waypoints.keys()]).toEqual(['ns/wp']);
   });
   it('waypoint-for: Gateway label > GatewayClass label > service', () => {
@@ -37,7 +45,12 @@ describe('waypoint discovery', () => {
 });
 
 describe('bindings (§1.5)', () => {
-  const base = (nsLabels: Record<string, string>, svcLabels: Record<string, string> = {}, podLabels: Record<string, string> = {}, gw = waypointGateway('ns', 'wp')) =>
+  const base = (
+    nsLabels: Record<string, string>,
+    svcLabels: Record<string, string> = {},
+    podLabels: Record<string, string> = {},
+    gw = waypointGateway('ns', 'wp'),
+  ) =>
     kube({
       namespaces: [namespace('ns', nsLabels), namespace('other')],
       gateways: [gw, waypointGateway('other', 'shared', { labels: { 'istio.io/waypoint-for': 'all' } })],
@@ -85,7 +98,7 @@ describe('bindings (§1.5)', () => {
     const k2 = base({}, { 'istio.io/use-waypoint': 'wp' }, {}, waypointGateway('ns', 'wp', { addresses: [] }));
     expect(index(k2).serviceBinding(svcOf(k2))).toMatchObject({ accepted: false, reason: expect.stringMatching(/status address/) });
   });
-  it('the waypoint\'s own Service never gets a waypoint', () => {
+  it("the waypoint's own Service never gets a waypoint", () => {
     const k = kube({
       namespaces: [namespace('ns', { 'istio.io/use-waypoint': 'wp' })],
       gateways: [waypointGateway('ns', 'wp')],
@@ -103,7 +116,10 @@ const PROGRAMMED: Condition[] = [
   { type: 'Accepted', status: 'True', reason: 'Accepted' },
   { type: 'Programmed', status: 'True', reason: 'Programmed' },
 ];
-function sharedWaypoint(allowedRoutes?: AllowedRoutesInfo, status: { addresses: string[]; conditions: Condition[] } = { addresses: ['shared.infra.svc.cluster.local'], conditions: PROGRAMMED }): GatewayInfo {
+function sharedWaypoint(
+  allowedRoutes?: AllowedRoutesInfo,
+  status: { addresses: string[]; conditions: Condition[] } = { addresses: ['shared.infra.svc.cluster.local'], conditions: PROGRAMMED },
+): GatewayInfo {
   return {
     namespace: 'infra',
     name: 'shared',
@@ -114,7 +130,10 @@ function sharedWaypoint(allowedRoutes?: AllowedRoutesInfo, status: { addresses: 
     ...status,
   };
 }
-const sel = (matchLabels: Record<string, string>, matchExpressions: LabelSelectorInfo['matchExpressions'] = []): LabelSelectorInfo => ({ matchLabels, matchExpressions });
+const sel = (matchLabels: Record<string, string>, matchExpressions: LabelSelectorInfo['matchExpressions'] = []): LabelSelectorInfo => ({
+  matchLabels,
+  matchExpressions,
+});
 
 describe('bindings as istiod applies them (case 7)', () => {
   /** Namespace `shop` (labels `nsLabels`) binds Service cart and pod cart-1 to infra/shared. */
@@ -136,7 +155,12 @@ describe('bindings as istiod applies them (case 7)', () => {
     for (const gw of [sharedWaypoint(undefined), sharedWaypoint({ from: 'Same' })]) {
       for (const on of ['namespace', 'objects'] as const) {
         const { svc, pod, w } = bindings(shop(gw, {}, on));
-        expect(svc).toMatchObject({ waypoint: 'infra/shared', accepted: false, rejected: 'namespace-not-allowed', reason: expect.stringMatching(/does not admit namespace shop .*from: Same/) });
+        expect(svc).toMatchObject({
+          waypoint: 'infra/shared',
+          accepted: false,
+          rejected: 'namespace-not-allowed',
+          reason: expect.stringMatching(/does not admit namespace shop .*from: Same/),
+        });
         expect(pod).toMatchObject({ accepted: false, rejected: 'namespace-not-allowed' });
         expect(w.servedWorkloads.get('infra/shared')).toEqual([]);
       }
@@ -173,7 +197,10 @@ describe('bindings as istiod applies them (case 7)', () => {
 
   it('a waypoint with Programmed or Accepted False is not effective, and bindings to it are rejected', () => {
     const addresses = ['shared.infra.svc.cluster.local'];
-    for (const cond of [{ type: 'Programmed', status: 'False', reason: 'Invalid' }, { type: 'Accepted', status: 'False', reason: 'InvalidParameters' }] as Condition[]) {
+    for (const cond of [
+      { type: 'Programmed', status: 'False', reason: 'Invalid' },
+      { type: 'Accepted', status: 'False', reason: 'InvalidParameters' },
+    ] as Condition[]) {
       const gw = sharedWaypoint({ from: 'All' }, { addresses, conditions: [cond] });
       const { svc, w } = bindings(shop(gw));
       expect(w.waypoints.get('infra/shared')).toMatchObject({ effective: false });

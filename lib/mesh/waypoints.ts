@@ -165,10 +165,12 @@ export function buildWaypointIndex(kube: KubeSnapshot, workloads: WorkloadIndex)
   };
   const podWaypoint = (w: WorkloadInfo): string | undefined => {
     if (w.infrastructure) return undefined;
-    const bound = uniqSorted(w.pods.flatMap((p) => {
-      const b = podBinding(p.pod);
-      return b?.accepted && b.waypoint ? [b.waypoint] : [];
-    }));
+    const bound = uniqSorted(
+      w.pods.flatMap((p) => {
+        const b = podBinding(p.pod);
+        return b?.accepted && b.waypoint ? [b.waypoint] : [];
+      }),
+    );
     return bound[0];
   };
   const workloadWaypoint = (w: WorkloadInfo): string | undefined => {
@@ -250,7 +252,8 @@ function admits(wp: WaypointInfo, namespace: string, ns: NamespaceInfo | undefin
 
 function describeAllowed(wp: WaypointInfo): string {
   const a = wp.allowedRoutes;
-  if (a.from !== 'Selector') return `its HBONE listener allows routes from ${a.from === 'Same' ? 'its own namespace only (allowedRoutes.namespaces.from: Same, the default)' : 'All'}`;
+  if (a.from !== 'Selector')
+    return `its HBONE listener allows routes from ${a.from === 'Same' ? 'its own namespace only (allowedRoutes.namespaces.from: Same, the default)' : 'All'}`;
   if (!a.selector) return 'allowedRoutes.namespaces.from: Selector without a valid selector admits no namespace';
   const parts = [
     ...Object.entries(a.selector.matchLabels).map(([k, v]) => `${k}=${v}`),

@@ -113,9 +113,7 @@ export function buildWorkloadIndex(kube: KubeSnapshot): WorkloadIndex {
     for (const c of classified) {
       for (const { text } of c.issues) issueCount.set(text, [...(issueCount.get(text) ?? []), c.pod.name]);
     }
-    const issues = [...issueCount.entries()].map(([msg, podNames]) =>
-      podNames.length === classified.length ? msg : `${podNames.join(', ')}: ${msg}`,
-    );
+    const issues = [...issueCount.entries()].map(([msg, podNames]) => (podNames.length === classified.length ? msg : `${podNames.join(', ')}: ${msg}`));
     const gatewayName = classified.map((c) => c.pod.labels[LABEL_GATEWAY_NAME]).find((g) => g !== undefined);
     const w: WorkloadInfo = {
       ref: key,
@@ -168,9 +166,7 @@ export function buildWorkloadIndex(kube: KubeSnapshot): WorkloadIndex {
       const key = ref(svc.namespace, svc.name);
       const cached = workloadsOfCache.get(key);
       if (cached) return cached;
-      const result = [...workloads.values()].filter(
-        (w) => w.namespace === svc.namespace && w.pods.some((p) => selectorMatches(svc.selector, p.pod.labels)),
-      );
+      const result = [...workloads.values()].filter((w) => w.namespace === svc.namespace && w.pods.some((p) => selectorMatches(svc.selector, p.pod.labels)));
       workloadsOfCache.set(key, result);
       return result;
     },

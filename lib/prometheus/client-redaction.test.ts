@@ -63,7 +63,10 @@ function loggedOutput(e: unknown): string {
   try {
     const res = errorResponse(e);
     expect(res.status).toBe(500);
-    return [...spy.mock.calls.map((args) => args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: Infinity }))).join(' ')), inspect(e, { depth: Infinity })].join('\n');
+    return [
+      ...spy.mock.calls.map((args) => args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: Infinity }))).join(' ')),
+      inspect(e, { depth: Infinity }),
+    ].join('\n');
   } finally {
     spy.mockRestore();
   }

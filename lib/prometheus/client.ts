@@ -163,7 +163,9 @@ export class PrometheusClient {
 
   /** Instant query evaluated at `time` (default now); the result must be a vector. */
   async instantQuery(query: string, time?: Date, opts: QueryOptions = {}): Promise<InstantResult> {
-    const { value, warnings } = await this.call(opts, async (d, serverTimeout) => reshapeVector(await d.instantQuery(query, time ?? new Date(), serverTimeout)));
+    const { value, warnings } = await this.call(opts, async (d, serverTimeout) =>
+      reshapeVector(await d.instantQuery(query, time ?? new Date(), serverTimeout)),
+    );
     return { samples: value, warnings };
   }
 
@@ -183,7 +185,10 @@ export class PrometheusClient {
     const url = safeEndpoint(this.endpoint);
     try {
       const { value } = await this.call(opts, (d) => d.statusBuildinfo() as Promise<unknown>);
-      const version = typeof value === 'object' && value !== null && typeof (value as { version?: unknown }).version === 'string' ? (value as { version: string }).version : undefined;
+      const version =
+        typeof value === 'object' && value !== null && typeof (value as { version?: unknown }).version === 'string'
+          ? (value as { version: string }).version
+          : undefined;
       return version ? { ok: true, url, version } : { ok: true, url };
     } catch (e) {
       const err = e as PrometheusError;

@@ -29,7 +29,13 @@ describe('toPrometheusError', () => {
     expect(bad.kind).toBe('bad_data');
     expect(bad.status).toBe(400);
     const exec = toPrometheusError(
-      { status: 'error', errorType: 'http_error', httpStatus: 422, error: 'query processing would load too many samples', prometheus: { errorType: 'execution' } },
+      {
+        status: 'error',
+        errorType: 'http_error',
+        httpStatus: 422,
+        error: 'query processing would load too many samples',
+        prometheus: { errorType: 'execution' },
+      },
       ctx,
     );
     expect(exec.kind).toBe('http');

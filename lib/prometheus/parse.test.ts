@@ -64,11 +64,7 @@ describe('reshapeMatrix', () => {
       result: [
         {
           metric: { name: undefined, labels: {} },
-          values: [
-            { time: new Date(1_700_000_000_000), value: 1.5 },
-            { time: new Date(1_700_000_030_000), value: NaN },
-            [1_700_000_060, '2'],
-          ],
+          values: [{ time: new Date(1_700_000_000_000), value: 1.5 }, { time: new Date(1_700_000_030_000), value: NaN }, [1_700_000_060, '2']],
         },
       ],
     });
@@ -104,7 +100,13 @@ describe('splitTargets', () => {
   });
 
   it('keeps le on duration buckets', () => {
-    const { samples } = splitTargets('requestDurationBucket', [{ labels: { reporter: 'waypoint', le: '+Inf' }, value: 3 }], GRAPH_QUERY_LABELS.requestDurationBucket, EDGE_LABELS, []);
+    const { samples } = splitTargets(
+      'requestDurationBucket',
+      [{ labels: { reporter: 'waypoint', le: '+Inf' }, value: 3 }],
+      GRAPH_QUERY_LABELS.requestDurationBucket,
+      EDGE_LABELS,
+      [],
+    );
     expect(samples[0]?.labels).toEqual({ reporter: 'waypoint', le: '+Inf' });
   });
 
@@ -119,10 +121,17 @@ describe('splitTargets', () => {
       new Map(),
       { keepZero: true },
     );
-    expect(samples.map((s) => [s.labels.le, s.value])).toEqual([['25', 0], ['50', 0], ['100', 60], ['+Inf', 100]]);
+    expect(samples.map((s) => [s.labels.le, s.value])).toEqual([
+      ['25', 0],
+      ['50', 0],
+      ['100', 60],
+      ['+Inf', 100],
+    ]);
     expect(targets.size).toBe(0);
     // without keepZero (every other query) zeros go
-    expect(splitTargets('requestDurationBucket', [b('25', 0), b('+Inf', 1)], GRAPH_QUERY_LABELS.requestDurationBucket, EDGE_LABELS, []).samples).toHaveLength(1);
+    expect(splitTargets('requestDurationBucket', [b('25', 0), b('+Inf', 1)], GRAPH_QUERY_LABELS.requestDurationBucket, EDGE_LABELS, []).samples).toHaveLength(
+      1,
+    );
   });
 
   it('sums samples over scrape targets and lists the targets that reported each edge', () => {
@@ -148,8 +157,17 @@ describe('splitTargets', () => {
   it('shares one deduplicated target set across queries', () => {
     const edge = { reporter: 'source', source_workload: 'web' };
     const shared = splitTargets('requests', [{ labels: { ...edge, pod: 'p' }, value: 1 }], GRAPH_QUERY_LABELS.requests, EDGE_LABELS, TARGET_LABELS).targets;
-    splitTargets('tcpOpened', [{ labels: { ...edge, pod: 'p' }, value: 1 }, { labels: { ...edge, pod: 'q' }, value: 1 }], GRAPH_QUERY_LABELS.tcpOpened, EDGE_LABELS, TARGET_LABELS, shared);
+    splitTargets(
+      'tcpOpened',
+      [
+        { labels: { ...edge, pod: 'p' }, value: 1 },
+        { labels: { ...edge, pod: 'q' }, value: 1 },
+      ],
+      GRAPH_QUERY_LABELS.tcpOpened,
+      EDGE_LABELS,
+      TARGET_LABELS,
+      shared,
+    );
     expect([...shared.values()]).toEqual([{ labels: { ...edge, pod: 'p' } }, { labels: { ...edge, pod: 'q' } }]);
   });
 });
-

@@ -7,11 +7,41 @@ import { alternationMatcher, buildGraphQueries, buildSelectionSeriesQueries, esc
 // double-quoted strings (Go escape rules, as in Prometheus' lexer) stands in for the parser.
 
 /** Hostile fragments mixed into generated values. */
-const HOSTILE = ['"', '\\', '\n', '\r', '\t', '"}) or vector(1) #', '"} or up{a="', '\\"', '\\\\"', '}', '{', ',', '=~', '#', '`', "'", '\u2028', '\u0000', '\u{1F600}', 'é', '\\u0022', '\\x22'];
+const HOSTILE = [
+  '"',
+  '\\',
+  '\n',
+  '\r',
+  '\t',
+  '"}) or vector(1) #',
+  '"} or up{a="',
+  '\\"',
+  '\\\\"',
+  '}',
+  '{',
+  ',',
+  '=~',
+  '#',
+  '`',
+  "'",
+  '\u2028',
+  '\u0000',
+  '\u{1F600}',
+  'é',
+  '\\u0022',
+  '\\x22',
+];
 
 /** Arbitrary strings of full unicode code points, biased towards the characters that matter. */
 const hostileString = fc
-  .array(fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom(...HOSTILE), fc.string({ unit: fc.constantFrom('"', '\\', '\n', 'a', '}', '|', '.', '*'), maxLength: 6 })), { maxLength: 6 })
+  .array(
+    fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 8 }),
+      fc.constantFrom(...HOSTILE),
+      fc.string({ unit: fc.constantFrom('"', '\\', '\n', 'a', '}', '|', '.', '*'), maxLength: 6 }),
+    ),
+    { maxLength: 6 },
+  )
   .map((parts) => parts.join(''));
 
 const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"', "'": "'" };
@@ -146,13 +176,18 @@ describe('regexEscape / alternationMatcher (property, JS RegExp as an RE2 proxy)
 
   it('near misses of a literal (one character changed, added or dropped) do not match', () => {
     fc.assert(
-      fc.property(hostileString.filter((s) => s.length > 0), fc.nat(), fc.constantFrom('a', '.', 'x', '\n', '|'), (v, at, ch) => {
-        const i = at % v.length;
-        const re = compile([v]);
-        for (const miss of [v.slice(0, i) + v.slice(i + 1), v.slice(0, i) + ch + v.slice(i), v + ch]) {
-          if (miss !== v) expect(re.test(miss)).toBe(false);
-        }
-      }),
+      fc.property(
+        hostileString.filter((s) => s.length > 0),
+        fc.nat(),
+        fc.constantFrom('a', '.', 'x', '\n', '|'),
+        (v, at, ch) => {
+          const i = at % v.length;
+          const re = compile([v]);
+          for (const miss of [v.slice(0, i) + v.slice(i + 1), v.slice(0, i) + ch + v.slice(i), v + ch]) {
+            if (miss !== v) expect(re.test(miss)).toBe(false);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -173,13 +208,19 @@ describe('query builders (property)', () => {
   it('sparkline queries carry hostile label values only inside string literals', () => {
     fc.assert(
       fc.property(dnsLabel, hostileString, dnsLabel, hostileString, (sns, sw, dns, dw) => {
-        const set = (a: string, b: string, c: string, d: string) => ({ reporter: 'destination', source_workload_namespace: a, source_workload: b, destination_workload_namespace: c, destination_workload: d });
+        const set = (a: string, b: string, c: string, d: string) => ({
+          reporter: 'destination',
+          source_workload_namespace: a,
+          source_workload: b,
+          destination_workload_namespace: c,
+          destination_workload: d,
+        });
         const q = { queries: buildSelectionSeriesQueries({ l7: [set(sns, sw, dns, dw)], l4: [set(sns, sw, dns, dw)] }, 120) };
         const safe = { queries: buildSelectionSeriesQueries({ l7: [set('a', 'a', 'a', 'a')], l4: [set('a', 'a', 'a', 'a')] }, 120) };
         // Blank every string literal: the query skeleton must not depend on the values.
         const blank = (s: string) => {
           let out = '';
-          for (let i = 0; i < s.length; ) {
+          for (let i = 0; i < s.length;) {
             if (s[i] === '"') {
               i = readPromString(s, i).end;
               out += '""';

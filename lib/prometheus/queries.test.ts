@@ -70,7 +70,8 @@ describe('buildGraphQueries', () => {
     const T = 'instance, job, pod, namespace, app';
     expect(byName.requests).toBe(`sum by (${E}, request_protocol, response_code, grpc_response_status, ${T}) (increase(istio_requests_total[900s])) > 0`);
     // Every bucket, zero ones included, of every histogram whose +Inf bucket grew (docs/istio-telemetry.md §7).
-    const D = 'reporter, source_cluster, source_workload, source_workload_namespace, destination_cluster, destination_workload, destination_workload_namespace, destination_service';
+    const D =
+      'reporter, source_cluster, source_workload, source_workload_namespace, destination_cluster, destination_workload, destination_workload_namespace, destination_service';
     const traffic = `and on (${D}) (sum by (${D}) (increase(istio_request_duration_milliseconds_bucket{le="+Inf"}[900s])) > 0)`;
     expect(byName.requestDurationBucket).toBe(`sum by (${D}, le) (increase(istio_request_duration_milliseconds_bucket[900s])) ${traffic}`);
     expect(byName.requestDurationSum).toBe(`sum by (${D}) (increase(istio_request_duration_milliseconds_sum[900s])) ${traffic}`);
@@ -105,7 +106,8 @@ describe('buildGraphQueries', () => {
 
   it('restricts the histogram and its traffic guard on the same namespace labels', () => {
     const q = buildGraphQueries({ windowSeconds: 300, namespaces: ['shop'] }).find((x) => x.name === 'requestDurationBucket')!;
-    const D = 'reporter, source_cluster, source_workload, source_workload_namespace, destination_cluster, destination_workload, destination_workload_namespace, destination_service';
+    const D =
+      'reporter, source_cluster, source_workload, source_workload_namespace, destination_cluster, destination_workload, destination_workload_namespace, destination_service';
     const m = 'istio_request_duration_milliseconds_bucket';
     expect(q.query).toBe(
       `(sum by (${D}, le) (increase(${m}{source_workload_namespace="shop"}[300s])) or ` +

@@ -55,11 +55,7 @@ export const GRAPH_QUERY_LABELS: Record<TelemetryMetric, readonly string[]> = {
 };
 
 /** Namespace labels a restriction looks at: either end of the edge, or the Service that was called. */
-const NAMESPACE_FILTER_LABELS = [
-  'source_workload_namespace',
-  'destination_workload_namespace',
-  'destination_service_namespace',
-] as const;
+const NAMESPACE_FILTER_LABELS = ['source_workload_namespace', 'destination_workload_namespace', 'destination_service_namespace'] as const;
 
 /** Longest window we build a query for: 31 days (Prometheus default retention is 15 d; Thanos goes further). */
 export const MAX_WINDOW_SECONDS = 31 * 24 * 3600;
@@ -224,7 +220,16 @@ export function buildGraphQueries(opts: GraphQueryOptions): GraphQuery[] {
   const namespaces = normalizeNamespaces(opts.namespaces);
   const prefix = opts.metricPrefix ?? '';
   const w = opts.windowSeconds;
-  const metrics: TelemetryMetric[] = ['requests', 'requestDurationBucket', 'requestDurationSum', 'tcpOpened', 'tcpClosed', 'tcpFailed', 'tcpSentBytes', 'tcpReceivedBytes'];
+  const metrics: TelemetryMetric[] = [
+    'requests',
+    'requestDurationBucket',
+    'requestDurationSum',
+    'tcpOpened',
+    'tcpClosed',
+    'tcpFailed',
+    'tcpSentBytes',
+    'tcpReceivedBytes',
+  ];
   return metrics.map((m) => {
     const targetLabels = TARGET_METRICS.has(m) ? TARGET_LABELS : [];
     const labels = [...GRAPH_QUERY_LABELS[m], ...targetLabels];
@@ -286,7 +291,9 @@ export type SelectionSeriesName = 'rps' | 'errorRate' | 'requestBytesPerSec' | '
 /** One `rate(metric{labels…, extra…}[w])` per label set, as a union (the label sets name distinct series). */
 function unionRate(metric: string, labelSets: readonly Record<string, string>[], extra: readonly Matcher[], rateWindow: number): string {
   return labelSets
-    .map((set) => `rate(${metric}${selector([...Object.entries(set).map(([label, value]): Matcher => ({ label, op: '=', value })), ...extra])}[${rateWindow}s])`)
+    .map(
+      (set) => `rate(${metric}${selector([...Object.entries(set).map(([label, value]): Matcher => ({ label, op: '=', value })), ...extra])}[${rateWindow}s])`,
+    )
     .join(' or ');
 }
 
@@ -300,7 +307,8 @@ export function buildSelectionSeriesQueries(
   rateWindow: number,
   prefix = '',
 ): Partial<Record<SelectionSeriesName, string>> {
-  if (!Number.isInteger(rateWindow) || rateWindow < 1 || rateWindow > MAX_WINDOW_SECONDS) throw new RangeError(`rate window must be whole seconds, got ${rateWindow}`);
+  if (!Number.isInteger(rateWindow) || rateWindow < 1 || rateWindow > MAX_WINDOW_SECONDS)
+    throw new RangeError(`rate window must be whole seconds, got ${rateWindow}`);
   const out: Partial<Record<SelectionSeriesName, string>> = {};
   if (selection.l7.length > 0) {
     const req = metricName('requests', prefix);

@@ -68,7 +68,8 @@ export async function fetchTelemetry(client: PrometheusClient, opts: FetchTeleme
       return;
     }
     for (const w of r.value.warnings) engineWarnings.add(w);
-    for (const s of splitTargets(q.name, r.value.samples, q.labels, EDGE_LABELS, q.targetLabels, targets, { keepZero: q.keepZero === true }).samples) samples.push(s);
+    for (const s of splitTargets(q.name, r.value.samples, q.labels, EDGE_LABELS, q.targetLabels, targets, { keepZero: q.keepZero === true }).samples)
+      samples.push(s);
   });
 
   if (failures.length === queries.length) {

@@ -3,7 +3,12 @@ import type { GraphDiff } from '@/lib/compare/diff';
 import { baseParams, parseCompare } from '@/lib/compare/url';
 import { fetchJson } from './fetch-json';
 
-export function diffQueryOptions(p: { compare: string | undefined; window: { start: string; end: string } | undefined; namespaces: string[]; clusters: string[] }) {
+export function diffQueryOptions(p: {
+  compare: string | undefined;
+  window: { start: string; end: string } | undefined;
+  namespaces: string[];
+  clusters: string[];
+}) {
   const spec = p.compare ? parseCompare(p.compare) : undefined;
   const q = new URLSearchParams();
   if (spec && p.window) {

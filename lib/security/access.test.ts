@@ -208,7 +208,11 @@ describe('completeLogin', () => {
     expect(verifySession(r.cookie.value, KEY, NOW).ok).toBe(true);
   });
   it('__Host- and Secure over HTTPS and on any non-loopback host', () => {
-    for (const t of [{ secure: true, loopback: false }, { secure: false, loopback: false }, { secure: true, loopback: true }]) {
+    for (const t of [
+      { secure: true, loopback: false },
+      { secure: false, loopback: false },
+      { secure: true, loopback: true },
+    ]) {
       const r = completeLogin({ token: TOKEN }, { ...base, ...t }, TOKEN);
       if (!r.ok) throw new Error(r.message);
       expect(r.cookie).toMatchObject({ name: '__Host-meshglass_session', secure: true, path: '/' });

@@ -176,11 +176,7 @@ export function verifySession(value: string, key: Buffer, now: number, ttlSecond
   return { ok: true, nonce: m[2]!, expires };
 }
 
-export function splitBasePath(
-  pathname: string,
-  nextBasePath: string,
-  configuredBasePath: string | undefined,
-): { pathname: string; basePath: string } {
+export function splitBasePath(pathname: string, nextBasePath: string, configuredBasePath: string | undefined): { pathname: string; basePath: string } {
   if (nextBasePath !== '') return { pathname, basePath: nextBasePath };
   const base = (configuredBasePath ?? '').replace(/\/+$/, '');
   if (base === '' || !base.startsWith('/')) return { pathname, basePath: '' };
@@ -301,13 +297,7 @@ export function clearedSessionCookies(): CookieSpec[] {
 
 /** Serialises a CookieSpec for a `Set-Cookie` header. */
 export function serializeCookie(cookie: CookieSpec): string {
-  const parts = [
-    `${cookie.name}=${encodeURIComponent(cookie.value)}`,
-    `Path=${cookie.path}`,
-    `Max-Age=${cookie.maxAge}`,
-    'HttpOnly',
-    'SameSite=Strict',
-  ];
+  const parts = [`${cookie.name}=${encodeURIComponent(cookie.value)}`, `Path=${cookie.path}`, `Max-Age=${cookie.maxAge}`, 'HttpOnly', 'SameSite=Strict'];
   if (cookie.secure) parts.push('Secure');
   return parts.join('; ');
 }

@@ -81,7 +81,8 @@ export function parseAuth(env: Record<string, string | undefined>, options: { re
 
   // Set-but-empty is a configuration error, never "no auth" (an empty Secret key, `DASHBOARD_TOKEN= npm start`).
   if (rawMode !== undefined && rawMode.trim() === '') return fail('MESHGLASS_AUTH is set but empty: use token, trusted-proxy or none');
-  if (rawFile !== undefined && rawFile.trim() === '') return fail('DASHBOARD_TOKEN_FILE is set but empty: give the path of a file holding the token, or unset it');
+  if (rawFile !== undefined && rawFile.trim() === '')
+    return fail('DASHBOARD_TOKEN_FILE is set but empty: give the path of a file holding the token, or unset it');
   if (rawToken !== undefined) {
     const problem = tokenProblem('DASHBOARD_TOKEN', normalizeToken(rawToken));
     if (problem) return fail(problem);
@@ -100,7 +101,9 @@ export function parseAuth(env: Record<string, string | undefined>, options: { re
   }
 
   if (mode !== 'token' && (rawToken !== undefined || rawFile !== undefined)) {
-    return fail(`MESHGLASS_AUTH=${mode} and ${rawToken !== undefined ? 'DASHBOARD_TOKEN' : 'DASHBOARD_TOKEN_FILE'} are both set: a token is only used with MESHGLASS_AUTH=token`);
+    return fail(
+      `MESHGLASS_AUTH=${mode} and ${rawToken !== undefined ? 'DASHBOARD_TOKEN' : 'DASHBOARD_TOKEN_FILE'} are both set: a token is only used with MESHGLASS_AUTH=token`,
+    );
   }
   if (mode !== 'trusted-proxy' && rawHeader !== undefined) {
     return fail('MESHGLASS_TRUSTED_PROXY_HEADER is set but MESHGLASS_AUTH is not trusted-proxy');

@@ -37,10 +37,7 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
   if (nonce !== undefined && !NONCE_PATTERN.test(nonce)) {
     throw new Error('contentSecurityPolicy: nonce must be base64/base64url');
   }
-  const scriptSrc =
-    nonce !== undefined
-      ? ["'self'", `'nonce-${nonce}'`, "'strict-dynamic'"]
-      : ["'self'", "'unsafe-inline'"];
+  const scriptSrc = nonce !== undefined ? ["'self'", `'nonce-${nonce}'`, "'strict-dynamic'"] : ["'self'", "'unsafe-inline'"];
   if (dev) scriptSrc.push("'unsafe-eval'");
 
   const directives: Array<[string, string[]]> = [

@@ -61,7 +61,9 @@ export function safeCause(raw: unknown): SafeCause | undefined {
 }
 
 /** A loggable copy of an error: message and stack scrubbed, cause reduced to safeCause (one level). */
-export function redactForLog(e: unknown): { name?: string; message?: string; stack?: string; kind?: string; status?: number; cause?: SafeCause } | SafeCause | undefined {
+export function redactForLog(
+  e: unknown,
+): { name?: string; message?: string; stack?: string; kind?: string; status?: number; cause?: SafeCause } | SafeCause | undefined {
   if (!(e instanceof Error)) return safeCause(e);
   const x = e as Error & { kind?: unknown; status?: unknown };
   return {

@@ -11,5 +11,8 @@ import { selfNamed } from '@/lib/mesh/cluster-name';
 export async function knownClusterNames(signal?: AbortSignal): Promise<string[]> {
   const config = getConfig();
   const snapshots = await getKubeSnapshots({ ...(signal ? { signal } : {}), timeoutMs: config.kube.timeoutMs });
-  return snapshots.map((s) => selfNamed(s).snapshot).filter((s) => config.kube.contexts !== undefined || s.clusterSource !== 'default').map((s) => s.cluster);
+  return snapshots
+    .map((s) => selfNamed(s).snapshot)
+    .filter((s) => config.kube.contexts !== undefined || s.clusterSource !== 'default')
+    .map((s) => s.cluster);
 }

@@ -45,7 +45,12 @@ describe('Coalescer', () => {
   it('does not cache failures', async () => {
     const c = new Coalescer<number>({ ttlMs: 1000, maxEntries: 10 });
     let calls = 0;
-    await expect(c.get('k', undefined, async () => { calls++; throw new Error('down'); })).rejects.toThrow('down');
+    await expect(
+      c.get('k', undefined, async () => {
+        calls++;
+        throw new Error('down');
+      }),
+    ).rejects.toThrow('down');
     expect(await c.get('k', undefined, async () => ++calls)).toBe(2);
   });
 
@@ -123,7 +128,11 @@ describe('Coalescer', () => {
   it('with a gate: a failing run gives its slot back', async () => {
     const gate = new UpstreamGate(1);
     const c = new Coalescer<number>({ ttlMs: 1000, maxEntries: 10, gate: () => gate });
-    await expect(c.get('a', undefined, async () => { throw new Error('down'); })).rejects.toThrow('down');
+    await expect(
+      c.get('a', undefined, async () => {
+        throw new Error('down');
+      }),
+    ).rejects.toThrow('down');
     expect(gate.inFlight).toBe(0);
   });
 });

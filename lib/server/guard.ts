@@ -37,7 +37,9 @@ export async function limited(request: Request, fn: () => Promise<Response>): Pr
   if (client === null) return fn();
   const admission = inFlightLimiter().enter(client);
   if (!admission.ok) {
-    return errorResponse(new OverloadedError(`more than ${MAX_IN_FLIGHT_PER_CLIENT} requests of this client in flight: retry shortly`, admission.retryAfterSeconds));
+    return errorResponse(
+      new OverloadedError(`more than ${MAX_IN_FLIGHT_PER_CLIENT} requests of this client in flight: retry shortly`, admission.retryAfterSeconds),
+    );
   }
   try {
     return await fn();

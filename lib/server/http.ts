@@ -23,9 +23,7 @@ export class UpstreamUnavailableError extends Error {
 }
 
 function isAbort(e: unknown): boolean {
-  return (
-    (e instanceof Error || e instanceof DOMException) && (e.name === 'AbortError' || e.name === 'TimeoutError')
-  );
+  return (e instanceof Error || e instanceof DOMException) && (e.name === 'AbortError' || e.name === 'TimeoutError');
 }
 
 /** Turns an error into the API's error contract: 400 for bad input, 429 when overloaded, 503 when nothing is left. */

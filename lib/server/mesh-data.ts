@@ -95,11 +95,15 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
       throw new UpstreamUnavailableError('Neither Prometheus nor the Kubernetes API answered', upstreamWarnings);
     }
     const t1 = performance.now();
-    const graph = buildMeshGraph(snapshots.length === 1 ? snapshots[0]! : snapshots, { ...telemetry, window }, {
-      namespaces: q.namespaces,
-      expandWaypoints: q.expandWaypoints,
-      ...(q.clusters ? { clusters: q.clusters } : {}),
-    });
+    const graph = buildMeshGraph(
+      snapshots.length === 1 ? snapshots[0]! : snapshots,
+      { ...telemetry, window },
+      {
+        namespaces: q.namespaces,
+        expandWaypoints: q.expandWaypoints,
+        ...(q.clusters ? { clusters: q.clusters } : {}),
+      },
+    );
     graph.warnings = dedupeWarnings([...upstreamWarnings, ...graph.warnings]);
     timings.build = since(t1);
     return { kube, snapshots, telemetry, graph, timings };

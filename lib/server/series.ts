@@ -16,7 +16,6 @@ import { getMeshData } from './mesh-data';
 const MAX_POINTS = 400;
 const DEFAULT_POINTS = 120;
 
-
 /** Series results are shared like graphs: identical concurrent requests run once, results live one poll. */
 const g = globalThis as unknown as { __meshglassSeriesCoalescer?: Coalescer<SeriesResponse> };
 const seriesCoalescer = (g.__meshglassSeriesCoalescer ??= new Coalescer<SeriesResponse>({ ttlMs: 5_000, maxEntries: 500, gate: upstreamGate }));
@@ -74,7 +73,8 @@ export async function getSeries(kind: 'edge' | 'node', params: URLSearchParams, 
   // Only the namespaces of the edge's (or node's) ends: its classification does not depend on the filter, and
   // a whole-mesh graph per sparkline would cost seconds on a large mesh.
   const ends = kind === 'edge' ? id.split('->') : [id];
-  if (ends.length !== (kind === 'edge' ? 2 : 1) || ends.some((e) => !e)) throw new ParamError(kind, kind === 'edge' ? 'edge must be "<source node id>-><target node id>"' : 'node must be a node id');
+  if (ends.length !== (kind === 'edge' ? 2 : 1) || ends.some((e) => !e))
+    throw new ParamError(kind, kind === 'edge' ? 'edge must be "<source node id>-><target node id>"' : 'node must be a node id');
   const parsed = ends.map((e) => nodeIdSchema.safeParse(e));
   if (parsed.some((r) => !r.success)) throw new ParamError(kind, `${kind} is not ${kind === 'edge' ? 'an edge' : 'a node'} id of this graph`);
   const namespaces = [...new Set(parsed.map((r) => r.data!.namespace))].sort();
@@ -82,7 +82,10 @@ export async function getSeries(kind: 'edge' | 'node', params: URLSearchParams, 
   const data = await getMeshData({ window, namespaces, expandWaypoints: false }, signal);
   const key = JSON.stringify([kind, id, window.start, window.end, points]);
   return seriesCoalescer.get(key, signal, async (shared) => {
-    const selection = seriesSelection(data.snapshots, { ...data.telemetry, window: data.graph.window }, kind === 'edge' ? { edgeId: id } : { target: id }) ?? { l7: [], l4: [] };
+    const selection = seriesSelection(data.snapshots, { ...data.telemetry, window: data.graph.window }, kind === 'edge' ? { edgeId: id } : { target: id }) ?? {
+      l7: [],
+      l4: [],
+    };
     // rate() needs two samples in its window: 2 × step, and at least 2 minutes, so data scraped (or
     // backfilled) every 60 s still gives a value at every point instead of gaps.
     const rateWindow = Math.max(2 * step, 2 * MIN_RATE_WINDOW_SECONDS);

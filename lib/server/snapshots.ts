@@ -132,7 +132,11 @@ export async function graphDiff(request: Request): Promise<Response> {
     }
     const current = (await getMeshData(q.current, request.signal)).graph;
     const diff = diffGraphs(base, current);
-    return json({ ...diff, current: { start: toRfc3339(q.current.window.start), end: toRfc3339(q.current.window.end) }, warnings: [...(base.warnings ?? []), ...current.warnings] });
+    return json({
+      ...diff,
+      current: { start: toRfc3339(q.current.window.start), end: toRfc3339(q.current.window.end) },
+      warnings: [...(base.warnings ?? []), ...current.warnings],
+    });
   } catch (e) {
     return snapshotErrorResponse(e, request.signal);
   }

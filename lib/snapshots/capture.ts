@@ -65,7 +65,15 @@ const graphShape = z.object({
         id: z.string(),
         l7Gap: z.boolean().optional(),
         mtls: z.string().optional(),
-        rates: z.object({ rps: z.number().optional(), errorRate: z.number().optional(), failedConnectionsPerSec: z.number().optional(), connectionsPerSec: z.number().optional() }).loose().optional(),
+        rates: z
+          .object({
+            rps: z.number().optional(),
+            errorRate: z.number().optional(),
+            failedConnectionsPerSec: z.number().optional(),
+            connectionsPerSec: z.number().optional(),
+          })
+          .loose()
+          .optional(),
       })
       .loose(),
   ),

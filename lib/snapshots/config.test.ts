@@ -5,12 +5,18 @@ import { newSnapshotId } from './id';
 
 describe('parseSnapshotConfig', () => {
   it('defaults to a directory store that needs no server', () => {
-    expect(parseSnapshotConfig({})).toEqual({ ok: true, config: { kind: 'directory', dir: DEFAULT_SNAPSHOT_DIR, maxBytes: DEFAULT_SNAPSHOT_MAX_BYTES, retentionDays: DEFAULT_RETENTION_DAYS } });
+    expect(parseSnapshotConfig({})).toEqual({
+      ok: true,
+      config: { kind: 'directory', dir: DEFAULT_SNAPSHOT_DIR, maxBytes: DEFAULT_SNAPSHOT_MAX_BYTES, retentionDays: DEFAULT_RETENTION_DAYS },
+    });
   });
   it('a path, a file:// URL or a postgres:// URL', () => {
     expect(parseSnapshotConfig({ SNAPSHOT_STORE: '/data/snapshots' })).toMatchObject({ ok: true, config: { kind: 'directory', dir: '/data/snapshots' } });
     expect(parseSnapshotConfig({ SNAPSHOT_STORE: 'file:///data/s%20p' })).toMatchObject({ ok: true, config: { kind: 'directory', dir: '/data/s p' } });
-    expect(parseSnapshotConfig({ SNAPSHOT_STORE: 'postgres://u:p@db:5432/meshglass' })).toMatchObject({ ok: true, config: { kind: 'postgres', url: 'postgres://u:p@db:5432/meshglass' } });
+    expect(parseSnapshotConfig({ SNAPSHOT_STORE: 'postgres://u:p@db:5432/meshglass' })).toMatchObject({
+      ok: true,
+      config: { kind: 'postgres', url: 'postgres://u:p@db:5432/meshglass' },
+    });
   });
   it('names the bad variable', () => {
     expect(parseSnapshotConfig({ SNAPSHOT_STORE: 's3://bucket' })).toEqual({ ok: false, error: expect.stringMatching(/^SNAPSHOT_STORE/) });

@@ -11,8 +11,7 @@ export const DEFAULT_RETENTION_DAYS = 90;
 const MAX_SNAPSHOT_MAX_BYTES = 100 * 1024 * 1024;
 
 export type SnapshotStoreConfig =
-  | { kind: 'directory'; dir: string; maxBytes: number; retentionDays: number }
-  | { kind: 'postgres'; url: string; maxBytes: number; retentionDays: number };
+  { kind: 'directory'; dir: string; maxBytes: number; retentionDays: number } | { kind: 'postgres'; url: string; maxBytes: number; retentionDays: number };
 
 export const SNAPSHOT_VARIABLES = ['SNAPSHOT_STORE', 'SNAPSHOT_MAX_BYTES', 'SNAPSHOT_RETENTION_DAYS'] as const;
 

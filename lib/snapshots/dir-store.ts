@@ -3,7 +3,15 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { decodeSnapshot, encodeSnapshot, SnapshotCorruptError } from './codec';
 import { isSnapshotId } from './id';
-import { isExpired, newestFirst, SnapshotStoreFullError, SnapshotStoreUnavailableError, type SnapshotStore, type SnapshotStoreHooks, type SnapshotStoreLimits } from './store';
+import {
+  isExpired,
+  newestFirst,
+  SnapshotStoreFullError,
+  SnapshotStoreUnavailableError,
+  type SnapshotStore,
+  type SnapshotStoreHooks,
+  type SnapshotStoreLimits,
+} from './store';
 import { metaOf, snapshotMetaSchema, type SnapshotDocument, type SnapshotMeta } from './types';
 
 // A directory of `<id>.snap` files (docs/snapshots.md "Directory store"). One file per snapshot:

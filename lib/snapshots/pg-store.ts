@@ -98,10 +98,15 @@ export class PostgresSnapshotStore implements SnapshotStore {
     let broken = false;
     try {
       await client.query('BEGIN');
-      await client.query(
-        'INSERT INTO meshglass_snapshots (id, title, created_at, window_start, window_end, size, body) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [doc.id, doc.title, doc.createdAt, doc.window.start, doc.window.end, body.length, body],
-      );
+      await client.query('INSERT INTO meshglass_snapshots (id, title, created_at, window_start, window_end, size, body) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        doc.id,
+        doc.title,
+        doc.createdAt,
+        doc.window.start,
+        doc.window.end,
+        body.length,
+        body,
+      ]);
       await this.opts.hooks?.beforeCommit?.();
       await client.query('COMMIT');
     } catch (e) {
@@ -165,7 +170,10 @@ export class PostgresSnapshotStore implements SnapshotStore {
     if (this.opts.retentionDays <= 0) return 0;
     await this.init();
     try {
-      const r = await this.pool.query('DELETE FROM meshglass_snapshots WHERE created_at < $1::timestamptz - make_interval(days => $2)', [now.toISOString(), Math.floor(this.opts.retentionDays)]);
+      const r = await this.pool.query('DELETE FROM meshglass_snapshots WHERE created_at < $1::timestamptz - make_interval(days => $2)', [
+        now.toISOString(),
+        Math.floor(this.opts.retentionDays),
+      ]);
       return r.rowCount ?? 0;
     } catch (e) {
       throw this.wrap(e);

@@ -60,7 +60,8 @@ export function secretsFrom(env: Record<string, string | undefined>, opts: { can
     }
     const user = src.PROMETHEUS_BASIC_AUTH_USER;
     const password = src.PROMETHEUS_BASIC_AUTH_PASSWORD;
-    if (user !== undefined && password) out.push({ name: 'basic auth header (PROMETHEUS_BASIC_AUTH_USER:PASSWORD)', value: Buffer.from(`${user}:${password}`).toString('base64') });
+    if (user !== undefined && password)
+      out.push({ name: 'basic auth header (PROMETHEUS_BASIC_AUTH_USER:PASSWORD)', value: Buffer.from(`${user}:${password}`).toString('base64') });
   }
   const seen = new Set<string>();
   return out.filter((s) => !seen.has(s.value) && seen.add(s.value));
@@ -98,7 +99,10 @@ export function clientFiles(nextDir: string): string[] {
   return files.sort();
 }
 
-export function checkClientBundle(opts: { nextDir: string; secrets: readonly Secret[]; markers?: typeof FORBIDDEN_MARKERS }): { files: number; findings: Finding[] } {
+export function checkClientBundle(opts: { nextDir: string; secrets: readonly Secret[]; markers?: typeof FORBIDDEN_MARKERS }): {
+  files: number;
+  findings: Finding[];
+} {
   const markers = opts.markers ?? FORBIDDEN_MARKERS;
   const files = clientFiles(opts.nextDir);
   const findings: Finding[] = [];
@@ -121,7 +125,11 @@ export function checkClientBundle(opts: { nextDir: string; secrets: readonly Sec
 
 function main(argv: string[]): number {
   if (argv.includes('--print-canary-env')) {
-    console.log(Object.entries(CANARY_ENV).map(([k, v]) => `${k}=${v}`).join('\n'));
+    console.log(
+      Object.entries(CANARY_ENV)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n'),
+    );
     return 0;
   }
   const dirArg = argv.indexOf('--dir');
@@ -139,7 +147,10 @@ function main(argv: string[]): number {
   }
   if (findings.length > 0) {
     console.error(`check-client-bundle: ${findings.length} finding(s) in ${files} client files:`);
-    for (const f of findings) console.error(`  ${f.file}: ${f.why}${f.what.startsWith('PROMETHEUS') || f.what.startsWith('DASHBOARD') || f.what.startsWith('basic') ? '' : ` (${JSON.stringify(f.what)})`}`);
+    for (const f of findings)
+      console.error(
+        `  ${f.file}: ${f.why}${f.what.startsWith('PROMETHEUS') || f.what.startsWith('DASHBOARD') || f.what.startsWith('basic') ? '' : ` (${JSON.stringify(f.what)})`}`,
+      );
     return 1;
   }
   console.log(`check-client-bundle: ${files} client files clean (${secrets.length} secret values, ${FORBIDDEN_MARKERS.length} server-only markers)`);

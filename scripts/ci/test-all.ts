@@ -25,6 +25,7 @@ const BUILD_CANARIES: Record<string, string> = {
 const steps: Step[] = [
   { name: 'type-check', cmd: bin('tsc'), args: ['--noEmit'] },
   { name: 'lint', cmd: bin('eslint'), args: ['.', '--max-warnings=0'] },
+  { name: 'format', cmd: bin('prettier'), args: ['--check', '.'] },
   { name: 'unit tests', cmd: bin('vitest'), args: ['run', '--project', 'unit'] },
   { name: 'integration tests', cmd: bin('vitest'), args: ['run', '--project', 'integration'] },
   // Canary secrets at build time: the bundle check below fails if any reaches a client chunk.

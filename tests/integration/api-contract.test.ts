@@ -92,7 +92,10 @@ describe('GET /api/graph', () => {
       const g = r.body as MeshGraph;
       const nsOf = new Map(g.nodes.map((n) => [n.id, n.namespace]));
       const allNs = new Map(all.nodes.map((n) => [n.id, n.namespace]));
-      const touching = all.edges.filter((e) => allNs.get(e.source) === ns || allNs.get(e.target) === ns).map((e) => e.id).sort();
+      const touching = all.edges
+        .filter((e) => allNs.get(e.source) === ns || allNs.get(e.target) === ns)
+        .map((e) => e.id)
+        .sort();
       expect(touching.length).toBeGreaterThan(0);
       expect(g.edges.map((e) => e.id).sort()).toEqual(touching);
       // peers outside the namespace are present as nodes
@@ -102,7 +105,12 @@ describe('GET /api/graph', () => {
       // and the classification of an edge does not depend on the filter
       for (const e of g.edges) {
         const full = all.edges.find((x) => x.id === e.id)!;
-        expect({ path: e.path, telemetry: e.telemetry, mtls: e.mtls, l7Gap: e.l7Gap }).toEqual({ path: full.path, telemetry: full.telemetry, mtls: full.mtls, l7Gap: full.l7Gap });
+        expect({ path: e.path, telemetry: e.telemetry, mtls: e.mtls, l7Gap: e.l7Gap }).toEqual({
+          path: full.path,
+          telemetry: full.telemetry,
+          mtls: full.mtls,
+          l7Gap: full.l7Gap,
+        });
       }
     }
     // cart (shop) → inventory-api is an inventory edge, seen from inventory
@@ -151,7 +159,10 @@ describe('GET /api/namespaces, /api/findings, /api/migration, /api/healthz', () 
       expect(f.fix.length).toBeGreaterThan(0);
     }
     const has = (kind: string, pred: (f: Finding) => boolean) => fs.some((f) => f.kind === kind && pred(f));
-    const obj = (...names: string[]) => (f: Finding) => names.every((n) => f.objects.includes(n));
+    const obj =
+      (...names: string[]) =>
+      (f: Finding) =>
+        names.every((n) => f.objects.includes(n));
     expect(has('l7-gap', (f) => f.namespace === 'inventory' && obj('inventory/inventory-api')(f))).toBe(true);
     expect(has('l7-policy-not-enforced', obj('inventory/inventory-api-http-rules'))).toBe(true);
     expect(has('waypoint-bypass', obj('payments/payments-api', 'shop/cart'))).toBe(true);
@@ -238,7 +249,13 @@ describe('coverage report CLI (cli/report.ts)', () => {
     expect(r.code, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout) as { l7Gaps: { source: string; target: string; protocol: string }[]; findings: Finding[] };
     const gaps = report.l7Gaps.map((g) => `${g.source} → ${g.target}`);
-    expect(gaps).toEqual(expect.arrayContaining(['shop/cart → inventory/inventory-api', 'legacy/legacy-reporting → inventory/inventory-api', 'legacy/legacy-reporting → shop/catalog']));
+    expect(gaps).toEqual(
+      expect.arrayContaining([
+        'shop/cart → inventory/inventory-api',
+        'legacy/legacy-reporting → inventory/inventory-api',
+        'legacy/legacy-reporting → shop/catalog',
+      ]),
+    );
     expect(report.l7Gaps.every((g) => g.protocol === 'http' || g.protocol === 'grpc')).toBe(true);
     expect(report.findings.some((f) => f.kind === 'l7-gap')).toBe(true);
     expect(r.stderr).toMatch(/l7-gap/);

@@ -101,10 +101,19 @@ describe(`cluster named ${CLUSTER}, ztunnel and istio-cni in kube-system, no MES
     expect(clusters.map((r) => r.metric.source_cluster).sort()).toEqual([CLUSTER]);
     const zt = await promQuery(url, 'count by (namespace) (istio_tcp_sent_bytes_total{app="ztunnel"})', T - 600);
     expect(zt.map((r) => r.metric.namespace)).toEqual(['kube-system']);
-    const objs = buildManifests(buildDemoTopology({ clusterName: CLUSTER, ztunnelNamespace: 'kube-system' })) as unknown as { kind: string; metadata: { name: string; namespace?: string }; spec?: { containers?: { env?: { name: string; value: string }[] }[] } }[];
+    const objs = buildManifests(buildDemoTopology({ clusterName: CLUSTER, ztunnelNamespace: 'kube-system' })) as unknown as {
+      kind: string;
+      metadata: { name: string; namespace?: string };
+      spec?: { containers?: { env?: { name: string; value: string }[] }[] };
+    }[];
     const istiod = objs.find((o) => o.kind === 'Pod' && o.metadata.name.startsWith('istiod-'))!;
     expect(istiod.spec!.containers![0]!.env).toContainEqual({ name: 'CLUSTER_ID', value: CLUSTER });
-    expect(objs.filter((o) => o.kind === 'DaemonSet').map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual(['kube-system/istio-cni-node', 'kube-system/ztunnel']);
+    expect(
+      objs
+        .filter((o) => o.kind === 'DaemonSet')
+        .map((o) => `${o.metadata.namespace}/${o.metadata.name}`)
+        .sort(),
+    ).toEqual(['kube-system/istio-cni-node', 'kube-system/ztunnel']);
   });
 
   for (const p of PROFILES) {
@@ -123,7 +132,13 @@ describe(`cluster named ${CLUSTER}, ztunnel and istio-cni in kube-system, no MES
         expect(variant.nodes.map((n) => n.id).sort(), 'node ids').toEqual(expected.nodes.map((n) => n.id).sort());
         expect(variant.edges.map((e) => e.id).sort(), 'edge ids').toEqual(expected.edges.map((e) => e.id).sort());
         expect(variant.warnings, 'warnings').toEqual(expected.warnings);
-        const cls = (g: MeshGraph) => Object.fromEntries(g.edges.map((e) => [e.id, { path: e.path, telemetry: e.telemetry, protocol: e.protocol, l7Gap: e.l7Gap, mtls: e.mtls, waypoint: e.waypoint ?? null }]));
+        const cls = (g: MeshGraph) =>
+          Object.fromEntries(
+            g.edges.map((e) => [
+              e.id,
+              { path: e.path, telemetry: e.telemetry, protocol: e.protocol, l7Gap: e.l7Gap, mtls: e.mtls, waypoint: e.waypoint ?? null },
+            ]),
+          );
         expect(cls(variant), 'edge classification').toEqual(cls(expected));
         expect(canonical(variant)).toEqual(canonical(expected));
       });

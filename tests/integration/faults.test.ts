@@ -132,7 +132,10 @@ describe('Prometheus faults', () => {
     const r = await graph();
     expect(r.status).toBe(200);
     const ws = warningsOf(r.body, 'prometheus');
-    expect(ws.some((w) => w.message.includes(error)), JSON.stringify(ws)).toBe(true);
+    expect(
+      ws.some((w) => w.message.includes(error)),
+      JSON.stringify(ws),
+    ).toBe(true);
     expect((r.body as MeshGraph).nodes.length).toBeGreaterThan(0);
   });
 

@@ -37,7 +37,10 @@ describe('GET /api/graph/diff', () => {
     // Inside the incident by a minute on each side: the base window an hour earlier then starts a minute
     // after the demo's migration step (T−3h), so it holds no series of catalog's retired sidecar.
     const cur = { start: T - 7200 + 60, end: T - 7200 + 540 };
-    const r = await call(diffGET, `/api/graph/diff?start=${iso(cur.start)}&end=${iso(cur.end)}&baseStart=${iso(cur.start - 3600)}&baseEnd=${iso(cur.end - 3600)}`);
+    const r = await call(
+      diffGET,
+      `/api/graph/diff?start=${iso(cur.start)}&end=${iso(cur.end)}&baseStart=${iso(cur.start - 3600)}&baseEnd=${iso(cur.end - 3600)}`,
+    );
     expect(r.status).toBe(200);
     const d = r.body as GraphDiff;
     expect(d.base).toEqual({ start: iso(cur.start - 3600), end: iso(cur.end - 3600) });
@@ -58,7 +61,10 @@ describe('GET /api/graph/diff', () => {
   });
 
   it('across the migration step: the path changes and the L7 lost, lost L7 first', async () => {
-    const r = await call(diffGET, `/api/graph/diff?start=${iso(T - 3 * 3600 + 600)}&end=${iso(T - 2 * 3600 - 600)}&baseStart=${iso(T - 4 * 3600)}&baseEnd=${iso(T - 3 * 3600 - 600)}`);
+    const r = await call(
+      diffGET,
+      `/api/graph/diff?start=${iso(T - 3 * 3600 + 600)}&end=${iso(T - 2 * 3600 - 600)}&baseStart=${iso(T - 4 * 3600)}&baseEnd=${iso(T - 3 * 3600 - 600)}`,
+    );
     expect(r.status).toBe(200);
     const d = r.body as GraphDiff;
     const listed = Object.fromEntries(d.edges.map((e) => [name(e), e.changes.map((c) => `${c.field}:${String(c.before)}→${String(c.after)}`).sort()]));

@@ -36,30 +36,245 @@ const pair = (sns: string, s: string, dns: string, d: string) => ({
 
 // docs/demo-mesh.md "Traffic (steady state)", rows 1–21.
 const ROWS: Row[] = [
-  { n: 1, src: { kind: 'gateway', namespace: 'istio-system', name: 'istio-ingressgateway' }, dst: wl('shop', 'web'), path: 'mixed', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', sel: pair('istio-system', 'istio-ingressgateway', 'shop', 'web') },
-  { n: 2, src: wl('shop', 'web'), dst: wl('shop', 'cart'), path: 'waypoint', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', waypoint: 'shop/shop-waypoint', sel: pair('shop', 'web', 'shop', 'cart') },
-  { n: 3, src: wl('shop', 'web'), dst: wl('shop', 'catalog'), path: 'waypoint', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', waypoint: 'shop/shop-waypoint', sel: pair('shop', 'web', 'shop', 'catalog') },
-  { n: 4, src: wl('shop', 'cart'), dst: wl('payments', 'payments-api'), path: 'mixed', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', sel: pair('shop', 'cart', 'payments', 'payments-api') },
-  { n: 5, src: wl('payments', 'payments-api'), dst: wl('payments', 'ledger'), path: 'sidecar', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', sel: pair('payments', 'payments-api', 'payments', 'ledger') },
-  { n: 6, src: wl('payments', 'payments-api'), dst: wl('shop', 'cart'), path: 'mixed', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', sel: pair('payments', 'payments-api', 'shop', 'cart') },
-  { n: 7, src: wl('shop', 'cart'), dst: wl('inventory', 'inventory-api'), path: 'ambient', telemetry: 'l4', protocol: 'http', l7Gap: true, mtls: 'mutual', sel: pair('shop', 'cart', 'inventory', 'inventory-api') },
-  { n: 8, src: wl('inventory', 'inventory-api'), dst: wl('inventory', 'postgres'), path: 'ambient', telemetry: 'l4', protocol: 'tcp', l7Gap: false, mtls: 'mutual', sel: pair('inventory', 'inventory-api', 'inventory', 'postgres') },
-  { n: 9, src: wl('inventory', 'inventory-api'), dst: wl('inventory', 'redis'), path: 'ambient', telemetry: 'l4', protocol: 'tcp', l7Gap: false, mtls: 'mutual', sel: pair('inventory', 'inventory-api', 'inventory', 'redis') },
-  { n: 10, src: wl('legacy', 'legacy-reporting'), dst: wl('inventory', 'inventory-api'), path: 'ambient', telemetry: 'l4', protocol: 'http', l7Gap: true, mtls: 'plaintext', sel: pair('legacy', 'legacy-reporting', 'inventory', 'inventory-api') },
-  { n: 11, src: wl('legacy', 'legacy-reporting'), dst: wl('shop', 'catalog'), path: 'ambient', telemetry: 'l4', protocol: 'http', l7Gap: true, mtls: 'plaintext', sel: pair('legacy', 'legacy-reporting', 'shop', 'catalog') },
-  { n: 12, src: wl('legacy', 'legacy-reporting'), dst: wl('orders', 'orders-api'), path: 'mixed', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'plaintext', sel: pair('legacy', 'legacy-reporting', 'orders', 'orders-api') },
-  { n: 13, src: wl('shop', 'web'), dst: wl('orders', 'orders-api'), path: 'mixed', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', sel: pair('shop', 'web', 'orders', 'orders-api') },
-  { n: 14, src: wl('payments', 'payments-api'), dst: { kind: 'service', name: 'api.stripe.com' }, path: 'sidecar', telemetry: 'l4', protocol: 'tcp', l7Gap: false, mtls: 'unknown', sel: { source_workload: 'payments-api', source_workload_namespace: 'payments', destination_service: 'api.stripe.com' } },
+  {
+    n: 1,
+    src: { kind: 'gateway', namespace: 'istio-system', name: 'istio-ingressgateway' },
+    dst: wl('shop', 'web'),
+    path: 'mixed',
+    telemetry: 'l7',
+    protocol: 'http',
+    l7Gap: false,
+    mtls: 'mutual',
+    sel: pair('istio-system', 'istio-ingressgateway', 'shop', 'web'),
+  },
+  {
+    n: 2,
+    src: wl('shop', 'web'),
+    dst: wl('shop', 'cart'),
+    path: 'waypoint',
+    telemetry: 'l7',
+    protocol: 'http',
+    l7Gap: false,
+    mtls: 'mutual',
+    waypoint: 'shop/shop-waypoint',
+    sel: pair('shop', 'web', 'shop', 'cart'),
+  },
+  {
+    n: 3,
+    src: wl('shop', 'web'),
+    dst: wl('shop', 'catalog'),
+    path: 'waypoint',
+    telemetry: 'l7',
+    protocol: 'http',
+    l7Gap: false,
+    mtls: 'mutual',
+    waypoint: 'shop/shop-waypoint',
+    sel: pair('shop', 'web', 'shop', 'catalog'),
+  },
+  {
+    n: 4,
+    src: wl('shop', 'cart'),
+    dst: wl('payments', 'payments-api'),
+    path: 'mixed',
+    telemetry: 'l7',
+    protocol: 'http',
+    l7Gap: false,
+    mtls: 'mutual',
+    sel: pair('shop', 'cart', 'payments', 'payments-api'),
+  },
+  {
+    n: 5,
+    src: wl('payments', 'payments-api'),
+    dst: wl('payments', 'ledger'),
+    path: 'sidecar',
+    telemetry: 'l7',
+    protocol: 'http',
+    l7Gap: false,
+    mtls: 'mutual',
+    sel: pair('payments', 'payments-api', 'payments', 'ledger'),
+  },
+  {
+    n: 6,
+    src: wl('payments', 'payments-api'),
+    dst: wl('shop', 'cart'),
+    path: 'mixed',
+    telemetry: 'l7',
+    protocol: 'http',
+    l7Gap: false,
+    mtls: 'mutual',
+    sel: pair('payments', 'payments-api', 'shop', 'cart'),
+  },
+  {
+    n: 7,
+    src: wl('shop', 'cart'),
+    dst: wl('inventory', 'inventory-api'),
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'http',
+    l7Gap: true,
+    mtls: 'mutual',
+    sel: pair('shop', 'cart', 'inventory', 'inventory-api'),
+  },
+  {
+    n: 8,
+    src: wl('inventory', 'inventory-api'),
+    dst: wl('inventory', 'postgres'),
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'tcp',
+    l7Gap: false,
+    mtls: 'mutual',
+    sel: pair('inventory', 'inventory-api', 'inventory', 'postgres'),
+  },
+  {
+    n: 9,
+    src: wl('inventory', 'inventory-api'),
+    dst: wl('inventory', 'redis'),
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'tcp',
+    l7Gap: false,
+    mtls: 'mutual',
+    sel: pair('inventory', 'inventory-api', 'inventory', 'redis'),
+  },
+  {
+    n: 10,
+    src: wl('legacy', 'legacy-reporting'),
+    dst: wl('inventory', 'inventory-api'),
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'http',
+    l7Gap: true,
+    mtls: 'plaintext',
+    sel: pair('legacy', 'legacy-reporting', 'inventory', 'inventory-api'),
+  },
+  {
+    n: 11,
+    src: wl('legacy', 'legacy-reporting'),
+    dst: wl('shop', 'catalog'),
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'http',
+    l7Gap: true,
+    mtls: 'plaintext',
+    sel: pair('legacy', 'legacy-reporting', 'shop', 'catalog'),
+  },
+  {
+    n: 12,
+    src: wl('legacy', 'legacy-reporting'),
+    dst: wl('orders', 'orders-api'),
+    path: 'mixed',
+    telemetry: 'l7',
+    protocol: 'http',
+    l7Gap: false,
+    mtls: 'plaintext',
+    sel: pair('legacy', 'legacy-reporting', 'orders', 'orders-api'),
+  },
+  {
+    n: 13,
+    src: wl('shop', 'web'),
+    dst: wl('orders', 'orders-api'),
+    path: 'mixed',
+    telemetry: 'l7',
+    protocol: 'http',
+    l7Gap: false,
+    mtls: 'mutual',
+    sel: pair('shop', 'web', 'orders', 'orders-api'),
+  },
+  {
+    n: 14,
+    src: wl('payments', 'payments-api'),
+    dst: { kind: 'service', name: 'api.stripe.com' },
+    path: 'sidecar',
+    telemetry: 'l4',
+    protocol: 'tcp',
+    l7Gap: false,
+    mtls: 'unknown',
+    sel: { source_workload: 'payments-api', source_workload_namespace: 'payments', destination_service: 'api.stripe.com' },
+  },
   // demo-mesh.md says tcp, but nothing observable says so (ztunnel always reports request_protocol="tcp",
   // no Service for a passthrough IP): lib/mesh deliberately answers unknown (lib/mesh/build.test.ts row 15).
-  { n: 15, src: wl('inventory', 'inventory-api'), dst: { kind: 'unknown' }, path: 'ambient', telemetry: 'l4', protocol: 'unknown', l7Gap: false, mtls: 'plaintext', sel: { source_workload: 'inventory-api', source_workload_namespace: 'inventory', destination_workload: 'unknown' } },
-  { n: 16, src: wl('payments', 'batch-export'), dst: wl('payments', 'ledger'), path: 'sidecar', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'plaintext', sel: pair('payments', 'batch-export', 'payments', 'ledger') },
+  {
+    n: 15,
+    src: wl('inventory', 'inventory-api'),
+    dst: { kind: 'unknown' },
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'unknown',
+    l7Gap: false,
+    mtls: 'plaintext',
+    sel: { source_workload: 'inventory-api', source_workload_namespace: 'inventory', destination_workload: 'unknown' },
+  },
+  {
+    n: 16,
+    src: wl('payments', 'batch-export'),
+    dst: wl('payments', 'ledger'),
+    path: 'sidecar',
+    telemetry: 'l7',
+    protocol: 'http',
+    l7Gap: false,
+    mtls: 'plaintext',
+    sel: pair('payments', 'batch-export', 'payments', 'ledger'),
+  },
   // half sidecar, half ambient client → waypoint-bound Service: path mixed with a waypoint slice and a direct slice
-  { n: 17, src: wl('checkout', 'checkout'), dst: wl('shop', 'pricing'), path: 'mixed', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', waypoint: 'shop/shop-waypoint', sel: pair('checkout', 'checkout', 'shop', 'pricing'), sliceReporters: ['waypoint', 'source'] },
-  { n: 18, src: wl('payments', 'payments-api'), dst: wl('fraud', 'fraud-check'), path: 'sidecar', telemetry: 'l7', protocol: 'grpc', l7Gap: false, mtls: 'mutual', sel: pair('payments', 'payments-api', 'fraud', 'fraud-check') },
-  { n: 19, src: wl('fraud', 'fraud-check'), dst: wl('fraud', 'risk-model'), path: 'sidecar', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', sel: pair('fraud', 'fraud-check', 'fraud', 'risk-model') },
-  { n: 20, src: wl('fraud', 'fraud-check'), dst: { name: 'PassthroughCluster' }, path: 'sidecar', telemetry: 'l4', protocol: 'tcp', l7Gap: false, mtls: 'unknown', sel: { source_workload: 'fraud-check', source_workload_namespace: 'fraud', destination_service_name: 'PassthroughCluster' } },
-  { n: 21, src: wl('fraud', 'risk-model'), dst: { name: 'BlackHoleCluster' }, path: 'sidecar', telemetry: 'l4', protocol: 'tcp', l7Gap: false, mtls: 'unknown', sel: { source_workload: 'risk-model', source_workload_namespace: 'fraud', destination_service_name: 'BlackHoleCluster' }, blocked: true },
+  {
+    n: 17,
+    src: wl('checkout', 'checkout'),
+    dst: wl('shop', 'pricing'),
+    path: 'mixed',
+    telemetry: 'l7',
+    protocol: 'http',
+    l7Gap: false,
+    mtls: 'mutual',
+    waypoint: 'shop/shop-waypoint',
+    sel: pair('checkout', 'checkout', 'shop', 'pricing'),
+    sliceReporters: ['waypoint', 'source'],
+  },
+  {
+    n: 18,
+    src: wl('payments', 'payments-api'),
+    dst: wl('fraud', 'fraud-check'),
+    path: 'sidecar',
+    telemetry: 'l7',
+    protocol: 'grpc',
+    l7Gap: false,
+    mtls: 'mutual',
+    sel: pair('payments', 'payments-api', 'fraud', 'fraud-check'),
+  },
+  {
+    n: 19,
+    src: wl('fraud', 'fraud-check'),
+    dst: wl('fraud', 'risk-model'),
+    path: 'sidecar',
+    telemetry: 'l7',
+    protocol: 'http',
+    l7Gap: false,
+    mtls: 'mutual',
+    sel: pair('fraud', 'fraud-check', 'fraud', 'risk-model'),
+  },
+  {
+    n: 20,
+    src: wl('fraud', 'fraud-check'),
+    dst: { name: 'PassthroughCluster' },
+    path: 'sidecar',
+    telemetry: 'l4',
+    protocol: 'tcp',
+    l7Gap: false,
+    mtls: 'unknown',
+    sel: { source_workload: 'fraud-check', source_workload_namespace: 'fraud', destination_service_name: 'PassthroughCluster' },
+  },
+  {
+    n: 21,
+    src: wl('fraud', 'risk-model'),
+    dst: { name: 'BlackHoleCluster' },
+    path: 'sidecar',
+    telemetry: 'l4',
+    protocol: 'tcp',
+    l7Gap: false,
+    mtls: 'unknown',
+    sel: { source_workload: 'risk-model', source_workload_namespace: 'fraud', destination_service_name: 'BlackHoleCluster' },
+    blocked: true,
+  },
 ];
 
 const PROFILES = [
@@ -68,7 +283,10 @@ const PROFILES = [
 ] as const;
 
 function node(g: MeshGraph, r: NodeRef): GraphNode | undefined {
-  return g.nodes.find((n) => (r.kind === undefined || n.kind === r.kind) && (r.name === undefined || n.name === r.name) && (r.namespace === undefined || n.namespace === r.namespace));
+  return g.nodes.find(
+    (n) =>
+      (r.kind === undefined || n.kind === r.kind) && (r.name === undefined || n.name === r.name) && (r.namespace === undefined || n.namespace === r.namespace),
+  );
 }
 
 function rowEdge(g: MeshGraph, r: Row): GraphEdge | undefined {
@@ -78,7 +296,11 @@ function rowEdge(g: MeshGraph, r: Row): GraphEdge | undefined {
 function matchers(sel: Record<string, string>, extra: Record<string, string> = {}): string {
   return Object.entries({ ...sel, ...extra })
     .map(([k, v]) =>
-      k === 'response_code' ? `${k}=~"${v}"` : k === 'grpc_response_status' || k === 'response_flags' ? `${k}!="${v}"` : `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
+      k === 'response_code'
+        ? `${k}=~"${v}"`
+        : k === 'grpc_response_status' || k === 'response_flags'
+          ? `${k}!="${v}"`
+          : `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
     )
     .join(',');
 }
@@ -107,7 +329,9 @@ async function expectedRates(prom: string, r: Row, start: number, end: number): 
   const out: Expected = {};
   const req = await perReporter(prom, 'istio_requests_total', r.sel, w, end);
   // one reporter per pair (or per slice, row 17: each slice's own reporter, summed)
-  const l7s = r.sliceReporters ? r.sliceReporters.filter((x) => req.has(x)) : [preferred(req, ['waypoint', 'destination', 'source'])].filter((x): x is string => !!x);
+  const l7s = r.sliceReporters
+    ? r.sliceReporters.filter((x) => req.has(x))
+    : [preferred(req, ['waypoint', 'destination', 'source'])].filter((x): x is string => !!x);
   if (l7s.length) {
     let total = 0;
     let errs = 0;
@@ -151,7 +375,17 @@ function structure(g: MeshGraph) {
       .map((n) => ({ id: n.id, kind: n.kind, mode: n.mode ?? null, modeInWindow: n.modeInWindow ?? null, waypoint: n.waypoint ?? null })),
     edges: [...g.edges]
       .sort((a, b) => a.id.localeCompare(b.id))
-      .map((e) => ({ id: e.id, source: e.source, target: e.target, path: e.path, telemetry: e.telemetry, protocol: e.protocol, l7Gap: e.l7Gap, mtls: e.mtls, waypoint: e.waypoint ?? null })),
+      .map((e) => ({
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        path: e.path,
+        telemetry: e.telemetry,
+        protocol: e.protocol,
+        l7Gap: e.l7Gap,
+        mtls: e.mtls,
+        waypoint: e.waypoint ?? null,
+      })),
   };
 }
 
@@ -216,7 +450,15 @@ for (const p of PROFILES) {
         ['errorRate', e.rates.errorRate, x.errorRate],
         ['connectionsPerSec', e.rates.connectionsPerSec, x.connectionsPerSec],
         ['requestBytesPerSec', e.rates.requestBytesPerSec, x.requestBytesPerSec],
-        ...(r.blocked ? [['failedConnectionsPerSec', e.rates.failedConnectionsPerSec, x.failedConnectionsPerSec] as [keyof Expected, number | undefined, number | undefined]] : []),
+        ...(r.blocked
+          ? [
+              ['failedConnectionsPerSec', e.rates.failedConnectionsPerSec, x.failedConnectionsPerSec] as [
+                keyof Expected,
+                number | undefined,
+                number | undefined,
+              ],
+            ]
+          : []),
       ];
       for (const [name, actual, expected] of checks) {
         if (expected === undefined) {
@@ -254,7 +496,11 @@ for (const p of PROFILES) {
         [0.95, e.rates.p95Ms, 97.5],
         [0.99, e.rates.p99Ms, 99.5],
       ] as const) {
-        const [x] = await promQuery(prom, `histogram_quantile(${q}, sum by (le) (increase(istio_request_duration_milliseconds_bucket{${sel}}[${w}s])))`, steadyWindow.end);
+        const [x] = await promQuery(
+          prom,
+          `histogram_quantile(${q}, sum by (le) (increase(istio_request_duration_milliseconds_bucket{${sel}}[${w}s])))`,
+          steadyWindow.end,
+        );
         expect(x?.value, `Prometheus p${q * 100}`).toBeCloseTo(doc, 6);
         expect(relClose(got, x!.value), `p${q * 100} of row 19: got ${got}, Prometheus says ${x!.value}`).toBe(true);
       }

@@ -8,7 +8,17 @@ import { resetKubeCacheForTests } from '@/lib/kube/cache';
 import type { GraphEdge, GraphNode, MeshGraph } from '@/lib/mesh/types';
 import { resetMeshDataCacheForTests } from '@/lib/server/mesh-data';
 
-const ENV_VARS = ['PROMETHEUS_URL', 'PROMETHEUS_TIMEOUT_MS', 'KUBECONFIG', 'KUBE_TIMEOUT_MS', 'KUBE_CONTEXT', 'KUBE_CONTEXTS', 'MESH_CLUSTER_NAME', 'ISTIO_NAMESPACE', 'PROMETHEUS_METRIC_PREFIX'] as const;
+const ENV_VARS = [
+  'PROMETHEUS_URL',
+  'PROMETHEUS_TIMEOUT_MS',
+  'KUBECONFIG',
+  'KUBE_TIMEOUT_MS',
+  'KUBE_CONTEXT',
+  'KUBE_CONTEXTS',
+  'MESH_CLUSTER_NAME',
+  'ISTIO_NAMESPACE',
+  'PROMETHEUS_METRIC_PREFIX',
+] as const;
 type EnvVar = (typeof ENV_VARS)[number];
 const saved: Partial<Record<EnvVar, string | undefined>> = {};
 let savedOnce = false;
@@ -86,7 +96,11 @@ interface PromSampleRaw {
 export async function promQuery(baseUrl: string, query: string, time: number): Promise<PromSampleRaw[]> {
   const body = new URLSearchParams({ query, time: String(time) });
   const res = await fetch(`${baseUrl}/api/v1/query`, { method: 'POST', body });
-  const json = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] } };
+  const json = (await res.json()) as {
+    status: string;
+    error?: string;
+    data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+  };
   if (json.status !== 'success' || !json.data) throw new Error(`PromQL failed: ${json.error ?? res.status}: ${query}`);
   return json.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
 }

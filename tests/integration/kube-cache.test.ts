@@ -40,7 +40,12 @@ const objects = [
     metadata: { name: 'cart', namespace: 'shop' },
     spec: { selector: { app: 'cart' }, clusterIP: '10.96.0.20', ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
   },
-  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'istio-waypoint' }, spec: { controllerName: 'istio.io/mesh-controller' } },
+  {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'GatewayClass',
+    metadata: { name: 'istio-waypoint' },
+    spec: { controllerName: 'istio.io/mesh-controller' },
+  },
   {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
@@ -101,7 +106,11 @@ describe('KubeCache against the simulator', () => {
     expect(pod?.workload).toEqual({ kind: 'Deployment', name: 'cart' });
     expect(pod?.ip).toBe('10.244.0.7');
     expect(pod?.serviceAccount).toBe('cart');
-    expect(snap.services.find((s) => s.name === 'cart')?.ports).toEqual([{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }].map((p) => expect.objectContaining({ name: p.name, port: p.port, targetPort: p.targetPort })));
+    expect(snap.services.find((s) => s.name === 'cart')?.ports).toEqual(
+      [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }].map((p) =>
+        expect.objectContaining({ name: p.name, port: p.port, targetPort: p.targetPort }),
+      ),
+    );
     expect(snap.gateways).toEqual([expect.objectContaining({ name: 'shop-waypoint', className: 'istio-waypoint', addresses: ['10.96.0.99'] })]);
     expect(snap.gatewayClasses).toEqual([{ name: 'istio-waypoint', labels: {}, controllerName: 'istio.io/mesh-controller' }]);
     expect(snap.authorizationPolicies[0]?.httpAttributes).toEqual(['to.operation.methods']);
@@ -116,28 +125,37 @@ describe('KubeCache against the simulator', () => {
       spec: { containers: [{ name: 'db', image: 'postgres:16' }] },
       status: { phase: 'Running', podIP: '10.244.0.8' },
     });
-    await vi.waitFor(async () => {
-      const snap = await c.getSnapshot();
-      expect(snap.pods.find((p) => p.name === 'db-0')?.workload).toEqual({ kind: 'StatefulSet', name: 'db' });
-    }, { timeout: 15_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        const snap = await c.getSnapshot();
+        expect(snap.pods.find((p) => p.name === 'db-0')?.workload).toEqual({ kind: 'StatefulSet', name: 'db' });
+      },
+      { timeout: 15_000, interval: 100 },
+    );
   });
 
   it('serves stale data with a warning while the API is down, and recovers by itself', async () => {
     await main.s.suspend();
-    await vi.waitFor(async () => {
-      const snap = await c.getSnapshot();
-      expect(snap.warnings.some((w) => /showing last known data.*\(stale since /.test(w.message))).toBe(true);
-      expect(snap.available).toBe(true);
-      expect(snap.pods.some((p) => p.name === 'cart-5f7b9c-abcde')).toBe(true);
-    }, { timeout: 15_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        const snap = await c.getSnapshot();
+        expect(snap.warnings.some((w) => /showing last known data.*\(stale since /.test(w.message))).toBe(true);
+        expect(snap.available).toBe(true);
+        expect(snap.pods.some((p) => p.name === 'cart-5f7b9c-abcde')).toBe(true);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
 
     await main.s.resume();
     main.s.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'after-restart' } });
-    await vi.waitFor(async () => {
-      const snap = await c.getSnapshot();
-      expect(snap.warnings).toEqual([]);
-      expect(snap.namespaces.map((n) => n.name)).toContain('after-restart');
-    }, { timeout: 20_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        const snap = await c.getSnapshot();
+        expect(snap.warnings).toEqual([]);
+        expect(snap.namespaces.map((n) => n.name)).toContain('after-restart');
+      },
+      { timeout: 20_000, interval: 100 },
+    );
   });
 
   it('probes /version', async () => {
@@ -166,27 +184,36 @@ describe('KubeCache watch timeouts', () => {
     // Several re-watch cycles later, changes still arrive and nothing is reported.
     await new Promise((r) => setTimeout(r, 2_500));
     s.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'later' } });
-    await vi.waitFor(async () => {
-      const snap = await c.getSnapshot();
-      expect(snap.namespaces.map((n) => n.name)).toContain('later');
-      expect(snap.warnings).toEqual([]);
-    }, { timeout: 15_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        const snap = await c.getSnapshot();
+        expect(snap.namespaces.map((n) => n.name)).toContain('later');
+        expect(snap.warnings).toEqual([]);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
 
     // The API server stops answering (connections stay open): the watchdog notices.
     s.setFault({ latencyMs: 120_000 });
-    await vi.waitFor(async () => {
-      const snap = await c.getSnapshot();
-      expect(snap.warnings.some((w) => /watch stalled/.test(w.message) && /stale since/.test(w.message))).toBe(true);
-      expect(snap.namespaces.map((n) => n.name)).toContain('later');
-    }, { timeout: 20_000, interval: 200 });
+    await vi.waitFor(
+      async () => {
+        const snap = await c.getSnapshot();
+        expect(snap.warnings.some((w) => /watch stalled/.test(w.message) && /stale since/.test(w.message))).toBe(true);
+        expect(snap.namespaces.map((n) => n.name)).toContain('later');
+      },
+      { timeout: 20_000, interval: 200 },
+    );
 
     s.clearFaults();
     s.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'recovered' } });
-    await vi.waitFor(async () => {
-      const snap = await c.getSnapshot();
-      expect(snap.warnings).toEqual([]);
-      expect(snap.namespaces.map((n) => n.name)).toContain('recovered');
-    }, { timeout: 20_000, interval: 200 });
+    await vi.waitFor(
+      async () => {
+        const snap = await c.getSnapshot();
+        expect(snap.warnings).toEqual([]);
+        expect(snap.namespaces.map((n) => n.name)).toContain('recovered');
+      },
+      { timeout: 20_000, interval: 200 },
+    );
   });
 });
 
@@ -225,7 +252,13 @@ describe('KubeCache when the API never answered', () => {
   it('honours the caller signal while waiting', async () => {
     const { s, kc } = await sim({});
     await s.suspend();
-    const slow = createKubeCache({ kubeConfig: kc, clusterName: 'Kubernetes', istioNamespace: 'istio-system', timeoutMs: 60_000, backoff: { initialMs: 5_000, maxMs: 5_000 } });
+    const slow = createKubeCache({
+      kubeConfig: kc,
+      clusterName: 'Kubernetes',
+      istioNamespace: 'istio-system',
+      timeoutMs: 60_000,
+      backoff: { initialMs: 5_000, maxMs: 5_000 },
+    });
     caches.push(slow);
     const ac = new AbortController();
     const p = slow.getSnapshot({ signal: ac.signal });

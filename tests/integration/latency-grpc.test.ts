@@ -25,7 +25,28 @@ const START = T - 1800;
 const W = 300;
 
 // Istio's default duration buckets (ms).
-const LE = ['0.5', '1', '5', '10', '25', '50', '100', '250', '500', '1000', '2500', '5000', '10000', '30000', '60000', '300000', '600000', '1800000', '3600000', '+Inf'];
+const LE = [
+  '0.5',
+  '1',
+  '5',
+  '10',
+  '25',
+  '50',
+  '100',
+  '250',
+  '500',
+  '1000',
+  '2500',
+  '5000',
+  '10000',
+  '30000',
+  '60000',
+  '300000',
+  '600000',
+  '1800000',
+  '3600000',
+  '+Inf',
+];
 
 interface EdgeData {
   name: string;
@@ -43,11 +64,35 @@ interface EdgeData {
 // Destinations are sidecar workloads of the demo cluster, so reporter="destination" is their Envoy.
 const EDGES: EdgeData[] = [
   // all in (50, 250]: every bucket up to 50 ms is empty (the issue's 92 vs 83 ms case)
-  { name: 'payments-api→ledger', src: ['payments', 'payments-api'], dst: ['payments', 'ledger'], protocol: 'http', perStep: { '200': 9, '503': 1 }, latency: { '100': 6, '250': 4 }, sumPerStep: 6 * 80 + 4 * 160 },
+  {
+    name: 'payments-api→ledger',
+    src: ['payments', 'payments-api'],
+    dst: ['payments', 'ledger'],
+    protocol: 'http',
+    perStep: { '200': 9, '503': 1 },
+    latency: { '100': 6, '250': 4 },
+    sumPerStep: 6 * 80 + 4 * 160,
+  },
   // a long tail, empty up to 25 ms and between 500 and 1000 ms
-  { name: 'batch-export→ledger', src: ['payments', 'batch-export'], dst: ['payments', 'ledger'], protocol: 'http', perStep: { '200': 10 }, latency: { '50': 6, '500': 3, '2500': 1 }, sumPerStep: 6 * 40 + 3 * 300 + 1 * 1500 },
+  {
+    name: 'batch-export→ledger',
+    src: ['payments', 'batch-export'],
+    dst: ['payments', 'ledger'],
+    protocol: 'http',
+    perStep: { '200': 10 },
+    latency: { '50': 6, '500': 3, '2500': 1 },
+    sumPerStep: 6 * 40 + 3 * 300 + 1 * 1500,
+  },
   // gRPC: failed calls with HTTP 200 (14 UNAVAILABLE, 4 DEADLINE_EXCEEDED); latency empty up to 5 ms
-  { name: 'cart→payments-api (gRPC)', src: ['shop', 'cart'], dst: ['payments', 'payments-api'], protocol: 'grpc', perStep: { '0': 16, '14': 3, '4': 1 }, latency: { '25': 12, '100': 6, '250': 2 }, sumPerStep: 12 * 18 + 6 * 60 + 2 * 120 },
+  {
+    name: 'cart→payments-api (gRPC)',
+    src: ['shop', 'cart'],
+    dst: ['payments', 'payments-api'],
+    protocol: 'grpc',
+    perStep: { '0': 16, '14': 3, '4': 1 },
+    latency: { '25': 12, '100': 6, '250': 2 },
+    sumPerStep: 12 * 18 + 6 * 60 + 2 * 120,
+  },
 ];
 
 function labelsOf(e: EdgeData): Record<string, string> {
@@ -69,7 +114,10 @@ function labelsOf(e: EdgeData): Record<string, string> {
     instance: `10.9.0.${EDGES.indexOf(e) + 1}:15020`,
   };
 }
-const fmt = (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}="${v}"`).join(',');
+const fmt = (l: Record<string, string>) =>
+  Object.entries(l)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',');
 
 function openMetrics(): string {
   const lines: string[] = ['# TYPE istio_requests counter'];
@@ -110,9 +158,23 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
   const port = await freePort();
   promUrl = `http://127.0.0.1:${port}`;
-  prom = spawn('/usr/bin/prometheus', [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=30d'], { stdio: 'ignore' });
+  prom = spawn(
+    '/usr/bin/prometheus',
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=30d',
+    ],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 300; i++) {
-    if (await fetch(`${promUrl}/-/ready`).then((r) => r.ok).catch(() => false)) break;
+    if (
+      await fetch(`${promUrl}/-/ready`)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      break;
     await new Promise((r) => setTimeout(r, 100));
   }
   useEnv({ PROMETHEUS_URL: promUrl, KUBECONFIG: inject('kubeconfigPath') });
@@ -147,13 +209,19 @@ describe('latency as Prometheus computes it (histograms with empty low buckets)'
     expect(edge.rateSources?.l7).toBe('destination');
     const bucketsQ = `sum by (le) (increase(istio_request_duration_milliseconds_bucket${selector(e)}[${W}s]))`;
     const rows: string[] = [];
-    for (const [q, key] of [[0.5, 'p50Ms'], [0.95, 'p95Ms'], [0.99, 'p99Ms']] as const) {
+    for (const [q, key] of [
+      [0.5, 'p50Ms'],
+      [0.95, 'p95Ms'],
+      [0.99, 'p99Ms'],
+    ] as const) {
       const oracle = await scalar(`histogram_quantile(${q}, ${bucketsQ})`);
       const api = edge.rates[key];
       rows.push(`${key} api=${api} prometheus=${oracle}`);
       expect(relClose(api, oracle, 1e-9), `${e.name} ${key}: api ${api} vs Prometheus ${oracle}`).toBe(true);
     }
-    const mean = await scalar(`sum(increase(istio_request_duration_milliseconds_sum${selector(e)}[${W}s])) / sum(increase(istio_request_duration_milliseconds_count${selector(e)}[${W}s]))`);
+    const mean = await scalar(
+      `sum(increase(istio_request_duration_milliseconds_sum${selector(e)}[${W}s])) / sum(increase(istio_request_duration_milliseconds_count${selector(e)}[${W}s]))`,
+    );
     rows.push(`meanMs api=${edge.rates.meanMs} prometheus=${mean}`);
     expect(relClose(edge.rates.meanMs, mean, 1e-9), `${e.name} mean: api ${edge.rates.meanMs} vs Prometheus ${mean}`).toBe(true);
     // The fix has teeth: p50 falls in the first non-empty bucket of each of these edges, so dropping the zero
@@ -174,7 +242,9 @@ describe('gRPC failures count as errors (HTTP 200, grpc_response_status ≠ 0)',
   it('errorRate equals the share of grpc_response_status!="0"; statuses by code name', async () => {
     const edge = apiEdge(grpc);
     expect(edge.protocol).toBe('grpc');
-    const oracle = await scalar(`sum(increase(istio_requests_total${selector(grpc).replace('}', ', grpc_response_status!="0"}')}[${W}s])) / sum(increase(istio_requests_total${selector(grpc)}[${W}s]))`);
+    const oracle = await scalar(
+      `sum(increase(istio_requests_total${selector(grpc).replace('}', ', grpc_response_status!="0"}')}[${W}s])) / sum(increase(istio_requests_total${selector(grpc)}[${W}s]))`,
+    );
     console.log(`gRPC ${grpc.name}: errorRate api=${edge.rates.errorRate} prometheus=${oracle}; statuses=${JSON.stringify(edge.statuses)}`);
     expect(oracle).toBeCloseTo(4 / 20, 9);
     expect(relClose(edge.rates.errorRate, oracle, 1e-9)).toBe(true);

@@ -42,18 +42,89 @@ const edge = (src: string, dst: string, ns: string, extra: Record<string, string
 });
 const series: Series[] = [
   // 10 requests per 15 s = 0.667 rps, reported by cart's sidecar
-  { name: 'istio_requests_total', perStep: 10, labels: { ...edge('web', 'cart', 'shop'), request_protocol: 'http', response_code: '200', instance: '10.0.0.5:15020', job: 'envoy-stats', pod: 'cart-1', namespace: 'shop', app: 'cart' } },
-  { name: 'istio_requests_total', perStep: 1, labels: { ...edge('web', 'cart', 'shop'), request_protocol: 'http', response_code: '503', instance: '10.0.0.5:15020', job: 'envoy-stats', pod: 'cart-1', namespace: 'shop', app: 'cart' } },
+  {
+    name: 'istio_requests_total',
+    perStep: 10,
+    labels: {
+      ...edge('web', 'cart', 'shop'),
+      request_protocol: 'http',
+      response_code: '200',
+      instance: '10.0.0.5:15020',
+      job: 'envoy-stats',
+      pod: 'cart-1',
+      namespace: 'shop',
+      app: 'cart',
+    },
+  },
+  {
+    name: 'istio_requests_total',
+    perStep: 1,
+    labels: {
+      ...edge('web', 'cart', 'shop'),
+      request_protocol: 'http',
+      response_code: '503',
+      instance: '10.0.0.5:15020',
+      job: 'envoy-stats',
+      pod: 'cart-1',
+      namespace: 'shop',
+      app: 'cart',
+    },
+  },
   // idle edge: constant counter, must be dropped by "> 0"
-  { name: 'istio_requests_total', perStep: 0, labels: { ...edge('web', 'idle', 'shop'), request_protocol: 'http', response_code: '200', instance: '10.0.0.6:15020', job: 'envoy-stats' } },
+  {
+    name: 'istio_requests_total',
+    perStep: 0,
+    labels: { ...edge('web', 'idle', 'shop'), request_protocol: 'http', response_code: '200', instance: '10.0.0.6:15020', job: 'envoy-stats' },
+  },
   // ztunnel L4 in namespace "pay.ments" and a decoy "payXments" that an unescaped regex would also match
-  { name: 'istio_tcp_connections_opened_total', perStep: 3, labels: { ...edge('api', 'ledger', 'pay.ments', { connection_security_policy: 'unknown' }), request_protocol: 'tcp', response_flags: '-', instance: '10.0.1.2:15020', job: 'ztunnel', pod: 'ztunnel-abc', namespace: 'istio-system', app: 'ztunnel' } },
-  { name: 'istio_tcp_connections_opened_total', perStep: 2, labels: { ...edge('api', 'ledger', 'payXments'), request_protocol: 'tcp', instance: '10.0.1.3:15020', job: 'ztunnel', pod: 'ztunnel-def', namespace: 'istio-system', app: 'ztunnel' } },
-  { name: 'istio_tcp_connections_closed_total', perStep: 1, labels: { ...edge('api', 'ledger', 'pay.ments'), request_protocol: 'tcp', response_flags: 'CONNECT', instance: '10.0.1.2:15020', job: 'ztunnel' } },
-  { name: 'istio_tcp_sent_bytes_total', perStep: 1500, labels: { ...edge('api', 'ledger', 'pay.ments'), request_protocol: 'tcp', instance: '10.0.1.2:15020', job: 'ztunnel' } },
-  { name: 'istio_tcp_received_bytes_total', perStep: 300, labels: { ...edge('api', 'ledger', 'pay.ments'), request_protocol: 'tcp', instance: '10.0.1.2:15020', job: 'ztunnel' } },
+  {
+    name: 'istio_tcp_connections_opened_total',
+    perStep: 3,
+    labels: {
+      ...edge('api', 'ledger', 'pay.ments', { connection_security_policy: 'unknown' }),
+      request_protocol: 'tcp',
+      response_flags: '-',
+      instance: '10.0.1.2:15020',
+      job: 'ztunnel',
+      pod: 'ztunnel-abc',
+      namespace: 'istio-system',
+      app: 'ztunnel',
+    },
+  },
+  {
+    name: 'istio_tcp_connections_opened_total',
+    perStep: 2,
+    labels: {
+      ...edge('api', 'ledger', 'payXments'),
+      request_protocol: 'tcp',
+      instance: '10.0.1.3:15020',
+      job: 'ztunnel',
+      pod: 'ztunnel-def',
+      namespace: 'istio-system',
+      app: 'ztunnel',
+    },
+  },
+  {
+    name: 'istio_tcp_connections_closed_total',
+    perStep: 1,
+    labels: { ...edge('api', 'ledger', 'pay.ments'), request_protocol: 'tcp', response_flags: 'CONNECT', instance: '10.0.1.2:15020', job: 'ztunnel' },
+  },
+  {
+    name: 'istio_tcp_sent_bytes_total',
+    perStep: 1500,
+    labels: { ...edge('api', 'ledger', 'pay.ments'), request_protocol: 'tcp', instance: '10.0.1.2:15020', job: 'ztunnel' },
+  },
+  {
+    name: 'istio_tcp_received_bytes_total',
+    perStep: 300,
+    labels: { ...edge('api', 'ledger', 'pay.ments'), request_protocol: 'tcp', instance: '10.0.1.2:15020', job: 'ztunnel' },
+  },
   // a hostile label value, stored verbatim
-  { name: 'istio_requests_total', perStep: 5, labels: { ...edge('a"}) or vector(1) #', 'cart', 'shop'), request_protocol: 'http', response_code: '200', instance: '10.0.0.5:15020', job: 'envoy-stats' } },
+  {
+    name: 'istio_requests_total',
+    perStep: 5,
+    labels: { ...edge('a"}) or vector(1) #', 'cart', 'shop'), request_protocol: 'http', response_code: '200', instance: '10.0.0.5:15020', job: 'envoy-stats' },
+  },
 ];
 
 function escapeOm(v: string): string {
@@ -66,23 +137,31 @@ function openMetrics(): string {
   for (const fam of families) {
     lines.push(`# TYPE ${fam.replace(/_total$/, '')} counter`);
     for (const s of series.filter((x) => x.name === fam)) {
-      const lbl = Object.entries(s.labels).map(([k, v]) => `${k}="${escapeOm(v)}"`).join(',');
+      const lbl = Object.entries(s.labels)
+        .map(([k, v]) => `${k}="${escapeOm(v)}"`)
+        .join(',');
       for (let t = START, i = 0; t <= T; t += STEP, i++) lines.push(`${fam}{${lbl}} ${100 + i * s.perStep} ${t}`);
     }
   }
   // latency histogram for web→cart (cumulative buckets), 10 observations per step
   lines.push('# TYPE istio_request_duration_milliseconds histogram');
   const h = { ...edge('web', 'cart', 'shop'), request_protocol: 'http', response_code: '200', instance: '10.0.0.5:15020', job: 'envoy-stats' };
-  const lbl = Object.entries(h).map(([k, v]) => `${k}="${escapeOm(v)}"`).join(',');
+  const lbl = Object.entries(h)
+    .map(([k, v]) => `${k}="${escapeOm(v)}"`)
+    .join(',');
   for (let t = START, i = 0; t <= T; t += STEP, i++) {
-    for (const [le, per] of [['10', 5], ['50', 9], ['+Inf', 10]] as const) lines.push(`istio_request_duration_milliseconds_bucket{${lbl},le="${le}"} ${i * per} ${t}`);
+    for (const [le, per] of [
+      ['10', 5],
+      ['50', 9],
+      ['+Inf', 10],
+    ] as const)
+      lines.push(`istio_request_duration_milliseconds_bucket{${lbl},le="${le}"} ${i * per} ${t}`);
     lines.push(`istio_request_duration_milliseconds_count{${lbl}} ${i * 10} ${t}`);
     lines.push(`istio_request_duration_milliseconds_sum{${lbl}} ${i * 200} ${t}`);
   }
   lines.push('# EOF');
   return `${lines.join('\n')}\n`;
 }
-
 
 let dir: string;
 let prom: ChildProcess | undefined;
@@ -99,14 +178,20 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
   const port = await freePort();
   promUrl = `http://127.0.0.1:${port}`;
-  prom = spawn('/usr/bin/prometheus', [
-    `--config.file=${path.join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--storage.tsdb.retention.time=30d',
-  ], { stdio: 'ignore' });
+  prom = spawn(
+    '/usr/bin/prometheus',
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=30d',
+    ],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 300; i++) {
-    const ready = await fetch(`${promUrl}/-/ready`).then((r) => r.ok).catch(() => false);
+    const ready = await fetch(`${promUrl}/-/ready`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ready) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -138,7 +223,10 @@ describe('fetchTelemetry against a real Prometheus', () => {
     const tel = await fetchTelemetry(client, { window: { start: T - 300, end: T } });
     expect(tel.available).toBe(true);
     expect(tel.warnings).toEqual([]);
-    expect(tel.window).toEqual({ start: new Date((T - 300) * 1000).toISOString().replace('.000Z', 'Z'), end: new Date(T * 1000).toISOString().replace('.000Z', 'Z') });
+    expect(tel.window).toEqual({
+      start: new Date((T - 300) * 1000).toISOString().replace('.000Z', 'Z'),
+      end: new Date(T * 1000).toISOString().replace('.000Z', 'Z'),
+    });
 
     const req = tel.samples.filter((s) => s.metric === 'requests');
     const ok200 = req.find((s) => s.labels.source_workload === 'web' && s.labels.response_code === '200');
@@ -193,7 +281,18 @@ describe('PrometheusClient', () => {
     const step = chooseStep(end - start, 40);
     expect(step).toBe(30);
     const q = buildSelectionSeriesQueries(
-      { l7: [{ reporter: 'destination', source_workload_namespace: 'shop', source_workload: 'web', destination_workload_namespace: 'shop', destination_workload: 'cart' }], l4: [] },
+      {
+        l7: [
+          {
+            reporter: 'destination',
+            source_workload_namespace: 'shop',
+            source_workload: 'web',
+            destination_workload_namespace: 'shop',
+            destination_workload: 'cart',
+          },
+        ],
+        l4: [],
+      },
       60,
     );
     const rps = await client.rangeQuery(q.rps!, start, end, step);
@@ -270,14 +369,22 @@ describe('PrometheusClient against a scripted server', () => {
           return;
         }
         if (query.includes('_bucket')) {
-          res.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'execution', error: 'too many samples' }));
+          res
+            .writeHead(422, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ status: 'error', errorType: 'execution', error: 'too many samples' }));
           return;
         }
         res.writeHead(200, { 'content-type': 'application/json' }).end(
           JSON.stringify({
             status: 'success',
             warnings: ['partial response: store unavailable'],
-            data: { resultType: 'vector', result: [{ metric: { reporter: 'source', source_workload: 'w' }, value: [T, '5'] }, { metric: { reporter: 'x' }, value: [T, 'NaN'] }] },
+            data: {
+              resultType: 'vector',
+              result: [
+                { metric: { reporter: 'source', source_workload: 'w' }, value: [T, '5'] },
+                { metric: { reporter: 'x' }, value: [T, 'NaN'] },
+              ],
+            },
           }),
         );
       });
@@ -295,7 +402,9 @@ describe('PrometheusClient against a scripted server', () => {
     expect(seen.every((s) => s.method === 'POST' && s.auth === 'Bearer s3cret')).toBe(true);
     expect(tel.available).toBe(true);
     expect(tel.samples.filter((s) => s.metric === 'requestDurationBucket')).toEqual([]);
-    expect(tel.samples.filter((s) => s.metric === 'requests')).toEqual([{ metric: 'requests', labels: { reporter: 'source', source_workload: 'w' }, value: 5 }]);
+    expect(tel.samples.filter((s) => s.metric === 'requests')).toEqual([
+      { metric: 'requests', labels: { reporter: 'source', source_workload: 'w' }, value: 5 },
+    ]);
     const messages = tel.warnings.map((w) => w.message);
     expect(messages).toContain(
       'query for latency histograms (istio_request_duration_milliseconds_bucket) failed (http): Prometheus answered HTTP 422 (execution): too many samples; these numbers are missing',

@@ -71,7 +71,7 @@ describe('sparklines agree with the graph', () => {
     }
   });
 
-  it('a node\'s inbound rps is the sum of the edges into it (service and unknown nodes included)', async () => {
+  it("a node's inbound rps is the sum of the edges into it (service and unknown nodes included)", async () => {
     const targets = [...new Set(g.edges.filter((e) => (e.rates.rps ?? 0) > 0).map((e) => e.target))];
     for (const id of targets) {
       const r = await call(nodeSeriesGET, `/api/node-series?node=${encodeURIComponent(id)}&${q}&points=60`);

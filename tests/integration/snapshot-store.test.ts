@@ -112,7 +112,9 @@ describe.each(backends)('snapshot store: $name', (b) => {
     const kept = sampleSnapshot();
     await store.put(kept);
     const id = newSnapshotId();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/integration/snapshot-writer.ts', b.name, target, id], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/integration/snapshot-writer.ts', b.name, target, id], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));

@@ -13,7 +13,8 @@ const hooks = {
     }),
 };
 const limits = { maxBytes: 5 * 1024 * 1024, retentionDays: 0 };
-const store = kind === 'postgres' ? new PostgresSnapshotStore({ url: target!, hooks, ...limits }) : new DirectorySnapshotStore({ dir: target!, hooks, ...limits });
+const store =
+  kind === 'postgres' ? new PostgresSnapshotStore({ url: target!, hooks, ...limits }) : new DirectorySnapshotStore({ dir: target!, hooks, ...limits });
 store.put(sampleSnapshot(id!, new Date().toISOString())).then(
   () => process.stdout.write('committed\n'),
   (e: unknown) => {

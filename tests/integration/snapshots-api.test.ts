@@ -91,7 +91,9 @@ describe.each(stores)('snapshot API on the $name store', ({ store }) => {
 
     const list = await call(listGET, '/api/snapshots');
     expect(list.status).toBe(200);
-    expect(list.body.snapshots).toEqual([expect.objectContaining({ id, title: 'ledger 5xx', createdAt: got.body.createdAt, window: got.body.window, size: expect.any(Number) })]);
+    expect(list.body.snapshots).toEqual([
+      expect.objectContaining({ id, title: 'ledger 5xx', createdAt: got.body.createdAt, window: got.body.window, size: expect.any(Number) }),
+    ]);
 
     expect((await del(id)).status).toBe(204);
     expect((await getOne(id)).status).toBe(404);

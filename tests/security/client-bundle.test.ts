@@ -30,7 +30,11 @@ const canaries = secretsFrom({}, { canaries: true });
 
 describe('check-client-bundle on synthetic builds', () => {
   it('passes a clean build', () => {
-    const dir = fakeBuild({ 'static/chunks/app.js': 'console.log("hello")', 'server/app/index.html': '<p>hi</p>', 'server/app/page.js': 'require("@kubernetes/client-node")' });
+    const dir = fakeBuild({
+      'static/chunks/app.js': 'console.log("hello")',
+      'server/app/index.html': '<p>hi</p>',
+      'server/app/page.js': 'require("@kubernetes/client-node")',
+    });
     expect(checkClientBundle({ nextDir: dir, secrets: canaries })).toEqual({ files: 2, findings: [] });
   });
 
@@ -55,7 +59,10 @@ describe('check-client-bundle on synthetic builds', () => {
   });
 
   it('finds server-only library markers in static chunks', () => {
-    const dir = fakeBuild({ 'static/chunks/k.js': 'e.exports=require("@kubernetes/client-node")', 'static/chunks/p.js': 'throw Error("Wrong value format. Expected float.")' });
+    const dir = fakeBuild({
+      'static/chunks/k.js': 'e.exports=require("@kubernetes/client-node")',
+      'static/chunks/p.js': 'throw Error("Wrong value format. Expected float.")',
+    });
     const { findings } = checkClientBundle({ nextDir: dir, secrets: [] });
     expect(findings.map((f) => f.what).sort()).toEqual(['@kubernetes/client-node', 'Wrong value format. Expected float.']);
   });

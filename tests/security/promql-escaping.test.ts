@@ -22,9 +22,41 @@ import { freePort } from '@/tests/helpers/free-port';
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 const RUNS = Number(process.env.PROMQL_PROPERTY_RUNS ?? 300);
 
-const HOSTILE = ['"', '\\', '\n', '\r', '\t', '"}) or vector(1) #', '"} or up{a="', '\\"', '}', '{', ',', '=~', '#', '`', "'", '\u2028', '\u0000', '\u{1F600}', 'é', '\\u0022', '\\x22', '.*', '|', '(?i)'];
+const HOSTILE = [
+  '"',
+  '\\',
+  '\n',
+  '\r',
+  '\t',
+  '"}) or vector(1) #',
+  '"} or up{a="',
+  '\\"',
+  '}',
+  '{',
+  ',',
+  '=~',
+  '#',
+  '`',
+  "'",
+  '\u2028',
+  '\u0000',
+  '\u{1F600}',
+  'é',
+  '\\u0022',
+  '\\x22',
+  '.*',
+  '|',
+  '(?i)',
+];
 const hostileString = fc
-  .array(fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom(...HOSTILE), fc.string({ unit: fc.constantFrom('"', '\\', '\n', 'a', '}', '|', '.', '*'), maxLength: 6 })), { maxLength: 6 })
+  .array(
+    fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 8 }),
+      fc.constantFrom(...HOSTILE),
+      fc.string({ unit: fc.constantFrom('"', '\\', '\n', 'a', '}', '|', '.', '*'), maxLength: 6 }),
+    ),
+    { maxLength: 6 },
+  )
   .map((parts) => parts.join(''))
   // U+FFFD is covered by its own test below (Prometheus' lexer rejects it raw), so a failure there is
   // reported once, clearly, and does not mask the other properties.
@@ -54,10 +86,17 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  proc = spawn(PROMETHEUS, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+  proc = spawn(
+    PROMETHEUS,
+    [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; ; i++) {
     if (proc.exitCode !== null) throw new Error(`prometheus exited with ${proc.exitCode}`);
-    const ok = await fetch(`${base}/-/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (i > 600) throw new Error('prometheus did not become ready');
     await new Promise((r) => setTimeout(r, 100));
@@ -78,7 +117,7 @@ const GO_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n
 /** Go %q body → string (the formatter quotes label values with strconv.Quote); throws on anything else. */
 function goUnquote(body: string): string {
   let out = '';
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     const c = String.fromCodePoint(body.codePointAt(i)!);
     i += c.length;
     if (c === '"' || c === '\n') throw new Error(`raw ${JSON.stringify(c)} in a quoted value`);
@@ -131,20 +170,24 @@ describe('PromQL escaping against Prometheus 2.42', () => {
   it('several matchers with mixed operators stay separate matchers', async () => {
     const ops: Matcher['op'][] = ['=', '!=', '=', '!='];
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(labelName, { minLength: 2, maxLength: 4 }), fc.array(hostileString, { minLength: 4, maxLength: 4 }), async (labels, values) => {
-        const ms: Matcher[] = labels.map((label, i) => ({ label, op: ops[i]!, value: values[i]! }));
-        const formatted = await api<string>('format_query', `meshglass_probe${selector(ms)}`);
-        const body = formatted.slice('meshglass_probe{'.length, -1);
-        const parts = [...body.matchAll(/([a-z_][a-z0-9_]*)(=|!=)"((?:[^"\\]|\\.)*)"(?:,|$)/gsu)];
-        expect(parts.map((p) => p[0]).join('')).toBe(body);
-        // The formatter may reorder matchers; compare as sets.
-        const got = parts.map((p) => ({ label: p[1]!, op: p[2]!, value: goUnquote(p[3]!) }));
-        const byLabel = (a: { label: string }, b: { label: string }) => (a.label < b.label ? -1 : 1);
-        expect(got.sort(byLabel)).toEqual(ms.map((m) => ({ label: m.label, op: m.op, value: m.value })).sort(byLabel));
-        const r = await api<{ result: Series[] }>('query', `absent(meshglass_probe${selector(ms)})`);
-        const eq = Object.fromEntries(ms.filter((m) => m.op === '=' && m.value !== '').map((m) => [m.label, m.value]));
-        expect(r.result.map((s) => s.metric)).toEqual([eq]);
-      }),
+      fc.asyncProperty(
+        fc.uniqueArray(labelName, { minLength: 2, maxLength: 4 }),
+        fc.array(hostileString, { minLength: 4, maxLength: 4 }),
+        async (labels, values) => {
+          const ms: Matcher[] = labels.map((label, i) => ({ label, op: ops[i]!, value: values[i]! }));
+          const formatted = await api<string>('format_query', `meshglass_probe${selector(ms)}`);
+          const body = formatted.slice('meshglass_probe{'.length, -1);
+          const parts = [...body.matchAll(/([a-z_][a-z0-9_]*)(=|!=)"((?:[^"\\]|\\.)*)"(?:,|$)/gsu)];
+          expect(parts.map((p) => p[0]).join('')).toBe(body);
+          // The formatter may reorder matchers; compare as sets.
+          const got = parts.map((p) => ({ label: p[1]!, op: p[2]!, value: goUnquote(p[3]!) }));
+          const byLabel = (a: { label: string }, b: { label: string }) => (a.label < b.label ? -1 : 1);
+          expect(got.sort(byLabel)).toEqual(ms.map((m) => ({ label: m.label, op: m.op, value: m.value })).sort(byLabel));
+          const r = await api<{ result: Series[] }>('query', `absent(meshglass_probe${selector(ms)})`);
+          const eq = Object.fromEntries(ms.filter((m) => m.op === '=' && m.value !== '').map((m) => [m.label, m.value]));
+          expect(r.result.map((s) => s.metric)).toEqual([eq]);
+        },
+      ),
       { numRuns: Math.ceil(RUNS / 3) },
     );
   }, 120_000);
@@ -162,7 +205,8 @@ describe('PromQL escaping against Prometheus 2.42', () => {
         for (const v of values) expect(await matches(v, values), `${JSON.stringify(v)} matches ${regexEscape(v)}`).toBe(true);
         if (!values.includes(other)) expect(await matches(other, values), `${JSON.stringify(other)} must not match`).toBe(false);
         const v0 = values[0]!;
-        for (const miss of [v0 + 'x', v0 + '\n', [...v0].slice(1).join(''), 'x' + v0]) if (!values.includes(miss)) expect(await matches(miss, values)).toBe(false);
+        for (const miss of [v0 + 'x', v0 + '\n', [...v0].slice(1).join(''), 'x' + v0])
+          if (!values.includes(miss)) expect(await matches(miss, values)).toBe(false);
       }),
       { numRuns: Math.ceil(RUNS / 3) },
     );
@@ -174,7 +218,10 @@ describe('PromQL escaping against Prometheus 2.42', () => {
     for (const value of ['\uFFFD', 'caf\uFFFD', '\uFFFD"}) or vector(1) #']) {
       const r = await api<{ result: Series[] }>('query', `absent(meshglass_probe${selector([{ label: 'a', op: '=', value }])})`);
       expect(r.result.map((x) => x.metric)).toEqual([{ a: value }]);
-      const re = await api<{ result: Series[] }>('query', `label_replace(label_replace(vector(1), "src", "${escapeLabelValue(value)}", "", ""), "m", "yes", "src", ${alternationMatcher([value])})`);
+      const re = await api<{ result: Series[] }>(
+        'query',
+        `label_replace(label_replace(vector(1), "src", "${escapeLabelValue(value)}", "", ""), "m", "yes", "src", ${alternationMatcher([value])})`,
+      );
       expect(re.result[0]!.metric.m).toBe('yes');
     }
   });

@@ -20,7 +20,11 @@ export interface CanvasEvents {
  * destroyed on unmount; taps and double taps go to the latest callbacks; the container's size is followed.
  * `onAttach` hears about the instance (and null when it goes away) before `onReady`.
  */
-export function useCytoscape(containerRef: RefObject<HTMLDivElement | null>, events: CanvasEvents, onAttach: (cy: Core | null) => void): RefObject<Core | null> {
+export function useCytoscape(
+  containerRef: RefObject<HTMLDivElement | null>,
+  events: CanvasEvents,
+  onAttach: (cy: Core | null) => void,
+): RefObject<Core | null> {
   const cyRef = useRef<Core | null>(null);
   const callbacks = useRef({ ...events, onAttach });
   useEffect(() => {

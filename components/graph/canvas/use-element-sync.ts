@@ -25,7 +25,9 @@ export function useElementSync(cyRef: RefObject<Core | null>, elements: GraphEle
     if (!diff.topologyChanged && diff.update.length === 0) return;
     const hadNodes = cy.nodes().length > 0;
     const leavesBefore = cy.nodes(':childless').length;
-    const removedLeaves = prev.filter((e) => e.group === 'nodes' && diff.remove.includes(e.data.id) && !elements.some((n) => n.data.parent === e.data.id)).length;
+    const removedLeaves = prev.filter(
+      (e) => e.group === 'nodes' && diff.remove.includes(e.data.id) && !elements.some((n) => n.data.parent === e.data.id),
+    ).length;
     cy.batch(() => {
       for (const id of diff.remove) cy.getElementById(id).remove();
       if (diff.add.length) cy.add(diff.add.map(toDefinition));
@@ -66,7 +68,10 @@ function placeBesideNeighbours(cy: Core, newLeaves: readonly string[]) {
   });
   const edges = cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string }));
   const placed = placeNewNodes(newLeaves, edges, positions);
-  const bb = cy.nodes().filter((n) => !newSet.has(n.id())).boundingBox();
+  const bb = cy
+    .nodes()
+    .filter((n) => !newSet.has(n.id()))
+    .boundingBox();
   let k = 0;
   cy.batch(() => {
     for (const id of newLeaves) {

@@ -15,7 +15,17 @@ export function useKeyboardNavigation(cyRef: RefObject<Core | null>, { selectedI
   return function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     const cy = cyRef.current;
     if (!cy) return;
-    const order = [...cy.nodes().filter((n) => !n.isParent()).map((n) => n.id()).sort(), ...cy.edges().map((x) => x.id()).sort()];
+    const order = [
+      ...cy
+        .nodes()
+        .filter((n) => !n.isParent())
+        .map((n) => n.id())
+        .sort(),
+      ...cy
+        .edges()
+        .map((x) => x.id())
+        .sort(),
+    ];
     if (e.key === 'Enter' && selectedId && cy.getElementById(selectedId).data('aggregate') !== undefined && onExpandAggregate) {
       onExpandAggregate(selectedId);
     } else if (e.key === 'Escape') {

@@ -118,7 +118,10 @@ function byNamespace(a: cytoscape.NodeSingular, b: cytoscape.NodeSingular): numb
 
 /** The worker's positions; nodes added by polls while it ran are placed beside their neighbours. */
 function applyPositions(cy: Core, positions: Record<string, Position>) {
-  const missing = cy.nodes().filter((n) => !n.isParent() && positions[n.id()] === undefined).map((n) => n.id());
+  const missing = cy
+    .nodes()
+    .filter((n) => !n.isParent() && positions[n.id()] === undefined)
+    .map((n) => n.id());
   const edges = cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string }));
   const placed = missing.length ? placeNewNodes(missing, edges, new Map(Object.entries(positions))) : new Map<string, Position>();
   cy.layout({

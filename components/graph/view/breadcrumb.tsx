@@ -11,7 +11,12 @@ export function Breadcrumb({ state, graph, update }: { state: GraphUrlState; gra
     <nav aria-label="Breadcrumb" className="flex flex-wrap items-center gap-x-2 border-b border-gray-200 bg-gray-50 px-3 py-1 text-sm">
       {state.namespaces.length ? (
         <>
-          <button type="button" className="text-blue-800 underline" onClick={() => update({ ...state, namespaces: [], selected: undefined }, { push: true })} data-testid="breadcrumb-mesh">
+          <button
+            type="button"
+            className="text-blue-800 underline"
+            onClick={() => update({ ...state, namespaces: [], selected: undefined }, { push: true })}
+            data-testid="breadcrumb-mesh"
+          >
             Whole mesh
           </button>
           <span aria-hidden="true">›</span>

@@ -34,7 +34,9 @@ export function GraphBanners({ errors, graphQuery }: { errors: UrlParamError[]; 
           [{w.source}] {w.message}
         </Banner>
       ))}
-      {graphQuery.isPlaceholderData && graphQuery.isFetching && <Banner tone="info">Loading the new view… the previous graph stays on screen until it arrives.</Banner>}
+      {graphQuery.isPlaceholderData && graphQuery.isFetching && (
+        <Banner tone="info">Loading the new view… the previous graph stays on screen until it arrives.</Banner>
+      )}
     </div>
   );
 }
@@ -69,17 +71,27 @@ export function CanvasOverlays({ state, update, graph, pending, filteredEmpty, s
       )}
       {filteredEmpty && (
         <div className="absolute inset-0 z-30 flex items-center justify-center p-6 text-center" role="status">
-          <p className="max-w-md rounded border border-gray-300 bg-white p-4 text-sm shadow">The filters hide every node. Clear some filters to see the graph.</p>
+          <p className="max-w-md rounded border border-gray-300 bg-white p-4 text-sm shadow">
+            The filters hide every node. Clear some filters to see the graph.
+          </p>
         </div>
       )}
       {state.view === 'graph' && (collapsedCount > 0 || state.collapse === false || (state.expandNamespaces?.length ?? 0) > 0) && (
-        <p className="absolute left-2 top-2 z-10 max-w-sm rounded border border-gray-300 bg-white/95 p-2 text-xs shadow" role="status" data-testid="collapse-hint">
+        <p
+          className="absolute left-2 top-2 z-10 max-w-sm rounded border border-gray-300 bg-white/95 p-2 text-xs shadow"
+          role="status"
+          data-testid="collapse-hint"
+        >
           {collapsedCount > 0 ? `${collapsedCount} namespace${collapsedCount === 1 ? '' : 's'} collapsed — click one to expand. ` : ''}
           {scaled?.hiddenEdges
             ? `${scaled.hiddenEdges} links between collapsed namespaces not drawn${scaled.hiddenProblemEdges ? ` (${scaled.hiddenProblemEdges} with errors, plaintext or L7 gaps)` : ''} — expand a namespace or use the list view to see them. `
             : ''}
           {(state.expandNamespaces?.length ?? 0) > 0 && (
-            <button type="button" className="mr-2 text-blue-800 underline" onClick={() => update({ ...state, expandNamespaces: undefined, selected: undefined }, { push: true })}>
+            <button
+              type="button"
+              className="mr-2 text-blue-800 underline"
+              onClick={() => update({ ...state, expandNamespaces: undefined, selected: undefined }, { push: true })}
+            >
               Collapse all
             </button>
           )}

@@ -31,7 +31,9 @@ export function useSelectionPolicy(state: GraphUrlState, update: UpdateUrlState,
       // Keep open the namespaces the old and new selections revealed, so clearing a selection does not collapse them under the user.
       const open =
         graph && scaled?.collapsed.collapsed
-          ? [...namespacesToReveal(graph, id), ...namespacesToReveal(graph, state.selected)].filter((ns) => !state.namespaces.includes(ns) && !(state.expandNamespaces ?? []).includes(ns))
+          ? [...namespacesToReveal(graph, id), ...namespacesToReveal(graph, state.selected)].filter(
+              (ns) => !state.namespaces.includes(ns) && !(state.expandNamespaces ?? []).includes(ns),
+            )
           : [];
       update({ ...state, selected: id, ...(open.length ? { expandNamespaces: [...(state.expandNamespaces ?? []), ...new Set(open)] } : {}) });
     },

@@ -11,12 +11,20 @@ describe('mtls decorator', () => {
     expect(combineSliceMtls([])).toBe('unknown');
   });
   it('out-of-mesh client into ztunnel (`unknown` on the server ztunnel) is plaintext', () => {
-    const t = tb().tcp(edgeLabels({ reporter: 'destination', src: peers.legacy, dst: peers.api, service: svc.api, csp: 'unknown' }), zB, { opened: 6, sent: 1, received: 1 }).build();
+    const t = tb()
+      .tcp(edgeLabels({ reporter: 'destination', src: peers.legacy, dst: peers.api, service: svc.api, csp: 'unknown' }), zB, {
+        opened: 6,
+        sent: 1,
+        received: 1,
+      })
+      .build();
     const f = edgeFacts(k, t, W('legacy', 'legacy'), W('app', 'api'));
     expect(mtls(f, bareEdge(f))).toEqual({ mtls: 'plaintext' });
   });
   it('an Envoy client alone says nothing: unknown', () => {
-    const t = tb().requests(edgeLabels({ reporter: 'source', src: peers.sc, dst: peers.api, service: svc.api, csp: 'unknown' }), pods.sc, { '200': 6 }).build();
+    const t = tb()
+      .requests(edgeLabels({ reporter: 'source', src: peers.sc, dst: peers.api, service: svc.api, csp: 'unknown' }), pods.sc, { '200': 6 })
+      .build();
     const f = edgeFacts(k, t, W('app', 'sc'), W('app', 'api'));
     expect(mtls(f, bareEdge(f))).toEqual({ mtls: 'unknown' });
   });

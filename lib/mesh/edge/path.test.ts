@@ -15,7 +15,11 @@ describe('path decorator', () => {
   it('ambient → ambient with only ztunnel: ambient l4', () => {
     const t = tb()
       .tcp(edgeLabels({ reporter: 'source', src: peers.amb, dst: peers.api, service: svc.api, csp: 'mutual_tls' }), zA, { opened: 6, sent: 1, received: 1 })
-      .tcp(edgeLabels({ reporter: 'destination', src: peers.amb, dst: peers.api, service: svc.api, csp: 'mutual_tls' }), zB, { opened: 6, sent: 1, received: 1 })
+      .tcp(edgeLabels({ reporter: 'destination', src: peers.amb, dst: peers.api, service: svc.api, csp: 'mutual_tls' }), zB, {
+        opened: 6,
+        sent: 1,
+        received: 1,
+      })
       .build();
     const f = edgeFacts(k, t, W('app', 'amb'), W('app', 'api'));
     expect(path(f, bareEdge(f))).toEqual({ path: 'ambient', telemetry: 'l4' });
@@ -23,7 +27,11 @@ describe('path decorator', () => {
   it('waypoint slice beside a direct slice: mixed', () => {
     const t = tb()
       .requests(edgeLabels({ reporter: 'waypoint', src: peers.amb, dst: peers.srv, service: svc.srv, csp: 'mutual_tls' }), pods.wp, { '200': 60 })
-      .tcp(edgeLabels({ reporter: 'destination', src: peers.amb, dst: peers.srv, service: svc.srv, csp: 'mutual_tls' }), zB, { opened: 6, sent: 1, received: 1 })
+      .tcp(edgeLabels({ reporter: 'destination', src: peers.amb, dst: peers.srv, service: svc.srv, csp: 'mutual_tls' }), zB, {
+        opened: 6,
+        sent: 1,
+        received: 1,
+      })
       .build();
     const f = edgeFacts(k, t, W('app', 'amb'), W('wp', 'srv'));
     expect(f.slices.map((s) => s.via)).toEqual(['waypoint', 'direct']);

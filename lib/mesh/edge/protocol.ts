@@ -35,7 +35,10 @@ export const protocol: EdgeDecorator = (f, edge) => {
     });
     const target = f.acc.leg === 'to-waypoint' ? undefined : f.acc.dst.workload;
     if (infos.length === 0 && target && !target.infrastructure) infos = index.servicesOf(target);
-    const proven = f.acc.leg === 'to-waypoint' ? undefined : provenProtocol(f.protocols, f.acc.dst.cluster, edge.services, f.acc.dst.kind === 'workload' ? f.acc.dst.id : undefined);
+    const proven =
+      f.acc.leg === 'to-waypoint'
+        ? undefined
+        : provenProtocol(f.protocols, f.acc.dst.cluster, edge.services, f.acc.dst.kind === 'workload' ? f.acc.dst.id : undefined);
     if (infos.length > 0) {
       const d = servicesProtocol(infos);
       proto = d.mixedPorts ? 'unknown' : d.protocol;
@@ -45,7 +48,12 @@ export const protocol: EdgeDecorator = (f, edge) => {
       proto = proven;
       source = 'peer-telemetry';
     }
-    if (proto === 'unknown' && f.counted.some((g) => g.hasTcp && g.samples.some((s) => TCP_METRICS.has(s.metric)) && g.attributions.some((a) => a.proxy === 'envoy' || a.proxy === 'waypoint'))) {
+    if (
+      proto === 'unknown' &&
+      f.counted.some(
+        (g) => g.hasTcp && g.samples.some((s) => TCP_METRICS.has(s.metric)) && g.attributions.some((a) => a.proxy === 'envoy' || a.proxy === 'waypoint'),
+      )
+    ) {
       // Envoy emitted istio_tcp_* (request_protocol="tcp"): it proxied the traffic as opaque TCP.
       proto = 'tcp';
       source = 'telemetry';

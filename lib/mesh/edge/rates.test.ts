@@ -8,19 +8,41 @@ describe('rates decorator', () => {
   it('one slice: server-side L4, client-side L7 when no server proxy reports requests; rates over the 600 s window', () => {
     const t = tb()
       .requests(edgeLabels({ reporter: 'source', src: peers.sc, dst: peers.api, service: svc.api, csp: 'unknown' }), pods.sc, { '200': 540, '503': 60 })
-      .tcp(edgeLabels({ reporter: 'destination', src: peers.sc, dst: peers.api, service: svc.api, csp: 'mutual_tls' }), zB, { opened: 60, sent: 1200, received: 600, failed: { CONNECT: 6 } })
+      .tcp(edgeLabels({ reporter: 'destination', src: peers.sc, dst: peers.api, service: svc.api, csp: 'mutual_tls' }), zB, {
+        opened: 60,
+        sent: 1200,
+        received: 600,
+        failed: { CONNECT: 6 },
+      })
       .build();
     const f = edgeFacts(k, t, W('app', 'sc'), W('app', 'api'));
     const r = rates(f, bareEdge(f));
     expect(r.rateSources).toEqual({ l7: 'source', l4: 'destination' });
-    expect(r.rates).toMatchObject({ rps: 1, errorRate: 0.1, connectionsPerSec: 0.1, responseBytesPerSec: 2, requestBytesPerSec: 1, failedConnectionsPerSec: 0.01 });
+    expect(r.rates).toMatchObject({
+      rps: 1,
+      errorRate: 0.1,
+      connectionsPerSec: 0.1,
+      responseBytesPerSec: 2,
+      requestBytesPerSec: 1,
+      failedConnectionsPerSec: 0.01,
+    });
     expect(r.failuresByFlag).toEqual({ CONNECT: 0.01 });
   });
   it('two slices: sums, failures per flag added, a reporter named only where the slices agree', () => {
     const t = tb()
       .requests(edgeLabels({ reporter: 'waypoint', src: peers.amb, dst: peers.srv, service: svc.srv, csp: 'mutual_tls' }), pods.wp, { '200': 600 })
-      .tcp(edgeLabels({ reporter: 'source', src: peers.amb, dst: peers.wp, service: svc.srv, csp: 'mutual_tls' }), zA, { opened: 60, sent: 60, received: 60, failed: { CONNECT: 6 } })
-      .tcp(edgeLabels({ reporter: 'destination', src: peers.amb, dst: peers.srv, service: svc.srv, csp: 'mutual_tls' }), zB, { opened: 30, sent: 30, received: 30, failed: { CONNECT: 3 } })
+      .tcp(edgeLabels({ reporter: 'source', src: peers.amb, dst: peers.wp, service: svc.srv, csp: 'mutual_tls' }), zA, {
+        opened: 60,
+        sent: 60,
+        received: 60,
+        failed: { CONNECT: 6 },
+      })
+      .tcp(edgeLabels({ reporter: 'destination', src: peers.amb, dst: peers.srv, service: svc.srv, csp: 'mutual_tls' }), zB, {
+        opened: 30,
+        sent: 30,
+        received: 30,
+        failed: { CONNECT: 3 },
+      })
       .build();
     const f = edgeFacts(k, t, W('app', 'amb'), W('wp', 'srv'));
     const r = rates(f, bareEdge(f));
@@ -37,7 +59,15 @@ describe('rates decorator', () => {
 // their zero buckets as the duration query returns them, the mean from `_sum`, and gRPC calls that failed
 // with HTTP 200 and grpc_response_status ≠ 0.
 const LOW_EMPTY = (n100: number, n250: number): [string, number][] => [
-  ['0.5', 0], ['1', 0], ['5', 0], ['10', 0], ['25', 0], ['50', 0], ['100', n100], ['250', n100 + n250], ['+Inf', n100 + n250],
+  ['0.5', 0],
+  ['1', 0],
+  ['5', 0],
+  ['10', 0],
+  ['25', 0],
+  ['50', 0],
+  ['100', n100],
+  ['250', n100 + n250],
+  ['+Inf', n100 + n250],
 ];
 
 describe('rates decorator: latency with empty low buckets, mean, gRPC outcomes', () => {
@@ -65,7 +95,14 @@ describe('rates decorator: latency with empty low buckets, mean, gRPC outcomes',
     const side = sidecarPod({ namespace: 'shop', name: 'mig-s1', workload: 'mig', ip: '10.0.0.10', node: 'a' });
     const shop = kube({
       namespaces: [namespace('shop', { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'wp' })],
-      pods: [zA, zB, side, ambientPod({ namespace: 'shop', name: 'mig-a1', workload: 'mig', ip: '10.0.0.12', node: 'a' }), ambientPod({ namespace: 'shop', name: 'srv-1', workload: 'srv', ip: '10.0.1.20', node: 'b' }), wp1],
+      pods: [
+        zA,
+        zB,
+        side,
+        ambientPod({ namespace: 'shop', name: 'mig-a1', workload: 'mig', ip: '10.0.0.12', node: 'a' }),
+        ambientPod({ namespace: 'shop', name: 'srv-1', workload: 'srv', ip: '10.0.1.20', node: 'b' }),
+        wp1,
+      ],
       services: [service('shop', 'srv', { app: 'srv' }, [{ name: 'grpc', port: 80 }])],
       gateways: [waypointGateway('shop', 'wp')],
     });
@@ -78,7 +115,10 @@ describe('rates decorator: latency with empty low buckets, mean, gRPC outcomes',
       .durations(direct, side, LOW_EMPTY(0, 100), 100 * 200)
       .build();
     const f = edgeFacts(shop, t, W('shop', 'mig'), W('shop', 'srv'));
-    expect(f.slices.map((v) => [v.via, v.l7Reporter])).toEqual([['waypoint', 'waypoint'], ['direct', 'source']]);
+    expect(f.slices.map((v) => [v.via, v.l7Reporter])).toEqual([
+      ['waypoint', 'waypoint'],
+      ['direct', 'source'],
+    ]);
     const r = rates(f, bareEdge(f));
     expect(r.rates!.rps).toBeCloseTo(400 / 600, 12);
     expect(r.rates!.errorRate).toBeCloseTo(40 / 400, 12);

@@ -24,7 +24,15 @@ export const rates: EdgeDecorator = (f) => {
   }
   const out: EdgeRates = {};
   const l7 = views.filter((v) => v.l7Reporter !== undefined);
-  if (l7.length > 0) Object.assign(out, l7Rates(l7.flatMap((v) => v.l7Samples), l7.flatMap((v) => v.buckets), f.seconds));
+  if (l7.length > 0)
+    Object.assign(
+      out,
+      l7Rates(
+        l7.flatMap((v) => v.l7Samples),
+        l7.flatMap((v) => v.buckets),
+        f.seconds,
+      ),
+    );
   for (const field of L4_FIELDS) {
     const parts = views.map((v) => v.rates[field]).filter((x): x is number => x !== undefined);
     if (parts.length > 0) out[field] = parts.reduce((a, b) => a + b, 0);
@@ -32,7 +40,10 @@ export const rates: EdgeDecorator = (f) => {
   const flags: Record<string, number> = {};
   for (const v of views) for (const [flag, n] of Object.entries(v.failuresByFlag ?? {})) flags[flag] = (flags[flag] ?? 0) + n;
   // Requests by outcome (HTTP codes, gRPC codes by name): each slice's own reporter, summed like the rates.
-  const statuses = l7Statuses(l7.flatMap((v) => v.l7Samples), f.seconds);
+  const statuses = l7Statuses(
+    l7.flatMap((v) => v.l7Samples),
+    f.seconds,
+  );
   const l7Rep = sameReporter(l7.map((v) => v.l7Reporter));
   const l4Rep = sameReporter(views.map((v) => v.l4Reporter));
   return {

@@ -1,7 +1,19 @@
 // A small mixed mesh for the decorator tests: sidecar client `sc`, ambient client `amb`, out-of-mesh `legacy`,
 // ambient server `api` (no waypoint), ambient server `srv` behind service waypoint `wp`.
 import { nodeId } from '../ids';
-import { ambientPod, edgeLabels, kube, namespace, plainPod, service, sidecarPod, TelemetryBuilder, waypointGateway, waypointPod, ztunnelPod } from '../testing/fixtures';
+import {
+  ambientPod,
+  edgeLabels,
+  kube,
+  namespace,
+  plainPod,
+  service,
+  sidecarPod,
+  TelemetryBuilder,
+  waypointGateway,
+  waypointPod,
+  ztunnelPod,
+} from '../testing/fixtures';
 
 export const W = (ns: string, name: string) => nodeId('workload', 'Kubernetes', ns, name);
 export const zA = ztunnelPod('ztunnel-a', '10.0.0.2', 'a');
@@ -24,7 +36,11 @@ export const peers = {
 };
 export const svc = { api: { name: 'api', namespace: 'app' }, srv: { name: 'srv', namespace: 'wp' } };
 export const k = kube({
-  namespaces: [namespace('app', { 'istio.io/dataplane-mode': 'ambient' }), namespace('legacy'), namespace('wp', { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'wp' })],
+  namespaces: [
+    namespace('app', { 'istio.io/dataplane-mode': 'ambient' }),
+    namespace('legacy'),
+    namespace('wp', { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'wp' }),
+  ],
   pods: [zA, zB, ...Object.values(pods)],
   services: [service('app', 'api', { app: 'api' }, [{ name: 'http', port: 80 }]), service('wp', 'srv', { app: 'srv' }, [{ name: 'http', port: 80 }])],
   gateways: [waypointGateway('wp', 'wp')],

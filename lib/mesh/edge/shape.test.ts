@@ -16,8 +16,10 @@ describe('shape, principals and slices decorators', () => {
   it('shape: the waypoint, and partial L7 when one slice has requests and the other only L4', () => {
     expect(shape(f, bareEdge(f))).toEqual({ waypoint: 'wp/wp', partialL7: true });
   });
-  it('principals: the server side\'s view first', () => {
-    expect(principals(f, bareEdge(f))).toEqual({ principals: { source: 'spiffe://cluster.local/ns/app/sa/amb', destination: 'spiffe://cluster.local/ns/wp/sa/srv' } });
+  it("principals: the server side's view first", () => {
+    expect(principals(f, bareEdge(f))).toEqual({
+      principals: { source: 'spiffe://cluster.local/ns/app/sa/amb', destination: 'spiffe://cluster.local/ns/wp/sa/srv' },
+    });
   });
   it('slices: only when there is more than one, waypoint first', () => {
     const s = slices(f, { ...bareEdge(f), waypoint: 'wp/wp' }).slices!;
@@ -25,7 +27,18 @@ describe('shape, principals and slices decorators', () => {
       ['waypoint', 'waypoint', 'l7', 'wp/wp'],
       ['direct', 'ambient', 'l4', undefined],
     ]);
-    const one = edgeFacts(k, tb().tcp(edgeLabels({ reporter: 'destination', src: peers.legacy, dst: peers.srv, service: svc.srv, csp: 'unknown' }), zB, { opened: 6, sent: 1, received: 1 }).build(), W('legacy', 'legacy'), W('wp', 'srv'));
+    const one = edgeFacts(
+      k,
+      tb()
+        .tcp(edgeLabels({ reporter: 'destination', src: peers.legacy, dst: peers.srv, service: svc.srv, csp: 'unknown' }), zB, {
+          opened: 6,
+          sent: 1,
+          received: 1,
+        })
+        .build(),
+      W('legacy', 'legacy'),
+      W('wp', 'srv'),
+    );
     expect(slices(one, bareEdge(one))).toEqual({});
   });
 });

@@ -62,7 +62,14 @@ describe('a pair carried partly through the waypoint and partly directly (case 3
   it('each slice with its own path, reporter, share and mTLS', () => {
     expect(e.slices).toHaveLength(2);
     const [via, direct] = e.slices!;
-    expect(via).toMatchObject({ via: 'waypoint', path: 'waypoint', telemetry: 'l7', mtls: 'mutual', rateSources: { l7: 'waypoint', l4: 'source' }, waypoint: 'shop/wp' });
+    expect(via).toMatchObject({
+      via: 'waypoint',
+      path: 'waypoint',
+      telemetry: 'l7',
+      mtls: 'mutual',
+      rateSources: { l7: 'waypoint', l4: 'source' },
+      waypoint: 'shop/wp',
+    });
     expect(via!.share).toBeCloseTo(0.6, 10);
     expect(via!.rates.rps).toBeCloseTo(1, 10);
     expect(direct).toMatchObject({ via: 'direct', path: 'mixed', telemetry: 'l7', mtls: 'mutual', rateSources: { l7: 'source', l4: 'destination' } });
@@ -102,7 +109,11 @@ describe('client legs the waypoint reports under another name (case 6)', () => {
     const { k, p } = mesh({ services: [service('shop', 'srv', { app: 'srv' }, http), service('shop', 'reviews', { app: 'none' }, http)] });
     const t = new TelemetryBuilder('labels')
       .requests(edgeLabels({ reporter: 'waypoint', src: mig, dst: srv, service: svcSrv, csp: 'mutual_tls' }), p['wp-1']!, { '200': 600 })
-      .tcp(edgeLabels({ reporter: 'source', src: mig, dst: wp, service: { name: 'reviews', namespace: 'shop' }, csp: 'mutual_tls' }), zA, { opened: 60, sent: 600, received: 600 })
+      .tcp(edgeLabels({ reporter: 'source', src: mig, dst: wp, service: { name: 'reviews', namespace: 'shop' }, csp: 'mutual_tls' }), zA, {
+        opened: 60,
+        sent: 600,
+        received: 600,
+      })
       .build();
     const g = buildMeshGraph(k, t);
     expect(g.edges.map((e) => `${e.source} ${e.target} ${e.path} ${e.l7Gap}`)).toEqual([`${W('shop', 'mig')} ${W('shop', 'srv')} waypoint false`]);
@@ -129,7 +140,9 @@ describe('client legs the waypoint reports under another name (case 6)', () => {
       gateways: [waypointGateway('shop', 'wp', { labels: { 'istio.io/waypoint-for': 'workload' } })],
     });
     const kk: KubeSnapshot = { ...k, pods: k.pods.map((x) => (x.name === 'srv-1' ? { ...x, labels: { ...x.labels, 'istio.io/use-waypoint': 'wp' } } : x)) };
-    const t = new TelemetryBuilder('labels').tcp(edgeLabels({ reporter: 'source', src: mig, dst: wp, csp: 'mutual_tls' }), zA, { opened: 30, sent: 300, received: 300 }).build();
+    const t = new TelemetryBuilder('labels')
+      .tcp(edgeLabels({ reporter: 'source', src: mig, dst: wp, csp: 'mutual_tls' }), zA, { opened: 30, sent: 300, received: 300 })
+      .build();
     const g = buildMeshGraph(kk, t);
     expect(g.edges.map((e) => `${e.source} ${e.target} ${e.path}`)).toEqual([`${W('shop', 'mig')} ${W('shop', 'srv')} waypoint`]);
   });
@@ -149,7 +162,11 @@ describe('protocol from evidence (case 8)', () => {
   const svcApi = { name: 'api', namespace: 'app' };
   const graph = (ports: { name?: string; port: number }[], withSidecarClient: boolean) => {
     const k = kube({ namespaces: [namespace('app')], pods, services: [service('app', 'api', { app: 'api' }, ports)] });
-    const b = new TelemetryBuilder('labels').tcp(edgeLabels({ reporter: 'destination', src: amb, dst: api, service: svcApi, csp: 'mutual_tls' }), zB, { opened: 6, sent: 60, received: 60 });
+    const b = new TelemetryBuilder('labels').tcp(edgeLabels({ reporter: 'destination', src: amb, dst: api, service: svcApi, csp: 'mutual_tls' }), zB, {
+      opened: 6,
+      sent: 60,
+      received: 60,
+    });
     if (withSidecarClient) b.requests(edgeLabels({ reporter: 'source', src: sc, dst: api, service: svcApi, csp: 'unknown' }), pods[2]!, { '200': 60 });
     return buildMeshGraph(k, b.build()).edges.find((e) => e.source === W('app', 'amb'))!;
   };
@@ -160,15 +177,35 @@ describe('protocol from evidence (case 8)', () => {
     expect(graph([{ name: 'web', port: 8080 }], false)).toMatchObject({ protocol: 'unknown', l7Gap: false });
   });
   it('a Service with an HTTP and a TCP port is judged per port: L7 only with evidence', () => {
-    expect(graph([{ name: 'http', port: 80 }, { name: 'tcp-db', port: 5432 }], false)).toMatchObject({ protocol: 'unknown', l7Gap: false });
-    expect(graph([{ name: 'http', port: 80 }, { name: 'tcp-db', port: 5432 }], true)).toMatchObject({ protocol: 'http', protocolSource: 'peer-telemetry', l7Gap: true });
+    expect(
+      graph(
+        [
+          { name: 'http', port: 80 },
+          { name: 'tcp-db', port: 5432 },
+        ],
+        false,
+      ),
+    ).toMatchObject({ protocol: 'unknown', l7Gap: false });
+    expect(
+      graph(
+        [
+          { name: 'http', port: 80 },
+          { name: 'tcp-db', port: 5432 },
+        ],
+        true,
+      ),
+    ).toMatchObject({ protocol: 'http', protocolSource: 'peer-telemetry', l7Gap: true });
   });
 });
 
 describe('named egress (case 10)', () => {
   it('PassthroughCluster and BlackHoleCluster are their own nodes, not the shared unknown peer', () => {
     const { k, p } = mesh();
-    const out = (name: string) => ({ ...edgeLabels({ reporter: 'source', src: mig, csp: 'unknown' }), destination_service: name, destination_service_name: name });
+    const out = (name: string) => ({
+      ...edgeLabels({ reporter: 'source', src: mig, csp: 'unknown' }),
+      destination_service: name,
+      destination_service_name: name,
+    });
     const t = new TelemetryBuilder('labels')
       .tcp(out('PassthroughCluster'), p['mig-s1']!, { opened: 60, sent: 600, received: 60 })
       .requests(out('BlackHoleCluster'), p['mig-s1']!, { '502': 30 })

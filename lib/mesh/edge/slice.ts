@@ -50,8 +50,7 @@ export function sliceView(via: SliceVia, attached: EdgeAcc['attached'], seconds:
   const destKinds = new Set(counted.filter((g) => g.rank === 'destination').flatMap((g) => g.attributions.map((a) => a.proxy)));
   const destPartial = destKinds.has('ztunnel') && l7Groups.some((g) => g.rank === 'destination');
   const sourceFullL7 =
-    l7Groups.some((g) => g.rank === 'source') &&
-    counted.filter((g) => g.rank === 'source').every((g) => g.attributions.every((a) => a.proxy !== 'ztunnel'));
+    l7Groups.some((g) => g.rank === 'source') && counted.filter((g) => g.rank === 'source').every((g) => g.attributions.every((a) => a.proxy !== 'ztunnel'));
   const l7Reporter = pickReporter(
     l7Groups.map((g) => g.rank),
     destPartial && sourceFullL7 ? new Set<Reporter>(['destination']) : new Set(),
@@ -71,10 +70,16 @@ export function sliceView(via: SliceVia, attached: EdgeAcc['attached'], seconds:
   const l4Reporter = pickReporter(l4Groups.map((g) => g.rank));
   let failuresByFlag: Record<string, number> | undefined;
   if (l4Reporter) {
-    const r = l4Rates(l4Groups.filter((g) => g.rank === l4Reporter).flatMap((g) => g.samples.filter((s) => TCP_METRICS.has(s.metric))), seconds);
+    const r = l4Rates(
+      l4Groups.filter((g) => g.rank === l4Reporter).flatMap((g) => g.samples.filter((s) => TCP_METRICS.has(s.metric))),
+      seconds,
+    );
     Object.assign(rates, r.rates);
     const perReporter = REPORTER_ORDER.map((rep) =>
-      l4Rates(l4Groups.filter((g) => g.rank === rep).flatMap((g) => g.samples.filter((s) => s.metric === 'tcpClosed' || s.metric === 'tcpFailed')), seconds),
+      l4Rates(
+        l4Groups.filter((g) => g.rank === rep).flatMap((g) => g.samples.filter((s) => s.metric === 'tcpClosed' || s.metric === 'tcpFailed')),
+        seconds,
+      ),
     );
     const flags: Record<string, number> = {};
     for (const pr of perReporter) {
@@ -86,7 +91,9 @@ export function sliceView(via: SliceVia, attached: EdgeAcc['attached'], seconds:
     if (Object.keys(flags).length > 0) failuresByFlag = Object.fromEntries(Object.entries(flags).sort(([a], [b]) => a.localeCompare(b)));
   }
 
-  const mtlsObs: MtlsInput[] = counted.flatMap((g) => g.attributions.map((a) => ({ reporter: g.rank, proxy: a.proxy, csp: g.labels.connection_security_policy })));
+  const mtlsObs: MtlsInput[] = counted.flatMap((g) =>
+    g.attributions.map((a) => ({ reporter: g.rank, proxy: a.proxy, csp: g.labels.connection_security_policy })),
+  );
   const mtls = decideMtls(via === 'waypoint', mtlsObs);
   const partialL7 = via === 'direct' && telemetry === 'l7' && l7Reporter === 'destination' && destPartial && path !== 'waypoint';
 

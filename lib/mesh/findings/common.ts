@@ -8,12 +8,7 @@ import type { ClassifiedPod, WorkloadInfo } from '../workloads';
 export const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
 export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-    cmp(a.namespace, b.namespace) ||
-    cmp(a.kind, b.kind) ||
-    cmp(a.id, b.id)
-  );
+  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || cmp(a.namespace, b.namespace) || cmp(a.kind, b.kind) || cmp(a.id, b.id);
 }
 
 export function cmp(a: string, b: string): number {
@@ -29,7 +24,10 @@ export interface GraphIndex {
 export function indexGraph(graph: MeshGraph): GraphIndex {
   return {
     nodes: new Map(graph.nodes.map((n) => [n.id, n])),
-    edges: graph.edges.filter((e) => e.leg === undefined).slice().sort((a, b) => cmp(a.id, b.id)),
+    edges: graph.edges
+      .filter((e) => e.leg === undefined)
+      .slice()
+      .sort((a, b) => cmp(a.id, b.id)),
   };
 }
 

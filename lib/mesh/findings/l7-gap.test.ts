@@ -41,9 +41,7 @@ describe('l7-gap', () => {
   it('is critical when an AuthorizationPolicy with HTTP attributes applies to the destination', () => {
     const k2 = {
       ...k,
-      authorizationPolicies: [
-        authz('inventory', 'rules', { selector: { app: 'inventory-api' }, httpAttributes: ['to.operation.methods'] }),
-      ],
+      authorizationPolicies: [authz('inventory', 'rules', { selector: { app: 'inventory-api' }, httpAttributes: ['to.operation.methods'] })],
     };
     const g = graph([cart, api], [edge(cart, api, { path: 'ambient', telemetry: 'l4', l7Gap: true })]);
     const f = l7GapFindings(k2, g);

@@ -3,37 +3,19 @@
 // would not help there); TCP services are never reported.
 import type { AuthorizationPolicyInfo, Finding, GraphEdge, GraphNode, KubeSnapshot, MeshGraph } from '../types';
 import type { WaypointBinding } from '../waypoints';
-import {
-  bypassedWaypoint,
-  edgeWaypoints,
-  indexGraph,
-  isL7Gap,
-  listText,
-  nodeRef,
-  plural,
-  workloadOf,
-  workloadPods,
-  type EdgeWaypoints,
-} from './common';
+import { bypassedWaypoint, edgeWaypoints, indexGraph, isL7Gap, listText, nodeRef, plural, workloadOf, workloadPods, type EdgeWaypoints } from './common';
 import { inventoryOf } from '../inventory';
 import { ref, uniqSorted } from '../util';
 
 /** AuthorizationPolicies with HTTP attributes that apply to a destination (selector or targetRefs). */
-export function httpPoliciesFor(
-  kube: KubeSnapshot,
-  namespace: string,
-  workload: string | undefined,
-  services: string[],
-): AuthorizationPolicyInfo[] {
+export function httpPoliciesFor(kube: KubeSnapshot, namespace: string, workload: string | undefined, services: string[]): AuthorizationPolicyInfo[] {
   const inv = inventoryOf(kube);
   const pods = workload ? workloadPods(kube, namespace, workload) : [];
   return inv.authorizationPolicies
     .filter((p) => p.httpAttributes.length > 0)
     .filter((p) => {
       if (p.targetRefs.length > 0) {
-        return p.targetRefs.some(
-          (t) => t.kind === 'Service' && services.includes(ref(t.namespace ?? p.namespace, t.name)),
-        );
+        return p.targetRefs.some((t) => t.kind === 'Service' && services.includes(ref(t.namespace ?? p.namespace, t.name)));
       }
       return pods.some((pod) => inv.policySelects(p, pod.pod));
     })
@@ -74,11 +56,10 @@ export function l7GapFindings(kube: KubeSnapshot, graph: MeshGraph): Finding[] {
         .map((e) => nodeRef(nodes.get(e.source), e.source)),
     );
     const clients = uniqSorted(sources.map((s, i) => nodeRef(s, gapEdges[i]!.source)));
-    const protocols = uniqSorted(gapEdges.map((e) => e.protocol.toUpperCase() === 'GRPC' ? 'gRPC' : 'HTTP'));
+    const protocols = uniqSorted(gapEdges.map((e) => (e.protocol.toUpperCase() === 'GRPC' ? 'gRPC' : 'HTTP')));
     const sidecarDest =
       target?.kind === 'workload' &&
-      (target.mode === 'sidecar' ||
-        workloadPods(kube, target.namespace, target.name).some((p) => p.classification.mode === 'sidecar'));
+      (target.mode === 'sidecar' || workloadPods(kube, target.namespace, target.name).some((p) => p.classification.mode === 'sidecar'));
 
     let message =
       `${protocols.join('/')} traffic into ${dest} from ${listText(clients)} has only L4 (TCP) telemetry: ` +
@@ -100,7 +81,13 @@ export function l7GapFindings(kube: KubeSnapshot, graph: MeshGraph): Finding[] {
         fix = rejected.map((b) => rejectedBindingFix(b, ns)).join('\n');
       } else {
         message += ` Add a waypoint to get request metrics${policies.length > 0 ? ' and to enforce the HTTP rules of its AuthorizationPolicies' : ''}.`;
-        fix = addWaypointFix(kube, ns, target, svcs, gapEdges.map((e, i) => ({ source: nodes.get(e.source), ew: ews[i]! })));
+        fix = addWaypointFix(
+          kube,
+          ns,
+          target,
+          svcs,
+          gapEdges.map((e, i) => ({ source: nodes.get(e.source), ew: ews[i]! })),
+        );
       }
     }
     if (outOfMesh.length > 0) {
@@ -115,10 +102,7 @@ export function l7GapFindings(kube: KubeSnapshot, graph: MeshGraph): Finding[] {
       severity: policies.length > 0 ? 'critical' : 'warning',
       namespace: ns,
       objects: uniqSorted([dest, ...svcs]),
-      evidence: [
-        ...gapEdges.map((e) => e.id),
-        ...policies.map((p) => `AuthorizationPolicy ${ref(p.namespace, p.name)}`),
-      ],
+      evidence: [...gapEdges.map((e) => e.id), ...policies.map((p) => `AuthorizationPolicy ${ref(p.namespace, p.name)}`)],
       message,
       fix,
     });

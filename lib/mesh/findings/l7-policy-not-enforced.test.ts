@@ -36,7 +36,9 @@ describe('l7-policy-not-enforced', () => {
   it('derives it without status and marks DENY critical', () => {
     const k = kube({
       ...base,
-      authorizationPolicies: [authz('inventory', 'deny-delete', { action: 'DENY', selector: { app: 'inventory-api' }, httpAttributes: ['to.operation.methods'] })],
+      authorizationPolicies: [
+        authz('inventory', 'deny-delete', { action: 'DENY', selector: { app: 'inventory-api' }, httpAttributes: ['to.operation.methods'] }),
+      ],
     });
     const f = l7PolicyNotEnforcedFindings(k, g);
     expect(f).toHaveLength(1);

@@ -87,28 +87,26 @@ export function l7PolicyNotEnforcedFindings(kube: KubeSnapshot, _graph: MeshGrap
       if (zt?.status === 'True' && ambient.length === 0) continue;
       objects = uniqSorted((ambient.length > 0 ? ambient : selected).map((f) => f.workload));
       const selectedWorkloads = uniqSorted((ambient.length > 0 ? ambient : selected).map((f) => f.workload));
-      services = uniqSorted(selectedWorkloads.flatMap((r) => {
-        const w = workloads.workloads.get(r);
-        return w ? workloads.servicesOf(w).map((s) => s.name) : [];
-      }));
+      services = uniqSorted(
+        selectedWorkloads.flatMap((r) => {
+          const w = workloads.workloads.get(r);
+          return w ? workloads.servicesOf(w).map((s) => s.name) : [];
+        }),
+      );
       if (zt) evidence.push(`condition ZtunnelAccepted=${zt.status}${zt.reason ? ` (${zt.reason})` : ''}`);
       why = statusSaysNo
         ? `Istio reports ZtunnelAccepted=False${zt?.reason ? ` (${zt.reason})` : ''}: the policy selects ambient workloads (${listText(objects)}), which ztunnel enforces at L4 only.`
         : `It selects ambient workloads (${listText(objects)}) with spec.selector, so ztunnel enforces it and ztunnel is L4 only.`;
     }
 
-    const servedBy = uniqSorted(
-      services.map((s) => serviceWaypoint(p.namespace, s)).filter((w): w is string => w !== undefined),
-    );
+    const servedBy = uniqSorted(services.map((s) => serviceWaypoint(p.namespace, s)).filter((w): w is string => w !== undefined));
     const { severity, text } = effect(p);
     const message =
       `AuthorizationPolicy ${pRef} (${p.action}) uses HTTP attributes but is not enforced at L7. ${why} ${text}` +
       (servedBy.length > 0
         ? ` A waypoint (${servedBy.join(', ')}) already serves these services, but selector-bound policies are not applied by waypoints.`
         : '');
-    const targetRefs = (services.length > 0 ? services : ['<service>'])
-      .map((s) => `  - kind: Service\n    group: ""\n    name: ${s}`)
-      .join('\n');
+    const targetRefs = (services.length > 0 ? services : ['<service>']).map((s) => `  - kind: Service\n    group: ""\n    name: ${s}`).join('\n');
     const fix =
       (servedBy.length > 0 ? '' : `istioctl waypoint apply -n ${p.namespace} --enroll-namespace --wait\n`) +
       `# then bind the policy to the waypoint'd Service instead of the pods (remove spec.selector):\n` +

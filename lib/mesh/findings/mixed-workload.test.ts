@@ -5,7 +5,11 @@ import { edge, graph, kube, ns, pod, svc, waypoint, wl } from './test-builders';
 describe('mixed-workload', () => {
   const k = kube({
     namespaces: [ns('orders', { 'istio.io/dataplane-mode': 'ambient' })],
-    pods: [pod('orders', 'orders-api', { mode: 'sidecar' }), pod('orders', 'orders-api', { mode: 'sidecar' }), pod('orders', 'orders-api', { mode: 'ambient' })],
+    pods: [
+      pod('orders', 'orders-api', { mode: 'sidecar' }),
+      pod('orders', 'orders-api', { mode: 'sidecar' }),
+      pod('orders', 'orders-api', { mode: 'ambient' }),
+    ],
     services: [svc('orders', 'orders-api')],
   });
 

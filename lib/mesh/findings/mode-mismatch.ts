@@ -5,16 +5,22 @@
 // those per workload and namespace and writes the fix. The same issues feed NamespaceSummary.issues.
 import { inventoryOf } from '../inventory';
 import { restartCommand } from '../kubectl';
-import { ambientRequested, podIntent, sidecarRequested, ANNOTATION_REDIRECTION, LABEL_DATAPLANE_MODE, LABEL_INJECTION, LABEL_REV, type PodIssueCode } from '../pods';
+import {
+  ambientRequested,
+  podIntent,
+  sidecarRequested,
+  ANNOTATION_REDIRECTION,
+  LABEL_DATAPLANE_MODE,
+  LABEL_INJECTION,
+  LABEL_REV,
+  type PodIssueCode,
+} from '../pods';
 import type { Finding, KubeSnapshot, MeshGraph, NamespaceInfo, PodInfo, Severity } from '../types';
 import { ref, uniqSorted } from '../util';
 import { applicationWorkloads, type ClassifiedPod } from '../workloads';
 
 export type ModeIssueCode =
-  | Exclude<PodIssueCode, 'sidecar-not-migrated'>
-  | 'both-requested-namespace'
-  | 'ambient-label-on-sidecar-pod'
-  | 'sidecar-in-ambient-namespace';
+  Exclude<PodIssueCode, 'sidecar-not-migrated'> | 'both-requested-namespace' | 'ambient-label-on-sidecar-pod' | 'sidecar-in-ambient-namespace';
 
 export interface ModeIssue {
   code: ModeIssueCode;
@@ -146,9 +152,7 @@ export function modeIssues(kube: KubeSnapshot): ModeIssue[] {
             ...base,
             text: `${w.ref}: ${n} should be ambient (${LABEL_DATAPLANE_MODE}=ambient) but are not captured by ztunnel (no ${ANNOTATION_REDIRECTION} annotation)`,
             evidence: ps.map((p) => podEvidence(p, `no ${ANNOTATION_REDIRECTION} annotation`)),
-            fix:
-              `# check istio-cni on ${nodeSel.join(', ') || 'the node'}:\n` +
-              `kubectl get pods -A -l k8s-app=istio-cni-node -o wide\n${restart}`,
+            fix: `# check istio-cni on ${nodeSel.join(', ') || 'the node'}:\n` + `kubectl get pods -A -l k8s-app=istio-cni-node -o wide\n${restart}`,
           });
           break;
         }

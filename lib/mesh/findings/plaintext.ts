@@ -22,9 +22,7 @@ function strictFor(kube: KubeSnapshot, e: GraphEdge, target: GraphNode): { stric
   const pa = pods.map((p) => inv.peerAuthFor(p.pod)).find((x) => x !== undefined);
   if (!pa || pa.mode !== 'STRICT') return { strict: false, ...(pa ? { evidence: `PeerAuthentication ${ref(pa.policy.namespace, pa.policy.name)}` } : {}) };
   const evidence = `PeerAuthentication ${ref(pa.policy.namespace, pa.policy.name)}`;
-  const ports = destinationServices(kube, e, target).flatMap((s) =>
-    s.ports.map((p) => String(typeof p.targetPort === 'number' ? p.targetPort : p.port)),
-  );
+  const ports = destinationServices(kube, e, target).flatMap((s) => s.ports.map((p) => String(typeof p.targetPort === 'number' ? p.targetPort : p.port)));
   const relaxed = ports.filter((p) => {
     const m = pa.policy.portLevelMtls[p];
     return m === 'PERMISSIVE' || m === 'DISABLE';
@@ -61,8 +59,7 @@ export function plaintextFindings(kube: KubeSnapshot, graph: MeshGraph): Finding
     const outRefs = uniqSorted(outOfMesh.map(({ e, n }) => nodeRef(n, e.source)));
 
     let message =
-      `${plural(pe.length, 'edge')} into ${dst} (${target.mode ?? target.kind}) carried plaintext traffic, without mTLS, ` +
-      `from ${listText(clientRefs)}.`;
+      `${plural(pe.length, 'edge')} into ${dst} (${target.mode ?? target.kind}) carried plaintext traffic, without mTLS, ` + `from ${listText(clientRefs)}.`;
     if (outRefs.length > 0) message += ` Out-of-mesh client${outRefs.length > 1 ? 's' : ''}: ${listText(outRefs)}.`;
     if (isStrict) message += ' A STRICT PeerAuthentication applies to the destination, yet plaintext was observed.';
     const note = strict.find((s) => s.note)?.note;

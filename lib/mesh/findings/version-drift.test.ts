@@ -49,7 +49,12 @@ describe('version-drift', () => {
   it('ignores an istiod tag that is not a version and falls back to the most common proxy version', () => {
     const odd = pod('istio-system', 'istiod', { labels: { app: 'istiod' }, containers: [{ name: 'discovery', image: 'example/istiod:1', args: [] }] });
     const k = kube({
-      pods: [odd, pod('a', 'x', { mode: 'sidecar', version: '1.27.1' }), pod('a', 'x', { mode: 'sidecar', version: '1.27.1' }), pod('b', 'y', { mode: 'sidecar', version: '1.27.0' })],
+      pods: [
+        odd,
+        pod('a', 'x', { mode: 'sidecar', version: '1.27.1' }),
+        pod('a', 'x', { mode: 'sidecar', version: '1.27.1' }),
+        pod('b', 'y', { mode: 'sidecar', version: '1.27.0' }),
+      ],
     });
     const f = versionDriftFindings(k, g);
     expect(f.map((x) => x.id)).toEqual(['version-drift:b']);

@@ -44,8 +44,14 @@ function minor(v: string): string {
 }
 
 function compareVersions(a: string, b: string): number {
-  const pa = a.replace(/^v/, '').split(/[.-]/).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
-  const pb = b.replace(/^v/, '').split(/[.-]/).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+  const pa = a
+    .replace(/^v/, '')
+    .split(/[.-]/)
+    .map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+  const pb = b
+    .replace(/^v/, '')
+    .split(/[.-]/)
+    .map((x) => (/^\d+$/.test(x) ? Number(x) : x));
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const x = pa[i];
     const y = pb[i];
@@ -88,7 +94,11 @@ export function versionDriftFindings(kube: KubeSnapshot, _graph: MeshGraph): Fin
   if (proxies.length === 0) return [];
   // Only a version-like istiod tag is a baseline (a digest or "latest" says nothing).
   const istiod = mostCommon(
-    pods.flatMap((p) => (p.classification.class === 'istiod' && p.classification.proxyVersion && VERSION_RE.test(p.classification.proxyVersion) ? [p.classification.proxyVersion] : [])),
+    pods.flatMap((p) =>
+      p.classification.class === 'istiod' && p.classification.proxyVersion && VERSION_RE.test(p.classification.proxyVersion)
+        ? [p.classification.proxyVersion]
+        : [],
+    ),
   );
   const baseline = istiod ?? mostCommon(proxies.map((f) => f.version))!;
   const revisionOf = (f: ProxyPod) => (f.class === 'sidecar' ? f.pod.classification.revision : undefined);
@@ -126,9 +136,7 @@ export function versionDriftFindings(kube: KubeSnapshot, _graph: MeshGraph): Fin
       const role = ROLE_LABEL[first.class] ?? first.class;
       const versions = [...new Set(ps.map((p) => p.version))].sort(compareVersions);
       const revs = [...new Set(ps.flatMap((p) => revisionOf(p) ?? []))].sort();
-      lines.push(
-        `${role} ${w} (${plural(ps.length, 'pod')}) runs ${versions.join(', ')}${revs.length > 0 ? ` (revision ${revs.join(', ')})` : ''}`,
-      );
+      lines.push(`${role} ${w} (${plural(ps.length, 'pod')}) runs ${versions.join(', ')}${revs.length > 0 ? ` (revision ${revs.join(', ')})` : ''}`);
       if (versions.some((v) => minor(v) !== minor(baseline) || compareVersions(v, baseline) > 0)) severity = 'warning';
       const { kind, name } = first.pod.pod.workload;
       if (first.class === 'ztunnel') {
@@ -148,9 +156,14 @@ export function versionDriftFindings(kube: KubeSnapshot, _graph: MeshGraph): Fin
       severity,
       namespace: ns,
       objects: [...new Set(objects)].sort(cmp),
-      evidence: workloads.flatMap(([, ps]) =>
-        ps.map((p) => `Pod ${ref(p.pod.pod.namespace, p.pod.pod.name)}: ${p.pod.classification.proxyImage ?? p.version}${revisionOf(p) ? ` revision ${revisionOf(p)}` : ''}`),
-      ).sort(cmp),
+      evidence: workloads
+        .flatMap(([, ps]) =>
+          ps.map(
+            (p) =>
+              `Pod ${ref(p.pod.pod.namespace, p.pod.pod.name)}: ${p.pod.classification.proxyImage ?? p.version}${revisionOf(p) ? ` revision ${revisionOf(p)}` : ''}`,
+          ),
+        )
+        .sort(cmp),
       message:
         `Proxy version drift: ${lines.join('; ')}, while the mesh baseline is ${baseline}${istiod ? ' (istiod)' : ' (most common)'}` +
         `${baseRev ? `, revision ${baseRev}` : ''}. Versions in use — ${inUseText}.`,

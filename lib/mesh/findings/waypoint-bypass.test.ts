@@ -36,9 +36,7 @@ describe('waypoint-bypass', () => {
     const catalog = wl('shop', 'catalog', { mode: 'ambient', services: ['shop/catalog'] }); // binding from kube only
     const k2 = {
       ...k,
-      authorizationPolicies: [
-        authz('shop', 'gw-rules', { targetRefs: [{ kind: 'Gateway', name: 'shop-waypoint' }], httpAttributes: ['to.operation.paths'] }),
-      ],
+      authorizationPolicies: [authz('shop', 'gw-rules', { targetRefs: [{ kind: 'Gateway', name: 'shop-waypoint' }], httpAttributes: ['to.operation.paths'] })],
     };
     const f = waypointBypassFindings(k2, graph([legacy, catalog], [edge(legacy, catalog, { path: 'ambient', telemetry: 'l4', mtls: 'plaintext' })]));
     expect(f).toHaveLength(1);
@@ -73,7 +71,12 @@ describe('waypoint-bypass', () => {
 
   describe('ambient clients follow the bindings as Istio applies them (docs/istio-telemetry.md §1.5)', () => {
     const shopPods = [pod('shop', 'web', { mode: 'ambient' }), pod('shop', 'cart', { mode: 'ambient' })];
-    const kb = (nsLabels: Record<string, string>, svcLabels: Record<string, string> = {}, gw = waypoint('shop', 'shop-waypoint'), podLabels: Record<string, string> = {}) =>
+    const kb = (
+      nsLabels: Record<string, string>,
+      svcLabels: Record<string, string> = {},
+      gw = waypoint('shop', 'shop-waypoint'),
+      podLabels: Record<string, string> = {},
+    ) =>
       kube({
         namespaces: [ns('shop', { 'istio.io/dataplane-mode': 'ambient', ...nsLabels })],
         services: [svc('shop', 'cart', { labels: svcLabels }), svc('shop', 'web')],
@@ -84,7 +87,10 @@ describe('waypoint-bypass', () => {
     const cartN = wl('shop', 'cart', { mode: 'ambient' });
 
     it('Service-addressed traffic that skipped the Service waypoint: never "address by Service name"', () => {
-      const f = waypointBypassFindings(kb({ 'istio.io/use-waypoint': 'shop-waypoint' }), graph([webN, cartN], [edge(webN, cartN, { path: 'ambient', services: ['cart.shop.svc.cluster.local'] })]));
+      const f = waypointBypassFindings(
+        kb({ 'istio.io/use-waypoint': 'shop-waypoint' }),
+        graph([webN, cartN], [edge(webN, cartN, { path: 'ambient', services: ['cart.shop.svc.cluster.local'] })]),
+      );
       expect(f).toHaveLength(1);
       expect(f[0]!.message).toContain('addresses Service shop/cart, which is bound to shop/shop-waypoint');
       expect(`${f[0]!.message}\n${f[0]!.fix}`).not.toMatch(/address\b.*(by its Service name|instead of pod IPs)/i);
@@ -99,7 +105,9 @@ describe('waypoint-bypass', () => {
       expect(viaService.message).toContain('by pod IP');
       expect(viaService.fix).toContain('address cart.shop.svc.cluster.local (Service shop/cart) instead of pod IPs');
       expect(viaService.fix).toContain('kubectl label gateway shop-waypoint -n shop istio.io/waypoint-for=all --overwrite');
-      expect(viaService.fix).toContain(`kubectl -n shop patch deployment cart --type merge -p '{"spec":{"template":{"metadata":{"labels":{"istio.io/use-waypoint":"shop-waypoint"}}}}}'`);
+      expect(viaService.fix).toContain(
+        `kubectl -n shop patch deployment cart --type merge -p '{"spec":{"template":{"metadata":{"labels":{"istio.io/use-waypoint":"shop-waypoint"}}}}}'`,
+      );
       // bound through the Namespace label: the pods inherit it once waypoint-for allows workloads
       const viaNs = waypointBypassFindings(kb({ 'istio.io/use-waypoint': 'shop-waypoint' }), g)[0]!;
       expect(viaNs.fix).toContain('istio.io/waypoint-for=all');
@@ -107,7 +115,7 @@ describe('waypoint-bypass', () => {
       expect(viaNs.fix).toContain("inherit namespace shop's istio.io/use-waypoint=shop-waypoint");
     });
 
-    it('pod-IP traffic that skipped the pods\' workload waypoint', () => {
+    it("pod-IP traffic that skipped the pods' workload waypoint", () => {
       const wwp = waypoint('shop', 'cart-wp', { labels: { 'istio.io/waypoint-for': 'workload' } });
       const k2 = kb({}, {}, wwp, { 'istio.io/use-waypoint': 'cart-wp' });
       const f = waypointBypassFindings(k2, graph([webN, cartN], [edge(webN, cartN, { path: 'ambient' })]));
@@ -123,12 +131,20 @@ describe('waypoint-bypass', () => {
       const k3 = kb({ 'istio.io/use-waypoint': 'shared', 'istio.io/use-waypoint-namespace': 'infra' }, {}, shared);
       expect(waypointBypassFindings(k3, graph([webN, cartN], [edge(webN, cartN, { path: 'ambient', services: ['shop/cart'] })]))).toEqual([]);
       const notProgrammed = waypoint('shop', 'shop-waypoint', { conditions: [{ type: 'Programmed', status: 'False', reason: 'Invalid' }] });
-      expect(waypointBypassFindings(kb({ 'istio.io/use-waypoint': 'shop-waypoint' }, {}, notProgrammed), graph([webN, cartN], [edge(webN, cartN, { path: 'ambient', services: ['shop/cart'] })]))).toEqual([]);
+      expect(
+        waypointBypassFindings(
+          kb({ 'istio.io/use-waypoint': 'shop-waypoint' }, {}, notProgrammed),
+          graph([webN, cartN], [edge(webN, cartN, { path: 'ambient', services: ['shop/cart'] })]),
+        ),
+      ).toEqual([]);
     });
 
     it('ingress gateways only use Service waypoints: a workload waypoint gets the Service binding fix', () => {
       const wwp = waypoint('shop', 'cart-wp', { labels: { 'istio.io/waypoint-for': 'workload' } });
-      const f = waypointBypassFindings(kb({}, {}, wwp, { 'istio.io/use-waypoint': 'cart-wp' }), graph([ingress, cartN], [edge(ingress, cartN, { path: 'sidecar', services: ['shop/cart'] })]));
+      const f = waypointBypassFindings(
+        kb({}, {}, wwp, { 'istio.io/use-waypoint': 'cart-wp' }),
+        graph([ingress, cartN], [edge(ingress, cartN, { path: 'sidecar', services: ['shop/cart'] })]),
+      );
       expect(f).toHaveLength(1);
       expect(f[0]!.fix).toContain('kubectl label service cart -n shop istio.io/use-waypoint=cart-wp istio.io/ingress-use-waypoint=true');
       expect(f[0]!.fix).toContain('istio.io/waypoint-for=all');

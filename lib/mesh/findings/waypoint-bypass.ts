@@ -144,7 +144,9 @@ function ambientBypass(kube: KubeSnapshot, ew: EdgeWaypoints, wp: string, src: s
       lines.push(
         w && w.kind !== 'Pod'
           ? `kubectl -n ${w.namespace} patch ${w.kind.toLowerCase()} ${w.name} --type merge -p '${patch}'   # pod template label`
-          : `# label the pods of ${dst}: ${Object.entries(podLabels).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+          : `# label the pods of ${dst}: ${Object.entries(podLabels)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}`,
       );
     }
     return {
@@ -153,7 +155,10 @@ function ambientBypass(kube: KubeSnapshot, ew: EdgeWaypoints, wp: string, src: s
     };
   }
   // The traffic was addressed the way the binding covers, yet skipped the waypoint.
-  const what = ew.addressing === 'service' ? `addresses Service ${svcRef ?? dst}, which is bound to ${wp}` : `reaches ${dst}'s pods by IP, and they are bound to workload waypoint ${wp}`;
+  const what =
+    ew.addressing === 'service'
+      ? `addresses Service ${svcRef ?? dst}, which is bound to ${wp}`
+      : `reaches ${dst}'s pods by IP, and they are bound to workload waypoint ${wp}`;
   const client = inv.workloads.workloads.get(src);
   return {
     why: `${src} is ambient and ${what}, yet its traffic went straight to the pods: the binding or the waypoint is newer than the window, or ztunnel had not received it (long-lived connections keep the path they were opened with).`,

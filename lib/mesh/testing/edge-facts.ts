@@ -27,5 +27,17 @@ export function edgeFacts(k: KubeSnapshot, t: TelemetryInput, source: string, ta
 
 /** The fields an edge has before any decorator ran. */
 export function bareEdge(f: EdgeFacts, services: string[] = []): GraphEdge {
-  return { id: f.acc.id, source: f.acc.src.id, target: f.acc.dst.id, path: 'ambient', telemetry: 'l4', protocol: 'unknown', l7Gap: false, mtls: 'unknown', rates: {}, reporters: [], services };
+  return {
+    id: f.acc.id,
+    source: f.acc.src.id,
+    target: f.acc.dst.id,
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'unknown',
+    l7Gap: false,
+    mtls: 'unknown',
+    rates: {},
+    reporters: [],
+    services,
+  };
 }

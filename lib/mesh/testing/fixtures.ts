@@ -69,7 +69,13 @@ export function sidecarStatus(native: boolean, revision = 'default'): string {
 export function sidecarPod(o: PodOpts & { native?: boolean; revision?: string }): PodInfo {
   const p = pod(o);
   const app = o.workload ?? o.name;
-  p.labels = { app, 'security.istio.io/tlsMode': 'istio', 'service.istio.io/canonical-name': app, 'service.istio.io/canonical-revision': 'latest', ...p.labels };
+  p.labels = {
+    app,
+    'security.istio.io/tlsMode': 'istio',
+    'service.istio.io/canonical-name': app,
+    'service.istio.io/canonical-revision': 'latest',
+    ...p.labels,
+  };
   p.annotations = { 'istio.io/rev': o.revision ?? 'default', 'sidecar.istio.io/status': sidecarStatus(o.native ?? false, o.revision), ...p.annotations };
   const proxy = { name: 'istio-proxy', image: o.proxyImage ?? PROXY_1271, args: ['proxy', 'sidecar'] };
   if (o.native) p.initContainers.push({ ...proxy, restartPolicy: 'Always' });
@@ -324,11 +330,7 @@ export class TelemetryBuilder {
     return this;
   }
 
-  tcp(
-    edge: Labels,
-    reporter: PodInfo,
-    o: { opened: number; sent: number; received: number; closed?: number; failed?: Record<string, number> },
-  ): this {
+  tcp(edge: Labels, reporter: PodInfo, o: { opened: number; sent: number; received: number; closed?: number; failed?: Record<string, number> }): this {
     this.add('tcpOpened', edge, o.opened, reporter);
     this.add('tcpSentBytes', edge, o.sent, reporter);
     this.add('tcpReceivedBytes', edge, o.received, reporter);
