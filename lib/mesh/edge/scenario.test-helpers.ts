@@ -47,3 +47,11 @@ export const k = kube({
 });
 export const tb = () => new TelemetryBuilder('labels');
 export { edgeLabels };
+
+/** `amb` through the waypoint (L7) beside `legacy` and `amb` directly into `srv` (L4 only): two slices. */
+export const splitTelemetry = () =>
+  tb()
+    .requests(edgeLabels({ reporter: 'waypoint', src: peers.amb, dst: peers.srv, service: svc.srv, csp: 'mutual_tls' }), pods.wp, { '200': 60 })
+    .tcp(edgeLabels({ reporter: 'destination', src: peers.legacy, dst: peers.srv, service: svc.srv, csp: 'unknown' }), zB, { opened: 6, sent: 1, received: 1 })
+    .tcp(edgeLabels({ reporter: 'destination', src: peers.amb, dst: peers.srv, service: svc.srv, csp: 'mutual_tls' }), zB, { opened: 6, sent: 1, received: 1 })
+    .build();
