@@ -15,27 +15,28 @@ export function EdgeSlices({ edge }: { edge: GraphEdge }) {
       <caption className="mb-1 text-left text-xs font-semibold uppercase tracking-wide text-gray-700">Traffic split</caption>
       <thead className="text-xs text-gray-600">
         <tr>
-          <th className="font-medium">Way</th>
-          <th className="font-medium">Share</th>
-          <th className="font-medium">Path</th>
-          <th className="font-medium">Telemetry</th>
-          <th className="font-medium">mTLS</th>
-          <th className="font-medium">Rate</th>
+          <th className="pr-2 font-medium">Way</th>
+          <th className="pr-2 text-right font-medium">Share</th>
+          <th className="pr-2 font-medium">Seen as</th>
+          <th className="text-right font-medium">Rate</th>
         </tr>
       </thead>
       <tbody>
         {edge.slices.map((s) => (
           <tr key={s.via} data-testid={`slice-${s.via}`}>
-            <td>{s.via === 'waypoint' ? `via ${s.waypoint ?? 'waypoint'}` : 'direct'}</td>
-            <td>{s.share !== undefined ? formatPercent(s.share) : '–'}</td>
-            <td>{PATH_STYLES[s.path].label}</td>
-            <td>{s.telemetry === 'l7' ? 'L7' : 'L4 only'}</td>
-            <td className={s.mtls === 'plaintext' ? 'font-semibold text-red-800' : undefined}>{MTLS_LABELS[s.mtls]}</td>
-            <td>
+            <td className="pr-2" title={s.via === 'waypoint' && s.waypoint ? `through ${s.waypoint}` : 'bypassing the waypoint'}>
+              {s.via === 'waypoint' ? 'via waypoint' : `direct (${PATH_STYLES[s.path].label})`}
+            </td>
+            <td className="whitespace-nowrap pr-2 text-right">{s.share !== undefined ? formatPercent(s.share) : '–'}</td>
+            <td className="whitespace-nowrap pr-2">
+              {s.telemetry === 'l7' ? 'L7' : 'L4 only'} ·{' '}
+              <span className={s.mtls === 'plaintext' ? 'font-semibold text-red-800' : undefined}>{MTLS_LABELS[s.mtls]}</span>
+            </td>
+            <td className="whitespace-nowrap text-right">
               {s.rates.rps !== undefined
-                ? `${formatRate(s.rates.rps)} req/s`
+                ? `${formatRate(s.rates.rps)} req.`
                 : s.rates.connectionsPerSec !== undefined
-                  ? `${formatRate(s.rates.connectionsPerSec)} conn/s`
+                  ? `${formatRate(s.rates.connectionsPerSec)} conn.`
                   : '–'}
             </td>
           </tr>
