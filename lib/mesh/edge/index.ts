@@ -27,9 +27,10 @@ function edgeServices(acc: EdgeAcc): string[] {
   );
 }
 
-export function finishEdge(outer: MeshContext, acc: EdgeAcc, seconds: number, protocols: ProtocolEvidence): GraphEdge {
+/** What the decorators read about one accumulated edge. */
+export function edgeFactsOf(outer: MeshContext, acc: EdgeAcc, seconds: number, protocols: ProtocolEvidence): EdgeFacts {
   const views = sliceEdge(acc, seconds);
-  const facts: EdgeFacts = {
+  return {
     acc,
     ctx: outer.of(acc.dst.cluster),
     seconds,
@@ -38,7 +39,11 @@ export function finishEdge(outer: MeshContext, acc: EdgeAcc, seconds: number, pr
     counted: views.flatMap((v) => v.counted),
     protocols,
   };
-  const edge: GraphEdge = {
+}
+
+/** The fields an edge has before any decorator ran. */
+export function bareEdge(acc: EdgeAcc, services: string[]): GraphEdge {
+  return {
     id: acc.id,
     source: acc.src.id,
     target: acc.dst.id,
@@ -49,8 +54,13 @@ export function finishEdge(outer: MeshContext, acc: EdgeAcc, seconds: number, pr
     mtls: 'unknown',
     rates: {},
     reporters: [],
-    services: edgeServices(acc),
+    services,
   };
+}
+
+export function finishEdge(outer: MeshContext, acc: EdgeAcc, seconds: number, protocols: ProtocolEvidence): GraphEdge {
+  const facts = edgeFactsOf(outer, acc, seconds, protocols);
+  const edge = bareEdge(acc, edgeServices(acc));
   for (const decorate of EDGE_DECORATORS) Object.assign(edge, decorate(facts, edge));
   return edge;
 }
