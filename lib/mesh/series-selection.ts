@@ -3,6 +3,7 @@
 // edge's rate and never a second opinion. A node's inbound series are the union over the edges into it.
 import { assignEdges, buildMeshContexts, groupSeries } from './build';
 import { sliceEdge } from './edge/slice';
+import type { EdgeAcc } from './model';
 import { emptySnapshot } from './merge';
 import { windowSeconds } from './rates';
 import { EDGE_LABELS, type KubeSnapshot, type Labels, type TelemetryInput } from './types';
@@ -23,6 +24,22 @@ function key(labels: Labels): string {
 }
 
 /**
+ * Grouping and folding of one telemetry result, shared by the sparkline requests of the same cached window (a side
+ * panel asks for an edge's and a node's series at once): memoised on the samples array and the snapshots.
+ */
+const FOLDED = new WeakMap<object, { snapshots: KubeSnapshot[]; expand: boolean; accs: EdgeAcc[] }[]>();
+
+function foldedEdges(snapshots: KubeSnapshot[], telemetry: TelemetryInput, expand: boolean): EdgeAcc[] {
+  const memo = FOLDED.get(telemetry.samples) ?? [];
+  const hit = memo.find((m) => m.expand === expand && m.snapshots.length === snapshots.length && m.snapshots.every((s, i) => s === snapshots[i]));
+  if (hit) return hit.accs;
+  const ctx = buildMeshContexts(snapshots)[0]!;
+  const accs = assignEdges(ctx, groupSeries(ctx, telemetry), expand, []);
+  FOLDED.set(telemetry.samples, [...memo.slice(-3), { snapshots, expand, accs }]);
+  return accs;
+}
+
+/**
  * The series behind the edges whose id is in `edgeIds` (or, with `target`, every edge into that node).
  * Undefined when no such edge exists in the window.
  */
@@ -33,9 +50,7 @@ export function seriesSelection(
   options: { expandWaypoints?: boolean } = {},
 ): SeriesSelection | undefined {
   const snapshots = Array.isArray(kube) ? (kube.length > 0 ? kube : [emptySnapshot()]) : [kube];
-  const ctx = buildMeshContexts(snapshots)[0]!;
-  const groups = groupSeries(ctx, telemetry);
-  const accs = assignEdges(ctx, groups, options.expandWaypoints === true, []).filter((e) =>
+  const accs = foldedEdges(snapshots, telemetry, options.expandWaypoints === true).filter((e) =>
     'edgeId' in which ? e.id === which.edgeId : e.dst.id === which.target,
   );
   if (accs.length === 0) return undefined;
