@@ -1,6 +1,8 @@
+import { limited } from '@/lib/server/guard';
 import { listSnapshots, pinSnapshot } from '@/lib/server/snapshots';
 
 export const dynamic = 'force-dynamic';
 
-export const POST = pinSnapshot;
+// Pinning computes a graph, summaries, findings and sparklines: under the same per-client limit as the other routes.
+export const POST = (request: Request) => limited(request, () => pinSnapshot(request));
 export const GET = listSnapshots;
