@@ -15,6 +15,8 @@ const KIND_LABEL: Record<FindingKind, string> = {
   'mode-mismatch': 'Mode mismatch',
   'mixed-workload': 'Mixed workload',
   'version-drift': 'Version drift',
+  'split-drift': 'Traffic split differs from its weights',
+  'split-not-applied': 'Traffic split cannot apply',
 };
 
 function FindingItem({ f }: { f: Finding }) {

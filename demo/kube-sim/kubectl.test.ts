@@ -86,3 +86,40 @@ describe('kubectl against the simulator', { timeout: 60_000 }, () => {
     expect(err).toContain('pods "nope" not found');
   });
 });
+
+describe('kubectl lists the traffic-split kinds of the demo mesh', { timeout: 60_000 }, () => {
+  let demo: KubeSimulator;
+  let demoState: string;
+  let demoHome: string;
+  beforeAll(async () => {
+    demoState = mkdtempSync(path.join(tmpdir(), 'kube-sim-kubectl-demo-'));
+    demoHome = mkdtempSync(path.join(tmpdir(), 'kube-sim-home-'));
+    demo = await startKubeSimulator({ manifestsDir: path.resolve(__dirname, '../cluster'), port: 0, stateDir: demoState });
+  });
+  afterAll(async () => {
+    await demo?.stop();
+    rmSync(demoState, { recursive: true, force: true });
+    rmSync(demoHome, { recursive: true, force: true });
+  });
+
+  const kc = (...args: string[]) =>
+    run(KUBECTL, ['--kubeconfig', demo.kubeconfigPath, ...args], { env: { ...process.env, HOME: demoHome, KUBECONFIG: demo.kubeconfigPath }, timeout: 30_000 });
+
+  it('get httproutes -n shop lists the canary route, -o yaml its backendRefs weights', async () => {
+    const out = rows((await kc('get', 'httproutes', '-n', 'shop')).stdout);
+    expect(out[0]?.[0]).toBe('NAME');
+    expect(out.slice(1).map((r) => r[0])).toEqual(['recommendations-canary']);
+    const doc = parse((await kc('get', 'httproute', 'recommendations-canary', '-n', 'shop', '-o', 'yaml')).stdout);
+    expect(doc.spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight])).toEqual([
+      ['recommendations-v1', 90],
+      ['recommendations-v2', 10],
+    ]);
+  });
+
+  it('virtualservices and destinationrules are served (none in the demo)', async () => {
+    for (const kind of ['virtualservices', 'destinationrules']) {
+      const { stderr } = await kc('get', kind, '-A');
+      expect(stderr).toContain('No resources found');
+    }
+  });
+});

@@ -329,6 +329,25 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
       spec: sc.spec,
     });
   }
+  for (const r of t.httpRoutes ?? []) {
+    const ts = iso(anchor - 2 * 86400);
+    objs.push({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: r.name, namespace: r.namespace, uid: uid(`httproute/${r.namespace}/${r.name}`), creationTimestamp: ts, generation: 1 },
+      spec: r.spec,
+      status: {
+        parents: ((r.spec.parentRefs as Record<string, unknown>[] | undefined) ?? []).map((parentRef) => ({
+          parentRef,
+          controllerName: 'istio.io/gateway-controller',
+          conditions: [
+            { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Route was valid', observedGeneration: 1, lastTransitionTime: ts },
+            { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'All references resolved', observedGeneration: 1, lastTransitionTime: ts },
+          ],
+        })),
+      },
+    });
+  }
   for (const pa of t.peerAuthentications) {
     objs.push({
       apiVersion: 'security.istio.io/v1',

@@ -197,6 +197,8 @@ export interface EdgeSpec {
    *  grpc: by grpc-status ("14" UNAVAILABLE, "4" DEADLINE_EXCEEDED, …); every call answers HTTP 200, the rest "0" OK. */
   errors: Record<string, number>;
   incidents: Incident[];
+  /** Key of the diurnal wave (default: the id); edges sharing it keep a fixed ratio, e.g. a canary split. */
+  wave?: string;
 }
 
 export interface Topology {
@@ -219,6 +221,8 @@ export interface Topology {
   migration?: { workload: string; atOffset: number };
   /** Istio `Sidecar` resources (networking.istio.io/v1), e.g. REGISTRY_ONLY egress for one workload. */
   sidecars?: { namespace: string; name: string; spec: Record<string, unknown> }[];
+  /** Gateway API HTTPRoutes (gateway.networking.k8s.io/v1), e.g. the canary split of shop/recommendations. */
+  httpRoutes?: { namespace: string; name: string; spec: Record<string, unknown> }[];
   /** Control-plane revision (undefined = the default revision, istiod Deployment `istiod`). */
   revision?: string;
 }
@@ -319,6 +323,8 @@ function pickNode(alloc: NodeAlloc): NodeModel {
 interface AppWorkloadOptions {
   namespace: string;
   name: string;
+  /** `app` label (and canonical service); default: the workload name. Versioned Deployments share one app. */
+  app?: string;
   kind?: 'Deployment' | 'StatefulSet';
   replicas: number;
   version?: string;
@@ -421,7 +427,7 @@ function appPod(
 
 function appWorkload(alloc: NodeAlloc, o: AppWorkloadOptions): WorkloadModel {
   const kind = o.kind ?? 'Deployment';
-  const app = o.name;
+  const app = o.app ?? o.name;
   const templateLabels: Record<string, string> = { app, ...(o.version ? { version: o.version } : {}), ...o.extraTemplateLabels };
   const w = { namespace: o.namespace, name: o.name, sa: o.name, app, version: o.version, port: o.port, image: o.image };
   const pods: PodModel[] = [];
@@ -479,7 +485,7 @@ function appWorkload(alloc: NodeAlloc, o: AppWorkloadOptions): WorkloadModel {
     app,
     version: o.version,
     labels: { app },
-    selector: { app },
+    selector: o.app ? { app, ...(o.version ? { version: o.version } : {}) } : { app },
     templateLabels,
     templateAnnotations: {},
     appContainer: { name: app, image: o.image, ports: [{ containerPort: o.port, protocol: 'TCP' }] },
@@ -737,6 +743,12 @@ function httpService(ns: string, name: string, ip: string, port = 8080, portName
   };
 }
 
+/** The Service of one version of an app (selector app + version), as a canary's backendRefs name them. */
+function versionService(ns: string, app: string, version: string, ip: string): ServiceModel {
+  const s = httpService(ns, `${app}-${version}`, ip);
+  return { ...s, labels: { app, version }, selector: { app, version } };
+}
+
 // ---------------------------------------------------------------------------
 // The demo mesh
 // ---------------------------------------------------------------------------
@@ -931,6 +943,28 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
       mode: 'sidecar',
       nativeSidecar: false,
     }),
+    // recommendations: a canary — two Deployments of one app (app=recommendations, version v1 / v2), ambient
+    // behind shop-waypoint; HTTPRoute recommendations-canary asks for 90/10, the clients see 70/30
+    appWorkload(alloc, {
+      namespace: 'shop',
+      name: 'recommendations-v1',
+      app: 'recommendations',
+      replicas: 2,
+      version: 'v1',
+      port: 8080,
+      image: img('recommendations', '1.0.0'),
+      mode: 'ambient',
+    }),
+    appWorkload(alloc, {
+      namespace: 'shop',
+      name: 'recommendations-v2',
+      app: 'recommendations',
+      replicas: 1,
+      version: 'v2',
+      port: 8080,
+      image: img('recommendations', '2.0.0'),
+      mode: 'ambient',
+    }),
   ];
 
   let ipN = 10;
@@ -1009,6 +1043,10 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
     // gRPC: port name grpc-… and appProtocol grpc
     httpService('fraud', 'fraud-check', ipOf(ipN++), 9090, 'grpc-fraud', 'grpc'),
     httpService('fraud', 'risk-model', ipOf(ipN++)),
+    // the canary's Services: the app's (HTTPRoute parent) and one per version (the backendRefs)
+    { ...httpService('shop', 'recommendations', ipOf(ipN++)), waypoint: { name: 'shop-waypoint' } },
+    { ...versionService('shop', 'recommendations', 'v1', ipOf(ipN++)), waypoint: { name: 'shop-waypoint' } },
+    { ...versionService('shop', 'recommendations', 'v2', ipOf(ipN++)), waypoint: { name: 'shop-waypoint' } },
   ];
 
   const waypointSvc = services.find((s) => s.name === 'shop-waypoint')!;
@@ -1123,6 +1161,18 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
       responseBytes: 7_000,
     }),
     edge('e21-risk-blackhole', 'fraud/risk-model', { kind: 'blackhole', ip: '192.0.2.55', port: 443, host: 'telemetry.vendor.example' }, 'tcp', 0.2),
+    // the canary: the waypoint sends 70 % to v1 and 30 % to v2 (one wave, so the ratio holds at every instant)
+    // while HTTPRoute recommendations-canary says 90/10; v2 is slower and fails more often
+    edge('e22-web-recommendations-v1', 'shop/web', svc('shop/recommendations-v1'), 'http', 7, {
+      latency: { medianMs: 16, sigma: 0.5 },
+      errors: { '503': 0.002 },
+      wave: 'recommendations',
+    }),
+    edge('e23-web-recommendations-v2', 'shop/web', svc('shop/recommendations-v2'), 'http', 3, {
+      latency: { medianMs: 24, sigma: 0.5 },
+      errors: { '503': 0.02 },
+      wave: 'recommendations',
+    }),
   ];
 
   const sidecars = [
@@ -1149,6 +1199,23 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
     incidentWindow: incident,
     migration: { workload: 'shop/catalog', atOffset: -3 * H },
     sidecars,
+    httpRoutes: [
+      {
+        namespace: 'shop',
+        name: 'recommendations-canary',
+        spec: {
+          parentRefs: [{ group: '', kind: 'Service', name: 'recommendations', port: 8080 }],
+          rules: [
+            {
+              backendRefs: [
+                { name: 'recommendations-v1', port: 8080, weight: 90 },
+                { name: 'recommendations-v2', port: 8080, weight: 10 },
+              ],
+            },
+          ],
+        },
+      },
+    ],
     ...(rev ? { revision: rev } : {}),
   };
 }

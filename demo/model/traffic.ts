@@ -112,7 +112,7 @@ function steadyShares(spec: EdgeSpec, extra503 = 0): Record<string, number> {
 }
 
 export function buildEdgeTraffic(spec: EdgeSpec, anchor: number): EdgeTraffic {
-  const wave = makeWave(spec.id);
+  const wave = makeWave(spec.wave ?? spec.id);
   const bounds = new Set<number>();
   for (const i of spec.incidents) {
     bounds.add(anchor + i.fromOffset);

@@ -101,6 +101,16 @@ describe('parseGraphQuery', () => {
     expect(paramOf(() => parseGraphQuery(q('foo=1'), NOW))).toBe('foo');
     expect(paramOf(() => parseGraphQuery(q('expandWaypoints=yes'), NOW))).toBe('expandWaypoints');
   });
+  it('group: workload (default, absent from the query) or version; anything else is a 400 naming group', () => {
+    expect(parseGraphQuery(q('range=1h'), NOW).group).toBeUndefined();
+    expect(parseGraphQuery(q('group=workload'), NOW).group).toBeUndefined();
+    expect(parseGraphQuery(q('group=version'), NOW).group).toBe('version');
+    expect(paramOf(() => parseGraphQuery(q('group=app'), NOW))).toBe('group');
+    expect(paramOf(() => parseGraphQuery(q('group=<script>'), NOW))).toBe('group');
+    const plain = parseGraphQuery(q('range=1h'), NOW);
+    expect(graphQueryKey(parseGraphQuery(q('range=1h&group=workload'), NOW))).toBe(graphQueryKey(plain));
+    expect(graphQueryKey(parseGraphQuery(q('range=1h&group=version'), NOW))).not.toBe(graphQueryKey(plain));
+  });
   it('normalised keys: equal queries give equal keys', () => {
     const a = parseGraphQuery(q('namespaces=b,a&range=1h'), NOW);
     const b = parseGraphQuery(q('range=1h&namespaces=a,b'), NOW + 2);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { CLUSTER_NAME, formatSeconds, MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS, NAMESPACE_NAME, parseInstant, rangeToSeconds } from './scope';
 
 // Parsing of the query parameters shared by /api/graph, /api/namespaces, /api/findings… (docs/api.md §4).
@@ -115,7 +116,19 @@ export function parseBoolean(params: URLSearchParams, name: string, fallback = f
   throw new ParamError(name, `${name} must be true or false`);
 }
 
-const KNOWN_GRAPH_PARAMS = new Set(['namespaces', 'clusters', 'range', 'start', 'end', 'expandWaypoints']);
+const KNOWN_GRAPH_PARAMS = new Set(['namespaces', 'clusters', 'range', 'start', 'end', 'expandWaypoints', 'group']);
+
+/** `group`: `workload` (default) or `version` — the versioned view with apps and their versions (docs/api.md §4.2). */
+export const GraphGroupSchema = z.enum(['workload', 'version']);
+export type GraphGroup = z.infer<typeof GraphGroupSchema>;
+
+export function parseGroup(params: URLSearchParams): GraphGroup {
+  const v = params.get('group');
+  if (v === null || v === '') return 'workload';
+  const r = GraphGroupSchema.safeParse(v);
+  if (!r.success) throw new ParamError('group', `group must be workload or version (got "${truncate(v)}")`);
+  return r.data;
+}
 
 export interface GraphQuery {
   window: WindowSeconds;
@@ -123,6 +136,8 @@ export interface GraphQuery {
   /** Restrict to these clusters (Istio cluster names); undefined = all. */
   clusters?: string[];
   expandWaypoints: boolean;
+  /** `version`: also the apps, their versions and the configured splits (lib/mesh/versions.ts, split.ts). */
+  group?: GraphGroup;
 }
 
 export function parseGraphQuery(params: URLSearchParams, nowSeconds: number, extraParams: string[] = []): GraphQuery {
@@ -137,6 +152,7 @@ export function parseGraphQuery(params: URLSearchParams, nowSeconds: number, ext
     namespaces: parseNamespaces(params),
     ...(clusters ? { clusters } : {}),
     expandWaypoints: parseBoolean(params, 'expandWaypoints'),
+    ...(parseGroup(params) === 'version' ? { group: 'version' as const } : {}),
   };
 }
 
@@ -144,6 +160,7 @@ export function parseGraphQuery(params: URLSearchParams, nowSeconds: number, ext
 export function graphQueryKey(q: GraphQuery): string {
   const key: unknown[] = [q.window.start, q.window.end, q.namespaces ?? [], q.expandWaypoints];
   if (q.clusters && q.clusters.length > 0) key.push(q.clusters);
+  if (q.group === 'version') key.push('group=version');
   return JSON.stringify(key);
 }
 

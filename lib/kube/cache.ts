@@ -6,12 +6,15 @@ import type { KubeSnapshot, Warning } from '@/lib/mesh/types';
 import { loadKubeConfig, makeKindApis, messageOf, probeKubeApi, statusOf, type KindApis, type KindVersion, type KubeProbeResult } from './client';
 import {
   reshapeAuthorizationPolicy,
+  reshapeDestinationRule,
   reshapeGateway,
   reshapeGatewayClass,
+  reshapeHttpRoute,
   reshapeNamespace,
   reshapePeerAuthentication,
   reshapePod,
   reshapeService,
+  reshapeVirtualService,
   type OwnerLookup,
 } from './reshape';
 import { summarizeKinds, WATCHED_KINDS, type KindName, type KindStatus } from './status';
@@ -362,6 +365,9 @@ export class KubeCache {
       gatewayClasses: this.reshaped('gatewayclasses', reshapeGatewayClass),
       authorizationPolicies: this.reshaped('authorizationpolicies', reshapeAuthorizationPolicy),
       peerAuthentications: this.reshaped('peerauthentications', reshapePeerAuthentication),
+      httpRoutes: this.reshaped('httproutes', reshapeHttpRoute),
+      virtualServices: this.reshaped('virtualservices', reshapeVirtualService),
+      destinationRules: this.reshaped('destinationrules', reshapeDestinationRule),
       warnings: summary.warnings,
       available: summary.available,
     };

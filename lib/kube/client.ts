@@ -88,6 +88,9 @@ export function makeKindApis(kc: KubeConfig): KindApis {
     gatewayclasses: crd('gateway.networking.k8s.io', ['v1', 'v1beta1'], 'gatewayclasses'),
     authorizationpolicies: crd('security.istio.io', ['v1', 'v1beta1'], 'authorizationpolicies'),
     peerauthentications: crd('security.istio.io', ['v1', 'v1beta1'], 'peerauthentications'),
+    httproutes: crd('gateway.networking.k8s.io', ['v1', 'v1beta1'], 'httproutes'),
+    virtualservices: crd('networking.istio.io', ['v1', 'v1beta1'], 'virtualservices'),
+    destinationrules: crd('networking.istio.io', ['v1', 'v1beta1'], 'destinationrules'),
   };
 }
 

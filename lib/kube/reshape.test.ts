@@ -6,6 +6,9 @@ import {
   reshapeGatewayClass,
   reshapeNamespace,
   reshapePeerAuthentication,
+  reshapeHttpRoute,
+  reshapeVirtualService,
+  reshapeDestinationRule,
   reshapePod,
   reshapeService,
   workloadOf,
@@ -336,5 +339,87 @@ describe('PeerAuthentication', () => {
       mode: 'UNSET',
       portLevelMtls: {},
     });
+  });
+});
+
+describe('traffic-split kinds', () => {
+  it('HTTPRoute: parentRefs and backendRefs with the Gateway API defaults (kind Gateway / Service, weight 1, own namespace)', () => {
+    const r = reshapeHttpRoute({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'canary', namespace: 'shop' },
+      spec: {
+        parentRefs: [{ group: '', kind: 'Service', name: 'reviews', port: 8080 }, { name: 'public', namespace: 'istio-system' }, { kind: 'Service' }],
+        rules: [
+          {
+            backendRefs: [
+              { name: 'reviews-v1', port: 8080, weight: 90 },
+              { name: 'reviews-v2', weight: 10 },
+              { name: 'x', namespace: 'other' },
+              { name: 'b', group: 'example.com', kind: 'Bucket' },
+            ],
+          },
+          { matches: [{ path: { value: '/' } }] },
+        ],
+      },
+    });
+    expect(r).toEqual({
+      namespace: 'shop',
+      name: 'canary',
+      parentRefs: [
+        { group: '', kind: 'Service', namespace: 'shop', name: 'reviews', port: 8080 },
+        { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'istio-system', name: 'public' },
+      ],
+      rules: [
+        {
+          backendRefs: [
+            { kind: 'Service', namespace: 'shop', name: 'reviews-v1', port: 8080, weight: 90 },
+            { kind: 'Service', namespace: 'shop', name: 'reviews-v2', weight: 10 },
+            { kind: 'Service', namespace: 'other', name: 'x', weight: 1 },
+            { kind: 'Bucket.example.com', namespace: 'shop', name: 'b', weight: 1 },
+          ],
+        },
+        { backendRefs: [] },
+      ],
+    });
+  });
+
+  it('VirtualService and DestinationRule: destinations, weights, subsets; junk is dropped', () => {
+    expect(
+      reshapeVirtualService({
+        metadata: { name: 'reviews', namespace: 'shop' },
+        spec: {
+          hosts: ['reviews', 7],
+          http: [
+            {
+              route: [
+                { destination: { host: 'reviews', subset: 'v1' }, weight: 75 },
+                { destination: { host: 'reviews', subset: 'v2' }, weight: -1 },
+                { weight: 5 },
+              ],
+            },
+          ],
+        },
+      }),
+    ).toEqual({
+      namespace: 'shop',
+      name: 'reviews',
+      hosts: ['reviews'],
+      gateways: [],
+      http: [
+        {
+          route: [
+            { host: 'reviews', subset: 'v1', weight: 75 },
+            { host: 'reviews', subset: 'v2' },
+          ],
+        },
+      ],
+    });
+    expect(
+      reshapeDestinationRule({
+        metadata: { name: 'reviews', namespace: 'shop' },
+        spec: { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1', n: 1 } }, { labels: {} }] },
+      }),
+    ).toEqual({ namespace: 'shop', name: 'reviews', host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }] });
   });
 });

@@ -6,8 +6,10 @@ import type {
   AuthorizationPolicyInfo,
   Condition,
   ContainerInfo,
+  DestinationRuleInfo,
   GatewayClassInfo,
   GatewayInfo,
+  HttpRouteInfo,
   LabelSelectorInfo,
   Labels,
   NamespaceInfo,
@@ -15,6 +17,7 @@ import type {
   PodInfo,
   ServiceInfo,
   ServicePortInfo,
+  VirtualServiceInfo,
 } from '@/lib/mesh/types';
 import { CONTAINER_ENV_READ } from '@/lib/mesh/types';
 
@@ -422,4 +425,91 @@ export function reshapePeerAuthentication(pa: unknown): PeerAuthenticationInfo {
     mode: mtlsMode(spec.mtls),
     portLevelMtls,
   };
+}
+
+// ---------------------------------------------------------------------------
+// Traffic-split configuration (lib/mesh/split.ts): HTTPRoute, VirtualService, DestinationRule.
+// ---------------------------------------------------------------------------
+
+function port(x: unknown): number | undefined {
+  return typeof x === 'number' && Number.isInteger(x) && x > 0 && x < 65536 ? x : undefined;
+}
+
+/** A weight as the APIs define it: a non-negative integer (Gateway API: 0..1,000,000; Istio: 0..100). */
+function weight(x: unknown): number | undefined {
+  return typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : undefined;
+}
+
+/**
+ * gateway.networking.k8s.io HTTPRoute: parentRefs (group defaults to gateway.networking.k8s.io, kind to
+ * Gateway, namespace to the route's) and per rule its backendRefs (group "" / kind Service by default,
+ * weight 1 by default) — Gateway API v1 `HTTPRoute` spec.
+ */
+export function reshapeHttpRoute(r: unknown): HttpRouteInfo {
+  const m = meta(r);
+  const spec = obj(obj(r).spec);
+  const parentRefs = arr(spec.parentRefs).flatMap((x) => {
+    const p = obj(x);
+    const name = str(p.name);
+    if (!name) return [];
+    const pp = port(p.port);
+    return [
+      {
+        group: str(p.group) ?? 'gateway.networking.k8s.io',
+        kind: str(p.kind) ?? 'Gateway',
+        namespace: str(p.namespace) ?? m.namespace,
+        name,
+        ...(pp ? { port: pp } : {}),
+      },
+    ];
+  });
+  const rules = arr(spec.rules).map((x) => ({
+    backendRefs: arr(obj(x).backendRefs).flatMap((y) => {
+      const b = obj(y);
+      const name = str(b.name);
+      if (!name) return [];
+      const group = str(b.group) ?? '';
+      const kind = str(b.kind) ?? 'Service';
+      const pp = port(b.port);
+      return [
+        {
+          kind: group === '' || group === 'core' ? kind : `${kind}.${group}`,
+          namespace: str(b.namespace) ?? m.namespace,
+          name,
+          ...(pp ? { port: pp } : {}),
+          weight: weight(b.weight) ?? 1,
+        },
+      ];
+    }),
+  }));
+  return { namespace: m.namespace, name: m.name, parentRefs, rules };
+}
+
+/** networking.istio.io VirtualService: hosts, gateways and each http route's destinations with weights. */
+export function reshapeVirtualService(v: unknown): VirtualServiceInfo {
+  const m = meta(v);
+  const spec = obj(obj(v).spec);
+  const http = arr(spec.http).map((x) => ({
+    route: arr(obj(x).route).flatMap((y) => {
+      const d = obj(obj(y).destination);
+      const host = str(d.host);
+      if (!host) return [];
+      const subset = str(d.subset);
+      const w = weight(obj(y).weight);
+      return [{ host, ...(subset ? { subset } : {}), ...(w !== undefined ? { weight: w } : {}) }];
+    }),
+  }));
+  return { namespace: m.namespace, name: m.name, hosts: strings(spec.hosts), gateways: strings(spec.gateways), http };
+}
+
+/** networking.istio.io DestinationRule: host and subsets (name + labels). */
+export function reshapeDestinationRule(d: unknown): DestinationRuleInfo {
+  const m = meta(d);
+  const spec = obj(obj(d).spec);
+  const subsets = arr(spec.subsets).flatMap((x) => {
+    const s = obj(x);
+    const name = str(s.name);
+    return name ? [{ name, labels: labelsOf(s.labels) }] : [];
+  });
+  return { namespace: m.namespace, name: m.name, host: str(spec.host) ?? '', subsets };
 }

@@ -17,12 +17,16 @@ describe('summarizeKinds', () => {
       ...core,
       { kind: 'gateways', phase: 'missing', synced: false },
       { kind: 'gatewayclasses', phase: 'missing', synced: false },
+      { kind: 'httproutes', phase: 'missing', synced: false },
       { kind: 'authorizationpolicies', phase: 'forbidden', synced: false, error: 'HTTP 403: authorizationpolicies.security.istio.io is forbidden' },
       ok('peerauthentications'),
+      { kind: 'virtualservices', phase: 'missing', synced: false },
+      { kind: 'destinationrules', phase: 'missing', synced: false },
     ]);
     expect(s.available).toBe(true);
     expect(s.warnings).toEqual([
       { source: 'kubernetes', message: 'Gateway API CRDs not installed: waypoints unknown' },
+      { source: 'kubernetes', message: 'Istio networking CRDs not installed: VirtualService traffic splits unknown' },
       {
         source: 'kubernetes',
         message: 'forbidden to list authorizationpolicies.security.istio.io: HTTP 403: authorizationpolicies.security.istio.io is forbidden',

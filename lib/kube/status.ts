@@ -1,7 +1,18 @@
 // Pure: per-kind informer states → KubeSnapshot warnings and availability.
 import type { Warning } from '@/lib/mesh/types';
 
-export type KindName = 'namespaces' | 'pods' | 'services' | 'replicasets' | 'gateways' | 'gatewayclasses' | 'authorizationpolicies' | 'peerauthentications';
+export type KindName =
+  | 'namespaces'
+  | 'pods'
+  | 'services'
+  | 'replicasets'
+  | 'gateways'
+  | 'gatewayclasses'
+  | 'authorizationpolicies'
+  | 'peerauthentications'
+  | 'httproutes'
+  | 'virtualservices'
+  | 'destinationrules';
 
 /**
  * The kinds the informer cache watches (lib/kube/cache.ts) with their API group, and the verbs an
@@ -17,6 +28,9 @@ export const WATCHED_KINDS: readonly { kind: KindName; group: string }[] = [
   { kind: 'gatewayclasses', group: 'gateway.networking.k8s.io' },
   { kind: 'authorizationpolicies', group: 'security.istio.io' },
   { kind: 'peerauthentications', group: 'security.istio.io' },
+  { kind: 'httproutes', group: 'gateway.networking.k8s.io' },
+  { kind: 'virtualservices', group: 'networking.istio.io' },
+  { kind: 'destinationrules', group: 'networking.istio.io' },
 ];
 export const INFORMER_VERBS: readonly string[] = ['list', 'watch'];
 
@@ -30,6 +44,9 @@ export const RESOURCE_NAMES: Record<KindName, string> = {
   gatewayclasses: 'gatewayclasses.gateway.networking.k8s.io',
   authorizationpolicies: 'authorizationpolicies.security.istio.io',
   peerauthentications: 'peerauthentications.security.istio.io',
+  httproutes: 'httproutes.gateway.networking.k8s.io',
+  virtualservices: 'virtualservices.networking.istio.io',
+  destinationrules: 'destinationrules.networking.istio.io',
 };
 
 type KindPhase =
@@ -58,9 +75,10 @@ export interface KindStatus {
 }
 
 const CRD_GROUPS: { kinds: KindName[]; message: string }[] = [
-  { kinds: ['gateways', 'gatewayclasses'], message: 'Gateway API CRDs not installed: waypoints unknown' },
+  { kinds: ['gateways', 'gatewayclasses', 'httproutes'], message: 'Gateway API CRDs not installed: waypoints unknown' },
   { kinds: ['authorizationpolicies'], message: 'Istio AuthorizationPolicy CRD not installed: policies unknown' },
   { kinds: ['peerauthentications'], message: 'Istio PeerAuthentication CRD not installed: mTLS modes unknown' },
+  { kinds: ['virtualservices', 'destinationrules'], message: 'Istio networking CRDs not installed: VirtualService traffic splits unknown' },
 ];
 
 /** Kinds whose absence means the snapshot is useless (nothing to draw). */

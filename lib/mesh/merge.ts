@@ -37,6 +37,9 @@ export function mergeSnapshots(snapshots: readonly KubeSnapshot[]): KubeSnapshot
     gatewayClasses: snapshots.flatMap((s) => s.gatewayClasses).filter((c) => !seenClasses.has(c.name) && seenClasses.add(c.name)),
     authorizationPolicies: snapshots.flatMap((s) => s.authorizationPolicies),
     peerAuthentications: snapshots.flatMap((s) => s.peerAuthentications),
+    httpRoutes: snapshots.flatMap((s) => s.httpRoutes ?? []),
+    virtualServices: snapshots.flatMap((s) => s.virtualServices ?? []),
+    destinationRules: snapshots.flatMap((s) => s.destinationRules ?? []),
     warnings: snapshots.flatMap((s) => s.warnings),
     available: snapshots.some((s) => s.available),
   };

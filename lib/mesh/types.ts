@@ -183,6 +183,10 @@ export interface KubeSnapshot {
   gatewayClasses: GatewayClassInfo[];
   authorizationPolicies: AuthorizationPolicyInfo[];
   peerAuthentications: PeerAuthenticationInfo[];
+  /** Traffic-split configuration (lib/mesh/split.ts); absent = not read (older callers, tests). */
+  httpRoutes?: HttpRouteInfo[];
+  virtualServices?: VirtualServiceInfo[];
+  destinationRules?: DestinationRuleInfo[];
   /** Kinds that could not be read (missing CRD, 403, API down) are empty and explained here. */
   warnings: Warning[];
   /** False when nothing could be read from the API (every kind failed). */
@@ -226,6 +230,11 @@ export interface TelemetryInput {
   warnings: Warning[];
   /** False when Prometheus could not be queried at all. */
   available: boolean;
+  /**
+   * Requests and latency buckets by destination version (VERSION_LABELS), queried only for the versioned
+   * view and the split comparison (lib/prometheus/queries.ts buildVersionQueries); absent otherwise.
+   */
+  versionSamples?: TelemetrySample[];
 }
 
 /**
@@ -248,6 +257,20 @@ export const EDGE_LABELS = [
   'destination_service_name',
   'destination_service_namespace',
   'connection_security_policy',
+] as const;
+
+/**
+ * The labels of the version queries (versioned view and split comparison only): the destination and its
+ * canonical revision, no source labels — adding `destination_canonical_revision` to EDGE_LABELS instead
+ * would split every edge series of every graph query by version (docs/classification.md §9.1).
+ */
+export const VERSION_LABELS = [
+  'reporter',
+  'destination_cluster',
+  'destination_workload_namespace',
+  'destination_workload',
+  'destination_canonical_service',
+  'destination_canonical_revision',
 ] as const;
 
 /** Scrape-target labels used for reporter attribution (docs/classification.md §3.1 a/b). */
@@ -310,6 +333,9 @@ export interface GraphNode {
   proxyVersions?: string[];
   /** True when the node only exists in telemetry (no Kubernetes object found). */
   telemetryOnly?: boolean;
+  /** Versioned view only (group=version): the app (canonical service) of the workload and its versions (lib/mesh/versions.ts). */
+  app?: string;
+  versions?: string[];
 }
 
 export interface EdgeRates {
@@ -413,6 +439,10 @@ export interface MeshGraph {
   nodes: GraphNode[];
   edges: GraphEdge[];
   warnings: Warning[];
+  /** group=version (and the whole-mesh reads): apps with their versions side by side (lib/mesh/versions.ts). */
+  apps?: VersionedApp[];
+  /** Configured traffic splits beside the observed shares (lib/mesh/split.ts); present with `apps`. */
+  splits?: TrafficSplit[];
 }
 
 export interface BuildOptions {
@@ -442,7 +472,16 @@ export interface NamespaceSummary {
 // /api/findings
 // ---------------------------------------------------------------------------
 
-export type FindingKind = 'l7-gap' | 'l7-policy-not-enforced' | 'waypoint-bypass' | 'plaintext' | 'mode-mismatch' | 'mixed-workload' | 'version-drift';
+export type FindingKind =
+  | 'l7-gap'
+  | 'l7-policy-not-enforced'
+  | 'waypoint-bypass'
+  | 'plaintext'
+  | 'mode-mismatch'
+  | 'mixed-workload'
+  | 'version-drift'
+  | 'split-drift'
+  | 'split-not-applied';
 export type Severity = 'critical' | 'warning' | 'info';
 
 export interface Finding {
@@ -456,4 +495,110 @@ export interface Finding {
   evidence: string[];
   message: string;
   fix: string;
+}
+
+// ---------------------------------------------------------------------------
+// Versions and traffic splits (docs/classification.md §9).
+// ---------------------------------------------------------------------------
+
+/** A Gateway API HTTPRoute (gateway.networking.k8s.io/v1), reduced to what a split needs. */
+export interface HttpRouteInfo {
+  namespace: string;
+  name: string;
+  /** parentRefs: a Service (GAMMA mesh route: waypoint or client sidecars) or a Gateway (ingress). */
+  parentRefs: { group: string; kind: string; namespace: string; name: string; port?: number }[];
+  /** One entry per rule: its backendRefs (Services) with their weights (default 1). */
+  rules: { backendRefs: { kind: string; namespace: string; name: string; port?: number; weight: number }[] }[];
+}
+
+/** An Istio VirtualService (networking.istio.io), reduced to its HTTP route destinations. */
+export interface VirtualServiceInfo {
+  namespace: string;
+  name: string;
+  hosts: string[];
+  /** `gateways`; empty = ["mesh"] (sidecars and waypoints). */
+  gateways: string[];
+  /** One entry per http[] route: destinations with weights (absent weight: 100 for a single destination). */
+  http: { route: { host: string; subset?: string; weight?: number }[] }[];
+}
+
+/** An Istio DestinationRule: its subsets (name → pod labels). */
+export interface DestinationRuleInfo {
+  namespace: string;
+  name: string;
+  host: string;
+  subsets: { name: string; labels: Labels }[];
+}
+
+/** One version of an app: its traffic over the window (inbound requests, reporter rule in lib/mesh/versions.ts). */
+export interface AppVersion {
+  version: string;
+  /** Workload node ids running this version. */
+  workloads: string[];
+  /** Pods running it now (Kubernetes API). */
+  pods?: number;
+  rps?: number;
+  /** Share of the app's requests, 0..1. */
+  share?: number;
+  errorRate?: number;
+  p95Ms?: number;
+  /** Requests counted in the window (rps × window). */
+  requests?: number;
+  /** The reporters whose series were counted. */
+  reporters?: Reporter[];
+}
+
+/** An app (canonical service) in a namespace with its versions side by side. */
+export interface VersionedApp {
+  /** `app:<cluster>/<namespace>/<app>` — the compound node of the versioned view. */
+  id: string;
+  cluster: string;
+  namespace: string;
+  app: string;
+  versions: AppVersion[];
+}
+
+export interface SplitBackend {
+  /** "ns/service" (HTTPRoute backendRef) or "host subset name" (VirtualService destination). */
+  ref: string;
+  /** Versions of the pods the backend selects. */
+  versions: string[];
+  weight: number;
+  /** weight / Σ weights of the rule. */
+  configuredShare: number;
+  /** Requests into the backend's versions over all backends' requests in the window. */
+  observedShare?: number;
+}
+
+/** Why a split could not apply to an edge. */
+export interface SplitPathProblem {
+  edge: string;
+  source: string;
+  reason: string;
+}
+
+/** A configured split beside the observed one (lib/mesh/split.ts). */
+export interface TrafficSplit {
+  /** `<Kind>:<namespace>/<name>#<rule index>` */
+  id: string;
+  kind: 'HTTPRoute' | 'VirtualService';
+  namespace: string;
+  name: string;
+  /** Who applies it: a waypoint or the clients' sidecars (mesh route), or an ingress gateway. */
+  appliedBy: 'mesh' | 'gateway';
+  /** "ns/name" of the Service (or host) the split is for, or of the Gateway for an ingress route. */
+  parent: string;
+  /** The app (VersionedApp.id) whose versions the backends select, when one app does. */
+  app?: string;
+  backends: SplitBackend[];
+  /** Requests into the backends in the window. */
+  requests: number;
+  /** Enough requests to judge the split (SPLIT_MIN_REQUESTS). */
+  judged: boolean;
+  /** Largest |observed − configured| over the backends, when judged. */
+  maxDelta?: number;
+  /** maxDelta above SPLIT_DRIFT_THRESHOLD. */
+  drift: boolean;
+  /** Edges into the backends whose path cannot apply the split. */
+  notApplied: SplitPathProblem[];
 }

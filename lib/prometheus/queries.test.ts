@@ -4,6 +4,7 @@ import {
   alternationMatcher,
   buildSelectionSeriesQueries,
   buildGraphQueries,
+  buildVersionQueries,
   chooseStep,
   describeQueries,
   escapeLabelValue,
@@ -188,5 +189,23 @@ describe('buildSelectionSeriesQueries', () => {
     expect(q.errorRate).toContain('grpc_response_status=~"unknown|", response_code=~"5..|0"');
     expect(q.errorRate).toContain('request_protocol!="grpc", response_code=~"5..|0"');
     expect(q.connectionsPerSec).toBeUndefined();
+  });
+});
+
+describe('buildVersionQueries', () => {
+  it('groups requests and buckets by the destination version only (no source labels), buckets with their zeros', () => {
+    const [req, bucket] = buildVersionQueries({ windowSeconds: 900 });
+    const V =
+      'reporter, destination_cluster, destination_workload_namespace, destination_workload, destination_canonical_service, destination_canonical_revision';
+    expect(req!.query).toBe(`sum by (${V}, request_protocol, response_code, grpc_response_status) (increase(istio_requests_total[900s])) > 0`);
+    expect(bucket!.keepZero).toBe(true);
+    expect(bucket!.query).toBe(
+      `sum by (${V}, le) (increase(istio_request_duration_milliseconds_bucket[900s])) and on (${V}) (sum by (${V}) (increase(istio_request_duration_milliseconds_bucket{le="+Inf"}[900s])) > 0)`,
+    );
+    expect(req!.query).not.toContain('source_');
+  });
+  it('escapes namespaces and uses the metric prefix', () => {
+    const [req] = buildVersionQueries({ windowSeconds: 60, namespaces: ['a"b'], metricPrefix: 'workload:' });
+    expect(req!.query).toContain('workload:istio_requests_total{source_workload_namespace="a\\"b"}');
   });
 });

@@ -1,6 +1,6 @@
 // Pure PromQL builders. Every value that reaches a query is escaped here; callers pass only values
 // they have validated (window lengths, namespaces, edge labels from our own model).
-import { EDGE_LABELS, TARGET_LABELS, type TelemetryMetric } from '@/lib/mesh/types';
+import { EDGE_LABELS, TARGET_LABELS, VERSION_LABELS, type TelemetryMetric } from '@/lib/mesh/types';
 
 /** Istio metric names (docs/istio-telemetry.md §2.1, §2.4). A prefix (e.g. "workload:") selects recording rules. */
 const ISTIO_METRICS: Record<TelemetryMetric, string> = {
@@ -199,9 +199,16 @@ function increaseSum(metric: string, labels: readonly string[], windowSeconds: n
  * interpolate the first remaining bucket from 0 (docs/istio-telemetry.md §7 "Histograms keep their zero
  * buckets"). The +Inf bucket is 1/20 of the bucket series, so the guard costs little.
  */
-function histogramIncrease(metric: string, bucketMetric: string, labels: readonly string[], windowSeconds: number, namespaces: readonly string[]): string {
+function histogramIncrease(
+  metric: string,
+  bucketMetric: string,
+  labels: readonly string[],
+  windowSeconds: number,
+  namespaces: readonly string[],
+  onLabels: readonly string[] = DURATION_LABELS,
+): string {
   const by = byClause(labels);
-  const on = byClause(DURATION_LABELS);
+  const on = byClause(onLabels);
   const infSelectors = namespaceSelectors(namespaces).map((sel) => (sel === '' ? '{le="+Inf"}' : `${sel.slice(0, -1)}, le="+Inf"}`));
   const value = namespaceSelectors(namespaces).map((sel) => `sum by (${by}) (increase(${metric}${sel}[${windowSeconds}s]))`);
   const traffic = infSelectors.map((sel) => `sum by (${on}) (increase(${bucketMetric}${sel}[${windowSeconds}s]))`);
@@ -244,6 +251,32 @@ export function buildGraphQueries(opts: GraphQueryOptions): GraphQuery[] {
         : increaseSum(metricName(m, prefix), labels, w, namespaces),
     };
   });
+}
+
+/**
+ * The two version queries of the versioned view and the split comparison (docs/classification.md §9.1):
+ * requests by VERSION_LABELS + outcome labels, and latency buckets by VERSION_LABELS + le (zero buckets
+ * kept, as for the graph). Without source labels they return fewer series than the graph's own request and
+ * bucket queries (one per destination version × reporter × outcome), and they run only when asked for.
+ */
+export function buildVersionQueries(opts: GraphQueryOptions): GraphQuery[] {
+  assertWindow(opts.windowSeconds);
+  const namespaces = normalizeNamespaces(opts.namespaces);
+  const prefix = opts.metricPrefix ?? '';
+  const w = opts.windowSeconds;
+  const requestLabels = [...VERSION_LABELS, 'request_protocol', 'response_code', 'grpc_response_status'];
+  const bucketLabels = [...VERSION_LABELS, 'le'];
+  const bucket = metricName('requestDurationBucket', prefix);
+  return [
+    { name: 'requests', labels: requestLabels, targetLabels: [], query: increaseSum(metricName('requests', prefix), requestLabels, w, namespaces) },
+    {
+      name: 'requestDurationBucket',
+      labels: bucketLabels,
+      targetLabels: [],
+      keepZero: true,
+      query: histogramIncrease(bucket, bucket, bucketLabels, w, namespaces, VERSION_LABELS),
+    },
+  ];
 }
 
 // ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import 'server-only';
 import { EDGE_LABELS, type TelemetryInput, type TelemetrySample, type ReporterTarget, type Warning, type Window } from '@/lib/mesh/types';
 import { PrometheusError, type PrometheusClient } from './client';
 import { splitTargets } from './parse';
-import { buildGraphQueries, type GraphQueryName } from './queries';
+import { buildGraphQueries, buildVersionQueries, type GraphQueryName } from './queries';
 
 /** A window bound: unix seconds or an RFC 3339 string. */
 type WindowBound = number | string;
@@ -41,11 +41,11 @@ const QUERY_DESCRIPTIONS: Record<GraphQueryName, string> = {
  * end (docs/classification.md §3.5). A failed query becomes a warning (partial data); all failed → available=false.
  * Throws PrometheusError('canceled') only when the caller's signal aborts.
  */
-export async function fetchTelemetry(client: PrometheusClient, opts: FetchTelemetryOptions): Promise<TelemetryInput> {
+/** One query set of queries.ts over the window, in parallel, evaluated at the window end; throws only on the caller's abort. */
+async function runWindowQueries(client: PrometheusClient, opts: FetchTelemetryOptions, build: typeof buildGraphQueries) {
   const start = toSeconds(opts.window.start, 'start');
   const end = toSeconds(opts.window.end, 'end');
-  const window: Window = { start: rfc3339(start), end: rfc3339(end) };
-  const queries = buildGraphQueries({
+  const queries = build({
     windowSeconds: end - start,
     ...(opts.namespaces ? { namespaces: opts.namespaces } : {}),
     metricPrefix: opts.metricPrefix ?? client.metricPrefix,
@@ -53,6 +53,11 @@ export async function fetchTelemetry(client: PrometheusClient, opts: FetchTeleme
   const at = new Date(end * 1000);
   const settled = await Promise.allSettled(queries.map((q) => client.instantQuery(q.query, at, opts.signal ? { signal: opts.signal } : {})));
   if (opts.signal?.aborted) throw new PrometheusError('canceled', 'Prometheus query canceled by the caller');
+  return { window: { start: rfc3339(start), end: rfc3339(end) } as Window, queries, settled };
+}
+
+export async function fetchTelemetry(client: PrometheusClient, opts: FetchTelemetryOptions): Promise<TelemetryInput> {
+  const { window, queries, settled } = await runWindowQueries(client, opts, buildGraphQueries);
 
   const samples: TelemetrySample[] = [];
   const targets = new Map<string, ReporterTarget>();
@@ -84,4 +89,28 @@ export async function fetchTelemetry(client: PrometheusClient, opts: FetchTeleme
   }
   for (const w of engineWarnings) warnings.push({ source: 'prometheus', message: `Prometheus warning: ${w}` });
   return { window, samples, reporterTargets: [...targets.values()], warnings, available: true };
+}
+
+/**
+ * Requests and latency buckets by destination version over one window (queries.ts buildVersionQueries),
+ * for the versioned view and the split comparison. Never throws for upstream faults: a failed query is a
+ * warning and its samples are missing. Throws PrometheusError('canceled') only when the caller's signal aborts.
+ */
+export async function fetchVersionSamples(client: PrometheusClient, opts: FetchTelemetryOptions): Promise<{ samples: TelemetrySample[]; warnings: Warning[] }> {
+  const { queries, settled } = await runWindowQueries(client, opts, buildVersionQueries);
+  const samples: TelemetrySample[] = [];
+  const warnings: Warning[] = [];
+  settled.forEach((r, i) => {
+    const q = queries[i]!;
+    if (r.status === 'rejected') {
+      const error = r.reason instanceof PrometheusError ? r.reason : new PrometheusError('bad_data', String(r.reason));
+      warnings.push({
+        source: 'prometheus',
+        message: `query for ${QUERY_DESCRIPTIONS[q.name]} by version failed (${error.kind}): ${error.message}; version numbers are missing`,
+      });
+      return;
+    }
+    for (const s of splitTargets(q.name, r.value.samples, q.labels, q.labels, [], undefined, { keepZero: q.keepZero === true }).samples) samples.push(s);
+  });
+  return { samples, warnings };
 }

@@ -5,9 +5,12 @@ import { getKubeSnapshots } from '@/lib/kube/cache';
 import { buildMeshGraph } from '@/lib/mesh/build';
 import { resolveClusterNames } from '@/lib/mesh/cluster-name';
 import { mergeSnapshots } from '@/lib/mesh/merge';
+import { windowSeconds } from '@/lib/mesh/rates';
+import { buildSplits } from '@/lib/mesh/split';
+import { buildVersionedView } from '@/lib/mesh/versions';
 import type { KubeSnapshot, MeshGraph, TelemetryInput, Warning } from '@/lib/mesh/types';
 import { getPrometheusClient } from '@/lib/prometheus/client';
-import { fetchTelemetry } from '@/lib/prometheus/telemetry';
+import { fetchTelemetry, fetchVersionSamples } from '@/lib/prometheus/telemetry';
 import { chooseStep } from '@/lib/prometheus/queries';
 import { Coalescer } from './coalesce';
 import { upstreamGate } from './guard';
@@ -75,13 +78,16 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
     const t0 = performance.now();
     const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
     const timings = { kube: 0, prometheus: 0, build: 0 };
-    const [configured, telemetry] = await Promise.all([
+    const versioned = q.group === 'version';
+    const [configured, telemetry, versionData] = await Promise.all([
       getKubeSnapshots({ signal: shared, timeoutMs: config.kube.timeoutMs }).finally(() => (timings.kube = since(t0))),
       fetchTelemetry(getPrometheusClient(), {
         window: q.window,
         namespaces: q.namespaces,
         signal: shared,
       }).finally(() => (timings.prometheus = since(t0))),
+      // The version queries run only for the versioned view and the whole-mesh reads (docs/classification.md §9.1).
+      versioned ? fetchVersionSamples(getPrometheusClient(), { window: q.window, namespaces: q.namespaces, signal: shared }) : undefined,
     ]);
     shared.throwIfAborted();
     const named = resolveClusterNames(configured, telemetry);
@@ -104,6 +110,13 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
         ...(q.clusters ? { clusters: q.clusters } : {}),
       },
     );
+    if (versionData) {
+      const view = buildVersionedView(snapshots, graph, versionData.samples, windowSeconds(window));
+      graph.nodes = view.nodes;
+      graph.apps = view.apps;
+      graph.splits = buildSplits(kube, graph, view.apps);
+      if (telemetry.available) upstreamWarnings.push(...versionData.warnings);
+    }
     graph.warnings = dedupeWarnings([...upstreamWarnings, ...graph.warnings]);
     timings.build = since(t1);
     return { kube, snapshots, telemetry, graph, timings };

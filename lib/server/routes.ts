@@ -25,7 +25,8 @@ export async function graphResponse(params: URLSearchParams, signal: AbortSignal
  */
 async function wholeMesh(params: URLSearchParams, signal: AbortSignal) {
   const q = parseGraphQuery(params, nowSeconds());
-  const data = await getMeshData({ ...q, namespaces: undefined, expandWaypoints: false }, signal);
+  // group=version: the findings compare configured traffic splits with the observed shares per version.
+  const data = await getMeshData({ ...q, namespaces: undefined, expandWaypoints: false, group: 'version' }, signal);
   return { namespaces: q.namespaces, ...data };
 }
 

@@ -6,6 +6,7 @@ import { l7PolicyNotEnforcedFindings } from './l7-policy-not-enforced';
 import { mixedWorkloadFindings } from './mixed-workload';
 import { modeMismatchFindings } from './mode-mismatch';
 import { plaintextFindings } from './plaintext';
+import { splitFindings } from './split';
 import { versionDriftFindings } from './version-drift';
 import { waypointBypassFindings } from './waypoint-bypass';
 
@@ -19,6 +20,7 @@ export const FINDING_RULES: readonly FindingRule[] = [
   modeMismatchFindings,
   mixedWorkloadFindings,
   versionDriftFindings,
+  splitFindings,
 ];
 
 /**
