@@ -306,6 +306,14 @@ export function GraphToolbar(p: ToolbarProps) {
           </Button>
         </div>
         <Button
+          aria-pressed={state.group === 'version'}
+          onClick={() => set({ group: state.group === 'version' ? undefined : 'version' })}
+          data-testid="versions-toggle"
+          title="Group each app's versions in one box and compare their traffic, errors and latency"
+        >
+          Versions
+        </Button>
+        <Button
           aria-pressed={state.overlay === 'coverage'}
           onClick={() => set({ overlay: state.overlay === 'coverage' ? 'none' : 'coverage' })}
           data-testid="coverage-toggle"

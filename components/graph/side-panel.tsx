@@ -2,7 +2,8 @@
 
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import type { GraphEdge, GraphNode, MeshGraph } from '@/lib/mesh/types';
+import type { GraphEdge, GraphNode, MeshGraph, VersionedApp } from '@/lib/mesh/types';
+import type { TracingLinkSettings } from '@/lib/graph/traces';
 import { edgeClusters } from '@/lib/graph/clusters';
 import { isErrorCode } from '@/lib/mesh/rates';
 import { explainEdge, explainNode, type Fix } from '@/lib/graph/explain';
@@ -12,6 +13,7 @@ import { formatBytesPerSec, formatInstantUtc, formatMs, formatPercent, formatRat
 import { Button } from '@/components/ui/button';
 import { EdgeSlices } from './edge-slices';
 import { SeriesCharts } from './series-charts';
+import { EdgeTraces, NodeTraces, VersionsTable, appOfNode } from './versions-panel';
 
 // Istio's published Grafana dashboards (uids as shipped in istio/istio manifests/addons).
 const GRAFANA_WORKLOAD_DASHBOARD = 'd/UbsSZTDik/istio-workload-dashboard';
@@ -21,6 +23,7 @@ export type Selection =
   | { kind: 'node'; node: GraphNode }
   | { kind: 'edge'; edge: GraphEdge }
   | { kind: 'namespace'; namespace: string; cluster?: string }
+  | { kind: 'app'; app: VersionedApp }
   | { kind: 'missing'; id: string };
 
 function Row({ term, children }: { term: string; children: ReactNode }) {
@@ -133,7 +136,7 @@ function GrafanaLinks({
   );
 }
 
-function EdgeDetails({ edge, graph, grafanaUrl }: { edge: GraphEdge; graph: MeshGraph; grafanaUrl?: string }) {
+function EdgeDetails({ edge, graph, grafanaUrl, tracing }: { edge: GraphEdge; graph: MeshGraph; grafanaUrl?: string; tracing?: TracingLinkSettings | null }) {
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const src = nodes.get(edge.source);
   const dst = nodes.get(edge.target);
@@ -260,6 +263,7 @@ function EdgeDetails({ edge, graph, grafanaUrl }: { edge: GraphEdge; graph: Mesh
         <Notes notes={x.notes} />
       </Section>
       <Fixes fixes={x.fixes} />
+      <EdgeTraces tracing={tracing} edge={edge} graph={graph} />
       <GrafanaLinks grafanaUrl={grafanaUrl} window={graph.window} workload={dst} service={edge.services[0]} />
     </>
   );
@@ -278,8 +282,9 @@ function Notes({ notes }: { notes: string[] }) {
   );
 }
 
-function NodeDetails({ node, graph, grafanaUrl }: { node: GraphNode; graph: MeshGraph; grafanaUrl?: string }) {
+function NodeDetails({ node, graph, grafanaUrl, tracing }: { node: GraphNode; graph: MeshGraph; grafanaUrl?: string; tracing?: TracingLinkSettings | null }) {
   const x = explainNode(node);
+  const app = appOfNode(graph, node);
   const mode = effectiveMode(node);
   const inbound = graph.edges.filter((e) => e.target === node.id).length;
   const outbound = graph.edges.filter((e) => e.source === node.id).length;
@@ -290,6 +295,12 @@ function NodeDetails({ node, graph, grafanaUrl }: { node: GraphNode; graph: Mesh
       </h2>
       <dl className="text-sm">
         <Row term="Kind">{KIND_LABELS[node.kind]}</Row>
+        {node.versions?.length ? (
+          <Row term="Version">
+            <span data-testid="panel-versions">{node.versions.join(', ')}</span>
+            {node.app && node.app !== node.name && <span className="text-gray-600"> of app {node.app}</span>}
+          </Row>
+        ) : null}
         {mode && (
           <Row term="Mode">
             <span data-testid="panel-mode">{MODE_LABELS[mode]}</span>
@@ -310,6 +321,7 @@ function NodeDetails({ node, graph, grafanaUrl }: { node: GraphNode; graph: Mesh
           {inbound} in · {outbound} out
         </Row>
       </dl>
+      {app && <VersionsTable app={app} splits={graph.splits} />}
       <Section title="Explanation">
         <p className="text-sm" data-testid="panel-explanation">
           {x.summary}
@@ -322,6 +334,7 @@ function NodeDetails({ node, graph, grafanaUrl }: { node: GraphNode; graph: Mesh
           <SeriesCharts kind="node" id={node.id} window={graph.window} />
         </Section>
       )}
+      <NodeTraces tracing={tracing} node={node} graph={graph} />
       <GrafanaLinks grafanaUrl={grafanaUrl} window={graph.window} workload={node} service={node.services?.[0]} />
     </>
   );
@@ -340,11 +353,12 @@ export function SidePanel({
 }) {
   const config = useQuery(configQueryOptions());
   const grafanaUrl = config.data?.grafanaUrl ?? undefined;
+  const tracing = config.data?.tracing ?? null;
   return (
     <aside aria-label="Details" data-testid="side-panel" className="flex h-full w-[26rem] max-w-[45vw] shrink-0 flex-col border-l border-gray-300 bg-white">
       <div className="flex items-center justify-between border-b border-gray-200 px-3 py-2">
         <span className="text-xs font-semibold uppercase tracking-wide text-gray-600">
-          {selection.kind === 'edge' ? 'Edge' : selection.kind === 'namespace' ? 'Namespace' : 'Node'}
+          {selection.kind === 'edge' ? 'Edge' : selection.kind === 'namespace' ? 'Namespace' : selection.kind === 'app' ? 'App' : 'Node'}
         </span>
         <Button variant="ghost" onClick={onClose} aria-label="Close details">
           ✕ Close
@@ -354,8 +368,16 @@ export function SidePanel({
         <p className="text-xs text-gray-600">
           Window {formatInstantUtc(graph.window.start)} → {formatInstantUtc(graph.window.end)}
         </p>
-        {selection.kind === 'edge' && <EdgeDetails edge={selection.edge} graph={graph} grafanaUrl={grafanaUrl} />}
-        {selection.kind === 'node' && <NodeDetails node={selection.node} graph={graph} grafanaUrl={grafanaUrl} />}
+        {selection.kind === 'edge' && <EdgeDetails edge={selection.edge} graph={graph} grafanaUrl={grafanaUrl} tracing={tracing} />}
+        {selection.kind === 'node' && <NodeDetails node={selection.node} graph={graph} grafanaUrl={grafanaUrl} tracing={tracing} />}
+        {selection.kind === 'app' && (
+          <>
+            <h2 className="text-base font-semibold" data-testid="panel-title">
+              App {selection.app.namespace}/{selection.app.app}
+            </h2>
+            <VersionsTable app={selection.app} splits={graph.splits} />
+          </>
+        )}
         {selection.kind === 'namespace' && (
           <>
             <h2 className="text-base font-semibold" data-testid="panel-title">

@@ -40,6 +40,8 @@ export interface SeriesResponse {
 /** GET /api/config: public settings (never tokens). `clusters` lists the configured clusters (one entry unless KUBE_CONTEXTS names several). */
 export interface ConfigResponse {
   grafanaUrl: string | null;
+  /** TRACING_URL / TRACING_KIND / TRACING_GRAFANA_DATASOURCE (lib/graph/traces.ts builds the links); null when unset. */
+  tracing: { kind: 'jaeger' | 'tempo' | 'zipkin'; url: string; grafanaDatasource?: string } | null;
   cluster: string;
   clusters: string[];
 }

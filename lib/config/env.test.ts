@@ -60,6 +60,17 @@ describe('parseConfig', () => {
     expect(c.port).toBe(3100);
   });
 
+  it('tracing: jaeger by default, zipkin, and tempo through a Grafana data source', () => {
+    expect(ok({}).tracing).toBeUndefined();
+    expect(ok({ TRACING_URL: 'http://jaeger:16686/' }).tracing).toEqual({ kind: 'jaeger', url: 'http://jaeger:16686' });
+    expect(ok({ TRACING_URL: 'http://zipkin:9411/zipkin', TRACING_KIND: 'zipkin' }).tracing).toEqual({ kind: 'zipkin', url: 'http://zipkin:9411/zipkin' });
+    expect(ok({ TRACING_URL: 'https://grafana.example', TRACING_KIND: 'tempo', TRACING_GRAFANA_DATASOURCE: 'tempo-prod_1' }).tracing).toEqual({
+      kind: 'tempo',
+      url: 'https://grafana.example',
+      grafanaDatasource: 'tempo-prod_1',
+    });
+  });
+
   it('treats empty strings as unset', () => {
     expect(ok({ PROMETHEUS_URL: '', PORT: ' ', KUBE_CONTEXT: '' })).toEqual(ok({}));
   });
@@ -81,6 +92,13 @@ describe('parseConfig', () => {
     [{ MESHGLASS_CLIENT_RATE_LIMIT: 'fast' }, /^MESHGLASS_CLIENT_RATE_LIMIT must be a whole number/],
     [{ PROMETHEUS_MAX_RESPONSE_MB: '0' }, /^PROMETHEUS_MAX_RESPONSE_MB must be between 1 and 4096/],
     [{ PORT: '3000abc' }, /^PORT must be a whole number/],
+    [{ TRACING_URL: 'javascript:alert(1)' }, /^TRACING_URL must be an http/],
+    [{ TRACING_URL: 'http://jaeger:16686', TRACING_KIND: 'honeycomb' }, /^TRACING_KIND must be jaeger, tempo or zipkin/],
+    [{ TRACING_KIND: 'jaeger' }, /^TRACING_KIND is set but TRACING_URL is not/],
+    [{ TRACING_GRAFANA_DATASOURCE: 'tempo' }, /^TRACING_GRAFANA_DATASOURCE is set but TRACING_URL is not/],
+    [{ TRACING_URL: 'http://grafana:3000', TRACING_KIND: 'tempo' }, /^TRACING_GRAFANA_DATASOURCE is required with TRACING_KIND=tempo/],
+    [{ TRACING_URL: 'http://grafana:3000', TRACING_KIND: 'tempo', TRACING_GRAFANA_DATASOURCE: 'a"b' }, /^TRACING_GRAFANA_DATASOURCE must be a Grafana data source uid/],
+    [{ TRACING_URL: 'http://jaeger:16686', TRACING_GRAFANA_DATASOURCE: 'tempo' }, /applies to TRACING_KIND=tempo only/],
     [{ PROMETHEUS_BEARER_TOKEN: 'a', PROMETHEUS_BEARER_TOKEN_FILE: '/t' }, /^PROMETHEUS_BEARER_TOKEN and PROMETHEUS_BEARER_TOKEN_FILE are both set/],
     [{ PROMETHEUS_BEARER_TOKEN: 'a\nX-Evil: 1' }, /^PROMETHEUS_BEARER_TOKEN must not contain line breaks/],
     [{ PROMETHEUS_BASIC_AUTH_USER: 'u' }, /^PROMETHEUS_BASIC_AUTH_USER is set but neither/],

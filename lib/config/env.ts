@@ -4,6 +4,7 @@ import { parseConfig, type AppConfig } from './parse';
 
 export { parseConfig, CONFIG_VARIABLES } from './parse';
 export { configuredClusters } from './parse';
+export type { TracingSettings, TracingKind } from './parse';
 export type { AppConfig, PrometheusConfig, KubeSettings, KubeContextSetting, BasicAuth, ParseConfigResult } from './parse';
 
 /** Invalid configuration; the message names the offending variable. */

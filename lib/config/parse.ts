@@ -75,8 +75,22 @@ export interface AppConfig {
   /** True when MESH_CLUSTER_NAME set clusterName (an override); else the cluster's CLUSTER_ID is learnt (lib/mesh/cluster-name.ts). */
   clusterNameExplicit?: boolean;
   grafanaUrl?: string;
+  /** TRACING_URL / TRACING_KIND / TRACING_GRAFANA_DATASOURCE: where the side panel's trace links point (lib/graph/traces.ts). */
+  tracing?: TracingSettings;
   port?: number;
   limits: LimitSettings;
+}
+
+export const TRACING_KINDS = ['jaeger', 'tempo', 'zipkin'] as const;
+export type TracingKind = (typeof TRACING_KINDS)[number];
+
+/** Public (no secret): the UI builds the links. */
+export interface TracingSettings {
+  kind: TracingKind;
+  /** Jaeger UI, Zipkin UI (…/zipkin), or for tempo the Grafana base URL; no trailing slash. */
+  url: string;
+  /** tempo only: the uid of Grafana's Tempo data source (Explore opens it). */
+  grafanaDatasource?: string;
 }
 
 export type ParseConfigResult = { ok: true; config: AppConfig } | { ok: false; error: string };
@@ -131,6 +145,10 @@ const clusterName = z
   .max(253, 'must be at most 253 characters')
   .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
 
+const tracingKind = z.enum(TRACING_KINDS, { error: 'must be jaeger, tempo or zipkin' });
+// Grafana data source uids: letters, digits, "-" and "_", at most 40 characters (Grafana's own rule).
+const grafanaUid = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be a Grafana data source uid (letters, digits, - and _, at most 40)');
+
 /** One informer cache per context: more than this many API servers is beyond one dashboard process. */
 export const MAX_KUBE_CONTEXTS = 20;
 
@@ -154,6 +172,9 @@ const VARS = [
   'ISTIO_NAMESPACE',
   'MESH_CLUSTER_NAME',
   'GRAFANA_URL',
+  'TRACING_URL',
+  'TRACING_KIND',
+  'TRACING_GRAFANA_DATASOURCE',
   'PORT',
 ] as const;
 type VarName = (typeof VARS)[number];
@@ -207,6 +228,23 @@ export function parseKubeContexts(raw: string): KubeContextSetting[] {
 /** Configured cluster names: the KUBE_CONTEXTS clusters, else [MESH_CLUSTER_NAME]. */
 export function configuredClusters(config: Pick<AppConfig, 'kube' | 'clusterName'>): string[] {
   return config.kube.contexts ? config.kube.contexts.map((c) => c.cluster) : [config.clusterName];
+}
+
+/** TRACING_*: the kind defaults to jaeger; tempo is reached through Grafana Explore and needs the data source uid. */
+function parseTracing(urlRaw: string | undefined, kindRaw: string | undefined, dsRaw: string | undefined): TracingSettings | undefined {
+  if (urlRaw === undefined) {
+    if (kindRaw !== undefined) throw new VarError('TRACING_KIND is set but TRACING_URL is not');
+    if (dsRaw !== undefined) throw new VarError('TRACING_GRAFANA_DATASOURCE is set but TRACING_URL is not');
+    return undefined;
+  }
+  const url = field('TRACING_URL', urlRaw, httpUrl);
+  const kind = field('TRACING_KIND', kindRaw ?? 'jaeger', tracingKind);
+  if (kind === 'tempo') {
+    if (dsRaw === undefined) throw new VarError('TRACING_GRAFANA_DATASOURCE is required with TRACING_KIND=tempo (the uid of the Tempo data source in the Grafana at TRACING_URL)');
+    return { kind, url, grafanaDatasource: field('TRACING_GRAFANA_DATASOURCE', dsRaw, grafanaUid) };
+  }
+  if (dsRaw !== undefined) throw new VarError(`TRACING_GRAFANA_DATASOURCE applies to TRACING_KIND=tempo only (TRACING_KIND is ${kind})`);
+  return { kind, url };
 }
 
 function checkReadable(name: VarName, path: string, readFile?: (p: string) => string): string | undefined {
@@ -279,6 +317,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
     const cluster = kubeContexts ? kubeContexts[0]!.cluster : field('MESH_CLUSTER_NAME', get('MESH_CLUSTER_NAME') ?? 'Kubernetes', clusterName);
     const grafanaRaw = get('GRAFANA_URL');
     const grafanaUrl = grafanaRaw === undefined ? undefined : field('GRAFANA_URL', grafanaRaw, httpUrl);
+    const tracing = parseTracing(get('TRACING_URL'), get('TRACING_KIND'), get('TRACING_GRAFANA_DATASOURCE'));
     const maxResponseMb = field(
       'PROMETHEUS_MAX_RESPONSE_MB',
       get('PROMETHEUS_MAX_RESPONSE_MB') ?? String(DEFAULT_PROMETHEUS_MAX_RESPONSE_MB),
@@ -314,6 +353,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: Pa
       clusterName: cluster,
       ...((kubeContexts ? kubeContexts[0]!.explicit : get('MESH_CLUSTER_NAME') !== undefined) ? { clusterNameExplicit: true } : {}),
       ...(grafanaUrl ? { grafanaUrl } : {}),
+      ...(tracing ? { tracing } : {}),
       ...(port !== undefined ? { port } : {}),
       limits: { maxConcurrentUpstream, clientRatePerMinute },
     };

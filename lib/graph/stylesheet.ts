@@ -52,6 +52,26 @@ export function buildStylesheet(): StylesheetJson {
         'min-zoomed-font-size': 6,
       },
     },
+    {
+      // The versioned view: one app's versions side by side (lib/graph/app-boxes.ts).
+      selector: 'node.app-box',
+      style: {
+        shape: 'round-rectangle',
+        label: 'data(label)',
+        'text-valign': 'top',
+        'text-halign': 'center',
+        'font-size': 13,
+        'font-weight': 'bold',
+        color: '#1E3A8A',
+        'background-color': '#EFF6FF',
+        'background-opacity': 1,
+        'border-color': '#3B82F6',
+        'border-width': 1.5,
+        'border-style': 'dashed',
+        padding: '14px',
+        'min-zoomed-font-size': 6,
+      },
+    },
   ];
   for (const [kind, shape] of Object.entries(KIND_SHAPES) as [NodeKind, string][]) {
     s.push({ selector: `node.kind-${kind}`, style: { shape: shape as 'ellipse' } });

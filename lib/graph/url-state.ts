@@ -41,6 +41,8 @@ export interface GraphUrlState {
   /** undefined = automatic (fcose). */
   layout?: LayoutName;
   expandWaypoints: boolean;
+  /** `group=version`: apps with several versions drawn as boxes, the side panel compares the versions; absent = by workload. */
+  group?: 'version';
   /** Namespaces drawn with their workloads when a large graph is collapsed (`expandNs=a,b`); absent = none. */
   expandNamespaces?: string[];
   /** false = never collapse namespaces (`collapse=0`); absent = automatic (above COLLAPSE_NODE_THRESHOLD). */
@@ -194,6 +196,9 @@ export function parseUrlState(params: Params): ParsedUrlState {
   take('q', z.string().max(100, 'longer than 100 characters'), (v) => (state.filters.search = v));
   take('layout', z.enum(LAYOUT_NAMES, { error: `allowed values: ${LAYOUT_NAMES.join(', ')}` }), (v) => (state.layout = v));
   take('expand', boolSchema, (v) => (state.expandWaypoints = v));
+  take('group', z.enum(['workload', 'version'], { error: 'allowed values: workload, version' }), (v) => {
+    if (v === 'version') state.group = 'version';
+  });
   // `expand` already names the waypoint switch, so the namespace list has its own name.
   const expandNsRaw = getParam(params, 'expandNs');
   if (expandNsRaw) {
@@ -254,6 +259,7 @@ export function serializeUrlState(state: GraphUrlState): URLSearchParams {
   if (f.search) p.set('q', f.search);
   if (state.layout) p.set('layout', state.layout);
   if (state.expandWaypoints) p.set('expand', '1');
+  if (state.group === 'version') p.set('group', 'version');
   if (state.expandNamespaces?.length) p.set('expandNs', state.expandNamespaces.join(','));
   if (state.collapse === false) p.set('collapse', '0');
   if (state.view !== 'graph') p.set('view', state.view);

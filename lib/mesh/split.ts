@@ -205,6 +205,8 @@ export function buildSplits(kube: KubeSnapshot, graph: MeshGraph, apps: readonly
       judged,
       ...(maxDelta !== undefined ? { maxDelta } : {}),
       drift: maxDelta !== undefined && maxDelta > SPLIT_DRIFT_THRESHOLD,
+      driftThreshold: SPLIT_DRIFT_THRESHOLD,
+      minRequests: SPLIT_MIN_REQUESTS,
       notApplied: notApplied.sort((a, b) => (a.edge < b.edge ? -1 : a.edge > b.edge ? 1 : 0)),
     });
   }

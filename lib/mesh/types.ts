@@ -597,8 +597,11 @@ export interface TrafficSplit {
   judged: boolean;
   /** Largest |observed − configured| over the backends, when judged. */
   maxDelta?: number;
-  /** maxDelta above SPLIT_DRIFT_THRESHOLD. */
+  /** maxDelta above `driftThreshold`. */
   drift: boolean;
+  /** The rule that judged it (lib/mesh/split.ts SPLIT_DRIFT_THRESHOLD, SPLIT_MIN_REQUESTS). */
+  driftThreshold: number;
+  minRequests: number;
   /** Edges into the backends whose path cannot apply the split. */
   notApplied: SplitPathProblem[];
 }

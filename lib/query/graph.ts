@@ -9,6 +9,7 @@ export function graphUrl(p: GraphQueryParams): string {
   if (p.namespaces.length) q.set('namespaces', p.namespaces.join(','));
   if (p.clusters.length) q.set('clusters', p.clusters.join(','));
   if (p.expandWaypoints) q.set('expandWaypoints', 'true');
+  if (p.group === 'version') q.set('group', 'version');
   return `/api/graph?${q}`;
 }
 

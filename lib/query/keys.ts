@@ -8,6 +8,8 @@ export interface GraphQueryParams {
   clusters: string[];
   window: TimeWindow;
   expandWaypoints: boolean;
+  /** The versioned view (apps, versions and configured splits in the answer). */
+  group?: 'version';
 }
 
 export interface SeriesQueryParams {

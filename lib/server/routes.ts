@@ -52,5 +52,5 @@ export async function migrationResponse(params: URLSearchParams, signal: AbortSi
 export async function configResponse(signal: AbortSignal): Promise<ConfigResponse> {
   const c = getConfig();
   const clusters = await knownClusterNames(signal).catch(() => [] as string[]);
-  return { grafanaUrl: c.grafanaUrl ?? null, cluster: clusters[0] ?? c.clusterName, clusters };
+  return { grafanaUrl: c.grafanaUrl ?? null, tracing: c.tracing ?? null, cluster: clusters[0] ?? c.clusterName, clusters };
 }

@@ -4,6 +4,7 @@ import { clusterChoices, isMultiCluster } from '@/lib/graph/clusters';
 import { namespacesToReveal } from '@/lib/graph/collapse';
 import { filterGraph } from '@/lib/graph/filter';
 import { toScaledElements } from '@/lib/graph/scaled-elements';
+import { withAppBoxes } from '@/lib/graph/app-boxes';
 import type { GraphUrlState } from '@/lib/graph/url-state';
 import { markDiff } from '@/lib/compare/elements';
 import { diffQueryOptions } from '@/lib/query/compare';
@@ -12,7 +13,13 @@ import { useGraphData as useGraphSource, useNamespacesData } from '../graph-sour
 
 /** The page's three queries (graph, namespaces for the picker, public config) and what is drawn from them. */
 export function useGraphData(state: GraphUrlState) {
-  const graphParams = { namespaces: state.namespaces, clusters: state.clusters, window: state.window, expandWaypoints: state.expandWaypoints };
+  const graphParams = {
+    namespaces: state.namespaces,
+    clusters: state.clusters,
+    window: state.window,
+    expandWaypoints: state.expandWaypoints,
+    ...(state.group === 'version' ? { group: 'version' as const } : {}),
+  };
   const graphQuery = useGraphSource(graphParams, state.refresh);
   const nsQuery = useNamespacesData(state.window, state.clusters);
   const configQuery = useQuery(configQueryOptions());
@@ -34,7 +41,9 @@ export function useGraphData(state: GraphUrlState) {
   // "What changed?" (docs/compare.md): the diff against the `compare=` base, drawn on the canvas and listed beside it.
   const diffQuery = useQuery(diffQueryOptions({ compare: state.compare, window: graph?.window, namespaces: state.namespaces, clusters: state.clusters }));
   const diff = state.compare ? diffQuery.data : undefined;
-  const elements = useMemo(() => markDiff(scaled?.elements ?? [], diff), [scaled, diff]);
+  // The versioned view: apps with several versions as boxes inside their namespace (lib/graph/app-boxes.ts).
+  const apps = state.group === 'version' ? graph?.apps : undefined;
+  const elements = useMemo(() => markDiff(withAppBoxes(scaled?.elements ?? [], apps), diff), [scaled, apps, diff]);
   const nodeNames = useMemo(() => new Map((graph?.nodes ?? []).map((n) => [n.id, `${n.namespace}/${n.name}`])), [graph]);
   const visible = useMemo(() => (graph ? filterGraph(graph, state.filters) : { nodes: [], edges: [] }), [graph, state.filters]);
   const listEdges = useMemo(() => {

@@ -14,6 +14,8 @@ function findSelection(graph: MeshGraph | undefined, id: string | undefined): Se
   if (box) return { kind: 'namespace', ...box };
   // A collapsed namespace (ns-agg:<cluster>/<ns>), reached with the arrow keys: Enter expands it.
   if (id.startsWith(AGGREGATE_NODE_PREFIX)) return { kind: 'namespace', namespace: id.slice(id.indexOf('/') + 1) };
+  const app = graph.apps?.find((a) => a.id === id);
+  if (app) return { kind: 'app', app };
   const node = graph.nodes.find((n) => n.id === id);
   if (node) return { kind: 'node', node };
   const edge = graph.edges.find((e) => e.id === id);

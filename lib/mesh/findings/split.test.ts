@@ -20,6 +20,8 @@ const base: TrafficSplit = {
   judged: true,
   maxDelta: 0.2,
   drift: true,
+  driftThreshold: 0.1,
+  minRequests: 200,
   notApplied: [],
 };
 

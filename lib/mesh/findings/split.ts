@@ -3,7 +3,6 @@
 // judge), and a split configured for traffic whose path cannot apply it (ztunnel without a waypoint,
 // out-of-mesh clients). Reads graph.splits (lib/mesh/split.ts); nothing when the graph carries none.
 import type { Finding, KubeSnapshot, MeshGraph, TrafficSplit } from '../types';
-import { SPLIT_DRIFT_THRESHOLD } from '../split';
 import { indexGraph, listText, nodeRef } from './common';
 import { uniqSorted } from '../util';
 
@@ -33,7 +32,7 @@ export function splitFindings(_kube: KubeSnapshot, graph: MeshGraph): Finding[] 
         evidence: [objectRef(s)],
         message:
           `${objectRef(s)} splits ${s.parent}: ${lines.join('; ')}. ${worst.ref} is off by ${Math.round(Math.abs((worst.observedShare ?? 0) - worst.configuredShare) * 100)} points ` +
-          `(threshold ${Math.round(SPLIT_DRIFT_THRESHOLD * 100)}; ${Math.round(s.requests).toLocaleString('en-US')} requests in the window).`,
+          `(threshold ${Math.round(s.driftThreshold * 100)}; ${Math.round(s.requests).toLocaleString('en-US')} requests in the window).`,
         fix:
           s.notApplied.length > 0
             ? `Part of the traffic does not pass a proxy that applies the split (see split-not-applied for ${objectRef(s)}); route it through a waypoint or sidecar, then compare again.`
