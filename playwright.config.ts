@@ -47,7 +47,8 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/api/readyz`,
     // The ordinary specs share one client key (one Bearer token from loopback): a higher per-client rate than
     // the default keeps them clear of 429s; e2e/security.spec.ts checks the limit with its own session.
-    env: { DASHBOARD_TOKEN: E2E_TOKEN, MESHGLASS_CLIENT_RATE_LIMIT: E2E_CLIENT_RATE_LIMIT },
+    // TRACING_URL: the side panel's trace links (e2e/versions.spec.ts checks their href; nothing is fetched from it).
+    env: { DASHBOARD_TOKEN: E2E_TOKEN, MESHGLASS_CLIENT_RATE_LIMIT: E2E_CLIENT_RATE_LIMIT, TRACING_URL: 'http://jaeger.example:16686' },
     timeout: 300_000,
     reuseExistingServer: !process.env.CI,
     stdout: 'pipe',

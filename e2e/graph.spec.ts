@@ -29,6 +29,9 @@ const EXPECTED: { from: string; to: string | string[]; path: string; telemetry: 
   { from: 'fraud/fraud-check', to: 'fraud/risk-model', path: 'sidecar', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
   { from: 'fraud/fraud-check', to: 'unknown/PassthroughCluster', path: 'sidecar', telemetry: 'l4', mtls: 'unknown', l7Gap: false },
   { from: 'fraud/risk-model', to: 'unknown/BlackHoleCluster', path: 'sidecar', telemetry: 'l4', mtls: 'unknown', l7Gap: false },
+  // rows 22–23: the canary (two versions of shop/recommendations through the waypoint)
+  { from: 'shop/web', to: 'shop/recommendations-v1', path: 'waypoint', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
+  { from: 'shop/web', to: 'shop/recommendations-v2', path: 'waypoint', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
 ];
 
 const PATH_WORDS: Record<string, string> = { sidecar: 'sidecar', ambient: 'ambient (L4)', waypoint: 'via waypoint', mixed: 'mixed' };

@@ -87,7 +87,10 @@ export function VersionsTable({ app, splits }: { app: VersionedApp; splits?: rea
                 >
                   {formatPercent(v.errorRate)}
                 </td>
-                <td className={`whitespace-nowrap text-right ${badP95 !== undefined && v.p95Ms === badP95 ? 'font-semibold text-red-800' : ''}`} data-testid="version-p95">
+                <td
+                  className={`whitespace-nowrap text-right ${badP95 !== undefined && v.p95Ms === badP95 ? 'font-semibold text-red-800' : ''}`}
+                  data-testid="version-p95"
+                >
                   {formatMs(v.p95Ms)}
                 </td>
               </tr>
@@ -96,8 +99,8 @@ export function VersionsTable({ app, splits }: { app: VersionedApp; splits?: rea
         </tbody>
       </table>
       <p className="mt-1 text-xs text-gray-600">
-        Inbound requests over the window, each counted once (server sidecar, else waypoint and client proxies). Red: clearly worse than the other
-        version{app.versions.length > 2 ? 's' : ''}.
+        Inbound requests over the window, each counted once (server sidecar, else waypoint and client proxies). Red: clearly worse than the other version
+        {app.versions.length > 2 ? 's' : ''}.
       </p>
       {own.map((s) => (
         <SplitDetails key={s.id} split={s} />

@@ -143,6 +143,24 @@ export class GraphPage {
     await expect(button).toBeEnabled({ timeout: 60_000 });
   }
 
+  /** The versioned view: the compound app boxes and the ids of the workloads inside each. */
+  async appBoxes(): Promise<Record<string, { label: string; parent: string; children: string[] }>> {
+    return this.page.evaluate(() => {
+      const out: Record<string, { label: string; parent: string; children: string[] }> = {};
+      window.__meshglassCy!.nodes('.app-box').forEach((n) => {
+        out[n.id()] = {
+          label: String(n.data('label')),
+          parent: String(n.data('parent') ?? ''),
+          children: n
+            .children()
+            .map((c) => c.id())
+            .sort(),
+        };
+      });
+      return out;
+    });
+  }
+
   async screenshot(name: string): Promise<void> {
     await this.page.screenshot({ path: `test-results/screenshots/${name}.png` });
   }

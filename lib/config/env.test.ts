@@ -97,7 +97,10 @@ describe('parseConfig', () => {
     [{ TRACING_KIND: 'jaeger' }, /^TRACING_KIND is set but TRACING_URL is not/],
     [{ TRACING_GRAFANA_DATASOURCE: 'tempo' }, /^TRACING_GRAFANA_DATASOURCE is set but TRACING_URL is not/],
     [{ TRACING_URL: 'http://grafana:3000', TRACING_KIND: 'tempo' }, /^TRACING_GRAFANA_DATASOURCE is required with TRACING_KIND=tempo/],
-    [{ TRACING_URL: 'http://grafana:3000', TRACING_KIND: 'tempo', TRACING_GRAFANA_DATASOURCE: 'a"b' }, /^TRACING_GRAFANA_DATASOURCE must be a Grafana data source uid/],
+    [
+      { TRACING_URL: 'http://grafana:3000', TRACING_KIND: 'tempo', TRACING_GRAFANA_DATASOURCE: 'a"b' },
+      /^TRACING_GRAFANA_DATASOURCE must be a Grafana data source uid/,
+    ],
     [{ TRACING_URL: 'http://jaeger:16686', TRACING_GRAFANA_DATASOURCE: 'tempo' }, /applies to TRACING_KIND=tempo only/],
     [{ PROMETHEUS_BEARER_TOKEN: 'a', PROMETHEUS_BEARER_TOKEN_FILE: '/t' }, /^PROMETHEUS_BEARER_TOKEN and PROMETHEUS_BEARER_TOKEN_FILE are both set/],
     [{ PROMETHEUS_BEARER_TOKEN: 'a\nX-Evil: 1' }, /^PROMETHEUS_BEARER_TOKEN must not contain line breaks/],

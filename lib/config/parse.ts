@@ -240,7 +240,8 @@ function parseTracing(urlRaw: string | undefined, kindRaw: string | undefined, d
   const url = field('TRACING_URL', urlRaw, httpUrl);
   const kind = field('TRACING_KIND', kindRaw ?? 'jaeger', tracingKind);
   if (kind === 'tempo') {
-    if (dsRaw === undefined) throw new VarError('TRACING_GRAFANA_DATASOURCE is required with TRACING_KIND=tempo (the uid of the Tempo data source in the Grafana at TRACING_URL)');
+    if (dsRaw === undefined)
+      throw new VarError('TRACING_GRAFANA_DATASOURCE is required with TRACING_KIND=tempo (the uid of the Tempo data source in the Grafana at TRACING_URL)');
     return { kind, url, grafanaDatasource: field('TRACING_GRAFANA_DATASOURCE', dsRaw, grafanaUid) };
   }
   if (dsRaw !== undefined) throw new VarError(`TRACING_GRAFANA_DATASOURCE applies to TRACING_KIND=tempo only (TRACING_KIND is ${kind})`);

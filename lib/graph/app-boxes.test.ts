@@ -7,10 +7,23 @@ import type { GraphElement } from './to-elements';
 const ns: GraphElement = { group: 'nodes', data: { id: 'ns:shop', label: 'shop', namespace: 'shop', kind: 'namespace' }, classes: 'namespace' };
 const node = (name: string, extra: Record<string, unknown> = {}): GraphElement => ({
   group: 'nodes',
-  data: { id: `workload:Kubernetes/shop/${name}`, parent: 'ns:shop', label: `${name}\n[ambient]`, kind: 'workload', namespace: 'shop', name, cluster: 'Kubernetes', ...extra },
+  data: {
+    id: `workload:Kubernetes/shop/${name}`,
+    parent: 'ns:shop',
+    label: `${name}\n[ambient]`,
+    kind: 'workload',
+    namespace: 'shop',
+    name,
+    cluster: 'Kubernetes',
+    ...extra,
+  },
   classes: 'kind-workload',
 });
-const edge: GraphElement = { group: 'edges', data: { id: 'e', source: 'workload:Kubernetes/shop/web', target: 'workload:Kubernetes/shop/rec-v2' }, classes: '' };
+const edge: GraphElement = {
+  group: 'edges',
+  data: { id: 'e', source: 'workload:Kubernetes/shop/web', target: 'workload:Kubernetes/shop/rec-v2' },
+  classes: '',
+};
 const app = (versions: [string, string][]): VersionedApp => ({
   id: 'app:Kubernetes/shop/rec',
   cluster: 'Kubernetes',
@@ -21,8 +34,23 @@ const app = (versions: [string, string][]): VersionedApp => ({
 
 describe('withAppBoxes', () => {
   it('puts the versions of a multi-version app in one box inside the namespace box, labelled with their versions', () => {
-    const out = withAppBoxes([ns, node('web'), node('rec-v1'), node('rec-v2'), edge], [app([['v1', 'rec-v1'], ['v2', 'rec-v2']])]);
-    expect(out.map((e) => e.data.id)).toEqual(['ns:shop', 'app:Kubernetes/shop/rec', 'workload:Kubernetes/shop/web', 'workload:Kubernetes/shop/rec-v1', 'workload:Kubernetes/shop/rec-v2', 'e']);
+    const out = withAppBoxes(
+      [ns, node('web'), node('rec-v1'), node('rec-v2'), edge],
+      [
+        app([
+          ['v1', 'rec-v1'],
+          ['v2', 'rec-v2'],
+        ]),
+      ],
+    );
+    expect(out.map((e) => e.data.id)).toEqual([
+      'ns:shop',
+      'app:Kubernetes/shop/rec',
+      'workload:Kubernetes/shop/web',
+      'workload:Kubernetes/shop/rec-v1',
+      'workload:Kubernetes/shop/rec-v2',
+      'e',
+    ]);
     const box = out[1]!;
     expect(box).toEqual({
       group: 'nodes',
@@ -41,12 +69,22 @@ describe('withAppBoxes', () => {
     const els = [ns, node('rec-v1'), node('rec-v2', { aggregate: true })];
     expect(withAppBoxes(els, [app([['v1', 'rec-v1']])])).toEqual(els);
     expect(withAppBoxes(els, undefined)).toEqual(els);
-    const out = withAppBoxes(els, [app([['v1', 'rec-v1'], ['v2', 'rec-v2']])]);
+    const out = withAppBoxes(els, [
+      app([
+        ['v1', 'rec-v1'],
+        ['v2', 'rec-v2'],
+      ]),
+    ]);
     expect(out.find((e) => e.data.id === 'workload:Kubernetes/shop/rec-v2')!.data.parent).toBe('ns:shop');
   });
 
   it('a workload running two versions shows both', () => {
-    const a: VersionedApp = { ...app([['v1', 'rec-v1'], ['v1-rc', 'rec-v1']]) };
+    const a: VersionedApp = {
+      ...app([
+        ['v1', 'rec-v1'],
+        ['v1-rc', 'rec-v1'],
+      ]),
+    };
     const out = withAppBoxes([ns, node('rec-v1')], [a]);
     expect(out.find((e) => e.data.id === 'workload:Kubernetes/shop/rec-v1')!.data.label).toBe('rec-v1\n[ambient]\nversion v1, v1-rc');
   });

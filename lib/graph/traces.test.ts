@@ -1,44 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphEdge, GraphNode } from '@/lib/mesh/types';
+import { edge as edgeOf, wl } from '@/lib/mesh/findings/test-builders';
 import { edgeTraceLink, nodeTraceLink, traceQl, traceServiceName, tracesUrl } from './traces';
 
 const W = { start: '2026-11-21T21:00:00Z', end: '2026-11-21T21:15:00Z' };
 const S = Date.parse(W.start);
 const E = Date.parse(W.end);
-const node = (namespace: string, name: string, extra: Partial<GraphNode> = {}): GraphNode => ({
-  id: `${extra.kind ?? 'workload'}:Kubernetes/${namespace}/${name}`,
-  kind: 'workload',
-  namespace,
-  name,
-  cluster: 'Kubernetes',
-  ...extra,
-});
+const node = (namespace: string, name: string, extra: Partial<GraphNode> = {}): GraphNode => wl(namespace, name, extra);
 const web = node('shop', 'web');
 const v2 = node('shop', 'recommendations-v2', { app: 'recommendations' });
-const edge = (extra: Partial<GraphEdge> = {}): GraphEdge => ({
-  id: `${web.id}->${v2.id}`,
-  source: web.id,
-  target: v2.id,
-  path: 'waypoint',
-  telemetry: 'l7',
-  protocol: 'http',
-  l7Gap: false,
-  mtls: 'mutual',
-  rates: {},
-  reporters: [],
-  services: [],
-  ...extra,
-});
+const edge = (extra: Partial<GraphEdge> = {}): GraphEdge => edgeOf(web, v2, { path: 'waypoint', ...extra });
 
 describe('tracesUrl', () => {
   it('Jaeger: /search with service, start/end in microseconds and lookback=custom', () => {
     const u = new URL(tracesUrl({ kind: 'jaeger', url: 'http://jaeger:16686/' }, { service: 'web.shop', peer: 'x.shop', startMs: S, endMs: E }));
     expect(u.origin + u.pathname).toBe('http://jaeger:16686/search');
-    expect(Object.fromEntries(u.searchParams)).toEqual({ service: 'web.shop', start: String(S * 1000), end: String(E * 1000), lookback: 'custom', limit: '20' });
+    expect(Object.fromEntries(u.searchParams)).toEqual({
+      service: 'web.shop',
+      start: String(S * 1000),
+      end: String(E * 1000),
+      lookback: 'custom',
+      limit: '20',
+    });
   });
 
   it('Zipkin: serviceName + remoteServiceName, startTs/endTs in milliseconds', () => {
-    const u = new URL(tracesUrl({ kind: 'zipkin', url: 'http://zipkin:9411/zipkin' }, { service: 'web.shop', peer: 'recommendations.shop', startMs: S, endMs: E }));
+    const u = new URL(
+      tracesUrl({ kind: 'zipkin', url: 'http://zipkin:9411/zipkin' }, { service: 'web.shop', peer: 'recommendations.shop', startMs: S, endMs: E }),
+    );
     expect(u.pathname).toBe('/zipkin/');
     expect(Object.fromEntries(u.searchParams)).toEqual({
       serviceName: 'web.shop',
@@ -51,7 +40,12 @@ describe('tracesUrl', () => {
   });
 
   it('Tempo: Grafana Explore with a TraceQL query on the configured data source and the window', () => {
-    const u = new URL(tracesUrl({ kind: 'tempo', url: 'https://grafana.example/g', grafanaDatasource: 'tempo-1' }, { service: 'web.shop', peer: 'recommendations.shop', startMs: S, endMs: E }));
+    const u = new URL(
+      tracesUrl(
+        { kind: 'tempo', url: 'https://grafana.example/g', grafanaDatasource: 'tempo-1' },
+        { service: 'web.shop', peer: 'recommendations.shop', startMs: S, endMs: E },
+      ),
+    );
     expect(u.pathname).toBe('/g/explore');
     expect(u.searchParams.get('schemaVersion')).toBe('1');
     const panes = JSON.parse(u.searchParams.get('panes')!);
@@ -98,7 +92,10 @@ describe('trace links of nodes and edges', () => {
   });
 
   it('TCP has no requests; an unknown client still links to the server’s traces', () => {
-    expect(edgeTraceLink(jaeger, edge({ telemetry: 'l4', protocol: 'tcp' }), web, v2, W)).toMatchObject({ available: false, reason: expect.stringMatching(/TCP/) });
+    expect(edgeTraceLink(jaeger, edge({ telemetry: 'l4', protocol: 'tcp' }), web, v2, W)).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/TCP/),
+    });
     const l = edgeTraceLink(jaeger, edge(), node('unknown', 'unknown', { kind: 'unknown' }), v2, W);
     expect(l).toMatchObject({ available: true, label: 'Traces of recommendations.shop in Jaeger' });
   });

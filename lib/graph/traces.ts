@@ -55,7 +55,13 @@ export function tracesUrl(s: TracingLinkSettings, q: TraceQuery): string {
   const end = Math.ceil(q.endMs);
   switch (s.kind) {
     case 'jaeger': {
-      const p = new URLSearchParams({ service: q.service, start: String(start * 1000), end: String(end * 1000), lookback: 'custom', limit: String(TRACE_SEARCH_LIMIT) });
+      const p = new URLSearchParams({
+        service: q.service,
+        start: String(start * 1000),
+        end: String(end * 1000),
+        lookback: 'custom',
+        limit: String(TRACE_SEARCH_LIMIT),
+      });
       return `${base}/search?${p.toString()}`;
     }
     case 'zipkin': {
@@ -94,13 +100,21 @@ function windowMs(window: { start: string; end: string }) {
  * The trace link of an edge, or why there can be none: only requests seen by an Envoy (sidecar, gateway,
  * waypoint) produce spans — ztunnel moves bytes at L4 and creates none.
  */
-export function edgeTraceLink(s: TracingLinkSettings, edge: GraphEdge, source: GraphNode | undefined, target: GraphNode | undefined, window: { start: string; end: string }): TraceLink {
+export function edgeTraceLink(
+  s: TracingLinkSettings,
+  edge: GraphEdge,
+  source: GraphNode | undefined,
+  target: GraphNode | undefined,
+  window: { start: string; end: string },
+): TraceLink {
   if (edge.telemetry !== 'l7') {
     if (edge.protocol === 'tcp') return { available: false, reason: 'TCP traffic carries no requests, so no proxy creates spans for it.' };
     return {
       available: false,
       reason: 'Only ztunnel carried this traffic: it works at L4 (connections, bytes) and creates no spans, so no trace of these requests can exist.',
-      create: target ? `a waypoint for ${target.namespace}: istioctl waypoint apply -n ${target.namespace} --enroll-namespace` : 'a waypoint in front of the server',
+      create: target
+        ? `a waypoint for ${target.namespace}: istioctl waypoint apply -n ${target.namespace} --enroll-namespace`
+        : 'a waypoint in front of the server',
     };
   }
   if (!target || target.kind === 'unknown') return { available: false, reason: 'The server is unknown to the mesh: its spans cannot be named.' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { edge, graph, kube, pod, wl } from './findings/test-builders';
 import type { TelemetrySample } from './types';
-import { appId, buildVersionedView, compareVersions, countedReporters, podApp, podVersion } from './versions';
+import { appId, buildVersionedView, compareVersions, countedReporters, podApp, podVersion, withAppNames } from './versions';
 
 const WINDOW = 900;
 
@@ -148,5 +148,13 @@ describe('buildVersionedView', () => {
   it('Istio’s unknown revision (ztunnel) reads as latest', () => {
     const view = buildVersionedView([kube({})], graph([v1], []), [req('waypoint', 'reviews-v1', 'unknown', 10)], WINDOW);
     expect(view.apps[0]!.versions.map((v) => v.version)).toEqual(['latest']);
+  });
+});
+
+describe('withAppNames', () => {
+  it('names the app only where it differs from the workload name (the trace service name needs it)', () => {
+    const snap = kube({ pods: [pod('shop', 'reviews-v1', { labels: { app: 'reviews' } }), pod('shop', 'web')] });
+    const nodes = withAppNames([snap], [wl('shop', 'reviews-v1'), wl('shop', 'web'), wl('shop', 'gone')]);
+    expect(nodes.map((n) => n.app)).toEqual(['reviews', undefined, undefined]);
   });
 });

@@ -163,6 +163,27 @@ export function buildVersionedView(snapshots: readonly KubeSnapshot[], graph: Me
   return { apps, nodes };
 }
 
+/**
+ * Every view: a workload node whose app (canonical service) is not its own name gets `app` — the trace
+ * links name spans `<app>.<namespace>` (docs/classification.md §9.3). The versioned view sets it on every
+ * workload (buildVersionedView).
+ */
+export function withAppNames(snapshots: readonly KubeSnapshot[], nodes: readonly GraphNode[]): GraphNode[] {
+  const apps = new Map<string, string>();
+  for (const kube of snapshots) {
+    for (const w of inventoryOf(kube).workloads.workloads.values()) {
+      const pod = w.pods[0]?.pod;
+      if (w.infrastructure || !pod) continue;
+      const app = podApp(pod.labels, w.name);
+      if (app !== w.name) apps.set(nodeId('workload', kube.cluster, w.namespace, w.name), app);
+    }
+  }
+  return nodes.map((n) => {
+    const app = n.kind === 'workload' ? apps.get(n.id) : undefined;
+    return app ? { ...n, app } : n;
+  });
+}
+
 /** Apps worth a box of their own in the versioned view: more than one version. */
 export function isMultiVersion(app: VersionedApp): boolean {
   return app.versions.length > 1;

@@ -7,7 +7,7 @@ import { resolveClusterNames } from '@/lib/mesh/cluster-name';
 import { mergeSnapshots } from '@/lib/mesh/merge';
 import { windowSeconds } from '@/lib/mesh/rates';
 import { buildSplits } from '@/lib/mesh/split';
-import { buildVersionedView } from '@/lib/mesh/versions';
+import { buildVersionedView, withAppNames } from '@/lib/mesh/versions';
 import type { KubeSnapshot, MeshGraph, TelemetryInput, Warning } from '@/lib/mesh/types';
 import { getPrometheusClient } from '@/lib/prometheus/client';
 import { fetchTelemetry, fetchVersionSamples } from '@/lib/prometheus/telemetry';
@@ -116,6 +116,8 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
       graph.apps = view.apps;
       graph.splits = buildSplits(kube, graph, view.apps);
       if (telemetry.available) upstreamWarnings.push(...versionData.warnings);
+    } else {
+      graph.nodes = withAppNames(snapshots, graph.nodes);
     }
     graph.warnings = dedupeWarnings([...upstreamWarnings, ...graph.warnings]);
     timings.build = since(t1);

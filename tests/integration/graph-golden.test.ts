@@ -34,7 +34,7 @@ const pair = (sns: string, s: string, dns: string, d: string) => ({
   destination_workload_namespace: dns,
 });
 
-// docs/demo-mesh.md "Traffic (steady state)", rows 1–21.
+// docs/demo-mesh.md "Traffic (steady state)", rows 1–21, and the canary's rows 22–23.
 const ROWS: Row[] = [
   {
     n: 1,
@@ -275,6 +275,21 @@ const ROWS: Row[] = [
     sel: { source_workload: 'risk-model', source_workload_namespace: 'fraud', destination_service_name: 'BlackHoleCluster' },
     blocked: true,
   },
+  // rows 22–23: the canary, two versions of one app through the waypoint
+  ...(['v1', 'v2'] as const).map(
+    (v, i): Row => ({
+      n: 22 + i,
+      src: wl('shop', 'web'),
+      dst: wl('shop', `recommendations-${v}`),
+      path: 'waypoint',
+      telemetry: 'l7',
+      protocol: 'http',
+      l7Gap: false,
+      mtls: 'mutual',
+      waypoint: 'shop/shop-waypoint',
+      sel: pair('shop', 'web', 'shop', `recommendations-${v}`),
+    }),
+  ),
 ];
 
 const PROFILES = [

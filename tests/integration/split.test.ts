@@ -64,7 +64,15 @@ describe('versioned view and traffic split of the demo canary', () => {
   it('the HTTPRoute split (90/10) beside the observed shares, flagged as drift; no path problem (all via the waypoint)', async () => {
     const g = (await call(graphGET, `/api/graph?${q}&group=version`)).body as MeshGraph;
     const split = g.splits!.find((s) => s.id === 'HTTPRoute:shop/recommendations-canary#0')!;
-    expect(split).toMatchObject({ kind: 'HTTPRoute', appliedBy: 'mesh', parent: 'shop/recommendations', app: 'app:Kubernetes/shop/recommendations', judged: true, drift: true, notApplied: [] });
+    expect(split).toMatchObject({
+      kind: 'HTTPRoute',
+      appliedBy: 'mesh',
+      parent: 'shop/recommendations',
+      app: 'app:Kubernetes/shop/recommendations',
+      judged: true,
+      drift: true,
+      notApplied: [],
+    });
     const prom = await prometheusShares(g.window);
     const total = prom.v1! + prom.v2!;
     expect(split.requests).toBeCloseTo(total, 3);
