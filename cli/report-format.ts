@@ -6,15 +6,19 @@ export const REPORT_USAGE = `usage: npm run report -- [--namespaces a,b] [--clus
 --snapshot reads a pinned snapshot (an id in SNAPSHOT_STORE, a .snap file, or a saved GET /api/snapshots/<id> body).
 Environment: PROMETHEUS_URL, KUBECONFIG, KUBE_CONTEXTS (as for the app).`;
 
-const FINDING_KINDS: readonly FindingKind[] = [
-  'l7-gap',
-  'l7-policy-not-enforced',
-  'waypoint-bypass',
-  'plaintext',
-  'mode-mismatch',
-  'mixed-workload',
-  'version-drift',
-];
+// Every FindingKind, checked by the compiler (a new kind cannot be forgotten here).
+const KIND_SET: Record<FindingKind, true> = {
+  'l7-gap': true,
+  'l7-policy-not-enforced': true,
+  'waypoint-bypass': true,
+  plaintext: true,
+  'mode-mismatch': true,
+  'mixed-workload': true,
+  'version-drift': true,
+  'split-drift': true,
+  'split-not-applied': true,
+};
+const FINDING_KINDS = Object.keys(KIND_SET) as FindingKind[];
 
 type ReportFormat = 'text' | 'json' | 'markdown';
 

@@ -7,15 +7,20 @@ import { formatMs, formatPercent, formatRate } from '@/lib/utils/format';
 // The versioned view's side panel parts (group=version): an app's versions side by side, the configured
 // splits beside the observed shares with their flags, and the trace links of L7 nodes and edges.
 
-/** A version whose number is this many times the best one's (and noticeably worse) is marked. */
-const WORSE_FACTOR = 1.5;
+/**
+ * A version is marked when its number is this many times the best version's: error rates are noisy at low
+ * values (half again as many errors is the least worth a look), a p95 a quarter higher is already a
+ * regression users notice.
+ */
+const WORSE_ERRORS_FACTOR = 1.5;
+const WORSE_P95_FACTOR = 1.25;
 
-function worst(values: (number | undefined)[], floor: number): number | undefined {
+function worst(values: (number | undefined)[], floor: number, factor: number): number | undefined {
   const known = values.filter((v): v is number => v !== undefined);
   if (known.length < 2) return undefined;
   const max = Math.max(...known);
   const min = Math.min(...known);
-  return max > floor && max >= min * WORSE_FACTOR ? max : undefined;
+  return max > floor && max >= min * factor ? max : undefined;
 }
 
 function appSplits(app: VersionedApp, splits: readonly TrafficSplit[] | undefined): TrafficSplit[] {
@@ -35,10 +40,12 @@ export function VersionsTable({ app, splits }: { app: VersionedApp; splits?: rea
   const badErrors = worst(
     app.versions.map((v) => v.errorRate),
     0.001,
+    WORSE_ERRORS_FACTOR,
   );
   const badP95 = worst(
     app.versions.map((v) => v.p95Ms),
     1,
+    WORSE_P95_FACTOR,
   );
   return (
     <section className="border-t border-gray-200 pt-2" data-testid="versions-panel">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VersionedApp } from '@/lib/mesh/types';
-import { diffElements } from './diff';
+import { appBoxesChanged, diffElements } from './diff';
 import { APP_BOX_CLASS, withAppBoxes } from './app-boxes';
 import type { GraphElement } from './to-elements';
 
@@ -63,6 +63,10 @@ describe('withAppBoxes', () => {
     const d = diffElements([ns, node('web'), node('rec-v1'), node('rec-v2'), edge], out);
     expect(d.add.map((e) => e.data.id)[0]).toBe('app:Kubernetes/shop/rec');
     expect(d.remove).toContain('workload:Kubernetes/shop/rec-v1');
+    // a box appearing or disappearing asks for a new layout; a poll that keeps it does not
+    expect(appBoxesChanged(d, [ns, node('web'), node('rec-v1'), node('rec-v2'), edge])).toBe(true);
+    expect(appBoxesChanged(diffElements(out, [ns, node('web'), node('rec-v1'), node('rec-v2'), edge]), out)).toBe(true);
+    expect(appBoxesChanged(diffElements(out, out), out)).toBe(false);
   });
 
   it('single-version apps, collapsed namespaces and the default view are left alone', () => {

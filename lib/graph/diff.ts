@@ -83,3 +83,12 @@ export function addedLeafNodes(diff: ElementsDiff, next: readonly GraphElement[]
   const parents = new Set(next.filter((e) => e.group === 'nodes' && typeof e.data.parent === 'string').map((e) => e.data.parent as string));
   return diff.add.filter((e) => e.group === 'nodes' && !parents.has(e.data.id)).map((e) => e.data.id);
 }
+
+/**
+ * True when the diff adds or removes an app box (the versioned view, lib/graph/app-boxes.ts): its members
+ * change parent, and a box placed around nodes laid out without it overlaps its neighbours — lay out again.
+ */
+export function appBoxesChanged(diff: ElementsDiff, prev: readonly GraphElement[]): boolean {
+  const wasBox = new Set(prev.filter((e) => e.group === 'nodes' && e.data.kind === 'app').map((e) => e.data.id));
+  return diff.add.some((e) => e.group === 'nodes' && e.data.kind === 'app' && !wasBox.has(e.data.id)) || diff.remove.some((id) => wasBox.has(id));
+}

@@ -15,7 +15,17 @@ const run = promisify(execFile);
 const WINDOWED = { graph: graphGET, namespaces: namespacesGET, findings: findingsGET, migration: migrationGET } as const;
 const MODES = ['sidecar', 'ambient', 'mixed', 'none'];
 const SEVERITIES = ['critical', 'warning', 'info'];
-const KINDS = ['l7-gap', 'l7-policy-not-enforced', 'waypoint-bypass', 'plaintext', 'mode-mismatch', 'mixed-workload', 'version-drift'];
+const KINDS = [
+  'l7-gap',
+  'l7-policy-not-enforced',
+  'waypoint-bypass',
+  'plaintext',
+  'mode-mismatch',
+  'mixed-workload',
+  'version-drift',
+  'split-drift',
+  'split-not-applied',
+];
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 let T: number;
@@ -171,6 +181,7 @@ describe('GET /api/namespaces, /api/findings, /api/migration, /api/healthz', () 
     expect(has('mixed-workload', obj('orders/orders-api'))).toBe(true);
     expect(has('mode-mismatch', (f) => obj('orders/orders-worker')(f) && /pending/.test(f.message))).toBe(true);
     expect(has('version-drift', (f) => obj('payments/ledger')(f) && f.message.includes('1.26.3'))).toBe(true);
+    expect(has('split-drift', obj('shop/recommendations-canary', 'shop/recommendations'))).toBe(true);
     // no false positives on the waypoint-covered ambient traffic
     expect(has('waypoint-bypass', obj('shop/web', 'shop/cart'))).toBe(false);
     expect(has('l7-gap', (f) => f.objects.includes('shop/cart') && !f.objects.includes('inventory/inventory-api'))).toBe(false);

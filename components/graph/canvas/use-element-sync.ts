@@ -1,6 +1,6 @@
 import type { Core, ElementDefinition } from 'cytoscape';
 import { useEffect, useRef, type RefObject } from 'react';
-import { addedLeafNodes, diffElements } from '@/lib/graph/diff';
+import { addedLeafNodes, appBoxesChanged, diffElements } from '@/lib/graph/diff';
 import { RELAYOUT_NEW_NODE_SHARE, placeNewNodes, type Position } from '@/lib/graph/layout';
 import type { GraphElement } from '@/lib/graph/to-elements';
 import { applyRendererSettings } from './renderer-settings';
@@ -41,7 +41,7 @@ export function useElementSync(cyRef: RefObject<Core | null>, elements: GraphEle
     applyRendererSettings(cy);
     const newLeaves = addedLeafNodes(diff, elements);
     const leafCount = cy.nodes().filter((n) => !n.isParent()).length;
-    if (!hadNodes || newLeaves.length > RELAYOUT_NEW_NODE_SHARE * leafCount) {
+    if (!hadNodes || newLeaves.length > RELAYOUT_NEW_NODE_SHARE * leafCount || appBoxesChanged(diff, prev)) {
       // While a worker lays out: keep what is on screen (new nodes beside their neighbours) unless most of it is new.
       const keepPositions = hadNodes && newLeaves.length <= KEEP_POSITIONS_MAX_NEW_SHARE * leafCount;
       if (keepPositions) placeBesideNeighbours(cy, newLeaves);
