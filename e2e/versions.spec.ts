@@ -57,6 +57,7 @@ test('the Versions toggle groups an app’s versions in a box and the side panel
   expect(href.searchParams.get('service')).toBe('recommendations.shop');
   expect(href.searchParams.get('lookback')).toBe('custom');
   expect(Number(href.searchParams.get('end')) - Number(href.searchParams.get('start'))).toBeGreaterThanOrEqual(14 * 60 * 1e6);
+  await graph.fit();
   await graph.screenshot('versions');
 
   // the app box itself selects the app

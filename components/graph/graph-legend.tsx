@@ -63,7 +63,7 @@ function Shape({ d }: { d: 'hexagon' | 'diamond' | 'triangle' | 'octagon' }) {
  * Always-on legend strip under the canvas (never covering the graph): every encoding is shown
  * with its words, so nothing depends on colour.
  */
-export function GraphLegend({ multiCluster = false }: { multiCluster?: boolean }) {
+export function GraphLegend({ multiCluster = false, versions = false }: { multiCluster?: boolean; versions?: boolean }) {
   return (
     <section
       aria-label="Legend"
@@ -133,6 +133,12 @@ export function GraphLegend({ multiCluster = false }: { multiCluster?: boolean }
           <Shape d="octagon" /> unknown peer
         </li>
         <li className="text-gray-700">boxes = namespaces (double-click to drill down)</li>
+        {versions && (
+          <li className="flex items-center gap-1 text-gray-700" data-testid="legend-app-box">
+            <span aria-hidden className="inline-block h-3 w-5 rounded-sm border border-dashed border-blue-500 bg-blue-50" /> an app&apos;s versions (click for
+            the comparison)
+          </li>
+        )}
       </ul>
     </section>
   );

@@ -97,7 +97,7 @@ export function GraphView() {
               scaled={scaled}
             />
           </div>
-          <GraphLegend multiCluster={multiCluster} />
+          <GraphLegend multiCluster={multiCluster} versions={state.group === 'version'} />
         </div>
         {state.compare && (
           <ChangeList

@@ -18,6 +18,9 @@ const ENV_VARS = [
   'MESH_CLUSTER_NAME',
   'ISTIO_NAMESPACE',
   'PROMETHEUS_METRIC_PREFIX',
+  'TRACING_URL',
+  'TRACING_KIND',
+  'TRACING_GRAFANA_DATASOURCE',
 ] as const;
 type EnvVar = (typeof ENV_VARS)[number];
 const saved: Partial<Record<EnvVar, string | undefined>> = {};

@@ -3,6 +3,7 @@
 // simulator serving HTTPRoute shop/recommendations-canary (90/10). The observed shares are checked against
 // Prometheus' own answer to an independent query over the same window, not against constants of the model.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { GET as configGET } from '@/app/api/config/route';
 import { GET as findingsGET } from '@/app/api/findings/route';
 import { GET as graphGET } from '@/app/api/graph/route';
 import type { Finding, MeshGraph } from '@/lib/mesh/types';
@@ -98,6 +99,19 @@ describe('versioned view and traffic split of the demo canary', () => {
     expect(f.id).toBe('split-drift:HTTPRoute:shop/recommendations-canary#0');
     expect(f.message).toMatch(/shop\/recommendations-v2 \(v2\) configured 10%, observed 3\d%/);
     expect((r.body.findings as Finding[]).some((x) => x.kind === 'split-not-applied')).toBe(false);
+  });
+
+  it('/api/config hands the tracing settings to the UI (public values only), null when unset', async () => {
+    expect((await call(configGET, '/api/config')).body.tracing).toBeNull();
+    useEnv({
+      PROMETHEUS_URL: inject('promIstioSampleUrl'),
+      KUBECONFIG: inject('kubeconfigPath'),
+      TRACING_URL: 'https://grafana.example/',
+      TRACING_KIND: 'tempo',
+      TRACING_GRAFANA_DATASOURCE: 'tempo-main',
+    });
+    expect((await call(configGET, '/api/config')).body.tracing).toEqual({ kind: 'tempo', url: 'https://grafana.example', grafanaDatasource: 'tempo-main' });
+    useEnv({ PROMETHEUS_URL: inject('promIstioSampleUrl'), KUBECONFIG: inject('kubeconfigPath') });
   });
 
   it('group is validated: 400 naming the parameter', async () => {
