@@ -116,10 +116,16 @@ describe('kubectl lists the traffic-split kinds of the demo mesh', { timeout: 60
     ]);
   });
 
-  it('virtualservices and destinationrules are served (none in the demo)', async () => {
+  it('get virtualservices,destinationrules -n inventory lists the leftover subset split', async () => {
     for (const kind of ['virtualservices', 'destinationrules']) {
-      const { stderr } = await kc('get', kind, '-A');
-      expect(stderr).toContain('No resources found');
+      const out = rows((await kc('get', kind, '-n', 'inventory')).stdout);
+      expect(out.slice(1).map((r) => r[0])).toEqual(['inventory-api']);
     }
+    const doc = parse((await kc('get', 'vs', 'inventory-api', '-n', 'inventory', '-o', 'yaml')).stdout);
+    expect(doc.spec.http[0].route.map((r: { destination: { subset: string }; weight: number }) => [r.destination.subset, r.weight])).toEqual([
+      ['v1', 90],
+      ['v2', 10],
+    ]);
+    expect((await kc('get', 'virtualservices', '-n', 'shop')).stderr).toContain('No resources found');
   });
 });

@@ -348,6 +348,20 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
       },
     });
   }
+  for (const o of t.istioNetworking ?? []) {
+    objs.push({
+      apiVersion: 'networking.istio.io/v1',
+      kind: o.kind,
+      metadata: {
+        name: o.name,
+        namespace: o.namespace,
+        uid: uid(`${o.kind}/${o.namespace}/${o.name}`),
+        creationTimestamp: iso(anchor - 2 * 86400),
+        generation: 1,
+      },
+      spec: o.spec,
+    });
+  }
   for (const pa of t.peerAuthentications) {
     objs.push({
       apiVersion: 'security.istio.io/v1',

@@ -223,6 +223,8 @@ export interface Topology {
   sidecars?: { namespace: string; name: string; spec: Record<string, unknown> }[];
   /** Gateway API HTTPRoutes (gateway.networking.k8s.io/v1), e.g. the canary split of shop/recommendations. */
   httpRoutes?: { namespace: string; name: string; spec: Record<string, unknown> }[];
+  /** Istio networking objects (networking.istio.io/v1 VirtualService, DestinationRule). */
+  istioNetworking?: { kind: 'VirtualService' | 'DestinationRule'; namespace: string; name: string; spec: Record<string, unknown> }[];
   /** Control-plane revision (undefined = the default revision, istiod Deployment `istiod`). */
   revision?: string;
 }
@@ -1199,6 +1201,38 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
     incidentWindow: incident,
     migration: { workload: 'shop/catalog', atOffset: -3 * H },
     sidecars,
+    // left over from inventory's sidecar days: a 90/10 split by subset that ztunnel cannot apply (its clients reach
+    // inventory-api without a waypoint), and a v2 subset no pod matches
+    istioNetworking: [
+      {
+        kind: 'VirtualService',
+        namespace: 'inventory',
+        name: 'inventory-api',
+        spec: {
+          hosts: ['inventory-api'],
+          http: [
+            {
+              route: [
+                { destination: { host: 'inventory-api', subset: 'v1' }, weight: 90 },
+                { destination: { host: 'inventory-api', subset: 'v2' }, weight: 10 },
+              ],
+            },
+          ],
+        },
+      },
+      {
+        kind: 'DestinationRule',
+        namespace: 'inventory',
+        name: 'inventory-api',
+        spec: {
+          host: 'inventory-api.inventory.svc.cluster.local',
+          subsets: [
+            { name: 'v1', labels: { version: 'v1' } },
+            { name: 'v2', labels: { version: 'v2' } },
+          ],
+        },
+      },
+    ],
     httpRoutes: [
       {
         namespace: 'shop',

@@ -85,6 +85,22 @@ describe('versioned view and traffic split of the demo canary', () => {
     expect(split.maxDelta!).toBeGreaterThan(SPLIT_DRIFT_THRESHOLD);
   });
 
+  it('the VirtualService split of inventory-api cannot apply: its clients reach it through ztunnel or from outside the mesh', async () => {
+    const g = (await call(graphGET, `/api/graph?${q}&group=version`)).body as MeshGraph;
+    const split = g.splits!.find((s) => s.id === 'VirtualService:inventory/inventory-api#0')!;
+    expect(split).toMatchObject({ kind: 'VirtualService', appliedBy: 'mesh', parent: 'inventory/inventory-api', judged: false, drift: false });
+    expect(split.backends.map((b) => [b.ref, b.versions, b.configuredShare])).toEqual([
+      ['inventory/inventory-api subset v1', ['v1'], 0.9],
+      ['inventory/inventory-api subset v2', [], 0.1],
+    ]);
+    expect(split.notApplied.map((p) => p.source).sort()).toEqual(['workload:Kubernetes/legacy/legacy-reporting', 'workload:Kubernetes/shop/cart']);
+    expect(split.notApplied.find((p) => p.source.endsWith('/shop/cart'))!.reason).toMatch(/ztunnel without a waypoint/);
+    const findings = (await call(findingsGET, `/api/findings?${q}&namespaces=inventory`)).body.findings as Finding[];
+    const f = findings.find((x) => x.kind === 'split-not-applied')!;
+    expect(f.id).toBe('split-not-applied:VirtualService:inventory/inventory-api#0');
+    expect(f.fix).toContain('istioctl waypoint apply -n inventory');
+  });
+
   it('the default view carries no versions (the version queries run only when asked)', async () => {
     const g = (await call(graphGET, `/api/graph?${q}`)).body as MeshGraph;
     expect(g.apps).toBeUndefined();
@@ -98,6 +114,7 @@ describe('versioned view and traffic split of the demo canary', () => {
     const f = (r.body.findings as Finding[]).find((x) => x.kind === 'split-drift')!;
     expect(f.id).toBe('split-drift:HTTPRoute:shop/recommendations-canary#0');
     expect(f.message).toMatch(/shop\/recommendations-v2 \(v2\) configured 10%, observed 3\d%/);
+    // the shop canary goes through the waypoint: nothing to say about its path
     expect((r.body.findings as Finding[]).some((x) => x.kind === 'split-not-applied')).toBe(false);
   });
 

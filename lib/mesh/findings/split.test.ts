@@ -48,6 +48,9 @@ describe('split findings', () => {
     expect(f).toMatchObject({ kind: 'split-not-applied', evidence: ['HTTPRoute shop/reviews-canary', e.id] });
     expect(f!.message).toContain('traffic from shop/web cannot be split on its path: reaches it through ztunnel without a waypoint');
     expect(f!.fix).toContain('istioctl waypoint apply -n shop');
+    expect(f!.fix).not.toContain('HTTPRoute');
+    const [vs] = splitFindings(kube({}), { ...graph([web, v2], [e]), splits: [{ ...s, kind: 'VirtualService' }] });
+    expect(vs!.fix).toContain('express the split as an HTTPRoute with parentRef Service reviews');
   });
 
   it('nothing without splits, and nothing for an unjudged split', () => {

@@ -53,8 +53,9 @@ export function splitFindings(_kube: KubeSnapshot, graph: MeshGraph): Finding[] 
         evidence: [objectRef(s), ...s.notApplied.map((p) => p.edge)],
         message: `${objectRef(s)} splits ${s.parent}, but traffic from ${listText(clients)} cannot be split on its path: ${reasons.join('; ')}.`,
         fix: ambient
-          ? `istioctl waypoint apply -n ${ns} && kubectl label service -n ${ns} ${name} istio.io/use-waypoint=waypoint   # a waypoint applies the route to ambient clients`
-          : `Bring the clients into the mesh (a sidecar or ambient with a waypoint) so a proxy routes their requests.`,
+          ? `istioctl waypoint apply -n ${ns} --wait && kubectl label service -n ${ns} ${name} istio.io/use-waypoint=waypoint   # a waypoint routes the ambient clients' requests` +
+            (s.kind === 'VirtualService' ? `\n# waypoints implement Gateway API routes: express the split as an HTTPRoute with parentRef Service ${name}` : '')
+          : `Bring the clients into the mesh (a sidecar, or ambient with a waypoint) so a proxy routes their requests.`,
       });
     }
   }
