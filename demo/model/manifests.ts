@@ -315,27 +315,24 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
       status: { conditions: ap.conditions.map((c) => ({ ...c, lastTransitionTime: ts, observedGeneration: '1' })) },
     });
   }
-  for (const sc of t.sidecars ?? []) {
-    objs.push({
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'Sidecar',
-      metadata: {
-        name: sc.name,
-        namespace: sc.namespace,
-        uid: uid(`sidecar/${sc.namespace}/${sc.name}`),
-        creationTimestamp: iso(anchor - 2 * 86400),
-        generation: 1,
-      },
-      spec: sc.spec,
-    });
-  }
+  // Configuration objects created two days before the anchor: metadata and spec (a status is added by the caller).
+  const configObject = (apiVersion: string, kind: string, uidKind: string, o: { namespace: string; name: string; spec: Record<string, unknown> }) => ({
+    apiVersion,
+    kind,
+    metadata: {
+      name: o.name,
+      namespace: o.namespace,
+      uid: uid(`${uidKind}/${o.namespace}/${o.name}`),
+      creationTimestamp: iso(anchor - 2 * 86400),
+      generation: 1,
+    },
+    spec: o.spec,
+  });
+  for (const sc of t.sidecars ?? []) objs.push(configObject('networking.istio.io/v1', 'Sidecar', 'sidecar', sc));
   for (const r of t.httpRoutes ?? []) {
     const ts = iso(anchor - 2 * 86400);
     objs.push({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name: r.name, namespace: r.namespace, uid: uid(`httproute/${r.namespace}/${r.name}`), creationTimestamp: ts, generation: 1 },
-      spec: r.spec,
+      ...configObject('gateway.networking.k8s.io/v1', 'HTTPRoute', 'httproute', r),
       status: {
         parents: ((r.spec.parentRefs as Record<string, unknown>[] | undefined) ?? []).map((parentRef) => ({
           parentRef,
@@ -348,20 +345,7 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
       },
     });
   }
-  for (const o of t.istioNetworking ?? []) {
-    objs.push({
-      apiVersion: 'networking.istio.io/v1',
-      kind: o.kind,
-      metadata: {
-        name: o.name,
-        namespace: o.namespace,
-        uid: uid(`${o.kind}/${o.namespace}/${o.name}`),
-        creationTimestamp: iso(anchor - 2 * 86400),
-        generation: 1,
-      },
-      spec: o.spec,
-    });
-  }
+  for (const o of t.istioNetworking ?? []) objs.push(configObject('networking.istio.io/v1', o.kind, o.kind, o));
   for (const pa of t.peerAuthentications) {
     objs.push({
       apiVersion: 'security.istio.io/v1',

@@ -2,6 +2,7 @@
 // process singletons (config, Prometheus client, kube informer cache, mesh-data result cache), call the
 // real route handlers in-process, and query Prometheus independently of the product.
 import http from 'node:http';
+import { inject } from 'vitest';
 import net from 'node:net';
 import { resetConfigCache } from '@/lib/config/env';
 import { resetKubeCacheForTests } from '@/lib/kube/cache';
@@ -60,6 +61,16 @@ export function restoreEnv(): void {
 }
 
 export const iso = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+
+/**
+ * The shared demo upstreams (global-setup: istio-sample Prometheus, Kubernetes API simulator) and the steady
+ * window T−1h … T−10m as query parameters.
+ */
+export function useDemoMesh(): { T: number; q: string } {
+  const T = inject('anchorUnix');
+  useEnv({ PROMETHEUS_URL: inject('promIstioSampleUrl'), KUBECONFIG: inject('kubeconfigPath') });
+  return { T, q: `start=${iso(T - 3600)}&end=${iso(T - 600)}` };
+}
 
 type Handler = (request: Request) => Promise<Response>;
 

@@ -8,15 +8,12 @@ import { GET as findingsGET } from '@/app/api/findings/route';
 import { GET as graphGET } from '@/app/api/graph/route';
 import type { Finding, MeshGraph } from '@/lib/mesh/types';
 import { SPLIT_DRIFT_THRESHOLD } from '@/lib/mesh/split';
-import { call, iso, promQuery, restoreEnv, useEnv } from './helpers';
+import { call, promQuery, restoreEnv, useDemoMesh, useEnv } from './helpers';
 
-let T: number;
 let q: string;
 
 beforeAll(() => {
-  T = inject('anchorUnix');
-  q = `start=${iso(T - 3600)}&end=${iso(T - 600)}`;
-  useEnv({ PROMETHEUS_URL: inject('promIstioSampleUrl'), KUBECONFIG: inject('kubeconfigPath') });
+  q = useDemoMesh().q;
 });
 afterAll(() => restoreEnv());
 
