@@ -115,6 +115,8 @@ export async function captureSnapshot(input: { state: string; title?: string }, 
   if (view.clusters.length) scope.set('clusters', view.clusters.join(','));
   const graphParams = new URLSearchParams({ ...apiWindowParams(view.window), ...Object.fromEntries(scope) });
   if (view.expandWaypoints) graphParams.set('expandWaypoints', 'true');
+  // A pinned versioned view keeps its apps, versions and splits (the stored graph is drawn as is).
+  if (view.group === 'version') graphParams.set('group', 'version');
   const graph = await getOk(deps.call, `/api/graph?${graphParams}`, signal);
   const shape = graphShape.safeParse(graph);
   if (!shape.success) throw new CaptureUpstreamError('cannot pin: /api/graph answered an unexpected body', 502);

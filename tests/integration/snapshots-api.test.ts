@@ -101,6 +101,22 @@ describe.each(stores)('snapshot API on the $name store', ({ store }) => {
   });
 });
 
+describe('a pinned versioned view', () => {
+  it('keeps the apps, versions and configured splits of group=version', async () => {
+    useEnv({ PROMETHEUS_URL: inject('promIstioSampleUrl'), KUBECONFIG: inject('kubeconfigPath') });
+    process.env.SNAPSHOT_STORE = await stores[0]!.store();
+    const window = `start=${iso(T - 3600)}&end=${iso(T - 600)}`;
+    const created = await post({ state: `${window}&namespaces=shop&group=version` });
+    expect(created.status).toBe(201);
+    const got = await getOne(created.body.id as string);
+    expect(new URLSearchParams(got.body.state).get('group')).toBe('version');
+    const live = await call(graphGET, `/api/graph?${window}&namespaces=shop&group=version`);
+    expect(got.body.graph.apps).toEqual(live.body.apps);
+    expect(got.body.graph.apps.some((a: { app: string }) => a.app === 'recommendations')).toBe(true);
+    expect(got.body.graph.splits.map((s: { id: string }) => s.id)).toContain('HTTPRoute:shop/recommendations-canary#0');
+  });
+});
+
 describe('snapshot API input', () => {
   beforeAll(() => undefined);
   it('400 naming the bad field of the state, the body or the title; 404 for unknown ids; 413 above the size limit', async () => {
