@@ -72,6 +72,19 @@ test('the Versions toggle groups an app’s versions in a box and the side panel
   await expect.poll(async () => Object.keys(await graph.appBoxes())).toEqual([]);
 });
 
+test('a split no proxy can apply is shown with the clients that escape it', async ({ page }) => {
+  const graph = new GraphPage(page);
+  await graph.goto(`range=15m&namespaces=inventory&group=version&selected=${encodeURIComponent('workload:Kubernetes/inventory/inventory-api')}`);
+  await graph.waitForGraph();
+  await expect(page.getByTestId('legend-app-box')).toBeVisible();
+  const details = page.locator('[data-split-id="VirtualService:inventory/inventory-api#0"]');
+  await expect(details).toContainText('VirtualService inventory/inventory-api');
+  await expect(details.getByTestId('split-not-applied')).toContainText('shop/cart: reaches it through ztunnel without a waypoint');
+  await expect(details.getByTestId('split-not-applied')).toContainText('legacy/legacy-reporting: the client is outside the mesh');
+  await expect(details.getByTestId('split-unjudged')).toBeVisible();
+  await graph.screenshot('versions-split-not-applied');
+});
+
 test('an L4 edge says why it has no traces and what would create them; an L7 edge links to the pair', async ({ page }) => {
   const graph = new GraphPage(page);
   await graph.goto(`range=15m&selected=${encodeURIComponent('workload:Kubernetes/shop/cart->workload:Kubernetes/inventory/inventory-api')}`);
