@@ -106,14 +106,24 @@ export function VersionsTable({ app, splits }: { app: VersionedApp; splits?: rea
         </tbody>
       </table>
       <p className="mt-1 text-xs text-gray-600">
-        Inbound requests over the window, each counted once (server sidecar, else waypoint and client proxies). Red: clearly worse than the other version
-        {app.versions.length > 2 ? 's' : ''}.
+        {app.versions.some((v) => v.rps !== undefined)
+          ? 'Inbound requests over the window, each counted once (server sidecar, else waypoint and client proxies).'
+          : 'No request metrics in the window: only ztunnel (L4) saw this traffic, or none arrived.'}
+        {app.versions.length > 1 && ` Red: clearly worse than the other version${app.versions.length > 2 ? 's' : ''}.`}
       </p>
       {own.map((s) => (
         <SplitDetails key={s.id} split={s} />
       ))}
     </section>
   );
+}
+
+/** Why a split was not compared with its weights. */
+function unjudgedReason(split: TrafficSplit): string {
+  const empty = split.backends.filter((b) => b.versions.length === 0);
+  if (empty.length > 0) return `${empty.map((b) => b.ref).join(', ')} ${empty.length === 1 ? 'selects' : 'select'} no pods`;
+  if (split.backends.some((b) => b.observedShare === undefined) && split.requests > 0) return 'backends share versions, so their traffic cannot be told apart';
+  return `${Math.round(split.requests).toLocaleString('en-US')} requests in the window (at least ${split.minRequests} needed)`;
 }
 
 function SplitDetails({ split }: { split: TrafficSplit }) {
@@ -155,8 +165,7 @@ function SplitDetails({ split }: { split: TrafficSplit }) {
       )}
       {!split.judged && (
         <p className="mt-1 text-xs text-gray-600" data-testid="split-unjudged">
-          Not compared: {Math.round(split.requests).toLocaleString('en-US')} requests in the window (at least {split.minRequests} needed), or backends without
-          distinct versions.
+          Not compared: {unjudgedReason(split)}.
         </p>
       )}
       {split.notApplied.length > 0 && (
