@@ -88,7 +88,8 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => controller.abort());
   let data;
   try {
-    data = await getMeshData({ ...q, namespaces: undefined, expandWaypoints: false }, controller.signal);
+    // group=version as the findings route: configured traffic splits are compared with the versions' shares.
+    data = await getMeshData({ ...q, namespaces: undefined, expandWaypoints: false, group: 'version' }, controller.signal);
   } catch (e) {
     if (e instanceof UpstreamUnavailableError) {
       console.error(`${e.message}\n${e.warnings.map((w) => `  ${w.source}: ${w.message}`).join('\n')}`);
