@@ -34,6 +34,8 @@ const pair = (sns: string, s: string, dns: string, d: string) => ({
   destination_workload_namespace: dns,
 });
 
+const ROW_2_CLASSIFICATION = { path: 'waypoint', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', waypoint: 'shop/shop-waypoint' } as const;
+
 // docs/demo-mesh.md "Traffic (steady state)", rows 1–21, and the canary's rows 22–23.
 const ROWS: Row[] = [
   {
@@ -276,20 +278,14 @@ const ROWS: Row[] = [
     blocked: true,
   },
   // rows 22–23: the canary, two versions of one app through the waypoint
-  ...(['v1', 'v2'] as const).map(
-    (v, i): Row => ({
-      n: 22 + i,
-      src: wl('shop', 'web'),
-      dst: wl('shop', `recommendations-${v}`),
-      path: 'waypoint',
-      telemetry: 'l7',
-      protocol: 'http',
-      l7Gap: false,
-      mtls: 'mutual',
-      waypoint: 'shop/shop-waypoint',
-      sel: pair('shop', 'web', 'shop', `recommendations-${v}`),
-    }),
-  ),
+  ...(['v1', 'v2'] as const).map((v, i): Row => ({
+    // classified exactly as row 2 (web → cart through shop-waypoint)
+    ...ROW_2_CLASSIFICATION,
+    n: 22 + i,
+    src: wl('shop', 'web'),
+    dst: wl('shop', `recommendations-${v}`),
+    sel: pair('shop', 'web', 'shop', `recommendations-${v}`),
+  })),
 ];
 
 const PROFILES = [
