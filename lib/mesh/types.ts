@@ -413,6 +413,11 @@ export interface MeshGraph {
   nodes: GraphNode[];
   edges: GraphEdge[];
   warnings: Warning[];
+  /**
+   * Parts the caller asked to leave out (`omit=latency`): their fields are absent because they were not
+   * read, not because the mesh has no such data. Absent = the whole graph.
+   */
+  omitted?: 'latency'[];
 }
 
 export interface BuildOptions {

@@ -54,6 +54,15 @@ describe('selector', () => {
 });
 
 describe('buildGraphQueries', () => {
+  it('parts: traffic and latency split the query set, each query in exactly one part', () => {
+    const all = buildGraphQueries({ windowSeconds: 900, namespaces: ['shop'] });
+    const traffic = buildGraphQueries({ windowSeconds: 900, namespaces: ['shop'], parts: ['traffic'] });
+    const latency = buildGraphQueries({ windowSeconds: 900, namespaces: ['shop'], parts: ['latency'] });
+    expect(latency.map((q) => q.name)).toEqual(['requestDurationBucket', 'requestDurationSum']);
+    expect(traffic.map((q) => q.name)).toEqual(['requests', 'tcpOpened', 'tcpClosed', 'tcpFailed', 'tcpSentBytes', 'tcpReceivedBytes']);
+    expect([...traffic, ...latency].map((q) => q.query).sort()).toEqual(all.map((q) => q.query).sort());
+    expect(buildGraphQueries({ windowSeconds: 900, parts: [] })).toEqual([]);
+  });
   it('builds the exact unfiltered query set', () => {
     const qs = buildGraphQueries({ windowSeconds: 900 });
     expect(qs.map((q) => q.name)).toEqual([

@@ -33,6 +33,20 @@ const DURATION_LABELS = [
 export const HISTOGRAM_METRICS: ReadonlySet<TelemetryMetric> = new Set<TelemetryMetric>(['requestDurationBucket', 'requestDurationSum']);
 
 /**
+ * The graph's queries in two parts that can be fetched apart (docs/api.md `omit`): `traffic` gives every
+ * node, edge, path, mode, mTLS, rate, error and TCP figure; `latency` only the per-edge percentiles and
+ * mean. Latency is the histogram: ~12× the series of the request counter and half of Prometheus' time on a
+ * whole mesh (bench/results.md), while a collapsed whole-mesh drawing shows no percentile.
+ */
+export type GraphQueryPart = 'traffic' | 'latency';
+export const GRAPH_QUERY_PARTS: readonly GraphQueryPart[] = ['traffic', 'latency'];
+
+/** The part a metric's query belongs to. */
+export function queryPart(metric: TelemetryMetric): GraphQueryPart {
+  return HISTOGRAM_METRICS.has(metric) ? 'latency' : 'traffic';
+}
+
+/**
  * Metrics whose query also groups by the scrape-target labels (TARGET_LABELS), so reporter attribution
  * (docs/classification.md §3.1 a/b: which scrape targets reported each edge + reporter) comes from the traffic queries
  * themselves: request traffic, new connections, or bytes on connections opened before the window. The
@@ -168,6 +182,8 @@ interface GraphQueryOptions {
   namespaces?: readonly string[];
   /** e.g. "workload:" when reading recording rules. */
   metricPrefix?: string;
+  /** Only these parts (default: both). */
+  parts?: readonly GraphQueryPart[];
 }
 
 export type GraphQueryName = TelemetryMetric;
@@ -210,7 +226,7 @@ function histogramIncrease(metric: string, bucketMetric: string, labels: readonl
 }
 
 /**
- * The whole graph in 7 instant queries, whatever the number of namespaces (docs/engineering.md B4): one per traffic
+ * The whole graph in 8 instant queries, whatever the number of namespaces (docs/engineering.md B4): one per traffic
  * metric, three of them also grouped by scrape target for reporter attribution. Values are increases
  * over the window. The two latency queries keep zero values (`keepZero`): a histogram's empty buckets
  * are data.
@@ -230,20 +246,23 @@ export function buildGraphQueries(opts: GraphQueryOptions): GraphQuery[] {
     'tcpSentBytes',
     'tcpReceivedBytes',
   ];
-  return metrics.map((m) => {
-    const targetLabels = TARGET_METRICS.has(m) ? TARGET_LABELS : [];
-    const labels = [...GRAPH_QUERY_LABELS[m], ...targetLabels];
-    const histogram = HISTOGRAM_METRICS.has(m);
-    return {
-      name: m,
-      labels: GRAPH_QUERY_LABELS[m],
-      targetLabels,
-      ...(histogram ? { keepZero: true } : {}),
-      query: histogram
-        ? histogramIncrease(metricName(m, prefix), metricName('requestDurationBucket', prefix), labels, w, namespaces)
-        : increaseSum(metricName(m, prefix), labels, w, namespaces),
-    };
-  });
+  const parts = new Set(opts.parts ?? GRAPH_QUERY_PARTS);
+  return metrics
+    .filter((m) => parts.has(queryPart(m)))
+    .map((m) => {
+      const targetLabels = TARGET_METRICS.has(m) ? TARGET_LABELS : [];
+      const labels = [...GRAPH_QUERY_LABELS[m], ...targetLabels];
+      const histogram = HISTOGRAM_METRICS.has(m);
+      return {
+        name: m,
+        labels: GRAPH_QUERY_LABELS[m],
+        targetLabels,
+        ...(histogram ? { keepZero: true } : {}),
+        query: histogram
+          ? histogramIncrease(metricName(m, prefix), metricName('requestDurationBucket', prefix), labels, w, namespaces)
+          : increaseSum(metricName(m, prefix), labels, w, namespaces),
+      };
+    });
 }
 
 // ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ export function graphUrl(p: GraphQueryParams): string {
   if (p.namespaces.length) q.set('namespaces', p.namespaces.join(','));
   if (p.clusters.length) q.set('clusters', p.clusters.join(','));
   if (p.expandWaypoints) q.set('expandWaypoints', 'true');
+  if (p.omitLatency) q.set('omit', 'latency');
   return `/api/graph?${q}`;
 }
 
@@ -23,6 +24,22 @@ export function graphQueryOptions(p: GraphQueryParams, refreshSeconds = 0) {
     placeholderData: keepPreviousData,
     refetchInterval: p.window.kind === 'range' && refreshSeconds > 0 ? refreshSeconds * 1000 : false,
     staleTime: 5_000,
+  });
+}
+
+/**
+ * The latency of the namespaces in `namespaces` (empty = whole mesh) for the drawn graph's own (aligned,
+ * absolute) window: a full graph of that scope, whose edges lend their latency to the drawn graph by id
+ * (lib/graph/latency.ts). Absolute, so never polled; the previous answer stays shown while the next loads.
+ */
+export function latencyQueryOptions(p: Omit<GraphQueryParams, 'window' | 'omitLatency'>, window: { start: string; end: string } | undefined, enabled: boolean) {
+  const params: GraphQueryParams = { ...p, window: { kind: 'absolute', start: window?.start ?? '', end: window?.end ?? '' } };
+  return queryOptions({
+    queryKey: [...queryKeys.graph(params), 'latency'] as const,
+    queryFn: ({ signal }) => fetchJson<GraphResponse>(graphUrl(params), signal),
+    placeholderData: keepPreviousData,
+    enabled: enabled && window !== undefined,
+    staleTime: Infinity,
   });
 }
 

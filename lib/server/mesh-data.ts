@@ -8,7 +8,7 @@ import { mergeSnapshots } from '@/lib/mesh/merge';
 import type { KubeSnapshot, MeshGraph, TelemetryInput, Warning } from '@/lib/mesh/types';
 import { getPrometheusClient } from '@/lib/prometheus/client';
 import { fetchTelemetry } from '@/lib/prometheus/telemetry';
-import { chooseStep } from '@/lib/prometheus/queries';
+import { chooseStep, GRAPH_QUERY_PARTS, type GraphQueryPart } from '@/lib/prometheus/queries';
 import { Coalescer } from './coalesce';
 import { upstreamGate } from './guard';
 import { alignWindow } from './limits';
@@ -29,11 +29,20 @@ interface MeshData {
   timings: { kube: number; prometheus: number; build: number };
 }
 
-const g = globalThis as unknown as { __meshglassCoalescer?: Coalescer<MeshData> };
+const g = globalThis as unknown as { __meshglassCoalescer?: Coalescer<MeshData>; __meshglassTelemetryCoalescer?: Coalescer<TelemetryInput> };
 const meshDataCoalescer: Coalescer<MeshData> = (g.__meshglassCoalescer ??= new Coalescer<MeshData>({
   ttlMs: CACHE_TTL_MS,
   maxEntries: CACHE_MAX_ENTRIES,
   gate: upstreamGate,
+}));
+/**
+ * Telemetry per query part (traffic, latency) and window: a graph asked `omit=latency` and the same window
+ * asked whole a moment later (the graph page's two requests, docs/api.md `omit`) read the traffic queries once.
+ * No gate of its own: only mesh-data runs, which hold a gate slot, call it.
+ */
+const telemetryCoalescer: Coalescer<TelemetryInput> = (g.__meshglassTelemetryCoalescer ??= new Coalescer<TelemetryInput>({
+  ttlMs: CACHE_TTL_MS,
+  maxEntries: CACHE_MAX_ENTRIES,
 }));
 
 /**
@@ -51,6 +60,37 @@ export function alignGraphQuery<Q extends GraphQuery>(q: Q): Q {
 /** For tests: forget cached/in-flight results so the next call asks the upstreams again. */
 export function resetMeshDataCacheForTests(): void {
   meshDataCoalescer.clear();
+  telemetryCoalescer.clear();
+}
+
+/** One query part of one window's telemetry, shared by every graph that needs it while it is fresh. */
+function telemetryPart(part: GraphQueryPart, q: GraphQuery, signal: AbortSignal): Promise<TelemetryInput> {
+  const key = JSON.stringify([part, q.window.start, q.window.end, q.namespaces ?? []]);
+  return telemetryCoalescer.get(key, signal, (shared) =>
+    fetchTelemetry(getPrometheusClient(), { window: q.window, namespaces: q.namespaces, signal: shared, parts: [part] }),
+  );
+}
+
+/** The parts' telemetry as one input: samples and targets side by side, available when any part answered. */
+function mergeTelemetry(parts: { part: GraphQueryPart; input: TelemetryInput }[]): TelemetryInput {
+  if (parts.length === 1) return parts[0]!.input;
+  const anyAvailable = parts.some((p) => p.input.available);
+  // A part that failed whole says "Prometheus unavailable"; when another part answered, that is a partial answer.
+  const warnings = parts.flatMap(({ part, input }) =>
+    anyAvailable && !input.available
+      ? input.warnings.map((w) => ({
+          ...w,
+          message: w.message.replace(/^Prometheus unavailable: /, `${part} queries failed: `) + '; these numbers are missing',
+        }))
+      : input.warnings,
+  );
+  return {
+    window: parts[0]!.input.window,
+    samples: parts.flatMap((p) => p.input.samples),
+    reporterTargets: parts.flatMap((p) => p.input.reporterTargets),
+    warnings: dedupeWarnings(warnings),
+    available: anyAvailable,
+  };
 }
 
 function dedupeWarnings(ws: Warning[]): Warning[] {
@@ -75,13 +115,12 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
     const t0 = performance.now();
     const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
     const timings = { kube: 0, prometheus: 0, build: 0 };
+    const parts = GRAPH_QUERY_PARTS.filter((p) => !(q.omit ?? []).includes(p as 'latency'));
     const [configured, telemetry] = await Promise.all([
       getKubeSnapshots({ signal: shared, timeoutMs: config.kube.timeoutMs }).finally(() => (timings.kube = since(t0))),
-      fetchTelemetry(getPrometheusClient(), {
-        window: q.window,
-        namespaces: q.namespaces,
-        signal: shared,
-      }).finally(() => (timings.prometheus = since(t0))),
+      Promise.all(parts.map(async (part) => ({ part, input: await telemetryPart(part, q, shared) })))
+        .then(mergeTelemetry)
+        .finally(() => (timings.prometheus = since(t0))),
     ]);
     shared.throwIfAborted();
     const named = resolveClusterNames(configured, telemetry);
@@ -105,6 +144,7 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
       },
     );
     graph.warnings = dedupeWarnings([...upstreamWarnings, ...graph.warnings]);
+    if (q.omit && q.omit.length > 0) graph.omitted = [...q.omit];
     timings.build = since(t1);
     return { kube, snapshots, telemetry, graph, timings };
   });

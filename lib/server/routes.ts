@@ -21,11 +21,11 @@ export async function graphResponse(params: URLSearchParams, signal: AbortSignal
 
 /**
  * The overview reads (namespaces, findings, migration) are computed on the whole mesh (a policy problem
- * needs both ends), then filtered by namespace.
+ * needs both ends), then filtered by namespace. None of them reads latency, so none pays for the histogram.
  */
 async function wholeMesh(params: URLSearchParams, signal: AbortSignal) {
   const q = parseGraphQuery(params, nowSeconds());
-  const data = await getMeshData({ ...q, namespaces: undefined, expandWaypoints: false }, signal);
+  const data = await getMeshData({ ...q, namespaces: undefined, expandWaypoints: false, omit: ['latency'] }, signal);
   return { namespaces: q.namespaces, ...data };
 }
 
