@@ -19,8 +19,8 @@ import { useGraphData as useGraphSource, useNamespacesData, useSnapshot } from '
 export function useGraphData(state: GraphUrlState) {
   const snapshot = useSnapshot();
   const base = { namespaces: state.namespaces, clusters: state.clusters, expandWaypoints: state.expandWaypoints };
-  // A namespace scope is cheap to read whole; a snapshot carries its latency.
-  const graphParams = { ...base, window: state.window, omitLatency: !snapshot && state.namespaces.length === 0 };
+  // The graph draws from the traffic queries; latency follows in a second request. A snapshot carries its latency.
+  const graphParams = { ...base, window: state.window, omitLatency: !snapshot };
   const graphQuery = useGraphSource(graphParams, state.refresh);
   const nsQuery = useNamespacesData(state.window, state.clusters);
   const configQuery = useQuery(configQueryOptions());
@@ -40,7 +40,9 @@ export function useGraphData(state: GraphUrlState) {
     const collapsedView = state.collapse !== false && collapses(filterGraph(drawn, state.filters), { expanded });
     return latencyScope({ omitted: drawn.omitted, collapsedView, detailed: [...expanded, ...aggregateNamespaces(drawn, state.selected)] });
   }, [drawn, state.collapse, state.filters, expanded, state.selected]);
-  const latencyQuery = useQuery(latencyQueryOptions({ ...base, namespaces: scope === 'all' || !scope ? [] : scope }, drawn?.window, scope !== undefined));
+  const latencyQuery = useQuery(
+    latencyQueryOptions({ ...base, namespaces: scope === 'all' || !scope ? state.namespaces : scope }, drawn?.window, scope !== undefined),
+  );
   const graph = useMemo(() => (drawn ? withLatency(drawn, scope ? latencyQuery.data : undefined, scope) : undefined), [drawn, latencyQuery.data, scope]);
   const latencyLoading = scope !== undefined && (latencyQuery.isFetching || latencyQuery.isPlaceholderData);
 
