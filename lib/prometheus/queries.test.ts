@@ -63,6 +63,12 @@ describe('buildGraphQueries', () => {
     expect([...traffic, ...latency].map((q) => q.query).sort()).toEqual(all.map((q) => q.query).sort());
     expect(buildGraphQueries({ windowSeconds: 900, parts: [] })).toEqual([]);
   });
+  it('closed connections: only flagged (failed) closes, also under a namespace restriction', () => {
+    const closed = buildGraphQueries({ windowSeconds: 300, namespaces: ['shop'] }).find((q) => q.name === 'tcpClosed')!.query;
+    expect(closed).toContain('istio_tcp_connections_closed_total{source_workload_namespace="shop", response_flags!="-"}[300s]');
+    expect(closed).toContain('istio_tcp_connections_closed_total{destination_service_namespace="shop", response_flags!="-"}[300s]');
+    expect(closed.match(/response_flags!="-"/g)).toHaveLength(3);
+  });
   it('builds the exact unfiltered query set', () => {
     const qs = buildGraphQueries({ windowSeconds: 900 });
     expect(qs.map((q) => q.name)).toEqual([
@@ -86,7 +92,7 @@ describe('buildGraphQueries', () => {
     expect(byName.requestDurationSum).toBe(`sum by (${D}) (increase(istio_request_duration_milliseconds_sum[900s])) ${traffic}`);
     expect(qs.filter((q) => q.keepZero).map((q) => q.name)).toEqual(['requestDurationBucket', 'requestDurationSum']);
     expect(byName.tcpOpened).toBe(`sum by (${E}, ${T}) (increase(istio_tcp_connections_opened_total[900s])) > 0`);
-    expect(byName.tcpClosed).toBe(`sum by (${E}, response_flags) (increase(istio_tcp_connections_closed_total[900s])) > 0`);
+    expect(byName.tcpClosed).toBe(`sum by (${E}, response_flags) (increase(istio_tcp_connections_closed_total{response_flags!="-"}[900s])) > 0`);
     expect(byName.tcpFailed).toBe(`sum by (${E}, response_flags) (increase(istio_tcp_connections_failed_total[900s])) > 0`);
     expect(byName.tcpSentBytes).toBe(`sum by (${E}) (increase(istio_tcp_sent_bytes_total[900s])) > 0`);
     expect(byName.tcpReceivedBytes).toBe(`sum by (${E}, ${T}) (increase(istio_tcp_received_bytes_total[900s])) > 0`);

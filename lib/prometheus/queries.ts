@@ -200,9 +200,25 @@ export interface GraphQuery {
   keepZero?: true;
 }
 
-function increaseSum(metric: string, labels: readonly string[], windowSeconds: number, namespaces: readonly string[]): string {
+/**
+ * Extra matchers per metric: of the closed connections only the ones with a response flag (a failure: "-"
+ * is a clean close, lib/mesh/rates.ts l4Rates). Clean closes are a series per edge and reporter like the
+ * other TCP counters and carry no information the opened/bytes queries lack.
+ */
+const EXTRA_MATCHERS: Partial<Record<TelemetryMetric, Matcher[]>> = {
+  tcpClosed: [{ label: 'response_flags', op: '!=', value: '-' }],
+};
+
+/** The namespace selectors with a metric's extra matchers added to each. */
+function metricSelectors(namespaces: readonly string[], extra: readonly Matcher[] = []): string[] {
+  if (extra.length === 0) return namespaceSelectors(namespaces);
+  const more = selector(extra).slice(1, -1);
+  return namespaceSelectors(namespaces).map((sel) => (sel === '' ? `{${more}}` : `${sel.slice(0, -1)}, ${more}}`));
+}
+
+function increaseSum(metric: string, labels: readonly string[], windowSeconds: number, namespaces: readonly string[], extra?: readonly Matcher[]): string {
   const by = byClause(labels);
-  const parts = namespaceSelectors(namespaces).map((sel) => `sum by (${by}) (increase(${metric}${sel}[${windowSeconds}s]))`);
+  const parts = metricSelectors(namespaces, extra).map((sel) => `sum by (${by}) (increase(${metric}${sel}[${windowSeconds}s]))`);
   // Each part has identical grouping labels (the namespace labels are among them, or the part is the
   // only one), so `or` keeps one copy of a series matched by several namespace labels.
   return parts.length === 1 ? `${parts[0]} > 0` : `(${parts.join(' or ')}) > 0`;
@@ -260,7 +276,7 @@ export function buildGraphQueries(opts: GraphQueryOptions): GraphQuery[] {
         ...(histogram ? { keepZero: true } : {}),
         query: histogram
           ? histogramIncrease(metricName(m, prefix), metricName('requestDurationBucket', prefix), labels, w, namespaces)
-          : increaseSum(metricName(m, prefix), labels, w, namespaces),
+          : increaseSum(metricName(m, prefix), labels, w, namespaces, EXTRA_MATCHERS[m]),
       };
     });
 }
