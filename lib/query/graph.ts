@@ -4,6 +4,9 @@ import { apiWindowParams, type TimeWindow } from '@/lib/api/scope';
 import { fetchJson } from './fetch-json';
 import { queryKeys, type GraphQueryParams, type SeriesQueryParams } from './keys';
 
+/** How soon a stale graph is asked again. */
+const STALE_FOLLOW_UP_MS = 2_000;
+
 export function graphUrl(p: GraphQueryParams): string {
   const q = new URLSearchParams(apiWindowParams(p.window));
   if (p.namespaces.length) q.set('namespaces', p.namespaces.join(','));
@@ -22,7 +25,13 @@ export function graphQueryOptions(p: GraphQueryParams, refreshSeconds = 0) {
     queryKey: queryKeys.graph(p),
     queryFn: ({ signal }) => fetchJson<GraphResponse>(graphUrl(p), signal),
     placeholderData: keepPreviousData,
-    refetchInterval: p.window.kind === 'range' && refreshSeconds > 0 ? refreshSeconds * 1000 : false,
+    // A stale answer (the server's previous computation, docs/api.md §4.2) is followed up soon: the next one is computing.
+    refetchInterval: (query) =>
+      p.window.kind === 'range' && refreshSeconds > 0
+        ? query.state.data?.stale
+          ? Math.min(STALE_FOLLOW_UP_MS, refreshSeconds * 1000)
+          : refreshSeconds * 1000
+        : false,
     staleTime: 5_000,
   });
 }

@@ -57,10 +57,11 @@ export function alignGraphQuery<Q extends GraphQuery>(q: Q): Q {
   return { ...q, window: alignWindow(q.window, chooseStep(q.window.end - q.window.start, GRAPH_ALIGN_POINTS)) };
 }
 
-/** For tests: forget cached/in-flight results so the next call asks the upstreams again. */
-export function resetMeshDataCacheForTests(): void {
+/** For tests: forget cached/in-flight results so the next call asks the upstreams again (and the answers kept for stale-while-revalidate, unless keepRecent). */
+export function resetMeshDataCacheForTests(opts: { keepRecent?: boolean } = {}): void {
   meshDataCoalescer.clear();
   telemetryCoalescer.clear();
+  if (!opts.keepRecent) recent.clear();
 }
 
 /** One query part of one window's telemetry, shared by every graph that needs it while it is fresh. */
@@ -148,6 +149,51 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
     timings.build = since(t1);
     return { kube, snapshots, telemetry, graph, timings };
   });
+}
+
+/**
+ * Stale-while-revalidate for rolling windows (`range=15m`): the last answer of the same query (same length,
+ * scope and options) is served when the next computation has not finished within SWR_WAIT_MS, for at most
+ * SWR_MAX_AGE_MS, and the computation goes on for the next poll. Every dashboard polling "the last 15
+ * minutes" then waits milliseconds while one computation per step runs; the answer says how old it is
+ * (`graph.stale`). Absolute windows (share links, snapshots, diffs) always get their exact answer.
+ */
+const SWR_WAIT_MS = 100;
+/** A rolling window older than this is not served: twice the slowest default poll (30 s) of the graph page. */
+const SWR_MAX_AGE_MS = 60_000;
+const SWR_MAX_ENTRIES = 50;
+
+/** What a stale answer keeps: the graph and the Kubernetes side, not the raw telemetry (memory). */
+export type RecentMeshData = Pick<MeshData, 'kube' | 'snapshots' | 'graph' | 'timings'>;
+const gr = globalThis as unknown as { __meshglassRecent?: Map<string, { data: RecentMeshData; at: number }> };
+const recent = (gr.__meshglassRecent ??= new Map());
+
+function remember(key: string, d: MeshData): void {
+  recent.delete(key);
+  recent.set(key, { data: { kube: d.kube, snapshots: d.snapshots, graph: d.graph, timings: d.timings }, at: Date.now() });
+  while (recent.size > SWR_MAX_ENTRIES) recent.delete(recent.keys().next().value!);
+}
+
+/** getMeshData, or — for a rolling window whose next answer is still computing — the previous answer, marked stale. */
+export async function getMeshDataOrRecent(query: GraphQuery, signal: AbortSignal): Promise<RecentMeshData> {
+  if (!query.window.relative) return getMeshData(query, signal);
+  const key = graphQueryKey({ ...query, window: { start: 0, end: query.window.end - query.window.start, relative: true } });
+  const prev = recent.get(key);
+  const usable = prev && Date.now() - prev.at <= SWR_MAX_AGE_MS ? prev : undefined;
+  // With an answer in hand, the computation must outlive this request: it is the next poll's answer.
+  const fresh = getMeshData(query, usable ? new AbortController().signal : signal);
+  fresh.then(
+    (d) => remember(key, d),
+    () => undefined,
+  );
+  if (!usable) return fresh;
+  const timer = new Promise<undefined>((resolve) => setTimeout(resolve, SWR_WAIT_MS, undefined));
+  const first = await Promise.race([fresh.catch(() => undefined), timer]);
+  if (first) return first;
+  signal.throwIfAborted();
+  const ageSeconds = Math.round((Date.now() - usable.at) / 100) / 10;
+  const computedAt = new Date(usable.at).toISOString().replace(/\.\d+Z$/, 'Z');
+  return { ...usable.data, graph: { ...usable.data.graph, stale: { computedAt, ageSeconds } } };
 }
 
 /**

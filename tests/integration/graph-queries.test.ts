@@ -2,6 +2,8 @@
 // (prometheus_http_requests_total of its query handlers, bench/prom-self.ts), and the latency split
 // (docs/api.md `omit`): a graph without latency is the full graph minus the latency fields, and an edge's
 // latency is the same whether the whole mesh or one of its namespaces was asked.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { GET as graphGET } from '@/app/api/graph/route';
 import { GET as namespacesGET } from '@/app/api/namespaces/route';
@@ -115,5 +117,73 @@ describe('omit=latency', () => {
     const r = await call(graphGET, `/api/graph?${windowParams()}&omit=nodes`);
     expect(r.status).toBe(400);
     expect(JSON.stringify(r.body)).toContain('omit');
+  });
+});
+
+/** A pass-through to Prometheus that holds every answer for `delayMs` (a slow upstream, on demand). */
+async function slowProxy(target: string): Promise<{ url: string; delayMs: number; close(): Promise<void> }> {
+  const state = { delayMs: 0 };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      setTimeout(() => {
+        const up = http.request(new URL(req.url ?? '/', target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        });
+        up.on('error', () => res.destroy());
+        up.end(Buffer.concat(chunks));
+      }, state.delayMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return Object.assign(state, {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
+}
+
+describe('rolling windows: stale-while-revalidate', () => {
+  const RANGE = '/api/graph?range=24h&omit=latency';
+  it('while the next computation runs, every poller gets the previous answer marked stale, and Prometheus sees one computation', async () => {
+    const proxy = await slowProxy(promUrl);
+    try {
+      useEnv({ PROMETHEUS_URL: proxy.url, KUBECONFIG: inject('kubeconfigPath') });
+      // A 24 h rolling window is aligned to a 600 s step (lib/server/mesh-data.ts alignGraphQuery): start early in a
+      // step so the whole test asks one window (a new step would rightly be a second computation).
+      const STEP = 600;
+      const left = STEP - ((Date.now() / 1000) % STEP);
+      if (left < 60) await new Promise((r) => setTimeout(r, (left + 1) * 1000));
+      const first = await call(graphGET, RANGE);
+      expect(first.status).toBe(200);
+      expect((first.body as MeshGraph).stale).toBeUndefined();
+      // The next computation is slow; the cached one is forgotten, the answer kept for stale-while-revalidate is not.
+      proxy.delayMs = 1500;
+      resetMeshDataCacheForTests({ keepRecent: true });
+      const calls = await callsDuring(async () => {
+        const polls = await Promise.all(Array.from({ length: 20 }, () => call(graphGET, RANGE)));
+        for (const p of polls) {
+          expect(p.status).toBe(200);
+          const g = p.body as MeshGraph;
+          expect(g.stale?.ageSeconds).toBeGreaterThanOrEqual(0);
+          expect(g.window).toEqual((first.body as MeshGraph).window);
+          expect(g.edges.length).toBe((first.body as MeshGraph).edges.length);
+        }
+        // The computation went on without any waiting request: the next poll gets its answer, not stale.
+        await expect.poll(async () => (await call(graphGET, RANGE)).body.stale, { timeout: 30_000, interval: 500 }).toBeUndefined();
+      });
+      expect(calls).toBe(TRAFFIC);
+    } finally {
+      await proxy.close();
+      useEnv({ PROMETHEUS_URL: promUrl, KUBECONFIG: inject('kubeconfigPath') });
+    }
+  });
+  it('absolute windows are never answered stale', async () => {
+    const w = windowParams();
+    await graph(w);
+    resetMeshDataCacheForTests({ keepRecent: true });
+    expect((await graph(w)).stale).toBeUndefined();
   });
 });
