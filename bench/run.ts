@@ -1,4 +1,4 @@
-// Scale benchmark (`npx tsx bench/run.ts [--namespaces 200 --workloads 10 --hours 2 --runs 5]`):
+// Scale benchmark (`npm run bench [-- --namespaces 200 --workloads 10 --hours 1 --step 120 --runs 3 --check]`, those are the defaults):
 // synthetic mesh → backfilled real Prometheus + Kubernetes API simulator → `next start` of the existing
 // build → graph API timings against Prometheus' own accounting, calls per graph, server RSS, Chromium
 // (data → interactive, panning fps, JS bytes) and Kiali's per-namespace query pattern on the same data.
@@ -31,9 +31,9 @@ const flag = (name: string) => process.argv.includes(`--${name}`);
 const opts = {
   namespaces: Number(arg('namespaces', '200')),
   workloads: Number(arg('workloads', '10')),
-  hours: Number(arg('hours', '2')),
-  step: Number(arg('step', '60')),
-  runs: Number(arg('runs', '5')),
+  hours: Number(arg('hours', '1')),
+  step: Number(arg('step', '120')),
+  runs: Number(arg('runs', '3')),
   seed: Number(arg('seed', '1')),
   windowSeconds: Number(arg('window', '900')),
   /** PROMETHEUS_TIMEOUT_MS for the app (default: the app's own default, 30 s) */
