@@ -66,7 +66,9 @@ describe('buildGraphQueries', () => {
   it('closed connections: only flagged (failed) closes, also under a namespace restriction', () => {
     const closed = buildGraphQueries({ windowSeconds: 300, namespaces: ['shop'] }).find((q) => q.name === 'tcpClosed')!.query;
     expect(closed).toContain('istio_tcp_connections_closed_total{source_workload_namespace="shop", response_flags!="-"}[300s]');
-    expect(closed).toContain('istio_tcp_connections_closed_total{destination_service_namespace="shop", response_flags!="-"}[300s]');
+    expect(closed).toContain(
+      'istio_tcp_connections_closed_total{source_workload_namespace!="shop", destination_workload_namespace!="shop", destination_service_namespace="shop", response_flags!="-"}[300s]',
+    );
     expect(closed.match(/response_flags!="-"/g)).toHaveLength(3);
   });
   it('builds the exact unfiltered query set', () => {
@@ -108,14 +110,14 @@ describe('buildGraphQueries', () => {
     for (const q of qs) expect(q.query.match(/source_workload_namespace=~/g)?.length).toBeGreaterThanOrEqual(1);
   });
 
-  it('restricts namespaces on source, destination workload and destination service namespace', () => {
+  it('restricts namespaces on source, destination workload and destination service namespace, as disjoint selectors', () => {
     const [requests] = buildGraphQueries({ windowSeconds: 300, namespaces: ['shop', 'pay.ments', 'shop'] });
     const by = `${E}, request_protocol, response_code, grpc_response_status, instance, job, pod, namespace, app`;
     const re = '"pay\\\\.ments|shop"';
     expect(requests?.query).toBe(
       `(sum by (${by}) (increase(istio_requests_total{source_workload_namespace=~${re}}[300s])) or ` +
-        `sum by (${by}) (increase(istio_requests_total{destination_workload_namespace=~${re}}[300s])) or ` +
-        `sum by (${by}) (increase(istio_requests_total{destination_service_namespace=~${re}}[300s]))) > 0`,
+        `sum by (${by}) (increase(istio_requests_total{source_workload_namespace!~${re}, destination_workload_namespace=~${re}}[300s])) or ` +
+        `sum by (${by}) (increase(istio_requests_total{source_workload_namespace!~${re}, destination_workload_namespace!~${re}, destination_service_namespace=~${re}}[300s]))) > 0`,
     );
   });
 
@@ -124,20 +126,24 @@ describe('buildGraphQueries', () => {
     const D =
       'reporter, source_cluster, source_workload, source_workload_namespace, destination_cluster, destination_workload, destination_workload_namespace, destination_service';
     const m = 'istio_request_duration_milliseconds_bucket';
+    const notSrc = 'source_workload_namespace!="shop", ';
+    const notDst = 'destination_workload_namespace!="shop", ';
     expect(q.query).toBe(
       `(sum by (${D}, le) (increase(${m}{source_workload_namespace="shop"}[300s])) or ` +
-        `sum by (${D}, le) (increase(${m}{destination_workload_namespace="shop"}[300s])) or ` +
-        `sum by (${D}, le) (increase(${m}{destination_service_namespace="shop"}[300s]))) and on (${D}) (` +
+        `sum by (${D}, le) (increase(${m}{${notSrc}destination_workload_namespace="shop"}[300s])) or ` +
+        `sum by (${D}, le) (increase(${m}{${notSrc}${notDst}destination_service_namespace="shop"}[300s]))) and on (${D}) (` +
         `(sum by (${D}) (increase(${m}{source_workload_namespace="shop", le="+Inf"}[300s])) or ` +
-        `sum by (${D}) (increase(${m}{destination_workload_namespace="shop", le="+Inf"}[300s])) or ` +
-        `sum by (${D}) (increase(${m}{destination_service_namespace="shop", le="+Inf"}[300s]))) > 0)`,
+        `sum by (${D}) (increase(${m}{${notSrc}destination_workload_namespace="shop", le="+Inf"}[300s])) or ` +
+        `sum by (${D}) (increase(${m}{${notSrc}${notDst}destination_service_namespace="shop", le="+Inf"}[300s]))) > 0)`,
     );
   });
 
   it('uses an equality matcher for a single namespace', () => {
     const [requests] = buildGraphQueries({ windowSeconds: 300, namespaces: ['pay.ments'] });
     expect(requests?.query).toContain('{source_workload_namespace="pay.ments"}');
-    expect(requests?.query).toContain('{destination_service_namespace="pay.ments"}');
+    expect(requests?.query).toContain(
+      '{source_workload_namespace!="pay.ments", destination_workload_namespace!="pay.ments", destination_service_namespace="pay.ments"}',
+    );
     expect(requests?.query).not.toContain('=~');
   });
 
