@@ -161,7 +161,7 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
 const SWR_WAIT_MS = 100;
 /** A rolling window older than this is not served: twice the slowest default poll (30 s) of the graph page. */
 const SWR_MAX_AGE_MS = 60_000;
-const SWR_MAX_ENTRIES = 50;
+const SWR_MAX_ENTRIES = 20;
 
 /** What a stale answer keeps: the graph and the Kubernetes side, not the raw telemetry (memory). */
 export type RecentMeshData = Pick<MeshData, 'kube' | 'snapshots' | 'graph' | 'timings'>;
@@ -170,8 +170,14 @@ const recent = (gr.__meshglassRecent ??= new Map());
 
 function remember(key: string, d: MeshData): void {
   recent.delete(key);
-  recent.set(key, { data: { kube: d.kube, snapshots: d.snapshots, graph: d.graph, timings: d.timings }, at: Date.now() });
+  const entry = { data: { kube: d.kube, snapshots: d.snapshots, graph: d.graph, timings: d.timings }, at: Date.now() };
+  recent.set(key, entry);
   while (recent.size > SWR_MAX_ENTRIES) recent.delete(recent.keys().next().value!);
+  // A whole-mesh graph is tens of MB: nothing is kept once it is too old to be served.
+  const timer = setTimeout(() => {
+    if (recent.get(key) === entry) recent.delete(key);
+  }, SWR_MAX_AGE_MS + 1);
+  timer.unref?.();
 }
 
 /** getMeshData, or — for a rolling window whose next answer is still computing — the previous answer, marked stale. */
