@@ -116,8 +116,6 @@ export function parseBoolean(params: URLSearchParams, name: string, fallback = f
   throw new ParamError(name, `${name} must be true or false`);
 }
 
-const KNOWN_GRAPH_PARAMS = new Set(['namespaces', 'clusters', 'range', 'start', 'end', 'expandWaypoints', 'group']);
-
 /** `group`: `workload` (default) or `version` — the versioned view with apps and their versions (docs/api.md §4.2). */
 export const GraphGroupSchema = z.enum(['workload', 'version']);
 export type GraphGroup = z.infer<typeof GraphGroupSchema>;
@@ -129,6 +127,35 @@ export function parseGroup(params: URLSearchParams): GraphGroup {
   if (!r.success) throw new ParamError('group', `group must be workload or version (got "${truncate(v)}")`);
   return r.data;
 }
+/**
+ * Parts of the graph a caller may leave out (docs/api.md §4 `omit`): `latency` = the per-edge percentiles and
+ * mean, the most expensive query of a whole mesh and not drawn on a collapsed whole-mesh view.
+ */
+export const GRAPH_OMITTABLE = ['latency'] as const;
+export type GraphOmit = (typeof GRAPH_OMITTABLE)[number];
+const omitSchema = z.array(z.enum(GRAPH_OMITTABLE)).max(GRAPH_OMITTABLE.length);
+
+/** `omit=latency`: sorted, deduplicated; undefined when absent or empty. */
+export function parseOmit(params: URLSearchParams): GraphOmit[] | undefined {
+  const all = params.getAll('omit');
+  if (all.length === 0) return undefined;
+  const names = [
+    ...new Set(
+      all
+        .flatMap((v) => v.split(','))
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    ),
+  ].sort();
+  const parsed = omitSchema.safeParse(names);
+  if (!parsed.success) {
+    const bad = names.find((n) => !(GRAPH_OMITTABLE as readonly string[]).includes(n)) ?? names.join(',');
+    throw new ParamError('omit', `omit may list ${GRAPH_OMITTABLE.join(', ')} (got "${truncate(bad)}")`);
+  }
+  return parsed.data.length > 0 ? parsed.data : undefined;
+}
+
+const KNOWN_GRAPH_PARAMS = new Set(['namespaces', 'clusters', 'range', 'start', 'end', 'expandWaypoints', 'omit', 'group']);
 
 export interface GraphQuery {
   window: WindowSeconds;
@@ -138,6 +165,8 @@ export interface GraphQuery {
   expandWaypoints: boolean;
   /** `version`: also the apps, their versions and the configured splits (lib/mesh/versions.ts, split.ts). */
   group?: GraphGroup;
+  /** Parts left out of the answer (the response's `omitted`); undefined = the whole graph. */
+  omit?: GraphOmit[];
 }
 
 export function parseGraphQuery(params: URLSearchParams, nowSeconds: number, extraParams: string[] = []): GraphQuery {
@@ -147,12 +176,14 @@ export function parseGraphQuery(params: URLSearchParams, nowSeconds: number, ext
     }
   }
   const clusters = parseClusters(params);
+  const omit = parseOmit(params);
   return {
     window: parseWindow(params, nowSeconds),
     namespaces: parseNamespaces(params),
     ...(clusters ? { clusters } : {}),
     expandWaypoints: parseBoolean(params, 'expandWaypoints'),
     ...(parseGroup(params) === 'version' ? { group: 'version' as const } : {}),
+    ...(omit ? { omit } : {}),
   };
 }
 
@@ -161,6 +192,7 @@ export function graphQueryKey(q: GraphQuery): string {
   const key: unknown[] = [q.window.start, q.window.end, q.namespaces ?? [], q.expandWaypoints];
   if (q.clusters && q.clusters.length > 0) key.push(q.clusters);
   if (q.group === 'version') key.push('group=version');
+  if (q.omit && q.omit.length > 0) key.push({ omit: q.omit });
   return JSON.stringify(key);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VersionedApp } from '@/lib/mesh/types';
 import { appBoxesChanged, diffElements } from './diff';
-import { APP_BOX_CLASS, withAppBoxes } from './app-boxes';
+import { APP_BOX_CLASS, withAppBoxes, withVersionLatency } from './app-boxes';
 import type { GraphElement } from './to-elements';
 
 const ns: GraphElement = { group: 'nodes', data: { id: 'ns:shop', label: 'shop', namespace: 'shop', kind: 'namespace' }, classes: 'namespace' };
@@ -91,5 +91,42 @@ describe('withAppBoxes', () => {
     };
     const out = withAppBoxes([ns, node('rec-v1')], [a]);
     expect(out.find((e) => e.data.id === 'workload:Kubernetes/shop/rec-v1')!.data.label).toBe('rec-v1\n[ambient]\nversion v1, v1-rc');
+  });
+});
+
+describe('withVersionLatency', () => {
+  it('takes the p95 per version from the latency answer, keeping the drawn traffic', () => {
+    const drawn = {
+      apps: [
+        {
+          ...app([
+            ['v1', 'rec-v1'],
+            ['v2', 'rec-v2'],
+          ]),
+          versions: [
+            { version: 'v1', workloads: [], rps: 7 },
+            { version: 'v2', workloads: [], rps: 3 },
+          ],
+        },
+      ],
+    };
+    const latency = {
+      apps: [
+        {
+          ...drawn.apps[0]!,
+          versions: [
+            { version: 'v1', workloads: [], rps: 6.9, p95Ms: 44 },
+            { version: 'v2', workloads: [], p95Ms: 65 },
+          ],
+        },
+      ],
+    };
+    const out = withVersionLatency(drawn, latency);
+    expect(out.apps![0]!.versions).toEqual([
+      { version: 'v1', workloads: [], rps: 7, p95Ms: 44 },
+      { version: 'v2', workloads: [], rps: 3, p95Ms: 65 },
+    ]);
+    expect(withVersionLatency(drawn, undefined)).toBe(drawn);
+    expect(withVersionLatency({}, latency)).toEqual({});
   });
 });

@@ -2,7 +2,7 @@
 // becomes a box inside its namespace box, holding the workloads of its versions, each labelled with its
 // version. Pure post-processing of the element list (toScaledElements), so collapsing, filters and the
 // per-cluster namespace boxes keep working unchanged.
-import type { VersionedApp } from '@/lib/mesh/types';
+import type { MeshGraph, VersionedApp } from '@/lib/mesh/types';
 import type { GraphElement } from './to-elements';
 
 export const APP_BOX_CLASS = 'app-box';
@@ -59,4 +59,26 @@ export function withAppBoxes(elements: readonly GraphElement[], apps: readonly V
   const firstMember = rest.findIndex((e) => e.group === 'nodes' && e.data.kind !== 'namespace');
   const at = firstMember < 0 ? rest.length : firstMember;
   return [...rest.slice(0, at), ...boxes.values(), ...rest.slice(at)];
+}
+
+/**
+ * The graph page reads traffic first (`omit=latency`) and latency second (lib/graph/latency.ts): the versions'
+ * p95 arrives with the second answer. Takes each version's p95 from it where it has the same app; the rest
+ * of the apps (traffic, shares, splits) stay those of the drawn graph.
+ */
+export function withVersionLatency<G extends Pick<MeshGraph, 'apps'>>(graph: G, latency: Pick<MeshGraph, 'apps'> | undefined): G {
+  if (!graph.apps || !latency?.apps) return graph;
+  const p95 = new Map<string, number>();
+  for (const a of latency.apps) for (const v of a.versions) if (v.p95Ms !== undefined) p95.set(`${a.id}\u0000${v.version}`, v.p95Ms);
+  if (p95.size === 0) return graph;
+  return {
+    ...graph,
+    apps: graph.apps.map((a) => ({
+      ...a,
+      versions: a.versions.map((v) => {
+        const ms = p95.get(`${a.id}\u0000${v.version}`);
+        return ms === undefined ? v : { ...v, p95Ms: ms };
+      }),
+    })),
+  };
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import { EDGE_LABELS, type TelemetryInput, type TelemetrySample, type ReporterTarget, type Warning, type Window } from '@/lib/mesh/types';
 import { PrometheusError, type PrometheusClient } from './client';
 import { splitTargets } from './parse';
-import { buildGraphQueries, buildVersionQueries, type GraphQueryName } from './queries';
+import { buildGraphQueries, buildVersionQueries, type GraphQueryName, type GraphQueryPart } from './queries';
 
 /** A window bound: unix seconds or an RFC 3339 string. */
 type WindowBound = number | string;
@@ -13,6 +13,8 @@ interface FetchTelemetryOptions {
   signal?: AbortSignal;
   /** Defaults to the client's configured prefix. */
   metricPrefix?: string;
+  /** Only these query parts (lib/prometheus/queries.ts GraphQueryPart); default both. */
+  parts?: readonly GraphQueryPart[];
 }
 
 function toSeconds(b: WindowBound, name: string): number {
@@ -36,11 +38,6 @@ const QUERY_DESCRIPTIONS: Record<GraphQueryName, string> = {
   tcpReceivedBytes: 'TCP bytes received',
 };
 
-/**
- * The graph telemetry of one window: the query set of queries.ts in parallel, evaluated at the window
- * end (docs/classification.md §3.5). A failed query becomes a warning (partial data); all failed → available=false.
- * Throws PrometheusError('canceled') only when the caller's signal aborts.
- */
 /** One query set of queries.ts over the window, in parallel, evaluated at the window end; throws only on the caller's abort. */
 async function runWindowQueries(client: PrometheusClient, opts: FetchTelemetryOptions, build: typeof buildGraphQueries) {
   const start = toSeconds(opts.window.start, 'start');
@@ -49,6 +46,7 @@ async function runWindowQueries(client: PrometheusClient, opts: FetchTelemetryOp
     windowSeconds: end - start,
     ...(opts.namespaces ? { namespaces: opts.namespaces } : {}),
     metricPrefix: opts.metricPrefix ?? client.metricPrefix,
+    ...(opts.parts ? { parts: opts.parts } : {}),
   });
   const at = new Date(end * 1000);
   const settled = await Promise.allSettled(queries.map((q) => client.instantQuery(q.query, at, opts.signal ? { signal: opts.signal } : {})));
@@ -56,6 +54,11 @@ async function runWindowQueries(client: PrometheusClient, opts: FetchTelemetryOp
   return { window: { start: rfc3339(start), end: rfc3339(end) } as Window, queries, settled };
 }
 
+/**
+ * The graph telemetry of one window: the query set of queries.ts in parallel, evaluated at the window
+ * end (docs/classification.md §3.5). A failed query becomes a warning (partial data); all failed → available=false.
+ * Throws PrometheusError('canceled') only when the caller's signal aborts.
+ */
 export async function fetchTelemetry(client: PrometheusClient, opts: FetchTelemetryOptions): Promise<TelemetryInput> {
   const { window, queries, settled } = await runWindowQueries(client, opts, buildGraphQueries);
 
