@@ -492,6 +492,21 @@ export interface GraphEdge {
 
 export type PolicyVerdict = 'allowed' | 'denied' | 'not-enforced' | 'none';
 export type PolicyEnforcer = 'ztunnel' | 'waypoint' | 'sidecar' | 'cni' | 'none';
+/** Why a policy is (not) enforced on a path (docs/classification.md §8.1). */
+export type EnforcementReason =
+  | 'enforced'
+  /** HTTP attributes on a path only ztunnel enforces. */
+  | 'http-attributes'
+  /** CUSTOM/AUDIT on ztunnel. */
+  | 'unsupported-action'
+  /** The traffic (or part of it) does not go through the waypoint the policy is bound to. */
+  | 'bypasses-waypoint'
+  /** Bound with targetRefs to a Service/host no waypoint serves. */
+  | 'no-waypoint'
+  /** The destination pods run no Istio proxy. */
+  | 'no-proxy'
+  /** Istio's status says it is not accepted there (WaypointAccepted / ZtunnelAccepted False). */
+  | 'rejected-by-istio';
 
 export interface EdgePolicy {
   kind: 'AuthorizationPolicy' | 'NetworkPolicy' | 'CalicoNetworkPolicy' | 'GlobalNetworkPolicy';
@@ -507,6 +522,8 @@ export interface EdgePolicy {
   enforcedBy: PolicyEnforcer;
   /** False when the rule cannot take effect on this path (the note says why). */
   enforced: boolean;
+  /** AuthorizationPolicy only: the machine-readable why behind `enforced`. */
+  reason?: EnforcementReason;
   /** Why not enforced, or how it is enforced (e.g. "ztunnel sees the waypoint's identity as the source"). */
   note: string;
 }

@@ -6,6 +6,8 @@ import { l7PolicyNotEnforcedFindings } from './l7-policy-not-enforced';
 import { mixedWorkloadFindings } from './mixed-workload';
 import { modeMismatchFindings } from './mode-mismatch';
 import { plaintextFindings } from './plaintext';
+import { policyDenialsFindings } from './policy-denials';
+import { policyNotEnforcedFindings } from './policy-not-enforced';
 import { versionDriftFindings } from './version-drift';
 import { waypointBypassFindings } from './waypoint-bypass';
 
@@ -14,6 +16,8 @@ export type FindingRule = (kube: KubeSnapshot, graph: MeshGraph) => Finding[];
 export const FINDING_RULES: readonly FindingRule[] = [
   l7GapFindings,
   l7PolicyNotEnforcedFindings,
+  policyNotEnforcedFindings,
+  policyDenialsFindings,
   waypointBypassFindings,
   plaintextFindings,
   modeMismatchFindings,

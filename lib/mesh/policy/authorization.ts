@@ -16,28 +16,13 @@
 // - A targetRefs policy is enforced only on traffic that goes through its waypoint; sidecar clients,
 //   out-of-mesh clients and pod-IP traffic to a Service waypoint bypass it.
 import type { ClusterInventory } from '../inventory';
-import type { AuthorizationPolicyInfo, Condition, PolicyEnforcer } from '../types';
+import type { AuthorizationPolicyInfo, Condition, EnforcementReason, PolicyEnforcer } from '../types';
 import { listText } from '../findings/common';
 import { ref, uniqSorted } from '../util';
 import type { ClassifiedPod } from '../workloads';
 
 /** Root namespace AuthorizationPolicy targetRef that binds a policy to every waypoint. */
 const WAYPOINT_CLASS = 'istio-waypoint';
-
-export type EnforcementReason =
-  | 'enforced'
-  /** HTTP attributes on a path only ztunnel enforces. */
-  | 'http-attributes'
-  /** CUSTOM/AUDIT on ztunnel. */
-  | 'unsupported-action'
-  /** The traffic (or part of it) does not go through the waypoint the policy is bound to. */
-  | 'bypasses-waypoint'
-  /** Bound with targetRefs to a Service/host no waypoint serves. */
-  | 'no-waypoint'
-  /** The destination pods run no Istio proxy. */
-  | 'no-proxy'
-  /** Istio's status says it is not accepted there (WaypointAccepted / ZtunnelAccepted False). */
-  | 'rejected-by-istio';
 
 export interface Enforcement {
   policy: AuthorizationPolicyInfo;
