@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildMeshGraph } from '../build';
 import { authz } from '../findings/test-builders';
 import type { GraphEdge, KubeSnapshot, NetworkPolicyInfo, TelemetryInput } from '../types';
-import { edgeLabels, k, peers, pods, svc, tb, W, zA, zB } from './scenario.test-helpers';
+import { edgeLabels, k, peers, pods, svc, tb, W, ztunnelTcp } from './scenario.test-helpers';
 import { HBONE_PORT, policyVerdictOf } from './policies';
 import { edgeId } from '../ids';
 
@@ -26,15 +26,7 @@ function edgeOf(kube: KubeSnapshot, t: TelemetryInput, from: string, to: string)
 
 describe('policies decorator', () => {
   it('CONNECT failures on an edge a NetworkPolicy does not admit: droppedBy, verdict denied', () => {
-    const t = tb()
-      .tcp(edgeLabels({ reporter: 'source', src: peers.amb, dst: peers.api, service: svc.api, csp: 'mutual_tls' }), zA, {
-        opened: 0,
-        sent: 0,
-        received: 0,
-        closed: 0,
-        failed: { CONNECT: 30 },
-      })
-      .build();
+    const t = ztunnelTcp('source', 'amb', 'api', { opened: 0, failed: { CONNECT: 30 } });
     const e = edgeOf({ ...k, networkPolicies: [apiOnlyFromSc] }, t, W('app', 'amb'), W('app', 'api'));
     expect(e.droppedBy).toEqual({ policies: ['NetworkPolicy app/api-only-sc'], perSec: 30 / 600, note: 'likely dropped by NetworkPolicy app/api-only-sc' });
     expect(e.policies).toEqual([
@@ -48,16 +40,9 @@ describe('policies decorator', () => {
   });
 
   it('an admitted source: the policy allows, CONNECT failures stay unattributed', () => {
-    const t = tb()
-      .requests(edgeLabels({ reporter: 'source', src: peers.sc, dst: peers.api, service: svc.api, csp: 'unknown' }), pods.sc, { '200': 60 })
-      .tcp(edgeLabels({ reporter: 'destination', src: peers.sc, dst: peers.api, service: svc.api, csp: 'unknown' }), zB, {
-        opened: 6,
-        sent: 1,
-        received: 1,
-        failed: { CONNECT: 3 },
-      })
-      .build();
-    const e = edgeOf({ ...k, networkPolicies: [apiOnlyFromSc] }, t, W('app', 'sc'), W('app', 'api'));
+    const t = ztunnelTcp('destination', 'amb', 'api', { opened: 6, failed: { CONNECT: 3 } });
+    const fromAmb = { ...apiOnlyFromSc, ingress: [{ peers: [{ podSelector: sel({ app: 'amb' }) }], ports: [] }] };
+    const e = edgeOf({ ...k, networkPolicies: [fromAmb] }, t, W('app', 'amb'), W('app', 'api'));
     expect(e.droppedBy).toBeUndefined();
     expect(e.policies![0]).toMatchObject({ action: 'ALLOW' });
     expect(e.policies![0]!.note).toMatch(/admits the connection/);
@@ -65,14 +50,7 @@ describe('policies decorator', () => {
   });
 
   it('ztunnel DENY: deniedPerSec from response_flags="DENY", the L4 policy enforced by ztunnel', () => {
-    const t = tb()
-      .tcp(edgeLabels({ reporter: 'destination', src: peers.amb, dst: peers.api, service: svc.api, csp: 'mutual_tls' }), zB, {
-        opened: 12,
-        sent: 0,
-        received: 0,
-        failed: { DENY: 12 },
-      })
-      .build();
+    const t = ztunnelTcp('destination', 'amb', 'api', { opened: 12, failed: { DENY: 12 } });
     const deny = authz('app', 'deny-amb', { action: 'DENY', selector: { app: 'api' }, l4Attributes: ['from.source.principals'] });
     const e = edgeOf({ ...k, authorizationPolicies: [deny] }, t, W('app', 'amb'), W('app', 'api'));
     expect(e.deniedPerSec).toBeCloseTo(12 / 600, 12);
@@ -92,13 +70,7 @@ describe('policies decorator', () => {
   });
 
   it('an HTTP-attribute policy on an ambient destination without waypoint: not enforced', () => {
-    const t = tb()
-      .tcp(edgeLabels({ reporter: 'destination', src: peers.amb, dst: peers.api, service: svc.api, csp: 'mutual_tls' }), zB, {
-        opened: 6,
-        sent: 1,
-        received: 1,
-      })
-      .build();
+    const t = ztunnelTcp('destination', 'amb', 'api', { opened: 6 });
     const http = authz('app', 'api-get-only', { selector: { app: 'api' }, httpAttributes: ['to.operation.methods'] });
     const e = edgeOf({ ...k, authorizationPolicies: [http] }, t, W('app', 'amb'), W('app', 'api'));
     expect(e.policies).toEqual([expect.objectContaining({ name: 'api-get-only', enforcedBy: 'ztunnel', enforced: false })]);
