@@ -412,7 +412,16 @@ class PlanBuilder {
   }
 
   /** istio_tcp_* for one reporter (Envoy or ztunnel label set). */
-  tcp(plan: ProxyPlan, base: Omit<LabelInput, 'code' | 'flags' | 'protocol'>, ztunnel: boolean, e: EdgeTraffic, weight: number, from: number, to: number) {
+  tcp(
+    plan: ProxyPlan,
+    base: Omit<LabelInput, 'code' | 'flags' | 'protocol'>,
+    ztunnel: boolean,
+    e: EdgeTraffic,
+    weight: number,
+    from: number,
+    to: number,
+    failFlag = ztunnel ? 'CONNECT' : 'UF',
+  ) {
     const mk = (flags: string) =>
       ztunnel ? ztunnelLabels(this.t, { ...base, protocol: 'tcp', flags }) : envoyLabels(this.t, { ...base, protocol: 'tcp', flags });
     const ok = mk('-');
@@ -431,7 +440,7 @@ class PlanBuilder {
       push(this.add(plan, 'istio_tcp_sent_bytes_total', 'istio_tcp_sent_bytes_total', ok, true, undefined, g), { k: 'sent' });
       push(this.add(plan, 'istio_tcp_received_bytes_total', 'istio_tcp_received_bytes_total', ok, true, undefined, g), { k: 'recv' });
       if (failing) {
-        const fail = mk(ztunnel ? 'CONNECT' : 'UF');
+        const fail = mk(failFlag);
         const fg = this.add(plan, 'istio_tcp_connections_closed_total', 'istio_tcp_connections_closed_total', fail, true, undefined, -1);
         push(fg, { k: 'closedFail' });
         if (ztunnel)
@@ -575,6 +584,8 @@ function emitPair(
   // server side of a hop arriving at pod s from `from` peer (fromPeer), mTLS or not
   const serverSide = (fromPeer: Peer | undefined, mtls: boolean, w: number) => {
     if (!s || !dst) return;
+    // The CNI drops the connection before the server's proxy sees it: only the client reports (a failed connect).
+    if (e.spec.refusedBy === 'network-policy') return;
     if (serverEnvoy) {
       const base = {
         reporter: 'destination' as const,
@@ -596,6 +607,8 @@ function emitPair(
         w,
         from,
         to,
+        // ztunnel's authorization refuses it: the server's ztunnel records response_flags="DENY".
+        e.spec.refusedBy === 'authorization-policy' ? 'DENY' : 'CONNECT',
       );
     }
   };

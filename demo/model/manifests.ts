@@ -315,6 +315,20 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
       status: { conditions: ap.conditions.map((c) => ({ ...c, lastTransitionTime: ts, observedGeneration: '1' })) },
     });
   }
+  for (const np of t.networkPolicies ?? []) {
+    objs.push({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: {
+        name: np.name,
+        namespace: np.namespace,
+        uid: uid(`np/${np.namespace}/${np.name}`),
+        creationTimestamp: iso(anchor - 2 * 86400),
+        generation: 1,
+      },
+      spec: np.spec,
+    });
+  }
   for (const sc of t.sidecars ?? []) {
     objs.push({
       apiVersion: 'networking.istio.io/v1',

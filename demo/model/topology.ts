@@ -197,6 +197,12 @@ export interface EdgeSpec {
    *  grpc: by grpc-status ("14" UNAVAILABLE, "4" DEADLINE_EXCEEDED, …); every call answers HTTP 200, the rest "0" OK. */
   errors: Record<string, number>;
   incidents: Incident[];
+  /**
+   * Every connection is refused, for the whole history (docs/demo-mesh.md "Policy"): `network-policy` — the CNI
+   * drops it, so only the client's ztunnel reports it (response_flags="CONNECT"); `authorization-policy` — the
+   * server's ztunnel denies it (response_flags="DENY") and the client's ztunnel sees a failed connect.
+   */
+  refusedBy?: 'network-policy' | 'authorization-policy';
 }
 
 export interface Topology {
@@ -213,6 +219,8 @@ export interface Topology {
   gateways: GatewayModel[];
   authorizationPolicies: AuthorizationPolicyModel[];
   peerAuthentications: PeerAuthenticationModel[];
+  /** networking.k8s.io/v1 NetworkPolicies (spec as written). */
+  networkPolicies?: { namespace: string; name: string; spec: Record<string, unknown> }[];
   edges: EdgeSpec[];
   /** Named time windows relative to the anchor, for anchor.json and tests. */
   incidentWindow: { fromOffset: number; toOffset: number };
@@ -1050,6 +1058,35 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
     },
   ];
 
+  // ztunnel enforces this one at L4 (namespaces only): shop/web's connections to redis are refused (row 23).
+  authorizationPolicies.push({
+    namespace: 'inventory',
+    name: 'redis-deny-shop',
+    spec: { action: 'DENY', selector: { matchLabels: { app: 'redis' } }, rules: [{ from: [{ source: { namespaces: ['shop'] } }] }] },
+    conditions: [{ type: 'ZtunnelAccepted', status: 'True', reason: 'Accepted', message: 'attached to ztunnel' }],
+  });
+  // Only inventory-api may reach postgres: on 5432, and on ztunnel's HBONE port 15008, where in-mesh traffic to an
+  // ambient pod arrives. shop/cart's connections are dropped by the CNI (row 22).
+  const networkPolicies = [
+    {
+      namespace: 'inventory',
+      name: 'postgres-from-inventory-api',
+      spec: {
+        podSelector: { matchLabels: { app: 'postgres' } },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [{ podSelector: { matchLabels: { app: 'inventory-api' } } }],
+            ports: [
+              { protocol: 'TCP', port: 5432 },
+              { protocol: 'TCP', port: 15008 },
+            ],
+          },
+        ],
+      },
+    },
+  ];
+
   const peerAuthentications: PeerAuthenticationModel[] = [
     { namespace: 'payments', name: 'default', spec: { mtls: { mode: 'STRICT' } } },
     {
@@ -1123,6 +1160,9 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
       responseBytes: 7_000,
     }),
     edge('e21-risk-blackhole', 'fraud/risk-model', { kind: 'blackhole', ip: '192.0.2.55', port: 443, host: 'telemetry.vendor.example' }, 'tcp', 0.2),
+    // policy: refused for the whole history (docs/demo-mesh.md "Policy")
+    edge('e22-cart-postgres', 'shop/cart', svc('inventory/postgres', 5432), 'tcp', 0.3, { refusedBy: 'network-policy' }),
+    edge('e23-web-redis', 'shop/web', svc('inventory/redis', 6379), 'tcp', 0.5, { refusedBy: 'authorization-policy' }),
   ];
 
   const sidecars = [
@@ -1145,6 +1185,7 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
     gateways,
     authorizationPolicies,
     peerAuthentications,
+    networkPolicies,
     edges,
     incidentWindow: incident,
     migration: { workload: 'shop/catalog', atOffset: -3 * H },

@@ -6,6 +6,8 @@ import type { KubeSnapshot, Warning } from '@/lib/mesh/types';
 import { loadKubeConfig, makeKindApis, messageOf, probeKubeApi, statusOf, type KindApis, type KindVersion, type KubeProbeResult } from './client';
 import {
   reshapeAuthorizationPolicy,
+  reshapeCalicoPolicy,
+  reshapeNetworkPolicy,
   reshapeGateway,
   reshapeGatewayClass,
   reshapeNamespace,
@@ -362,6 +364,11 @@ export class KubeCache {
       gatewayClasses: this.reshaped('gatewayclasses', reshapeGatewayClass),
       authorizationPolicies: this.reshaped('authorizationpolicies', reshapeAuthorizationPolicy),
       peerAuthentications: this.reshaped('peerauthentications', reshapePeerAuthentication),
+      networkPolicies: this.reshaped('networkpolicies', reshapeNetworkPolicy),
+      calicoPolicies: [
+        ...this.reshaped('caliconetworkpolicies', (o) => reshapeCalicoPolicy(o, 'NetworkPolicy')),
+        ...this.reshaped('calicoglobalnetworkpolicies', (o) => reshapeCalicoPolicy(o, 'GlobalNetworkPolicy')),
+      ],
       warnings: summary.warnings,
       available: summary.available,
     };
