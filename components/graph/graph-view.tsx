@@ -97,7 +97,7 @@ export function GraphView() {
               scaled={scaled}
             />
           </div>
-          <GraphLegend multiCluster={multiCluster} />
+          <GraphLegend multiCluster={multiCluster} overlay={state.overlay} />
         </div>
         {state.compare && (
           <ChangeList

@@ -10,6 +10,7 @@ import { KIND_LABELS, MODE_LABELS, MTLS_LABELS, PATH_STYLES, edgeHealth, effecti
 import { configQueryOptions } from '@/lib/query/graph';
 import { formatBytesPerSec, formatInstantUtc, formatMs, formatPercent, formatRate } from '@/lib/utils/format';
 import { Button } from '@/components/ui/button';
+import { EdgePolicies } from './edge-policies';
 import { EdgeSlices } from './edge-slices';
 import { SeriesCharts } from './series-charts';
 
@@ -259,6 +260,7 @@ function EdgeDetails({ edge, graph, grafanaUrl }: { edge: GraphEdge; graph: Mesh
         )}
         <Notes notes={x.notes} />
       </Section>
+      <EdgePolicies edge={edge} />
       <Fixes fixes={x.fixes} />
       <GrafanaLinks grafanaUrl={grafanaUrl} window={graph.window} workload={dst} service={edge.services[0]} />
     </>
