@@ -315,34 +315,21 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
       status: { conditions: ap.conditions.map((c) => ({ ...c, lastTransitionTime: ts, observedGeneration: '1' })) },
     });
   }
-  for (const np of t.networkPolicies ?? []) {
-    objs.push({
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: {
-        name: np.name,
-        namespace: np.namespace,
-        uid: uid(`np/${np.namespace}/${np.name}`),
-        creationTimestamp: iso(anchor - 2 * 86400),
-        generation: 1,
-      },
-      spec: np.spec,
-    });
-  }
-  for (const sc of t.sidecars ?? []) {
-    objs.push({
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'Sidecar',
-      metadata: {
-        name: sc.name,
-        namespace: sc.namespace,
-        uid: uid(`sidecar/${sc.namespace}/${sc.name}`),
-        creationTimestamp: iso(anchor - 2 * 86400),
-        generation: 1,
-      },
-      spec: sc.spec,
-    });
-  }
+  // Spec-only objects created two days before the anchor: NetworkPolicies and Istio Sidecars.
+  const specObject = (apiVersion: string, kind: string, uidPrefix: string, o: { namespace: string; name: string; spec: Record<string, unknown> }) => ({
+    apiVersion,
+    kind,
+    metadata: {
+      name: o.name,
+      namespace: o.namespace,
+      uid: uid(`${uidPrefix}/${o.namespace}/${o.name}`),
+      creationTimestamp: iso(anchor - 2 * 86400),
+      generation: 1,
+    },
+    spec: o.spec,
+  });
+  for (const np of t.networkPolicies ?? []) objs.push(specObject('networking.k8s.io/v1', 'NetworkPolicy', 'np', np));
+  for (const sc of t.sidecars ?? []) objs.push(specObject('networking.istio.io/v1', 'Sidecar', 'sidecar', sc));
   for (const pa of t.peerAuthentications) {
     objs.push({
       apiVersion: 'security.istio.io/v1',
