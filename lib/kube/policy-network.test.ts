@@ -30,6 +30,13 @@ describe('reshaping real NetworkPolicy manifests', () => {
     expect(byName.get('test-network-policy')!.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(byName.get('pg-only-billing')!.ingress[0]!.ports).toEqual([{ protocol: 'TCP', port: 'tcp-postgres' }]);
   });
+  it("reads client-node's typed objects, where `from` is `_from`", () => {
+    const typed = reshapeNetworkPolicy({
+      metadata: { name: 'typed', namespace: 'data' },
+      spec: { podSelector: { matchLabels: { app: 'pg' } }, ingress: [{ _from: [{ podSelector: { matchLabels: { app: 'api' } } }] }] },
+    });
+    expect(typed.ingress[0]!.peers).toEqual([{ podSelector: { matchLabels: { app: 'api' }, matchExpressions: [] } }]);
+  });
   it('strips the default. tier prefix of crd.projectcalico.org objects', () => {
     expect(calico.map((p) => p.name).sort()).toEqual(['allow-tcp-6379', 'deny-blue', 'deny-metrics-scrapers']);
     expect(calico.find((p) => p.name === 'deny-blue')).toMatchObject({ kind: 'GlobalNetworkPolicy', namespace: '', order: 10 });

@@ -504,7 +504,8 @@ function npPeer(x: unknown): NetworkPolicyPeerInfo | undefined {
 function npRules(x: unknown, peersKey: 'from' | 'to'): NetworkPolicyRuleInfo[] {
   return arr(x).map((r) => {
     const o = obj(r);
-    const rawPeers = arr(o[peersKey]);
+    // client-node's typed list calls `from` `_from` (a reserved word in its generator); watch events keep `from`.
+    const rawPeers = arr(o[peersKey] ?? o[`_${peersKey}`]);
     const peers = rawPeers.map(npPeer).filter((p): p is NetworkPolicyPeerInfo => p !== undefined);
     const ports = arr(o.ports).flatMap((p) => {
       const parsed = npPortSchema.safeParse(p);
