@@ -31,7 +31,7 @@ const EXPECTED: { from: string; to: string | string[]; path: string; telemetry: 
   { from: 'fraud/risk-model', to: 'unknown/BlackHoleCluster', path: 'sidecar', telemetry: 'l4', mtls: 'unknown', l7Gap: false },
   // rows 22–23: refused by policy (a NetworkPolicy drop seen only by the client ztunnel; a ztunnel DENY)
   { from: 'shop/cart', to: 'inventory/postgres', path: 'ambient', telemetry: 'l4', mtls: 'mutual', l7Gap: false },
-  { from: 'shop/web', to: 'inventory/redis', path: 'ambient', telemetry: 'l4', mtls: 'mutual', l7Gap: false },
+  { from: 'shop/pricing', to: 'inventory/redis', path: 'ambient', telemetry: 'l4', mtls: 'mutual', l7Gap: false },
 ];
 
 const PATH_WORDS: Record<string, string> = { sidecar: 'sidecar', ambient: 'ambient (L4)', waypoint: 'via waypoint', mixed: 'mixed' };

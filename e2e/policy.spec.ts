@@ -26,7 +26,7 @@ test('the Policy overlay colours edges by verdict and the side panel explains ea
     return e!.classes.filter((c) => c.startsWith('policy-'));
   };
   await expect.poll(() => verdictOf('shop/cart', 'inventory/postgres')).toEqual(['policy-denied']);
-  expect(await verdictOf('shop/web', 'inventory/redis')).toEqual(['policy-denied']);
+  expect(await verdictOf('shop/pricing', 'inventory/redis')).toEqual(['policy-denied']);
   expect(await verdictOf('shop/cart', 'inventory/inventory-api')).toEqual(['policy-not-enforced']);
   expect(await verdictOf('inventory/inventory-api', 'inventory/postgres')).toEqual(['policy-allowed']);
   expect(await verdictOf('shop/web', 'shop/cart')).toEqual(['policy-none']);
@@ -60,7 +60,7 @@ test('the Policy overlay colours edges by verdict and the side panel explains ea
   await graph.screenshot('graph-policy-panel');
 
   // The ztunnel DENY.
-  const deny = (await graph.findEdge('shop/web', 'inventory/redis'))!;
+  const deny = (await graph.findEdge('shop/pricing', 'inventory/redis'))!;
   await graph.clickElement(deny.id);
   await expect(policies.getByTestId('panel-denied')).toContainText('connections/s (response_flags DENY)');
   await expect(policies.getByTestId('panel-policy')).toContainText(['inventory/redis-deny-shop']);

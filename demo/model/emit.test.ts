@@ -242,7 +242,7 @@ describe('counters', () => {
   });
   it('row 23: the server ztunnel denies (DENY), the client ztunnel sees failed connects', () => {
     const rs = now.filter(
-      (r) => r.l.source_workload === 'web' && r.l.destination_workload === 'redis' && r.name === 'istio_tcp_connections_closed_total' && r.value > 0,
+      (r) => r.l.source_workload === 'pricing' && r.l.destination_workload === 'redis' && r.name === 'istio_tcp_connections_closed_total' && r.value > 0,
     );
     expect([...new Set(rs.map((r) => `${r.l.reporter}:${r.l.response_flags}`))].sort()).toEqual(['destination:DENY', 'source:CONNECT']);
   });

@@ -1058,7 +1058,7 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
     },
   ];
 
-  // ztunnel enforces this one at L4 (namespaces only): shop/web's connections to redis are refused (row 23).
+  // ztunnel enforces this one at L4 (namespaces only): shop/pricing's connections to redis are refused (row 23).
   authorizationPolicies.push({
     namespace: 'inventory',
     name: 'redis-deny-shop',
@@ -1162,7 +1162,7 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
     edge('e21-risk-blackhole', 'fraud/risk-model', { kind: 'blackhole', ip: '192.0.2.55', port: 443, host: 'telemetry.vendor.example' }, 'tcp', 0.2),
     // policy: refused for the whole history (docs/demo-mesh.md "Policy")
     edge('e22-cart-postgres', 'shop/cart', svc('inventory/postgres', 5432), 'tcp', 0.3, { refusedBy: 'network-policy' }),
-    edge('e23-web-redis', 'shop/web', svc('inventory/redis', 6379), 'tcp', 0.5, { refusedBy: 'authorization-policy' }),
+    edge('e23-pricing-redis', 'shop/pricing', svc('inventory/redis', 6379), 'tcp', 0.5, { refusedBy: 'authorization-policy' }),
   ];
 
   const sidecars = [

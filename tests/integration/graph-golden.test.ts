@@ -34,7 +34,7 @@ const pair = (sns: string, s: string, dns: string, d: string) => ({
   destination_workload_namespace: dns,
 });
 
-// docs/demo-mesh.md "Traffic (steady state)", rows 1–21.
+// docs/demo-mesh.md "Traffic (steady state)", rows 1–23.
 const ROWS: Row[] = [
   {
     n: 1,
@@ -275,6 +275,31 @@ const ROWS: Row[] = [
     sel: { source_workload: 'risk-model', source_workload_namespace: 'fraud', destination_service_name: 'BlackHoleCluster' },
     blocked: true,
   },
+  // rows 22–23: refused by policy (docs/demo-mesh.md "Policy"); every connection fails
+  {
+    n: 22,
+    src: wl('shop', 'cart'),
+    dst: wl('inventory', 'postgres'),
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'tcp',
+    l7Gap: false,
+    mtls: 'mutual',
+    sel: pair('shop', 'cart', 'inventory', 'postgres'),
+    blocked: true,
+  },
+  {
+    n: 23,
+    src: wl('shop', 'pricing'),
+    dst: wl('inventory', 'redis'),
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'tcp',
+    l7Gap: false,
+    mtls: 'mutual',
+    sel: pair('shop', 'pricing', 'inventory', 'redis'),
+    blocked: true,
+  },
 ];
 
 const PROFILES = [
@@ -511,7 +536,7 @@ for (const p of PROFILES) {
       expect(Math.abs((e.rates.errorRate ?? 0) - 0.08)).toBeLessThan(0.002);
     });
 
-    it('has exactly the 21 edges of the traffic table, and the right node kinds', () => {
+    it('has exactly the 23 edges of the traffic table, and the right node kinds', () => {
       expect(steady.edges).toHaveLength(ROWS.length);
       expect(node(steady, { kind: 'service', name: 'api.stripe.com' })).toMatchObject({ kind: 'service', host: 'api.stripe.com' });
       expect(node(steady, { kind: 'unknown' })).toBeDefined();

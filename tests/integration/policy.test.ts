@@ -60,9 +60,9 @@ describe('policy on the demo edges', () => {
     expect(e.policyVerdict).toBe('allowed');
   });
 
-  it('row 23: ztunnel DENYs of shop/web into redis, from the L4 AuthorizationPolicy', async () => {
-    const e = edge(['shop', 'web'], ['inventory', 'redis'])!;
-    const expected = await closedPerSec('response_flags="DENY",source_workload="web",destination_workload="redis",reporter="destination"');
+  it('row 23: ztunnel DENYs of shop/pricing into redis, from the L4 AuthorizationPolicy', async () => {
+    const e = edge(['shop', 'pricing'], ['inventory', 'redis'])!;
+    const expected = await closedPerSec('response_flags="DENY",source_workload="pricing",destination_workload="redis",reporter="destination"');
     expect(expected).toBeGreaterThan(0);
     expect(relClose(e.deniedPerSec, expected), `${e.deniedPerSec} vs ${expected}`).toBe(true);
     expect(e.policies).toEqual([
