@@ -436,10 +436,13 @@ class PlanBuilder {
       };
       const g = this.add(plan, 'istio_tcp_connections_opened_total', 'istio_tcp_connections_opened_total', ok, true, undefined, -1);
       push(g, { k: 'opened' });
-      push(this.add(plan, 'istio_tcp_connections_closed_total', 'istio_tcp_connections_closed_total', ok, true, undefined, -1), { k: 'closedOk' });
+      // failFlag "-": the connections end in a plain close whatever their fate (a client of a ztunnel DENY).
+      push(this.add(plan, 'istio_tcp_connections_closed_total', 'istio_tcp_connections_closed_total', ok, true, undefined, -1), {
+        k: failFlag === '-' ? 'blocked' : 'closedOk',
+      });
       push(this.add(plan, 'istio_tcp_sent_bytes_total', 'istio_tcp_sent_bytes_total', ok, true, undefined, g), { k: 'sent' });
       push(this.add(plan, 'istio_tcp_received_bytes_total', 'istio_tcp_received_bytes_total', ok, true, undefined, g), { k: 'recv' });
-      if (failing) {
+      if (failing && failFlag !== '-') {
         const fail = mk(failFlag);
         const fg = this.add(plan, 'istio_tcp_connections_closed_total', 'istio_tcp_connections_closed_total', fail, true, undefined, -1);
         push(fg, { k: 'closedFail' });
@@ -655,6 +658,8 @@ function emitPair(
       weight,
       from,
       to,
+      // refused by the server's ztunnel: the client sees its connections close without a flag (docs/classification.md §3.5)
+      e.spec.refusedBy === 'authorization-policy' ? '-' : 'CONNECT',
     );
     serverSide(src, mtls, weight);
     return;

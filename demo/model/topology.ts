@@ -200,7 +200,7 @@ export interface EdgeSpec {
   /**
    * Every connection is refused, for the whole history (docs/demo-mesh.md "Policy"): `network-policy` — the CNI
    * drops it, so only the client's ztunnel reports it (response_flags="CONNECT"); `authorization-policy` — the
-   * server's ztunnel denies it (response_flags="DENY") and the client's ztunnel sees a failed connect.
+   * server's ztunnel denies it (response_flags="DENY"); the client's ztunnel sees a plain close (flag "-").
    */
   refusedBy?: 'network-policy' | 'authorization-policy';
 }
