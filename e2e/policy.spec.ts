@@ -47,6 +47,8 @@ test('the Policy overlay colours edges by verdict and the side panel explains ea
   await expect(policies.getByTestId('panel-dropped')).toContainText('likely dropped by NetworkPolicy inventory/postgres-from-inventory-api');
   await expect(policies.getByTestId('panel-policy')).toContainText(['NetworkPolicyinventory/postgres-from-inventory-apiDENY']);
   await expect(policies.getByTestId('panel-policy').first()).toContainText('enforced by CNI');
+  await policies.scrollIntoViewIfNeeded();
+  await graph.screenshot('graph-policy-dropped');
 
   // The HTTP-attribute policy without a waypoint: why it is not enforced.
   const gap = (await graph.findEdge('shop/cart', 'inventory/inventory-api'))!;
@@ -57,6 +59,7 @@ test('the Policy overlay colours edges by verdict and the side panel explains ea
   await expect(notEnforced).toContainText('inventory/inventory-api-http-rules');
   await expect(notEnforced).toContainText('enforced by ztunnel (L4): not enforced');
   await expect(notEnforced).toContainText('ztunnel is L4 only');
+  await policies.scrollIntoViewIfNeeded();
   await graph.screenshot('graph-policy-panel');
 
   // The ztunnel DENY.
