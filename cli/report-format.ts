@@ -1,24 +1,10 @@
 // Pure parts of the coverage report CLI: argument parsing and rendering (unit-tested).
-import type { Finding, FindingKind, GraphEdge, MeshGraph, NamespaceSummary } from '@/lib/mesh/types';
+import { FINDING_KINDS, type Finding, type FindingKind, type GraphEdge, type MeshGraph, type NamespaceSummary } from '@/lib/mesh/types';
 
 export const REPORT_USAGE = `usage: npm run report -- [--namespaces a,b] [--clusters a,b] [--range 1h | --start T --end T | --snapshot <id|file>]
                         [--format text|json|markdown] [--fail-on l7-gap,plaintext,...]
 --snapshot reads a pinned snapshot (an id in SNAPSHOT_STORE, a .snap file, or a saved GET /api/snapshots/<id> body).
 Environment: PROMETHEUS_URL, KUBECONFIG, KUBE_CONTEXTS (as for the app).`;
-
-// Every FindingKind, checked by the compiler (a new kind cannot be forgotten here).
-const KIND_SET: Record<FindingKind, true> = {
-  'l7-gap': true,
-  'l7-policy-not-enforced': true,
-  'waypoint-bypass': true,
-  plaintext: true,
-  'mode-mismatch': true,
-  'mixed-workload': true,
-  'version-drift': true,
-  'split-drift': true,
-  'split-not-applied': true,
-};
-const FINDING_KINDS = Object.keys(KIND_SET) as FindingKind[];
 
 type ReportFormat = 'text' | 'json' | 'markdown';
 

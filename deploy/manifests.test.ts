@@ -180,7 +180,8 @@ const KUSTOMIZE_KINDS = new Set(['Kustomization', 'Component']);
  * which lib/kube/cache.ts starts one informer per entry of): RBAC and code cannot drift apart.
  */
 const EXPECTED_RBAC: Record<string, string[]> = {};
-for (const { kind, group } of WATCHED_KINDS) (EXPECTED_RBAC[group] ??= []).push(kind);
+for (const { kind, group, alsoGroups, resource } of WATCHED_KINDS)
+  for (const g of [group, ...(alsoGroups ?? [])]) (EXPECTED_RBAC[g] ??= []).push(resource ?? kind);
 for (const g of Object.keys(EXPECTED_RBAC)) EXPECTED_RBAC[g]!.sort();
 /** The verbs an informer uses: a paginated list, then a watch. */
 const EXPECTED_VERBS = [...INFORMER_VERBS].sort();

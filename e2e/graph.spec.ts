@@ -29,7 +29,10 @@ const EXPECTED: { from: string; to: string | string[]; path: string; telemetry: 
   { from: 'fraud/fraud-check', to: 'fraud/risk-model', path: 'sidecar', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
   { from: 'fraud/fraud-check', to: 'unknown/PassthroughCluster', path: 'sidecar', telemetry: 'l4', mtls: 'unknown', l7Gap: false },
   { from: 'fraud/risk-model', to: 'unknown/BlackHoleCluster', path: 'sidecar', telemetry: 'l4', mtls: 'unknown', l7Gap: false },
-  // rows 22–23: the canary (two versions of shop/recommendations through the waypoint)
+  // rows 22–23: refused by policy (a NetworkPolicy drop seen only by the client ztunnel; a ztunnel DENY)
+  { from: 'shop/cart', to: 'inventory/postgres', path: 'ambient', telemetry: 'l4', mtls: 'mutual', l7Gap: false },
+  { from: 'shop/pricing', to: 'inventory/redis', path: 'ambient', telemetry: 'l4', mtls: 'mutual', l7Gap: false },
+  // rows 24–25: the canary (two versions of shop/recommendations through the waypoint)
   { from: 'shop/web', to: 'shop/recommendations-v1', path: 'waypoint', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
   { from: 'shop/web', to: 'shop/recommendations-v2', path: 'waypoint', telemetry: 'l7', mtls: 'mutual', l7Gap: false },
 ];

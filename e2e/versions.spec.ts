@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { GraphPage } from './pages/graph-page';
 
-// The versioned view (group=version) on the demo canary (docs/demo-mesh.md rows 22–23): shop/recommendations
+// The versioned view (group=version) on the demo canary (docs/demo-mesh.md rows 24–25): shop/recommendations
 // v1 and v2 in one box, the versions side by side in the side panel beside HTTPRoute recommendations-canary's
 // weights (90/10, observed 70/30, flagged), and the trace links (the e2e server runs with TRACING_URL set to a
 // Jaeger address, playwright.config.ts).

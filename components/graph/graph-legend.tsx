@@ -1,9 +1,22 @@
 'use client';
 
-import type { EdgePath, WorkloadMode } from '@/lib/mesh/types';
-import { CROSS_CLUSTER_CASING, HEALTH_COLORS, MODE_LABELS, MODE_STYLES, PATH_STYLES } from '@/lib/graph/style-mapping';
+import type { EdgePath, PolicyVerdict, WorkloadMode } from '@/lib/mesh/types';
+import { CROSS_CLUSTER_CASING, HEALTH_COLORS, MODE_LABELS, MODE_STYLES, PATH_STYLES, POLICY_STYLES } from '@/lib/graph/style-mapping';
+import type { Overlay } from '@/lib/graph/url-state';
 
 const PATH_ORDER: EdgePath[] = ['sidecar', 'ambient', 'waypoint', 'mixed'];
+const POLICY_ORDER: PolicyVerdict[] = ['allowed', 'denied', 'not-enforced', 'none'];
+
+function PolicySample({ verdict }: { verdict: PolicyVerdict }) {
+  const p = POLICY_STYLES[verdict];
+  return (
+    <svg width="46" height="14" aria-hidden="true">
+      {verdict === 'denied' && <line x1="2" y1="7" x2="38" y2="7" stroke={p.color} strokeOpacity="0.3" strokeWidth="8" />}
+      <line x1="2" y1="7" x2="38" y2="7" stroke={p.color} strokeWidth="2.5" strokeDasharray={p.dash} />
+      <polygon points="38,3 45,7 38,11" fill={p.color} />
+    </svg>
+  );
+}
 const MODE_ORDER: WorkloadMode[] = ['sidecar', 'ambient', 'mixed', 'none'];
 const SVG_DASH: Record<string, string | undefined> = { solid: undefined, double: undefined, dashed: '5 3', dotted: '1.5 2.5' };
 
@@ -63,7 +76,7 @@ function Shape({ d }: { d: 'hexagon' | 'diamond' | 'triangle' | 'octagon' }) {
  * Always-on legend strip under the canvas (never covering the graph): every encoding is shown
  * with its words, so nothing depends on colour.
  */
-export function GraphLegend({ multiCluster = false, versions = false }: { multiCluster?: boolean; versions?: boolean }) {
+export function GraphLegend({ multiCluster = false, overlay = 'none', versions = false }: { multiCluster?: boolean; overlay?: Overlay; versions?: boolean }) {
   return (
     <section
       aria-label="Legend"
@@ -71,6 +84,16 @@ export function GraphLegend({ multiCluster = false, versions = false }: { multiC
       className="flex flex-wrap items-center gap-x-4 gap-y-1 border-t border-gray-300 bg-white px-3 py-1.5 text-xs"
     >
       <h2 className="font-semibold">Legend</h2>
+      {overlay === 'policy' && (
+        <ul className="flex flex-wrap items-center gap-x-3 gap-y-1" aria-label="Policy overlay" data-testid="legend-policy">
+          {POLICY_ORDER.map((v) => (
+            <li key={v} className="flex items-center gap-1" title={POLICY_STYLES[v].description} data-testid={`legend-policy-${v}`}>
+              <PolicySample verdict={v} />
+              <span>{POLICY_STYLES[v].label}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       <ul className="flex flex-wrap items-center gap-x-3 gap-y-1" aria-label="Edge path">
         {PATH_ORDER.map((p) => (
           <li key={p} className="flex items-center gap-1" title={PATH_STYLES[p].description}>

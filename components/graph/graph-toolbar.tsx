@@ -320,6 +320,14 @@ export function GraphToolbar(p: ToolbarProps) {
         >
           Where are we blind?
         </Button>
+        <Button
+          aria-pressed={state.overlay === 'policy'}
+          onClick={() => set({ overlay: state.overlay === 'policy' ? 'none' : 'policy' })}
+          data-testid="policy-toggle"
+          title="Colour edges by policy: allowed, denied, policy not enforced, no policy"
+        >
+          Policy
+        </Button>
       </div>
 
       <div className="ml-auto flex items-center gap-2">

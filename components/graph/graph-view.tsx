@@ -97,7 +97,7 @@ export function GraphView() {
               scaled={scaled}
             />
           </div>
-          <GraphLegend multiCluster={multiCluster} versions={state.group === 'version'} />
+          <GraphLegend multiCluster={multiCluster} overlay={state.overlay} versions={state.group === 'version'} />
         </div>
         {state.compare && (
           <ChangeList

@@ -12,6 +12,7 @@ import { configQueryOptions } from '@/lib/query/graph';
 import { latencyMissing } from '@/lib/graph/latency';
 import { formatBytesPerSec, formatInstantUtc, formatMs, formatPercent, formatRate } from '@/lib/utils/format';
 import { Button } from '@/components/ui/button';
+import { EdgePolicies } from './edge-policies';
 import { EdgeSlices } from './edge-slices';
 import { SeriesCharts } from './series-charts';
 import { EdgeTraces, NodeTraces, VersionsTable, appOfNode } from './versions-panel';
@@ -270,6 +271,7 @@ function EdgeDetails({ edge, graph, grafanaUrl, tracing }: { edge: GraphEdge; gr
         )}
         <Notes notes={x.notes} />
       </Section>
+      <EdgePolicies edge={edge} />
       <Fixes fixes={x.fixes} />
       <EdgeTraces tracing={tracing} edge={edge} graph={graph} />
       <GrafanaLinks grafanaUrl={grafanaUrl} window={graph.window} workload={dst} service={edge.services[0]} />

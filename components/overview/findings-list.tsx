@@ -10,6 +10,8 @@ import { SEVERITIES, SEVERITY_LABEL } from './overview-model';
 const KIND_LABEL: Record<FindingKind, string> = {
   'l7-gap': 'L7 gap',
   'l7-policy-not-enforced': 'L7 policy not enforced',
+  'policy-not-enforced': 'Policy not enforced on this traffic',
+  'policy-denials': 'Policy denials',
   'waypoint-bypass': 'Waypoint bypass',
   plaintext: 'Plaintext traffic',
   'mode-mismatch': 'Mode mismatch',

@@ -87,6 +87,44 @@ describe('kubectl against the simulator', { timeout: 60_000 }, () => {
   });
 });
 
+describe('kubectl lists NetworkPolicies of the demo cluster', { timeout: 60_000 }, () => {
+  let demo: KubeSimulator;
+  let demoState: string;
+  let demoHome: string;
+  const kc = async (...args: string[]) =>
+    (
+      await run(KUBECTL, ['--kubeconfig', demo.kubeconfigPath, ...args], {
+        env: { ...process.env, HOME: demoHome, KUBECONFIG: demo.kubeconfigPath },
+        timeout: 30_000,
+      })
+    ).stdout;
+  beforeAll(async () => {
+    demoState = mkdtempSync(path.join(tmpdir(), 'kube-sim-netpol-'));
+    demoHome = mkdtempSync(path.join(tmpdir(), 'kube-sim-netpol-home-'));
+    demo = await startKubeSimulator({ manifestsDir: path.resolve(__dirname, '../cluster'), port: 0, stateDir: demoState });
+  });
+  afterAll(async () => {
+    await demo?.stop();
+    rmSync(demoState, { recursive: true, force: true });
+    rmSync(demoHome, { recursive: true, force: true });
+  });
+
+  it('get netpol -A prints kubectl’s columns', async () => {
+    const [header, ...body] = rows(await kc('get', 'netpol', '-A'));
+    expect(header).toEqual(['NAMESPACE', 'NAME', 'POD-SELECTOR', 'AGE']);
+    expect(body.map((r) => r.slice(0, 3))).toEqual([['inventory', 'postgres-from-inventory-api', 'app=postgres']]);
+  });
+
+  it('get networkpolicies -o yaml returns the spec as written', async () => {
+    const doc = parse(await kc('get', 'networkpolicies.networking.k8s.io', '-n', 'inventory', '-o', 'yaml'));
+    expect(doc.items[0]).toMatchObject({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      spec: { podSelector: { matchLabels: { app: 'postgres' } }, ingress: [{ ports: [{ port: 5432 }, { port: 15008 }] }] },
+    });
+  });
+});
+
 describe('kubectl lists the traffic-split kinds of the demo mesh', { timeout: 60_000 }, () => {
   let demo: KubeSimulator;
   let demoState: string;

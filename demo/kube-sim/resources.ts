@@ -77,6 +77,15 @@ export const RESOURCES: readonly ResourceDef[] = [
     shortNames: ['ds'],
     categories: ['all'],
   },
+  {
+    group: 'networking.k8s.io',
+    versions: ['v1'],
+    resource: 'networkpolicies',
+    singular: 'networkpolicy',
+    kind: 'NetworkPolicy',
+    namespaced: true,
+    shortNames: ['netpol'],
+  },
   { group: 'batch', versions: ['v1'], resource: 'jobs', singular: 'job', kind: 'Job', namespaced: true, categories: ['all'] },
   {
     group: 'gateway.networking.k8s.io',

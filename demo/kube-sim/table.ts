@@ -169,6 +169,8 @@ const COLUMNS: Record<string, Column[]> = {
   HTTPRoute: [NAME, col('Hostnames', (o) => arr(get(o, 'spec.hostnames')).map(String).join(',')), AGE],
   AuthorizationPolicy: [NAME, col('Action', (o) => str(get(o, 'spec.action'), '')), AGE],
   PeerAuthentication: [NAME, col('Mode', (o) => str(get(o, 'spec.mtls.mode'), '')), AGE],
+  // kubectl's own columns for networking.k8s.io NetworkPolicy.
+  NetworkPolicy: [NAME, col('Pod-Selector', (o) => podSelectorText(get(o, 'spec.podSelector'))), AGE],
   ServiceEntry: [
     NAME,
     col('Hosts', (o) => arr(get(o, 'spec.hosts')).map(String).join(',')),
@@ -177,6 +179,19 @@ const COLUMNS: Record<string, Column[]> = {
     AGE,
   ],
 };
+
+/** kubectl's rendering of a podSelector: "app=x,tier=y", "<none>" for the empty selector. */
+function podSelectorText(sel: unknown): string {
+  const labels = Object.entries((get(sel, 'matchLabels') ?? {}) as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`);
+  const exprs = arr(get(sel, 'matchExpressions')).map((e) => {
+    const key = str(get(e, 'key'), '');
+    const op = str(get(e, 'operator'), '');
+    const values = arr(get(e, 'values')).map(String).join(',');
+    return op === 'Exists' ? key : op === 'DoesNotExist' ? `!${key}` : `${key} ${op === 'In' ? 'in' : 'notin'} (${values})`;
+  });
+  const all = [...labels, ...exprs];
+  return all.length > 0 ? all.join(',') : '<none>';
+}
 
 function columnsFor(def: ResourceDef): Column[] {
   return COLUMNS[def.kind] ?? [NAME, AGE];

@@ -225,11 +225,26 @@ describe('counters', () => {
     expect(share(ANCHOR - 3 * H, ANCHOR - 2.5 * H)).toBeLessThan(0.01);
   });
   it('the postgres incident closes connections with CONNECT on both ztunnels', () => {
-    const failed = (t: number) => rows(plan, t).filter((r) => r.name === 'istio_tcp_connections_failed_total' && r.l.destination_workload === 'postgres');
+    const failed = (t: number) =>
+      rows(plan, t).filter(
+        (r) => r.name === 'istio_tcp_connections_failed_total' && r.l.destination_workload === 'postgres' && r.l.source_workload === 'inventory-api',
+      );
     expect(failed(ANCHOR - 2 * H - 60)).toEqual([]);
     const after = failed(ANCHOR - H);
     expect(sets(after)).toEqual(['ztunnel:destination', 'ztunnel:source']);
     for (const r of after) expect(r.l.response_flags).toBe('CONNECT');
+  });
+  it('row 22: the NetworkPolicy drop is reported by the client ztunnel only, every connection a CONNECT failure', () => {
+    const rs = now.filter((r) => r.l.source_workload === 'cart' && r.l.destination_workload === 'postgres');
+    expect(sets(rs)).toEqual(['ztunnel:source']);
+    const closed = rs.filter((r) => r.name === 'istio_tcp_connections_closed_total' && r.value > 0);
+    expect(new Set(closed.map((r) => r.l.response_flags))).toEqual(new Set(['CONNECT']));
+  });
+  it('row 23: the server ztunnel denies (DENY), the client ztunnel sees plain closes', () => {
+    const rs = now.filter(
+      (r) => r.l.source_workload === 'pricing' && r.l.destination_workload === 'redis' && r.name === 'istio_tcp_connections_closed_total' && r.value > 0,
+    );
+    expect([...new Set(rs.map((r) => `${r.l.reporter}:${r.l.response_flags}`))].sort()).toEqual(['destination:DENY', 'source:-']);
   });
 });
 

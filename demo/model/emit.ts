@@ -412,7 +412,16 @@ class PlanBuilder {
   }
 
   /** istio_tcp_* for one reporter (Envoy or ztunnel label set). */
-  tcp(plan: ProxyPlan, base: Omit<LabelInput, 'code' | 'flags' | 'protocol'>, ztunnel: boolean, e: EdgeTraffic, weight: number, from: number, to: number) {
+  tcp(
+    plan: ProxyPlan,
+    base: Omit<LabelInput, 'code' | 'flags' | 'protocol'>,
+    ztunnel: boolean,
+    e: EdgeTraffic,
+    weight: number,
+    from: number,
+    to: number,
+    failFlag = ztunnel ? 'CONNECT' : 'UF',
+  ) {
     const mk = (flags: string) =>
       ztunnel ? ztunnelLabels(this.t, { ...base, protocol: 'tcp', flags }) : envoyLabels(this.t, { ...base, protocol: 'tcp', flags });
     const ok = mk('-');
@@ -427,11 +436,14 @@ class PlanBuilder {
       };
       const g = this.add(plan, 'istio_tcp_connections_opened_total', 'istio_tcp_connections_opened_total', ok, true, undefined, -1);
       push(g, { k: 'opened' });
-      push(this.add(plan, 'istio_tcp_connections_closed_total', 'istio_tcp_connections_closed_total', ok, true, undefined, -1), { k: 'closedOk' });
+      // failFlag "-": the connections end in a plain close whatever their fate (a client of a ztunnel DENY).
+      push(this.add(plan, 'istio_tcp_connections_closed_total', 'istio_tcp_connections_closed_total', ok, true, undefined, -1), {
+        k: failFlag === '-' ? 'blocked' : 'closedOk',
+      });
       push(this.add(plan, 'istio_tcp_sent_bytes_total', 'istio_tcp_sent_bytes_total', ok, true, undefined, g), { k: 'sent' });
       push(this.add(plan, 'istio_tcp_received_bytes_total', 'istio_tcp_received_bytes_total', ok, true, undefined, g), { k: 'recv' });
-      if (failing) {
-        const fail = mk(ztunnel ? 'CONNECT' : 'UF');
+      if (failing && failFlag !== '-') {
+        const fail = mk(failFlag);
         const fg = this.add(plan, 'istio_tcp_connections_closed_total', 'istio_tcp_connections_closed_total', fail, true, undefined, -1);
         push(fg, { k: 'closedFail' });
         if (ztunnel)
@@ -575,6 +587,8 @@ function emitPair(
   // server side of a hop arriving at pod s from `from` peer (fromPeer), mTLS or not
   const serverSide = (fromPeer: Peer | undefined, mtls: boolean, w: number) => {
     if (!s || !dst) return;
+    // The CNI drops the connection before the server's proxy sees it: only the client reports (a failed connect).
+    if (e.spec.refusedBy === 'network-policy') return;
     if (serverEnvoy) {
       const base = {
         reporter: 'destination' as const,
@@ -596,6 +610,8 @@ function emitPair(
         w,
         from,
         to,
+        // ztunnel's authorization refuses it: the server's ztunnel records response_flags="DENY".
+        e.spec.refusedBy === 'authorization-policy' ? 'DENY' : 'CONNECT',
       );
     }
   };
@@ -642,6 +658,8 @@ function emitPair(
       weight,
       from,
       to,
+      // refused by the server's ztunnel: the client sees its connections close without a flag (docs/classification.md §3.5)
+      e.spec.refusedBy === 'authorization-policy' ? '-' : 'CONNECT',
     );
     serverSide(src, mtls, weight);
     return;

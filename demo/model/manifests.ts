@@ -315,24 +315,25 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
       status: { conditions: ap.conditions.map((c) => ({ ...c, lastTransitionTime: ts, observedGeneration: '1' })) },
     });
   }
-  // Configuration objects created two days before the anchor: metadata and spec (a status is added by the caller).
-  const configObject = (apiVersion: string, kind: string, uidKind: string, o: { namespace: string; name: string; spec: Record<string, unknown> }) => ({
+  // Spec-only objects created two days before the anchor: NetworkPolicies and Istio Sidecars.
+  const specObject = (apiVersion: string, kind: string, uidPrefix: string, o: { namespace: string; name: string; spec: Record<string, unknown> }) => ({
     apiVersion,
     kind,
     metadata: {
       name: o.name,
       namespace: o.namespace,
-      uid: uid(`${uidKind}/${o.namespace}/${o.name}`),
+      uid: uid(`${uidPrefix}/${o.namespace}/${o.name}`),
       creationTimestamp: iso(anchor - 2 * 86400),
       generation: 1,
     },
     spec: o.spec,
   });
-  for (const sc of t.sidecars ?? []) objs.push(configObject('networking.istio.io/v1', 'Sidecar', 'sidecar', sc));
+  for (const np of t.networkPolicies ?? []) objs.push(specObject('networking.k8s.io/v1', 'NetworkPolicy', 'np', np));
+  for (const sc of t.sidecars ?? []) objs.push(specObject('networking.istio.io/v1', 'Sidecar', 'sidecar', sc));
   for (const r of t.httpRoutes ?? []) {
     const ts = iso(anchor - 2 * 86400);
     objs.push({
-      ...configObject('gateway.networking.k8s.io/v1', 'HTTPRoute', 'httproute', r),
+      ...specObject('gateway.networking.k8s.io/v1', 'HTTPRoute', 'httproute', r),
       status: {
         parents: ((r.spec.parentRefs as Record<string, unknown>[] | undefined) ?? []).map((parentRef) => ({
           parentRef,
@@ -345,7 +346,7 @@ export function buildManifests(t: Topology, opts: ManifestOptions = {}): KubeObj
       },
     });
   }
-  for (const o of t.istioNetworking ?? []) objs.push(configObject('networking.istio.io/v1', o.kind, o.kind, o));
+  for (const o of t.istioNetworking ?? []) objs.push(specObject('networking.istio.io/v1', o.kind, o.kind, o));
   for (const pa of t.peerAuthentications) {
     objs.push({
       apiVersion: 'security.istio.io/v1',

@@ -197,6 +197,12 @@ export interface EdgeSpec {
    *  grpc: by grpc-status ("14" UNAVAILABLE, "4" DEADLINE_EXCEEDED, …); every call answers HTTP 200, the rest "0" OK. */
   errors: Record<string, number>;
   incidents: Incident[];
+  /**
+   * Every connection is refused, for the whole history (docs/demo-mesh.md "Policy"): `network-policy` — the CNI
+   * drops it, so only the client's ztunnel reports it (response_flags="CONNECT"); `authorization-policy` — the
+   * server's ztunnel denies it (response_flags="DENY"); the client's ztunnel sees a plain close (flag "-").
+   */
+  refusedBy?: 'network-policy' | 'authorization-policy';
   /** Key of the diurnal wave (default: the id); edges sharing it keep a fixed ratio, e.g. a canary split. */
   wave?: string;
 }
@@ -215,6 +221,8 @@ export interface Topology {
   gateways: GatewayModel[];
   authorizationPolicies: AuthorizationPolicyModel[];
   peerAuthentications: PeerAuthenticationModel[];
+  /** networking.k8s.io/v1 NetworkPolicies (spec as written). */
+  networkPolicies?: { namespace: string; name: string; spec: Record<string, unknown> }[];
   edges: EdgeSpec[];
   /** Named time windows relative to the anchor, for anchor.json and tests. */
   incidentWindow: { fromOffset: number; toOffset: number };
@@ -1090,6 +1098,35 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
     },
   ];
 
+  // ztunnel enforces this one at L4 (namespaces only): shop/pricing's connections to redis are refused (row 23).
+  authorizationPolicies.push({
+    namespace: 'inventory',
+    name: 'redis-deny-shop',
+    spec: { action: 'DENY', selector: { matchLabels: { app: 'redis' } }, rules: [{ from: [{ source: { namespaces: ['shop'] } }] }] },
+    conditions: [{ type: 'ZtunnelAccepted', status: 'True', reason: 'Accepted', message: 'attached to ztunnel' }],
+  });
+  // Only inventory-api may reach postgres: on 5432, and on ztunnel's HBONE port 15008, where in-mesh traffic to an
+  // ambient pod arrives. shop/cart's connections are dropped by the CNI (row 22).
+  const networkPolicies = [
+    {
+      namespace: 'inventory',
+      name: 'postgres-from-inventory-api',
+      spec: {
+        podSelector: { matchLabels: { app: 'postgres' } },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [{ podSelector: { matchLabels: { app: 'inventory-api' } } }],
+            ports: [
+              { protocol: 'TCP', port: 5432 },
+              { protocol: 'TCP', port: 15008 },
+            ],
+          },
+        ],
+      },
+    },
+  ];
+
   const peerAuthentications: PeerAuthenticationModel[] = [
     { namespace: 'payments', name: 'default', spec: { mtls: { mode: 'STRICT' } } },
     {
@@ -1163,14 +1200,17 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
       responseBytes: 7_000,
     }),
     edge('e21-risk-blackhole', 'fraud/risk-model', { kind: 'blackhole', ip: '192.0.2.55', port: 443, host: 'telemetry.vendor.example' }, 'tcp', 0.2),
+    // policy: refused for the whole history (docs/demo-mesh.md "Policy")
+    edge('e22-cart-postgres', 'shop/cart', svc('inventory/postgres', 5432), 'tcp', 0.3, { refusedBy: 'network-policy' }),
+    edge('e23-pricing-redis', 'shop/pricing', svc('inventory/redis', 6379), 'tcp', 0.5, { refusedBy: 'authorization-policy' }),
     // the canary: the waypoint sends 70 % to v1 and 30 % to v2 (one wave, so the ratio holds at every instant)
     // while HTTPRoute recommendations-canary says 90/10; v2 is slower and fails more often
-    edge('e22-web-recommendations-v1', 'shop/web', svc('shop/recommendations-v1'), 'http', 7, {
+    edge('e24-web-recommendations-v1', 'shop/web', svc('shop/recommendations-v1'), 'http', 7, {
       latency: { medianMs: 16, sigma: 0.5 },
       errors: { '503': 0.002 },
       wave: 'recommendations',
     }),
-    edge('e23-web-recommendations-v2', 'shop/web', svc('shop/recommendations-v2'), 'http', 3, {
+    edge('e25-web-recommendations-v2', 'shop/web', svc('shop/recommendations-v2'), 'http', 3, {
       latency: { medianMs: 24, sigma: 0.5 },
       errors: { '503': 0.02 },
       wave: 'recommendations',
@@ -1197,6 +1237,7 @@ export function buildDemoTopology(install: DemoInstallOptions = {}): Topology {
     gateways,
     authorizationPolicies,
     peerAuthentications,
+    networkPolicies,
     edges,
     incidentWindow: incident,
     migration: { workload: 'shop/catalog', atOffset: -3 * H },

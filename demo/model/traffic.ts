@@ -143,7 +143,7 @@ export function buildEdgeTraffic(spec: EdgeSpec, anchor: number): EdgeTraffic {
       latencyMedianMs: spec.latency.medianMs * latencyFactor,
       latencySigma: spec.latency.sigma,
       ...(u ? { latencyUniform: { minMs: u.minMs * latencyFactor, maxMs: u.maxMs * latencyFactor } } : {}),
-      connectFailShare: Math.min(1, connectFail),
+      connectFailShare: spec.refusedBy ? 1 : Math.min(1, connectFail),
     });
   }
   const codes = [

@@ -6,6 +6,8 @@ import type { Finding, MeshGraph, Warning, Window } from '@/lib/mesh/types';
 
 /** GET /api/graph */
 export type GraphResponse = MeshGraph;
+/** Policy fields of a graph edge (docs/api.md §4.2: policies, deniedPerSec, forbiddenPerSec, droppedBy, policyVerdict). */
+export type { EdgeDrop, EdgePolicy, PolicyEnforcer, PolicyVerdict } from '@/lib/mesh/types';
 
 /** GET /api/namespaces */
 export interface NamespacesResponse {

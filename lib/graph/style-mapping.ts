@@ -1,4 +1,5 @@
-import type { EdgePath, EdgeRates, GraphEdge, GraphNode, Mtls, NodeKind, WorkloadMode } from '@/lib/mesh/types';
+import type { EdgePath, EdgeRates, GraphEdge, GraphNode, Mtls, NodeKind, PolicyVerdict, WorkloadMode } from '@/lib/mesh/types';
+import type { Overlay } from './url-state';
 
 // Visual encoding choices, kept pure so they can be unit-tested and shared by the canvas, the
 // legend and the list view. Every path/mode is encoded by line style (or border style) AND a
@@ -116,8 +117,41 @@ function formatPercentShort(x: number): string {
   return p < 10 ? `${p.toFixed(1)}%` : `${Math.round(p)}%`;
 }
 
+/**
+ * The Policy overlay (docs/classification.md §8.4): colour, line style and a word for each verdict, so it reads
+ * without colour. Okabe–Ito: bluish green / vermillion / orange; grey for no policy.
+ */
+export const POLICY_STYLES: Record<
+  PolicyVerdict,
+  { label: string; color: string; lineStyle: 'solid' | 'dashed' | 'dotted'; dash?: string; description: string }
+> = {
+  allowed: { label: 'allowed', color: '#009E73', lineStyle: 'solid', description: 'policies select it and every one is enforced on its path' },
+  denied: { label: 'denied', color: '#D55E00', lineStyle: 'solid', description: 'ztunnel refused connections (DENY) or a NetworkPolicy likely dropped them' },
+  'not-enforced': {
+    label: 'policy not enforced',
+    color: '#E69F00',
+    lineStyle: 'dashed',
+    dash: '6 4',
+    description: 'a policy selects it but cannot take effect on this path (e.g. HTTP rules on ztunnel)',
+  },
+  none: { label: 'no policy', color: '#9CA3AF', lineStyle: 'dotted', dash: '2 4', description: 'no AuthorizationPolicy or NetworkPolicy selects it' },
+};
+
+export function policyVerdict(edge: Pick<GraphEdge, 'policyVerdict'>): PolicyVerdict {
+  return edge.policyVerdict ?? 'none';
+}
+
 /** Short on-canvas label: only what needs attention (health, plaintext, L7 gap), never colour alone. */
-export function edgeLabel(edge: GraphEdge, overlay: 'none' | 'coverage'): string {
+export function edgeLabel(edge: GraphEdge, overlay: Overlay): string {
+  if (overlay === 'policy') {
+    const v = policyVerdict(edge);
+    const parts: string[] = [];
+    if (edge.deniedPerSec) parts.push(`denied ${edge.deniedPerSec.toPrecision(2)}/s`);
+    if (edge.droppedBy) parts.push(`dropped ${edge.droppedBy.perSec.toPrecision(2)}/s`);
+    if (v === 'not-enforced') parts.push('policy not enforced');
+    if (edge.forbiddenPerSec) parts.push(`403 ${edge.forbiddenPerSec.toPrecision(2)}/s`);
+    return parts.join(' · ');
+  }
   const parts: string[] = [];
   const h = edgeHealth(edge);
   if (h === 'error' || h === 'warn') {

@@ -1,5 +1,5 @@
 import type { StylesheetJson } from 'cytoscape';
-import { CROSS_CLUSTER_CASING, HEALTH_COLORS, KIND_SHAPES, MODE_STYLES, PATH_STYLES } from './style-mapping';
+import { CROSS_CLUSTER_CASING, HEALTH_COLORS, KIND_SHAPES, MODE_STYLES, PATH_STYLES, POLICY_STYLES } from './style-mapping';
 import type { EdgePath, NodeKind, WorkloadMode } from '@/lib/mesh/types';
 
 // Cytoscape stylesheet: classes and data() mappers only (no function styles — cytoscape
@@ -158,6 +158,20 @@ export function buildStylesheet(): StylesheetJson {
     { selector: 'edge.covered', style: { opacity: 0.15, label: '' } },
     { selector: 'edge.l4-only', style: { opacity: 0.45 } },
     { selector: 'edge.blind', style: { opacity: 1, 'underlay-color': '#F59E0B', 'underlay-opacity': 0.45, 'underlay-padding': 6, 'z-index': 10 } },
+    // Policy overlay: the verdict replaces the path's colour and line style (docs/classification.md §8.4).
+    ...(Object.entries(POLICY_STYLES).map(([verdict, p]) => ({
+      selector: `edge.policy-${verdict}`,
+      style: {
+        'line-color': p.color,
+        'mid-target-arrow-color': p.color,
+        'target-arrow-color': p.color,
+        'line-style': p.lineStyle,
+        ...(p.dash ? { 'line-dash-pattern': p.dash.split(' ').map(Number) } : {}),
+        'line-outline-width': 0,
+        ...(verdict === 'none' ? { opacity: 0.35 } : { opacity: 1, color: p.color, 'z-index': verdict === 'denied' ? 12 : 11 }),
+        ...(verdict === 'denied' ? { 'underlay-color': p.color, 'underlay-opacity': 0.3, 'underlay-padding': 5 } : {}),
+      },
+    })) as StylesheetJson),
     // Collapsed namespace (lib/graph/collapse.ts): a rounded box sized by its member count; the
     // border keeps the namespace mode's style (mode-* classes above). Click expands it.
     {

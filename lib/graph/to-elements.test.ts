@@ -57,6 +57,24 @@ describe('toElements', () => {
     expect(ov.get(`${id('workload', 'inventory', 'inventory-api')}->${id('workload', 'inventory', 'redis')}`)?.classes).toContain('l4-only');
   });
 
+  it('policy overlay colours edges by verdict and says it in words', () => {
+    const web = id('workload', 'shop', 'web');
+    const cart = id('workload', 'shop', 'cart');
+    const withPolicy = {
+      ...graph,
+      edges: graph.edges.map((e) => (e.id === `${web}->${cart}` ? { ...e, policyVerdict: 'denied' as const, deniedPerSec: 0.25, forbiddenPerSec: 1.5 } : e)),
+    };
+    const ov = byId(toElements(withPolicy, { filters: filters(), overlay: 'policy' }));
+    const denied = ov.get(`${web}->${cart}`)!;
+    expect(denied.classes).toContain('policy-denied');
+    expect(denied.data.label).toBe('denied 0.25/s · 403 1.5/s');
+    const none = ov.get(`${cart}->${id('workload', 'inventory', 'inventory-api')}`)!;
+    expect(none.classes).toContain('policy-none');
+    expect(none.data.label).toBe('');
+    // Without the overlay no policy class is set.
+    expect(byId(toElements(withPolicy, { filters: filters(), overlay: 'none' })).get(`${web}->${cart}`)!.classes).not.toContain('policy-');
+  });
+
   it('marks search matches', () => {
     const s = byId(toElements(graph, { filters: filters({ search: 'CART' }), overlay: 'none' }));
     expect(s.get(id('workload', 'shop', 'cart'))?.classes).toContain('search-match');

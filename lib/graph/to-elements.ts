@@ -1,7 +1,7 @@
 import type { GraphEdge, GraphNode, MeshGraph } from '@/lib/mesh/types';
 import { isMultiCluster } from './clusters';
 import { filterGraph, matchesSearch } from './filter';
-import { edgeHealth, edgeLabel, edgeWidth, effectiveMode, isIdle, nodeLabel } from './style-mapping';
+import { edgeHealth, edgeLabel, edgeWidth, effectiveMode, isIdle, nodeLabel, policyVerdict } from './style-mapping';
 import type { GraphFilters, Overlay } from './url-state';
 
 // MeshGraph → cytoscape element definitions. Pure; ids are the API's stable ids so a poll turns
@@ -116,6 +116,7 @@ export function edgeToElement(edge: GraphEdge, overlay: Overlay): GraphElement {
       edge.leg && `leg-${edge.leg}`,
       edge.crossCluster && 'cross-cluster',
       overlay === 'coverage' && (edge.l7Gap || edge.mtls === 'plaintext' ? 'blind' : covered ? 'covered' : 'l4-only'),
+      overlay === 'policy' && `policy-${policyVerdict(edge)}`,
     ),
   };
 }

@@ -92,7 +92,7 @@ const validState: fc.Arbitrary<GraphUrlState> = fc.record(
     expandNamespaces: fc.uniqueArray(dnsLabel, { minLength: 1, maxLength: 6 }),
     collapse: fc.constant(false as const),
     view: fc.constantFrom('graph' as const, 'list' as const),
-    overlay: fc.constantFrom('none' as const, 'coverage' as const),
+    overlay: fc.constantFrom('none' as const, 'coverage' as const, 'policy' as const),
     refresh: fc.oneof(fc.constant(0), fc.integer({ min: 5, max: 3600 })),
   },
   { requiredKeys: ['namespaces', 'clusters', 'window', 'filters', 'expandWaypoints', 'view', 'overlay', 'refresh'] },
@@ -178,7 +178,7 @@ describe('parseUrlState (property)', () => {
     { param: 'layout', value: anyValue.filter((v) => v !== '' && !(LAYOUT_NAMES as readonly string[]).includes(v)), field: (s) => s.layout },
     { param: 'expand', value: anyValue.filter((v) => v !== '' && !['1', '0', 'true', 'false'].includes(v)), field: (s) => s.expandWaypoints },
     { param: 'view', value: anyValue.filter((v) => v !== '' && v !== 'graph' && v !== 'list'), field: (s) => s.view },
-    { param: 'overlay', value: anyValue.filter((v) => v !== '' && v !== 'none' && v !== 'coverage'), field: (s) => s.overlay },
+    { param: 'overlay', value: anyValue.filter((v) => v !== '' && v !== 'none' && v !== 'coverage' && v !== 'policy'), field: (s) => s.overlay },
     {
       param: 'refresh',
       value: anyValue.filter((v) => v !== '' && v !== 'off' && !(rangeToSeconds(v) !== undefined && rangeToSeconds(v)! >= 5 && rangeToSeconds(v)! <= 3600)),

@@ -32,6 +32,7 @@ describe('parseUrlState', () => {
     expect(state.expandWaypoints).toBe(true);
     expect(state.view).toBe('list');
     expect(state.overlay).toBe('coverage');
+    expect(parseUrlState(new URLSearchParams('overlay=policy')).state.overlay).toBe('policy');
     expect(state.refresh).toBe(60);
   });
 

@@ -19,7 +19,8 @@ export const DEFAULT_REFRESH = 30;
 
 export type LayoutName = (typeof LAYOUT_NAMES)[number];
 export type ViewMode = 'graph' | 'list';
-export type Overlay = 'none' | 'coverage';
+/** Graph overlays: `coverage` (where are we blind), `policy` (allowed / denied / not enforced / no policy). */
+export type Overlay = 'none' | 'coverage' | 'policy';
 
 export interface GraphFilters {
   /** Empty = all. */
@@ -214,7 +215,7 @@ export function parseUrlState(params: Params): ParsedUrlState {
     if (!v) state.collapse = false;
   });
   take('view', z.enum(['graph', 'list'], { error: 'allowed values: graph, list' }), (v) => (state.view = v));
-  take('overlay', z.enum(['none', 'coverage'], { error: 'allowed values: none, coverage' }), (v) => (state.overlay = v));
+  take('overlay', z.enum(['none', 'coverage', 'policy'], { error: 'allowed values: none, coverage, policy' }), (v) => (state.overlay = v));
   take(
     'refresh',
     z.union([

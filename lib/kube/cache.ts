@@ -7,6 +7,8 @@ import { loadKubeConfig, makeKindApis, messageOf, probeKubeApi, statusOf, type K
 import {
   reshapeAuthorizationPolicy,
   reshapeDestinationRule,
+  reshapeCalicoPolicy,
+  reshapeNetworkPolicy,
   reshapeGateway,
   reshapeGatewayClass,
   reshapeHttpRoute,
@@ -368,6 +370,11 @@ export class KubeCache {
       httpRoutes: this.reshaped('httproutes', reshapeHttpRoute),
       virtualServices: this.reshaped('virtualservices', reshapeVirtualService),
       destinationRules: this.reshaped('destinationrules', reshapeDestinationRule),
+      networkPolicies: this.reshaped('networkpolicies', reshapeNetworkPolicy),
+      calicoPolicies: [
+        ...this.reshaped('caliconetworkpolicies', (o) => reshapeCalicoPolicy(o, 'NetworkPolicy')),
+        ...this.reshaped('calicoglobalnetworkpolicies', (o) => reshapeCalicoPolicy(o, 'GlobalNetworkPolicy')),
+      ],
       warnings: summary.warnings,
       available: summary.available,
     };

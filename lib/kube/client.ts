@@ -1,6 +1,7 @@
 import 'server-only';
 import {
   AppsV1Api,
+  NetworkingV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
@@ -72,6 +73,7 @@ export function makeKindApis(kc: KubeConfig): KindApis {
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
+  const networking = kc.makeApiClient(NetworkingV1Api);
   const page = (r: ListRequest) => ({ limit: r.limit, ...(r.continueToken ? { _continue: r.continueToken } : {}) });
   const asPage = (x: unknown) => x as ListPage<KubernetesObject>;
   const crd = (group: string, versions: string[], plural: string): KindVersion[] =>
@@ -91,6 +93,18 @@ export function makeKindApis(kc: KubeConfig): KindApis {
     httproutes: crd('gateway.networking.k8s.io', ['v1', 'v1beta1'], 'httproutes'),
     virtualservices: crd('networking.istio.io', ['v1', 'v1beta1'], 'virtualservices'),
     destinationrules: crd('networking.istio.io', ['v1', 'v1beta1'], 'destinationrules'),
+    networkpolicies: [
+      {
+        path: '/apis/networking.k8s.io/v1/networkpolicies',
+        list: async (r) => asPage(await networking.listNetworkPolicyForAllNamespaces(page(r), withSignal(r.signal))),
+      },
+    ],
+    // The Calico API server's group first, else the CRDs it stores them in (same spec).
+    caliconetworkpolicies: [...crd('projectcalico.org', ['v3'], 'networkpolicies'), ...crd('crd.projectcalico.org', ['v1'], 'networkpolicies')],
+    calicoglobalnetworkpolicies: [
+      ...crd('projectcalico.org', ['v3'], 'globalnetworkpolicies'),
+      ...crd('crd.projectcalico.org', ['v1'], 'globalnetworkpolicies'),
+    ],
   };
 }
 

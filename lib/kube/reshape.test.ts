@@ -292,6 +292,8 @@ describe('AuthorizationPolicy', () => {
         'when.request.auth.claims',
         'when.request.headers',
       ],
+      l4Attributes: ['from.source.principals', 'to.operation.ports', 'when.source.ip'],
+      ruleCount: 2,
       conditions: [{ type: 'WaypointAccepted', status: 'True', reason: 'Accepted' }],
     });
 

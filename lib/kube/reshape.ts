@@ -4,6 +4,9 @@ import { z } from 'zod';
 import type {
   AllowedRoutesInfo,
   AuthorizationPolicyInfo,
+  CalicoEntityInfo,
+  CalicoPolicyInfo,
+  CalicoRuleInfo,
   Condition,
   ContainerInfo,
   DestinationRuleInfo,
@@ -13,6 +16,10 @@ import type {
   LabelSelectorInfo,
   Labels,
   NamespaceInfo,
+  NetworkPolicyInfo,
+  NetworkPolicyPeerInfo,
+  NetworkPolicyPortInfo,
+  NetworkPolicyRuleInfo,
   PeerAuthenticationInfo,
   PodInfo,
   ServiceInfo,
@@ -153,6 +160,13 @@ function container(x: unknown): ContainerInfo | undefined {
   const memory = str(requests.memory);
   const restartPolicy = str(c.restartPolicy);
   const env = containerEnv(c.env);
+  const ports = arr(c.ports).flatMap((x) => {
+    const p = obj(x);
+    const n = typeof p.containerPort === 'number' && Number.isInteger(p.containerPort) ? p.containerPort : undefined;
+    if (n === undefined) return [];
+    const portName = str(p.name);
+    return [{ ...(portName ? { name: portName } : {}), containerPort: n, protocol: str(p.protocol) ?? 'TCP' }];
+  });
   return {
     name,
     image: str(c.image) ?? '',
@@ -161,6 +175,7 @@ function container(x: unknown): ContainerInfo | undefined {
     ...(env ? { env } : {}),
     ...(cpu ? { cpuRequest: cpu } : {}),
     ...(memory ? { memoryRequest: memory } : {}),
+    ...(ports.length > 0 ? { ports } : {}),
   };
 }
 
@@ -351,22 +366,45 @@ function whenKeyName(key: string): string {
   return i >= 0 ? key.slice(0, i) : key;
 }
 
-/** L7-only attributes used by a policy's rules, as sorted field paths. */
-export function httpAttributesOf(rules: z.infer<typeof ruleSchema>[]): string[] {
+/** Source fields ztunnel evaluates (L4). */
+const L4_SOURCE_FIELDS = [
+  'principals',
+  'notPrincipals',
+  'namespaces',
+  'notNamespaces',
+  'ipBlocks',
+  'notIpBlocks',
+  'serviceAccounts',
+  'notServiceAccounts',
+] as const;
+const L4_OPERATION_FIELDS = ['ports', 'notPorts'] as const;
+
+/** Rule attributes of one kind, as sorted field paths: the source and operation fields listed, and `when` keys (L4 or not). */
+function attributesOf(rules: z.infer<typeof ruleSchema>[], sourceFields: readonly string[], operationFields: readonly string[], l4When: boolean): string[] {
   const found = new Set<string>();
   for (const rule of rules) {
     for (const f of rule.from ?? []) {
-      for (const field of L7_SOURCE_FIELDS) if (stringList.parse(f.source?.[field]).length > 0) found.add(`from.source.${field}`);
+      for (const field of sourceFields) if (stringList.parse(f.source?.[field]).length > 0) found.add(`from.source.${field}`);
     }
     for (const t of rule.to ?? []) {
-      for (const field of L7_OPERATION_FIELDS) if (stringList.parse(t.operation?.[field]).length > 0) found.add(`to.operation.${field}`);
+      for (const field of operationFields) if (stringList.parse(t.operation?.[field]).length > 0) found.add(`to.operation.${field}`);
     }
     for (const w of rule.when ?? []) {
       const name = whenKeyName(w.key.trim());
-      if (name && !L4_WHEN_KEYS.has(name)) found.add(`when.${name}`);
+      if (name && L4_WHEN_KEYS.has(name) === l4When) found.add(`when.${name}`);
     }
   }
   return [...found].sort();
+}
+
+/** L4 attributes used by a policy's rules (what ztunnel can evaluate), as sorted field paths. */
+export function l4AttributesOf(rules: z.infer<typeof ruleSchema>[]): string[] {
+  return attributesOf(rules, L4_SOURCE_FIELDS, L4_OPERATION_FIELDS, true);
+}
+
+/** L7-only attributes used by a policy's rules, as sorted field paths. */
+export function httpAttributesOf(rules: z.infer<typeof ruleSchema>[]): string[] {
+  return attributesOf(rules, L7_SOURCE_FIELDS, L7_OPERATION_FIELDS, false);
 }
 
 function matchLabels(sel: z.infer<typeof selectorSchema>): Labels | undefined {
@@ -401,6 +439,8 @@ export function reshapeAuthorizationPolicy(ap: unknown): AuthorizationPolicyInfo
     ...(selector ? { selector } : {}),
     targetRefs: refs,
     httpAttributes: httpAttributesOf(spec.rules ?? []),
+    l4Attributes: l4AttributesOf(spec.rules ?? []),
+    ruleCount: (spec.rules ?? []).length,
     conditions: conditions(obj(obj(ap).status).conditions),
   };
 }
@@ -512,4 +552,159 @@ export function reshapeDestinationRule(d: unknown): DestinationRuleInfo {
     return name ? [{ name, labels: labelsOf(s.labels) }] : [];
   });
   return { namespace: m.namespace, name: m.name, host: str(spec.host) ?? '', subsets };
+}
+
+// ---------------------------------------------------------------------------
+// networking.k8s.io/v1 NetworkPolicy
+// ---------------------------------------------------------------------------
+
+const npPortSchema = z
+  .object({
+    protocol: z.string().catch('TCP').optional(),
+    port: z
+      .union([z.number().int(), z.string().min(1)])
+      .optional()
+      .catch(undefined),
+    endPort: z.number().int().optional().catch(undefined),
+  })
+  .transform((x): NetworkPolicyPortInfo => ({
+    protocol: x.protocol ?? 'TCP',
+    ...(x.port !== undefined ? { port: typeof x.port === 'string' && /^\d+$/.test(x.port) ? Number(x.port) : x.port } : {}),
+    ...(x.endPort !== undefined ? { endPort: x.endPort } : {}),
+  }));
+
+function npPeer(x: unknown): NetworkPolicyPeerInfo | undefined {
+  const o = obj(x);
+  const peer: NetworkPolicyPeerInfo = {};
+  if (isObj(o.ipBlock)) {
+    const cidr = str(o.ipBlock.cidr);
+    if (!cidr) return undefined;
+    peer.ipBlock = { cidr, except: strings(o.ipBlock.except) };
+    return peer;
+  }
+  for (const key of ['podSelector', 'namespaceSelector'] as const) {
+    if (o[key] === undefined || o[key] === null) continue;
+    const sel = labelSelectorSchema.safeParse(o[key]);
+    if (!sel.success) return undefined; // a malformed selector admits nothing
+    peer[key] = sel.data;
+  }
+  return peer.podSelector || peer.namespaceSelector ? peer : undefined;
+}
+
+function npRules(x: unknown, peersKey: 'from' | 'to'): NetworkPolicyRuleInfo[] {
+  return arr(x).map((r) => {
+    const o = obj(r);
+    // client-node's typed list calls `from` `_from` (a reserved word in its generator); watch events keep `from`.
+    const rawPeers = arr(o[peersKey] ?? o[`_${peersKey}`]);
+    const peers = rawPeers.map(npPeer).filter((p): p is NetworkPolicyPeerInfo => p !== undefined);
+    const ports = arr(o.ports).flatMap((p) => {
+      const parsed = npPortSchema.safeParse(p);
+      return parsed.success ? [parsed.data] : [];
+    });
+    // Peers were given but none is valid: the rule admits nothing (not everything).
+    return { peers: rawPeers.length > 0 && peers.length === 0 ? [{ ipBlock: { cidr: '0.0.0.0/32', except: ['0.0.0.0/32'] } }] : peers, ports };
+  });
+}
+
+export function reshapeNetworkPolicy(np: unknown): NetworkPolicyInfo {
+  const m = meta(np);
+  const spec = obj(obj(np).spec);
+  const sel = labelSelectorSchema.safeParse(spec.podSelector ?? {});
+  const ingress = npRules(spec.ingress, 'from');
+  const egress = npRules(spec.egress, 'to');
+  const stated = strings(spec.policyTypes).filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress');
+  // Kubernetes: without policyTypes, Ingress always, Egress when the policy has egress rules.
+  const policyTypes = stated.length > 0 ? [...new Set(stated)] : ['Ingress' as const, ...(Array.isArray(spec.egress) ? ['Egress' as const] : [])];
+  return {
+    namespace: m.namespace,
+    name: m.name,
+    // A malformed podSelector selects nothing.
+    podSelector: sel.success ? sel.data : { matchLabels: {}, matchExpressions: [{ key: 'meshglass.invalid/selector', operator: 'Exists', values: [] }] },
+    policyTypes,
+    ingress,
+    egress,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Calico NetworkPolicy / GlobalNetworkPolicy (projectcalico.org/v3 and crd.projectcalico.org/v1 share the spec)
+// ---------------------------------------------------------------------------
+
+function calicoPorts(x: unknown): (number | string)[] {
+  return arr(x).flatMap((p): (number | string)[] => (typeof p === 'number' && Number.isInteger(p) ? [p] : typeof p === 'string' && p !== '' ? [p] : []));
+}
+
+function calicoEntity(x: unknown): CalicoEntityInfo {
+  const o = obj(x);
+  const sa = obj(o.serviceAccounts);
+  const selector = str(o.selector);
+  const notSelector = str(o.notSelector);
+  const namespaceSelector = str(o.namespaceSelector);
+  const saSelector = str(sa.selector);
+  return {
+    ...(selector !== undefined ? { selector } : {}),
+    ...(notSelector !== undefined ? { notSelector } : {}),
+    ...(namespaceSelector !== undefined ? { namespaceSelector } : {}),
+    nets: [...strings(o.nets), ...(str(o.net) ? [str(o.net)!] : [])],
+    notNets: [...strings(o.notNets), ...(str(o.notNet) ? [str(o.notNet)!] : [])],
+    ports: calicoPorts(o.ports),
+    notPorts: calicoPorts(o.notPorts),
+    serviceAccountNames: strings(sa.names),
+    ...(saSelector !== undefined ? { serviceAccountSelector: saSelector } : {}),
+  };
+}
+
+const CALICO_ACTIONS = ['Allow', 'Deny', 'Log', 'Pass'] as const;
+
+function calicoRules(x: unknown): CalicoRuleInfo[] {
+  return arr(x).flatMap((r) => {
+    const o = obj(r);
+    const action = CALICO_ACTIONS.find((a) => a.toLowerCase() === str(o.action)?.toLowerCase());
+    if (!action) return []; // an invalid rule is rejected by Calico's validation
+    const protocol = typeof o.protocol === 'number' ? String(o.protocol) : str(o.protocol);
+    const notProtocol = typeof o.notProtocol === 'number' ? String(o.notProtocol) : str(o.notProtocol);
+    return [
+      {
+        action,
+        ...(protocol !== undefined ? { protocol } : {}),
+        ...(notProtocol !== undefined ? { notProtocol } : {}),
+        source: calicoEntity(o.source),
+        destination: calicoEntity(o.destination),
+      },
+    ];
+  });
+}
+
+export function reshapeCalicoPolicy(p: unknown, kind: CalicoPolicyInfo['kind']): CalicoPolicyInfo {
+  const m = meta(p);
+  const spec = obj(obj(p).spec);
+  const order = typeof spec.order === 'number' && Number.isFinite(spec.order) ? spec.order : undefined;
+  const tier = str(spec.tier);
+  const namespaceSelector = kind === 'GlobalNetworkPolicy' ? str(spec.namespaceSelector) : undefined;
+  const ingress = calicoRules(spec.ingress);
+  const egress = calicoRules(spec.egress);
+  const stated = strings(spec.types).filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress');
+  // Calico: without types, Ingress, plus Egress when egress rules exist (Egress alone when only egress rules).
+  const types =
+    stated.length > 0
+      ? [...new Set(stated)]
+      : egress.length > 0 && ingress.length === 0
+        ? ['Egress' as const]
+        : egress.length > 0
+          ? ['Ingress' as const, 'Egress' as const]
+          : ['Ingress' as const];
+  // crd.projectcalico.org/v1 objects created by the Calico API server carry a "default." tier prefix.
+  const name = m.name.startsWith('default.') && (tier === undefined || tier === 'default') ? m.name.slice('default.'.length) : m.name;
+  return {
+    kind,
+    namespace: kind === 'GlobalNetworkPolicy' ? '' : m.namespace,
+    name,
+    ...(order !== undefined ? { order } : {}),
+    ...(tier !== undefined ? { tier } : {}),
+    selector: str(spec.selector) ?? '',
+    ...(namespaceSelector !== undefined ? { namespaceSelector } : {}),
+    types,
+    ingress,
+    egress,
+  };
 }

@@ -85,6 +85,16 @@ describe('WATCHED_KINDS', () => {
     const { WATCHED_KINDS: kinds, RESOURCE_NAMES } = await import('./status');
     expect(new Set(kinds.map((k) => k.kind)).size).toBe(kinds.length);
     expect(kinds.map((k) => k.kind).sort()).toEqual(Object.keys(RESOURCE_NAMES).sort());
-    for (const k of kinds) expect(RESOURCE_NAMES[k.kind]).toBe(k.group === '' ? k.kind : `${k.kind}.${k.group}`);
+    for (const k of kinds) expect(RESOURCE_NAMES[k.kind]).toBe(k.group === '' ? k.kind : `${k.resource ?? k.kind}.${k.group}`);
+  });
+  it('a missing Calico is not worth a warning; a missing NetworkPolicy API is', async () => {
+    const { summarizeKinds: sum } = await import('./status');
+    const s = sum([
+      ...core,
+      { kind: 'caliconetworkpolicies', phase: 'missing', synced: false },
+      { kind: 'calicoglobalnetworkpolicies', phase: 'missing', synced: false },
+      { kind: 'networkpolicies', phase: 'missing', synced: false },
+    ]);
+    expect(s.warnings.map((w) => w.message)).toEqual(['networkpolicies.networking.k8s.io not served by the API']);
   });
 });

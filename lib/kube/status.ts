@@ -12,14 +12,19 @@ export type KindName =
   | 'peerauthentications'
   | 'httproutes'
   | 'virtualservices'
-  | 'destinationrules';
+  | 'destinationrules'
+  | 'networkpolicies'
+  | 'caliconetworkpolicies'
+  | 'calicoglobalnetworkpolicies';
 
 /**
- * The kinds the informer cache watches (lib/kube/cache.ts) with their API group, and the verbs an
- * informer uses (a paginated list, then a watch). deploy/base/clusterrole.yaml grants exactly these;
- * deploy/manifests.test.ts derives its expectation from this list, so RBAC and code cannot drift.
+ * The kinds the informer cache watches (lib/kube/cache.ts) with their API group(s) and resource (the kind's
+ * name unless given), and the verbs an informer uses (a paginated list, then a watch). A kind with several
+ * groups is tried in order (Calico: the projectcalico.org API server, else its CRDs).
+ * deploy/base/clusterrole.yaml grants exactly these; deploy/manifests.test.ts derives its expectation from this
+ * list, so RBAC and code cannot drift.
  */
-export const WATCHED_KINDS: readonly { kind: KindName; group: string }[] = [
+export const WATCHED_KINDS: readonly { kind: KindName; group: string; alsoGroups?: string[]; resource?: string }[] = [
   { kind: 'namespaces', group: '' },
   { kind: 'pods', group: '' },
   { kind: 'services', group: '' },
@@ -31,7 +36,13 @@ export const WATCHED_KINDS: readonly { kind: KindName; group: string }[] = [
   { kind: 'httproutes', group: 'gateway.networking.k8s.io' },
   { kind: 'virtualservices', group: 'networking.istio.io' },
   { kind: 'destinationrules', group: 'networking.istio.io' },
+  { kind: 'networkpolicies', group: 'networking.k8s.io' },
+  { kind: 'caliconetworkpolicies', group: 'projectcalico.org', alsoGroups: ['crd.projectcalico.org'], resource: 'networkpolicies' },
+  { kind: 'calicoglobalnetworkpolicies', group: 'projectcalico.org', alsoGroups: ['crd.projectcalico.org'], resource: 'globalnetworkpolicies' },
 ];
+
+/** Kinds whose absence is normal and not worth a warning (Calico is one CNI among many). */
+export const OPTIONAL_KINDS: ReadonlySet<KindName> = new Set(['caliconetworkpolicies', 'calicoglobalnetworkpolicies']);
 export const INFORMER_VERBS: readonly string[] = ['list', 'watch'];
 
 /** Resource names as kubectl spells them, for messages. */
@@ -47,6 +58,9 @@ export const RESOURCE_NAMES: Record<KindName, string> = {
   httproutes: 'httproutes.gateway.networking.k8s.io',
   virtualservices: 'virtualservices.networking.istio.io',
   destinationrules: 'destinationrules.networking.istio.io',
+  networkpolicies: 'networkpolicies.networking.k8s.io',
+  caliconetworkpolicies: 'networkpolicies.projectcalico.org',
+  calicoglobalnetworkpolicies: 'globalnetworkpolicies.projectcalico.org',
 };
 
 type KindPhase =
@@ -107,7 +121,8 @@ export function summarizeKinds(statuses: readonly KindStatus[]): Summary {
     else for (const k of missing) warn(`${RESOURCE_NAMES[k]} not served by the API (CRD missing)`);
   }
   for (const s of statuses) {
-    if (s.phase === 'missing' && !CRD_GROUPS.some((g) => g.kinds.includes(s.kind))) warn(`${RESOURCE_NAMES[s.kind]} not served by the API`);
+    if (s.phase === 'missing' && !OPTIONAL_KINDS.has(s.kind) && !CRD_GROUPS.some((g) => g.kinds.includes(s.kind)))
+      warn(`${RESOURCE_NAMES[s.kind]} not served by the API`);
     if (s.phase === 'forbidden') warn(`forbidden to list ${RESOURCE_NAMES[s.kind]}: ${s.error ?? 'check the RBAC of the dashboard service account'}`);
   }
 

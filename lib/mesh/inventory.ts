@@ -142,6 +142,8 @@ export function inventoryOf(kube: KubeSnapshot): ClusterInventory {
     kube.gatewayClasses,
     kube.authorizationPolicies,
     kube.peerAuthentications,
+    kube.networkPolicies,
+    kube.calicoPolicies,
   ];
   let entry = MEMO.get(kube.pods);
   if (!entry || entry.deps.length !== deps.length || !entry.deps.every((d, i) => d === deps[i])) {

@@ -55,6 +55,8 @@ export interface ContainerInfo {
   memoryRequest?: string;
   /** Literal values of the variables in CONTAINER_ENV_READ only (never the whole environment). */
   env?: Record<string, string>;
+  /** spec.containers[].ports: NetworkPolicy named ports resolve against these. */
+  ports?: { name?: string; containerPort: number; protocol: string }[];
 }
 
 /**
@@ -151,7 +153,86 @@ export interface AuthorizationPolicyInfo {
   targetRefs: { group?: string; kind: string; name: string; namespace?: string }[];
   /** L7-only attributes used by the rules, as field paths, e.g. "to.operation.methods", "to.operation.paths", "when.request.headers". Empty = L4-only policy. */
   httpAttributes: string[];
+  /**
+   * L4 attributes used by the rules, as field paths ("from.source.principals", "to.operation.ports",
+   * "when.source.ip"…): what ztunnel can evaluate. Absent on objects built before this field existed.
+   */
+  l4Attributes?: string[];
+  /** Number of rules (spec.rules); 0 with ALLOW = allow nothing, with DENY = deny nothing. Absent = unknown. */
+  ruleCount?: number;
   conditions: Condition[];
+}
+
+/** A Kubernetes NetworkPolicy peer (networking.k8s.io/v1): pods, namespaces, both, or an IP block. */
+export interface NetworkPolicyPeerInfo {
+  /** Undefined = not set (with namespaceSelector: every pod of the selected namespaces). */
+  podSelector?: LabelSelectorInfo;
+  namespaceSelector?: LabelSelectorInfo;
+  ipBlock?: { cidr: string; except: string[] };
+}
+
+export interface NetworkPolicyPortInfo {
+  protocol: string; // TCP (default) | UDP | SCTP
+  /** Number or named container port; undefined = every port of the protocol. */
+  port?: number | string;
+  endPort?: number;
+}
+
+/** One ingress or egress rule: `peers` empty = every peer, `ports` empty = every port. */
+export interface NetworkPolicyRuleInfo {
+  peers: NetworkPolicyPeerInfo[];
+  ports: NetworkPolicyPortInfo[];
+}
+
+export interface NetworkPolicyInfo {
+  namespace: string;
+  name: string;
+  podSelector: LabelSelectorInfo;
+  /** Effective policyTypes (Ingress always unless stated; Egress when stated or egress rules exist). */
+  policyTypes: ('Ingress' | 'Egress')[];
+  ingress: NetworkPolicyRuleInfo[];
+  egress: NetworkPolicyRuleInfo[];
+}
+
+/** Source or destination of a Calico rule (projectcalico.org/v3 EntityRule). */
+export interface CalicoEntityInfo {
+  /** Calico selector expression (lib/mesh/policy/calico-selector.ts); undefined = not set. */
+  selector?: string;
+  notSelector?: string;
+  namespaceSelector?: string;
+  nets: string[];
+  notNets: string[];
+  /** Numbers, "from:to" ranges or named ports. */
+  ports: (number | string)[];
+  notPorts: (number | string)[];
+  serviceAccountNames: string[];
+  serviceAccountSelector?: string;
+}
+
+export interface CalicoRuleInfo {
+  action: 'Allow' | 'Deny' | 'Log' | 'Pass';
+  protocol?: string;
+  notProtocol?: string;
+  source: CalicoEntityInfo;
+  destination: CalicoEntityInfo;
+}
+
+/** Calico NetworkPolicy (namespaced) or GlobalNetworkPolicy, from projectcalico.org/v3 or crd.projectcalico.org/v1. */
+export interface CalicoPolicyInfo {
+  kind: 'NetworkPolicy' | 'GlobalNetworkPolicy';
+  /** Empty for GlobalNetworkPolicy. */
+  namespace: string;
+  name: string;
+  /** Lower first; undefined = after every ordered policy. */
+  order?: number;
+  /** Tier name; undefined = default. */
+  tier?: string;
+  selector: string;
+  /** GlobalNetworkPolicy only: restricts the selected endpoints to these namespaces. */
+  namespaceSelector?: string;
+  types: ('Ingress' | 'Egress')[];
+  ingress: CalicoRuleInfo[];
+  egress: CalicoRuleInfo[];
 }
 
 export interface PeerAuthenticationInfo {
@@ -187,6 +268,10 @@ export interface KubeSnapshot {
   httpRoutes?: HttpRouteInfo[];
   virtualServices?: VirtualServiceInfo[];
   destinationRules?: DestinationRuleInfo[];
+  /** networking.k8s.io/v1 NetworkPolicies; absent = not read (older callers, tests). */
+  networkPolicies?: NetworkPolicyInfo[];
+  /** Calico NetworkPolicy / GlobalNetworkPolicy; absent or empty when Calico is not installed. */
+  calicoPolicies?: CalicoPolicyInfo[];
   /** Kinds that could not be read (missing CRD, 403, API down) are empty and explained here. */
   warnings: Warning[];
   /** False when nothing could be read from the API (every kind failed). */
@@ -419,6 +504,63 @@ export interface GraphEdge {
    * slice, waypoint first. The edge's rates are the sum of the slices' (docs/classification.md §4).
    */
   slices?: EdgeSlice[];
+  /** Policies that select this edge's traffic and where each is enforced (docs/classification.md §8). */
+  policies?: EdgePolicy[];
+  /** Connections refused by ztunnel's authorization (response_flags="DENY") per second. */
+  deniedPerSec?: number;
+  /** HTTP 403 responses per second: RBAC or the application itself (Istio's metrics cannot tell them apart). */
+  forbiddenPerSec?: number;
+  /** Connection failures (response_flags="CONNECT") attributed to a NetworkPolicy that does not admit the source. */
+  droppedBy?: EdgeDrop;
+  /** Summary for the Policy overlay: denied > not-enforced > allowed > none. */
+  policyVerdict?: PolicyVerdict;
+}
+
+export type PolicyVerdict = 'allowed' | 'denied' | 'not-enforced' | 'none';
+export type PolicyEnforcer = 'ztunnel' | 'waypoint' | 'sidecar' | 'cni' | 'none';
+/** Why a policy is (not) enforced on a path (docs/classification.md §8.1). */
+export type EnforcementReason =
+  | 'enforced'
+  /** HTTP attributes on a path only ztunnel enforces. */
+  | 'http-attributes'
+  /** CUSTOM/AUDIT on ztunnel. */
+  | 'unsupported-action'
+  /** The traffic (or part of it) does not go through the waypoint the policy is bound to. */
+  | 'bypasses-waypoint'
+  /** Bound with targetRefs to a Service/host no waypoint serves. */
+  | 'no-waypoint'
+  /** The destination pods run no Istio proxy. */
+  | 'no-proxy'
+  /** Istio's status says it is not accepted there (WaypointAccepted / ZtunnelAccepted False). */
+  | 'rejected-by-istio';
+
+export interface EdgePolicy {
+  kind: 'AuthorizationPolicy' | 'NetworkPolicy' | 'CalicoNetworkPolicy' | 'GlobalNetworkPolicy';
+  /** Empty for cluster-scoped kinds (GlobalNetworkPolicy). */
+  namespace: string;
+  name: string;
+  /**
+   * AuthorizationPolicy: its action. NetworkPolicy / Calico: what it does to this edge's source — ALLOW (admits it)
+   * or DENY (selects the destination or source and does not admit the other end).
+   */
+  action: 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
+  /** Where it is enforced on this edge's path; `none`: nothing on the path can enforce it (out-of-mesh destination). */
+  enforcedBy: PolicyEnforcer;
+  /** False when the rule cannot take effect on this path (the note says why). */
+  enforced: boolean;
+  /** AuthorizationPolicy only: the machine-readable why behind `enforced`. */
+  reason?: EnforcementReason;
+  /** Why not enforced, or how it is enforced (e.g. "ztunnel sees the waypoint's identity as the source"). */
+  note: string;
+}
+
+export interface EdgeDrop {
+  /** "NetworkPolicy ns/name" (or Calico kind + ref) of the policies that do not admit the source. */
+  policies: string[];
+  /** CONNECT failures per second on the edge. */
+  perSec: number;
+  /** e.g. "likely dropped by NetworkPolicy data/pg-only-billing". */
+  note: string;
 }
 
 export interface EdgeSlice {
@@ -482,16 +624,21 @@ export interface NamespaceSummary {
 // /api/findings
 // ---------------------------------------------------------------------------
 
-export type FindingKind =
-  | 'l7-gap'
-  | 'l7-policy-not-enforced'
-  | 'waypoint-bypass'
-  | 'plaintext'
-  | 'mode-mismatch'
-  | 'mixed-workload'
-  | 'version-drift'
-  | 'split-drift'
-  | 'split-not-applied';
+/** Every finding kind, in the order reports list them. */
+export const FINDING_KINDS = [
+  'l7-gap',
+  'l7-policy-not-enforced',
+  'policy-not-enforced',
+  'policy-denials',
+  'waypoint-bypass',
+  'plaintext',
+  'mode-mismatch',
+  'mixed-workload',
+  'version-drift',
+  'split-drift',
+  'split-not-applied',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
 export type Severity = 'critical' | 'warning' | 'info';
 
 export interface Finding {

@@ -8,24 +8,14 @@ import { GET as graphGET } from '@/app/api/graph/route';
 import { GET as healthGET } from '@/app/api/healthz/route';
 import { GET as migrationGET } from '@/app/api/migration/route';
 import { GET as namespacesGET } from '@/app/api/namespaces/route';
-import type { Finding, MeshGraph, NamespaceSummary } from '@/lib/mesh/types';
+import { FINDING_KINDS, type Finding, type MeshGraph, type NamespaceSummary } from '@/lib/mesh/types';
 import { call, iso, restoreEnv, useEnv } from './helpers';
 
 const run = promisify(execFile);
 const WINDOWED = { graph: graphGET, namespaces: namespacesGET, findings: findingsGET, migration: migrationGET } as const;
 const MODES = ['sidecar', 'ambient', 'mixed', 'none'];
 const SEVERITIES = ['critical', 'warning', 'info'];
-const KINDS = [
-  'l7-gap',
-  'l7-policy-not-enforced',
-  'waypoint-bypass',
-  'plaintext',
-  'mode-mismatch',
-  'mixed-workload',
-  'version-drift',
-  'split-drift',
-  'split-not-applied',
-];
+const KINDS: readonly string[] = FINDING_KINDS;
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 let T: number;

@@ -36,7 +36,7 @@ const pair = (sns: string, s: string, dns: string, d: string) => ({
 
 const ROW_2_CLASSIFICATION = { path: 'waypoint', telemetry: 'l7', protocol: 'http', l7Gap: false, mtls: 'mutual', waypoint: 'shop/shop-waypoint' } as const;
 
-// docs/demo-mesh.md "Traffic (steady state)", rows 1–21, and the canary's rows 22–23.
+// docs/demo-mesh.md "Traffic (steady state)", rows 1–23, and the canary's rows 24–25.
 const ROWS: Row[] = [
   {
     n: 1,
@@ -277,11 +277,36 @@ const ROWS: Row[] = [
     sel: { source_workload: 'risk-model', source_workload_namespace: 'fraud', destination_service_name: 'BlackHoleCluster' },
     blocked: true,
   },
-  // rows 22–23: the canary, two versions of one app through the waypoint
+  // rows 22–23: refused by policy (docs/demo-mesh.md "Policy"); every connection fails
+  {
+    n: 22,
+    src: wl('shop', 'cart'),
+    dst: wl('inventory', 'postgres'),
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'tcp',
+    l7Gap: false,
+    mtls: 'mutual',
+    sel: pair('shop', 'cart', 'inventory', 'postgres'),
+    blocked: true,
+  },
+  {
+    n: 23,
+    src: wl('shop', 'pricing'),
+    dst: wl('inventory', 'redis'),
+    path: 'ambient',
+    telemetry: 'l4',
+    protocol: 'tcp',
+    l7Gap: false,
+    mtls: 'mutual',
+    sel: pair('shop', 'pricing', 'inventory', 'redis'),
+    blocked: true,
+  },
+  // rows 24–25: the canary, two versions of one app through the waypoint
   ...(['v1', 'v2'] as const).map((v, i): Row => ({
     // classified exactly as row 2 (web → cart through shop-waypoint)
     ...ROW_2_CLASSIFICATION,
-    n: 22 + i,
+    n: 24 + i,
     src: wl('shop', 'web'),
     dst: wl('shop', `recommendations-${v}`),
     sel: pair('shop', 'web', 'shop', `recommendations-${v}`),
@@ -522,7 +547,7 @@ for (const p of PROFILES) {
       expect(Math.abs((e.rates.errorRate ?? 0) - 0.08)).toBeLessThan(0.002);
     });
 
-    it('has exactly the 21 edges of the traffic table, and the right node kinds', () => {
+    it('has exactly the 23 edges of the traffic table, and the right node kinds', () => {
       expect(steady.edges).toHaveLength(ROWS.length);
       expect(node(steady, { kind: 'service', name: 'api.stripe.com' })).toMatchObject({ kind: 'service', host: 'api.stripe.com' });
       expect(node(steady, { kind: 'unknown' })).toBeDefined();

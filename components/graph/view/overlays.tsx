@@ -122,6 +122,15 @@ export function CanvasOverlays({ state, update, graph, pending, filteredEmpty, s
           <strong>Where are we blind:</strong> highlighted edges are L7 gaps (HTTP seen only at L4) or plaintext; faded edges have request telemetry.
         </p>
       )}
+      {state.overlay === 'policy' && state.view === 'graph' && (
+        <p
+          className="pointer-events-none absolute right-2 top-2 z-10 max-w-xs rounded border border-orange-400 bg-orange-50 p-2 text-xs"
+          data-testid="policy-key"
+        >
+          <strong>Policy:</strong> edges by what their policies do on the path the traffic took — denied (ztunnel DENY or a NetworkPolicy drop), policy not
+          enforced, allowed, no policy (faded). Select an edge for its policies.
+        </p>
+      )}
     </>
   );
 }

@@ -6,6 +6,7 @@ import { uniqSorted } from '../util';
 import type { EdgeDecorator, EdgeFacts } from './facts';
 import { mtls } from './mtls';
 import { path } from './path';
+import { policies } from './policies';
 import { principals } from './principals';
 import type { ProtocolEvidence } from './protocol-evidence';
 import { protocol } from './protocol';
@@ -15,8 +16,11 @@ import { shape } from './shape';
 import { sliceEdge } from './slice';
 import { slices } from './slices';
 
-/** Order matters where a decorator reads an earlier one's field: protocol reads telemetry, slices reads waypoint. */
-export const EDGE_DECORATORS: readonly EdgeDecorator[] = [reporters, path, rates, mtls, shape, protocol, principals, slices];
+/**
+ * Order matters where a decorator reads an earlier one's field: protocol reads telemetry, slices reads waypoint,
+ * policies reads the services, mTLS and the rates' failure flags and statuses.
+ */
+export const EDGE_DECORATORS: readonly EdgeDecorator[] = [reporters, path, rates, mtls, shape, protocol, principals, slices, policies];
 
 /** Services the edge's traffic addressed: its usable groups', and the client legs' and waypoints' even when shared. */
 function edgeServices(acc: EdgeAcc): string[] {

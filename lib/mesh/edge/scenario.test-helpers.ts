@@ -55,3 +55,20 @@ export const splitTelemetry = () =>
     .tcp(edgeLabels({ reporter: 'destination', src: peers.legacy, dst: peers.srv, service: svc.srv, csp: 'unknown' }), zB, { opened: 6, sent: 1, received: 1 })
     .tcp(edgeLabels({ reporter: 'destination', src: peers.amb, dst: peers.srv, service: svc.srv, csp: 'mutual_tls' }), zB, { opened: 6, sent: 1, received: 1 })
     .build();
+
+/** One L4 series reported by a ztunnel: `reporter` `destination` (server's, zB) or `source` (client's, zA). */
+export const ztunnelTcp = (
+  reporter: 'source' | 'destination',
+  src: keyof typeof peers,
+  dst: 'api' | 'srv',
+  o: { opened: number; failed?: Record<string, number> },
+) =>
+  tb()
+    .tcp(edgeLabels({ reporter, src: peers[src], dst: peers[dst], service: svc[dst], csp: 'mutual_tls' }), reporter === 'destination' ? zB : zA, {
+      opened: o.opened,
+      sent: o.opened > 0 ? 1 : 0,
+      received: o.opened > 0 ? 1 : 0,
+      closed: o.opened,
+      ...(o.failed ? { failed: o.failed } : {}),
+    })
+    .build();

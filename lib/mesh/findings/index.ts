@@ -7,6 +7,8 @@ import { mixedWorkloadFindings } from './mixed-workload';
 import { modeMismatchFindings } from './mode-mismatch';
 import { plaintextFindings } from './plaintext';
 import { splitFindings } from './split';
+import { policyDenialsFindings } from './policy-denials';
+import { policyNotEnforcedFindings } from './policy-not-enforced';
 import { versionDriftFindings } from './version-drift';
 import { waypointBypassFindings } from './waypoint-bypass';
 
@@ -15,6 +17,8 @@ export type FindingRule = (kube: KubeSnapshot, graph: MeshGraph) => Finding[];
 export const FINDING_RULES: readonly FindingRule[] = [
   l7GapFindings,
   l7PolicyNotEnforcedFindings,
+  policyNotEnforcedFindings,
+  policyDenialsFindings,
   waypointBypassFindings,
   plaintextFindings,
   modeMismatchFindings,

@@ -5,6 +5,7 @@ import type { AuthorizationPolicyInfo, Finding, GraphEdge, GraphNode, KubeSnapsh
 import type { WaypointBinding } from '../waypoints';
 import { bypassedWaypoint, edgeWaypoints, indexGraph, isL7Gap, listText, nodeRef, plural, workloadOf, workloadPods, type EdgeWaypoints } from './common';
 import { inventoryOf } from '../inventory';
+import { selectsPod } from '../policy/authorization';
 import { ref, uniqSorted } from '../util';
 
 /** AuthorizationPolicies with HTTP attributes that apply to a destination (selector or targetRefs). */
@@ -17,7 +18,7 @@ export function httpPoliciesFor(kube: KubeSnapshot, namespace: string, workload:
       if (p.targetRefs.length > 0) {
         return p.targetRefs.some((t) => t.kind === 'Service' && services.includes(ref(t.namespace ?? p.namespace, t.name)));
       }
-      return pods.some((pod) => inv.policySelects(p, pod.pod));
+      return pods.some((pod) => selectsPod(inv, p, pod));
     })
     .sort((a, b) => ref(a.namespace, a.name).localeCompare(ref(b.namespace, b.name)));
 }

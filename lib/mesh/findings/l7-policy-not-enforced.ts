@@ -1,10 +1,11 @@
 // l7-policy-not-enforced: an AuthorizationPolicy with HTTP attributes that no proxy able to read
-// HTTP enforces. In ambient, selector-bound policies are enforced by ztunnel (L4 only); HTTP rules
-// need a waypoint and a targetRefs binding. Istio reports this in the policy status
-// (ZtunnelAccepted / WaypointAccepted); without status we derive it from the selected pods.
+// HTTP enforces, whatever the traffic (the configuration view; policy-not-enforced is the traffic view).
+// Where a policy is enforced is decided once, by lib/mesh/policy/authorization.ts; Istio's own status
+// (ZtunnelAccepted / WaypointAccepted) is trusted when present.
 import type { AuthorizationPolicyInfo, Condition, Finding, KubeSnapshot, MeshGraph } from '../types';
 import { applicationWorkloads } from '../workloads';
 import { listText } from './common';
+import { policyEnforcement } from '../policy/authorization';
 import { inventoryOf } from '../inventory';
 import { ref, uniqSorted } from '../util';
 
@@ -51,6 +52,7 @@ export function l7PolicyNotEnforcedFindings(kube: KubeSnapshot, _graph: MeshGrap
     .filter((p) => p.httpAttributes.length > 0)
     .sort((a, b) => ref(a.namespace, a.name).localeCompare(ref(b.namespace, b.name)));
 
+  const podsOf = applicationWorkloads(workloads).flatMap((w) => w.pods.map((pod) => ({ workload: w.ref, pod })));
   for (const p of policies) {
     const pRef = ref(p.namespace, p.name);
     const zt = cond(p, 'ZtunnelAccepted');
@@ -59,36 +61,26 @@ export function l7PolicyNotEnforcedFindings(kube: KubeSnapshot, _graph: MeshGrap
     let objects: string[] = [];
     let services: string[] = [];
     let why: string;
+    // Where the policy takes effect: the one rule of lib/mesh/policy/authorization.ts.
+    const where = policyEnforcement(inv, p, podsOf);
 
     if (p.targetRefs.length > 0) {
-      // Bound to a waypoint/Service: enforced when that target is (served by) a waypoint.
-      const missing = p.targetRefs.filter((t) => {
-        const tns = t.namespace ?? p.namespace;
-        if (t.kind === 'Gateway') return !waypoints.waypoints.get(ref(tns, t.name))?.effective;
-        if (t.kind === 'Service') return !serviceWaypoint(tns, t.name);
-        return false;
-      });
-      const statusSaysNo = wp?.status === 'False';
-      if (missing.length === 0 && !statusSaysNo) continue;
-      if (wp?.status === 'True') continue;
+      const missing = where.filter((x) => !x.enforcement.enforced);
+      if (missing.length === 0 || wp?.status === 'True') continue;
+      const statusSaysNo = missing.some((x) => x.enforcement.reason === 'rejected-by-istio');
       objects = p.targetRefs.map((t) => ref(t.namespace ?? p.namespace, t.name));
       services = p.targetRefs.filter((t) => t.kind === 'Service').map((t) => t.name);
       if (wp) evidence.push(`condition WaypointAccepted=${wp.status}${wp.reason ? ` (${wp.reason})` : ''}`);
       why = statusSaysNo
         ? `Istio reports WaypointAccepted=False${wp?.message ? `: ${wp.message}` : ''}.`
-        : `its targetRefs (${listText(missing.map((t) => `${t.kind} ${t.name}`))}) are not served by a waypoint, so nothing enforces it.`;
+        : `its targetRefs (${listText(missing.map((x) => x.target))}) are not served by a waypoint, so nothing enforces it.`;
     } else {
-      const selected = applicationWorkloads(workloads).flatMap((w) =>
-        w.pods.filter((f) => inv.policySelects(p, f.pod)).map((f) => ({ ...f, workload: w.ref })),
-      );
-      const ambient = selected.filter((f) => f.classification.mode === 'ambient');
+      const onZtunnel = where.find((x) => x.enforcement.enforcedBy === 'ztunnel' && x.enforcement.reason === 'http-attributes');
       const statusSaysNo = zt?.status === 'False';
-      if (!statusSaysNo && ambient.length === 0) continue; // sidecars enforce HTTP rules themselves
-      if (zt?.status === 'True' && ambient.length === 0) continue;
-      objects = uniqSorted((ambient.length > 0 ? ambient : selected).map((f) => f.workload));
-      const selectedWorkloads = uniqSorted((ambient.length > 0 ? ambient : selected).map((f) => f.workload));
+      if (!onZtunnel && !statusSaysNo) continue; // sidecars enforce HTTP rules themselves
+      objects = onZtunnel ? onZtunnel.workloads : uniqSorted(where.flatMap((x) => x.workloads));
       services = uniqSorted(
-        selectedWorkloads.flatMap((r) => {
+        objects.flatMap((r) => {
           const w = workloads.workloads.get(r);
           return w ? workloads.servicesOf(w).map((s) => s.name) : [];
         }),
