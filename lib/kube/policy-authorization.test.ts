@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { reshapeAuthorizationPolicy } from './reshape';
 import { kube, ns, pod, svc, waypoint } from '@/lib/mesh/findings/test-builders';
+import { waypointPod } from '@/lib/mesh/testing/fixtures';
 import { inventoryOf } from '@/lib/mesh/inventory';
 import { applicationWorkloads } from '@/lib/mesh/workloads';
 import { authorizationOnTraffic, policyEnforcement, type AuthzTraffic } from '@/lib/mesh/policy/authorization';
@@ -93,6 +94,19 @@ describe('authorizationOnTraffic: Istio semantics', () => {
       'deny-from-legacy sidecar enforced',
       'deny-from-legacy ztunnel enforced',
     ]);
+  });
+
+  it("a waypoint's own pods are not selected by namespace or selector policies", () => {
+    const k = kube({
+      namespaces: [ns('default', { 'istio.io/dataplane-mode': 'ambient' }), ns('istio-system')],
+      pods: [waypointPod({ namespace: 'default', gateway: 'waypoint', name: 'waypoint-1' })],
+      gateways: [waypoint('default', 'waypoint')],
+      authorizationPolicies: policies,
+    });
+    const inv2 = inventoryOf(k);
+    const wpPods = [...inv2.workloads.workloads.values()].flatMap((w) => w.pods);
+    expect(wpPods).toHaveLength(1);
+    expect(authorizationOnTraffic(inv2, { namespace: 'default', pods: wpPods, services: [], waypoints: [], direct: true })).toEqual([]);
   });
 
   it('an out-of-mesh destination enforces nothing', () => {

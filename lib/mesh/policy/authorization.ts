@@ -52,7 +52,7 @@ function cond(p: AuthorizationPolicyInfo, type: string): Condition | undefined {
 
 function enforcerOf(pod: ClassifiedPod): PolicyEnforcer {
   const c = pod.classification;
-  if (c.class === 'gateway' || c.class === 'waypoint' || c.class === 'ambient-east-west-gateway') return 'sidecar';
+  if (c.class === 'gateway' || c.class === 'ambient-east-west-gateway') return 'sidecar';
   return c.mode === 'sidecar' ? 'sidecar' : c.mode === 'ambient' ? 'ztunnel' : 'none';
 }
 
@@ -102,9 +102,12 @@ export function enforcementBy(p: AuthorizationPolicyInfo, enforcedBy: PolicyEnfo
   };
 }
 
-/** Does the policy's scope (namespace, root namespace, selector) select this pod? */
+/**
+ * Does the policy's scope (namespace, root namespace, selector) select this pod? Never a waypoint's pod: a
+ * waypoint takes its policies from targetRefs only (Istio's "Use Layer 7 security policy").
+ */
 export function selectsPod(inv: ClusterInventory, p: AuthorizationPolicyInfo, pod: ClassifiedPod): boolean {
-  return p.targetRefs.length === 0 && inv.policySelects(p, pod.pod);
+  return p.targetRefs.length === 0 && pod.classification.class !== 'waypoint' && inv.policySelects(p, pod.pod);
 }
 
 /** The waypoint a targetRef binds the policy to ("ns/name"), `null` when the target has none, undefined when it is not a waypoint binding. */
