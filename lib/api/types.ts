@@ -7,11 +7,41 @@ import type { Finding, MeshGraph, Warning, Window } from '@/lib/mesh/types';
 /** GET /api/graph */
 export type GraphResponse = MeshGraph;
 
+/** One point of the overview's trend lines: the headline figures of the `pointWindowSeconds` before `time`. */
+export interface MeshTrendPoint {
+  time: string;
+  /** Share of traffic with L7 telemetry (as `mesh.l7.share`); null = no traffic in that point's window. */
+  l7Share: number | null;
+  /** Share of traffic with mTLS (as `mesh.mtls.share`). */
+  mtlsShare: number | null;
+  /** Envoy sidecars / ztunnels whose `istio_build` gauge Prometheus held at `time`; null = Prometheus did not answer. */
+  sidecars: number | null;
+  ztunnels: number | null;
+}
+
+/** The headline figures 24 h before, and the change since (`GET /api/namespaces?trends=true`, docs/api.md). */
+export interface MeshTrends {
+  /** Seconds between points. */
+  step: number;
+  /** Each point's traffic window length (≥ 60 s). */
+  pointWindowSeconds: number;
+  points: MeshTrendPoint[];
+  /** The same figures for the same window 24 h earlier (shares from that window's graph, counts from Prometheus at its end). */
+  dayAgo: { window: Window; l7Share: number | null; mtlsShare: number | null; sidecars: number | null; ztunnels: number | null };
+  /**
+   * Change since 24 h ago: shares as a difference of fractions (0.05 = +5 percentage points) against the
+   * headline `mesh` shares; counts as Prometheus now (last point) − Prometheus then. null = one side has no data.
+   */
+  delta: { l7Share: number | null; mtlsShare: number | null; sidecars: number | null; ztunnels: number | null };
+}
+
 /** GET /api/namespaces */
 export interface NamespacesResponse {
   window: Window;
   namespaces: NamespaceRow[];
   mesh: MeshSummary;
+  /** Only with `trends=true` (the overview asks for it). */
+  trends?: MeshTrends;
   warnings?: Warning[];
 }
 
