@@ -3,8 +3,8 @@ import type { MeshTrendPoint, MeshTrends } from '@/lib/api/types';
 import type { MeshSummary } from '@/lib/mesh/namespaces';
 import { deltaLabel, share, trendDomain, type DeltaLabel, type TrendKind } from './overview-model';
 
-/** Width of a card's trend line (the cards are ≥ 150 px wide in the six-column grid). */
-const TREND_WIDTH = 132;
+/** Width of a card's trend line: a card's inner width in the six-column grid of the 1280 px page. */
+const TREND_WIDTH = 168;
 
 interface Trend {
   kind: TrendKind;
@@ -26,17 +26,15 @@ function deltaTone(t: Trend): string {
 function Stat({ label, value, detail, testId, trend }: { label: string; value: string; detail?: string; testId?: string; trend?: Trend }) {
   const format = (v: number) => (trend?.kind === 'share' ? share(v) : String(Math.round(v)));
   return (
-    <div className="flex flex-col rounded border border-gray-300 bg-white px-3 py-2" data-testid={testId}>
+    <div className="min-w-0 rounded border border-gray-300 bg-white px-3 py-2" data-testid={testId}>
       <dt className="text-xs font-medium uppercase tracking-wide text-gray-600">{label}</dt>
-      <dd className="flex flex-wrap items-baseline gap-x-2">
-        <span className="text-2xl font-semibold tabular-nums">{value}</span>
-        {trend ? (
-          <span className={`text-xs font-medium tabular-nums ${deltaTone(trend)}`} data-testid="stat-delta" data-direction={trend.delta.direction}>
-            {ARROW[trend.delta.direction] ? <span aria-hidden="true">{ARROW[trend.delta.direction]} </span> : null}
-            {trend.delta.text}
-          </span>
-        ) : null}
-      </dd>
+      <dd className="text-2xl font-semibold tabular-nums">{value}</dd>
+      {trend ? (
+        <dd className={`text-xs font-medium tabular-nums ${deltaTone(trend)}`} data-testid="stat-delta" data-direction={trend.delta.direction}>
+          {ARROW[trend.delta.direction] ? <span aria-hidden="true">{ARROW[trend.delta.direction]} </span> : null}
+          {trend.delta.text}
+        </dd>
+      ) : null}
       {trend ? (
         <dd className="mt-1" title={trend.source} data-testid="stat-trend">
           <Sparkline

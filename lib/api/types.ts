@@ -102,4 +102,6 @@ export interface SnapshotDocument {
   findings: unknown;
   /** Sparkline series by edge id (`edges`) and node id (`nodes`), as /api/edge-series returned them. */
   series: { edges: StoredSeries; nodes: StoredSeries; points: number; omitted: number };
+  /** The /api/graph/diff body of the pinned view's `compare` (absent when the view compared nothing). */
+  diff?: { compare: string; body: unknown };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ParamError } from '@/lib/api/params';
 import { apiWindowParams } from '@/lib/api/scope';
+import { diffSearchParams } from '@/lib/compare/url';
 import { parseUrlState, serializeUrlState, shareState, type GraphUrlState } from '@/lib/graph/url-state';
 import packageJson from '@/package.json';
 import { newSnapshotId } from './id';
@@ -127,6 +128,10 @@ export async function captureSnapshot(input: { state: string; title?: string }, 
     getOk(deps.call, `/api/findings?${abs}&${scope}`, signal),
   ]);
 
+  // "What changed?" as the view showed it (docs/compare.md): the same diff request as the page's.
+  const diffQuery = diffSearchParams({ compare: view.compare, window, namespaces: view.namespaces, clusters: view.clusters });
+  const diff = view.compare && diffQuery ? { compare: view.compare, body: await getOk(deps.call, `/api/graph/diff?${diffQuery}`, signal) } : undefined;
+
   const edges = [...shape.data.edges].sort((a, b) => (a.id === view.selected ? -1 : b.id === view.selected ? 1 : edgePriority(b) - edgePriority(a)));
   const chosenEdges = edges.slice(0, MAX_SERIES_EDGES);
   const nodes = shape.data.nodes.filter((n) => n.kind === 'workload' || n.kind === 'gateway' || n.kind === 'waypoint');
@@ -161,5 +166,6 @@ export async function captureSnapshot(input: { state: string; title?: string }, 
       points: SNAPSHOT_SERIES_POINTS,
       omitted: shape.data.edges.length + nodes.length - Object.keys(storedEdges).length - Object.keys(storedNodes).length,
     },
+    ...(diff ? { diff } : {}),
   };
 }

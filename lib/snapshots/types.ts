@@ -38,6 +38,7 @@ export const snapshotDocumentSchema = z.object({
     points: z.number(),
     omitted: z.number(),
   }),
+  diff: z.object({ compare: z.string().max(200), body: z.unknown() }).optional(),
 }) satisfies z.ZodType<SnapshotDocument>;
 
 export function metaOf(doc: SnapshotDocument, size: number): SnapshotMeta {
