@@ -120,6 +120,9 @@ test('Share → Pin as snapshot; with Prometheus and the Kubernetes API down, /s
   await graph.clickElement(ledger!.id);
   await expect(graph.panel).toBeVisible();
 
+  const leafPositions = () => page.evaluate(() => Object.fromEntries(window.__meshglassCy!.nodes(':childless').map((n) => [n.id(), n.position()])));
+  const livePositions = await leafPositions();
+
   await page.getByTestId('share').click();
   await expect(page.getByTestId('share-dialog')).toBeVisible();
   await page.getByTestId('pin-title').fill(TITLE);
@@ -158,6 +161,13 @@ test('Share → Pin as snapshot; with Prometheus and the Kubernetes API down, /s
   const pinned = await graph.drawnEdges();
   expect(pinned.map((e) => e.id).sort()).toEqual(live.map((e) => e.id).sort());
   expect(await graph.selectedIds()).toContain(ledger!.id);
+  // Laid out as it was pinned: every node where it was drawn (to the stored 0.1 px).
+  const pinnedPositions = await leafPositions();
+  expect(Object.keys(pinnedPositions).sort()).toEqual(Object.keys(livePositions).sort());
+  for (const [id, p] of Object.entries(livePositions)) {
+    expect(Math.abs(pinnedPositions[id]!.x - p.x), id).toBeLessThanOrEqual(0.05);
+    expect(Math.abs(pinnedPositions[id]!.y - p.y), id).toBeLessThanOrEqual(0.05);
+  }
   await expect(graph.panel).toBeVisible();
   await expect(graph.panel).toContainText('payments-api');
   // Sparklines from the snapshot, not from Prometheus (which is gone).

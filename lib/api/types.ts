@@ -102,6 +102,8 @@ export interface SnapshotDocument {
   findings: unknown;
   /** Sparkline series by edge id (`edges`) and node id (`nodes`), as /api/edge-series returned them. */
   series: { edges: StoredSeries; nodes: StoredSeries; points: number; omitted: number };
+  /** Node positions of the drawing that was pinned, by node id (absent when pinned over the API without them). */
+  positions?: Record<string, { x: number; y: number }>;
   /** The /api/graph/diff body of the pinned view's `compare` (absent when the view compared nothing). */
   diff?: { compare: string; body: unknown };
 }
