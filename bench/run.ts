@@ -1,4 +1,4 @@
-// Scale benchmark (`npx tsx bench/run.ts [--namespaces 200 --workloads 10 --hours 2 --runs 5]`):
+// Scale benchmark (`npm run bench [-- --namespaces 200 --workloads 10 --hours 1 --step 120 --runs 3 --check]`, those are the defaults):
 // synthetic mesh → backfilled real Prometheus + Kubernetes API simulator → `next start` of the existing
 // build → graph API timings against Prometheus' own accounting, calls per graph, server RSS, Chromium
 // (data → interactive, panning fps, JS bytes) and Kiali's per-namespace query pattern on the same data.
@@ -15,6 +15,7 @@ import { startPrometheus } from '../demo/prometheus/launcher';
 import { startProxiesServer } from '../demo/proxies/server';
 import { buildGraphQueries } from '../lib/prometheus/queries';
 import { launch, measureGraphPage, type PageMeasurement } from './browser';
+import { heapAfterGc } from './heap';
 import { kialiNamespaceQueries } from './kiali';
 import { diffPromSelf, readPromSelf, type PromSelf } from './prom-self';
 import { cores, cpuModel, freePort, iso, median, nextServerPid, run, vmRssKb, waitHttp } from './util';
@@ -30,9 +31,9 @@ const flag = (name: string) => process.argv.includes(`--${name}`);
 const opts = {
   namespaces: Number(arg('namespaces', '200')),
   workloads: Number(arg('workloads', '10')),
-  hours: Number(arg('hours', '2')),
-  step: Number(arg('step', '60')),
-  runs: Number(arg('runs', '5')),
+  hours: Number(arg('hours', '1')),
+  step: Number(arg('step', '120')),
+  runs: Number(arg('runs', '3')),
   seed: Number(arg('seed', '1')),
   windowSeconds: Number(arg('window', '900')),
   /** PROMETHEUS_TIMEOUT_MS for the app (default: the app's own default, 30 s) */
@@ -47,6 +48,8 @@ const opts = {
   cyOptions: arg('cy-options', ''),
   /** Save cy.json() and a screenshot of each scope's first page load under bench/out/. */
   dump: flag('dump'),
+  /** Exit 1 when any target of the issue's table is missed or not measured. */
+  check: flag('check'),
   out: path.resolve(ROOT, arg('out', 'bench/results.md')),
 };
 
@@ -160,6 +163,8 @@ async function main() {
     }
     const buildId = readFileSync(path.join(ROOT, '.next/BUILD_ID'), 'utf8').trim();
     const appPort = await freePort();
+    // The inspector opens only on SIGUSR1 (bench/heap.ts: heap after GC), on this port.
+    const inspectPort = await freePort();
     const app: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(appPort), '-H', '127.0.0.1'], {
       cwd: ROOT,
       env: {
@@ -169,6 +174,7 @@ async function main() {
         NEXT_TELEMETRY_DISABLED: '1',
         NODE_ENV: 'production',
         MESHGLASS_AUTH: 'none',
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${inspectPort}`.trim(),
         DASHBOARD_TOKEN: undefined,
         DASHBOARD_TOKEN_FILE: undefined,
         ...(opts.promTimeoutMs ? { PROMETHEUS_TIMEOUT_MS: opts.promTimeoutMs } : {}),
@@ -201,10 +207,10 @@ async function main() {
       if (nextEnd - opts.windowSeconds < anchor - opts.hours * 3600) nextEnd = anchor - 10; // wrap (distinct offsets)
       return { start: end - opts.windowSeconds, end };
     };
-    const graphUrl = (w: { start: number; end: number }, ns?: string) =>
-      `${appUrl}/api/graph?start=${iso(w.start)}&end=${iso(w.end)}${ns ? `&namespaces=${ns}` : ''}`;
-    const getGraph = async (w: { start: number; end: number }, ns?: string) => {
-      const res = await fetch(graphUrl(w, ns));
+    const graphUrl = (w: { start: number; end: number }, ns?: string, omit?: boolean) =>
+      `${appUrl}/api/graph?start=${iso(w.start)}&end=${iso(w.end)}${ns ? `&namespaces=${ns}` : ''}${omit ? '&omit=latency' : ''}`;
+    const getGraph = async (w: { start: number; end: number }, ns?: string, omit?: boolean) => {
+      const res = await fetch(graphUrl(w, ns, omit));
       const text = await res.text();
       if (!res.ok) throw new Error(`/api/graph ${res.status}: ${text.slice(0, 300)}\n${appLog.slice(-2000)}`);
       const g = JSON.parse(text) as { nodes: unknown[]; edges: unknown[]; warnings: { message: string }[] };
@@ -242,9 +248,15 @@ async function main() {
       edges: number;
       bytes: number;
     }
+    // The browser's scopes; the API part measures each twice: as the graph page asks first (omit=latency,
+    // docs/api.md "Latency on demand") and whole (latency included, as a snapshot, diff or the CLI asks).
     const scopes: { label: string; ns?: string }[] = [{ label: 'whole mesh' }, { label: `one namespace (${oneNs})`, ns: oneNs }];
+    const apiScopes: { label: string; ns?: string; omit: boolean }[] = scopes.flatMap((s) => [
+      { ...s, label: `${s.label}, page (omit=latency)`, omit: true },
+      { ...s, label: `${s.label}, with latency`, omit: false },
+    ]);
     const results: ScopeResult[] = [];
-    for (const s of opts.browserOnly ? [] : scopes) {
+    for (const s of opts.browserOnly ? [] : apiScopes) {
       const r: ScopeResult = {
         label: s.label,
         graphMs: [],
@@ -263,7 +275,7 @@ async function main() {
       };
       for (let i = 0; i < opts.runs; i++) {
         const w = takeWindow();
-        const t = await timed(prom.url, () => getGraph(w, s.ns));
+        const t = await timed(prom.url, () => getGraph(w, s.ns, s.omit));
         r.graphMs.push(t.ms);
         if (t.value.timing.prom !== undefined) r.serverPromMs.push(t.value.timing.prom);
         if (t.value.timing.build !== undefined) r.serverBuildMs.push(t.value.timing.build);
@@ -277,7 +289,11 @@ async function main() {
           if (/^query for .* failed/.test(m) && !r.failed.includes(m.replace(/ \(.*$/, ''))) r.failed.push(m.replace(/ \(.*$/, ''));
         // The same queries sent straight to Prometheus (in parallel, as the server does), own window.
         const w2 = takeWindow();
-        const qs = buildGraphQueries({ windowSeconds: w2.end - w2.start, ...(s.ns ? { namespaces: [s.ns] } : {}) });
+        const qs = buildGraphQueries({
+          windowSeconds: w2.end - w2.start,
+          ...(s.ns ? { namespaces: [s.ns] } : {}),
+          ...(s.omit ? { parts: ['traffic' as const] } : {}),
+        });
         const d = await timed(prom.url, () => Promise.all(qs.map((q) => promQuery(prom.url, q.query, w2.end))));
         r.directMs.push(d.ms);
         r.directHttpS.push(d.prom.httpSeconds);
@@ -286,7 +302,7 @@ async function main() {
         );
       }
       // Each query alone, one after the other (what each costs without contention), own windows.
-      for (let rep = 0; rep < 2; rep++) {
+      for (let rep = 0; rep < (s.omit ? 0 : 2); rep++) {
         for (const q of buildGraphQueries({ windowSeconds: opts.windowSeconds, ...(s.ns ? { namespaces: [s.ns] } : {}) })) {
           const w = takeWindow();
           const t = await timed(prom.url, () => promQuery(prom.url, q.query, w.end));
@@ -300,6 +316,15 @@ async function main() {
     }
 
     // 6. RSS after 100 graph requests (each a different namespace or window, so each does real work).
+    const heap = async () => {
+      try {
+        return (await heapAfterGc(serverPid, inspectPort)).usedBytes;
+      } catch (e) {
+        log(`heap after GC not read: ${e instanceof Error ? e.message : String(e)}`);
+        return NaN;
+      }
+    };
+    const heapStart = await heap();
     const rssStart = vmRssKb(serverPid);
     const nsNames = topology.namespaces.map((n) => n.name).filter((n) => n.startsWith('ns-'));
     const r0 = Date.now();
@@ -310,6 +335,8 @@ async function main() {
       await getGraph(i < nsNames.length ? w100 : takeWindow(), i % 10 === 9 ? undefined : ns);
     }
     const rssAfter100 = vmRssKb(serverPid);
+    const heapAfter100 = await heap();
+    log(`heap after GC: ${(heapStart / 2 ** 20).toFixed(0)} MB before the loop, ${(heapAfter100 / 2 ** 20).toFixed(0)} MB after`);
     log(`RSS after ${total} graph requests: ${(rssAfter100 / 1024).toFixed(0)} MB (was ${(rssStart / 1024).toFixed(0)} MB; loop ${Date.now() - r0} ms)`);
 
     // 7. Kiali's per-namespace query pattern on the same Prometheus and data.
@@ -390,7 +417,7 @@ async function main() {
       backfill: backfillInfo,
       reused: reuse,
       results,
-      rss: { start: rssStart, after100: rssAfter100, end: rssEnd, requests: total },
+      rss: { start: rssStart, after100: rssAfter100, end: rssEnd, requests: total, heapStart, heapAfter100 },
       kiali,
       pages,
       buildId,
@@ -402,6 +429,13 @@ async function main() {
     writeFileSync(opts.out, md + findings + keep);
     console.log('\n' + md);
     log(`wrote ${path.relative(ROOT, opts.out)}`);
+    if (opts.check) {
+      const missed = lastTargets.filter((t) => t.met !== true);
+      if (missed.length) {
+        console.error(`bench --check: ${missed.length} target(s) missed or not measured: ${missed.map((t) => t.measure).join('; ')}`);
+        process.exitCode = 1;
+      } else log('bench --check: every target met');
+    }
   } finally {
     await cleanup();
   }
@@ -427,7 +461,7 @@ interface ReportInput {
     edges: number;
     bytes: number;
   }[];
-  rss: { start: number; after100: number; end: number; requests: number };
+  rss: { start: number; after100: number; end: number; requests: number; heapStart: number; heapAfter100: number };
   kiali?: { oneNs: Timed[]; whole?: Timed & { calls: number } };
   pages: { label: string; m: PageMeasurement }[];
   buildId: string;
@@ -436,7 +470,6 @@ interface ReportInput {
 
 function report(r: ReportInput): string {
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const ok = (b: boolean) => (b ? 'met' : '**missed**');
   const lines: string[] = [];
   lines.push('# Meshglass scale benchmark', '');
   lines.push(
@@ -461,13 +494,13 @@ function report(r: ReportInput): string {
 
   lines.push('## Results', '');
   lines.push(
-    `Median of ${opts.runs} runs unless noted. "Prometheus time" = delta of \`prometheus_http_request_duration_seconds_sum{handler="/api/v1/query"}\` from Prometheus' own /metrics (sum over the parallel queries); "direct" = the same ${'≤ 8'} queries sent straight to Prometheus in parallel by the benchmark (wall time).`,
+    `Median of ${opts.runs} runs unless noted. "page" = the request the graph page draws from (\`omit=latency\`; latency follows in a second request, docs/api.md "Latency on demand"); "with latency" = the full graph (snapshots, diff, the CLI). "Prometheus time" = delta of \`prometheus_http_request_duration_seconds_sum{handler="/api/v1/query"}\` from Prometheus' own /metrics (sum over the parallel queries); "direct" = the same queries sent straight to Prometheus in parallel by the benchmark (wall time).`,
     '',
   );
-  lines.push('| Measure | Whole mesh | One namespace | Target | |', '|---|---|---|---|---|');
-  const [whole, one] = r.results;
-  const row = (name: string, f: (x: NonNullable<typeof whole>) => string, target = '', verdict = '') =>
-    lines.push(`| ${name} | ${whole ? f(whole) : ''} | ${one ? f(one) : ''} | ${target} | ${verdict} |`);
+  const res = r.results;
+  lines.push(`| Measure | ${res.map((x) => x.label).join(' | ')} |`, `|---|${res.map(() => '---|').join('')}`);
+  type Res = (typeof res)[number];
+  const row = (name: string, f: (x: Res) => string) => lines.push(`| ${name} | ${res.map(f).join(' | ')} |`);
   row('`/api/graph` wall time', (x) => fmtMs(median(x.graphMs)));
   row('… of which (Server-Timing): Prometheus queries + parsing / model build', (x) =>
     x.serverPromMs.length ? `${fmtMs(median(x.serverPromMs))} / ${fmtMs(median(x.serverBuildMs))}` : 'n/a',
@@ -475,72 +508,156 @@ function report(r: ReportInput): string {
   row('Prometheus time during it (handler sum)', (x) => fmtS(median(x.promHttpS)));
   row('Prometheus engine time during it', (x) => fmtS(median(x.promEngineS)));
   row('Same queries direct, parallel (wall)', (x) => fmtMs(median(x.directMs)));
-  const ratio = (x: NonNullable<typeof whole>) => median(x.graphMs) / median(x.directMs);
-  const ratioOk = r.results.every((x) => ratio(x) <= 1.3);
-  const aloneSum = (x: NonNullable<typeof whole>) => x.alone.reduce((a, q) => a + median(q.ms), 0);
-  row('Same queries one at a time (sum of walls)', (x) => fmtMs(aloneSum(x)));
-  row('Overhead: graph wall / direct wall', (x) => `${ratio(x).toFixed(2)}×`, '≤ 1.3×', ok(ratioOk));
-  row('Overhead: graph wall / Prometheus handler sum', (x) => `${(median(x.graphMs) / 1000 / median(x.promHttpS)).toFixed(2)}×`);
+  row('Overhead: graph wall / direct wall', (x) => `${(median(x.graphMs) / median(x.directMs)).toFixed(2)}×`);
+  row('Same queries one at a time (sum of walls)', (x) => (x.alone.length ? fmtMs(x.alone.reduce((a, q) => a + median(q.ms), 0)) : ''));
   row('Slowest query alone', (x) => {
     const q = [...x.alone].sort((a, b) => median(b.ms) - median(a.ms))[0];
     return q ? `${q.name} ${fmtMs(median(q.ms))} (${q.series} result series)` : '';
   });
-  const callsOk = r.results.every((x) => Math.max(...x.calls) <= 8);
-  row('Prometheus API calls per graph', (x) => `${Math.min(...x.calls)}–${Math.max(...x.calls)}`, '≤ 8', ok(callsOk));
+  row('Prometheus API calls per graph', (x) => `${Math.min(...x.calls)}–${Math.max(...x.calls)}`);
   row('Queries that failed in the app (timeout)', (x) => (x.failed.length ? x.failed.join('; ') : 'none'));
   row('Response', (x) => `${x.nodes} nodes, ${x.edges} edges, ${(x.bytes / 1e6).toFixed(2)} MB`);
   lines.push(
-    `| next-server RSS after ${r.rss.requests} graph requests | ${(r.rss.after100 / 1024).toFixed(0)} MB (before the loop ${(r.rss.start / 1024).toFixed(0)} MB; at the end ${(r.rss.end / 1024).toFixed(0)} MB) | | | |`,
+    '',
+    `next-server RSS after ${r.rss.requests} graph requests: ${(r.rss.after100 / 1024).toFixed(0)} MB (before the loop ${(r.rss.start / 1024).toFixed(0)} MB; at the end of the run ${(r.rss.end / 1024).toFixed(0)} MB); V8 heap in use after a full GC: ${(r.rss.heapStart / 2 ** 20).toFixed(0)} MB before the loop, ${(r.rss.heapAfter100 / 2 ** 20).toFixed(0)} MB after (bench/heap.ts).`,
+    '',
   );
+  const pg = (prefix: string) => r.pages.filter((p) => p.label.startsWith(prefix)).map((p) => p.m);
+  const pw = pg('whole mesh');
+  const po = pg('one namespace');
+  const med = (ms: PageMeasurement[], f: (m: PageMeasurement) => number) => (ms.length ? median(ms.map(f)) : NaN);
   if (r.pages.length) {
-    const pg = (label: string) => r.pages.filter((p) => p.label === label).map((p) => p.m);
-    const pw = pg(whole?.label ?? '');
-    const po = pg(one?.label ?? '');
-    const med = (ms: PageMeasurement[], f: (m: PageMeasurement) => number) => (ms.length ? median(ms.map(f)) : NaN);
-    const wI = med(pw, (m) => m.dataToInteractiveMs);
-    const oI = med(po, (m) => m.dataToInteractiveMs);
-    lines.push(`| Chromium: data arrival → layoutstop | ${fmtMs(med(pw, (m) => m.dataToLayoutMs))} | ${fmtMs(med(po, (m) => m.dataToLayoutMs))} | | |`);
-    lines.push(
-      `| Chromium: data arrival → interactive (drawn after layoutstop) | ${fmtMs(wI)} | ${fmtMs(oI)} | < 3 s / < 1 s | whole ${ok(wI < 3000)}, one ${ok(oI < 1000)} |`,
+    lines.push('| Chromium | Whole mesh | One namespace |', '|---|---|---|');
+    const prow = (name: string, f: (m: PageMeasurement) => number, fmt: (v: number) => string = fmtMs) =>
+      lines.push(`| ${name} | ${fmt(med(pw, f))} | ${fmt(med(po, f))} |`);
+    prow('navigation → data arrival (the page request)', (m) => m.navToDataMs);
+    prow('data arrival → layoutstop', (m) => m.dataToLayoutMs);
+    prow('data arrival → interactive (drawn after layoutstop)', (m) => m.dataToInteractiveMs);
+    prow('navigation → interactive', (m) => m.navToDataMs + m.dataToInteractiveMs);
+    prow(
+      'panning frame rate (rAF, 3 s of cy.panBy)',
+      (m) => m.fps,
+      (v) => `${v.toFixed(1)} fps`,
     );
-    lines.push(`| Chromium: navigation → data arrival | ${fmtMs(med(pw, (m) => m.navToDataMs))} | ${fmtMs(med(po, (m) => m.navToDataMs))} | | |`);
-    lines.push(
-      `| Chromium: elements drawn | ${pw[0] ? `${pw[0].nodes} nodes, ${pw[0].edges} edges` : ''} | ${po[0] ? `${po[0].nodes} nodes, ${po[0].edges} edges` : ''} | | |`,
+    prow(
+      'mouse drag, renders/s',
+      (m) => m.dragFps,
+      (v) => v.toFixed(1),
     );
-    const wF = med(pw, (m) => m.fps);
-    const oF = med(po, (m) => m.fps);
     lines.push(
-      `| Chromium: panning frame rate (rAF, 3 s of cy.panBy) | ${wF.toFixed(1)} fps | ${oF.toFixed(1)} fps | ≥ 30 fps | ${ok(wF >= 30 && oF >= 30)} |`,
+      `| elements drawn | ${pw[0] ? `${pw[0].nodes} nodes, ${pw[0].edges} edges` : ''} | ${po[0] ? `${po[0].nodes} nodes, ${po[0].edges} edges` : ''} |`,
     );
     const js = (po[0] ?? pw[0])?.js;
     if (js)
       lines.push(
-        `| First-load JS of /graph | ${js.files} scripts, ${(js.rawBytes / 1024).toFixed(0)} KB raw, ${(js.gzipBytes / 1024).toFixed(0)} KB gzip -9, ${(js.transferredBytes / 1024).toFixed(0)} KB transferred | | | |`,
+        `| First-load JS of /graph | ${js.files} scripts, ${(js.rawBytes / 1024).toFixed(0)} KB raw, ${(js.gzipBytes / 1024).toFixed(0)} KB gzip -9 | |`,
       );
-    lines.push('', `Chromium ${pw.length + po.length} page loads (headless, --disable-gpu, 1600×1000, software rendering); median shown.`);
+    lines.push('', `Chromium ${pw.length + po.length} page loads (headless, --disable-gpu, 1600×1000, software rendering); median shown.`, '');
   }
   if (r.kiali) {
     const k = r.kiali;
     lines.push('', "## Side by side: Kiali's per-namespace query pattern", '');
     lines.push(
-      "Per namespace 4 HTTP + 3 TCP instant queries `sum(rate(…[15m])) by (15–17 labels) > 0`, sent one after the other as Kiali's `buildNamespaceTrafficMap` does (bench/kiali.ts), on the same Prometheus and data.",
+      "Per namespace 4 HTTP + 3 TCP instant queries `sum(rate(…[15m])) by (15–17 labels) > 0`, sent one after the other as Kiali's `buildNamespaceTrafficMap` does (bench/kiali.ts), on the same Prometheus and data. Kiali's pattern reads requests and TCP bytes only (no latency), like the page's first request.",
       '',
     );
+    lines.push('| | Kiali-pattern calls | Kiali-pattern wall | Kiali-pattern Prometheus time |', '|---|---|---|---|');
     lines.push(
-      '| | Meshglass calls | Meshglass Prometheus time | Kiali-pattern calls | Kiali-pattern wall | Kiali-pattern Prometheus time |',
-      '|---|---|---|---|---|---|',
+      `| one namespace | ${k.oneNs[0]?.prom.queryRequests ?? ''} | ${fmtMs(median(k.oneNs.map((x) => x.ms)))} | ${fmtS(median(k.oneNs.map((x) => x.prom.httpSeconds)))} |`,
     );
-    if (one)
+    if (k.whole)
       lines.push(
-        `| one namespace | ${Math.max(...one.calls)} | ${fmtS(median(one.promHttpS))} | ${k.oneNs[0]?.prom.queryRequests ?? ''} | ${fmtMs(median(k.oneNs.map((x) => x.ms)))} | ${fmtS(median(k.oneNs.map((x) => x.prom.httpSeconds)))} |`,
-      );
-    if (whole && k.whole)
-      lines.push(
-        `| whole mesh (${opts.namespaces} namespaces) | ${Math.max(...whole.calls)} | ${fmtS(median(whole.promHttpS))} | ${k.whole.prom.queryRequests} | ${fmtMs(k.whole.ms)} (1 run) | ${fmtS(k.whole.prom.httpSeconds)} |`,
+        `| whole mesh (${opts.namespaces} namespaces) | ${k.whole.prom.queryRequests} | ${fmtMs(k.whole.ms)} (1 run) | ${fmtS(k.whole.prom.httpSeconds)} |`,
       );
   }
+  lines.push('', '## Targets', '');
+  const targets = evaluateTargets(r, { pw, po, med });
+  lines.push('| Measure | Now | Target | |', '|---|---|---|---|');
+  for (const t of targets) lines.push(`| ${t.measure} | ${t.now} | ${t.target} | ${t.met === undefined ? '**not measured**' : t.met ? 'met' : '**missed**'} |`);
   lines.push('');
+  lastTargets = targets;
   return lines.join('\n');
+}
+
+interface Target {
+  measure: string;
+  now: string;
+  target: string;
+  /** undefined = not measured in this run (counts as missed for --check). */
+  met: boolean | undefined;
+}
+let lastTargets: Target[] = [];
+
+/** The issue's target table, evaluated on this run (ratios against Kiali's pattern in the same run). */
+function evaluateTargets(
+  r: ReportInput,
+  b: { pw: PageMeasurement[]; po: PageMeasurement[]; med: (ms: PageMeasurement[], f: (m: PageMeasurement) => number) => number },
+): Target[] {
+  const find = (prefix: string, omit: boolean) => r.results.find((x) => x.label.startsWith(prefix) && x.label.includes(omit ? 'page' : 'with latency'));
+  const wholePage = find('whole mesh', true);
+  const onePage = find('one namespace', true);
+  const kWhole = r.kiali?.whole?.ms;
+  const kOne = r.kiali ? median(r.kiali.oneNs.map((x) => x.ms)) : undefined;
+  const out: Target[] = [];
+  const ratio = (a: number | undefined, k: number | undefined) => (a !== undefined && k !== undefined ? a / k : undefined);
+  const wr = ratio(wholePage && median(wholePage.graphMs), kWhole);
+  out.push({
+    measure: 'whole mesh `/api/graph` (page request), 15 min window, cold',
+    now: wr === undefined ? 'n/a' : `${fmtMs(median(wholePage!.graphMs))} = ${wr.toFixed(2)}× Kiali's ${fmtMs(kWhole!)}`,
+    target: '≤ 0.5× Kiali pattern',
+    met: wr === undefined ? undefined : wr <= 0.5,
+  });
+  const or = ratio(onePage && median(onePage.graphMs), kOne);
+  out.push({
+    measure: 'one namespace `/api/graph` (page request), cold',
+    now: or === undefined ? 'n/a' : `${fmtMs(median(onePage!.graphMs))} = ${or.toFixed(2)}× Kiali's ${fmtMs(kOne!)}`,
+    target: '≤ 1× Kiali pattern',
+    met: or === undefined ? undefined : or <= 1,
+  });
+  const od = onePage ? median(onePage.graphMs) / median(onePage.directMs) : undefined;
+  out.push({
+    measure: 'one namespace `/api/graph` / the same queries sent directly',
+    now: od === undefined ? 'n/a' : `${od.toFixed(2)}×`,
+    target: '≤ 1.2×',
+    met: od === undefined ? undefined : od <= 1.2,
+  });
+  out.push({
+    measure: 'rolling window polled by 20 browsers',
+    now: 'not measured by bench/run.ts (bench/load-test.ts)',
+    target: 'one computation per step; p50 ≤ 200 ms',
+    met: undefined,
+  });
+  out.push({ measure: 'whole mesh, 24 h window', now: `not measured (history ${opts.hours} h)`, target: '≤ 1× Kiali pattern', met: undefined });
+  const wi = b.med(b.pw, (m) => m.navToDataMs + m.dataToInteractiveMs);
+  const oi = b.med(b.po, (m) => m.navToDataMs + m.dataToInteractiveMs);
+  out.push({
+    measure: 'browser navigation → interactive, whole mesh / one namespace',
+    now: b.pw.length ? `${fmtMs(wi)} / ${fmtMs(oi)}` : 'not measured (--skip-browser)',
+    target: '≤ 3 s / ≤ 1 s',
+    met: b.pw.length && b.po.length ? wi <= 3000 && oi <= 1000 : undefined,
+  });
+  const wf = b.med(b.pw, (m) => m.fps);
+  const of = b.med(b.po, (m) => m.fps);
+  out.push({
+    measure: 'panning, whole mesh / one namespace (software rendering)',
+    now: b.pw.length ? `${wf.toFixed(1)} / ${of.toFixed(1)} fps` : 'not measured (--skip-browser)',
+    target: '≥ 30 fps both',
+    met: b.pw.length && b.po.length ? wf >= 30 && of >= 30 : undefined,
+  });
+  const rssMb = r.rss.after100 / 1024;
+  out.push({
+    measure: `next-server RSS after ${r.rss.requests} graph requests`,
+    now: `${rssMb.toFixed(0)} MB (heap after GC ${(r.rss.heapAfter100 / 2 ** 20).toFixed(0)} MB)`,
+    target: '≤ 400 MB',
+    met: rssMb <= 400,
+  });
+  out.push({
+    measure: '5,000 workloads (500 × 10)',
+    now: opts.namespaces * opts.workloads >= 5000 ? 'this run' : `not this run (${opts.namespaces} × ${opts.workloads})`,
+    target: 'runs; every figure reported',
+    met: opts.namespaces * opts.workloads >= 5000 ? true : undefined,
+  });
+  return out;
 }
 
 function browserReport(pages: { label: string; m: PageMeasurement }[], buildId: string, labels: string[]): string {

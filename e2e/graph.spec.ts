@@ -117,6 +117,9 @@ test('a shared link opened in another browser shows the same selection and numbe
   expect(edge).toBeDefined();
   await graph.clickElement(edge!.id);
   await expect(graph.panel.getByTestId('panel-title')).toHaveText('payments/payments-api → payments/ledger');
+  // The graph is drawn from a request without latency (omit=latency); the latency follows and fills the panel.
+  await expect(graph.panel.getByTestId('panel-rates')).toContainText(/Latency p50\/p95\/p99\s*[\d.]+ ?m?s/);
+  await expect(graph.panel.getByTestId('panel-latency-loading')).toHaveCount(0);
   const rates = await graph.panel.getByTestId('panel-rates').innerText();
   // the status breakdown (HTTP codes; gRPC codes by name on gRPC edges) is part of the rates
   await expect(graph.panel.getByTestId('panel-statuses-http')).toContainText('200');

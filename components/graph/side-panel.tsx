@@ -8,6 +8,7 @@ import { isErrorCode } from '@/lib/mesh/rates';
 import { explainEdge, explainNode, type Fix } from '@/lib/graph/explain';
 import { KIND_LABELS, MODE_LABELS, MTLS_LABELS, PATH_STYLES, edgeHealth, effectiveMode } from '@/lib/graph/style-mapping';
 import { configQueryOptions } from '@/lib/query/graph';
+import { latencyMissing } from '@/lib/graph/latency';
 import { formatBytesPerSec, formatInstantUtc, formatMs, formatPercent, formatRate } from '@/lib/utils/format';
 import { Button } from '@/components/ui/button';
 import { EdgeSlices } from './edge-slices';
@@ -198,6 +199,13 @@ function EdgeDetails({ edge, graph, grafanaUrl }: { edge: GraphEdge; graph: Mesh
             </Row>
           )}
           {r.meanMs !== undefined && <Row term="Latency mean">{formatMs(r.meanMs)}</Row>}
+          {latencyMissing(graph, edge) && (
+            <Row term="Latency">
+              <span className="text-gray-600" data-testid="panel-latency-loading">
+                loading…
+              </span>
+            </Row>
+          )}
           {edge.statuses?.http && (
             <Row term="HTTP codes">
               <StatusList testId="panel-statuses-http" statuses={edge.statuses.http} failed={(code) => isErrorCode(code)} />

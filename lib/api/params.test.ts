@@ -101,6 +101,16 @@ describe('parseGraphQuery', () => {
     expect(paramOf(() => parseGraphQuery(q('foo=1'), NOW))).toBe('foo');
     expect(paramOf(() => parseGraphQuery(q('expandWaypoints=yes'), NOW))).toBe('expandWaypoints');
   });
+  it('omit: only latency, as a list, deduplicated; anything else is a 400 naming omit', () => {
+    expect(parseGraphQuery(q('omit=latency'), NOW).omit).toEqual(['latency']);
+    expect(parseGraphQuery(q('omit=latency,latency&omit=latency'), NOW).omit).toEqual(['latency']);
+    expect(parseGraphQuery(q('omit='), NOW).omit).toBeUndefined();
+    expect(parseGraphQuery(q(''), NOW).omit).toBeUndefined();
+    expect(paramOf(() => parseGraphQuery(q('omit=rates'), NOW))).toBe('omit');
+    expect(paramOf(() => parseGraphQuery(q('omit=latency,nodes'), NOW))).toBe('omit');
+    const whole = parseGraphQuery(q('range=1h'), NOW);
+    expect(graphQueryKey(parseGraphQuery(q('range=1h&omit=latency'), NOW))).not.toBe(graphQueryKey(whole));
+  });
   it('normalised keys: equal queries give equal keys', () => {
     const a = parseGraphQuery(q('namespaces=b,a&range=1h'), NOW);
     const b = parseGraphQuery(q('range=1h&namespaces=a,b'), NOW + 2);
@@ -108,7 +118,7 @@ describe('parseGraphQuery', () => {
     expect(graphQueryKey(a)).not.toBe(graphQueryKey(parseGraphQuery(q('namespaces=a&range=1h'), NOW)));
   });
   it('property: any query string either parses or fails with a ParamError naming a parameter present in it', () => {
-    const keys = fc.constantFrom('namespaces', 'range', 'start', 'end', 'expandWaypoints', 'x');
+    const keys = fc.constantFrom('namespaces', 'range', 'start', 'end', 'expandWaypoints', 'omit', 'x');
     fc.assert(
       fc.property(fc.array(fc.tuple(keys, fc.string({ maxLength: 40 })), { maxLength: 5 }), (pairs) => {
         const params = new URLSearchParams(pairs);

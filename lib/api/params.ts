@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { CLUSTER_NAME, formatSeconds, MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS, NAMESPACE_NAME, parseInstant, rangeToSeconds } from './scope';
 
 // Parsing of the query parameters shared by /api/graph, /api/namespaces, /api/findings… (docs/api.md §4).
@@ -115,7 +116,35 @@ export function parseBoolean(params: URLSearchParams, name: string, fallback = f
   throw new ParamError(name, `${name} must be true or false`);
 }
 
-const KNOWN_GRAPH_PARAMS = new Set(['namespaces', 'clusters', 'range', 'start', 'end', 'expandWaypoints']);
+/**
+ * Parts of the graph a caller may leave out (docs/api.md §4 `omit`): `latency` = the per-edge percentiles and
+ * mean, the most expensive query of a whole mesh and not drawn on a collapsed whole-mesh view.
+ */
+export const GRAPH_OMITTABLE = ['latency'] as const;
+export type GraphOmit = (typeof GRAPH_OMITTABLE)[number];
+const omitSchema = z.array(z.enum(GRAPH_OMITTABLE)).max(GRAPH_OMITTABLE.length);
+
+/** `omit=latency`: sorted, deduplicated; undefined when absent or empty. */
+export function parseOmit(params: URLSearchParams): GraphOmit[] | undefined {
+  const all = params.getAll('omit');
+  if (all.length === 0) return undefined;
+  const names = [
+    ...new Set(
+      all
+        .flatMap((v) => v.split(','))
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    ),
+  ].sort();
+  const parsed = omitSchema.safeParse(names);
+  if (!parsed.success) {
+    const bad = names.find((n) => !(GRAPH_OMITTABLE as readonly string[]).includes(n)) ?? names.join(',');
+    throw new ParamError('omit', `omit may list ${GRAPH_OMITTABLE.join(', ')} (got "${truncate(bad)}")`);
+  }
+  return parsed.data.length > 0 ? parsed.data : undefined;
+}
+
+const KNOWN_GRAPH_PARAMS = new Set(['namespaces', 'clusters', 'range', 'start', 'end', 'expandWaypoints', 'omit']);
 
 export interface GraphQuery {
   window: WindowSeconds;
@@ -123,6 +152,8 @@ export interface GraphQuery {
   /** Restrict to these clusters (Istio cluster names); undefined = all. */
   clusters?: string[];
   expandWaypoints: boolean;
+  /** Parts left out of the answer (the response's `omitted`); undefined = the whole graph. */
+  omit?: GraphOmit[];
 }
 
 export function parseGraphQuery(params: URLSearchParams, nowSeconds: number, extraParams: string[] = []): GraphQuery {
@@ -132,11 +163,13 @@ export function parseGraphQuery(params: URLSearchParams, nowSeconds: number, ext
     }
   }
   const clusters = parseClusters(params);
+  const omit = parseOmit(params);
   return {
     window: parseWindow(params, nowSeconds),
     namespaces: parseNamespaces(params),
     ...(clusters ? { clusters } : {}),
     expandWaypoints: parseBoolean(params, 'expandWaypoints'),
+    ...(omit ? { omit } : {}),
   };
 }
 
@@ -144,6 +177,7 @@ export function parseGraphQuery(params: URLSearchParams, nowSeconds: number, ext
 export function graphQueryKey(q: GraphQuery): string {
   const key: unknown[] = [q.window.start, q.window.end, q.namespaces ?? [], q.expandWaypoints];
   if (q.clusters && q.clusters.length > 0) key.push(q.clusters);
+  if (q.omit && q.omit.length > 0) key.push({ omit: q.omit });
   return JSON.stringify(key);
 }
 

@@ -4,6 +4,8 @@ import fixture from './testdata/demo-graph.json';
 import {
   aggregateEdgeId,
   aggregateEdges,
+  aggregateNamespaces,
+  collapses,
   aggregateNodeId,
   collapseGraph,
   COLLAPSE_NODE_THRESHOLD,
@@ -275,5 +277,30 @@ describe('toScaledElements', () => {
     const big = toScaledElements({ nodes, edges: [] }, { ...opts, collapse: false });
     expect(big.large).toBe(true);
     expect(big.elements.find((e) => e.data.id === nodes[0]!.id)?.classes).toContain('lod-low');
+  });
+});
+
+describe('collapses (the decision collapseGraph takes, without building anything)', () => {
+  it('agrees with collapseGraph for thresholds and expanded sets', () => {
+    const namespaces = [...new Set(graph.nodes.map((n) => n.namespace))];
+    for (const threshold of [0, 5, graph.nodes.length - 1, graph.nodes.length, COLLAPSE_NODE_THRESHOLD]) {
+      for (const expanded of [[], namespaces.slice(0, 1), namespaces]) {
+        expect(collapses(graph, { threshold, expanded })).toBe(collapseGraph(graph, { threshold, expanded }).collapsed);
+      }
+    }
+    expect(collapses(graph, { threshold: 0, expanded: namespaces })).toBe(false);
+    expect(collapses(graph, { threshold: 0 })).toBe(true);
+  });
+});
+
+describe('aggregateNamespaces', () => {
+  it('a collapsed namespace, an aggregate link (aggregate or node ends), anything else none', () => {
+    const n = graph.nodes.find((x) => x.kind === 'workload')!;
+    expect(aggregateNamespaces(graph, agg('shop'))).toEqual(['shop']);
+    expect(aggregateNamespaces(graph, aggregateEdgeId(agg('b'), agg('a')))).toEqual(['a', 'b']);
+    expect(aggregateNamespaces(graph, aggregateEdgeId(agg('zzz'), n.id))).toEqual([n.namespace, 'zzz'].sort());
+    expect(aggregateNamespaces(graph, n.id)).toEqual([]);
+    expect(aggregateNamespaces(graph, undefined)).toEqual([]);
+    expect(aggregateNamespaces(graph, 'ns-agg-edge:broken')).toEqual([]);
   });
 });

@@ -220,18 +220,12 @@ export function aggregateEdges(source: string, target: string, members: readonly
   };
 }
 
-/**
- * Reduce a graph by collapsing every non-expanded namespace into one node. Below the threshold,
- * or when nothing is collapsible, the graph is returned unchanged (same node/edge objects).
- */
-export function collapseGraph(graph: Pick<MeshGraph, 'nodes' | 'edges'>, opts: CollapseOptions = {}): CollapsedGraph {
-  const threshold = opts.threshold ?? COLLAPSE_NODE_THRESHOLD;
-  const unchanged: CollapsedGraph = { nodes: graph.nodes, edges: graph.edges, collapsed: false, collapsedNamespaces: [], memberOf: new Map() };
-  if (graph.nodes.length <= threshold) return unchanged;
-  const expanded = new Set(opts.expanded ?? []);
-
-  // Group collapsible nodes by (cluster, namespace).
+/** The namespaces that would become aggregates (id → members), or none: the one rule collapseGraph and collapses() share. */
+function collapseGroups(graph: Pick<MeshGraph, 'nodes'>, opts: CollapseOptions): Map<string, GraphNode[]> {
   const groups = new Map<string, GraphNode[]>();
+  if (graph.nodes.length <= (opts.threshold ?? COLLAPSE_NODE_THRESHOLD)) return groups;
+  const expanded = new Set(opts.expanded ?? []);
+  // Group collapsible nodes by (cluster, namespace).
   for (const n of graph.nodes) {
     if (!collapsible(n) || expanded.has(n.namespace)) continue;
     const id = aggregateNodeId(n.cluster, n.namespace);
@@ -239,11 +233,24 @@ export function collapseGraph(graph: Pick<MeshGraph, 'nodes' | 'edges'>, opts: C
     if (g) g.push(n);
     else groups.set(id, [n]);
   }
+  for (const [id, members] of groups) if (members.length < MIN_AGGREGATE_MEMBERS) groups.delete(id);
+  return groups;
+}
+
+/** Would collapseGraph draw at least one namespace as an aggregate? (Cheap: no edge is looked at.) */
+export function collapses(graph: Pick<MeshGraph, 'nodes'>, opts: CollapseOptions = {}): boolean {
+  return collapseGroups(graph, opts).size > 0;
+}
+
+/**
+ * Reduce a graph by collapsing every non-expanded namespace into one node. Below the threshold,
+ * or when nothing is collapsible, the graph is returned unchanged (same node/edge objects).
+ */
+export function collapseGraph(graph: Pick<MeshGraph, 'nodes' | 'edges'>, opts: CollapseOptions = {}): CollapsedGraph {
+  const unchanged: CollapsedGraph = { nodes: graph.nodes, edges: graph.edges, collapsed: false, collapsedNamespaces: [], memberOf: new Map() };
+  const groups = collapseGroups(graph, opts);
   const memberOf = new Map<string, string>();
-  for (const [id, members] of groups) {
-    if (members.length < MIN_AGGREGATE_MEMBERS) groups.delete(id);
-    else for (const m of members) memberOf.set(m.id, id);
-  }
+  for (const [id, members] of groups) for (const m of members) memberOf.set(m.id, id);
   if (groups.size === 0) return unchanged;
 
   const internal = new Map<string, number>();
@@ -339,4 +346,20 @@ export function namespacesToExpand(collapsed: Pick<CollapsedGraph, 'nodes'>, id:
   // Ends are node ids or aggregate ids; neither contains "->" (lib/mesh/ids.ts names have no "->").
   if (!m) return [];
   return [...new Set([nsOf(m[1]!), nsOf(m[2]!)].filter((x): x is string => x !== undefined))].sort();
+}
+
+/**
+ * The namespaces an aggregate id (a collapsed namespace, or a link between two ends of which one at least is
+ * collapsed) stands for; [] for any other id. Node-id ends are looked up in the full graph.
+ */
+export function aggregateNamespaces(graph: Pick<MeshGraph, 'nodes'>, id: string | undefined): string[] {
+  if (!id || !isAggregateId(id)) return [];
+  const endNs = (end: string): string | undefined => {
+    if (end.startsWith(AGGREGATE_NODE_PREFIX)) return end.slice(end.indexOf('/') + 1) || undefined;
+    return graph.nodes.find((n) => n.id === end)?.namespace || undefined;
+  };
+  if (id.startsWith(AGGREGATE_NODE_PREFIX)) return [endNs(id)].filter((x): x is string => x !== undefined);
+  const m = /^ns-agg-edge:(.+?)->(.+)$/.exec(id);
+  if (!m) return [];
+  return [...new Set([endNs(m[1]!), endNs(m[2]!)].filter((x): x is string => x !== undefined))].sort();
 }

@@ -283,6 +283,12 @@ describe('l4Rates', () => {
     expect(r.rates).toEqual({ requestBytesPerSec: 10, responseBytesPerSec: 20, connectionsPerSec: 1, failedConnectionsPerSec: 9 / 60 });
     expect(r.failuresByFlag).toEqual({ CONNECT: 0.1, DENY: 0.05 });
   });
+  it('TCP traffic without a flagged close (the graph query reads flagged closes only) had 0 failures; no TCP sample, no figure', () => {
+    const r = l4Rates([{ metric: 'tcpSentBytes', labels: {}, value: 120 }], 60);
+    expect(r.rates).toEqual({ responseBytesPerSec: 2, failedConnectionsPerSec: 0 });
+    expect(r.failuresByFlag).toBeUndefined();
+    expect(l4Rates([], 60).rates).toEqual({});
+  });
   it('(k) sidecar UH closes count as failures', () => {
     const r = l4Rates([{ metric: 'tcpClosed', labels: { response_flags: 'UH' }, value: 88 }], 88);
     expect(r.rates.failedConnectionsPerSec).toBe(1);

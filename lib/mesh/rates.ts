@@ -225,10 +225,12 @@ export function l4Rates(samples: TelemetrySample[], seconds: number): L4Result {
   if (opened !== undefined) rates.connectionsPerSec = opened / seconds;
   // Failed connections: closes with a response flag, and (ztunnel ≥ 1.30) istio_tcp_connections_failed_total.
   // Whether a failed attempt is also counted as a flagged close is not part of the metric's contract, so per
-  // flag the larger of the two counts, never their sum (docs/classification.md §3.5).
+  // flag the larger of the two counts, never their sum (docs/classification.md §3.5). The graph query reads
+  // flagged closes only (response_flags!="-": the clean closes are most of the series and carry no failure),
+  // so a reporter with TCP traffic and no flagged close had 0 failures.
   const closed = samples.filter((s) => s.metric === 'tcpClosed' || s.metric === 'tcpFailed');
   let failuresByFlag: Record<string, number> | undefined;
-  if (closed.length > 0) {
+  if (samples.length > 0) {
     const byMetric = { tcpClosed: {} as Record<string, number>, tcpFailed: {} as Record<string, number> };
     for (const c of closed) {
       const flag = c.labels.response_flags;

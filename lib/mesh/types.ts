@@ -413,6 +413,16 @@ export interface MeshGraph {
   nodes: GraphNode[];
   edges: GraphEdge[];
   warnings: Warning[];
+  /**
+   * Parts the caller asked to leave out (`omit=latency`): their fields are absent because they were not
+   * read, not because the mesh has no such data. Absent = the whole graph.
+   */
+  omitted?: 'latency'[];
+  /**
+   * Present when a rolling window's answer is the previous computation, served while the next one runs
+   * (stale-while-revalidate, docs/api.md §4.2): when it was computed and how old it was when sent.
+   */
+  stale?: { computedAt: string; ageSeconds: number };
 }
 
 export interface BuildOptions {

@@ -56,6 +56,23 @@ describe('selector', () => {
 });
 
 describe('buildGraphQueries', () => {
+  it('parts: traffic and latency split the query set, each query in exactly one part', () => {
+    const all = buildGraphQueries({ windowSeconds: 900, namespaces: ['shop'] });
+    const traffic = buildGraphQueries({ windowSeconds: 900, namespaces: ['shop'], parts: ['traffic'] });
+    const latency = buildGraphQueries({ windowSeconds: 900, namespaces: ['shop'], parts: ['latency'] });
+    expect(latency.map((q) => q.name)).toEqual(['requestDurationBucket', 'requestDurationSum']);
+    expect(traffic.map((q) => q.name)).toEqual(['requests', 'tcpOpened', 'tcpClosed', 'tcpFailed', 'tcpSentBytes', 'tcpReceivedBytes']);
+    expect([...traffic, ...latency].map((q) => q.query).sort()).toEqual(all.map((q) => q.query).sort());
+    expect(buildGraphQueries({ windowSeconds: 900, parts: [] })).toEqual([]);
+  });
+  it('closed connections: only flagged (failed) closes, also under a namespace restriction', () => {
+    const closed = buildGraphQueries({ windowSeconds: 300, namespaces: ['shop'] }).find((q) => q.name === 'tcpClosed')!.query;
+    expect(closed).toContain('istio_tcp_connections_closed_total{source_workload_namespace="shop", response_flags!="-"}[300s]');
+    expect(closed).toContain(
+      'istio_tcp_connections_closed_total{source_workload_namespace!="shop", destination_workload_namespace!="shop", destination_service_namespace="shop", response_flags!="-"}[300s]',
+    );
+    expect(closed.match(/response_flags!="-"/g)).toHaveLength(3);
+  });
   it('builds the exact unfiltered query set', () => {
     const qs = buildGraphQueries({ windowSeconds: 900 });
     expect(qs.map((q) => q.name)).toEqual([
@@ -79,7 +96,7 @@ describe('buildGraphQueries', () => {
     expect(byName.requestDurationSum).toBe(`sum by (${D}) (increase(istio_request_duration_milliseconds_sum[900s])) ${traffic}`);
     expect(qs.filter((q) => q.keepZero).map((q) => q.name)).toEqual(['requestDurationBucket', 'requestDurationSum']);
     expect(byName.tcpOpened).toBe(`sum by (${E}, ${T}) (increase(istio_tcp_connections_opened_total[900s])) > 0`);
-    expect(byName.tcpClosed).toBe(`sum by (${E}, response_flags) (increase(istio_tcp_connections_closed_total[900s])) > 0`);
+    expect(byName.tcpClosed).toBe(`sum by (${E}, response_flags) (increase(istio_tcp_connections_closed_total{response_flags!="-"}[900s])) > 0`);
     expect(byName.tcpFailed).toBe(`sum by (${E}, response_flags) (increase(istio_tcp_connections_failed_total[900s])) > 0`);
     expect(byName.tcpSentBytes).toBe(`sum by (${E}) (increase(istio_tcp_sent_bytes_total[900s])) > 0`);
     expect(byName.tcpReceivedBytes).toBe(`sum by (${E}, ${T}) (increase(istio_tcp_received_bytes_total[900s])) > 0`);
@@ -95,14 +112,14 @@ describe('buildGraphQueries', () => {
     for (const q of qs) expect(q.query.match(/source_workload_namespace=~/g)?.length).toBeGreaterThanOrEqual(1);
   });
 
-  it('restricts namespaces on source, destination workload and destination service namespace', () => {
+  it('restricts namespaces on source, destination workload and destination service namespace, as disjoint selectors', () => {
     const [requests] = buildGraphQueries({ windowSeconds: 300, namespaces: ['shop', 'pay.ments', 'shop'] });
     const by = `${E}, request_protocol, response_code, grpc_response_status, instance, job, pod, namespace, app`;
     const re = '"pay\\\\.ments|shop"';
     expect(requests?.query).toBe(
       `(sum by (${by}) (increase(istio_requests_total{source_workload_namespace=~${re}}[300s])) or ` +
-        `sum by (${by}) (increase(istio_requests_total{destination_workload_namespace=~${re}}[300s])) or ` +
-        `sum by (${by}) (increase(istio_requests_total{destination_service_namespace=~${re}}[300s]))) > 0`,
+        `sum by (${by}) (increase(istio_requests_total{source_workload_namespace!~${re}, destination_workload_namespace=~${re}}[300s])) or ` +
+        `sum by (${by}) (increase(istio_requests_total{source_workload_namespace!~${re}, destination_workload_namespace!~${re}, destination_service_namespace=~${re}}[300s]))) > 0`,
     );
   });
 
@@ -111,20 +128,24 @@ describe('buildGraphQueries', () => {
     const D =
       'reporter, source_cluster, source_workload, source_workload_namespace, destination_cluster, destination_workload, destination_workload_namespace, destination_service';
     const m = 'istio_request_duration_milliseconds_bucket';
+    const notSrc = 'source_workload_namespace!="shop", ';
+    const notDst = 'destination_workload_namespace!="shop", ';
     expect(q.query).toBe(
       `(sum by (${D}, le) (increase(${m}{source_workload_namespace="shop"}[300s])) or ` +
-        `sum by (${D}, le) (increase(${m}{destination_workload_namespace="shop"}[300s])) or ` +
-        `sum by (${D}, le) (increase(${m}{destination_service_namespace="shop"}[300s]))) and on (${D}) (` +
+        `sum by (${D}, le) (increase(${m}{${notSrc}destination_workload_namespace="shop"}[300s])) or ` +
+        `sum by (${D}, le) (increase(${m}{${notSrc}${notDst}destination_service_namespace="shop"}[300s]))) and on (${D}) (` +
         `(sum by (${D}) (increase(${m}{source_workload_namespace="shop", le="+Inf"}[300s])) or ` +
-        `sum by (${D}) (increase(${m}{destination_workload_namespace="shop", le="+Inf"}[300s])) or ` +
-        `sum by (${D}) (increase(${m}{destination_service_namespace="shop", le="+Inf"}[300s]))) > 0)`,
+        `sum by (${D}) (increase(${m}{${notSrc}destination_workload_namespace="shop", le="+Inf"}[300s])) or ` +
+        `sum by (${D}) (increase(${m}{${notSrc}${notDst}destination_service_namespace="shop", le="+Inf"}[300s]))) > 0)`,
     );
   });
 
   it('uses an equality matcher for a single namespace', () => {
     const [requests] = buildGraphQueries({ windowSeconds: 300, namespaces: ['pay.ments'] });
     expect(requests?.query).toContain('{source_workload_namespace="pay.ments"}');
-    expect(requests?.query).toContain('{destination_service_namespace="pay.ments"}');
+    expect(requests?.query).toContain(
+      '{source_workload_namespace!="pay.ments", destination_workload_namespace!="pay.ments", destination_service_namespace="pay.ments"}',
+    );
     expect(requests?.query).not.toContain('=~');
   });
 

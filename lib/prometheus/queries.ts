@@ -33,6 +33,20 @@ const DURATION_LABELS = [
 export const HISTOGRAM_METRICS: ReadonlySet<TelemetryMetric> = new Set<TelemetryMetric>(['requestDurationBucket', 'requestDurationSum']);
 
 /**
+ * The graph's queries in two parts that can be fetched apart (docs/api.md `omit`): `traffic` gives every
+ * node, edge, path, mode, mTLS, rate, error and TCP figure; `latency` only the per-edge percentiles and
+ * mean. Latency is the histogram: ~12× the series of the request counter and half of Prometheus' time on a
+ * whole mesh (bench/results.md), while a collapsed whole-mesh drawing shows no percentile.
+ */
+export type GraphQueryPart = 'traffic' | 'latency';
+export const GRAPH_QUERY_PARTS: readonly GraphQueryPart[] = ['traffic', 'latency'];
+
+/** The part a metric's query belongs to. */
+export function queryPart(metric: TelemetryMetric): GraphQueryPart {
+  return HISTOGRAM_METRICS.has(metric) ? 'latency' : 'traffic';
+}
+
+/**
  * Metrics whose query also groups by the scrape-target labels (TARGET_LABELS), so reporter attribution
  * (docs/classification.md §3.1 a/b: which scrape targets reported each edge + reporter) comes from the traffic queries
  * themselves: request traffic, new connections, or bytes on connections opened before the window. The
@@ -150,15 +164,19 @@ function normalizeNamespaces(namespaces: readonly string[] | undefined): string[
 }
 
 /**
- * One selector per namespace label, each matching any of the namespaces (one equality for a single
- * namespace, else a single regex), or a single empty selector when unrestricted. The per-label variants
- * are joined with `or` by the callers.
+ * One selector per namespace label, matching any of the namespaces (one equality for a single namespace, else
+ * a single regex), or a single empty selector when unrestricted. The callers join the variants with `or`. The
+ * variants are disjoint — each also says the earlier labels do not match — so a series touching the
+ * namespace on several labels (most do: source and service namespace, workload and service namespace) is
+ * read once, not up to three times: a third fewer samples for one namespace (bench/results.md).
  */
 function namespaceSelectors(namespaces: readonly string[]): string[] {
   if (namespaces.length === 0) return [''];
-  const matcher = (label: string): Matcher =>
-    namespaces.length === 1 ? { label, op: '=', value: namespaces[0]! } : { label, op: '=~', value: namespaces.map(regexEscape).join('|') };
-  return NAMESPACE_FILTER_LABELS.map((label) => selector([matcher(label)]));
+  const value = namespaces.length === 1 ? namespaces[0]! : namespaces.map(regexEscape).join('|');
+  const [is, isNot]: [Matcher['op'], Matcher['op']] = namespaces.length === 1 ? ['=', '!='] : ['=~', '!~'];
+  return NAMESPACE_FILTER_LABELS.map((label, i) =>
+    selector([...NAMESPACE_FILTER_LABELS.slice(0, i).map((earlier): Matcher => ({ label: earlier, op: isNot, value })), { label, op: is, value }]),
+  );
 }
 
 interface GraphQueryOptions {
@@ -168,6 +186,8 @@ interface GraphQueryOptions {
   namespaces?: readonly string[];
   /** e.g. "workload:" when reading recording rules. */
   metricPrefix?: string;
+  /** Only these parts (default: both). */
+  parts?: readonly GraphQueryPart[];
 }
 
 export type GraphQueryName = TelemetryMetric;
@@ -184,9 +204,25 @@ export interface GraphQuery {
   keepZero?: true;
 }
 
-function increaseSum(metric: string, labels: readonly string[], windowSeconds: number, namespaces: readonly string[]): string {
+/**
+ * Extra matchers per metric: of the closed connections only the ones with a response flag (a failure: "-"
+ * is a clean close, lib/mesh/rates.ts l4Rates). Clean closes are a series per edge and reporter like the
+ * other TCP counters and carry no information the opened/bytes queries lack.
+ */
+const EXTRA_MATCHERS: Partial<Record<TelemetryMetric, Matcher[]>> = {
+  tcpClosed: [{ label: 'response_flags', op: '!=', value: '-' }],
+};
+
+/** The namespace selectors with a metric's extra matchers added to each. */
+function metricSelectors(namespaces: readonly string[], extra: readonly Matcher[] = []): string[] {
+  if (extra.length === 0) return namespaceSelectors(namespaces);
+  const more = selector(extra).slice(1, -1);
+  return namespaceSelectors(namespaces).map((sel) => (sel === '' ? `{${more}}` : `${sel.slice(0, -1)}, ${more}}`));
+}
+
+function increaseSum(metric: string, labels: readonly string[], windowSeconds: number, namespaces: readonly string[], extra?: readonly Matcher[]): string {
   const by = byClause(labels);
-  const parts = namespaceSelectors(namespaces).map((sel) => `sum by (${by}) (increase(${metric}${sel}[${windowSeconds}s]))`);
+  const parts = metricSelectors(namespaces, extra).map((sel) => `sum by (${by}) (increase(${metric}${sel}[${windowSeconds}s]))`);
   // Each part has identical grouping labels (the namespace labels are among them, or the part is the
   // only one), so `or` keeps one copy of a series matched by several namespace labels.
   return parts.length === 1 ? `${parts[0]} > 0` : `(${parts.join(' or ')}) > 0`;
@@ -210,7 +246,7 @@ function histogramIncrease(metric: string, bucketMetric: string, labels: readonl
 }
 
 /**
- * The whole graph in 7 instant queries, whatever the number of namespaces (docs/engineering.md B4): one per traffic
+ * The whole graph in 8 instant queries, whatever the number of namespaces (docs/engineering.md B4): one per traffic
  * metric, three of them also grouped by scrape target for reporter attribution. Values are increases
  * over the window. The two latency queries keep zero values (`keepZero`): a histogram's empty buckets
  * are data.
@@ -230,20 +266,23 @@ export function buildGraphQueries(opts: GraphQueryOptions): GraphQuery[] {
     'tcpSentBytes',
     'tcpReceivedBytes',
   ];
-  return metrics.map((m) => {
-    const targetLabels = TARGET_METRICS.has(m) ? TARGET_LABELS : [];
-    const labels = [...GRAPH_QUERY_LABELS[m], ...targetLabels];
-    const histogram = HISTOGRAM_METRICS.has(m);
-    return {
-      name: m,
-      labels: GRAPH_QUERY_LABELS[m],
-      targetLabels,
-      ...(histogram ? { keepZero: true } : {}),
-      query: histogram
-        ? histogramIncrease(metricName(m, prefix), metricName('requestDurationBucket', prefix), labels, w, namespaces)
-        : increaseSum(metricName(m, prefix), labels, w, namespaces),
-    };
-  });
+  const parts = new Set(opts.parts ?? GRAPH_QUERY_PARTS);
+  return metrics
+    .filter((m) => parts.has(queryPart(m)))
+    .map((m) => {
+      const targetLabels = TARGET_METRICS.has(m) ? TARGET_LABELS : [];
+      const labels = [...GRAPH_QUERY_LABELS[m], ...targetLabels];
+      const histogram = HISTOGRAM_METRICS.has(m);
+      return {
+        name: m,
+        labels: GRAPH_QUERY_LABELS[m],
+        targetLabels,
+        ...(histogram ? { keepZero: true } : {}),
+        query: histogram
+          ? histogramIncrease(metricName(m, prefix), metricName('requestDurationBucket', prefix), labels, w, namespaces)
+          : increaseSum(metricName(m, prefix), labels, w, namespaces, EXTRA_MATCHERS[m]),
+      };
+    });
 }
 
 // ---------------------------------------------------------------------------
@@ -343,17 +382,19 @@ export interface TrendQueries {
 }
 
 /**
- * The graph queries (buildGraphQueries) with a point's window as their window, without the two latency
- * queries (a trend needs which edges carried L7 telemetry and mTLS, and their rates, not latency): run
+ * The graph's traffic queries (buildGraphQueries part `traffic`) with a point's window as their window
+ * (a trend needs which edges carried L7 telemetry and mTLS, and their rates, not latency): run
  * as range queries, each step is the graph of the `pointWindowSeconds` before it.
  */
 export function buildTrendQueries(opts: { rangeSeconds: number; metricPrefix?: string }): TrendQueries {
   assertWindow(opts.rangeSeconds);
   const step = chooseStep(opts.rangeSeconds, TREND_MAX_POINTS);
   const pointWindowSeconds = Math.max(step, MIN_RATE_WINDOW_SECONDS);
-  const queries = buildGraphQueries({ windowSeconds: pointWindowSeconds, ...(opts.metricPrefix ? { metricPrefix: opts.metricPrefix } : {}) }).filter(
-    (q) => !HISTOGRAM_METRICS.has(q.name),
-  );
+  const queries = buildGraphQueries({
+    windowSeconds: pointWindowSeconds,
+    parts: ['traffic'],
+    ...(opts.metricPrefix ? { metricPrefix: opts.metricPrefix } : {}),
+  });
   return { step, pointWindowSeconds, queries };
 }
 

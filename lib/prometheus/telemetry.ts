@@ -2,7 +2,7 @@ import 'server-only';
 import { EDGE_LABELS, type TelemetryInput, type TelemetrySample, type ReporterTarget, type Warning, type Window } from '@/lib/mesh/types';
 import { PrometheusError, type PrometheusClient } from './client';
 import { splitTargets, type PromSample } from './parse';
-import { buildGraphQueries, buildTrendQueries, type GraphQuery, type GraphQueryName } from './queries';
+import { buildGraphQueries, buildTrendQueries, type GraphQuery, type GraphQueryName, type GraphQueryPart } from './queries';
 
 /** A window bound: unix seconds or an RFC 3339 string. */
 type WindowBound = number | string;
@@ -13,6 +13,8 @@ interface FetchTelemetryOptions {
   signal?: AbortSignal;
   /** Defaults to the client's configured prefix. */
   metricPrefix?: string;
+  /** Only these query parts (lib/prometheus/queries.ts GraphQueryPart); default both. */
+  parts?: readonly GraphQueryPart[];
 }
 
 function toSeconds(b: WindowBound, name: string): number {
@@ -49,6 +51,7 @@ export async function fetchTelemetry(client: PrometheusClient, opts: FetchTeleme
     windowSeconds: end - start,
     ...(opts.namespaces ? { namespaces: opts.namespaces } : {}),
     metricPrefix: opts.metricPrefix ?? client.metricPrefix,
+    ...(opts.parts ? { parts: opts.parts } : {}),
   });
   const at = new Date(end * 1000);
   const settled = await Promise.allSettled(queries.map((q) => client.instantQuery(q.query, at, opts.signal ? { signal: opts.signal } : {})));

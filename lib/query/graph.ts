@@ -4,11 +4,15 @@ import { apiWindowParams, type TimeWindow } from '@/lib/api/scope';
 import { fetchJson } from './fetch-json';
 import { queryKeys, type GraphQueryParams, type SeriesQueryParams } from './keys';
 
+/** How soon a stale graph is asked again. */
+const STALE_FOLLOW_UP_MS = 2_000;
+
 export function graphUrl(p: GraphQueryParams): string {
   const q = new URLSearchParams(apiWindowParams(p.window));
   if (p.namespaces.length) q.set('namespaces', p.namespaces.join(','));
   if (p.clusters.length) q.set('clusters', p.clusters.join(','));
   if (p.expandWaypoints) q.set('expandWaypoints', 'true');
+  if (p.omitLatency) q.set('omit', 'latency');
   return `/api/graph?${q}`;
 }
 
@@ -21,8 +25,30 @@ export function graphQueryOptions(p: GraphQueryParams, refreshSeconds = 0) {
     queryKey: queryKeys.graph(p),
     queryFn: ({ signal }) => fetchJson<GraphResponse>(graphUrl(p), signal),
     placeholderData: keepPreviousData,
-    refetchInterval: p.window.kind === 'range' && refreshSeconds > 0 ? refreshSeconds * 1000 : false,
+    // A stale answer (the server's previous computation, docs/api.md §4.2) is followed up soon: the next one is computing.
+    refetchInterval: (query) =>
+      p.window.kind === 'range' && refreshSeconds > 0
+        ? query.state.data?.stale
+          ? Math.min(STALE_FOLLOW_UP_MS, refreshSeconds * 1000)
+          : refreshSeconds * 1000
+        : false,
     staleTime: 5_000,
+  });
+}
+
+/**
+ * The latency of the namespaces in `namespaces` (empty = whole mesh) for the drawn graph's own (aligned,
+ * absolute) window: a full graph of that scope, whose edges lend their latency to the drawn graph by id
+ * (lib/graph/latency.ts). Absolute, so never polled; the previous answer stays shown while the next loads.
+ */
+export function latencyQueryOptions(p: Omit<GraphQueryParams, 'window' | 'omitLatency'>, window: { start: string; end: string } | undefined, enabled: boolean) {
+  const params: GraphQueryParams = { ...p, window: { kind: 'absolute', start: window?.start ?? '', end: window?.end ?? '' } };
+  return queryOptions({
+    queryKey: [...queryKeys.graph(params), 'latency'] as const,
+    queryFn: ({ signal }) => fetchJson<GraphResponse>(graphUrl(params), signal),
+    placeholderData: keepPreviousData,
+    enabled: enabled && window !== undefined,
+    staleTime: Infinity,
   });
 }
 

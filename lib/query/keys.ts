@@ -8,6 +8,8 @@ export interface GraphQueryParams {
   clusters: string[];
   window: TimeWindow;
   expandWaypoints: boolean;
+  /** Ask without the latency part (`omit=latency`, docs/api.md); the page reads it apart (lib/graph/latency.ts). */
+  omitLatency?: boolean;
 }
 
 export interface SeriesQueryParams {

@@ -8,7 +8,7 @@ import { mergeSnapshots } from '@/lib/mesh/merge';
 import type { KubeSnapshot, MeshGraph, TelemetryInput, Warning } from '@/lib/mesh/types';
 import { getPrometheusClient } from '@/lib/prometheus/client';
 import { fetchTelemetry } from '@/lib/prometheus/telemetry';
-import { chooseStep } from '@/lib/prometheus/queries';
+import { chooseStep, GRAPH_QUERY_PARTS, type GraphQueryPart } from '@/lib/prometheus/queries';
 import { Coalescer } from './coalesce';
 import { upstreamGate } from './guard';
 import { alignWindow } from './limits';
@@ -29,11 +29,20 @@ interface MeshData {
   timings: { kube: number; prometheus: number; build: number };
 }
 
-const g = globalThis as unknown as { __meshglassCoalescer?: Coalescer<MeshData> };
+const g = globalThis as unknown as { __meshglassCoalescer?: Coalescer<MeshData>; __meshglassTelemetryCoalescer?: Coalescer<TelemetryInput> };
 const meshDataCoalescer: Coalescer<MeshData> = (g.__meshglassCoalescer ??= new Coalescer<MeshData>({
   ttlMs: CACHE_TTL_MS,
   maxEntries: CACHE_MAX_ENTRIES,
   gate: upstreamGate,
+}));
+/**
+ * Telemetry per query part (traffic, latency) and window: a graph asked `omit=latency` and the same window
+ * asked whole a moment later (the graph page's two requests, docs/api.md `omit`) read the traffic queries once.
+ * No gate of its own: only mesh-data runs, which hold a gate slot, call it.
+ */
+const telemetryCoalescer: Coalescer<TelemetryInput> = (g.__meshglassTelemetryCoalescer ??= new Coalescer<TelemetryInput>({
+  ttlMs: CACHE_TTL_MS,
+  maxEntries: CACHE_MAX_ENTRIES,
 }));
 
 /**
@@ -48,9 +57,41 @@ export function alignGraphQuery<Q extends GraphQuery>(q: Q): Q {
   return { ...q, window: alignWindow(q.window, chooseStep(q.window.end - q.window.start, GRAPH_ALIGN_POINTS)) };
 }
 
-/** For tests: forget cached/in-flight results so the next call asks the upstreams again. */
-export function resetMeshDataCacheForTests(): void {
+/** For tests: forget cached/in-flight results so the next call asks the upstreams again (and the answers kept for stale-while-revalidate, unless keepRecent). */
+export function resetMeshDataCacheForTests(opts: { keepRecent?: boolean } = {}): void {
   meshDataCoalescer.clear();
+  telemetryCoalescer.clear();
+  if (!opts.keepRecent) recent.clear();
+}
+
+/** One query part of one window's telemetry, shared by every graph that needs it while it is fresh. */
+function telemetryPart(part: GraphQueryPart, q: GraphQuery, signal: AbortSignal): Promise<TelemetryInput> {
+  const key = JSON.stringify([part, q.window.start, q.window.end, q.namespaces ?? []]);
+  return telemetryCoalescer.get(key, signal, (shared) =>
+    fetchTelemetry(getPrometheusClient(), { window: q.window, namespaces: q.namespaces, signal: shared, parts: [part] }),
+  );
+}
+
+/** The parts' telemetry as one input: samples and targets side by side, available when any part answered. */
+function mergeTelemetry(parts: { part: GraphQueryPart; input: TelemetryInput }[]): TelemetryInput {
+  if (parts.length === 1) return parts[0]!.input;
+  const anyAvailable = parts.some((p) => p.input.available);
+  // A part that failed whole says "Prometheus unavailable"; when another part answered, that is a partial answer.
+  const warnings = parts.flatMap(({ part, input }) =>
+    anyAvailable && !input.available
+      ? input.warnings.map((w) => ({
+          ...w,
+          message: w.message.replace(/^Prometheus unavailable: /, `${part} queries failed: `) + '; these numbers are missing',
+        }))
+      : input.warnings,
+  );
+  return {
+    window: parts[0]!.input.window,
+    samples: parts.flatMap((p) => p.input.samples),
+    reporterTargets: parts.flatMap((p) => p.input.reporterTargets),
+    warnings: dedupeWarnings(warnings),
+    available: anyAvailable,
+  };
 }
 
 function dedupeWarnings(ws: Warning[]): Warning[] {
@@ -75,13 +116,12 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
     const t0 = performance.now();
     const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
     const timings = { kube: 0, prometheus: 0, build: 0 };
+    const parts = GRAPH_QUERY_PARTS.filter((p) => !(q.omit ?? []).includes(p as 'latency'));
     const [configured, telemetry] = await Promise.all([
       getKubeSnapshots({ signal: shared, timeoutMs: config.kube.timeoutMs }).finally(() => (timings.kube = since(t0))),
-      fetchTelemetry(getPrometheusClient(), {
-        window: q.window,
-        namespaces: q.namespaces,
-        signal: shared,
-      }).finally(() => (timings.prometheus = since(t0))),
+      Promise.all(parts.map(async (part) => ({ part, input: await telemetryPart(part, q, shared) })))
+        .then(mergeTelemetry)
+        .finally(() => (timings.prometheus = since(t0))),
     ]);
     shared.throwIfAborted();
     const named = resolveClusterNames(configured, telemetry);
@@ -105,9 +145,61 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
       },
     );
     graph.warnings = dedupeWarnings([...upstreamWarnings, ...graph.warnings]);
+    if (q.omit && q.omit.length > 0) graph.omitted = [...q.omit];
     timings.build = since(t1);
     return { kube, snapshots, telemetry, graph, timings };
   });
+}
+
+/**
+ * Stale-while-revalidate for rolling windows (`range=15m`): the last answer of the same query (same length,
+ * scope and options) is served when the next computation has not finished within SWR_WAIT_MS, for at most
+ * SWR_MAX_AGE_MS, and the computation goes on for the next poll. Every dashboard polling "the last 15
+ * minutes" then waits milliseconds while one computation per step runs; the answer says how old it is
+ * (`graph.stale`). Absolute windows (share links, snapshots, diffs) always get their exact answer.
+ */
+const SWR_WAIT_MS = 100;
+/** A rolling window older than this is not served: twice the slowest default poll (30 s) of the graph page. */
+const SWR_MAX_AGE_MS = 60_000;
+const SWR_MAX_ENTRIES = 20;
+
+/** What a stale answer keeps: the graph and the Kubernetes side, not the raw telemetry (memory). */
+export type RecentMeshData = Pick<MeshData, 'kube' | 'snapshots' | 'graph' | 'timings'>;
+const gr = globalThis as unknown as { __meshglassRecent?: Map<string, { data: RecentMeshData; at: number }> };
+const recent = (gr.__meshglassRecent ??= new Map());
+
+function remember(key: string, d: MeshData): void {
+  recent.delete(key);
+  const entry = { data: { kube: d.kube, snapshots: d.snapshots, graph: d.graph, timings: d.timings }, at: Date.now() };
+  recent.set(key, entry);
+  while (recent.size > SWR_MAX_ENTRIES) recent.delete(recent.keys().next().value!);
+  // A whole-mesh graph is tens of MB: nothing is kept once it is too old to be served.
+  const timer = setTimeout(() => {
+    if (recent.get(key) === entry) recent.delete(key);
+  }, SWR_MAX_AGE_MS + 1);
+  timer.unref?.();
+}
+
+/** getMeshData, or — for a rolling window whose next answer is still computing — the previous answer, marked stale. */
+export async function getMeshDataOrRecent(query: GraphQuery, signal: AbortSignal): Promise<RecentMeshData> {
+  if (!query.window.relative) return getMeshData(query, signal);
+  const key = graphQueryKey({ ...query, window: { start: 0, end: query.window.end - query.window.start, relative: true } });
+  const prev = recent.get(key);
+  const usable = prev && Date.now() - prev.at <= SWR_MAX_AGE_MS ? prev : undefined;
+  // With an answer in hand, the computation must outlive this request: it is the next poll's answer.
+  const fresh = getMeshData(query, usable ? new AbortController().signal : signal);
+  fresh.then(
+    (d) => remember(key, d),
+    () => undefined,
+  );
+  if (!usable) return fresh;
+  const timer = new Promise<undefined>((resolve) => setTimeout(resolve, SWR_WAIT_MS, undefined));
+  const first = await Promise.race([fresh.catch(() => undefined), timer]);
+  if (first) return first;
+  signal.throwIfAborted();
+  const ageSeconds = Math.round((Date.now() - usable.at) / 100) / 10;
+  const computedAt = new Date(usable.at).toISOString().replace(/\.\d+Z$/, 'Z');
+  return { ...usable.data, graph: { ...usable.data.graph, stale: { computedAt, ageSeconds } } };
 }
 
 /**

@@ -8,7 +8,7 @@ import { runFindings } from '@/lib/mesh/findings';
 import { planMigrations } from '@/lib/mesh/migration';
 import { summarizeMesh, summarizeNamespaces } from '@/lib/mesh/namespaces';
 import { knownClusterNames } from './clusters';
-import { getMeshData, serverTiming } from './mesh-data';
+import { getMeshDataOrRecent, serverTiming } from './mesh-data';
 import { meshTrends } from './trends';
 
 const nowSeconds = () => Date.now() / 1000;
@@ -16,17 +16,17 @@ const nowSeconds = () => Date.now() / 1000;
 /** The graph and its Server-Timing header value. */
 export async function graphResponse(params: URLSearchParams, signal: AbortSignal): Promise<{ body: GraphResponse; serverTiming: string }> {
   const q = parseGraphQuery(params, nowSeconds());
-  const { graph, timings } = await getMeshData(q, signal);
+  const { graph, timings } = await getMeshDataOrRecent(q, signal);
   return { body: graph, serverTiming: serverTiming(timings) };
 }
 
 /**
  * The overview reads (namespaces, findings, migration) are computed on the whole mesh (a policy problem
- * needs both ends), then filtered by namespace.
+ * needs both ends), then filtered by namespace. None of them reads latency, so none pays for the histogram.
  */
 async function wholeMesh(params: URLSearchParams, signal: AbortSignal) {
   const q = parseGraphQuery(params, nowSeconds());
-  const data = await getMeshData({ ...q, namespaces: undefined, expandWaypoints: false }, signal);
+  const data = await getMeshDataOrRecent({ ...q, namespaces: undefined, expandWaypoints: false, omit: ['latency'] }, signal);
   return { namespaces: q.namespaces, clusters: q.clusters, ...data };
 }
 

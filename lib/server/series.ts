@@ -79,7 +79,8 @@ export async function getSeries(kind: 'edge' | 'node', params: URLSearchParams, 
   if (parsed.some((r) => !r.success)) throw new ParamError(kind, `${kind} is not ${kind === 'edge' ? 'an edge' : 'a node'} id of this graph`);
   const namespaces = [...new Set(parsed.map((r) => r.data!.namespace))].sort();
   // The graph first (its own cached, gated run), so a series run never holds a slot while waiting for another.
-  const data = await getMeshData({ window, namespaces, expandWaypoints: false }, signal);
+  // The selection reads request and TCP series only: no latency histogram.
+  const data = await getMeshData({ window, namespaces, expandWaypoints: false, omit: ['latency'] }, signal);
   const key = JSON.stringify([kind, id, window.start, window.end, points]);
   return seriesCoalescer.get(key, signal, async (shared) => {
     const selection = seriesSelection(data.snapshots, { ...data.telemetry, window: data.graph.window }, kind === 'edge' ? { edgeId: id } : { target: id }) ?? {

@@ -3,7 +3,7 @@ import 'server-only';
 // from few Prometheus queries: the graph's six traffic queries as range queries (each point is rebuilt
 // with the same pure model as the graph, so a point means what the headline figure means), one range
 // query and one instant query of the proxies' `istio_build` gauge, and the graph of the window 24 h
-// earlier (the same cached mesh-data run any graph request uses).
+// earlier (the same cached mesh-data run as the overview of that window: whole mesh, without latency).
 import { toRfc3339 } from '@/lib/api/params';
 import type { MeshTrendPoint, MeshTrends } from '@/lib/api/types';
 import { buildMeshGraph } from '@/lib/mesh/build';
@@ -111,10 +111,12 @@ export async function meshTrends(
   const [lines, dayAgoData] = await Promise.all([
     trendsCoalescer.get(key, signal, (shared) => trendLines(w, current.snapshots, current.kube, shared)),
     // Not nested in the trend run: a run never holds a gate slot while waiting for another.
-    getMeshData({ window: { ...before, relative: false }, expandWaypoints: false, ...(clusters ? { clusters } : {}) }, signal).catch((e: unknown) => {
-      if (signal.aborted) throw e;
-      return undefined;
-    }),
+    getMeshData({ window: { ...before, relative: false }, expandWaypoints: false, omit: ['latency'], ...(clusters ? { clusters } : {}) }, signal).catch(
+      (e: unknown) => {
+        if (signal.aborted) throw e;
+        return undefined;
+      },
+    ),
   ]);
   const dayAgoShares = dayAgoData && dayAgoData.telemetry.available ? trafficShares(dayAgoData.graph) : undefined;
   const last = lines.points.at(-1);

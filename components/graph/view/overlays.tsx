@@ -7,6 +7,10 @@ import { Button } from '@/components/ui/button';
 import type { UpdateUrlState } from './use-graph-url-state';
 
 /** Above the canvas: unreadable URL parameters, a failed load, the API's warnings, a view being replaced. */
+function formatAge(seconds: number): string {
+  return seconds < 60 ? `${Math.round(seconds)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
 export function GraphBanners({ errors, graphQuery }: { errors: UrlParamError[]; graphQuery: UseQueryResult<MeshGraph> }) {
   const graph = graphQuery.data;
   return (
@@ -34,6 +38,11 @@ export function GraphBanners({ errors, graphQuery }: { errors: UrlParamError[]; 
           [{w.source}] {w.message}
         </Banner>
       ))}
+      {graph?.stale && (
+        <Banner tone="info" testId="graph-stale">
+          Showing the graph computed {formatAge(graph.stale.ageSeconds)} ago while the server computes the current one.
+        </Banner>
+      )}
       {graphQuery.isPlaceholderData && graphQuery.isFetching && (
         <Banner tone="info">Loading the new view… the previous graph stays on screen until it arrives.</Banner>
       )}

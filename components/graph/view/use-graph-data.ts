@@ -1,31 +1,50 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { clusterChoices, isMultiCluster } from '@/lib/graph/clusters';
-import { namespacesToReveal } from '@/lib/graph/collapse';
+import { aggregateNamespaces, collapses, namespacesToReveal } from '@/lib/graph/collapse';
 import { filterGraph } from '@/lib/graph/filter';
 import { toScaledElements } from '@/lib/graph/scaled-elements';
 import type { GraphUrlState } from '@/lib/graph/url-state';
 import { markDiff } from '@/lib/compare/elements';
-import { configQueryOptions } from '@/lib/query/graph';
-import { useDiffData, useGraphData as useGraphSource, useNamespacesData } from '../graph-source';
+import { latencyScope, withLatency } from '@/lib/graph/latency';
+import { configQueryOptions, latencyQueryOptions } from '@/lib/query/graph';
+import { useDiffData, useGraphData as useGraphSource, useNamespacesData, useSnapshot } from '../graph-source';
 
-/** The page's three queries (graph, namespaces for the picker, public config) and what is drawn from them. */
+/**
+ * The page's queries (graph, its latency, namespaces for the picker, public config) and what is drawn from them.
+ * The whole mesh is read without latency first (`omit=latency`), then the latency of what the user looks at in
+ * detail — expanded namespaces and the selection's, or everything when nothing is collapsed (lib/graph/latency.ts).
+ */
 export function useGraphData(state: GraphUrlState) {
-  const graphParams = { namespaces: state.namespaces, clusters: state.clusters, window: state.window, expandWaypoints: state.expandWaypoints };
+  const snapshot = useSnapshot();
+  const base = { namespaces: state.namespaces, clusters: state.clusters, expandWaypoints: state.expandWaypoints };
+  // The graph draws from the traffic queries; latency follows in a second request. A snapshot carries its latency.
+  const graphParams = { ...base, window: state.window, omitLatency: !snapshot };
   const graphQuery = useGraphSource(graphParams, state.refresh);
   const nsQuery = useNamespacesData(state.window, state.clusters);
   const configQuery = useQuery(configQueryOptions());
-  const graph = graphQuery.data;
+  const drawn = graphQuery.data;
   // Several clusters (KUBE_CONTEXTS, or source_cluster/destination_cluster in the telemetry): the Clusters menu,
   // namespace boxes per cluster and cluster-qualified names in the list view.
-  const clusters = useMemo(() => clusterChoices(configQuery.data?.clusters, graph?.nodes, state.clusters), [configQuery.data, graph, state.clusters]);
-  const multiCluster = useMemo(() => (graph ? isMultiCluster(graph.nodes) : false), [graph]);
+  const clusters = useMemo(() => clusterChoices(configQuery.data?.clusters, drawn?.nodes, state.clusters), [configQuery.data, drawn, state.clusters]);
+  const multiCluster = useMemo(() => (drawn ? isMultiCluster(drawn.nodes) : false), [drawn]);
 
   // Large graphs: every namespace not listed in expandNs (nor scoped, nor holding the selection) is one node (lib/graph/collapse.ts).
   const expanded = useMemo(
-    () => [...new Set([...(state.expandNamespaces ?? []), ...state.namespaces, ...(graph ? namespacesToReveal(graph, state.selected) : [])])],
-    [graph, state.expandNamespaces, state.namespaces, state.selected],
+    () => [...new Set([...(state.expandNamespaces ?? []), ...state.namespaces, ...(drawn ? namespacesToReveal(drawn, state.selected) : [])])],
+    [drawn, state.expandNamespaces, state.namespaces, state.selected],
   );
+  const scope = useMemo(() => {
+    if (!drawn) return undefined;
+    const collapsedView = state.collapse !== false && collapses(filterGraph(drawn, state.filters), { expanded });
+    return latencyScope({ omitted: drawn.omitted, collapsedView, detailed: [...expanded, ...aggregateNamespaces(drawn, state.selected)] });
+  }, [drawn, state.collapse, state.filters, expanded, state.selected]);
+  const latencyQuery = useQuery(
+    latencyQueryOptions({ ...base, namespaces: scope === 'all' || !scope ? state.namespaces : scope }, drawn?.window, scope !== undefined),
+  );
+  const graph = useMemo(() => (drawn ? withLatency(drawn, scope ? latencyQuery.data : undefined, scope) : undefined), [drawn, latencyQuery.data, scope]);
+  const latencyLoading = scope !== undefined && (latencyQuery.isFetching || latencyQuery.isPlaceholderData);
+
   const scaled = useMemo(
     () => (graph ? toScaledElements(graph, { filters: state.filters, overlay: state.overlay, expanded, collapse: state.collapse !== false }) : undefined),
     [graph, state.filters, state.overlay, expanded, state.collapse],
@@ -43,5 +62,5 @@ export function useGraphData(state: GraphUrlState) {
     return visible.edges.filter((e) => names.get(e.source)?.includes(q) || names.get(e.target)?.includes(q));
   }, [visible, state.filters.search]);
 
-  return { graphQuery, nsQuery, graph, clusters, multiCluster, scaled, elements, visible, listEdges, diffQuery, diff, nodeNames };
+  return { graphQuery, latencyQuery, latencyLoading, nsQuery, graph, clusters, multiCluster, scaled, elements, visible, listEdges, diffQuery, diff, nodeNames };
 }

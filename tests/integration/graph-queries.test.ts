@@ -1,0 +1,189 @@
+// Integration: how many Prometheus calls a graph costs, counted by Prometheus itself
+// (prometheus_http_requests_total of its query handlers, bench/prom-self.ts), and the latency split
+// (docs/api.md `omit`): a graph without latency is the full graph minus the latency fields, and an edge's
+// latency is the same whether the whole mesh or one of its namespaces was asked.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { GET as graphGET } from '@/app/api/graph/route';
+import { GET as namespacesGET } from '@/app/api/namespaces/route';
+import { diffPromSelf, readPromSelf } from '@/bench/prom-self';
+import type { GraphEdge, MeshGraph } from '@/lib/mesh/types';
+import { buildGraphQueries } from '@/lib/prometheus/queries';
+import { resetMeshDataCacheForTests } from '@/lib/server/mesh-data';
+import { call, iso, restoreEnv, useEnv } from './helpers';
+
+let T: number;
+let promUrl: string;
+/** Every test asks its own window so no answer comes from the server's 5 s cache. */
+let nextEnd: number;
+const windowParams = () => {
+  const end = nextEnd;
+  nextEnd -= 60;
+  return `start=${iso(end - 900)}&end=${iso(end)}`;
+};
+
+const ALL = buildGraphQueries({ windowSeconds: 900 }).length;
+const TRAFFIC = buildGraphQueries({ windowSeconds: 900, parts: ['traffic'] }).length;
+
+async function callsDuring(fn: () => Promise<unknown>): Promise<number> {
+  const before = await readPromSelf(promUrl);
+  await fn();
+  return diffPromSelf(before, await readPromSelf(promUrl)).queryRequests;
+}
+
+async function graph(params: string): Promise<MeshGraph> {
+  const r = await call(graphGET, `/api/graph?${params}`);
+  expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(200);
+  return r.body as MeshGraph;
+}
+
+beforeAll(() => {
+  T = inject('anchorUnix');
+  nextEnd = T - 600;
+  promUrl = inject('promIstioSampleUrl');
+  useEnv({ PROMETHEUS_URL: promUrl, KUBECONFIG: inject('kubeconfigPath') });
+});
+beforeEach(() => resetMeshDataCacheForTests());
+afterAll(() => restoreEnv());
+
+describe('Prometheus calls per graph (Prometheus’ own count)', () => {
+  it('the demo mesh has several namespaces, so a per-namespace query pattern would show', async () => {
+    const g = await graph(windowParams());
+    expect(new Set(g.nodes.map((n) => n.namespace)).size).toBeGreaterThanOrEqual(4);
+  });
+  it('whole mesh, one namespace and four namespaces cost the same fixed number of calls', async () => {
+    const g = await graph(windowParams());
+    const namespaces = [...new Set(g.nodes.map((n) => n.namespace))].filter(Boolean).sort();
+    resetMeshDataCacheForTests();
+    // A fixed query set, whatever the number of namespaces (docs/engineering.md B4).
+    expect(ALL).toBeLessThanOrEqual(8);
+    expect(await callsDuring(() => graph(windowParams()))).toBe(ALL);
+    expect(await callsDuring(() => graph(`${windowParams()}&namespaces=${namespaces[0]}`))).toBe(ALL);
+    expect(await callsDuring(() => graph(`${windowParams()}&namespaces=${namespaces.slice(0, 4).join(',')}`))).toBe(ALL);
+  });
+  it('omit=latency skips the histogram queries; the full graph of the same window then reads only those', async () => {
+    const w = windowParams();
+    expect(await callsDuring(() => graph(`${w}&omit=latency`))).toBe(TRAFFIC);
+    expect(await callsDuring(() => graph(w))).toBe(ALL - TRAFFIC);
+    expect(TRAFFIC).toBeLessThan(ALL);
+  });
+  it('the overview reads (namespaces) never read the histogram', async () => {
+    expect(await callsDuring(() => call(namespacesGET, `/api/namespaces?${windowParams()}`))).toBe(TRAFFIC);
+  });
+});
+
+const LAT = ['p50Ms', 'p95Ms', 'p99Ms', 'meanMs'] as const;
+function strip(e: GraphEdge): GraphEdge {
+  const drop = <T extends { rates: GraphEdge['rates'] }>(x: T): T => {
+    const rates = { ...x.rates };
+    for (const f of LAT) delete rates[f];
+    return { ...x, rates };
+  };
+  return { ...drop(e), ...(e.slices ? { slices: e.slices.map(drop) } : {}) };
+}
+
+describe('omit=latency', () => {
+  it('is the full graph without the latency fields, and says so', async () => {
+    const w = windowParams();
+    const full = await graph(w);
+    resetMeshDataCacheForTests();
+    const lean = await graph(`${w}&omit=latency`);
+    expect(full.omitted).toBeUndefined();
+    expect(lean.omitted).toEqual(['latency']);
+    expect(lean.nodes).toEqual(full.nodes);
+    expect(lean.edges).toEqual(full.edges.map(strip));
+    expect(full.edges.filter((e) => e.rates.p95Ms !== undefined).length).toBeGreaterThan(3);
+    expect(lean.edges.some((e) => LAT.some((f) => e.rates[f] !== undefined))).toBe(false);
+  });
+  it("an edge's latency is the same in the whole-mesh graph and in the graph of either end's namespace", async () => {
+    const w = windowParams();
+    const full = await graph(w);
+    const ns = (id: string) => full.nodes.find((n) => n.id === id)!.namespace;
+    const withLatency = full.edges.filter((e) => e.rates.p95Ms !== undefined);
+    let compared = 0;
+    for (const namespace of [...new Set(withLatency.flatMap((e) => [ns(e.source), ns(e.target)]))].filter(Boolean)) {
+      const part = await graph(`${w}&namespaces=${namespace}`);
+      for (const e of withLatency.filter((x) => ns(x.source) === namespace || ns(x.target) === namespace)) {
+        const p = part.edges.find((x) => x.id === e.id);
+        expect(p, `${e.id} in namespaces=${namespace}`).toBeDefined();
+        for (const f of LAT) expect(p!.rates[f], `${e.id} ${f} in namespaces=${namespace}`).toBe(e.rates[f]);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(withLatency.length);
+  });
+  it('a bad omit value is a 400 naming the parameter', async () => {
+    const r = await call(graphGET, `/api/graph?${windowParams()}&omit=nodes`);
+    expect(r.status).toBe(400);
+    expect(JSON.stringify(r.body)).toContain('omit');
+  });
+});
+
+/** A pass-through to Prometheus that holds every answer for `delayMs` (a slow upstream, on demand). */
+async function slowProxy(target: string): Promise<{ url: string; delayMs: number; close(): Promise<void> }> {
+  const state = { delayMs: 0 };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      setTimeout(() => {
+        const up = http.request(new URL(req.url ?? '/', target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        });
+        up.on('error', () => res.destroy());
+        up.end(Buffer.concat(chunks));
+      }, state.delayMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return Object.assign(state, {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
+}
+
+describe('rolling windows: stale-while-revalidate', () => {
+  const RANGE = '/api/graph?range=24h&omit=latency';
+  it('while the next computation runs, every poller gets the previous answer marked stale, and Prometheus sees one computation', async () => {
+    const proxy = await slowProxy(promUrl);
+    try {
+      useEnv({ PROMETHEUS_URL: proxy.url, KUBECONFIG: inject('kubeconfigPath') });
+      // A 24 h rolling window is aligned to a 600 s step (lib/server/mesh-data.ts alignGraphQuery): start early in a
+      // step so the whole test asks one window (a new step would rightly be a second computation).
+      const STEP = 600;
+      const left = STEP - ((Date.now() / 1000) % STEP);
+      if (left < 60) await new Promise((r) => setTimeout(r, (left + 1) * 1000));
+      const first = await call(graphGET, RANGE);
+      expect(first.status).toBe(200);
+      expect((first.body as MeshGraph).stale).toBeUndefined();
+      // The next computation is slow; the cached one is forgotten, the answer kept for stale-while-revalidate is not.
+      proxy.delayMs = 1500;
+      resetMeshDataCacheForTests({ keepRecent: true });
+      const calls = await callsDuring(async () => {
+        const polls = await Promise.all(Array.from({ length: 20 }, () => call(graphGET, RANGE)));
+        for (const p of polls) {
+          expect(p.status).toBe(200);
+          const g = p.body as MeshGraph;
+          expect(g.stale?.ageSeconds).toBeGreaterThanOrEqual(0);
+          expect(g.window).toEqual((first.body as MeshGraph).window);
+          expect(g.edges.length).toBe((first.body as MeshGraph).edges.length);
+        }
+        // The computation went on without any waiting request: the next poll gets its answer, not stale.
+        await expect.poll(async () => (await call(graphGET, RANGE)).body.stale, { timeout: 30_000, interval: 500 }).toBeUndefined();
+      });
+      expect(calls).toBe(TRAFFIC);
+    } finally {
+      await proxy.close();
+      useEnv({ PROMETHEUS_URL: promUrl, KUBECONFIG: inject('kubeconfigPath') });
+    }
+  });
+  it('absolute windows are never answered stale', async () => {
+    const w = windowParams();
+    await graph(w);
+    resetMeshDataCacheForTests({ keepRecent: true });
+    expect((await graph(w)).stale).toBeUndefined();
+  });
+});
