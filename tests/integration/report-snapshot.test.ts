@@ -1,17 +1,14 @@
 // Integration: `npm run report -- --snapshot <id|file>` (cli/report.ts, docs/snapshots.md): a CI gate or a
 // postmortem reads the numbers a snapshot pinned, with neither Prometheus nor the Kubernetes API, and gets
 // the same report the live window gave when it was pinned.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GET as oneGET } from '@/app/api/snapshots/[id]/route';
 import { POST as pinPOST } from '@/app/api/snapshots/route';
-import { call, closedPortUrl, iso, restoreEnv, useEnv } from './helpers';
+import { call, closedPortUrl, iso, restoreEnv, runReportCli, useEnv } from './helpers';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'meshglass-report-snap-'));
 const store = path.join(dir, 'store');
 let T: number;
@@ -27,19 +24,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', '--conditions=react-server', 'cli/report.ts', ...args], {
-      env: { ...process.env, ...env },
-      timeout: 120_000,
-      maxBuffer: 20 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
+const cli = runReportCli;
 
 describe('npm run report -- --snapshot', () => {
   it('reads a pinned snapshot by id, as a .snap file or a saved API body: the live report of that window, upstreams down', async () => {
