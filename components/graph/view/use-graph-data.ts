@@ -6,10 +6,9 @@ import { filterGraph } from '@/lib/graph/filter';
 import { toScaledElements } from '@/lib/graph/scaled-elements';
 import type { GraphUrlState } from '@/lib/graph/url-state';
 import { markDiff } from '@/lib/compare/elements';
-import { diffQueryOptions } from '@/lib/query/compare';
 import { latencyScope, withLatency } from '@/lib/graph/latency';
 import { configQueryOptions, latencyQueryOptions } from '@/lib/query/graph';
-import { useGraphData as useGraphSource, useNamespacesData, useSnapshot } from '../graph-source';
+import { useDiffData, useGraphData as useGraphSource, useNamespacesData, useSnapshot } from '../graph-source';
 
 /**
  * The page's queries (graph, its latency, namespaces for the picker, public config) and what is drawn from them.
@@ -51,7 +50,7 @@ export function useGraphData(state: GraphUrlState) {
     [graph, state.filters, state.overlay, expanded, state.collapse],
   );
   // "What changed?" (docs/compare.md): the diff against the `compare=` base, drawn on the canvas and listed beside it.
-  const diffQuery = useQuery(diffQueryOptions({ compare: state.compare, window: graph?.window, namespaces: state.namespaces, clusters: state.clusters }));
+  const diffQuery = useDiffData({ compare: state.compare, window: graph?.window, namespaces: state.namespaces, clusters: state.clusters });
   const diff = state.compare ? diffQuery.data : undefined;
   const elements = useMemo(() => markDiff(scaled?.elements ?? [], diff), [scaled, diff]);
   const nodeNames = useMemo(() => new Map((graph?.nodes ?? []).map((n) => [n.id, `${n.namespace}/${n.name}`])), [graph]);
