@@ -155,7 +155,7 @@ async function main() {
     console.log(`meshglass demo: cluster ${EAST_CLUSTER} at ${east.url}; KUBE_CONTEXTS=${kubeEnv.KUBE_CONTEXTS}`);
   }
 
-  console.log('meshglass demo: starting simulated proxies and Prometheus (first start backfills 6 h of history)…');
+  console.log('meshglass demo: starting simulated proxies and Prometheus (first start backfills 30 h of history)…');
   const telemetry = await startDemoTelemetry({
     stateDir: opts.stateDir,
     proxiesPort: opts.proxiesPort,

@@ -13,9 +13,10 @@
 //
 // Anchor T = now rounded down to the minute at first start. It is reused on later starts while every
 // requested Prometheus already has its backfilled blocks, T is less than 24 h old and the topology is the
-// one the history was made from (anchor.json `topology` fingerprint, e.g. with/without --second-cluster);
+// one the history was made from (anchor.json `topology` fingerprint, e.g. with/without --second-cluster)
+// and the history length matches (anchor.json `historyStart`);
 // otherwise a new T is chosen and the Prometheus data directories are wiped and backfilled again
-// ([T − 6 h, T], 60 s step).
+// ([T − 6 h, T] every 60 s, [T − 30 h, T − 6 h) every 240 s).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,7 +26,12 @@ import type { ScrapeProfile } from './prometheus/profiles';
 import { startProxiesServer } from './proxies/server';
 
 const DEFAULT_PROMETHEUS_PORTS: Record<ScrapeProfile, number> = { 'istio-sample': 19090, minimal: 19091 };
-const HISTORY_SECONDS = 6 * 3600;
+/**
+ * Before the 6 h of fine history (one sample a minute, demo/prometheus/launcher.ts), a sparser day (docs/demo-mesh.md "History"): the overview's "since 24 h
+ * ago" deltas need the same window a day earlier. A sample every 4 minutes (inside Prometheus' 5 minute
+ * lookback) keeps the extra backfill about as large as the 6 h at 1 minute.
+ */
+const DAY_HISTORY = { seconds: 30 * 3600, step: 240 };
 
 interface DemoTelemetryOptions {
   stateDir: string;
@@ -73,7 +79,7 @@ function anchorFileContent(topology: Topology, anchorUnix: number): AnchorFile {
   return {
     anchor: iso(anchorUnix),
     anchorUnix,
-    historyStart: iso(anchorUnix - HISTORY_SECONDS),
+    historyStart: iso(anchorUnix - DAY_HISTORY.seconds),
     incident: {
       start: iso(anchorUnix + topology.incidentWindow.fromOffset),
       end: iso(anchorUnix + topology.incidentWindow.toOffset),
@@ -101,10 +107,13 @@ export async function startDemoTelemetry(opts: DemoTelemetryOptions): Promise<De
       const prev = JSON.parse(readFileSync(anchorPath, 'utf8')) as Partial<AnchorFile>;
       const a = typeof prev.anchorUnix === 'number' ? prev.anchorUnix : Date.parse(String(prev.anchor)) / 1000;
       const sameTopology = prev.topology === topologyFingerprint(topology);
+      // A history backfilled with a different length (an older version of this file) is made again.
+      const sameHistory = typeof prev.historyStart === 'string' && Date.parse(prev.historyStart) / 1000 === a - DAY_HISTORY.seconds;
       const wanted = opts.anchorUnix === undefined || opts.anchorUnix === a;
       if (
         wanted &&
         sameTopology &&
+        sameHistory &&
         Number.isFinite(a) &&
         now - a < 86_400 &&
         a <= now &&
@@ -139,6 +148,7 @@ export async function startDemoTelemetry(opts: DemoTelemetryOptions): Promise<De
           proxiesUrl: proxies.url,
           anchor: anchorUnix,
           plan: proxies.plan,
+          coarseHistory: DAY_HISTORY,
           log,
         }),
       );

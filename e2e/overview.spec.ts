@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 
 // The mesh overview (`/`) against the real demo (docs/demo-mesh.md): namespaces with their modes,
@@ -53,6 +55,34 @@ test.describe('mesh overview', () => {
     await expect(page.getByTestId('stat-ztunnels')).toContainText('3');
     await expect(page.getByTestId('stat-waypoints')).toContainText('shop/shop-waypoint');
     await expect(page.getByTestId('stat-l7')).toContainText('%');
+  });
+
+  test('headline figures: the change since 24 h ago and a trend line over the range', async ({ page }) => {
+    // The last hour of the demo's history: a day earlier shop/catalog still ran its 2 sidecars (docs/demo-mesh.md "History").
+    const { anchor } = JSON.parse(fs.readFileSync(path.join(__dirname, '../.demo/e2e/anchor.json'), 'utf8')) as { anchor: string };
+    const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+    const T = Date.parse(anchor);
+    const o = new OverviewPage(page);
+    await o.open(`?start=${iso(T - 3600_000)}&end=${iso(T)}`);
+    const sidecars = page.getByTestId('stat-sidecars');
+    await expect(sidecars.getByTestId('stat-delta')).toHaveText('▼ −2 since 24 h ago');
+    await expect(page.getByTestId('stat-ztunnels').getByTestId('stat-delta')).toHaveText('no change since 24 h ago');
+    for (const id of ['stat-l7', 'stat-mtls']) {
+      await expect(page.getByTestId(id).getByTestId('stat-delta')).toHaveText(/^(▲ \+|▼ −)\d+\.\d pp since 24 h ago$|^no change since 24 h ago$/);
+    }
+    // One line per card, drawn from the points (13 over the hour, 5-minute steps), with a text summary.
+    for (const id of ['stat-sidecars', 'stat-ztunnels', 'stat-l7', 'stat-mtls']) {
+      const trend = page.getByTestId(id).getByTestId('stat-trend');
+      await expect(trend.locator('polyline')).toHaveCount(1);
+      expect((await trend.locator('polyline').getAttribute('points'))!.split(' ')).toHaveLength(13);
+      await expect(trend.getByRole('img')).toHaveAttribute('aria-label', /over the selected range .*last/);
+    }
+    await page.getByTestId('stat-sidecars').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/screenshots/overview-trends.png', clip: { x: 0, y: 0, width: 1440, height: 330 } });
+    // Six hours: the migration step (T−3h) is inside the range, the sidecar line steps down.
+    await o.open(`?start=${iso(T - 6 * 3600_000)}&end=${iso(T)}`);
+    await expect(sidecars.getByTestId('stat-trend').getByRole('img')).toHaveAttribute('aria-label', /min 11, max 13, last 11/);
+    await page.screenshot({ path: 'test-results/screenshots/overview-trends-6h.png', clip: { x: 0, y: 0, width: 1440, height: 330 } });
   });
 
   test("shows the demo's findings with evidence and a fix", async ({ page }) => {

@@ -49,6 +49,14 @@ async function stopRelay(): Promise<void> {
   relay = undefined;
 }
 
+/** Inside the demo incident (T−2h…T−1h50m) by a minute each side, so the base an hour earlier starts after the migration step at T−3h. */
+function incidentWindow(): { start: string; end: string; T: number } {
+  const anchor = JSON.parse(fs.readFileSync(path.join(ROOT, '.demo/e2e/anchor.json'), 'utf8')) as { anchor: string };
+  const T = Date.parse(anchor.anchor);
+  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  return { start: iso(T - 2 * 3600_000 + 60_000), end: iso(T - 2 * 3600_000 + 540_000), T };
+}
+
 test.describe.configure({ timeout: 180_000 });
 
 test.beforeAll(async () => {
@@ -112,12 +120,25 @@ test('Share → Pin as snapshot; with Prometheus and the Kubernetes API down, /s
   await graph.clickElement(ledger!.id);
   await expect(graph.panel).toBeVisible();
 
+  const leafPositions = () => page.evaluate(() => Object.fromEntries(window.__meshglassCy!.nodes(':childless').map((n) => [n.id(), n.position()])));
+  const livePositions = await leafPositions();
+
   await page.getByTestId('share').click();
   await expect(page.getByTestId('share-dialog')).toBeVisible();
   await page.getByTestId('pin-title').fill(TITLE);
   await page.getByTestId('pin-button').click();
   const url = await page.getByTestId('pin-url').inputValue();
   expect(url).toMatch(new RegExp(`^${baseURL}/s/[A-Za-z0-9_-]{22,}$`));
+
+  // A comparison pinned too (the view's `compare` keeps its diff): across the demo incident, an hour before.
+  const incident = incidentWindow();
+  const pinCompare = await fetch(`${baseURL}/api/snapshots`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ state: `start=${incident.start}&end=${incident.end}&namespaces=payments&compare=1h` }),
+  });
+  expect(pinCompare.status).toBe(201);
+  const comparedUrl = `${baseURL}${((await pinCompare.json()) as { url: string }).url}`;
 
   // Both upstreams go away.
   await stopRelay();
@@ -140,12 +161,26 @@ test('Share → Pin as snapshot; with Prometheus and the Kubernetes API down, /s
   const pinned = await graph.drawnEdges();
   expect(pinned.map((e) => e.id).sort()).toEqual(live.map((e) => e.id).sort());
   expect(await graph.selectedIds()).toContain(ledger!.id);
+  // Laid out as it was pinned: every node where it was drawn (to the stored 0.1 px).
+  const pinnedPositions = await leafPositions();
+  expect(Object.keys(pinnedPositions).sort()).toEqual(Object.keys(livePositions).sort());
+  for (const [id, p] of Object.entries(livePositions)) {
+    expect(Math.abs(pinnedPositions[id]!.x - p.x), id).toBeLessThanOrEqual(0.05);
+    expect(Math.abs(pinnedPositions[id]!.y - p.y), id).toBeLessThanOrEqual(0.05);
+  }
   await expect(graph.panel).toBeVisible();
   await expect(graph.panel).toContainText('payments-api');
   // Sparklines from the snapshot, not from Prometheus (which is gone).
   await expect(graph.panel.getByTestId('series-charts')).toContainText('requests/s');
   await expect(page.getByTestId('graph-error')).toHaveCount(0);
   await page.screenshot({ path: 'test-results/screenshots/snapshot.png' });
+
+  // The pinned comparison: the change list and the marked edge, from the snapshot alone.
+  await page.goto(comparedUrl);
+  await page.waitForFunction(() => (window.__meshglassCy?.edges('.diff-changed').length ?? 0) > 0, null, { timeout: 60_000 });
+  await expect(page.getByTestId('change-list')).toContainText('payments/payments-api → payments/ledger');
+  await expect(page.getByTestId('change-list')).toContainText(/error rate .* → .*pp/);
+  await page.screenshot({ path: 'test-results/screenshots/snapshot-compare.png' });
 
   // The list view works on the snapshot too.
   await page.goto(`${url}?view=list&selected=${encodeURIComponent(ledger!.id)}`);
@@ -159,12 +194,8 @@ test('an unknown snapshot says so', async ({ page }) => {
 });
 
 test('Compare with… 1 hour before, across the demo incident: the incident edges listed and marked, a row selects its edge', async ({ page, request }) => {
-  const anchor = JSON.parse(fs.readFileSync(path.join(ROOT, '.demo/e2e/anchor.json'), 'utf8')) as { anchor: string };
-  const T = Date.parse(anchor.anchor);
+  const { start, end, T } = incidentWindow();
   const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-  // Inside the demo incident (T−2h…T−1h50m) by a minute each side, so the base an hour earlier starts after the migration step at T−3h.
-  const start = iso(T - 2 * 3600_000 + 60_000);
-  const end = iso(T - 2 * 3600_000 + 540_000);
   const graph = new GraphPage(page);
   await graph.goto(`start=${start}&end=${end}&compare=1h`);
   await graph.waitForGraph();

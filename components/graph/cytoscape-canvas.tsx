@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useRef } from 'react';
+import type { Position } from '@/lib/graph/layout';
 import type { GraphElement } from '@/lib/graph/to-elements';
 import type { LayoutName } from '@/lib/graph/url-state';
 import { useCytoscape, type CanvasEvents } from './canvas/use-cytoscape';
@@ -16,6 +17,8 @@ interface CytoscapeCanvasProps extends CanvasEvents {
   selectedId?: string;
   /** Covered by the list view: keep the instance, drop it from the tab order and the a11y tree. */
   inactive?: boolean;
+  /** A snapshot's stored node positions, drawn instead of the first layout. */
+  pinnedPositions?: Record<string, Position>;
 }
 
 /**
@@ -33,9 +36,10 @@ export function CytoscapeCanvas({
   onExpandAggregate,
   onReady,
   inactive,
+  pinnedPositions,
 }: CytoscapeCanvasProps) {
   const containerRef = useRef<HTMLDivElement>(null);
-  const layouts = useLayoutWorker(layout);
+  const layouts = useLayoutWorker(layout, pinnedPositions);
   const cyRef = useCytoscape(containerRef, { onSelect, onDrillNamespace, onExpandAggregate, onReady }, (cy) => layouts.attach(cy));
   useElementSync(cyRef, elements, layouts);
 

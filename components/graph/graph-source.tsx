@@ -6,6 +6,7 @@ import type { SeriesResponse } from '@/lib/api/types';
 import type { TimeWindow } from '@/lib/api/scope';
 import { DEFAULT_REFRESH, parseUrlState, type GraphUrlState, type ParsedUrlState } from '@/lib/graph/url-state';
 import type { MeshGraph, NamespaceSummary } from '@/lib/mesh/types';
+import { diffQueryOptions, type DiffBody } from '@/lib/query/compare';
 import { graphQueryOptions, namespacesQueryOptions, seriesQueryOptions } from '@/lib/query/graph';
 import type { GraphQueryParams, SeriesQueryParams } from '@/lib/query/keys';
 import type { SnapshotBody } from '@/lib/query/snapshots';
@@ -91,5 +92,25 @@ export function useSeriesData(p: SeriesQueryParams, enabled: boolean): UseQueryR
         enabled,
       }
     : { ...live, enabled };
+  return useQuery(options as typeof live);
+}
+
+/**
+ * "What changed?": live from /api/graph/diff, or on a snapshot the diff stored with it when the view still
+ * compares with what was pinned (so a pinned comparison opens with Prometheus gone); another `compare`
+ * chosen on the snapshot is asked live.
+ */
+export function useDiffData(p: Parameters<typeof diffQueryOptions>[0]): UseQueryResult<DiffBody, Error> {
+  const snap = useSnapshot();
+  const live = diffQueryOptions(p);
+  const stored = snap?.diff && snap.diff.compare === p.compare ? (snap.diff.body as DiffBody) : undefined;
+  const options = stored
+    ? {
+        queryKey: ['snapshot', snap!.id, 'diff', p.compare] as unknown as typeof live.queryKey,
+        queryFn: async () => stored,
+        initialData: stored,
+        staleTime: Infinity,
+      }
+    : live;
   return useQuery(options as typeof live);
 }

@@ -9,6 +9,7 @@ import { GraphLegend } from './graph-legend';
 import { GraphToolbar } from './graph-toolbar';
 import { ChangeList } from '@/components/compare/change-list';
 import { CompareBar } from '@/components/compare/compare-bar';
+import { leafPositions } from './canvas/use-layout-worker';
 import { PinSnapshot } from './pin-snapshot';
 import { ShareDialog } from './share-dialog';
 import { SidePanel } from './side-panel';
@@ -79,6 +80,7 @@ export function GraphView() {
               onDrillNamespace={drill}
               onExpandAggregate={expandNamespaces}
               inactive={state.view === 'list'}
+              {...(snapshot?.positions ? { pinnedPositions: snapshot.positions } : {})}
               onReady={(cy) => {
                 cyRef.current = cy;
               }}
@@ -112,7 +114,7 @@ export function GraphView() {
         {selection && graph && <SidePanel selection={selection} graph={graph} onClose={() => select(undefined)} onDrill={drill} />}
       </div>
       <ShareDialog url={share.share?.url} copied={share.share?.copied} onClose={share.close}>
-        {share.share && !snapshot && <PinSnapshot state={share.share.state} />}
+        {share.share && !snapshot && <PinSnapshot state={share.share.state} positions={() => leafPositions(cyRef.current)} />}
       </ShareDialog>
     </div>
   );

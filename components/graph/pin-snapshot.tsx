@@ -3,6 +3,7 @@
 import { copyToClipboard } from '@/lib/utils/clipboard';
 import { useState } from 'react';
 import { apiUrl } from '@/lib/query/fetch-json';
+import type { Position } from '@/lib/graph/layout';
 import { pinSnapshot } from '@/lib/query/snapshots';
 import { Button } from '@/components/ui/button';
 
@@ -10,7 +11,7 @@ import { Button } from '@/components/ui/button';
  * Share → "Pin as snapshot": stores what the link shows (graph, namespaces, findings, sparklines, view
  * state) so the link keeps working after Prometheus dropped the window (docs/snapshots.md).
  */
-export function PinSnapshot({ state }: { state: string }) {
+export function PinSnapshot({ state, positions }: { state: string; positions?: () => Record<string, Position> | undefined }) {
   const [title, setTitle] = useState('');
   const [status, setStatus] = useState<
     { kind: 'idle' } | { kind: 'pinning' } | { kind: 'done'; url: string; copied: boolean } | { kind: 'error'; message: string }
@@ -19,7 +20,7 @@ export function PinSnapshot({ state }: { state: string }) {
   async function pin() {
     setStatus({ kind: 'pinning' });
     try {
-      const r = await pinSnapshot(state, title.trim() || undefined);
+      const r = await pinSnapshot(state, title.trim() || undefined, positions?.());
       const url = `${window.location.origin}${apiUrl(r.url)}`;
       const copied = await copyToClipboard(url);
       setStatus({ kind: 'done', url, copied });

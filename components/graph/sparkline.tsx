@@ -31,17 +31,24 @@ export function Sparkline({
   width,
   height = 28,
   format,
+  domain,
+  caption = true,
 }: {
   label: string;
   values: (number | null)[];
   width: number;
   height?: number;
   format: (v: number) => string;
+  /** Vertical scale; default 0 … the largest value. */
+  domain?: { min: number; max: number };
+  /** The label and maximum above the line (off where the surrounding card says what the line is). */
+  caption?: boolean;
 }) {
   const values = bridgeGaps(raw.map((v) => (v === null || !Number.isFinite(v) ? null : v)));
   const nums = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  const max = nums.length ? Math.max(...nums) : 0;
-  const min = 0;
+  const dataMax = nums.length ? Math.max(...nums) : 0;
+  const max = domain?.max ?? dataMax;
+  const min = domain?.min ?? 0;
   const last = [...values].reverse().find((v): v is number => v !== null && Number.isFinite(v));
   const n = values.length;
   const segments: string[] = [];
@@ -57,13 +64,17 @@ export function Sparkline({
     cur.push(`${x.toFixed(1)},${y.toFixed(1)}`);
   });
   if (cur.length) segments.push(cur.join(' '));
-  const summary = nums.length ? `${label}: max ${format(max)}, last ${last !== undefined ? format(last) : 'no data'}` : `${label}: no data in this window`;
+  const summary = nums.length
+    ? `${label}: ${domain ? `min ${format(Math.min(...nums))}, ` : ''}max ${format(dataMax)}, last ${last !== undefined ? format(last) : 'no data'}`
+    : `${label}: no data in this window`;
   return (
     <figure className="m-0">
-      <figcaption className="flex justify-between text-xs text-gray-700">
-        <span>{label}</span>
-        <span>{nums.length ? `max ${format(max)}` : 'no data'}</span>
-      </figcaption>
+      {caption ? (
+        <figcaption className="flex justify-between text-xs text-gray-700">
+          <span>{label}</span>
+          <span>{nums.length ? `max ${format(dataMax)}` : 'no data'}</span>
+        </figcaption>
+      ) : null}
       <svg width={width} height={height} role="img" aria-label={summary} className="block rounded bg-gray-50">
         {segments.map((pts, i) =>
           pts.includes(' ') ? (

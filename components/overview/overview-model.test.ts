@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countFindingsByNamespace, namespaceGraphHref, overviewHref, share, windowFromParams } from './overview-model';
+import { countFindingsByNamespace, deltaLabel, namespaceGraphHref, overviewHref, share, trendDomain, windowFromParams } from './overview-model';
 import type { Finding } from '@/lib/mesh/types';
 
 const f = (namespace: string, severity: Finding['severity']): Finding => ({
@@ -43,5 +43,30 @@ describe('overview model', () => {
     expect(share(0.4)).toBe('40.0%');
     expect(share(1)).toBe('100%');
     expect(share(0)).toBe('0%');
+  });
+});
+
+describe('trend lines and deltas', () => {
+  it('trendDomain: the values range, at least the minimum span, inside 0…1 for shares', () => {
+    expect(trendDomain([null, null], 'share')).toBeUndefined();
+    expect(trendDomain([0.5, 0.9], 'share')).toEqual({ min: 0.5, max: 0.9 });
+    const flat = trendDomain([0.93, 0.931, null], 'share')!;
+    expect(flat.max - flat.min).toBeCloseTo(0.05, 12);
+    expect(flat.min).toBeLessThan(0.93);
+    expect(trendDomain([1, 1], 'share')!.max).toBe(1);
+    expect(trendDomain([1, 1], 'share')!.min).toBeCloseTo(0.95, 12);
+    expect(trendDomain([0, 0], 'share')).toEqual({ min: 0, max: 0.05 });
+    expect(trendDomain([12, 12, 10], 'count')).toEqual({ min: 10, max: 12 });
+    expect(trendDomain([3, 3], 'count')).toEqual({ min: 2, max: 4 });
+    expect(trendDomain([0], 'count')).toEqual({ min: 0, max: 2 });
+  });
+  it('deltaLabel: percentage points for shares, counts signed, no change and no data said so', () => {
+    expect(deltaLabel('share', 0.0123)).toEqual({ text: '+1.2 pp since 24 h ago', direction: 'up' });
+    expect(deltaLabel('share', -0.0014)).toEqual({ text: '−0.1 pp since 24 h ago', direction: 'down' });
+    expect(deltaLabel('share', 0.0004)).toEqual({ text: 'no change since 24 h ago', direction: 'none' });
+    expect(deltaLabel('count', -2)).toEqual({ text: '−2 since 24 h ago', direction: 'down' });
+    expect(deltaLabel('count', 3)).toEqual({ text: '+3 since 24 h ago', direction: 'up' });
+    expect(deltaLabel('count', 0)).toEqual({ text: 'no change since 24 h ago', direction: 'none' });
+    expect(deltaLabel('count', null)).toEqual({ text: 'no data 24 h ago', direction: 'unknown' });
   });
 });

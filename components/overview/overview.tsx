@@ -83,7 +83,11 @@ export function Overview() {
         ))}
 
         {ns.error ? <ErrorBanner what="namespaces" error={ns.error} /> : null}
-        {ns.data ? <MeshSummaryCards mesh={ns.data.mesh} /> : ns.isPending ? <Loading what="the mesh summary" /> : null}
+        {ns.data ? (
+          <MeshSummaryCards mesh={ns.data.mesh} {...(ns.data.trends ? { trends: ns.data.trends } : {})} />
+        ) : ns.isPending ? (
+          <Loading what="the mesh summary" />
+        ) : null}
         {ns.data ? <NamespaceTable rows={ns.data.namespaces} window={window} findings={counts} /> : ns.isPending ? <Loading what="namespaces" /> : null}
 
         {findings.error ? <ErrorBanner what="findings" error={findings.error} /> : null}

@@ -7,16 +7,17 @@ import { queryKeys } from '@/lib/query/keys';
 /** Relative windows are re-read every minute; absolute windows never change. */
 const REFRESH_MS = 60_000;
 
-function opts<T>(resource: 'namespaces' | 'findings' | 'migration', window: TimeWindow) {
+function opts<T>(resource: 'namespaces' | 'findings' | 'migration', window: TimeWindow, extra: Record<string, string> = {}) {
   return queryOptions({
     queryKey: queryKeys.overview(resource, window),
-    queryFn: ({ signal }) => fetchJson<T>(`/api/${resource}?${new URLSearchParams(apiWindowParams(window))}`, signal),
+    queryFn: ({ signal }) => fetchJson<T>(`/api/${resource}?${new URLSearchParams({ ...apiWindowParams(window), ...extra })}`, signal),
     placeholderData: keepPreviousData,
     staleTime: window.kind === 'absolute' ? Infinity : 15_000,
     refetchInterval: window.kind === 'range' ? REFRESH_MS : false,
   });
 }
 
-export const overviewNamespacesQuery = (w: TimeWindow) => opts<NamespacesResponse>('namespaces', w);
+/** With the headline figures' trend lines and "since 24 h ago" deltas (docs/api.md). */
+export const overviewNamespacesQuery = (w: TimeWindow) => opts<NamespacesResponse>('namespaces', w, { trends: 'true' });
 export const overviewFindingsQuery = (w: TimeWindow) => opts<FindingsResponse>('findings', w);
 export const overviewMigrationQuery = (w: TimeWindow) => opts<MigrationResponse>('migration', w);

@@ -55,8 +55,8 @@ export interface TrafficModel {
   byId: Map<string, EdgeTraffic>;
 }
 
-/** Counters start this long before the anchor (the backfill covers 6 h; proxies were up before). */
-export const ORIGIN_BEFORE_ANCHOR = 7 * 3600;
+/** Counters start this long before the anchor (the backfill covers 30 h, demo/telemetry.ts; proxies were up before). */
+export const ORIGIN_BEFORE_ANCHOR = 31 * 3600;
 
 export function makeWave(key: string): Wave {
   const noise = [0, 1, 2].map((k) => ({

@@ -18,6 +18,8 @@ interface BackfillOptions {
   end: number;
   /** seconds between samples (default 60) */
   step?: number;
+  /** Older, sparser history before `start`: samples every `step` seconds from `start` (unix seconds) up to the main window. */
+  coarse?: { start: number; step: number };
   dataDir: string;
   workDir: string;
   promtool: string;
@@ -124,6 +126,7 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
   const series = new Set<string>();
   for (const p of prepared) for (const pre of p.prefixes) series.add(pre);
   const times: number[] = [];
+  if (o.coarse) for (let t = o.coarse.start; t < o.start; t += o.coarse.step) times.push(t);
   for (let t = o.start; t <= o.end; t += step) times.push(t);
   // group timestamps by 2h block
   const chunks = new Map<number, number[]>();

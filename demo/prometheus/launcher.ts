@@ -28,6 +28,8 @@ interface StartPrometheusOptions {
   historySeconds?: number;
   /** Backfill step, seconds (default 60). */
   backfillStep?: number;
+  /** Sparser history before `historySeconds` (the day before, for "since 24 h ago"): total seconds before the anchor and the step. */
+  coarseHistory?: { seconds: number; step: number };
   log?: (msg: string) => void;
 }
 
@@ -72,13 +74,17 @@ export async function startPrometheus(o: StartPrometheusOptions): Promise<Runnin
   let result: BackfillResult | undefined;
   if (!hasBlocks(tsdb)) {
     const history = o.historySeconds ?? 6 * 3600;
-    log(`prometheus ${o.profile}: backfilling ${history / 3600} h of history…`);
+    const coarse = o.coarseHistory ? { start: o.anchor - o.coarseHistory.seconds, step: o.coarseHistory.step } : undefined;
+    log(
+      `prometheus ${o.profile}: backfilling ${history / 3600} h of history${coarse ? ` (${o.coarseHistory!.seconds / 3600} h every ${coarse.step} s before)` : ''}…`,
+    );
     result = await backfill({
       plan: o.plan,
       profile: o.profile,
       start: o.anchor - history,
       end: o.anchor,
       step: o.backfillStep ?? 60,
+      ...(coarse ? { coarse } : {}),
       dataDir: tsdb,
       workDir: path.join(o.dataDir, 'backfill-tmp'),
       promtool: bins.promtool,

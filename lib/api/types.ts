@@ -9,11 +9,41 @@ export type GraphResponse = MeshGraph;
 /** Policy fields of a graph edge (docs/api.md §4.2: policies, deniedPerSec, forbiddenPerSec, droppedBy, policyVerdict). */
 export type { EdgeDrop, EdgePolicy, PolicyEnforcer, PolicyVerdict } from '@/lib/mesh/types';
 
+/** One point of the overview's trend lines: the headline figures of the `pointWindowSeconds` before `time`. */
+export interface MeshTrendPoint {
+  time: string;
+  /** Share of traffic with L7 telemetry (as `mesh.l7.share`); null = no traffic in that point's window. */
+  l7Share: number | null;
+  /** Share of traffic with mTLS (as `mesh.mtls.share`). */
+  mtlsShare: number | null;
+  /** Envoy sidecars / ztunnels whose `istio_build` gauge Prometheus held at `time`; null = Prometheus did not answer. */
+  sidecars: number | null;
+  ztunnels: number | null;
+}
+
+/** The headline figures 24 h before, and the change since (`GET /api/namespaces?trends=true`, docs/api.md). */
+export interface MeshTrends {
+  /** Seconds between points. */
+  step: number;
+  /** Each point's traffic window length (≥ 60 s). */
+  pointWindowSeconds: number;
+  points: MeshTrendPoint[];
+  /** The same figures for the same window 24 h earlier (shares from that window's graph, counts from Prometheus at its end). */
+  dayAgo: { window: Window; l7Share: number | null; mtlsShare: number | null; sidecars: number | null; ztunnels: number | null };
+  /**
+   * Change since 24 h ago: shares as a difference of fractions (0.05 = +5 percentage points) against the
+   * headline `mesh` shares; counts as Prometheus now (last point) − Prometheus then. null = one side has no data.
+   */
+  delta: { l7Share: number | null; mtlsShare: number | null; sidecars: number | null; ztunnels: number | null };
+}
+
 /** GET /api/namespaces */
 export interface NamespacesResponse {
   window: Window;
   namespaces: NamespaceRow[];
   mesh: MeshSummary;
+  /** Only with `trends=true` (the overview asks for it). */
+  trends?: MeshTrends;
   warnings?: Warning[];
 }
 
@@ -76,4 +106,8 @@ export interface SnapshotDocument {
   findings: unknown;
   /** Sparkline series by edge id (`edges`) and node id (`nodes`), as /api/edge-series returned them. */
   series: { edges: StoredSeries; nodes: StoredSeries; points: number; omitted: number };
+  /** Node positions of the drawing that was pinned, by node id (absent when pinned over the API without them). */
+  positions?: Record<string, { x: number; y: number }>;
+  /** The /api/graph/diff body of the pinned view's `compare` (absent when the view compared nothing). */
+  diff?: { compare: string; body: unknown };
 }

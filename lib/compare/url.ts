@@ -43,6 +43,21 @@ export function baseParams(spec: CompareSpec, current: { start: string; end: str
   return { baseStart: iso(Date.parse(current.start) - shift), baseEnd: iso(Date.parse(current.end) - shift) };
 }
 
+/** The /api/graph/diff query of a graph view with `compare` (the page's and a pinned snapshot's: the same request). */
+export function diffSearchParams(p: {
+  compare: string | undefined;
+  window: { start: string; end: string } | undefined;
+  namespaces: string[];
+  clusters: string[];
+}): URLSearchParams | undefined {
+  const spec = p.compare ? parseCompare(p.compare) : undefined;
+  if (!spec || !p.window) return undefined;
+  const q = new URLSearchParams({ start: p.window.start, end: p.window.end, ...baseParams(spec, p.window) });
+  if (p.namespaces.length) q.set('namespaces', p.namespaces.join(','));
+  if (p.clusters.length) q.set('clusters', p.clusters.join(','));
+  return q;
+}
+
 export function describeCompare(spec: CompareSpec): string {
   if (spec.kind === 'offset') return { '1h': '1 hour before', '24h': '24 hours before', '7d': '7 days before' }[spec.offset];
   if (spec.kind === 'snapshot') return 'a snapshot';

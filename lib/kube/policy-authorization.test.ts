@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { reshapeAuthorizationPolicy } from './reshape';
 import { kube, ns, pod, svc, waypoint } from '@/lib/mesh/findings/test-builders';
+import { waypointPod } from '@/lib/mesh/testing/fixtures';
 import { inventoryOf } from '@/lib/mesh/inventory';
 import { applicationWorkloads } from '@/lib/mesh/workloads';
 import { authorizationOnTraffic, policyEnforcement, type AuthzTraffic } from '@/lib/mesh/policy/authorization';
@@ -78,6 +79,21 @@ describe('authorizationOnTraffic: Istio semantics', () => {
     expect(got.some((x) => x.startsWith('allow-curl'))).toBe(false);
   });
 
+  it("the client's identity against the rules' sources: an ALLOW that allows nobody like it, a DENY aimed at others", () => {
+    const curl = { principal: 'spiffe://cluster.local/ns/ambient-demo/sa/curl', namespace: 'ambient-demo' };
+    const other = { principal: 'spiffe://cluster.local/ns/shop/sa/web', namespace: 'shop' };
+    const legacy = { principal: 'spiffe://cluster.local/ns/legacy/sa/reporting', namespace: 'legacy' };
+    const note = (client: typeof curl, name: string) =>
+      authorizationOnTraffic(inv, traffic(inv, 'ambient-demo', 'httpbin', { client })).find((x) => x.policy.name === name)!.note;
+    expect(note(curl, 'allow-curl-to-httpbin')).toBe("the destination's ztunnel enforces it at L4");
+    expect(note(other, 'allow-curl-to-httpbin')).toMatch(/no rule allows this client \(spiffe:\/\/cluster.local\/ns\/shop\/sa\/web\)/);
+    expect(note(other, 'deny-from-legacy')).toMatch(/its rules do not match this client/);
+    expect(note(legacy, 'deny-from-legacy')).toBe("the destination's ztunnel enforces it at L4");
+    // Through a waypoint ztunnel sees the waypoint, not the client: nothing is said about the client.
+    const via = authorizationOnTraffic(inv, traffic(inv, 'ambient-demo', 'httpbin', { client: other, waypoints: ['default/waypoint'], direct: false }));
+    expect(via.find((x) => x.policy.name === 'allow-curl-to-httpbin')!.note).not.toMatch(/this client/);
+  });
+
   it('through a waypoint, ztunnel sees the waypoint as the source', () => {
     const got = authorizationOnTraffic(inv, traffic(inv, 'ambient-demo', 'httpbin', { waypoints: ['default/waypoint'], direct: false }));
     expect(got.find((x) => x.policy.name === 'allow-curl-to-httpbin')!.note).toMatch(/waypoint's identity/);
@@ -93,6 +109,19 @@ describe('authorizationOnTraffic: Istio semantics', () => {
       'deny-from-legacy sidecar enforced',
       'deny-from-legacy ztunnel enforced',
     ]);
+  });
+
+  it("a waypoint's own pods are not selected by namespace or selector policies", () => {
+    const k = kube({
+      namespaces: [ns('default', { 'istio.io/dataplane-mode': 'ambient' }), ns('istio-system')],
+      pods: [waypointPod({ namespace: 'default', gateway: 'waypoint', name: 'waypoint-1' })],
+      gateways: [waypoint('default', 'waypoint')],
+      authorizationPolicies: policies,
+    });
+    const inv2 = inventoryOf(k);
+    const wpPods = [...inv2.workloads.workloads.values()].flatMap((w) => w.pods);
+    expect(wpPods).toHaveLength(1);
+    expect(authorizationOnTraffic(inv2, { namespace: 'default', pods: wpPods, services: [], waypoints: [], direct: true })).toEqual([]);
   });
 
   it('an out-of-mesh destination enforces nothing', () => {

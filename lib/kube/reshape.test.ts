@@ -294,6 +294,7 @@ describe('AuthorizationPolicy', () => {
       ],
       l4Attributes: ['from.source.principals', 'to.operation.ports', 'when.source.ip'],
       ruleCount: 2,
+      ruleSources: [[{ principals: ['cluster.local/ns/shop/sa/web'], notPrincipals: [], namespaces: [], notNamespaces: [], other: true }], []],
       conditions: [{ type: 'WaypointAccepted', status: 'True', reason: 'Accepted' }],
     });
 

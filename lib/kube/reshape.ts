@@ -440,6 +440,29 @@ export function reshapeAuthorizationPolicy(ap: unknown): AuthorizationPolicyInfo
     targetRefs: refs,
     httpAttributes: httpAttributesOf(spec.rules ?? []),
     l4Attributes: l4AttributesOf(spec.rules ?? []),
+    ruleSources: (spec.rules ?? []).map((r) =>
+      (r.from ?? []).map((f) => {
+        const src = f.source ?? {};
+        const list = (k: string) => stringList.parse(src[k]);
+        const other = [
+          'ipBlocks',
+          'notIpBlocks',
+          'remoteIpBlocks',
+          'notRemoteIpBlocks',
+          'serviceAccounts',
+          'notServiceAccounts',
+          'requestPrincipals',
+          'notRequestPrincipals',
+        ].some((k) => list(k).length > 0);
+        return {
+          principals: list('principals'),
+          notPrincipals: list('notPrincipals'),
+          namespaces: list('namespaces'),
+          notNamespaces: list('notNamespaces'),
+          other,
+        };
+      }),
+    ),
     ruleCount: (spec.rules ?? []).length,
     conditions: conditions(obj(obj(ap).status).conditions),
   };

@@ -179,6 +179,18 @@ function share(edges: GraphEdge[], pred: (e: GraphEdge) => boolean): TrafficShar
   };
 }
 
+/** The edges the mesh-wide shares weigh: folded (one per client → server), the hops into a waypoint left out. */
+function meshEdges(graph: MeshGraph): GraphEdge[] {
+  const kinds = new Map(graph.nodes.map((n) => [n.id, n.kind]));
+  return foldedEdges(graph).filter((e) => kinds.get(e.target) !== 'waypoint');
+}
+
+/** Share of the window's traffic with L7 telemetry and with mTLS (the overview's headline shares; the trend lines' points). */
+export function trafficShares(graph: MeshGraph): { l7: TrafficShare; mtls: TrafficShare } {
+  const edges = meshEdges(graph);
+  return { l7: share(edges, (e) => e.telemetry === 'l7'), mtls: share(edges, (e) => e.mtls === 'mutual') };
+}
+
 /**
  * Mesh-wide totals for the overview header: running sidecars/ztunnels/waypoints/gateways, share of
  * observed traffic with L7 telemetry and with mTLS (see TrafficShare), namespace modes.
@@ -191,8 +203,7 @@ export function summarizeMesh(kube: KubeSnapshot, graph: MeshGraph, rows?: Names
   const inv = inventoryOf(kube);
   const running = inv.pods.filter((p) => p.pod.phase === 'Running');
   const count = (...classes: string[]) => running.filter((p) => classes.includes(p.classification.class)).length;
-  const kinds = new Map(graph.nodes.map((n) => [n.id, n.kind]));
-  const edges = foldedEdges(graph).filter((e) => kinds.get(e.target) !== 'waypoint');
+  const edges = meshEdges(graph);
   const ns = rows ?? summarizeNamespaces(kube, graph);
   const nsCounts = { total: 0, sidecar: 0, ambient: 0, mixed: 0, none: 0 };
   for (const r of ns) {
@@ -202,7 +213,7 @@ export function summarizeMesh(kube: KubeSnapshot, graph: MeshGraph, rows?: Names
   }
   const versions: Record<string, number> = {};
   for (const f of proxyPods(running)) versions[f.version] = (versions[f.version] ?? 0) + 1;
-  const mtls = share(edges, (e) => e.mtls === 'mutual');
+  const { l7, mtls } = trafficShares(graph);
   return {
     window: graph.window,
     proxies: {
@@ -213,7 +224,7 @@ export function summarizeMesh(kube: KubeSnapshot, graph: MeshGraph, rows?: Names
     },
     waypoints: [...inv.waypoints.waypoints.values()].map((g) => ({ ref: g.ref, ready: g.effective })).sort((a, b) => (a.ref < b.ref ? -1 : 1)),
     namespaces: nsCounts,
-    l7: share(edges, (e) => e.telemetry === 'l7'),
+    l7,
     mtls: {
       ...mtls,
       plaintextEdges: edges.filter((e) => e.mtls === 'plaintext').length,

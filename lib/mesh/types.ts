@@ -160,6 +160,12 @@ export interface AuthorizationPolicyInfo {
   l4Attributes?: string[];
   /** Number of rules (spec.rules); 0 with ALLOW = allow nothing, with DENY = deny nothing. Absent = unknown. */
   ruleCount?: number;
+  /**
+   * Per rule, the identity conditions of its `from` sources (ORed; a rule without `from` has none = any client);
+   * `other`: the source also uses conditions these do not capture (IP blocks, service accounts, JWTs).
+   * Absent = unknown. Used only to tell when no rule can match a client (docs/classification.md §8.1).
+   */
+  ruleSources?: { principals: string[]; notPrincipals: string[]; namespaces: string[]; notNamespaces: string[]; other: boolean }[][];
   conditions: Condition[];
 }
 

@@ -5,6 +5,8 @@ import {
   buildSelectionSeriesQueries,
   buildGraphQueries,
   buildVersionQueries,
+  buildProxyBuildQuery,
+  buildTrendQueries,
   chooseStep,
   describeQueries,
   escapeLabelValue,
@@ -232,5 +234,23 @@ describe('buildVersionQueries', () => {
   it('escapes namespaces and uses the metric prefix', () => {
     const [req] = buildVersionQueries({ windowSeconds: 60, namespaces: ['a"b'], metricPrefix: 'workload:' });
     expect(req!.query).toContain('workload:istio_requests_total{source_workload_namespace="a\\"b"}');
+  });
+});
+
+describe('overview trend queries', () => {
+  it('the graph traffic queries without latency, over one point window, a nice step for ≤ 24 points', () => {
+    const t = buildTrendQueries({ rangeSeconds: 3600 });
+    expect(t.step).toBe(300);
+    expect(t.pointWindowSeconds).toBe(300);
+    expect(t.queries.map((q) => q.name)).toEqual(['requests', 'tcpOpened', 'tcpClosed', 'tcpFailed', 'tcpSentBytes', 'tcpReceivedBytes']);
+    expect(t.queries).toEqual(buildGraphQueries({ windowSeconds: 300 }).filter((q) => q.name !== 'requestDurationBucket' && q.name !== 'requestDurationSum'));
+    // A short range: the step is shorter than rate() needs, the point window is not.
+    expect(buildTrendQueries({ rangeSeconds: 900 })).toMatchObject({ step: 60, pointWindowSeconds: 60 });
+    expect(buildTrendQueries({ rangeSeconds: 300 })).toMatchObject({ step: 15, pointWindowSeconds: 60 });
+    expect(buildTrendQueries({ rangeSeconds: 86400, metricPrefix: 'workload:' }).queries[0]!.query).toContain('workload:istio_requests_total');
+    expect(() => buildTrendQueries({ rangeSeconds: 0 })).toThrow(RangeError);
+  });
+  it('one series per proxy from istio_build, Envoy or ztunnel', () => {
+    expect(buildProxyBuildQuery()).toBe('count by (component, instance, job, pod, namespace, app) (istio_build{component=~"proxy|ztunnel"})');
   });
 });

@@ -405,3 +405,48 @@ export function buildSelectionSeriesQueries(
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------
+// Overview trends (docs/api.md "trends"): the headline figures over the selected range.
+// ---------------------------------------------------------------------------
+
+/** Points of an overview trend line: enough for a 120 px sparkline to show a shape, few enough to rebuild the model per point. */
+export const TREND_MAX_POINTS = 24;
+
+export interface TrendQueries {
+  /** Seconds between points (a nice step, chooseStep). */
+  step: number;
+  /** Each point's value is the increase over this many seconds before it (≥ MIN_RATE_WINDOW_SECONDS). */
+  pointWindowSeconds: number;
+  /** The graph's traffic queries over one point's window, to be run as range queries with `step`. */
+  queries: GraphQuery[];
+}
+
+/**
+ * The graph's traffic queries (buildGraphQueries part `traffic`) with a point's window as their window
+ * (a trend needs which edges carried L7 telemetry and mTLS, and their rates, not latency): run
+ * as range queries, each step is the graph of the `pointWindowSeconds` before it.
+ */
+export function buildTrendQueries(opts: { rangeSeconds: number; metricPrefix?: string }): TrendQueries {
+  assertWindow(opts.rangeSeconds);
+  const step = chooseStep(opts.rangeSeconds, TREND_MAX_POINTS);
+  const pointWindowSeconds = Math.max(step, MIN_RATE_WINDOW_SECONDS);
+  const queries = buildGraphQueries({
+    windowSeconds: pointWindowSeconds,
+    parts: ['traffic'],
+    ...(opts.metricPrefix ? { metricPrefix: opts.metricPrefix } : {}),
+  });
+  return { step, pointWindowSeconds, queries };
+}
+
+/** Labels that tell the proxies apart (scrape target) and say which kind each is (`component`). */
+export const PROXY_BUILD_LABELS = ['component', ...TARGET_LABELS] as const;
+
+/**
+ * One series per running Istio proxy (Envoy: `component="proxy"`, ztunnel: `component="ztunnel"`), from
+ * the gauge every proxy exposes (`istio_build`, docs/istio-telemetry.md §2.1, §2.4). Never prefixed:
+ * recording rules cover the traffic metrics only.
+ */
+export function buildProxyBuildQuery(): string {
+  return `count by (${byClause(PROXY_BUILD_LABELS)}) (istio_build${selector([{ label: 'component', op: '=~', value: 'proxy|ztunnel' }])})`;
+}

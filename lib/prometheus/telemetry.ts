@@ -1,8 +1,8 @@
 import 'server-only';
 import { EDGE_LABELS, type TelemetryInput, type TelemetrySample, type ReporterTarget, type Warning, type Window } from '@/lib/mesh/types';
 import { PrometheusError, type PrometheusClient } from './client';
-import { splitTargets } from './parse';
-import { buildGraphQueries, buildVersionQueries, type GraphQueryName, type GraphQueryPart } from './queries';
+import { splitTargets, type PromSample } from './parse';
+import { buildGraphQueries, buildTrendQueries, buildVersionQueries, type GraphQuery, type GraphQueryName, type GraphQueryPart } from './queries';
 
 /** A window bound: unix seconds or an RFC 3339 string. */
 type WindowBound = number | string;
@@ -62,22 +62,32 @@ async function runWindowQueries(client: PrometheusClient, opts: FetchTelemetryOp
 export async function fetchTelemetry(client: PrometheusClient, opts: FetchTelemetryOptions): Promise<TelemetryInput> {
   const { window, queries, settled } = await runWindowQueries(client, opts, buildGraphQueries);
 
+  return assemble(
+    window,
+    queries,
+    settled.map((r) => (r.status === 'fulfilled' ? { samples: r.value.samples, warnings: r.value.warnings } : { error: r.reason })),
+  );
+}
+
+type QueryOutcome = { samples: readonly PromSample[]; warnings: readonly string[] } | { error: unknown };
+
+/** The queries' answers (same order) → one TelemetryInput: samples summed over targets, reporter targets, warnings. */
+function assemble(window: Window, queries: readonly GraphQuery[], outcomes: readonly QueryOutcome[]): TelemetryInput {
   const samples: TelemetrySample[] = [];
   const targets = new Map<string, ReporterTarget>();
   const warnings: Warning[] = [];
   const engineWarnings = new Set<string>();
   const failures: { name: GraphQueryName; error: PrometheusError }[] = [];
 
-  settled.forEach((r, i) => {
+  outcomes.forEach((r, i) => {
     const q = queries[i]!;
-    if (r.status === 'rejected') {
-      const error = r.reason instanceof PrometheusError ? r.reason : new PrometheusError('bad_data', String(r.reason));
+    if ('error' in r) {
+      const error = r.error instanceof PrometheusError ? r.error : new PrometheusError('bad_data', String(r.error));
       failures.push({ name: q.name, error });
       return;
     }
-    for (const w of r.value.warnings) engineWarnings.add(w);
-    for (const s of splitTargets(q.name, r.value.samples, q.labels, EDGE_LABELS, q.targetLabels, targets, { keepZero: q.keepZero === true }).samples)
-      samples.push(s);
+    for (const w of r.warnings) engineWarnings.add(w);
+    for (const s of splitTargets(q.name, r.samples, q.labels, EDGE_LABELS, q.targetLabels, targets, { keepZero: q.keepZero === true }).samples) samples.push(s);
   });
 
   if (failures.length === queries.length) {
@@ -116,4 +126,43 @@ export async function fetchVersionSamples(client: PrometheusClient, opts: FetchT
     for (const s of splitTargets(q.name, r.value.samples, q.labels, q.labels, [], undefined, { keepZero: q.keepZero === true }).samples) samples.push(s);
   });
   return { samples, warnings };
+}
+
+/**
+ * The graph telemetry at every step of [start, end] (overview trends): the trend queries as range
+ * queries, each step's vector handed to the same assembly as one window's instant queries, so each
+ * point is exactly the telemetry of the graph of the `pointWindowSeconds` before it. Failures as in
+ * fetchTelemetry, per step.
+ */
+export async function fetchTelemetrySteps(
+  client: PrometheusClient,
+  opts: { start: number; end: number; rangeSeconds: number; signal?: AbortSignal },
+): Promise<{ step: number; pointWindowSeconds: number; points: { time: number; telemetry: TelemetryInput }[] }> {
+  const { step, pointWindowSeconds, queries } = buildTrendQueries({ rangeSeconds: opts.rangeSeconds, metricPrefix: client.metricPrefix });
+  const settled = await Promise.allSettled(
+    queries.map((q) => client.rangeQuery(q.query, opts.start, opts.end, step, opts.signal ? { signal: opts.signal } : {})),
+  );
+  if (opts.signal?.aborted) throw new PrometheusError('canceled', 'Prometheus query canceled by the caller');
+  // Each query's series → its samples per step time (one pass over the matrix).
+  const byTime = settled.map((r) => {
+    const m = new Map<number, PromSample[]>();
+    if (r.status === 'rejected') return m;
+    for (const s of r.value.series) {
+      for (const p of s.points) {
+        const list = m.get(p.t);
+        if (list) list.push({ labels: s.labels, value: p.v });
+        else m.set(p.t, [{ labels: s.labels, value: p.v }]);
+      }
+    }
+    return m;
+  });
+  const points: { time: number; telemetry: TelemetryInput }[] = [];
+  for (let time = opts.start; time <= opts.end; time += step) {
+    const window: Window = { start: rfc3339(time - pointWindowSeconds), end: rfc3339(time) };
+    const outcomes: QueryOutcome[] = settled.map((r, i) =>
+      r.status === 'rejected' ? { error: r.reason } : { samples: byTime[i]!.get(time) ?? [], warnings: r.value.warnings },
+    );
+    points.push({ time, telemetry: assemble(window, queries, outcomes) });
+  }
+  return { step, pointWindowSeconds, points };
 }

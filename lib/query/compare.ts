@@ -1,7 +1,9 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { GraphDiff } from '@/lib/compare/diff';
-import { baseParams, parseCompare } from '@/lib/compare/url';
+import { diffSearchParams } from '@/lib/compare/url';
 import { fetchJson } from './fetch-json';
+
+export type DiffBody = GraphDiff & { warnings?: { source: string; message: string }[] };
 
 export function diffQueryOptions(p: {
   compare: string | undefined;
@@ -9,19 +11,11 @@ export function diffQueryOptions(p: {
   namespaces: string[];
   clusters: string[];
 }) {
-  const spec = p.compare ? parseCompare(p.compare) : undefined;
-  const q = new URLSearchParams();
-  if (spec && p.window) {
-    q.set('start', p.window.start);
-    q.set('end', p.window.end);
-    for (const [k, v] of Object.entries(baseParams(spec, p.window))) q.set(k, v);
-    if (p.namespaces.length) q.set('namespaces', p.namespaces.join(','));
-    if (p.clusters.length) q.set('clusters', p.clusters.join(','));
-  }
+  const q = diffSearchParams(p);
   return queryOptions({
-    queryKey: ['graph-diff', q.toString()] as const,
-    queryFn: ({ signal }) => fetchJson<GraphDiff & { warnings?: { source: string; message: string }[] }>(`/api/graph/diff?${q}`, signal),
-    enabled: Boolean(spec && p.window),
+    queryKey: ['graph-diff', q?.toString() ?? ''] as const,
+    queryFn: ({ signal }) => fetchJson<DiffBody>(`/api/graph/diff?${q}`, signal),
+    enabled: q !== undefined,
     staleTime: Infinity, // both windows are absolute
   });
 }

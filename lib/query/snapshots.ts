@@ -32,11 +32,15 @@ export function snapshotListQueryOptions() {
   });
 }
 
-export async function pinSnapshot(state: string, title: string | undefined): Promise<{ id: string; url: string }> {
+export async function pinSnapshot(
+  state: string,
+  title: string | undefined,
+  positions?: Record<string, { x: number; y: number }>,
+): Promise<{ id: string; url: string }> {
   const res = await fetch(apiUrl('/api/snapshots'), {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(title ? { state, title } : { state }),
+    body: JSON.stringify({ state, ...(title ? { title } : {}), ...(positions ? { positions } : {}) }),
     cache: 'no-store',
   });
   const body = (await res.json().catch(() => ({}))) as { id?: string; url?: string; error?: string };

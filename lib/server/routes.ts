@@ -1,7 +1,7 @@
 import 'server-only';
 // What each API route answers, from its query string: the route handlers in app/api only call these
 // (and getSeries / getHealth), wrap the result with json() and map errors with errorResponse().
-import { parseGraphQuery } from '@/lib/api/params';
+import { parseBoolean, parseGraphQuery } from '@/lib/api/params';
 import type { ConfigResponse, FindingsResponse, GraphResponse, MigrationResponse, NamespacesResponse } from '@/lib/api/types';
 import { getConfig } from '@/lib/config/env';
 import { runFindings } from '@/lib/mesh/findings';
@@ -9,6 +9,7 @@ import { planMigrations } from '@/lib/mesh/migration';
 import { summarizeMesh, summarizeNamespaces } from '@/lib/mesh/namespaces';
 import { knownClusterNames } from './clusters';
 import { getMeshDataOrRecent, serverTiming } from './mesh-data';
+import { meshTrends } from './trends';
 
 const nowSeconds = () => Date.now() / 1000;
 
@@ -27,14 +28,22 @@ async function wholeMesh(params: URLSearchParams, signal: AbortSignal) {
   const q = parseGraphQuery(params, nowSeconds());
   // group=version: the findings compare configured traffic splits with the observed shares per version.
   const data = await getMeshDataOrRecent({ ...q, namespaces: undefined, expandWaypoints: false, omit: ['latency'], group: 'version' }, signal);
-  return { namespaces: q.namespaces, ...data };
+  return { namespaces: q.namespaces, clusters: q.clusters, ...data };
 }
 
+/** `trends=true` adds the overview's trend lines and "since 24 h ago" deltas (lib/server/trends.ts). */
 export async function namespacesResponse(params: URLSearchParams, signal: AbortSignal): Promise<NamespacesResponse> {
-  const { namespaces: only, kube, graph } = await wholeMesh(params, signal);
+  const withTrends = parseBoolean(params, 'trends');
+  const query = new URLSearchParams(params);
+  query.delete('trends');
+  const { namespaces: only, kube, snapshots, graph, clusters } = await wholeMesh(query, signal);
   const all = summarizeNamespaces(kube, graph);
   const namespaces = only ? all.filter((n) => only.includes(n.name)) : all;
-  return { window: graph.window, namespaces, mesh: summarizeMesh(kube, graph, all), warnings: graph.warnings };
+  const mesh = summarizeMesh(kube, graph, all);
+  if (!withTrends) return { window: graph.window, namespaces, mesh, warnings: graph.warnings };
+  const window = { start: Date.parse(graph.window.start) / 1000, end: Date.parse(graph.window.end) / 1000 };
+  const { trends, warnings } = await meshTrends(clusters, { mesh, snapshots, kube, window }, signal);
+  return { window: graph.window, namespaces, mesh, trends, warnings: [...graph.warnings, ...warnings] };
 }
 
 export async function findingsResponse(params: URLSearchParams, signal: AbortSignal): Promise<FindingsResponse> {

@@ -34,6 +34,10 @@ const callApi: ApiCall = async (path, signal) => {
         return { status: 200, body: await getSeries('edge', p, signal) };
       case '/api/node-series':
         return { status: 200, body: await getSeries('node', p, signal) };
+      case '/api/graph/diff': {
+        const r = await graphDiff(new Request(url, { signal }));
+        return { status: r.status, body: await r.json() };
+      }
       default:
         throw new Error(`no route for ${url.pathname}`);
     }

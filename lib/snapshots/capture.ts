@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ParamError } from '@/lib/api/params';
 import { apiWindowParams } from '@/lib/api/scope';
+import { diffSearchParams } from '@/lib/compare/url';
 import { parseUrlState, serializeUrlState, shareState, type GraphUrlState } from '@/lib/graph/url-state';
 import packageJson from '@/package.json';
 import { newSnapshotId } from './id';
@@ -21,10 +22,22 @@ export const SNAPSHOT_SERIES_POINTS = 120;
 /** Range queries in flight per pin, so one pin cannot monopolise Prometheus. */
 const SERIES_CONCURRENCY = 4;
 
+/** Drawn nodes whose positions a pin keeps: the graph page draws at most a few thousand (larger meshes fold namespaces). */
+export const MAX_PINNED_POSITIONS = 20_000;
+/** A position farther out than this is not a drawing (cytoscape model coordinates stay within ± a few 10⁵ px). */
+const MAX_COORDINATE = 1e7;
+
+const coordinate = z.number().finite().min(-MAX_COORDINATE).max(MAX_COORDINATE);
+
 export const pinRequestSchema = z
   .object({
     state: z.string({ error: 'state must be the graph page query string' }).max(MAX_STATE_LENGTH, `state is longer than ${MAX_STATE_LENGTH} characters`),
     title: z.string().trim().max(MAX_TITLE_LENGTH, `title is longer than ${MAX_TITLE_LENGTH} characters`).optional(),
+    /** The drawing's node positions by node id (Share → Pin sends them; the snapshot opens laid out the same). */
+    positions: z
+      .record(z.string().max(1024), z.object({ x: coordinate, y: coordinate }).strict())
+      .refine((p) => Object.keys(p).length <= MAX_PINNED_POSITIONS, `at most ${MAX_PINNED_POSITIONS} positions`)
+      .optional(),
   })
   .strict();
 
@@ -108,7 +121,11 @@ async function getOk(call: ApiCall, path: string, signal: AbortSignal): Promise<
   throw new CaptureUpstreamError(`cannot pin: ${path.split('?')[0]} answered ${r.status}: ${msg}`, r.status === 503 ? 503 : 502);
 }
 
-export async function captureSnapshot(input: { state: string; title?: string }, deps: CaptureDeps, signal: AbortSignal): Promise<SnapshotDocument> {
+export async function captureSnapshot(
+  input: { state: string; title?: string; positions?: Record<string, { x: number; y: number }> },
+  deps: CaptureDeps,
+  signal: AbortSignal,
+): Promise<SnapshotDocument> {
   const view = parsePinnedState(input.state);
   const scope = new URLSearchParams();
   if (view.namespaces.length) scope.set('namespaces', view.namespaces.join(','));
@@ -129,6 +146,10 @@ export async function captureSnapshot(input: { state: string; title?: string }, 
     getOk(deps.call, `/api/findings?${abs}&${scope}`, signal),
   ]);
 
+  // "What changed?" as the view showed it (docs/compare.md): the same diff request as the page's.
+  const diffQuery = diffSearchParams({ compare: view.compare, window, namespaces: view.namespaces, clusters: view.clusters });
+  const diff = view.compare && diffQuery ? { compare: view.compare, body: await getOk(deps.call, `/api/graph/diff?${diffQuery}`, signal) } : undefined;
+
   const edges = [...shape.data.edges].sort((a, b) => (a.id === view.selected ? -1 : b.id === view.selected ? 1 : edgePriority(b) - edgePriority(a)));
   const chosenEdges = edges.slice(0, MAX_SERIES_EDGES);
   const nodes = shape.data.nodes.filter((n) => n.kind === 'workload' || n.kind === 'gateway' || n.kind === 'waypoint');
@@ -146,6 +167,10 @@ export async function captureSnapshot(input: { state: string; title?: string }, 
   const storedNodes: StoredSeries = Object.fromEntries(nodeSeries.filter((x) => x !== undefined));
 
   const pinned: GraphUrlState = { ...shareState(view, window), refresh: 0 };
+  // Positions of nodes the pinned graph holds (a node id is the graph's own; anything else is dropped).
+  const nodeIds = new Set(shape.data.nodes.map((n) => n.id));
+  const kept = Object.entries(input.positions ?? {}).filter(([id]) => nodeIds.has(id));
+  const positions = kept.length ? Object.fromEntries(kept) : undefined;
   const now = (deps.now ?? (() => new Date()))();
   return {
     id: newSnapshotId(),
@@ -163,5 +188,7 @@ export async function captureSnapshot(input: { state: string; title?: string }, 
       points: SNAPSHOT_SERIES_POINTS,
       omitted: shape.data.edges.length + nodes.length - Object.keys(storedEdges).length - Object.keys(storedNodes).length,
     },
+    ...(positions ? { positions } : {}),
+    ...(diff ? { diff } : {}),
   };
 }

@@ -38,6 +38,8 @@ export const snapshotDocumentSchema = z.object({
     points: z.number(),
     omitted: z.number(),
   }),
+  positions: z.record(z.string(), z.object({ x: z.number(), y: z.number() })).optional(),
+  diff: z.object({ compare: z.string().max(200), body: z.unknown() }).optional(),
 }) satisfies z.ZodType<SnapshotDocument>;
 
 export function metaOf(doc: SnapshotDocument, size: number): SnapshotMeta {

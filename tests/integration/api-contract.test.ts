@@ -1,7 +1,5 @@
 // Integration: the HTTP API contract (docs/api.md §4) of the real route handlers, in-process, against the
 // demo mesh (real Prometheus + Kubernetes API simulator), and the coverage report CLI.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GET as findingsGET } from '@/app/api/findings/route';
 import { GET as graphGET } from '@/app/api/graph/route';
@@ -9,9 +7,8 @@ import { GET as healthGET } from '@/app/api/healthz/route';
 import { GET as migrationGET } from '@/app/api/migration/route';
 import { GET as namespacesGET } from '@/app/api/namespaces/route';
 import { FINDING_KINDS, type Finding, type MeshGraph, type NamespaceSummary } from '@/lib/mesh/types';
-import { call, iso, restoreEnv, useEnv } from './helpers';
+import { call, iso, restoreEnv, runReportCli, useEnv } from './helpers';
 
-const run = promisify(execFile);
 const WINDOWED = { graph: graphGET, namespaces: namespacesGET, findings: findingsGET, migration: migrationGET } as const;
 const MODES = ['sidecar', 'ambient', 'mixed', 'none'];
 const SEVERITIES = ['critical', 'warning', 'info'];
@@ -229,19 +226,7 @@ describe('bad input → 400 {error} naming the parameter', () => {
 });
 
 describe('coverage report CLI (cli/report.ts)', () => {
-  const cli = async (args: string[]) => {
-    try {
-      const { stdout, stderr } = await run('npx', ['tsx', '--conditions=react-server', 'cli/report.ts', ...args], {
-        env: { ...process.env, PROMETHEUS_URL: inject('promIstioSampleUrl'), KUBECONFIG: inject('kubeconfigPath') },
-        timeout: 120_000,
-        maxBuffer: 20 * 1024 * 1024,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code?: number; stdout?: string; stderr?: string };
-      return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-    }
-  };
+  const cli = (args: string[]) => runReportCli(args, { PROMETHEUS_URL: inject('promIstioSampleUrl'), KUBECONFIG: inject('kubeconfigPath') });
 
   it('--start/--end --format json --fail-on l7-gap → exit 1, JSON listing the L7 gaps', async () => {
     // An absolute window inside the backfilled history: `--range 1h` would depend on how long ago the

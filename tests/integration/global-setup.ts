@@ -17,7 +17,7 @@ declare module 'vitest' {
     proxiesUrl: string;
     kubeUrl: string;
     kubeconfigPath: string;
-    /** Backfill anchor T, unix seconds: history is [T − 6 h, T]. */
+    /** Backfill anchor T, unix seconds: history is [T − 30 h, T] (every minute over the last 6 h, every 4 minutes before). */
     anchorUnix: number;
     anchor: string;
     /** A throwaway PostgreSQL (demo/postgres/server.ts) for the snapshot store suite. */

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GET as diffGET } from '@/app/api/graph/diff/route';
 import { GET as graphGET } from '@/app/api/graph/route';
 import { POST as pinPOST } from '@/app/api/snapshots/route';
+import { GET as snapshotGET } from '@/app/api/snapshots/[id]/route';
 import type { EdgeDiff, GraphDiff } from '@/lib/compare/diff';
 import type { MeshGraph } from '@/lib/mesh/types';
 import { call, iso, restoreEnv, useEnv } from './helpers';
@@ -29,6 +30,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const getOne = (id: string) => call((r) => snapshotGET(r, { params: Promise.resolve({ id }) }), `/api/snapshots/${id}`);
 const name = (e: EdgeDiff) => `${nodesById.get(e.source) ?? e.source} → ${nodesById.get(e.target) ?? e.target}`;
 const fields = (e: EdgeDiff) => e.changes.map((c) => c.field).sort();
 
@@ -74,6 +76,33 @@ describe('GET /api/graph/diff', () => {
     expect(Object.keys(listed).every((k) => k.endsWith('→ shop/catalog'))).toBe(true);
     expect(d.edges[0]!.changes[0]!.field).toBe('telemetry');
     expect(d.nodes.find((n) => nodesById.get(n.id) === 'shop/catalog')?.changes.map((c) => c.text)).toContain('workload mode sidecar → ambient');
+    // Nothing spurious: no edge or node that the migration did not touch, no edge appearing or vanishing.
+    expect(d.nodes.map((n) => nodesById.get(n.id) ?? n.id)).toEqual(['shop/catalog']);
+    expect(d.edges.every((e) => e.change === 'changed')).toBe(true);
+    expect(Object.keys(listed).sort()).toEqual(['legacy/legacy-reporting → shop/catalog', 'shop/web → shop/catalog']);
+  });
+
+  it('a view pinned with compare keeps its diff: the snapshot holds the same /api/graph/diff body', async () => {
+    const cur = { start: T - 7200 + 60, end: T - 7200 + 540 };
+    const state = `start=${iso(cur.start)}&end=${iso(cur.end)}&namespaces=payments&compare=1h&selected=x`;
+    const pinned = await call(pinPOST, '/api/snapshots', { method: 'POST', body: JSON.stringify({ state }) });
+    expect(pinned.status).toBe(201);
+    const doc = (await getOne(pinned.body.id)).body;
+    expect(new URLSearchParams(doc.state).get('compare')).toBe('1h');
+    expect(doc.diff.compare).toBe('1h');
+    const live = await call(
+      diffGET,
+      `/api/graph/diff?start=${iso(cur.start)}&end=${iso(cur.end)}&baseStart=${iso(cur.start - 3600)}&baseEnd=${iso(cur.end - 3600)}&namespaces=payments`,
+    );
+    expect(doc.diff.body).toEqual(live.body);
+    expect((doc.diff.body as GraphDiff).edges.map(name)).toEqual(['payments/payments-api → payments/ledger']);
+    // Without compare, nothing extra is stored.
+    const plain = await call(pinPOST, '/api/snapshots', {
+      method: 'POST',
+      body: JSON.stringify({ state: `start=${iso(cur.start)}&end=${iso(cur.end)}&namespaces=payments` }),
+    });
+    const plainDoc = (await getOne(plain.body.id)).body;
+    expect(plainDoc.diff).toBeUndefined();
   });
 
   it('a snapshot as the base; 400 naming the bad base parameter', async () => {

@@ -1,9 +1,11 @@
 // Shared helpers of the integration tests: point the process configuration at upstreams, reset the
 // process singletons (config, Prometheus client, kube informer cache, mesh-data result cache), call the
 // real route handlers in-process, and query Prometheus independently of the product.
+import { execFile } from 'node:child_process';
 import http from 'node:http';
 import { inject } from 'vitest';
 import net from 'node:net';
+import { promisify } from 'node:util';
 import { resetConfigCache } from '@/lib/config/env';
 import { resetKubeCacheForTests } from '@/lib/kube/cache';
 import type { GraphEdge, GraphNode, MeshGraph } from '@/lib/mesh/types';
@@ -181,4 +183,22 @@ export async function closedPortUrl(): Promise<string> {
     });
   });
   return `http://127.0.0.1:${port}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The coverage report CLI
+
+/** Runs `npm run report -- <args>` (cli/report.ts) in a fresh process with `env` over this one's; never throws on an exit code. */
+export async function runReportCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', '--conditions=react-server', 'cli/report.ts', ...args], {
+      env: { ...process.env, ...env },
+      timeout: 120_000,
+      maxBuffer: 20 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
 }

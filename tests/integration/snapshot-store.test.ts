@@ -1,5 +1,5 @@
 // The snapshot store contract, run against both backends: a directory of gzip files and a real
-// PostgreSQL (started by global-setup.ts). Includes a writer killed mid-snapshot and a full disk.
+// PostgreSQL (started by global-setup.ts). Includes a writer killed mid-snapshot and a full disk (both stores).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -164,5 +164,33 @@ describe('directory store: full disk', () => {
     expect((err as Error).message).toMatch(/full: no space left; nothing was stored/);
     expect(readdirSync(target).sort()).toEqual([`${kept.id}.snap`]);
     expect(await ok.get(kept.id)).toEqual(kept);
+  });
+});
+
+describe('PostgreSQL store: full database', () => {
+  it('disk_full (53100) from the server mid-transaction → a clear SnapshotStoreFullError, no row, earlier snapshots intact', async () => {
+    const url = await backends[1]!.target();
+    const store = backends[1]!.open(url);
+    const kept = sampleSnapshot();
+    await store.put(kept); // creates the table
+    // The real server raises the SQLSTATE a full disk gives, inside the store's INSERT transaction.
+    const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE FUNCTION meshglass_test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$`);
+      await admin.query(
+        'CREATE TRIGGER meshglass_test_disk_full BEFORE INSERT ON meshglass_snapshots FOR EACH ROW EXECUTE FUNCTION meshglass_test_disk_full()',
+      );
+      const err = await store.put(sampleSnapshot()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SnapshotStoreFullError);
+      expect((err as Error).message).toMatch(/full: no space left; nothing was stored/);
+      expect((err as Error).message).not.toMatch(/password|postgres:\/\/[^@]*:[^@]*@/);
+      expect((await admin.query('SELECT id FROM meshglass_snapshots')).rows.map((r: { id: string }) => r.id)).toEqual([kept.id]);
+      expect((await store.list()).map((m) => m.id)).toEqual([kept.id]);
+      expect(await store.get(kept.id)).toEqual(kept);
+    } finally {
+      await admin.end();
+    }
   });
 });

@@ -139,9 +139,22 @@ describe('snapshot API input', () => {
     const extra = await post({ state: w, graph: {} });
     expect(extra.status).toBe(400);
     expect(extra.body.parameter).toBe('graph');
+    const badPosition = await post({ state: w, positions: { a: { x: 1, y: 'far' } } });
+    expect(badPosition.status).toBe(400);
+    expect(badPosition.body.parameter).toBe('positions.a.y');
+    const hugePosition = await post({ state: w, positions: { a: { x: 1e300, y: 0 } } });
+    expect(hugePosition.status).toBe(400);
+    expect(hugePosition.body.parameter).toBe('positions.a.x');
     const notJson = await call(POST, '/api/snapshots', { method: 'POST', body: '{' });
     expect(notJson.status).toBe(400);
     expect(notJson.body.parameter).toBe('body');
+
+    // The drawing's positions are kept for the graph's own nodes only.
+    const g = (await getOne((await post({ state: w })).body.id)).body.graph as { nodes: { id: string }[] };
+    const [first, second] = g.nodes.map((n) => n.id);
+    const withPositions = await post({ state: w, positions: { [first!]: { x: 10.5, y: -3 }, [second!]: { x: 0, y: 0 }, 'not-a-node': { x: 1, y: 1 } } });
+    expect(withPositions.status).toBe(201);
+    expect((await getOne(withPositions.body.id)).body.positions).toEqual({ [first!]: { x: 10.5, y: -3 }, [second!]: { x: 0, y: 0 } });
 
     expect((await getOne('AAAAAAAAAAAAAAAAAAAAAA')).status).toBe(404);
     expect((await getOne('..%2F..%2Fetc')).status).toBe(404);
@@ -150,6 +163,6 @@ describe('snapshot API input', () => {
     const tooBig = await post({ state: w });
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.error).toMatch(/SNAPSHOT_MAX_BYTES/);
-    expect((await call(listGET, '/api/snapshots')).body.snapshots).toEqual([]);
+    expect((await call(listGET, '/api/snapshots')).body.snapshots).toHaveLength(2);
   });
 });

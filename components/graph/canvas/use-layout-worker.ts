@@ -18,7 +18,13 @@ class LayoutRunner {
   private machine = initialLayoutMachine();
   private worker: Worker | null = null;
   private cy: Core | null = null;
+  /** A snapshot's stored positions (docs/snapshots.md): used instead of the first full layout, then forgotten. */
+  private pinned: Record<string, Position> | undefined;
   constructor(private layout: LayoutName | undefined) {}
+
+  setPinnedPositions(positions: Record<string, Position> | undefined): void {
+    this.pinned = positions;
+  }
 
   setLayout(layout: LayoutName | undefined): void {
     this.layout = layout;
@@ -38,6 +44,13 @@ class LayoutRunner {
     if (leaves.length === 0) return;
     cy.resize(); // banners/panels may have changed the container size since the last render
     measurement.layoutStarted();
+    const pinned = this.pinned;
+    this.pinned = undefined;
+    // The drawing as it was pinned, when it covers most of what is drawn now (nodes it lacks go beside their neighbours).
+    if (pinned && !keepPositions && leaves.filter((n) => pinned[n.id()] !== undefined).length * 2 >= leaves.length) {
+      applyPositions(cy, pinned);
+      return;
+    }
     const edgeCount = cy.edges().length;
     const aggregates = cy.nodes('.aggregate').length > 0;
     const main = layoutOptionsFor(this.layout, leaves.length, edgeCount, { aggregates });
@@ -105,11 +118,28 @@ class LayoutRunner {
   }
 }
 
-/** The layout runner of one canvas, following the chosen layout. */
-export function useLayoutWorker(layout: LayoutName | undefined): LayoutRunner {
-  const [runner] = useState(() => new LayoutRunner(layout));
+/** The layout runner of one canvas, following the chosen layout; `pinned` = a snapshot's positions for its first layout. */
+export function useLayoutWorker(layout: LayoutName | undefined, pinned?: Record<string, Position>): LayoutRunner {
+  const [runner] = useState(() => {
+    const r = new LayoutRunner(layout);
+    r.setPinnedPositions(pinned);
+    return r;
+  });
   useEffect(() => runner.setLayout(layout), [runner, layout]);
   return runner;
+}
+
+/** Where each drawn node is (leaves only: namespace boxes follow their members), rounded to 0.1 px: what a snapshot stores. */
+export function leafPositions(cy: Core | null): Record<string, Position> | undefined {
+  if (!cy) return undefined;
+  const out: Record<string, Position> = {};
+  cy.nodes()
+    .filter((n) => !n.isParent())
+    .forEach((n) => {
+      const p = n.position();
+      out[n.id()] = { x: Math.round(p.x * 10) / 10, y: Math.round(p.y * 10) / 10 };
+    });
+  return out;
 }
 
 function byNamespace(a: cytoscape.NodeSingular, b: cytoscape.NodeSingular): number {

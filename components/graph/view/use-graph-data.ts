@@ -7,10 +7,9 @@ import { toScaledElements } from '@/lib/graph/scaled-elements';
 import { withAppBoxes, withVersionLatency } from '@/lib/graph/app-boxes';
 import type { GraphUrlState } from '@/lib/graph/url-state';
 import { markDiff } from '@/lib/compare/elements';
-import { diffQueryOptions } from '@/lib/query/compare';
 import { latencyScope, withLatency } from '@/lib/graph/latency';
 import { configQueryOptions, latencyQueryOptions } from '@/lib/query/graph';
-import { useGraphData as useGraphSource, useNamespacesData, useSnapshot } from '../graph-source';
+import { useDiffData, useGraphData as useGraphSource, useNamespacesData, useSnapshot } from '../graph-source';
 
 /**
  * The page's queries (graph, its latency, namespaces for the picker, public config) and what is drawn from them.
@@ -62,7 +61,7 @@ export function useGraphData(state: GraphUrlState) {
     [graph, state.filters, state.overlay, expanded, state.collapse],
   );
   // "What changed?" (docs/compare.md): the diff against the `compare=` base, drawn on the canvas and listed beside it.
-  const diffQuery = useQuery(diffQueryOptions({ compare: state.compare, window: graph?.window, namespaces: state.namespaces, clusters: state.clusters }));
+  const diffQuery = useDiffData({ compare: state.compare, window: graph?.window, namespaces: state.namespaces, clusters: state.clusters });
   const diff = state.compare ? diffQuery.data : undefined;
   // The versioned view: apps with several versions as boxes inside their namespace (lib/graph/app-boxes.ts).
   const apps = state.group === 'version' ? graph?.apps : undefined;

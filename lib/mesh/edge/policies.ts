@@ -90,6 +90,7 @@ export const policies: EdgeDecorator = (f, edge) => {
     services: edge.services,
     waypoints: viaWaypoint ? waypoints : [],
     direct,
+    ...(edge.principals?.source ? { client: { principal: edge.principals.source, namespace: acc.src.namespace } } : {}),
   }).map((x) => ({
     kind: 'AuthorizationPolicy',
     namespace: x.policy.namespace,

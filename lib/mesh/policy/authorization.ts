@@ -32,6 +32,33 @@ export interface Enforcement {
   note: string;
 }
 
+/** Istio's string match: exact, "prefix*", "*suffix", or "*" (present). */
+function istioMatch(pattern: string, value: string): boolean {
+  if (pattern === '*') return value !== '';
+  if (pattern.startsWith('*')) return value.endsWith(pattern.slice(1));
+  if (pattern.endsWith('*')) return value.startsWith(pattern.slice(0, -1));
+  return pattern === value;
+}
+
+/**
+ * Can no rule of the policy match this client? Only the rules' `from` identity conditions are read (principals,
+ * namespaces and their negations): true when every rule has a `from` and each of its sources excludes the
+ * client; false when some rule may match; undefined when the policy's rules are not known.
+ */
+export function excludesClient(p: AuthorizationPolicyInfo, client: { principal: string; namespace: string }): boolean | undefined {
+  if (!p.ruleSources) return undefined;
+  const principal = client.principal.replace(/^spiffe:\/\//, '');
+  const sourceMatches = (s: NonNullable<AuthorizationPolicyInfo['ruleSources']>[number][number]): boolean => {
+    if (s.other) return true; // cannot tell: assume it may match
+    if (s.principals.length > 0 && !s.principals.some((x) => istioMatch(x, principal))) return false;
+    if (s.notPrincipals.some((x) => istioMatch(x, principal))) return false;
+    if (s.namespaces.length > 0 && !s.namespaces.some((x) => istioMatch(x, client.namespace))) return false;
+    if (s.notNamespaces.some((x) => istioMatch(x, client.namespace))) return false;
+    return true;
+  };
+  return p.ruleSources.length > 0 && p.ruleSources.every((sources) => sources.length > 0 && !sources.some(sourceMatches));
+}
+
 /** The traffic of one edge as the rule needs it. */
 export interface AuthzTraffic {
   /** Namespace of the destination (its pods', or the Service's). */
@@ -44,6 +71,8 @@ export interface AuthzTraffic {
   waypoints: string[];
   /** Part (or all) of the traffic went straight to the destination, not through a waypoint. */
   direct: boolean;
+  /** The client's SPIFFE identity and namespace, when known (telemetry's source_principal). */
+  client?: { principal: string; namespace: string };
 }
 
 function cond(p: AuthorizationPolicyInfo, type: string): Condition | undefined {
@@ -52,7 +81,7 @@ function cond(p: AuthorizationPolicyInfo, type: string): Condition | undefined {
 
 function enforcerOf(pod: ClassifiedPod): PolicyEnforcer {
   const c = pod.classification;
-  if (c.class === 'gateway' || c.class === 'waypoint' || c.class === 'ambient-east-west-gateway') return 'sidecar';
+  if (c.class === 'gateway' || c.class === 'ambient-east-west-gateway') return 'sidecar';
   return c.mode === 'sidecar' ? 'sidecar' : c.mode === 'ambient' ? 'ztunnel' : 'none';
 }
 
@@ -102,9 +131,12 @@ export function enforcementBy(p: AuthorizationPolicyInfo, enforcedBy: PolicyEnfo
   };
 }
 
-/** Does the policy's scope (namespace, root namespace, selector) select this pod? */
+/**
+ * Does the policy's scope (namespace, root namespace, selector) select this pod? Never a waypoint's pod: a
+ * waypoint takes its policies from targetRefs only (Istio's "Use Layer 7 security policy").
+ */
 export function selectsPod(inv: ClusterInventory, p: AuthorizationPolicyInfo, pod: ClassifiedPod): boolean {
-  return p.targetRefs.length === 0 && inv.policySelects(p, pod.pod);
+  return p.targetRefs.length === 0 && pod.classification.class !== 'waypoint' && inv.policySelects(p, pod.pod);
 }
 
 /** The waypoint a targetRef binds the policy to ("ns/name"), `null` when the target has none, undefined when it is not a waypoint binding. */
@@ -195,7 +227,16 @@ export function authorizationOnTraffic(inv: ClusterInventory, t: AuthzTraffic): 
     // Selector / namespace / mesh-wide: one entry per kind of enforcer among the selected destination pods.
     const selected = t.pods.filter((pod) => selectsPod(inv, p, pod));
     for (const enforcer of uniqSorted(selected.map(enforcerOf))) {
-      out.push({ policy: p, ...enforcementBy(p, enforcer, enforcer === 'ztunnel' && viaWaypoint) });
+      const e = enforcementBy(p, enforcer, enforcer === 'ztunnel' && viaWaypoint);
+      // The client's identity is what the enforcer sees only on direct traffic (through a waypoint, ztunnel sees the waypoint's).
+      const excluded = t.client && !viaWaypoint && e.enforced && (p.action === 'ALLOW' || p.action === 'DENY') ? excludesClient(p, t.client) : undefined;
+      const clientNote =
+        excluded === true
+          ? p.action === 'DENY'
+            ? `; its rules do not match this client (${t.client!.principal}): it does not refuse this traffic`
+            : `; no rule allows this client (${t.client!.principal}): refused unless another ALLOW policy allows it`
+          : '';
+      out.push({ policy: p, ...e, note: e.note + clientNote });
     }
   }
   return out.sort(
