@@ -9,7 +9,7 @@ import { GET as graphGET } from '@/app/api/graph/route';
 import { GET as namespacesGET } from '@/app/api/namespaces/route';
 import { diffPromSelf, readPromSelf } from '@/bench/prom-self';
 import type { GraphEdge, MeshGraph } from '@/lib/mesh/types';
-import { buildGraphQueries } from '@/lib/prometheus/queries';
+import { buildGraphQueries, buildVersionQueries } from '@/lib/prometheus/queries';
 import { resetMeshDataCacheForTests } from '@/lib/server/mesh-data';
 import { call, iso, restoreEnv, useEnv } from './helpers';
 
@@ -68,8 +68,10 @@ describe('Prometheus calls per graph (Prometheus’ own count)', () => {
     expect(await callsDuring(() => graph(w))).toBe(ALL - TRAFFIC);
     expect(TRAFFIC).toBeLessThan(ALL);
   });
-  it('the overview reads (namespaces) never read the histogram', async () => {
-    expect(await callsDuring(() => call(namespacesGET, `/api/namespaces?${windowParams()}`))).toBe(TRAFFIC);
+  it('the overview reads (namespaces) never read the histogram: the traffic queries and the per-version request query', async () => {
+    const versionTraffic = buildVersionQueries({ windowSeconds: 900, parts: ['traffic'] }).length;
+    expect(versionTraffic).toBe(1);
+    expect(await callsDuring(() => call(namespacesGET, `/api/namespaces?${windowParams()}`))).toBe(TRAFFIC + versionTraffic);
   });
 });
 
