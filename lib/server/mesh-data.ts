@@ -29,7 +29,8 @@ interface MeshData {
   telemetry: TelemetryInput;
   graph: MeshGraph;
   /** Milliseconds of the shared upstream run this result came from (Server-Timing). */
-  timings: { kube: number; prometheus: number; build: number };
+  /** ms: kube snapshot, Prometheus, cluster naming + inventory (between both and the build), model build, the whole run. */
+  timings: { kube: number; prometheus: number; names: number; build: number; run: number };
 }
 
 const g = globalThis as unknown as { __meshglassCoalescer?: Coalescer<MeshData>; __meshglassTelemetryCoalescer?: Coalescer<TelemetryInput> };
@@ -118,7 +119,7 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
     const window = { start: toRfc3339(q.window.start), end: toRfc3339(q.window.end) };
     const t0 = performance.now();
     const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
-    const timings = { kube: 0, prometheus: 0, build: 0 };
+    const timings = { kube: 0, prometheus: 0, names: 0, build: 0, run: 0 };
     const parts = GRAPH_QUERY_PARTS.filter((p) => !(q.omit ?? []).includes(p as 'latency'));
     const versioned = q.group === 'version';
     const [configured, telemetry, versionData] = await Promise.all([
@@ -131,6 +132,7 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
       versioned ? fetchVersionSamples(getPrometheusClient(), { window: q.window, namespaces: q.namespaces, signal: shared, parts }) : undefined,
     ]);
     shared.throwIfAborted();
+    const tn = performance.now();
     const named = resolveClusterNames(configured, telemetry);
     const snapshots = named.snapshots;
     // `clusters` narrows the Kubernetes objects the summaries and findings see; the graph filters itself.
@@ -142,6 +144,7 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
       throw new UpstreamUnavailableError('Neither Prometheus nor the Kubernetes API answered', upstreamWarnings);
     }
     const t1 = performance.now();
+    timings.names = since(tn);
     const graph = buildMeshGraph(
       snapshots.length === 1 ? snapshots[0]! : snapshots,
       { ...telemetry, window },
@@ -163,6 +166,7 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
     graph.warnings = dedupeWarnings([...upstreamWarnings, ...graph.warnings]);
     if (q.omit && q.omit.length > 0) graph.omitted = [...q.omit];
     timings.build = since(t1);
+    timings.run = since(t0);
     return { kube, snapshots, telemetry, graph, timings };
   });
 }
@@ -224,5 +228,8 @@ export async function getMeshDataOrRecent(query: GraphQuery, signal: AbortSignal
  * response repeats the timings of the run it shares.
  */
 export function serverTiming(t: MeshData['timings']): string {
-  return `kube;dur=${t.kube};desc="Kubernetes snapshot", prom;dur=${t.prometheus};desc="Prometheus queries", build;dur=${t.build};desc="mesh model"`;
+  return (
+    `kube;dur=${t.kube};desc="Kubernetes snapshot", prom;dur=${t.prometheus};desc="Prometheus queries", ` +
+    `names;dur=${t.names};desc="cluster names and inventory", build;dur=${t.build};desc="mesh model", run;dur=${t.run};desc="whole upstream run"`
+  );
 }
