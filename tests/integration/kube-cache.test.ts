@@ -8,6 +8,7 @@ import { startKubeSimulator, type KubeSimulator } from '@/demo/kube-sim/server';
 import { probeKubeApi } from '@/lib/kube/client';
 import { createKubeCache, getKubeCache, getKubeSnapshot, probeKube, type KubeCache } from '@/lib/kube/cache';
 import { resetConfigCache } from '@/lib/config/env';
+import { inventoryOf } from '@/lib/mesh/inventory';
 
 const objects = [
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio.io/dataplane-mode': 'ambient' } } },
@@ -115,6 +116,13 @@ describe('KubeCache against the simulator', () => {
     expect(snap.gatewayClasses).toEqual([{ name: 'istio-waypoint', labels: {}, controllerName: 'istio.io/mesh-controller' }]);
     expect(snap.authorizationPolicies[0]?.httpAttributes).toEqual(['to.operation.methods']);
     expect(snap.peerAuthentications[0]?.mode).toBe('STRICT');
+  });
+
+  it('hands out the same arrays while nothing changed, so the inventory is built once, not per request', async () => {
+    const a = await c.getSnapshot();
+    const b = await c.getSnapshot();
+    for (const k of Object.keys(a) as (keyof typeof a)[]) if (Array.isArray(a[k]) && k !== 'warnings') expect(b[k], k).toBe(a[k]);
+    expect(inventoryOf(b)).toBe(inventoryOf(a));
   });
 
   it('follows changes through the watch', async () => {
