@@ -40,11 +40,13 @@ export function useGraphData(state: GraphUrlState) {
     () => [...new Set([...(state.expandNamespaces ?? []), ...state.namespaces, ...(drawn ? namespacesToReveal(drawn, state.selected) : [])])],
     [drawn, state.expandNamespaces, state.namespaces, state.selected],
   );
+  // Filtered once per graph and filter change, not again on every selection (the scope below follows the selection).
+  const filteredDrawn = useMemo(() => (drawn ? filterGraph(drawn, state.filters) : undefined), [drawn, state.filters]);
   const scope = useMemo(() => {
-    if (!drawn) return undefined;
-    const collapsedView = state.collapse !== false && collapses(filterGraph(drawn, state.filters), { expanded });
+    if (!drawn || !filteredDrawn) return undefined;
+    const collapsedView = state.collapse !== false && collapses(filteredDrawn, { expanded });
     return latencyScope({ omitted: drawn.omitted, collapsedView, detailed: [...expanded, ...aggregateNamespaces(drawn, state.selected)] });
-  }, [drawn, state.collapse, state.filters, expanded, state.selected]);
+  }, [drawn, filteredDrawn, state.collapse, expanded, state.selected]);
   const latencyQuery = useQuery(
     latencyQueryOptions({ ...base, namespaces: scope === 'all' || !scope ? state.namespaces : scope }, drawn?.window, scope !== undefined),
   );
@@ -54,7 +56,6 @@ export function useGraphData(state: GraphUrlState) {
     // The versioned view's p95 per version comes with the latency answer too (lib/graph/app-boxes.ts).
     return withVersionLatency(withLatency(drawn, latency, scope), latency);
   }, [drawn, latencyQuery.data, scope]);
-  const latencyLoading = scope !== undefined && (latencyQuery.isFetching || latencyQuery.isPlaceholderData);
 
   const scaled = useMemo(
     () => (graph ? toScaledElements(graph, { filters: state.filters, overlay: state.overlay, expanded, collapse: state.collapse !== false }) : undefined),
@@ -75,5 +76,5 @@ export function useGraphData(state: GraphUrlState) {
     return visible.edges.filter((e) => names.get(e.source)?.includes(q) || names.get(e.target)?.includes(q));
   }, [visible, state.filters.search]);
 
-  return { graphQuery, latencyQuery, latencyLoading, nsQuery, graph, clusters, multiCluster, scaled, elements, visible, listEdges, diffQuery, diff, nodeNames };
+  return { graphQuery, nsQuery, graph, clusters, multiCluster, scaled, elements, visible, listEdges, diffQuery, diff, nodeNames };
 }
