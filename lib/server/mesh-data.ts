@@ -183,8 +183,12 @@ const SWR_WAIT_MS = 100;
 const SWR_MAX_AGE_MS = 60_000;
 const SWR_MAX_ENTRIES = 20;
 
-/** What a stale answer keeps: the graph and the Kubernetes side, not the raw telemetry (memory). */
-export type RecentMeshData = Pick<MeshData, 'kube' | 'snapshots' | 'graph' | 'timings'>;
+/**
+ * What a stale answer keeps: the graph and the Kubernetes side, not the raw telemetry (memory). `stale` is
+ * set on an answer served from this store; the graph object itself is the stored one, unchanged, so the
+ * route serialises it once for every poller it is served to (lib/server/routes.ts graphJson).
+ */
+export type RecentMeshData = Pick<MeshData, 'kube' | 'snapshots' | 'graph' | 'timings'> & { stale?: NonNullable<MeshGraph['stale']> };
 const gr = globalThis as unknown as { __meshglassRecent?: Map<string, { data: RecentMeshData; at: number }> };
 const recent = (gr.__meshglassRecent ??= new Map());
 
@@ -219,7 +223,7 @@ export async function getMeshDataOrRecent(query: GraphQuery, signal: AbortSignal
   signal.throwIfAborted();
   const ageSeconds = Math.round((Date.now() - usable.at) / 100) / 10;
   const computedAt = new Date(usable.at).toISOString().replace(/\.\d+Z$/, 'Z');
-  return { ...usable.data, graph: { ...usable.data.graph, stale: { computedAt, ageSeconds } } };
+  return { ...usable.data, stale: { computedAt, ageSeconds } };
 }
 
 /**

@@ -8,16 +8,17 @@ import { runFindings } from '@/lib/mesh/findings';
 import { planMigrations } from '@/lib/mesh/migration';
 import { summarizeMesh, summarizeNamespaces } from '@/lib/mesh/namespaces';
 import { knownClusterNames } from './clusters';
+import { graphJson } from './graph-json';
 import { getMeshDataOrRecent, serverTiming } from './mesh-data';
 import { meshTrends } from './trends';
 
 const nowSeconds = () => Date.now() / 1000;
 
-/** The graph and its Server-Timing header value. */
-export async function graphResponse(params: URLSearchParams, signal: AbortSignal): Promise<{ body: GraphResponse; serverTiming: string }> {
+/** The graph (as an object and as JSON) and its Server-Timing header value. */
+export async function graphResponse(params: URLSearchParams, signal: AbortSignal): Promise<{ body: GraphResponse; json: () => string; serverTiming: string }> {
   const q = parseGraphQuery(params, nowSeconds());
-  const { graph, timings } = await getMeshDataOrRecent(q, signal);
-  return { body: graph, serverTiming: serverTiming(timings) };
+  const { graph, timings, stale } = await getMeshDataOrRecent(q, signal);
+  return { body: stale ? { ...graph, stale } : graph, json: () => graphJson(graph, stale), serverTiming: serverTiming(timings) };
 }
 
 /**
