@@ -97,19 +97,15 @@ test('draws every demo edge with its path, telemetry and mTLS, in the graph and 
 
 test('clicking an edge opens its explanation with the fix', async ({ page }) => {
   const graph = new GraphPage(page);
-  await graph.goto('range=15m');
-  await graph.waitForGraph();
-  const edge = await graph.findEdge('shop/cart', 'inventory/inventory-api');
-  expect(edge).toBeDefined();
-  await graph.clickElement(edge!.id);
+  const edge = await graph.openEdge('range=15m', 'shop/cart', 'inventory/inventory-api');
   await expect(graph.panel).toBeVisible();
   await expect(graph.panel.getByTestId('panel-title')).toHaveText('shop/cart → inventory/inventory-api');
   await expect(graph.panel.getByTestId('panel-path')).toHaveText('ambient (L4)');
   await expect(graph.panel.getByTestId('panel-explanation')).toContainText('only ztunnel');
   await expect(graph.panel).toContainText('L7 gap');
   await expect(graph.panel).toContainText('istioctl waypoint apply -n inventory --enroll-namespace');
-  await expect.poll(() => new URL(page.url()).searchParams.get('selected')).toBe(edge!.id);
-  expect(await graph.selectedIds()).toEqual([edge!.id]);
+  await expect.poll(() => new URL(page.url()).searchParams.get('selected')).toBe(edge.id);
+  expect(await graph.selectedIds()).toEqual([edge.id]);
   await expect(graph.panel.getByRole('img', { name: /bytes\/s client → server/ })).toBeVisible(); // sparkline from /api/edge-series
   await graph.fit();
   await graph.screenshot('panel');
@@ -117,11 +113,7 @@ test('clicking an edge opens its explanation with the fix', async ({ page }) => 
 
 test('a shared link opened in another browser shows the same selection and numbers', async ({ page, browser }) => {
   const graph = new GraphPage(page);
-  await graph.goto('range=15m&refresh=off');
-  await graph.waitForGraph();
-  const edge = await graph.findEdge('payments/payments-api', 'payments/ledger');
-  expect(edge).toBeDefined();
-  await graph.clickElement(edge!.id);
+  const edge = await graph.openEdge('range=15m&refresh=off', 'payments/payments-api', 'payments/ledger');
   await expect(graph.panel.getByTestId('panel-title')).toHaveText('payments/payments-api → payments/ledger');
   // The graph is drawn from a request without latency (omit=latency); the latency follows and fills the panel.
   await expect(graph.panel.getByTestId('panel-rates')).toContainText(/Latency p50\/p95\/p99\s*[\d.]+ ?m?s/);
@@ -136,7 +128,7 @@ test('a shared link opened in another browser shows the same selection and numbe
   expect(url.searchParams.get('range')).toBeNull();
   expect(url.searchParams.get('start')).toBeTruthy();
   expect(url.searchParams.get('end')).toBeTruthy();
-  expect(url.searchParams.get('selected')).toBe(edge!.id);
+  expect(url.searchParams.get('selected')).toBe(edge.id);
   await graph.closeShareDialog();
 
   const other = await browser.newContext();
@@ -147,11 +139,62 @@ test('a shared link opened in another browser shows the same selection and numbe
     await graph2.waitForGraph();
     await expect(graph2.panel.getByTestId('panel-title')).toHaveText('payments/payments-api → payments/ledger');
     await expect.poll(() => graph2.panel.getByTestId('panel-rates').innerText()).toBe(rates);
-    expect(await graph2.selectedIds()).toEqual([edge!.id]);
+    expect(await graph2.selectedIds()).toEqual([edge.id]);
     expect(await page2.getByTestId('window-label').innerText()).toContain(windowLabel.split(' (')[0]!);
   } finally {
     await other.close();
   }
+});
+
+test('a failed latency request says latency is unavailable and why; Retry reads it again', async ({ page }) => {
+  // The graph is drawn from the omit=latency request; the follow-up latency request fails until told otherwise.
+  let fail = true;
+  await page.route(/\/api\/graph\?/, async (route) => {
+    if (fail && new URL(route.request().url()).searchParams.get('omit') !== 'latency') {
+      await route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'Neither Prometheus nor the Kubernetes API answered', warnings: [] }),
+      });
+      return;
+    }
+    await route.continue();
+  });
+  const graph = new GraphPage(page);
+  await graph.openEdge('range=15m&refresh=off', 'payments/payments-api', 'payments/ledger');
+  await expect(graph.panel.getByTestId('panel-title')).toHaveText('payments/payments-api → payments/ledger');
+  const unavailable = graph.panel.getByTestId('panel-latency-error');
+  await expect(unavailable).toContainText('unavailable: Neither Prometheus nor the Kubernetes API answered');
+  await expect(graph.panel.getByTestId('panel-latency-loading')).toHaveCount(0);
+  await expect(graph.panel.getByTestId('panel-rates')).not.toContainText('Latency p50/p95/p99');
+  await graph.screenshot('panel-latency-error');
+  fail = false;
+  await unavailable.getByRole('button', { name: 'Retry' }).click();
+  await expect(graph.panel.getByTestId('panel-rates')).toContainText(/Latency p50\/p95\/p99\s*[\d.]+ ?m?s/);
+  await expect(graph.panel.getByTestId('panel-latency-error')).toHaveCount(0);
+});
+
+test('the namespace picker reads the Kubernetes inventory: no request but the graph reads Prometheus', async ({ page }) => {
+  const api: URL[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.startsWith('/api/')) api.push(u);
+  });
+  const graph = new GraphPage(page);
+  await graph.goto('range=15m&refresh=off');
+  await graph.waitForGraph();
+  await page.getByTestId('namespace-menu').locator('summary').click();
+  const payments = page.getByTestId('namespace-menu').locator('label', { hasText: 'payments' });
+  await expect(payments).toContainText('[mixed]');
+  await expect(page.getByTestId('namespace-menu').locator('label', { hasText: 'inventory' })).toContainText('[ambient]');
+  await graph.screenshot('namespace-picker');
+  // /api/config reads the Kubernetes API only; /api/namespaces is asked for the inventory alone (docs/api.md §4.3).
+  expect([...new Set(api.map((u) => u.pathname))].sort()).toEqual(['/api/config', '/api/graph', '/api/namespaces']);
+  for (const u of api.filter((x) => x.pathname === '/api/namespaces')) expect(u.searchParams.get('omit')).toBe('traffic');
+  await payments.locator('input').check();
+  await expect.poll(() => new URL(page.url()).searchParams.get('namespaces')).toBe('payments');
+  await graph.waitForGraph();
+  expect(api.filter((u) => u.pathname === '/api/namespaces').length).toBe(1);
 });
 
 test('a poll updates numbers without re-running the layout', async ({ page }) => {

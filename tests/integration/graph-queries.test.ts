@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { GET as graphGET } from '@/app/api/graph/route';
 import { GET as namespacesGET } from '@/app/api/namespaces/route';
 import { diffPromSelf, readPromSelf } from '@/bench/prom-self';
+import type { NamespaceRow } from '@/lib/mesh/namespaces';
 import type { GraphEdge, MeshGraph } from '@/lib/mesh/types';
 import { buildGraphQueries, buildVersionQueries } from '@/lib/prometheus/queries';
 import { resetMeshDataCacheForTests } from '@/lib/server/mesh-data';
@@ -72,6 +73,44 @@ describe('Prometheus calls per graph (Prometheus’ own count)', () => {
     const versionTraffic = buildVersionQueries({ windowSeconds: 900, parts: ['traffic'] }).length;
     expect(versionTraffic).toBe(1);
     expect(await callsDuring(() => call(namespacesGET, `/api/namespaces?${windowParams()}`))).toBe(TRAFFIC + versionTraffic);
+  });
+});
+
+describe("the graph page's namespace picker: /api/namespaces?omit=traffic (docs/api.md §4.3)", () => {
+  type Row = NamespaceRow & { telemetryOnly: boolean };
+  it('costs no Prometheus call, where the whole-mesh answer costs the traffic and per-version queries', async () => {
+    const w = windowParams();
+    const versionTraffic = buildVersionQueries({ windowSeconds: 900, parts: ['traffic'] }).length;
+    expect(await callsDuring(() => call(namespacesGET, `/api/namespaces?${w}`))).toBe(TRAFFIC + versionTraffic);
+    resetMeshDataCacheForTests();
+    let r: Awaited<ReturnType<typeof call>> | undefined;
+    expect(await callsDuring(async () => (r = await call(namespacesGET, `/api/namespaces?${windowParams()}&omit=traffic`)))).toBe(0);
+    expect(r!.status).toBe(200);
+    expect(r!.body.omitted).toEqual(['traffic']);
+    expect(r!.body.mesh).toBeUndefined();
+    // The page asks it without a window (the picker does not depend on one): still nothing from Prometheus.
+    expect(await callsDuring(() => call(namespacesGET, '/api/namespaces?omit=traffic'))).toBe(0);
+  });
+  it('has the rows the whole-mesh answer has for every namespace the Kubernetes API knows, without the traffic', async () => {
+    const w = windowParams();
+    const full = (await call(namespacesGET, `/api/namespaces?${w}`)).body.namespaces as Row[];
+    const inventory = (await call(namespacesGET, `/api/namespaces?${w}&omit=traffic`)).body.namespaces as Row[];
+    const known = full.filter((n) => !n.telemetryOnly);
+    expect(known.length).toBeGreaterThanOrEqual(5);
+    expect(inventory.map((n) => n.name)).toEqual(known.map((n) => n.name));
+    for (const row of inventory) expect(row).not.toHaveProperty('edges');
+    const pick = (n: Row) => ({ name: n.name, mode: n.mode, intent: n.intent, workloads: n.workloads, pods: n.pods, waypoints: n.waypoints, system: n.system });
+    expect(inventory.map(pick)).toEqual(known.map(pick));
+    const filtered = (await call(namespacesGET, `/api/namespaces?${w}&omit=traffic&namespaces=shop,legacy`)).body.namespaces as Row[];
+    expect(filtered.map((n) => n.name)).toEqual(['legacy', 'shop']);
+  });
+  it('a bad omit is a 400 naming omit; trends with omit=traffic a 400 naming trends', async () => {
+    const bad = await call(namespacesGET, `/api/namespaces?omit=edges`);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({ error: 'omit may list traffic (got "edges")', parameter: 'omit' });
+    const trends = await call(namespacesGET, `/api/namespaces?omit=traffic&trends=true`);
+    expect(trends.status).toBe(400);
+    expect(trends.body.parameter).toBe('trends');
   });
 });
 
