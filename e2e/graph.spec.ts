@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Route } from '@playwright/test';
+import type { EdgeRates, MeshGraph } from '@/lib/mesh/types';
 import { GraphPage } from './pages/graph-page';
 
 // The demo mesh (docs/demo-mesh.md): every traffic-model entry with the path, telemetry and mTLS
@@ -146,33 +147,58 @@ test('a shared link opened in another browser shows the same selection and numbe
   }
 });
 
-test('a failed latency request says latency is unavailable and why; Retry reads it again', async ({ page }) => {
-  // The graph is drawn from the omit=latency request; the follow-up latency request fails until told otherwise.
-  let fail = true;
-  await page.route(/\/api\/graph\?/, async (route) => {
-    if (fail && new URL(route.request().url()).searchParams.get('omit') !== 'latency') {
-      await route.fulfill({
+// The graph is drawn from the omit=latency request; the follow-up latency request fails until told otherwise:
+// as an HTTP error, or as a 200 whose latency queries failed in Prometheus (docs/api.md §4.1 "Latency on demand").
+const LATENCY_FAILURES: { name: string; shows: string; fail: (route: Route) => Promise<void> }[] = [
+  {
+    name: 'the latency request fails',
+    shows: 'unavailable: Neither Prometheus nor the Kubernetes API answered',
+    fail: (route) =>
+      route.fulfill({
         status: 503,
         contentType: 'application/json',
         body: JSON.stringify({ error: 'Neither Prometheus nor the Kubernetes API answered', warnings: [] }),
-      });
-      return;
-    }
-    await route.continue();
+      }),
+  },
+  {
+    name: 'the latency queries fail in Prometheus',
+    shows: 'unavailable: latency queries failed: query timed out in expression evaluation; these numbers are missing',
+    fail: async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as MeshGraph;
+      const strip = (r: EdgeRates) => ({ ...r, p50Ms: undefined, p95Ms: undefined, p99Ms: undefined, meanMs: undefined });
+      body.edges = body.edges.map((e) => ({
+        ...e,
+        rates: strip(e.rates),
+        ...(e.slices ? { slices: e.slices.map((x) => ({ ...x, rates: strip(x.rates) })) } : {}),
+      }));
+      body.warnings.push({ source: 'prometheus', message: 'latency queries failed: query timed out in expression evaluation; these numbers are missing' });
+      await route.fulfill({ response, json: body });
+    },
+  },
+];
+
+for (const failure of LATENCY_FAILURES) {
+  test(`${failure.name}: the panel says latency is unavailable and why; Retry reads it again`, async ({ page }) => {
+    let fail = true;
+    await page.route(/\/api\/graph\?/, async (route) => {
+      if (fail && new URL(route.request().url()).searchParams.get('omit') !== 'latency') return failure.fail(route);
+      await route.continue();
+    });
+    const graph = new GraphPage(page);
+    await graph.openEdge('range=15m&refresh=off', 'payments/payments-api', 'payments/ledger');
+    await expect(graph.panel.getByTestId('panel-title')).toHaveText('payments/payments-api → payments/ledger');
+    const unavailable = graph.panel.getByTestId('panel-latency-error');
+    await expect(unavailable).toContainText(failure.shows);
+    await expect(graph.panel.getByTestId('panel-latency-loading')).toHaveCount(0);
+    await expect(graph.panel.getByTestId('panel-rates')).not.toContainText('Latency p50/p95/p99');
+    await graph.screenshot(`panel-latency-error-${LATENCY_FAILURES.indexOf(failure)}`);
+    fail = false;
+    await unavailable.getByRole('button', { name: 'Retry' }).click();
+    await expect(graph.panel.getByTestId('panel-rates')).toContainText(/Latency p50\/p95\/p99\s*[\d.]+ ?m?s/);
+    await expect(graph.panel.getByTestId('panel-latency-error')).toHaveCount(0);
   });
-  const graph = new GraphPage(page);
-  await graph.openEdge('range=15m&refresh=off', 'payments/payments-api', 'payments/ledger');
-  await expect(graph.panel.getByTestId('panel-title')).toHaveText('payments/payments-api → payments/ledger');
-  const unavailable = graph.panel.getByTestId('panel-latency-error');
-  await expect(unavailable).toContainText('unavailable: Neither Prometheus nor the Kubernetes API answered');
-  await expect(graph.panel.getByTestId('panel-latency-loading')).toHaveCount(0);
-  await expect(graph.panel.getByTestId('panel-rates')).not.toContainText('Latency p50/p95/p99');
-  await graph.screenshot('panel-latency-error');
-  fail = false;
-  await unavailable.getByRole('button', { name: 'Retry' }).click();
-  await expect(graph.panel.getByTestId('panel-rates')).toContainText(/Latency p50\/p95\/p99\s*[\d.]+ ?m?s/);
-  await expect(graph.panel.getByTestId('panel-latency-error')).toHaveCount(0);
-});
+}
 
 test('the namespace picker reads the Kubernetes inventory: no request but the graph reads Prometheus', async ({ page }) => {
   const api: URL[] = [];

@@ -81,6 +81,7 @@ function mergeTelemetry(parts: { part: GraphQueryPart; input: TelemetryInput }[]
   if (parts.length === 1) return parts[0]!.input;
   const anyAvailable = parts.some((p) => p.input.available);
   // A part that failed whole says "Prometheus unavailable"; when another part answered, that is a partial answer.
+  // The page reads `latency queries failed: …` as "latency unavailable" (docs/api.md §4.1, lib/graph/latency.ts latencyFailure).
   const warnings = parts.flatMap(({ part, input }) =>
     anyAvailable && !input.available
       ? input.warnings.map((w) => ({

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { GET as graphGET } from '@/app/api/graph/route';
 import { GET as namespacesGET } from '@/app/api/namespaces/route';
 import { diffPromSelf, readPromSelf } from '@/bench/prom-self';
+import { latencyFailure } from '@/lib/graph/latency';
 import type { NamespaceRow } from '@/lib/mesh/namespaces';
 import type { GraphEdge, MeshGraph } from '@/lib/mesh/types';
 import { buildGraphQueries, buildVersionQueries } from '@/lib/prometheus/queries';
@@ -161,13 +162,21 @@ describe('omit=latency', () => {
   });
 });
 
-/** A pass-through to Prometheus that holds every answer for `delayMs` (a slow upstream, on demand). */
-async function slowProxy(target: string): Promise<{ url: string; delayMs: number; close(): Promise<void> }> {
-  const state = { delayMs: 0 };
+/**
+ * A pass-through to Prometheus that holds every answer for `delayMs` (a slow upstream, on demand) and answers a
+ * query whose URL or body matches `fail` with Prometheus' own timeout error.
+ */
+async function slowProxy(target: string): Promise<{ url: string; delayMs: number; fail?: RegExp; close(): Promise<void> }> {
+  const state: { delayMs: number; fail?: RegExp } = { delayMs: 0 };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (state.fail?.test(decodeURIComponent(`${req.url ?? ''} ${Buffer.concat(chunks).toString().replace(/\+/g, ' ')}`))) {
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' }));
+        return;
+      }
       setTimeout(() => {
         const up = http.request(new URL(req.url ?? '/', target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (r) => {
           res.writeHead(r.statusCode ?? 502, r.headers);
@@ -185,6 +194,27 @@ async function slowProxy(target: string): Promise<{ url: string; delayMs: number
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   });
 }
+
+describe('latency queries failing while the traffic queries answer', () => {
+  it('the graph says so in the one warning the page reads as "latency unavailable" (lib/graph/latency.ts latencyFailure)', async () => {
+    const proxy = await slowProxy(promUrl);
+    try {
+      proxy.fail = /istio_request_duration_milliseconds/;
+      useEnv({ PROMETHEUS_URL: proxy.url, KUBECONFIG: inject('kubeconfigPath') });
+      const g = await graph(windowParams());
+      expect(latencyFailure(g)).toMatch(/^latency queries failed: .*timed out.*; these numbers are missing$/);
+      expect(g.edges.filter((e) => e.telemetry === 'l7').length).toBeGreaterThan(3);
+      expect(g.edges.some((e) => e.rates.p95Ms !== undefined || e.rates.meanMs !== undefined)).toBe(false);
+      expect(g.edges.some((e) => (e.rates.rps ?? 0) > 0)).toBe(true);
+      proxy.fail = undefined;
+      resetMeshDataCacheForTests();
+      expect(latencyFailure(await graph(windowParams()))).toBeUndefined();
+    } finally {
+      await proxy.close();
+      useEnv({ PROMETHEUS_URL: promUrl, KUBECONFIG: inject('kubeconfigPath') });
+    }
+  });
+});
 
 describe('rolling windows: stale-while-revalidate', () => {
   const RANGE = '/api/graph?range=24h&omit=latency';

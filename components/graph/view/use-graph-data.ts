@@ -7,7 +7,7 @@ import { toScaledElements } from '@/lib/graph/scaled-elements';
 import { withAppBoxes, withVersionLatency } from '@/lib/graph/app-boxes';
 import type { GraphUrlState } from '@/lib/graph/url-state';
 import { markDiff } from '@/lib/compare/elements';
-import { latencyScope, withLatency } from '@/lib/graph/latency';
+import { latencyFailure, latencyScope, withLatency } from '@/lib/graph/latency';
 import { configQueryOptions, latencyQueryOptions } from '@/lib/query/graph';
 import { pickerNamespaces } from '@/lib/graph/picker';
 import { useDiffData, useGraphData as useGraphSource, useNamespaceInventory, useSnapshot } from '../graph-source';
@@ -58,15 +58,17 @@ export function useGraphData(state: GraphUrlState) {
   const latencyQuery = useQuery(
     latencyQueryOptions({ ...base, namespaces: scope === 'all' || !scope ? state.namespaces : scope }, drawn?.window, scope !== undefined),
   );
+  // An answer whose latency queries failed (a warning, not an HTTP error) lends no latency: its edges have none read.
+  const latencyFailed = scope ? latencyFailure(latencyQuery.data) : undefined;
   const graph = useMemo(() => {
     if (!drawn) return undefined;
-    const latency = scope ? latencyQuery.data : undefined;
+    const latency = scope && !latencyFailed ? latencyQuery.data : undefined;
     // The versioned view's p95 per version comes with the latency answer too (lib/graph/app-boxes.ts).
     return withVersionLatency(withLatency(drawn, latency, scope), latency);
-  }, [drawn, latencyQuery.data, scope]);
-  // A failed latency request: the side panel says so, with the API's message and a retry, instead of "loading…".
+  }, [drawn, latencyQuery.data, scope, latencyFailed]);
+  // A failed latency request (or latency queries): the side panel says so, with the message and a retry, instead of "loading…".
   const latencyStatus = {
-    error: scope && !latencyQuery.data && latencyQuery.isError ? latencyQuery.error.message : undefined,
+    error: latencyFailed ?? (scope && !latencyQuery.data && latencyQuery.isError ? latencyQuery.error.message : undefined),
     retrying: latencyQuery.isFetching,
     retry: () => void latencyQuery.refetch(),
   };
