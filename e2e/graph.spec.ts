@@ -217,7 +217,9 @@ test('the namespace picker reads the Kubernetes inventory: no request but the gr
   // /api/config reads the Kubernetes API only; /api/namespaces is asked for the inventory alone (docs/api.md §4.3).
   expect([...new Set(api.map((u) => u.pathname))].sort()).toEqual(['/api/config', '/api/graph', '/api/namespaces']);
   for (const u of api.filter((x) => x.pathname === '/api/namespaces')) expect(u.searchParams.get('omit')).toBe('traffic');
-  await payments.locator('input').check();
+  // A controlled checkbox: its state follows the URL a moment later, so click and wait for both (check() wants it at once).
+  await payments.locator('input').click();
+  await expect(payments.locator('input')).toBeChecked();
   await expect.poll(() => new URL(page.url()).searchParams.get('namespaces')).toBe('payments');
   await graph.waitForGraph();
   expect(api.filter((u) => u.pathname === '/api/namespaces').length).toBe(1);
