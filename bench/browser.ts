@@ -269,7 +269,7 @@ interface CpuProfile {
  * most self time, and how many of the run's frames cytoscape drew from its layered texture cache (whole layers
  * blitted) rather than element by element (cytoscape src/extensions/renderer/canvas/layered-texture-cache.mjs).
  */
-async function profilePan(page: Page, outPath: string): Promise<void> {
+export async function profilePan(page: Page, outPath: string): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   await page.evaluate(`(() => {
     const lyr = window.__meshglassCy.renderer().data.lyrTxrCache;
