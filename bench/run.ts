@@ -52,6 +52,10 @@ const opts = {
   cyOptions: arg('cy-options', ''),
   /** Save cy.json() and a screenshot of each scope's first page load under bench/out/. */
   dump: flag('dump'),
+  /** CPU profile of a second panning run on each scope's first page load (bench/out/pan-<scope>.cpuprofile). */
+  profile: flag('profile'),
+  /** Chromium part only for these scopes: `one` (one namespace), `whole` (whole mesh) or both (default). */
+  browserScopes: arg('browser-scopes', 'one,whole'),
   /** Exit 1 when any target of the issue's table is missed or not measured. */
   check: flag('check'),
   /** Skip the rolling-window polling measurement (step 9). */
@@ -363,6 +367,7 @@ async function main() {
       const browser = await launch();
       stops.push(() => browser.close());
       for (const s of [...scopes].reverse()) {
+        if (!opts.browserScopes.split(',').includes(s.ns ? 'one' : 'whole')) continue;
         for (let i = 0; i < (opts.browserRuns || Math.max(1, Math.min(3, opts.runs))); i++) {
           const w = takeWindow();
           const url = `${appUrl}/graph?start=${iso(w.start)}&end=${iso(w.end)}${s.ns ? `&namespaces=${s.ns}` : ''}`;
@@ -374,6 +379,7 @@ async function main() {
                 ? { dumpPath: path.join(ROOT, `bench/out/cy-${tag}.json`), screenshotPath: path.join(ROOT, `bench/out/${tag}.png`) }
                 : {}),
               ...(flag('check-flows') && i === 0 ? { checkFlows: true } : {}),
+              ...(opts.profile && i === 0 ? { profilePath: path.join(ROOT, `bench/out/pan-${tag}.cpuprofile`) } : {}),
             });
             pages.push({ label: s.label, m });
             log(

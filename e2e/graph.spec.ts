@@ -239,6 +239,38 @@ test('a poll updates numbers without re-running the layout', async ({ page }) =>
   }
 });
 
+// cytoscape moves the viewport by blitting cached layers of the drawing unless drawing itself dirties elements.
+// Any `style` event while only the viewport moves means every frame redraws every element, label and dash
+// pattern (lib/graph/stylesheet.ts, first rule; bench/results.md "Panning one namespace"). Counted per frame,
+// not timed.
+test('panning restyles nothing: the namespace boxes are drawn without marking them dirty', async ({ page }) => {
+  const graph = new GraphPage(page);
+  await graph.goto('range=15m&refresh=off');
+  await graph.waitForGraph();
+  await page.waitForFunction(() => window.__meshglassLayoutPending !== true);
+  const result = await page.evaluate(
+    () =>
+      new Promise<{ boxes: number; restyled: string[] }>((resolve) => {
+        const cy = window.__meshglassCy!;
+        const restyled = new Set<string>();
+        const onStyle = (e: { target: { id(): string } }) => void restyled.add(e.target.id());
+        cy.on('style', onStyle);
+        let frames = 0;
+        const tick = () => {
+          cy.panBy({ x: 5, y: 2 });
+          if (++frames < 30) requestAnimationFrame(tick);
+          else {
+            cy.off('style', onStyle);
+            resolve({ boxes: cy.nodes(':parent').length, restyled: [...restyled].slice(0, 10) });
+          }
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+  expect(result.boxes).toBeGreaterThan(0);
+  expect(result.restyled).toEqual([]);
+});
+
 test('PNG export downloads a non-empty image, JSON export the MeshGraph', async ({ page }) => {
   const graph = new GraphPage(page);
   await graph.goto('range=15m');
