@@ -38,7 +38,7 @@ export interface PrometheusConfig {
   tlsSkipVerify: boolean;
   /** Prepended to every Istio metric name, e.g. "workload:" for recording rules. "" = raw metrics. */
   metricPrefix: string;
-  /** Largest Prometheus response body accepted (axios maxContentLength); bigger answers fail as bad_data. */
+  /** Largest Prometheus response body accepted (decoded, checked while streaming); bigger answers fail as bad_data. */
   maxResponseBytes?: number;
 }
 

@@ -1,7 +1,9 @@
 // Credentials never reach the logs (issue 14): a failing *authenticated* Prometheus call is logged the way
 // the API logs unexpected errors, and neither the bearer token nor the basic-auth password (raw or
-// base64 in the Authorization header) appears in the output. Also: the response size cap.
+// base64 in the Authorization header) appears in the output. Also the transport (lib/prometheus/transport.ts):
+// the response size cap while streaming, gzip decoding, redirects, warnings, the POST form.
 import http from 'node:http';
+import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,10 +18,32 @@ const BASIC_B64 = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
 let server: http.Server;
 let url = '';
 const seenAuth: string[] = [];
+const seenForms: { method?: string; path?: string; form: URLSearchParams }[] = [];
+const VECTOR = { status: 'success', warnings: ['partial response'], data: { resultType: 'vector', result: [{ metric: { a: 'b' }, value: [1, '2'] }] } };
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  server = http.createServer(async (req, res) => {
     seenAuth.push(req.headers.authorization ?? '');
+    let body = '';
+    for await (const c of req) body += String(c);
+    seenForms.push({ method: req.method, path: req.url, form: new URLSearchParams(body) });
+    if (req.url?.startsWith('/gzip/')) {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+      res.end(zlib.gzipSync(JSON.stringify(VECTOR)));
+      return;
+    }
+    if (req.url?.startsWith('/redirect/')) {
+      res.writeHead(302, { Location: '/gzip/api/v1/query' });
+      res.end();
+      return;
+    }
+    if (req.url?.startsWith('/stream/')) {
+      // Chunked, no Content-Length: the cap must be enforced while reading; the stream never ends by itself.
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const timer = setInterval(() => res.write('x'.repeat(16 * 1024)), 1);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
     if (req.url?.includes('reset')) {
       req.socket.destroy();
       return;
@@ -105,8 +129,29 @@ describe('response size cap', () => {
     expect((e as PrometheusError).kind).toBe('bad_data');
     expect((e as PrometheusError).message).toMatch(/larger than .*PROMETHEUS_MAX_RESPONSE_MB/);
   });
+  it('a chunked answer is cut as soon as it passes the cap', async () => {
+    const e = await failure(client('/stream', 'bearer', 64 * 1024));
+    expect(e).toMatchObject({ kind: 'bad_data', message: expect.stringMatching(/PROMETHEUS_MAX_RESPONSE_MB/) });
+  });
   it('the same answer passes under the default cap', async () => {
     const r = await client('/big', 'bearer').instantQuery('vector(1)');
     expect(r.samples).toEqual([]);
+  });
+});
+
+describe('transport', () => {
+  it('POSTs the query, time and server-side timeout as a form and keeps the engine warnings', async () => {
+    seenForms.length = 0;
+    const r = await client('/gzip', 'bearer').instantQuery('sum(up)', new Date(1_700_000_000_000));
+    expect(seenForms[0]).toMatchObject({ method: 'POST', path: '/gzip/api/v1/query' });
+    expect(Object.fromEntries(seenForms[0]!.form)).toEqual({ query: 'sum(up)', time: '1700000000', timeout: '4s' });
+    // gzip answers are decoded
+    expect(r).toEqual({ samples: [{ labels: { a: 'b' }, value: 2 }], warnings: ['partial response'] });
+  });
+  it('does not follow redirects', async () => {
+    seenForms.length = 0;
+    const e = await failure(client('/redirect', 'bearer'));
+    expect(e).toMatchObject({ kind: 'http', status: 302 });
+    expect(seenForms).toHaveLength(1);
   });
 });

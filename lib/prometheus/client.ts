@@ -2,10 +2,10 @@ import 'server-only';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
-import { PrometheusDriver, type PrometheusConnectionOptions } from 'prometheus-query';
 import { getConfig } from '@/lib/config/env';
 import { DEFAULT_PROMETHEUS_MAX_RESPONSE_MB, type PrometheusConfig } from '@/lib/config/parse';
 import { PrometheusError, safeEndpoint, toPrometheusError } from './errors';
+import { apiRequest, type ApiResponse } from './transport';
 import { reshapeMatrix, reshapeVector, type PromSample, type PromSeries } from './parse';
 
 export { PrometheusError } from './errors';
@@ -39,116 +39,88 @@ interface ProbeResult {
   kind?: PrometheusError['kind'];
 }
 
-type Credentials = { headers: Record<string, string>; auth?: { username: string; password: string } };
+type Credentials = Record<string, string>;
 
 /**
- * Prometheus HTTP API client over prometheus-query. One cheap PrometheusDriver per call, so every call
- * carries the caller's AbortSignal merged with a deadline (the 3.5.1 API has no signal parameter;
- * docs/engineering.md B6), and rejections become PrometheusError.
+ * Accept-Encoding sent to Prometheus. identity: measured on the 200-namespace bench Prometheus over
+ * loopback (docs/engineering.md B6), gzip cost Prometheus compression and us decompression for no gain;
+ * gzip/deflate answers are still decoded.
+ */
+const DEFAULT_ACCEPT_ENCODING = 'identity';
+
+/**
+ * Prometheus HTTP API client over node:http/node:https (lib/prometheus/transport.ts; docs/engineering.md B6):
+ * keep-alive agents, POST forms, the caller's AbortSignal merged with a deadline, no redirects, a streamed
+ * size cap; rejections become PrometheusError.
  */
 export class PrometheusClient {
   readonly endpoint: string;
   readonly timeoutMs: number;
   /** Metric-name prefix from the configuration ("" = raw Istio metrics). */
   readonly metricPrefix: string;
-  /** Largest response body accepted (axios maxContentLength); PROMETHEUS_MAX_RESPONSE_MB. */
+  /** Largest (decoded) response body accepted, enforced while streaming; PROMETHEUS_MAX_RESPONSE_MB. */
   readonly maxResponseBytes: number;
   private readonly cfg: PrometheusConfig;
-  private readonly httpsAgent?: https.Agent;
-  private readonly httpAgent?: http.Agent;
+  private readonly base: URL;
+  private readonly agent: http.Agent;
+  private readonly acceptEncoding: 'identity' | 'gzip';
   private secretCache?: { at: number; creds: Credentials };
 
-  constructor(cfg: PrometheusConfig) {
+  /** `acceptEncoding` exists for the bench's gzip/identity comparison; the app uses the default. */
+  constructor(cfg: PrometheusConfig, opts: { acceptEncoding?: 'identity' | 'gzip' } = {}) {
     this.cfg = cfg;
+    this.acceptEncoding = opts.acceptEncoding ?? DEFAULT_ACCEPT_ENCODING;
     this.endpoint = cfg.url.replace(/\/+$/, '');
     this.timeoutMs = cfg.timeoutMs;
     this.metricPrefix = cfg.metricPrefix;
     this.maxResponseBytes = cfg.maxResponseBytes ?? DEFAULT_PROMETHEUS_MAX_RESPONSE_MB * 1024 * 1024;
-    if (this.endpoint.startsWith('https:')) {
-      this.httpsAgent = new https.Agent({
-        keepAlive: true,
-        rejectUnauthorized: !cfg.tlsSkipVerify,
-        ...(cfg.caFile ? { ca: readFileSync(cfg.caFile) } : {}),
-      });
-    } else {
-      this.httpAgent = new http.Agent({ keepAlive: true });
-    }
+    this.base = new URL(this.endpoint);
+    // The URL's user-info is never sent (safeEndpoint strips it from messages; auth comes from the config).
+    this.base.username = '';
+    this.base.password = '';
+    this.agent = this.endpoint.startsWith('https:')
+      ? new https.Agent({ keepAlive: true, rejectUnauthorized: !cfg.tlsSkipVerify, ...(cfg.caFile ? { ca: readFileSync(cfg.caFile) } : {}) })
+      : new http.Agent({ keepAlive: true });
   }
 
+  /** Authorization header: bearer token (inline or file) or basic auth (sent when user and password are non-empty, as before). */
   private credentials(): Credentials {
     const now = Date.now();
     if (this.secretCache && now - this.secretCache.at < SECRET_FILE_TTL_MS) return this.secretCache.creds;
-    const headers: Record<string, string> = {};
-    let auth: Credentials['auth'];
+    const headers: Credentials = {};
     const token = this.cfg.bearerToken ?? (this.cfg.bearerTokenFile ? readFileSync(this.cfg.bearerTokenFile, 'utf8').trim() : undefined);
     if (token) headers.Authorization = `Bearer ${token}`;
     const basic = this.cfg.basicAuth;
     if (basic) {
       const password = basic.password ?? (basic.passwordFile ? readFileSync(basic.passwordFile, 'utf8').replace(/\r?\n$/, '') : '');
-      auth = { username: basic.username, password };
+      if (basic.username && password) headers.Authorization = `Basic ${Buffer.from(`${basic.username}:${password}`, 'utf8').toString('base64')}`;
     }
-    const creds: Credentials = auth ? { headers, auth } : { headers };
-    this.secretCache = { at: now, creds };
-    return creds;
+    this.secretCache = { at: now, creds: headers };
+    return headers;
   }
 
-  /** Runs fn with a driver bound to a merged signal; maps every failure to PrometheusError. */
-  private async call<T>(opts: QueryOptions, fn: (driver: PrometheusDriver, serverTimeout: string) => Promise<T>): Promise<{ value: T; warnings: string[] }> {
+  /** One API call with the caller's signal merged with the deadline; maps every failure to PrometheusError. */
+  private async call(opts: QueryOptions, path: string, form?: Record<string, string>): Promise<ApiResponse> {
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     if (opts.signal?.aborted) throw new PrometheusError('canceled', 'Prometheus query canceled by the caller');
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
-    let status: number | undefined;
-    const warnings: string[] = [];
-    const record = (res: { status?: number; data?: unknown } | undefined) => {
-      if (!res) return;
-      status = res.status;
-      const data = res.data as { warnings?: unknown } | undefined;
-      if (data && Array.isArray(data.warnings)) for (const w of data.warnings) if (typeof w === 'string') warnings.push(w);
-    };
-    let creds: Credentials;
+    let headers: Credentials;
     try {
-      creds = this.credentials();
+      headers = this.credentials();
     } catch (e) {
       throw new PrometheusError('unreachable', `cannot read Prometheus credentials: ${(e as Error).message}`, { cause: e });
     }
-    const options: PrometheusConnectionOptions = {
-      endpoint: this.endpoint,
-      baseURL: '/api/v1/',
-      headers: creds.headers,
-      ...(creds.auth ? { auth: creds.auth } : {}),
-      // Our AbortSignal deadline fires first; axios' own timeout is a backstop.
-      timeout: timeoutMs + 1000,
-      preferPost: true,
-      requestInterceptor: {
-        onFulfilled: (config) => {
-          config.signal = signal;
-          if (this.httpsAgent) config.httpsAgent = this.httpsAgent;
-          if (this.httpAgent) config.httpAgent = this.httpAgent;
-          // Never follow redirects with credentials to another host; Prometheus does not redirect its API.
-          config.maxRedirects = 0;
-          // A runaway answer (label explosion, a wrong endpoint streaming) fails instead of filling the heap.
-          config.maxContentLength = this.maxResponseBytes;
-          return config;
-        },
-      },
-      responseInterceptor: {
-        onFulfilled: (res) => {
-          record(res);
-          return res;
-        },
-        onRejected: (err: unknown) => {
-          record((err as { response?: { status?: number; data?: unknown } })?.response);
-          return Promise.reject(err);
-        },
-      },
-    };
-    const driver = new PrometheusDriver(options);
     // Prometheus' own evaluation timeout, a little under ours so the server gives up first.
     const serverTimeout = `${Math.max(1, Math.floor((timeoutMs * 0.9) / 1000))}s`;
     try {
-      const value = await fn(driver, serverTimeout);
-      return { value, warnings };
+      return await apiRequest(this.base, this.agent, this.acceptEncoding, {
+        path,
+        ...(form ? { form: { ...form, timeout: serverTimeout } } : {}),
+        headers,
+        signal,
+        maxResponseBytes: this.maxResponseBytes,
+      });
     } catch (e) {
       throw toPrometheusError(e, {
         canceled: opts.signal?.aborted === true,
@@ -156,25 +128,30 @@ export class PrometheusClient {
         timeoutMs,
         maxResponseBytes: this.maxResponseBytes,
         endpoint: safeEndpoint(this.endpoint),
-        ...(status !== undefined ? { status } : {}),
       });
+    }
+  }
+
+  /** Reshapes an answer; a wrong shape becomes bad_data like any other failure. */
+  private reshape<T>(res: ApiResponse, fn: (data: unknown) => T, timeoutMs: number): T {
+    try {
+      return fn(res.data);
+    } catch (e) {
+      throw toPrometheusError(e, { canceled: false, timedOut: false, timeoutMs, endpoint: safeEndpoint(this.endpoint) });
     }
   }
 
   /** Instant query evaluated at `time` (default now); the result must be a vector. */
   async instantQuery(query: string, time?: Date, opts: QueryOptions = {}): Promise<InstantResult> {
-    const { value, warnings } = await this.call(opts, async (d, serverTimeout) =>
-      reshapeVector(await d.instantQuery(query, time ?? new Date(), serverTimeout)),
-    );
-    return { samples: value, warnings };
+    const t = (time ?? new Date()).getTime() / 1000;
+    const res = await this.call(opts, '/api/v1/query', { query, time: String(t) });
+    return { samples: this.reshape(res, reshapeVector, opts.timeoutMs ?? this.timeoutMs), warnings: res.warnings };
   }
 
   /** Range query; start/end in unix seconds, step in seconds. */
   async rangeQuery(query: string, start: number, end: number, step: number, opts: QueryOptions = {}): Promise<RangeResult> {
-    const { value, warnings } = await this.call(opts, async (d, serverTimeout) =>
-      reshapeMatrix(await d.rangeQuery(query, start * 1000, end * 1000, step, serverTimeout)),
-    );
-    return { series: value, warnings };
+    const res = await this.call(opts, '/api/v1/query_range', { query, start: String(start), end: String(end), step: String(step) });
+    return { series: this.reshape(res, reshapeMatrix, opts.timeoutMs ?? this.timeoutMs), warnings: res.warnings };
   }
 
   /**
@@ -184,7 +161,7 @@ export class PrometheusClient {
   async probe(opts: QueryOptions = {}): Promise<ProbeResult> {
     const url = safeEndpoint(this.endpoint);
     try {
-      const { value } = await this.call(opts, (d) => d.statusBuildinfo() as Promise<unknown>);
+      const { data: value } = await this.call(opts, '/api/v1/status/buildinfo');
       const version =
         typeof value === 'object' && value !== null && typeof (value as { version?: unknown }).version === 'string'
           ? (value as { version: string }).version

@@ -1,6 +1,40 @@
-// Pure: prometheus-query's plain-object rejections → a typed PrometheusError.
+// Pure: the transport's rejections (lib/prometheus/transport.ts) → a typed PrometheusError.
 import { safeCause } from '@/lib/security/redact';
 import { BadDataError } from './parse';
+
+// What lib/prometheus/transport.ts rejects with besides Node network errors and abort reasons.
+
+/** Non-2xx answer; `body` is the parsed Prometheus API JSON when the answer was one. */
+export class HttpAnswerError extends Error {
+  readonly status: number;
+  readonly body?: { status: string; errorType?: string; error?: string };
+  constructor(status: number, body: { status: string; errorType?: string; error?: string } | undefined) {
+    super(`HTTP ${status}`);
+    this.name = 'HttpAnswerError';
+    this.status = status;
+    if (body) this.body = body;
+  }
+}
+
+/** The body (decoded) grew past the configured cap; the request was aborted. */
+export class ResponseTooLargeError extends Error {
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`response body exceeded ${limit} bytes`);
+    this.name = 'ResponseTooLargeError';
+    this.limit = limit;
+  }
+}
+
+/** A 2xx answer that is not the Prometheus API JSON (`{status: …}`). */
+export class NotApiError extends Error {
+  readonly status: number;
+  constructor(status: number) {
+    super(`HTTP ${status} body is not the Prometheus API`);
+    this.name = 'NotApiError';
+    this.status = status;
+  }
+}
 
 export type PrometheusErrorKind = 'timeout' | 'unreachable' | 'http' | 'bad_data' | 'canceled';
 
@@ -8,9 +42,9 @@ export class PrometheusError extends Error {
   readonly kind: PrometheusErrorKind;
   readonly status?: number;
   /**
-   * `cause` is reduced to its diagnostic fields (lib/security/redact.ts safeCause): prometheus-query
-   * rejects with axios errors whose request config holds the Authorization header and the basic-auth
-   * password, and an Error's cause is printed whenever the error is logged.
+   * `cause` is reduced to its diagnostic fields (lib/security/redact.ts safeCause): whatever the transport
+   * or a future one rejects with must not carry the Authorization header into logs, and an Error's cause
+   * is printed whenever the error is logged.
    */
   constructor(kind: PrometheusErrorKind, message: string, options: { status?: number; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: safeCause(options.cause) });
@@ -26,16 +60,10 @@ export interface ErrorContext {
   /** Our own deadline fired. */
   timedOut: boolean;
   timeoutMs: number;
-  /** HTTP status seen by the response interceptor, when a response arrived. */
-  status?: number;
   /** The client's response size cap, for the message when it is exceeded. */
   maxResponseBytes?: number;
   /** Endpoint, for messages (no credentials: the URL never carries them, config rejects none but we strip userinfo). */
   endpoint: string;
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null;
 }
 
 function str(x: unknown): string | undefined {
@@ -59,54 +87,61 @@ export function safeEndpoint(url: string): string {
   }
 }
 
-/** Maps anything thrown by PrometheusDriver (plain objects, Errors, strings) to a PrometheusError. */
+function tooLarge(ctx: ErrorContext, raw: unknown): PrometheusError {
+  const limit = ctx.maxResponseBytes ?? (raw instanceof ResponseTooLargeError ? raw.limit : undefined);
+  const mb = limit !== undefined ? `${Math.round(limit / 1024 / 1024)} MB` : 'the configured size';
+  return new PrometheusError('bad_data', `Prometheus answer larger than ${mb} (PROMETHEUS_MAX_RESPONSE_MB): narrow the namespaces or window`, { cause: raw });
+}
+
+/** A non-2xx answer (or a 2xx with status "error"): Prometheus' errorType decides the kind. */
+function httpAnswer(raw: HttpAnswerError, ctx: ErrorContext): PrometheusError {
+  const status = raw.status;
+  const cause = { name: raw.name, status, errorType: raw.body?.errorType, error: raw.body?.error };
+  if (!raw.body) {
+    // A response that is not the Prometheus API JSON (HTML from a proxy, 401 from an auth gateway, a redirect…).
+    return new PrometheusError('http', `Prometheus at ${ctx.endpoint} answered HTTP ${status} without a Prometheus API body`, { status, cause });
+  }
+  const promType = str(raw.body.errorType);
+  const message = str(raw.body.error) ?? promType ?? `HTTP ${status}`;
+  if (promType === 'timeout' || (status === 503 && /timed? ?out/i.test(message))) {
+    return new PrometheusError('timeout', clip(`Prometheus query timed out: ${message}`), { status, cause });
+  }
+  if (promType === 'bad_data') return new PrometheusError('bad_data', clip(`Prometheus rejected the query: ${message}`), { status, cause });
+  return new PrometheusError('http', clip(`Prometheus answered HTTP ${status}${promType ? ` (${promType})` : ''}: ${message}`), { status, cause });
+}
+
+/** A Node network/TLS error's message (AggregateError from multi-address connects has an empty one). */
+function networkMessage(raw: Error): string {
+  if (raw.message) return raw.message;
+  const inner = (raw as { errors?: unknown }).errors;
+  if (Array.isArray(inner) && inner[0] instanceof Error) return inner[0].message;
+  return 'network error';
+}
+
+/**
+ * Maps anything the transport rejects with (lib/prometheus/transport.ts errors, Node network and TLS
+ * errors, the signal's abort reason) or a reshape throws to a PrometheusError.
+ */
 export function toPrometheusError(raw: unknown, ctx: ErrorContext): PrometheusError {
   if (raw instanceof PrometheusError) return raw;
   if (ctx.canceled) return new PrometheusError('canceled', 'Prometheus query canceled by the caller', { cause: raw });
   if (ctx.timedOut) {
     return new PrometheusError('timeout', `Prometheus at ${ctx.endpoint} did not answer within ${ctx.timeoutMs} ms`, { cause: raw });
   }
-  if (/maxContentLength size of -?\d+ exceeded/.test(JSON.stringify(safeCause(raw) ?? {}))) {
-    const mb = ctx.maxResponseBytes !== undefined ? `${Math.round(ctx.maxResponseBytes / 1024 / 1024)} MB` : 'the configured size';
-    return new PrometheusError('bad_data', `Prometheus answer larger than ${mb} (PROMETHEUS_MAX_RESPONSE_MB): narrow the namespaces or window`, { cause: raw });
+  if (raw instanceof ResponseTooLargeError) return tooLarge(ctx, raw);
+  if (raw instanceof HttpAnswerError) return httpAnswer(raw, ctx);
+  if (raw instanceof NotApiError) {
+    return new PrometheusError('bad_data', `Prometheus at ${ctx.endpoint} answered something that is not the Prometheus API`, { cause: raw });
   }
   if (raw instanceof BadDataError) return new PrometheusError('bad_data', `unexpected answer from Prometheus: ${clip(raw.message)}`, { cause: raw });
-  if (isRecord(raw) && raw.status === 'error' && typeof raw.errorType === 'string') {
-    const errorType = raw.errorType;
-    const message = str(raw.error) ?? errorType;
-    const code = str(raw.code);
-    switch (errorType) {
-      case 'timeout_error':
-        return new PrometheusError('timeout', `Prometheus at ${ctx.endpoint} did not answer within ${ctx.timeoutMs} ms`, { cause: raw });
-      case 'network_error':
-      case 'ssl_error': {
-        if (code === 'ERR_CANCELED') return new PrometheusError('canceled', 'Prometheus query canceled', { cause: raw });
-        return new PrometheusError('unreachable', clip(`Prometheus at ${ctx.endpoint} unreachable: ${code ? `${code} ` : ''}${message}`), { cause: raw });
-      }
-      case 'http_error': {
-        const status = typeof raw.httpStatus === 'number' ? raw.httpStatus : ctx.status;
-        const prom = isRecord(raw.prometheus) ? raw.prometheus : undefined;
-        const promType = prom ? str(prom.errorType) : undefined;
-        const opts = status === undefined ? { cause: raw } : { status, cause: raw };
-        if (promType === 'timeout' || (status === 503 && /timed? ?out/i.test(message))) {
-          return new PrometheusError('timeout', clip(`Prometheus query timed out: ${message}`), opts);
-        }
-        if (promType === 'bad_data') return new PrometheusError('bad_data', clip(`Prometheus rejected the query: ${message}`), opts);
-        return new PrometheusError('http', clip(`Prometheus answered HTTP ${status ?? '?'}${promType ? ` (${promType})` : ''}: ${message}`), opts);
-      }
-      case 'client_error': {
-        // A response that is not the Prometheus API JSON (HTML from a proxy, 401 from an auth gateway…).
-        if (ctx.status !== undefined && ctx.status >= 400) {
-          return new PrometheusError('http', `Prometheus at ${ctx.endpoint} answered HTTP ${ctx.status} without a Prometheus API body`, {
-            status: ctx.status,
-            cause: raw,
-          });
-        }
-        return new PrometheusError('bad_data', `Prometheus at ${ctx.endpoint} answered something that is not the Prometheus API`, { cause: raw });
-      }
-      default:
-        return new PrometheusError('bad_data', clip(`Prometheus client error (${errorType}): ${message}`), { cause: raw });
-    }
+  if (raw instanceof Error && (raw.name === 'AbortError' || raw.name === 'TimeoutError')) {
+    // The signal fired but neither flag was set (a signal aborted elsewhere): a cancellation.
+    return new PrometheusError('canceled', 'Prometheus query canceled', { cause: raw });
+  }
+  if (raw instanceof Error && typeof (raw as { code?: unknown }).code === 'string') {
+    // ECONNREFUSED, ECONNRESET, ENOTFOUND, certificate errors (DEPTH_ZERO_SELF_SIGNED_CERT, ERR_SSL_…).
+    const code = (raw as unknown as { code: string }).code;
+    return new PrometheusError('unreachable', clip(`Prometheus at ${ctx.endpoint} unreachable: ${code} ${networkMessage(raw)}`), { cause: raw });
   }
   if (raw instanceof Error) return new PrometheusError('bad_data', clip(`unexpected answer from Prometheus: ${raw.message}`), { cause: raw });
   return new PrometheusError('bad_data', clip(`unexpected Prometheus client failure: ${String(raw)}`), { cause: raw });

@@ -1,5 +1,5 @@
-// Pure: prometheus-query results → plain samples → our TelemetrySample / ReporterTarget types.
-// Nothing outside lib/prometheus sees a prometheus-query class (docs/engineering.md A6.2).
+// Pure: Prometheus API results → plain samples → our TelemetrySample / ReporterTarget types.
+// Nothing outside lib/prometheus sees a Prometheus API payload (docs/engineering.md A6.2).
 import type { Labels, ReporterTarget, TelemetryMetric, TelemetrySample } from '@/lib/mesh/types';
 
 /** One instant-vector element as plain data. */

@@ -1,7 +1,8 @@
 /**
- * Credentials out of logs (issue 14; docs/deploy.md "Logs"). prometheus-query rejects with axios
- * errors whose `config` carries the Authorization header and the basic-auth password, and
- * PrometheusError kept that object as `cause`; logging it printed the secrets. Pure:
+ * Credentials out of logs (issue 14; docs/deploy.md "Logs"). prometheus-query (the client until issue 13)
+ * rejected with axios errors whose `config` carried the Authorization header and the basic-auth password,
+ * and PrometheusError kept that object as `cause`; logging it printed the secrets. Any cause is still
+ * reduced here, whatever the transport. Pure:
  * - safeCause(): the few diagnostic fields of a thrown value (name, message, code, status, errorType),
  *   never its request config, headers or response objects;
  * - scrubSecrets(): masks credentials in free text (Authorization values, URL user-info, password=…);

@@ -37,7 +37,7 @@ export function errorResponse(e: unknown, signal?: AbortSignal): Response {
   if (e instanceof UpstreamUnavailableError) return json({ error: e.message, warnings: e.warnings }, 503);
   if (e instanceof OverloadedError) return json({ error: e.message }, 429, { 'Retry-After': String(e.retryAfterSeconds) });
   if (signal?.aborted || isAbort(e)) return json({ error: 'request cancelled' }, 499);
-  // Never the raw error: axios errors carry the request config (Authorization header, basic-auth password).
+  // Never the raw error: an HTTP client's error may carry the request config (Authorization header, basic-auth password).
   console.error('meshglass: unexpected error', redactForLog(e));
   return json({ error: 'internal error' }, 500);
 }

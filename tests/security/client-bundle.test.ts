@@ -61,10 +61,10 @@ describe('check-client-bundle on synthetic builds', () => {
   it('finds server-only library markers in static chunks', () => {
     const dir = fakeBuild({
       'static/chunks/k.js': 'e.exports=require("@kubernetes/client-node")',
-      'static/chunks/p.js': 'throw Error("Wrong value format. Expected float.")',
+      'static/chunks/p.js': 'headers["User-Agent"]="meshglass-prometheus-transport"',
     });
     const { findings } = checkClientBundle({ nextDir: dir, secrets: [] });
-    expect(findings.map((f) => f.what).sort()).toEqual(['@kubernetes/client-node', 'Wrong value format. Expected float.']);
+    expect(findings.map((f) => f.what).sort()).toEqual(['@kubernetes/client-node', 'meshglass-prometheus-transport']);
   });
 
   it('takes secret values from the environment, ignoring short ones', () => {
