@@ -92,8 +92,19 @@ export class PrometheusClient {
     return creds;
   }
 
-  /** Runs fn with a driver bound to a merged signal; maps every failure to PrometheusError. */
-  private async call<T>(opts: QueryOptions, fn: (driver: PrometheusDriver, serverTimeout: string) => Promise<T>): Promise<{ value: T; warnings: string[] }> {
+  /**
+   * Runs fn with a driver bound to a merged signal; maps every failure to PrometheusError.
+   * With `reshape`, a successful answer's `data` is reshaped as soon as axios has parsed it, and the driver
+   * is handed an empty result of the same type: the parsed body becomes garbage at once and prometheus-query
+   * does not copy it into its own classes (a Metric with a label copy, a SampleValue and a Date per series).
+   * On the whole mesh that is ~140k series, the largest share of a graph request's heap peak
+   * (docs/engineering.md B7).
+   */
+  private async call<T>(
+    opts: QueryOptions,
+    fn: (driver: PrometheusDriver, serverTimeout: string) => Promise<unknown>,
+    reshape?: (data: unknown) => T,
+  ): Promise<{ value: T; warnings: string[] }> {
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     if (opts.signal?.aborted) throw new PrometheusError('canceled', 'Prometheus query canceled by the caller');
     const deadline = AbortSignal.timeout(timeoutMs);
@@ -105,6 +116,18 @@ export class PrometheusClient {
       status = res.status;
       const data = res.data as { warnings?: unknown } | undefined;
       if (data && Array.isArray(data.warnings)) for (const w of data.warnings) if (typeof w === 'string') warnings.push(w);
+    };
+    let early: { value: T } | { error: unknown } | undefined;
+    const reshapeEarly = (res: { data?: unknown }) => {
+      const body = res.data as { status?: unknown; data?: unknown } | undefined;
+      if (!reshape || !body || body.status !== 'success' || typeof body.data !== 'object' || body.data === null) return;
+      try {
+        early = { value: reshape(body.data) };
+      } catch (error) {
+        early = { error };
+      }
+      const resultType = (body.data as { resultType?: unknown }).resultType;
+      body.data = { resultType, result: resultType === 'vector' || resultType === 'matrix' ? [] : (body.data as { result?: unknown }).result };
     };
     let creds: Credentials;
     try {
@@ -135,6 +158,7 @@ export class PrometheusClient {
       responseInterceptor: {
         onFulfilled: (res) => {
           record(res);
+          reshapeEarly(res);
           return res;
         },
         onRejected: (err: unknown) => {
@@ -147,9 +171,11 @@ export class PrometheusClient {
     // Prometheus' own evaluation timeout, a little under ours so the server gives up first.
     const serverTimeout = `${Math.max(1, Math.floor((timeoutMs * 0.9) / 1000))}s`;
     try {
-      const value = await fn(driver, serverTimeout);
-      return { value, warnings };
+      const answer = await fn(driver, serverTimeout);
+      if (early && 'error' in early) throw early.error;
+      return { value: early ? early.value : reshape ? reshape(answer) : (answer as T), warnings };
     } catch (e) {
+      if (early && 'error' in early) e = early.error;
       throw toPrometheusError(e, {
         canceled: opts.signal?.aborted === true,
         timedOut: deadline.aborted && opts.signal?.aborted !== true,
@@ -163,17 +189,13 @@ export class PrometheusClient {
 
   /** Instant query evaluated at `time` (default now); the result must be a vector. */
   async instantQuery(query: string, time?: Date, opts: QueryOptions = {}): Promise<InstantResult> {
-    const { value, warnings } = await this.call(opts, async (d, serverTimeout) =>
-      reshapeVector(await d.instantQuery(query, time ?? new Date(), serverTimeout)),
-    );
+    const { value, warnings } = await this.call(opts, (d, serverTimeout) => d.instantQuery(query, time ?? new Date(), serverTimeout), reshapeVector);
     return { samples: value, warnings };
   }
 
   /** Range query; start/end in unix seconds, step in seconds. */
   async rangeQuery(query: string, start: number, end: number, step: number, opts: QueryOptions = {}): Promise<RangeResult> {
-    const { value, warnings } = await this.call(opts, async (d, serverTimeout) =>
-      reshapeMatrix(await d.rangeQuery(query, start * 1000, end * 1000, step, serverTimeout)),
-    );
+    const { value, warnings } = await this.call(opts, (d, serverTimeout) => d.rangeQuery(query, start * 1000, end * 1000, step, serverTimeout), reshapeMatrix);
     return { series: value, warnings };
   }
 
@@ -184,7 +206,7 @@ export class PrometheusClient {
   async probe(opts: QueryOptions = {}): Promise<ProbeResult> {
     const url = safeEndpoint(this.endpoint);
     try {
-      const { value } = await this.call(opts, (d) => d.statusBuildinfo() as Promise<unknown>);
+      const { value } = await this.call<unknown>(opts, (d) => d.statusBuildinfo() as Promise<unknown>);
       const version =
         typeof value === 'object' && value !== null && typeof (value as { version?: unknown }).version === 'string'
           ? (value as { version: string }).version
