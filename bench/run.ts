@@ -349,9 +349,12 @@ async function main() {
     let total = opts.browserOnly ? opts.loop : results.reduce((s, r) => s + r.graphMs.length, 0) + 2;
     const w100 = takeWindow();
     const sampler = await sampleMemory(serverPid, inspectPort).catch(() => undefined);
+    // Answers with a failed query hold less (a timed-out histogram is no data): count them, memory is only comparable without.
+    let partial = 0;
     for (let i = 0; total < opts.loop; i++, total++) {
       const ns = nsNames[i % nsNames.length]!;
-      await getGraph(i < nsNames.length ? w100 : takeWindow(), i % 10 === 9 ? undefined : ns);
+      const g = await getGraph(i < nsNames.length ? w100 : takeWindow(), i % 10 === 9 ? undefined : ns);
+      if (g.warnings.some((m) => /^query for .* failed/.test(m))) partial++;
     }
     const rssAfter100 = vmRssKb(serverPid);
     const traced = await sampler?.stop();
@@ -368,9 +371,10 @@ async function main() {
     const heapAfter100 = heapAfterRead.usedBytes;
     log(`heap after GC: ${(heapStart / 2 ** 20).toFixed(0)} MB before the loop, ${(heapAfter100 / 2 ** 20).toFixed(0)} MB after`);
     log(`RSS after ${total} graph requests: ${(rssAfter100 / 1024).toFixed(0)} MB (was ${(rssStart / 1024).toFixed(0)} MB; loop ${Date.now() - r0} ms)`);
+    log(`loop answers with a failed Prometheus query: ${partial}`);
     log(`memory peaks during the loop (${traced?.samples ?? 0} samples): ${fmtUsage(traced?.peak)}`);
     log(`memory after the loop: ${fmtUsage(usageAfter100)}; after GC: ${fmtUsage(heapAfterRead.usage)}`);
-    const memory = { peak: traced?.peak, after: usageAfter100, afterGc: heapAfterRead.usage };
+    const memory = { peak: traced?.peak, after: usageAfter100, afterGc: heapAfterRead.usage, partial };
 
     // 7. Kiali's per-namespace query pattern on the same Prometheus and data.
     let kiali: { oneNs: Timed[]; whole?: Timed & { calls: number } } | undefined;
@@ -503,7 +507,7 @@ interface ReportInput {
     requests: number;
     heapStart: number;
     heapAfter100: number;
-    memory: { peak?: MemoryUsage; after?: MemoryUsage; afterGc?: MemoryUsage };
+    memory: { peak?: MemoryUsage; after?: MemoryUsage; afterGc?: MemoryUsage; partial: number };
     fmtUsage: (u: MemoryUsage | undefined) => string;
   };
   kiali?: { oneNs: Timed[]; whole?: Timed & { calls: number } };
@@ -566,7 +570,7 @@ function report(r: ReportInput): string {
   row('Response', (x) => `${x.nodes} nodes, ${x.edges} edges, ${(x.bytes / 1e6).toFixed(2)} MB`);
   lines.push(
     '',
-    `next-server RSS after ${r.rss.requests} graph requests: ${(r.rss.after100 / 1024).toFixed(0)} MB (before the loop ${(r.rss.start / 1024).toFixed(0)} MB; at the end of the run ${(r.rss.end / 1024).toFixed(0)} MB); V8 heap in use after a full GC: ${(r.rss.heapStart / 2 ** 20).toFixed(0)} MB before the loop, ${(r.rss.heapAfter100 / 2 ** 20).toFixed(0)} MB after (bench/heap.ts). Memory (process.memoryUsage) at its peaks during the loop: ${r.rss.fmtUsage(r.rss.memory.peak)}; right after the loop: ${r.rss.fmtUsage(r.rss.memory.after)}; after a full GC: ${r.rss.fmtUsage(r.rss.memory.afterGc)}.`,
+    `next-server RSS after ${r.rss.requests} graph requests: ${(r.rss.after100 / 1024).toFixed(0)} MB (before the loop ${(r.rss.start / 1024).toFixed(0)} MB; at the end of the run ${(r.rss.end / 1024).toFixed(0)} MB); V8 heap in use after a full GC: ${(r.rss.heapStart / 2 ** 20).toFixed(0)} MB before the loop, ${(r.rss.heapAfter100 / 2 ** 20).toFixed(0)} MB after (bench/heap.ts). Memory (process.memoryUsage) at its peaks during the loop: ${r.rss.fmtUsage(r.rss.memory.peak)}; right after the loop: ${r.rss.fmtUsage(r.rss.memory.after)}; after a full GC: ${r.rss.fmtUsage(r.rss.memory.afterGc)}. Loop answers with a failed Prometheus query: ${r.rss.memory.partial}.`,
     '',
   );
   const pg = (prefix: string) => r.pages.filter((p) => p.label.startsWith(prefix)).map((p) => p.m);
