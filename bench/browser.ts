@@ -84,6 +84,8 @@ interface MeasureOptions {
   screenshotPath?: string;
   /** After measuring: press Re-layout and expand one collapsed namespace, log what the layout bookkeeping did. */
   checkFlows?: boolean;
+  /** Record a CPU profile (CDP Profiler) of a second cy.panBy run here (.cpuprofile, opens in Chrome DevTools) and log its top functions. */
+  profilePath?: string;
 }
 
 export async function measureGraphPage(browser: Browser, url: string, mo: MeasureOptions = {}): Promise<PageMeasurement> {
@@ -152,6 +154,7 @@ export async function measureGraphPage(browser: Browser, url: string, mo: Measur
   })()`)) as { stop: number; drawn: number; final: number; dataEnd: number; nodes: number; edges: number };
   const pan = (await page.evaluate(PAN_SCRIPT)) as { frames: number; seconds: number };
   const drag = await measureDrag(page);
+  if (mo.profilePath) await profilePan(page, mo.profilePath);
   if (mo.dumpPath) writeFileSync(mo.dumpPath, JSON.stringify(await page.evaluate('window.__meshglassCy.json()')));
   if (mo.screenshotPath) {
     await page.evaluate('window.__meshglassCy.fit(undefined, 30)');
@@ -253,4 +256,49 @@ async function checkLayoutFlows(page: Page): Promise<Record<string, unknown>> {
     out.expanded = { id: agg, url: page.url().replace(/^.*\?/, '?').slice(0, 200), ...(await state()) };
   }
   return out;
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * A second 3 s cy.panBy run under the CDP sampling profiler: writes the profile and logs the functions with the
+ * most self time, and how many of the run's frames cytoscape drew from its layered texture cache (whole layers
+ * blitted) rather than element by element (cytoscape src/extensions/renderer/canvas/layered-texture-cache.mjs).
+ */
+export async function profilePan(page: Page, outPath: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await page.evaluate(`(() => {
+    const lyr = window.__meshglassCy.renderer().data.lyrTxrCache;
+    const orig = lyr.getLayers.bind(lyr);
+    window.__lyr = { layered: 0, direct: 0 };
+    lyr.getLayers = (...a) => { const l = orig(...a); window.__lyr[l ? 'layered' : 'direct']++; return l; };
+  })()`);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const pan = (await page.evaluate(PAN_SCRIPT)) as { frames: number; seconds: number };
+  const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+  const lyr = (await page.evaluate('window.__lyr')) as { layered: number; direct: number };
+  writeFileSync(outPath, JSON.stringify(profile));
+  const self = new Map<string, number>();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const n = byId.get(id)!;
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\//, '')}:${f.lineNumber + 1}`;
+    const dt = profile.timeDeltas[i] ?? 0;
+    total += dt;
+    self.set(key, (self.get(key) ?? 0) + dt);
+  });
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 18);
+  console.log(
+    `[browser] profiled pan: ${(pan.frames / pan.seconds).toFixed(1)} fps, frames drawn from layers ${lyr.layered}, element by element ${lyr.direct}; ${outPath}\n` +
+      top.map(([k, us]) => `  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(5)} ms  ${k}`).join('\n'),
+  );
+  await cdp.detach();
 }

@@ -49,6 +49,7 @@ async function main() {
     if (save) writeFileSync(save, JSON.stringify({ kube, telemetry }));
   }
   const namespaces = arg('namespaces')?.split(',');
+  console.log(`kube: available ${kube.available} ${JSON.stringify(kube.warnings).slice(0, 600)}`);
   console.log(
     `inputs: ${kube.pods.length} pods, ${kube.services.length} services, ${telemetry.samples.length} samples, ${telemetry.reporterTargets.length} reporter targets`,
   );

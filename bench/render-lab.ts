@@ -18,6 +18,8 @@ interface Variant {
   maxNodes?: number;
   /** drop one edge of every drawn reverse pair */
   mergeReverse?: boolean;
+  /** drop the compound parents (namespace boxes): children keep their positions */
+  flatten?: boolean;
 }
 
 const VARIANTS: Record<string, Variant> = {
@@ -45,6 +47,12 @@ const VARIANTS: Record<string, Variant> = {
       { selector: 'node', style: { opacity: 1, 'text-background-opacity': 0 } },
     ],
   },
+  flat: { flatten: true },
+  'bg-empty': { style: [{ selector: 'node', style: { 'background-image': [] } }] },
+  'bg-empty-parent': { style: [{ selector: ':parent', style: { 'background-image': [] } }] },
+  'compound-exclude-labels': { style: [{ selector: ':parent', style: { 'compound-sizing-wrt-labels': 'exclude' } }] },
+  'no-compound-label': { style: [{ selector: ':parent', style: { label: '' } }] },
+  'no-child-label': { style: [{ selector: 'node:childless', style: { label: '' } }] },
   'no-compound-style': { style: [{ selector: ':parent', style: { 'background-opacity': 0, 'border-width': 0, label: '' } }] },
   cheap: {
     style: [
@@ -56,6 +64,15 @@ const VARIANTS: Record<string, Variant> = {
     style: [{ selector: 'edge', style: { 'curve-style': 'straight', 'target-arrow-shape': 'none', 'mid-target-arrow-shape': 'none', label: '' } }],
   },
 };
+
+// Counts the frames cytoscape drew from its layered texture cache (whole cached layers blitted) and those it drew
+// element by element (cytoscape src/extensions/renderer/canvas/layered-texture-cache.mjs getLayers() → null).
+const LAYER_COUNTER = `(() => {
+  const lyr = window.__meshglassCy.renderer().data.lyrTxrCache;
+  const orig = lyr.getLayers.bind(lyr);
+  window.__lyr = { layered: 0, direct: 0 };
+  lyr.getLayers = (...a) => { const l = orig(...a); window.__lyr[l ? 'layered' : 'direct']++; return l; };
+})()`;
 
 async function main() {
   const args = process.argv.slice(2);
@@ -84,12 +101,19 @@ async function main() {
       });
     }
     if (v.maxEdges !== undefined) edges = edges.slice(0, v.maxEdges);
-    const nodes =
+    let nodes =
       v.maxNodes !== undefined
         ? dump.elements.nodes.filter((n) => !(n as { data: { parent?: string } }).data.parent).slice(0, v.maxNodes)
         : dump.elements.nodes;
+    if (v.flatten) {
+      const parents = new Set(nodes.map((n) => (n as { data: { parent?: string } }).data.parent).filter(Boolean));
+      nodes = nodes
+        .filter((n) => !parents.has((n as { data: { id: string } }).data.id))
+        .map((n) => ({ ...(n as object), data: { ...(n as { data: object }).data, parent: undefined } }));
+    }
     const fps: number[] = [];
     const drag: number[] = [];
+    const layers: { layered: number; direct: number }[] = [];
     for (let i = 0; i < runs; i++) {
       const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
       const page = await ctx.newPage();
@@ -108,7 +132,9 @@ async function main() {
       );
       await page.waitForTimeout(800);
       if (i === 0 && process.env.LAB_SHOT) await page.screenshot({ path: `${process.env.LAB_SHOT}-${name}.png` });
+      await page.evaluate(LAYER_COUNTER);
       const measured = (await page.evaluate(PAN_SCRIPT)) as { frames: number; seconds: number };
+      layers.push((await page.evaluate('window.__lyr')) as { layered: number; direct: number });
       const pan = measured.frames / measured.seconds;
       const d = await measureDrag(page);
       fps.push(pan);
@@ -117,7 +143,7 @@ async function main() {
       await ctx.close();
     }
     console.log(
-      `${name.padEnd(14)} edges ${String(edges.length).padStart(5)}  panBy ${median(fps).toFixed(1).padStart(5)} fps (${fps.map((x) => x.toFixed(1)).join(' ')})  drag ${median(drag).toFixed(1).padStart(5)} renders/s (${drag.map((x) => x.toFixed(1)).join(' ')})  load ${os.loadavg()[0]!.toFixed(2)}`,
+      `${name.padEnd(14)} edges ${String(edges.length).padStart(5)}  panBy ${median(fps).toFixed(1).padStart(5)} fps (${fps.map((x) => x.toFixed(1)).join(' ')})  drag ${median(drag).toFixed(1).padStart(5)} renders/s (${drag.map((x) => x.toFixed(1)).join(' ')})  layered/direct frames ${layers.map((l) => `${l.layered}/${l.direct}`).join(' ')}  load ${os.loadavg()[0]!.toFixed(2)}`,
     );
   }
   await browser.close();

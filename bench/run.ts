@@ -14,10 +14,14 @@ import { ORIGIN_BEFORE_ANCHOR } from '../demo/model/traffic';
 import { startPrometheus } from '../demo/prometheus/launcher';
 import { startProxiesServer } from '../demo/proxies/server';
 import { buildGraphQueries } from '../lib/prometheus/queries';
+import { RELATIVE_END_ALIGN_SECONDS } from '../lib/api/params';
+import { formatSeconds } from '../lib/api/scope';
 import { launch, measureGraphPage, type PageMeasurement } from './browser';
 import { heapAfterGc, openInspector, sampleMemory, type MemoryUsage } from './heap';
 import { kialiNamespaceQueries } from './kiali';
+import { measurePolling, type PollingResult } from './polling';
 import { diffPromSelf, readPromSelf, type PromSelf } from './prom-self';
+import { startTimeShiftProxy } from './time-shift';
 import { cores, cpuModel, freePort, iso, median, nextServerPid, run, vmRssKb, waitHttp } from './util';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -52,8 +56,20 @@ const opts = {
   loop: Number(arg('loop', '100')),
   /** Skip the API timings (step 5) and the warm-up's one-namespace graph: memory exploration only. */
   skipApi: flag('skip-api'),
+  /** CPU profile of a second panning run on each scope's first page load (bench/out/pan-<scope>.cpuprofile). */
+  profile: flag('profile'),
+  /** Chromium part only for these scopes: `one` (one namespace), `whole` (whole mesh) or both (default). */
+  browserScopes: arg('browser-scopes', 'one,whole'),
   /** Exit 1 when any target of the issue's table is missed or not measured. */
   check: flag('check'),
+  /** Skip the rolling-window polling measurement (step 9). */
+  skipPolling: flag('skip-polling'),
+  pollClients: Number(arg('poll-clients', '20')),
+  /** Seconds between polls of one client: the graph page's default refresh (lib/graph/url-state.ts DEFAULT_REFRESH). */
+  pollInterval: Number(arg('poll-interval', '30')),
+  pollDuration: Number(arg('poll-duration', '120')),
+  /** Build (or reuse) the mesh, the Kubernetes state and the backfilled TSDB, then stop: large meshes take long to backfill. */
+  prepareOnly: flag('prepare-only'),
   out: path.resolve(ROOT, arg('out', 'bench/results.md')),
 };
 
@@ -158,6 +174,10 @@ async function main() {
     const backfillInfo = prom.backfill ?? (JSON.parse(readFileSync(metaPath, 'utf8')) as { backfill?: typeof prom.backfill }).backfill;
     writeFileSync(path.join(stateDir, 'prometheus/targets.json'), '[]\n');
     log(`prometheus ${prom.url} ready (${reuse ? 'reused TSDB' : `backfill ${fmtMs(backfillMs ?? Date.now() - b0)}`})`);
+    if (opts.prepareOnly) {
+      log(`--prepare-only: state kept in ${path.relative(ROOT, stateDir)}`);
+      return;
+    }
 
     // 4. The app: `next start` of the existing build.
     if (!existsSync(path.join(ROOT, '.next/BUILD_ID'))) {
@@ -166,39 +186,10 @@ async function main() {
       if (code !== 0) throw new Error('next build failed');
     }
     const buildId = readFileSync(path.join(ROOT, '.next/BUILD_ID'), 'utf8').trim();
-    const appPort = await freePort();
     // The inspector opens only on SIGUSR1 (bench/heap.ts: heap after GC), on this port.
     const inspectPort = await freePort();
-    const app: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(appPort), '-H', '127.0.0.1'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PROMETHEUS_URL: prom.url,
-        KUBECONFIG: kube.kubeconfigPath,
-        NEXT_TELEMETRY_DISABLED: '1',
-        NODE_ENV: 'production',
-        MESHGLASS_AUTH: 'none',
-        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${inspectPort}`.trim(),
-        DASHBOARD_TOKEN: undefined,
-        DASHBOARD_TOKEN_FILE: undefined,
-        ...(opts.promTimeoutMs ? { PROMETHEUS_TIMEOUT_MS: opts.promTimeoutMs } : {}),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let appLog = '';
-    app.stdout?.on('data', (d: Buffer) => (appLog = (appLog + d.toString()).slice(-8000)));
-    app.stderr?.on('data', (d: Buffer) => (appLog = (appLog + d.toString()).slice(-8000)));
-    stops.push(
-      () =>
-        new Promise<void>((resolve) => {
-          if (app.exitCode !== null) return resolve();
-          app.once('exit', () => resolve());
-          app.kill('SIGTERM');
-          setTimeout(() => app.kill('SIGKILL'), 5000).unref();
-        }),
-    );
-    const appUrl = `http://127.0.0.1:${appPort}`;
-    await waitHttp(`${appUrl}/api/readyz`, app, 60_000);
+    const { app, appUrl, appLog } = await startApp(prom.url, kube.kubeconfigPath, inspectPort);
+    stops.push(() => stopApp(app));
     const serverPid = nextServerPid(app.pid!);
     log(`app ${appUrl} (build ${buildId}, next-server pid ${serverPid}, RSS ${(vmRssKb(serverPid) / 1024).toFixed(0)} MB)`);
 
@@ -216,7 +207,7 @@ async function main() {
     const getGraph = async (w: { start: number; end: number }, ns?: string, omit?: boolean) => {
       const res = await fetch(graphUrl(w, ns, omit));
       const text = await res.text();
-      if (!res.ok) throw new Error(`/api/graph ${res.status}: ${text.slice(0, 300)}\n${appLog.slice(-2000)}`);
+      if (!res.ok) throw new Error(`/api/graph ${res.status}: ${text.slice(0, 300)}\n${appLog().slice(-2000)}`);
       const g = JSON.parse(text) as { nodes: unknown[]; edges: unknown[]; warnings: { message: string }[] };
       // Server-Timing: kube;dur=…, prom;dur=… (queries + parsing), build;dur=… (lib/server/mesh-data.ts)
       const timing = Object.fromEntries(
@@ -406,6 +397,7 @@ async function main() {
       const browser = await launch();
       stops.push(() => browser.close());
       for (const s of [...scopes].reverse()) {
+        if (!opts.browserScopes.split(',').includes(s.ns ? 'one' : 'whole')) continue;
         for (let i = 0; i < (opts.browserRuns || Math.max(1, Math.min(3, opts.runs))); i++) {
           const w = takeWindow();
           const url = `${appUrl}/graph?start=${iso(w.start)}&end=${iso(w.end)}${s.ns ? `&namespaces=${s.ns}` : ''}`;
@@ -417,6 +409,7 @@ async function main() {
                 ? { dumpPath: path.join(ROOT, `bench/out/cy-${tag}.json`), screenshotPath: path.join(ROOT, `bench/out/${tag}.png`) }
                 : {}),
               ...(flag('check-flows') && i === 0 ? { checkFlows: true } : {}),
+              ...(opts.profile && i === 0 ? { profilePath: path.join(ROOT, `bench/out/pan-${tag}.cpuprofile`) } : {}),
             });
             pages.push({ label: s.label, m });
             log(
@@ -429,6 +422,37 @@ async function main() {
       }
     }
     const rssEnd = vmRssKb(serverPid);
+
+    // 9. Dashboards polling the rolling window: a second app reads Prometheus through a proxy that
+    //    shifts "now" into the stored history (bench/time-shift.ts), 20 minutes before its end.
+    const polling: PollingResult[] = [];
+    if (!opts.skipPolling && !opts.browserOnly) {
+      const shift = await startTimeShiftProxy(prom.url, Math.round(Date.now() / 1000) - (anchor - 1200));
+      stops.push(() => shift.stop());
+      const pollApp = await startApp(shift.url, kube.kubeconfigPath, await freePort());
+      stops.push(() => stopApp(pollApp.app));
+      for (const s of scopes) {
+        const pathQ = `/api/graph?range=${formatSeconds(opts.windowSeconds)}&omit=latency${s.ns ? `&namespaces=${s.ns}` : ''}`;
+        // One poll first: a dashboard opening on a server nobody polls waits for the computation (the cold figures above).
+        const w0 = Date.now();
+        const first = await fetch(`${pollApp.appUrl}${pathQ}`);
+        if (!first.ok) throw new Error(`${pathQ} ${first.status}: ${(await first.text()).slice(0, 300)}\n${pollApp.appLog().slice(-2000)}`);
+        await first.arrayBuffer();
+        log(`polling ${s.label}: first answer ${fmtMs(Date.now() - w0)}`);
+        const p = await measurePolling(pollApp.appUrl, prom.url, {
+          path: pathQ,
+          clients: opts.pollClients,
+          intervalSeconds: opts.pollInterval,
+          durationSeconds: opts.pollDuration,
+          callsPerGraph: buildGraphQueries({ windowSeconds: opts.windowSeconds, parts: ['traffic'] }).length,
+          alignSeconds: RELATIVE_END_ALIGN_SECONDS,
+        });
+        polling.push(p);
+        log(
+          `polling ${s.label}: ${p.clients} clients every ${p.intervalSeconds} s for ${p.durationSeconds} s: ${p.requests} answers (${p.staleAnswers} stale, ${p.errors} errors, ${p.degraded} with a Prometheus warning), p50 ${fmtMs(p.p50Ms)}, p95 ${fmtMs(p.p95Ms)}, max ${fmtMs(p.maxMs)}; ${p.computations.toFixed(1)} computations (${p.promCalls} Prometheus calls) for ${p.steps} window steps${p.degradedExample ? `; first Prometheus warning: ${p.degradedExample}` : ''}`,
+        );
+      }
+    }
 
     // 9. Report.
     if (opts.browserOnly) {
@@ -457,6 +481,7 @@ async function main() {
       rss: { start: rssStart, after100: rssAfter100, end: rssEnd, requests: total, heapStart, heapAfter100, memory, fmtUsage },
       kiali,
       pages,
+      polling,
       buildId,
       warm,
     });
@@ -476,6 +501,47 @@ async function main() {
   } finally {
     await cleanup();
   }
+}
+
+/** `next start` of the existing build against `promUrl`, with the bench's environment; resolves once /api/readyz answers. */
+async function startApp(promUrl: string, kubeconfigPath: string, inspectPort: number): Promise<{ app: ChildProcess; appUrl: string; appLog: () => string }> {
+  const appPort = await freePort();
+  const app: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(appPort), '-H', '127.0.0.1'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PROMETHEUS_URL: promUrl,
+      KUBECONFIG: kubeconfigPath,
+      NEXT_TELEMETRY_DISABLED: '1',
+      NODE_ENV: 'production',
+      MESHGLASS_AUTH: 'none',
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${inspectPort}`.trim(),
+      DASHBOARD_TOKEN: undefined,
+      DASHBOARD_TOKEN_FILE: undefined,
+      ...(opts.promTimeoutMs ? { PROMETHEUS_TIMEOUT_MS: opts.promTimeoutMs } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  app.stdout?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-8000)));
+  app.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-8000)));
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  try {
+    await waitHttp(`${appUrl}/api/readyz`, app, 60_000);
+  } catch (e) {
+    await stopApp(app);
+    throw e;
+  }
+  return { app, appUrl, appLog: () => log };
+}
+
+function stopApp(app: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (app.exitCode !== null) return resolve();
+    app.once('exit', () => resolve());
+    app.kill('SIGTERM');
+    setTimeout(() => app.kill('SIGKILL'), 5000).unref();
+  });
 }
 
 interface ReportInput {
@@ -510,6 +576,7 @@ interface ReportInput {
     memory: { peak?: MemoryUsage; after?: MemoryUsage; afterGc?: MemoryUsage; partial: number };
     fmtUsage: (u: MemoryUsage | undefined) => string;
   };
+  polling: PollingResult[];
   kiali?: { oneNs: Timed[]; whole?: Timed & { calls: number } };
   pages: { label: string; m: PageMeasurement }[];
   buildId: string;
@@ -621,6 +688,20 @@ function report(r: ReportInput): string {
         `| whole mesh (${opts.namespaces} namespaces) | ${k.whole.prom.queryRequests} | ${fmtMs(k.whole.ms)} (1 run) | ${fmtS(k.whole.prom.httpSeconds)} |`,
       );
   }
+  if (r.polling.length) {
+    lines.push('', '## Rolling window polled', '');
+    lines.push(
+      `${r.polling[0]!.clients} clients poll \`${r.polling[0]!.path.replace(/&namespaces=.*$/, '')}\` like the graph page (every ${r.polling[0]!.intervalSeconds} s, 2 s after a stale answer; bench/polling.ts), staggered over the first interval, after one poll that computed the first answer; a second app instance reads Prometheus through bench/time-shift.ts, which moves "now" into the stored history. Computations = Prometheus query calls (its own counter) / calls per graph.`,
+      '',
+      '| Scope | answers | stale | errors | with a Prometheus warning | p50 | p95 | max | computations | 5 s window steps |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+    );
+    r.polling.forEach((p, i) =>
+      lines.push(
+        `| ${i === 0 ? 'whole mesh' : 'one namespace'} | ${p.requests} | ${p.staleAnswers} | ${p.errors} | ${p.degraded} | ${fmtMs(p.p50Ms)} | ${fmtMs(p.p95Ms)} | ${fmtMs(p.maxMs)} | ${p.computations.toFixed(1)} | ${p.steps} |`,
+      ),
+    );
+  }
   lines.push('', '## Targets', '');
   const targets = evaluateTargets(r, { pw, po, med });
   lines.push('| Measure | Now | Target | |', '|---|---|---|---|');
@@ -653,7 +734,7 @@ function evaluateTargets(
   const ratio = (a: number | undefined, k: number | undefined) => (a !== undefined && k !== undefined ? a / k : undefined);
   const wr = ratio(wholePage && median(wholePage.graphMs), kWhole);
   out.push({
-    measure: 'whole mesh `/api/graph` (page request), 15 min window, cold',
+    measure: `whole mesh \`/api/graph\` (page request), ${opts.windowSeconds / 60} min window, cold`,
     now: wr === undefined ? 'n/a' : `${fmtMs(median(wholePage!.graphMs))} = ${wr.toFixed(2)}× Kiali's ${fmtMs(kWhole!)}`,
     target: '≤ 0.5× Kiali pattern',
     met: wr === undefined ? undefined : wr <= 0.5,
@@ -672,13 +753,25 @@ function evaluateTargets(
     target: '≤ 1.2×',
     met: od === undefined ? undefined : od <= 1.2,
   });
+  const pollWhole = r.polling[0];
   out.push({
-    measure: 'rolling window polled by 20 browsers',
-    now: 'not measured by bench/run.ts (bench/load-test.ts)',
+    measure: `rolling window polled by ${pollWhole?.clients ?? 20} browsers (whole mesh)`,
+    now: pollWhole
+      ? `p50 ${fmtMs(pollWhole.p50Ms)}; ${pollWhole.computations.toFixed(1)} computations for ${pollWhole.steps} steps, ${pollWhole.requests} answers`
+      : 'not measured (--skip-polling)',
     target: 'one computation per step; p50 ≤ 200 ms',
-    met: undefined,
+    met: pollWhole ? pollWhole.p50Ms <= 200 && pollWhole.computations <= pollWhole.steps && pollWhole.errors === 0 && pollWhole.degraded === 0 : undefined,
   });
-  out.push({ measure: 'whole mesh, 24 h window', now: `not measured (history ${opts.hours} h)`, target: '≤ 1× Kiali pattern', met: undefined });
+  const day = opts.windowSeconds >= 86_400;
+  out.push({
+    measure: 'whole mesh, 24 h window',
+    now:
+      day && wr !== undefined
+        ? `${fmtMs(median(wholePage!.graphMs))} = ${wr.toFixed(2)}× Kiali's ${fmtMs(kWhole!)}`
+        : `not this run (window ${opts.windowSeconds / 60} min; \`--hours 25 --window 86400\`)`,
+    target: '≤ 1× Kiali pattern',
+    met: day && wr !== undefined ? wr <= 1 : undefined,
+  });
   const wi = b.med(b.pw, (m) => m.navToDataMs + m.dataToInteractiveMs);
   const oi = b.med(b.po, (m) => m.navToDataMs + m.dataToInteractiveMs);
   out.push({

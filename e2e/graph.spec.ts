@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Route } from '@playwright/test';
+import type { EdgeRates, MeshGraph } from '@/lib/mesh/types';
 import { GraphPage } from './pages/graph-page';
 
 // The demo mesh (docs/demo-mesh.md): every traffic-model entry with the path, telemetry and mTLS
@@ -97,19 +98,15 @@ test('draws every demo edge with its path, telemetry and mTLS, in the graph and 
 
 test('clicking an edge opens its explanation with the fix', async ({ page }) => {
   const graph = new GraphPage(page);
-  await graph.goto('range=15m');
-  await graph.waitForGraph();
-  const edge = await graph.findEdge('shop/cart', 'inventory/inventory-api');
-  expect(edge).toBeDefined();
-  await graph.clickElement(edge!.id);
+  const edge = await graph.openEdge('range=15m', 'shop/cart', 'inventory/inventory-api');
   await expect(graph.panel).toBeVisible();
   await expect(graph.panel.getByTestId('panel-title')).toHaveText('shop/cart → inventory/inventory-api');
   await expect(graph.panel.getByTestId('panel-path')).toHaveText('ambient (L4)');
   await expect(graph.panel.getByTestId('panel-explanation')).toContainText('only ztunnel');
   await expect(graph.panel).toContainText('L7 gap');
   await expect(graph.panel).toContainText('istioctl waypoint apply -n inventory --enroll-namespace');
-  await expect.poll(() => new URL(page.url()).searchParams.get('selected')).toBe(edge!.id);
-  expect(await graph.selectedIds()).toEqual([edge!.id]);
+  await expect.poll(() => new URL(page.url()).searchParams.get('selected')).toBe(edge.id);
+  expect(await graph.selectedIds()).toEqual([edge.id]);
   await expect(graph.panel.getByRole('img', { name: /bytes\/s client → server/ })).toBeVisible(); // sparkline from /api/edge-series
   await graph.fit();
   await graph.screenshot('panel');
@@ -117,11 +114,7 @@ test('clicking an edge opens its explanation with the fix', async ({ page }) => 
 
 test('a shared link opened in another browser shows the same selection and numbers', async ({ page, browser }) => {
   const graph = new GraphPage(page);
-  await graph.goto('range=15m&refresh=off');
-  await graph.waitForGraph();
-  const edge = await graph.findEdge('payments/payments-api', 'payments/ledger');
-  expect(edge).toBeDefined();
-  await graph.clickElement(edge!.id);
+  const edge = await graph.openEdge('range=15m&refresh=off', 'payments/payments-api', 'payments/ledger');
   await expect(graph.panel.getByTestId('panel-title')).toHaveText('payments/payments-api → payments/ledger');
   // The graph is drawn from a request without latency (omit=latency); the latency follows and fills the panel.
   await expect(graph.panel.getByTestId('panel-rates')).toContainText(/Latency p50\/p95\/p99\s*[\d.]+ ?m?s/);
@@ -136,7 +129,7 @@ test('a shared link opened in another browser shows the same selection and numbe
   expect(url.searchParams.get('range')).toBeNull();
   expect(url.searchParams.get('start')).toBeTruthy();
   expect(url.searchParams.get('end')).toBeTruthy();
-  expect(url.searchParams.get('selected')).toBe(edge!.id);
+  expect(url.searchParams.get('selected')).toBe(edge.id);
   await graph.closeShareDialog();
 
   const other = await browser.newContext();
@@ -147,11 +140,89 @@ test('a shared link opened in another browser shows the same selection and numbe
     await graph2.waitForGraph();
     await expect(graph2.panel.getByTestId('panel-title')).toHaveText('payments/payments-api → payments/ledger');
     await expect.poll(() => graph2.panel.getByTestId('panel-rates').innerText()).toBe(rates);
-    expect(await graph2.selectedIds()).toEqual([edge!.id]);
+    expect(await graph2.selectedIds()).toEqual([edge.id]);
     expect(await page2.getByTestId('window-label').innerText()).toContain(windowLabel.split(' (')[0]!);
   } finally {
     await other.close();
   }
+});
+
+// The graph is drawn from the omit=latency request; the follow-up latency request fails until told otherwise:
+// as an HTTP error, or as a 200 whose latency queries failed in Prometheus (docs/api.md §4.1 "Latency on demand").
+const LATENCY_FAILURES: { name: string; shows: string; fail: (route: Route) => Promise<void> }[] = [
+  {
+    name: 'the latency request fails',
+    shows: 'unavailable: Neither Prometheus nor the Kubernetes API answered',
+    fail: (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'Neither Prometheus nor the Kubernetes API answered', warnings: [] }),
+      }),
+  },
+  {
+    name: 'the latency queries fail in Prometheus',
+    shows: 'unavailable: latency queries failed: query timed out in expression evaluation; these numbers are missing',
+    fail: async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as MeshGraph;
+      const strip = (r: EdgeRates) => ({ ...r, p50Ms: undefined, p95Ms: undefined, p99Ms: undefined, meanMs: undefined });
+      body.edges = body.edges.map((e) => ({
+        ...e,
+        rates: strip(e.rates),
+        ...(e.slices ? { slices: e.slices.map((x) => ({ ...x, rates: strip(x.rates) })) } : {}),
+      }));
+      body.warnings.push({ source: 'prometheus', message: 'latency queries failed: query timed out in expression evaluation; these numbers are missing' });
+      await route.fulfill({ response, json: body });
+    },
+  },
+];
+
+for (const failure of LATENCY_FAILURES) {
+  test(`${failure.name}: the panel says latency is unavailable and why; Retry reads it again`, async ({ page }) => {
+    let fail = true;
+    await page.route(/\/api\/graph\?/, async (route) => {
+      if (fail && new URL(route.request().url()).searchParams.get('omit') !== 'latency') return failure.fail(route);
+      await route.continue();
+    });
+    const graph = new GraphPage(page);
+    await graph.openEdge('range=15m&refresh=off', 'payments/payments-api', 'payments/ledger');
+    await expect(graph.panel.getByTestId('panel-title')).toHaveText('payments/payments-api → payments/ledger');
+    const unavailable = graph.panel.getByTestId('panel-latency-error');
+    await expect(unavailable).toContainText(failure.shows);
+    await expect(graph.panel.getByTestId('panel-latency-loading')).toHaveCount(0);
+    await expect(graph.panel.getByTestId('panel-rates')).not.toContainText('Latency p50/p95/p99');
+    await graph.screenshot(`panel-latency-error-${LATENCY_FAILURES.indexOf(failure)}`);
+    fail = false;
+    await unavailable.getByRole('button', { name: 'Retry' }).click();
+    await expect(graph.panel.getByTestId('panel-rates')).toContainText(/Latency p50\/p95\/p99\s*[\d.]+ ?m?s/);
+    await expect(graph.panel.getByTestId('panel-latency-error')).toHaveCount(0);
+  });
+}
+
+test('the namespace picker reads the Kubernetes inventory: no request but the graph reads Prometheus', async ({ page }) => {
+  const api: URL[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.startsWith('/api/')) api.push(u);
+  });
+  const graph = new GraphPage(page);
+  await graph.goto('range=15m&refresh=off');
+  await graph.waitForGraph();
+  await page.getByTestId('namespace-menu').locator('summary').click();
+  const payments = page.getByTestId('namespace-menu').locator('label', { hasText: 'payments' });
+  await expect(payments).toContainText('[mixed]');
+  await expect(page.getByTestId('namespace-menu').locator('label', { hasText: 'inventory' })).toContainText('[ambient]');
+  await graph.screenshot('namespace-picker');
+  // /api/config reads the Kubernetes API only; /api/namespaces is asked for the inventory alone (docs/api.md §4.3).
+  expect([...new Set(api.map((u) => u.pathname))].sort()).toEqual(['/api/config', '/api/graph', '/api/namespaces']);
+  for (const u of api.filter((x) => x.pathname === '/api/namespaces')) expect(u.searchParams.get('omit')).toBe('traffic');
+  // A controlled checkbox: its state follows the URL a moment later, so click and wait for both (check() wants it at once).
+  await payments.locator('input').click();
+  await expect(payments.locator('input')).toBeChecked();
+  await expect.poll(() => new URL(page.url()).searchParams.get('namespaces')).toBe('payments');
+  await graph.waitForGraph();
+  expect(api.filter((u) => u.pathname === '/api/namespaces').length).toBe(1);
 });
 
 test('a poll updates numbers without re-running the layout', async ({ page }) => {
@@ -166,6 +237,38 @@ test('a poll updates numbers without re-running the layout', async ({ page }) =>
   for (const [id, p] of Object.entries(before)) {
     if (after[id]) expect(after[id]).toEqual(p);
   }
+});
+
+// cytoscape moves the viewport by blitting cached layers of the drawing unless drawing itself dirties elements.
+// Any `style` event while only the viewport moves means every frame redraws every element, label and dash
+// pattern (lib/graph/stylesheet.ts, first rule; bench/results.md "Panning one namespace"). Counted per frame,
+// not timed.
+test('panning restyles nothing: the namespace boxes are drawn without marking them dirty', async ({ page }) => {
+  const graph = new GraphPage(page);
+  await graph.goto('range=15m&refresh=off');
+  await graph.waitForGraph();
+  await page.waitForFunction(() => window.__meshglassLayoutPending !== true);
+  const result = await page.evaluate(
+    () =>
+      new Promise<{ boxes: number; restyled: string[] }>((resolve) => {
+        const cy = window.__meshglassCy!;
+        const restyled = new Set<string>();
+        const onStyle = (e: { target: { id(): string } }) => void restyled.add(e.target.id());
+        cy.on('style', onStyle);
+        let frames = 0;
+        const tick = () => {
+          cy.panBy({ x: 5, y: 2 });
+          if (++frames < 30) requestAnimationFrame(tick);
+          else {
+            cy.off('style', onStyle);
+            resolve({ boxes: cy.nodes(':parent').length, restyled: [...restyled].slice(0, 10) });
+          }
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+  expect(result.boxes).toBeGreaterThan(0);
+  expect(result.restyled).toEqual([]);
 });
 
 test('PNG export downloads a non-empty image, JSON export the MeshGraph', async ({ page }) => {

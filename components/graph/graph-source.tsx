@@ -3,11 +3,11 @@
 import { useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { createContext, useContext, type ReactNode } from 'react';
 import type { SeriesResponse } from '@/lib/api/types';
-import type { TimeWindow } from '@/lib/api/scope';
 import { DEFAULT_REFRESH, parseUrlState, type GraphUrlState, type ParsedUrlState } from '@/lib/graph/url-state';
-import type { MeshGraph, NamespaceSummary } from '@/lib/mesh/types';
+import type { PickerNamespace } from '@/lib/graph/picker';
+import type { MeshGraph } from '@/lib/mesh/types';
 import { diffQueryOptions, type DiffBody } from '@/lib/query/compare';
-import { graphQueryOptions, namespacesQueryOptions, seriesQueryOptions } from '@/lib/query/graph';
+import { graphQueryOptions, namespaceInventoryQueryOptions, seriesQueryOptions } from '@/lib/query/graph';
 import type { GraphQueryParams, SeriesQueryParams } from '@/lib/query/keys';
 import type { SnapshotBody } from '@/lib/query/snapshots';
 
@@ -65,14 +65,18 @@ export function useGraphData(params: GraphQueryParams, refreshSeconds: number): 
   return useQuery(options as typeof live) as GraphResult;
 }
 
-export function useNamespacesData(window: TimeWindow, clusters: string[]): UseQueryResult<{ namespaces: NamespaceSummary[] }, Error> {
+/**
+ * The namespace picker's rows: live from the Kubernetes inventory (`/api/namespaces?omit=traffic`, no Prometheus
+ * call, docs/api.md §4.3), or the rows stored with the snapshot.
+ */
+export function useNamespaceInventory(clusters: string[]): UseQueryResult<{ namespaces: PickerNamespace[] }, Error> {
   const snap = useSnapshot();
-  const live = namespacesQueryOptions(window, clusters);
-  const body = snap?.namespaces as { namespaces: NamespaceSummary[] } | undefined;
+  const live = namespaceInventoryQueryOptions(clusters);
+  const body = snap?.namespaces as { namespaces: PickerNamespace[] } | undefined;
   const options = snap
     ? { queryKey: ['snapshot', snap.id, 'namespaces'] as unknown as typeof live.queryKey, queryFn: async () => body!, initialData: body, staleTime: Infinity }
     : live;
-  return useQuery(options as typeof live);
+  return useQuery(options as unknown as typeof live);
 }
 
 /** Sparklines: live from /api/*-series, or the series stored with the snapshot (any `points`). */

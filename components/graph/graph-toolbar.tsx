@@ -1,14 +1,16 @@
 'use client';
 
 import { useState, type ReactNode } from 'react';
-import type { EdgePath, Mtls, NamespaceSummary, Telemetry } from '@/lib/mesh/types';
+import type { PickerNamespace } from '@/lib/graph/picker';
+import type { EdgePath, Mtls, Telemetry } from '@/lib/mesh/types';
 import { MODE_LABELS, MTLS_LABELS, PATH_STYLES } from '@/lib/graph/style-mapping';
 import { LAYOUT_NAMES, MTLS_VALUES, PATHS, RANGE_PRESETS, REFRESH_CHOICES, TELEMETRIES, type GraphUrlState, type LayoutName } from '@/lib/graph/url-state';
 import { Button } from '@/components/ui/button';
 
 interface ToolbarProps {
   state: GraphUrlState;
-  namespaces: NamespaceSummary[] | undefined;
+  /** The picker's namespaces (lib/graph/picker.ts): the Kubernetes inventory's, plus the drawn graph's telemetry-only ones. */
+  namespaces: PickerNamespace[] | undefined;
   namespacesError?: string;
   /** Clusters to offer (configured ∪ seen on the graph ∪ selected); the menu shows only when there is more than one. */
   clusters?: string[];
@@ -83,7 +85,11 @@ export function GraphToolbar(p: ToolbarProps) {
   return (
     <div role="toolbar" aria-label="Graph controls" className="flex flex-wrap items-center gap-2 border-b border-gray-300 bg-white px-3 py-2">
       <Menu label="Namespaces" badge={state.namespaces.length ? String(state.namespaces.length) : 'all'} testId="namespace-menu">
-        {p.namespacesError && <p className="text-xs text-red-800">Namespaces unavailable: {p.namespacesError}</p>}
+        {p.namespacesError && (
+          <p className="text-xs text-red-800">
+            {p.namespaces?.length ? 'Only the namespaces in the graph' : 'Namespaces unavailable'}: {p.namespacesError}
+          </p>
+        )}
         {!p.namespaces && !p.namespacesError && <p className="text-xs text-gray-600">Loading…</p>}
         <fieldset>
           <legend className="sr-only">Namespaces to show</legend>

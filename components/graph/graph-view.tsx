@@ -27,7 +27,8 @@ import { useShare } from './view/use-share';
  */
 export function GraphView() {
   const { state, errors, update, pathname, snapshot } = useGraphUrlState();
-  const { graphQuery, nsQuery, graph, clusters, multiCluster, scaled, elements, visible, listEdges, diffQuery, diff, nodeNames } = useGraphData(state);
+  const { graphQuery, picker, latencyStatus, graph, clusters, multiCluster, scaled, elements, visible, listEdges, diffQuery, diff, nodeNames } =
+    useGraphData(state);
   const changedWorkloads = diff ? diff.nodes.filter((n) => n.changes.length).length : 0;
   const { selection, select, expandNamespaces, drill } = useSelectionPolicy(state, update, graph, scaled);
   const share = useShare(state, graph, pathname);
@@ -38,8 +39,8 @@ export function GraphView() {
     <div className="flex min-h-0 flex-1 flex-col">
       <GraphToolbar
         state={state}
-        namespaces={nsQuery.data?.namespaces}
-        namespacesError={nsQuery.error?.message}
+        namespaces={picker.namespaces}
+        namespacesError={picker.error}
         clusters={clusters}
         onChange={update}
         onRefresh={() => void graphQuery.refetch()}
@@ -111,7 +112,7 @@ export function GraphView() {
             error={diffQuery.error?.message}
           />
         )}
-        {selection && graph && <SidePanel selection={selection} graph={graph} onClose={() => select(undefined)} onDrill={drill} />}
+        {selection && graph && <SidePanel selection={selection} graph={graph} latency={latencyStatus} onClose={() => select(undefined)} onDrill={drill} />}
       </div>
       <ShareDialog url={share.share?.url} copied={share.share?.copied} onClose={share.close}>
         {share.share && !snapshot && <PinSnapshot state={share.share.state} positions={() => leafPositions(cyRef.current)} />}

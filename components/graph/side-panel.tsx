@@ -138,7 +138,45 @@ function GrafanaLinks({
   );
 }
 
-function EdgeDetails({ edge, graph, grafanaUrl, tracing }: { edge: GraphEdge; graph: MeshGraph; grafanaUrl?: string; tracing?: TracingLinkSettings | null }) {
+/** The latency follow-up request (docs/api.md §4.1 "Latency on demand"): its error, whether it runs, and a retry. */
+export interface LatencyStatus {
+  error?: string | undefined;
+  retrying: boolean;
+  retry: () => void;
+}
+
+/** An L7 edge whose latency was not read yet: loading, or — when the latency request failed — unavailable, why, and a retry. */
+function LatencyPending({ status }: { status: LatencyStatus | undefined }) {
+  if (!status?.error) {
+    return (
+      <span className="text-gray-600" data-testid="panel-latency-loading">
+        loading…
+      </span>
+    );
+  }
+  return (
+    <span data-testid="panel-latency-error">
+      <span className="text-red-800">unavailable: {status.error}</span>{' '}
+      <Button className="ml-1 px-1.5 py-0 text-xs" onClick={status.retry} disabled={status.retrying}>
+        {status.retrying ? 'Retrying…' : 'Retry'}
+      </Button>
+    </span>
+  );
+}
+
+function EdgeDetails({
+  edge,
+  graph,
+  grafanaUrl,
+  tracing,
+  latency,
+}: {
+  edge: GraphEdge;
+  graph: MeshGraph;
+  grafanaUrl?: string;
+  tracing?: TracingLinkSettings | null;
+  latency?: LatencyStatus;
+}) {
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const src = nodes.get(edge.source);
   const dst = nodes.get(edge.target);
@@ -205,9 +243,7 @@ function EdgeDetails({ edge, graph, grafanaUrl, tracing }: { edge: GraphEdge; gr
           {r.meanMs !== undefined && <Row term="Latency mean">{formatMs(r.meanMs)}</Row>}
           {latencyMissing(graph, edge) && (
             <Row term="Latency">
-              <span className="text-gray-600" data-testid="panel-latency-loading">
-                loading…
-              </span>
+              <LatencyPending status={latency} />
             </Row>
           )}
           {edge.statuses?.http && (
@@ -355,11 +391,14 @@ export function SidePanel({
   graph,
   onClose,
   onDrill,
+  latency,
 }: {
   selection: Selection;
   graph: MeshGraph;
   onClose: () => void;
   onDrill: (ns: string, cluster?: string) => void;
+  /** The latency follow-up request, for edges whose latency the drawn graph omitted. */
+  latency?: LatencyStatus;
 }) {
   const config = useQuery(configQueryOptions());
   const grafanaUrl = config.data?.grafanaUrl ?? undefined;
@@ -378,7 +417,7 @@ export function SidePanel({
         <p className="text-xs text-gray-600">
           Window {formatInstantUtc(graph.window.start)} → {formatInstantUtc(graph.window.end)}
         </p>
-        {selection.kind === 'edge' && <EdgeDetails edge={selection.edge} graph={graph} grafanaUrl={grafanaUrl} tracing={tracing} />}
+        {selection.kind === 'edge' && <EdgeDetails edge={selection.edge} graph={graph} grafanaUrl={grafanaUrl} tracing={tracing} latency={latency} />}
         {selection.kind === 'node' && <NodeDetails node={selection.node} graph={graph} grafanaUrl={grafanaUrl} tracing={tracing} />}
         {selection.kind === 'app' && (
           <>

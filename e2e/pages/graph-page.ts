@@ -62,6 +62,16 @@ export class GraphPage {
     return (await this.drawnEdges()).find((e) => e.from === from && e.to.endsWith(to));
   }
 
+  /** Load the graph with `query`, then click the drawn edge from → to (by suffix) and return it. */
+  async openEdge(query: string, from: string, to: string): Promise<DrawnEdge> {
+    await this.goto(query);
+    await this.waitForGraph();
+    const edge = await this.findEdge(from, to);
+    expect(edge, `edge ${from} → ${to} is drawn`).toBeDefined();
+    await this.clickElement(edge!.id);
+    return edge!;
+  }
+
   async selectedIds(): Promise<string[]> {
     return this.page.evaluate(() => window.__meshglassCy!.$(':selected').map((e) => e.id()));
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ParamError, graphQueryKey, parseGraphQuery, parseNamespaces, parseRange, parseTime, parseWindow } from './params';
+import { ParamError, graphQueryKey, parseGraphQuery, parseNamespaces, parseNamespacesOmit, parseRange, parseTime, parseWindow } from './params';
 
 const NOW = 1_795_300_000; // 2026-11-22T…
 
@@ -120,6 +120,17 @@ describe('parseGraphQuery', () => {
     expect(paramOf(() => parseGraphQuery(q('omit=latency,nodes'), NOW))).toBe('omit');
     const whole = parseGraphQuery(q('range=1h'), NOW);
     expect(graphQueryKey(parseGraphQuery(q('range=1h&omit=latency'), NOW))).not.toBe(graphQueryKey(whole));
+  });
+  it('omit on /api/namespaces: only traffic; latency (a graph part) and anything else is a 400 naming omit', () => {
+    expect(parseNamespacesOmit(q('omit=traffic'))).toEqual(['traffic']);
+    expect(parseNamespacesOmit(q('omit=traffic,traffic&omit=traffic'))).toEqual(['traffic']);
+    expect(parseNamespacesOmit(q('omit='))).toBeUndefined();
+    expect(parseNamespacesOmit(q(''))).toBeUndefined();
+    expect(paramOf(() => parseNamespacesOmit(q('omit=latency')))).toBe('omit');
+    expect(paramOf(() => parseNamespacesOmit(q('omit=traffic,edges')))).toBe('omit');
+    expect(() => parseNamespacesOmit(q('omit=Traffic'))).toThrow('omit may list traffic (got "Traffic")');
+    // and the graph's omit does not take traffic
+    expect(paramOf(() => parseGraphQuery(q('omit=traffic'), NOW))).toBe('omit');
   });
   it('normalised keys: equal queries give equal keys', () => {
     const a = parseGraphQuery(q('namespaces=b,a&range=1h'), NOW);

@@ -133,10 +133,17 @@ export function parseGroup(params: URLSearchParams): GraphGroup {
  */
 export const GRAPH_OMITTABLE = ['latency'] as const;
 export type GraphOmit = (typeof GRAPH_OMITTABLE)[number];
-const omitSchema = z.array(z.enum(GRAPH_OMITTABLE)).max(GRAPH_OMITTABLE.length);
 
-/** `omit=latency`: sorted, deduplicated; undefined when absent or empty. */
-export function parseOmit(params: URLSearchParams): GraphOmit[] | undefined {
+/**
+ * Parts `/api/namespaces` may leave out (docs/api.md §4.3 `omit`): `traffic` = everything read from
+ * Prometheus (edge coverage, telemetry-only namespaces, mode changes, the mesh summary). The answer is then
+ * the Kubernetes inventory alone, with no Prometheus call: what the graph page's namespace picker shows.
+ */
+export const NAMESPACES_OMITTABLE = ['traffic'] as const;
+export type NamespacesOmit = (typeof NAMESPACES_OMITTABLE)[number];
+
+/** `omit=a,b` against one endpoint's list: sorted, deduplicated; undefined when absent or empty; anything else → 400 naming `omit`. */
+function parseOmitOf<T extends string>(params: URLSearchParams, allowed: readonly [T, ...T[]]): T[] | undefined {
   const all = params.getAll('omit');
   if (all.length === 0) return undefined;
   const names = [
@@ -147,12 +154,22 @@ export function parseOmit(params: URLSearchParams): GraphOmit[] | undefined {
         .filter((s) => s.length > 0),
     ),
   ].sort();
-  const parsed = omitSchema.safeParse(names);
+  const parsed = z.array(z.enum(allowed)).max(allowed.length).safeParse(names);
   if (!parsed.success) {
-    const bad = names.find((n) => !(GRAPH_OMITTABLE as readonly string[]).includes(n)) ?? names.join(',');
-    throw new ParamError('omit', `omit may list ${GRAPH_OMITTABLE.join(', ')} (got "${truncate(bad)}")`);
+    const bad = names.find((n) => !(allowed as readonly string[]).includes(n)) ?? names.join(',');
+    throw new ParamError('omit', `omit may list ${allowed.join(', ')} (got "${truncate(bad)}")`);
   }
   return parsed.data.length > 0 ? parsed.data : undefined;
+}
+
+/** `omit=latency` (/api/graph). */
+export function parseOmit(params: URLSearchParams): GraphOmit[] | undefined {
+  return parseOmitOf(params, GRAPH_OMITTABLE);
+}
+
+/** `omit=traffic` (/api/namespaces). */
+export function parseNamespacesOmit(params: URLSearchParams): NamespacesOmit[] | undefined {
+  return parseOmitOf(params, NAMESPACES_OMITTABLE);
 }
 
 const KNOWN_GRAPH_PARAMS = new Set(['namespaces', 'clusters', 'range', 'start', 'end', 'expandWaypoints', 'omit', 'group']);

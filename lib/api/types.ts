@@ -1,7 +1,8 @@
 // The HTTP API's response bodies: one definition shared by the route handlers (through lib/server),
 // the query hooks (lib/query) and the pages. README "HTTP API" describes the endpoints.
 import type { MigrationPlan } from '@/lib/mesh/migration';
-import type { MeshSummary, NamespaceRow } from '@/lib/mesh/namespaces';
+import type { NamespacesOmit } from '@/lib/api/params';
+import type { MeshSummary, NamespaceInventoryRow, NamespaceRow } from '@/lib/mesh/namespaces';
 import type { Finding, MeshGraph, Warning, Window } from '@/lib/mesh/types';
 
 /** GET /api/graph */
@@ -44,6 +45,14 @@ export interface NamespacesResponse {
   mesh: MeshSummary;
   /** Only with `trends=true` (the overview asks for it). */
   trends?: MeshTrends;
+  warnings?: Warning[];
+}
+
+/** GET /api/namespaces?omit=traffic: the Kubernetes inventory alone, no Prometheus call (docs/api.md §4.3). */
+export interface NamespaceInventoryResponse {
+  window: Window;
+  namespaces: NamespaceInventoryRow[];
+  omitted: NamespacesOmit[];
   warnings?: Warning[];
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphEdge, MeshGraph } from '@/lib/mesh/types';
 import fixture from './testdata/demo-graph.json';
-import { latencyMissing, latencyScope, withLatency } from './latency';
+import { latencyFailure, latencyMissing, latencyScope, withLatency } from './latency';
 
 const full = fixture as MeshGraph;
 const LAT = ['p50Ms', 'p95Ms', 'p99Ms', 'meanMs'] as const;
@@ -91,5 +91,23 @@ describe('latencyMissing', () => {
         full.edges.find((x) => x.id === e.id)!,
       ),
     ).toBe(false);
+  });
+});
+
+describe('latencyFailure', () => {
+  it('is the warning of an answer whose latency queries failed, and nothing for any other warning', () => {
+    const failed = 'latency queries failed: query timed out in expression evaluation; these numbers are missing';
+    expect(
+      latencyFailure({
+        warnings: [
+          { source: 'kubernetes', message: 'x' },
+          { source: 'prometheus', message: failed },
+        ],
+      }),
+    ).toBe(failed);
+    expect(latencyFailure({ warnings: [{ source: 'prometheus', message: 'traffic queries failed: timeout; these numbers are missing' }] })).toBeUndefined();
+    expect(latencyFailure({ warnings: [{ source: 'kubernetes', message: failed }] })).toBeUndefined();
+    expect(latencyFailure(full)).toBeUndefined();
+    expect(latencyFailure(undefined)).toBeUndefined();
   });
 });

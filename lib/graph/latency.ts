@@ -73,3 +73,13 @@ export function withLatency(graph: MeshGraph, latency: Pick<MeshGraph, 'edges' |
 export function latencyMissing(graph: Pick<LatencyView, 'omitted' | 'latencyRead'>, edge: GraphEdge): boolean {
   return (graph.omitted?.includes('latency') ?? false) && edge.telemetry === 'l7' && !graph.latencyRead?.has(edge.id);
 }
+
+/**
+ * The latency answer's own failure: a graph whose latency queries all failed while its traffic queries
+ * answered carries the warning `latency queries failed: <why>; these numbers are missing` (docs/api.md §4.1
+ * "Latency on demand"). Its edges then have no latency because none was read, which the page must not take
+ * for "no latency": the message, or undefined when the latency was read.
+ */
+export function latencyFailure(latency: Pick<MeshGraph, 'warnings'> | undefined): string | undefined {
+  return latency?.warnings?.find((w) => w.source === 'prometheus' && w.message.startsWith('latency queries failed: '))?.message;
+}

@@ -11,6 +11,17 @@ const SELECT_COLOR = '#1D4ED8';
 export function buildStylesheet(): StylesheetJson {
   const s: StylesheetJson = [
     {
+      // No background-image slots at all, instead of cytoscape's default single 'none' slot. With that slot,
+      // cytoscape 3.34–3.35 flips a node's `:backgrounding` state on each of the two image passes of every
+      // direct draw and calls updateStyle() (src/extensions/renderer/canvas/drawing-nodes.mjs, drawImages). A
+      // compound parent (the namespace boxes) is always drawn directly, so every frame restyled it and its
+      // children, dirtied their bounds and invalidated the layered texture cache: panning redrew every element,
+      // label and dash pattern on each frame instead of moving cached layers (docs/engineering.md B1;
+      // bench/results.md "Panning one namespace").
+      selector: 'node',
+      style: { 'background-image': [] },
+    },
+    {
       selector: 'node.mesh-node',
       style: {
         label: 'data(label)',

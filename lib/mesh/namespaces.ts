@@ -133,6 +133,22 @@ export function summarizeNamespaces(kube: KubeSnapshot, graph: MeshGraph): Names
   });
 }
 
+/** A namespace row without what only the telemetry knows (`/api/namespaces?omit=traffic`, docs/api.md §4.3). */
+export type NamespaceInventoryRow = Omit<NamespaceRow, 'edges'>;
+
+/**
+ * The namespace rows of the Kubernetes inventory alone: the same name, mode, intent, workloads, pods,
+ * waypoints and intent/state issues as summarizeNamespaces gives for a namespace the API knows, without edge
+ * coverage, telemetry-only namespaces and "mode changed since" (they need the window's telemetry).
+ */
+export function summarizeNamespaceInventory(kube: KubeSnapshot, window: Window): NamespaceInventoryRow[] {
+  return summarizeNamespaces(kube, { window, nodes: [], edges: [], warnings: [] }).map((r) => {
+    const row: NamespaceInventoryRow & Partial<Pick<NamespaceRow, 'edges'>> = { ...r };
+    delete row.edges;
+    return row;
+  });
+}
+
 export interface TrafficShare {
   /** Share 0..1 of traffic weight; null when no traffic was observed. */
   share: number | null;

@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import type { ConfigResponse, GraphResponse, NamespacesResponse, SeriesResponse } from '@/lib/api/types';
-import { apiWindowParams, type TimeWindow } from '@/lib/api/scope';
+import type { ConfigResponse, GraphResponse, NamespaceInventoryResponse, SeriesResponse } from '@/lib/api/types';
+import { apiWindowParams } from '@/lib/api/scope';
 import { fetchJson } from './fetch-json';
 import { queryKeys, type GraphQueryParams, type SeriesQueryParams } from './keys';
 
@@ -53,16 +53,17 @@ export function latencyQueryOptions(p: Omit<GraphQueryParams, 'window' | 'omitLa
   });
 }
 
-function namespacesUrl(window: TimeWindow, clusters: string[] = []): string {
-  const q = new URLSearchParams(apiWindowParams(window));
+/**
+ * The graph page's namespace picker: the Kubernetes inventory's namespaces and modes (`omit=traffic`, docs/api.md
+ * §4.3), which cost no Prometheus call and do not depend on the window, so they never compete with the graph's
+ * own queries. Namespaces known only from telemetry come from the drawn graph (lib/graph/picker.ts).
+ */
+export function namespaceInventoryQueryOptions(clusters: string[] = []) {
+  const q = new URLSearchParams({ omit: 'traffic' });
   if (clusters.length) q.set('clusters', clusters.join(','));
-  return `/api/namespaces?${q}`;
-}
-
-export function namespacesQueryOptions(window: TimeWindow, clusters: string[] = []) {
   return queryOptions({
-    queryKey: queryKeys.namespaces(window, clusters),
-    queryFn: ({ signal }) => fetchJson<NamespacesResponse>(namespacesUrl(window, clusters), signal),
+    queryKey: queryKeys.namespaceInventory(clusters),
+    queryFn: ({ signal }) => fetchJson<NamespaceInventoryResponse>(`/api/namespaces?${q}`, signal),
     staleTime: 60_000,
   });
 }

@@ -24,7 +24,8 @@ export interface SeriesQueryParams {
 
 export const queryKeys = {
   graph: (p: GraphQueryParams) => ['graph', p] as const,
-  namespaces: (window: TimeWindow, clusters: string[] = []) => ['namespaces', { window, clusters }] as const,
+  /** The graph page's namespace picker (Kubernetes inventory only): no window, it does not depend on one. */
+  namespaceInventory: (clusters: string[] = []) => ['namespaces', 'inventory', { clusters }] as const,
   series: (p: SeriesQueryParams) => ['series', p] as const,
   config: () => ['config'] as const,
   /** The overview's reads: polled on their own clock, so kept apart from the graph page's `namespaces`. */

@@ -6,7 +6,12 @@ import { redactForLog } from '@/lib/security/redact';
 const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  return jsonText(JSON.stringify(body), status, headers);
+}
+
+/** A response whose body is already JSON text (lib/server/routes.ts graphJson). */
+export function jsonText(text: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(text, {
     status,
     headers: { 'Content-Type': 'application/json; charset=utf-8', ...NO_STORE, ...headers },
   });

@@ -82,6 +82,7 @@ function mergeTelemetry(parts: { part: GraphQueryPart; input: TelemetryInput }[]
   if (parts.length === 1) return parts[0]!.input;
   const anyAvailable = parts.some((p) => p.input.available);
   // A part that failed whole says "Prometheus unavailable"; when another part answered, that is a partial answer.
+  // The page reads `latency queries failed: …` as "latency unavailable" (docs/api.md §4.1, lib/graph/latency.ts latencyFailure).
   const warnings = parts.flatMap(({ part, input }) =>
     anyAvailable && !input.available
       ? input.warnings.map((w) => ({
@@ -189,8 +190,12 @@ const SWR_MAX_ENTRIES = 20;
  */
 export const SWR_MAX_BYTES = 32 * 1024 * 1024;
 
-/** What a stale answer keeps: the graph and the Kubernetes side, not the raw telemetry (memory). */
-export type RecentMeshData = Pick<MeshData, 'kube' | 'snapshots' | 'graph' | 'timings'>;
+/**
+ * What a stale answer keeps: the graph and the Kubernetes side, not the raw telemetry (memory). `stale` is
+ * set on an answer served from this store; the graph object itself is the stored one, unchanged, so the
+ * route serialises it once for every poller it is served to (lib/server/routes.ts graphJson).
+ */
+export type RecentMeshData = Pick<MeshData, 'kube' | 'snapshots' | 'graph' | 'timings'> & { stale?: NonNullable<MeshGraph['stale']> };
 const gr = globalThis as unknown as { __meshglassRecentStore?: RecentStore<RecentMeshData> };
 // Only the graph is counted: the Kubernetes snapshots are shared with the kube cache and every other answer.
 const recent = (gr.__meshglassRecentStore ??= new RecentStore<RecentMeshData>({
@@ -222,7 +227,7 @@ export async function getMeshDataOrRecent(query: GraphQuery, signal: AbortSignal
   signal.throwIfAborted();
   const ageSeconds = Math.round((Date.now() - usable.at) / 100) / 10;
   const computedAt = new Date(usable.at).toISOString().replace(/\.\d+Z$/, 'Z');
-  return { ...usable.data, graph: { ...usable.data.graph, stale: { computedAt, ageSeconds } } };
+  return { ...usable.data, stale: { computedAt, ageSeconds } };
 }
 
 /**

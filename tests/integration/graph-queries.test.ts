@@ -8,6 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { GET as graphGET } from '@/app/api/graph/route';
 import { GET as namespacesGET } from '@/app/api/namespaces/route';
 import { diffPromSelf, readPromSelf } from '@/bench/prom-self';
+import { latencyFailure } from '@/lib/graph/latency';
+import type { NamespaceRow } from '@/lib/mesh/namespaces';
 import type { GraphEdge, MeshGraph } from '@/lib/mesh/types';
 import { buildGraphQueries, buildVersionQueries } from '@/lib/prometheus/queries';
 import { resetMeshDataCacheForTests } from '@/lib/server/mesh-data';
@@ -75,6 +77,44 @@ describe('Prometheus calls per graph (Prometheus’ own count)', () => {
   });
 });
 
+describe("the graph page's namespace picker: /api/namespaces?omit=traffic (docs/api.md §4.3)", () => {
+  type Row = NamespaceRow & { telemetryOnly: boolean };
+  it('costs no Prometheus call, where the whole-mesh answer costs the traffic and per-version queries', async () => {
+    const w = windowParams();
+    const versionTraffic = buildVersionQueries({ windowSeconds: 900, parts: ['traffic'] }).length;
+    expect(await callsDuring(() => call(namespacesGET, `/api/namespaces?${w}`))).toBe(TRAFFIC + versionTraffic);
+    resetMeshDataCacheForTests();
+    let r: Awaited<ReturnType<typeof call>> | undefined;
+    expect(await callsDuring(async () => (r = await call(namespacesGET, `/api/namespaces?${windowParams()}&omit=traffic`)))).toBe(0);
+    expect(r!.status).toBe(200);
+    expect(r!.body.omitted).toEqual(['traffic']);
+    expect(r!.body.mesh).toBeUndefined();
+    // The page asks it without a window (the picker does not depend on one): still nothing from Prometheus.
+    expect(await callsDuring(() => call(namespacesGET, '/api/namespaces?omit=traffic'))).toBe(0);
+  });
+  it('has the rows the whole-mesh answer has for every namespace the Kubernetes API knows, without the traffic', async () => {
+    const w = windowParams();
+    const full = (await call(namespacesGET, `/api/namespaces?${w}`)).body.namespaces as Row[];
+    const inventory = (await call(namespacesGET, `/api/namespaces?${w}&omit=traffic`)).body.namespaces as Row[];
+    const known = full.filter((n) => !n.telemetryOnly);
+    expect(known.length).toBeGreaterThanOrEqual(5);
+    expect(inventory.map((n) => n.name)).toEqual(known.map((n) => n.name));
+    for (const row of inventory) expect(row).not.toHaveProperty('edges');
+    const pick = (n: Row) => ({ name: n.name, mode: n.mode, intent: n.intent, workloads: n.workloads, pods: n.pods, waypoints: n.waypoints, system: n.system });
+    expect(inventory.map(pick)).toEqual(known.map(pick));
+    const filtered = (await call(namespacesGET, `/api/namespaces?${w}&omit=traffic&namespaces=shop,legacy`)).body.namespaces as Row[];
+    expect(filtered.map((n) => n.name)).toEqual(['legacy', 'shop']);
+  });
+  it('a bad omit is a 400 naming omit; trends with omit=traffic a 400 naming trends', async () => {
+    const bad = await call(namespacesGET, `/api/namespaces?omit=edges`);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({ error: 'omit may list traffic (got "edges")', parameter: 'omit' });
+    const trends = await call(namespacesGET, `/api/namespaces?omit=traffic&trends=true`);
+    expect(trends.status).toBe(400);
+    expect(trends.body.parameter).toBe('trends');
+  });
+});
+
 const LAT = ['p50Ms', 'p95Ms', 'p99Ms', 'meanMs'] as const;
 function strip(e: GraphEdge): GraphEdge {
   const drop = <T extends { rates: GraphEdge['rates'] }>(x: T): T => {
@@ -122,13 +162,21 @@ describe('omit=latency', () => {
   });
 });
 
-/** A pass-through to Prometheus that holds every answer for `delayMs` (a slow upstream, on demand). */
-async function slowProxy(target: string): Promise<{ url: string; delayMs: number; close(): Promise<void> }> {
-  const state = { delayMs: 0 };
+/**
+ * A pass-through to Prometheus that holds every answer for `delayMs` (a slow upstream, on demand) and answers a
+ * query whose URL or body matches `fail` with Prometheus' own timeout error.
+ */
+async function slowProxy(target: string): Promise<{ url: string; delayMs: number; fail?: RegExp; close(): Promise<void> }> {
+  const state: { delayMs: number; fail?: RegExp } = { delayMs: 0 };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (state.fail?.test(decodeURIComponent(`${req.url ?? ''} ${Buffer.concat(chunks).toString().replace(/\+/g, ' ')}`))) {
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' }));
+        return;
+      }
       setTimeout(() => {
         const up = http.request(new URL(req.url ?? '/', target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (r) => {
           res.writeHead(r.statusCode ?? 502, r.headers);
@@ -146,6 +194,27 @@ async function slowProxy(target: string): Promise<{ url: string; delayMs: number
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   });
 }
+
+describe('latency queries failing while the traffic queries answer', () => {
+  it('the graph says so in the one warning the page reads as "latency unavailable" (lib/graph/latency.ts latencyFailure)', async () => {
+    const proxy = await slowProxy(promUrl);
+    try {
+      proxy.fail = /istio_request_duration_milliseconds/;
+      useEnv({ PROMETHEUS_URL: proxy.url, KUBECONFIG: inject('kubeconfigPath') });
+      const g = await graph(windowParams());
+      expect(latencyFailure(g)).toMatch(/^latency queries failed: .*timed out.*; these numbers are missing$/);
+      expect(g.edges.filter((e) => e.telemetry === 'l7').length).toBeGreaterThan(3);
+      expect(g.edges.some((e) => e.rates.p95Ms !== undefined || e.rates.meanMs !== undefined)).toBe(false);
+      expect(g.edges.some((e) => (e.rates.rps ?? 0) > 0)).toBe(true);
+      proxy.fail = undefined;
+      resetMeshDataCacheForTests();
+      expect(latencyFailure(await graph(windowParams()))).toBeUndefined();
+    } finally {
+      await proxy.close();
+      useEnv({ PROMETHEUS_URL: promUrl, KUBECONFIG: inject('kubeconfigPath') });
+    }
+  });
+});
 
 describe('rolling windows: stale-while-revalidate', () => {
   const RANGE = '/api/graph?range=24h&omit=latency';

@@ -125,6 +125,15 @@ describe('two clusters by kubeconfig contexts', () => {
     expect(rows.find((n) => n.name === 'inventory')).toMatchObject({ mode: 'ambient', workloads: { total: 1, ambient: 1 } });
     const all = await call(namespacesGET, `/api/namespaces?${q}`);
     expect((all.body.namespaces as NamespaceSummary[]).map((n) => n.name)).toEqual(expect.arrayContaining(['billing', 'shop', 'payments']));
+    // The graph page's picker (omit=traffic, the Kubernetes inventory only): the same namespaces and modes per cluster selection.
+    const pick = (body: { namespaces: NamespaceSummary[] }) => body.namespaces.map((n) => [n.name, n.mode]);
+    const inventoryEast = await call(namespacesGET, `/api/namespaces?omit=traffic&clusters=east`);
+    expect(inventoryEast.status).toBe(200);
+    expect(pick(inventoryEast.body)).toEqual(pick(r.body));
+    const inventoryAll = await call(namespacesGET, `/api/namespaces?omit=traffic`);
+    expect(pick(inventoryAll.body)).toEqual(
+      pick({ namespaces: (all.body.namespaces as (NamespaceSummary & { telemetryOnly: boolean })[]).filter((n) => !n.telemetryOnly) }),
+    );
     const f = await call(findingsGET, `/api/findings?${q}&clusters=east`);
     expect(f.status).toBe(200);
     const fk = await call(findingsGET, `/api/findings?${q}`);

@@ -1,4 +1,4 @@
-import { errorResponse, json } from '@/lib/server/http';
+import { errorResponse, jsonText } from '@/lib/server/http';
 import { limited } from '@/lib/server/guard';
 import { graphResponse } from '@/lib/server/routes';
 
@@ -7,8 +7,8 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   return limited(request, async () => {
     try {
-      const { body, serverTiming } = await graphResponse(new URL(request.url).searchParams, request.signal);
-      return json(body, 200, { 'Server-Timing': serverTiming });
+      const { json, serverTiming } = await graphResponse(new URL(request.url).searchParams, request.signal);
+      return jsonText(json(), 200, { 'Server-Timing': serverTiming });
     } catch (e) {
       return errorResponse(e, request.signal);
     }

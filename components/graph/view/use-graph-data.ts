@@ -7,12 +7,15 @@ import { toScaledElements } from '@/lib/graph/scaled-elements';
 import { withAppBoxes, withVersionLatency } from '@/lib/graph/app-boxes';
 import type { GraphUrlState } from '@/lib/graph/url-state';
 import { markDiff } from '@/lib/compare/elements';
-import { latencyScope, withLatency } from '@/lib/graph/latency';
+import { latencyFailure, latencyScope, withLatency } from '@/lib/graph/latency';
 import { configQueryOptions, latencyQueryOptions } from '@/lib/query/graph';
-import { useDiffData, useGraphData as useGraphSource, useNamespacesData, useSnapshot } from '../graph-source';
+import { pickerNamespaces } from '@/lib/graph/picker';
+import { useDiffData, useGraphData as useGraphSource, useNamespaceInventory, useSnapshot } from '../graph-source';
 
 /**
  * The page's queries (graph, its latency, namespaces for the picker, public config) and what is drawn from them.
+ * Nothing but the graph reads Prometheus before the graph is drawn: the picker's namespaces are the Kubernetes
+ * inventory's (`omit=traffic`), completed by the drawn graph's telemetry-only namespaces (lib/graph/picker.ts).
  * The whole mesh is read without latency first (`omit=latency`), then the latency of what the user looks at in
  * detail — expanded namespaces and the selection's, or everything when nothing is collapsed (lib/graph/latency.ts).
  */
@@ -27,9 +30,14 @@ export function useGraphData(state: GraphUrlState) {
   // The graph draws from the traffic queries; latency follows in a second request. A snapshot carries its latency.
   const graphParams = { ...base, window: state.window, omitLatency: !snapshot };
   const graphQuery = useGraphSource(graphParams, state.refresh);
-  const nsQuery = useNamespacesData(state.window, state.clusters);
+  const inventoryQuery = useNamespaceInventory(state.clusters);
   const configQuery = useQuery(configQueryOptions());
   const drawn = graphQuery.data;
+  const pickerRows = useMemo(
+    () => pickerNamespaces(inventoryQuery.data?.namespaces, drawn?.nodes, state.clusters),
+    [inventoryQuery.data, drawn, state.clusters],
+  );
+  const picker = { namespaces: pickerRows, error: inventoryQuery.error?.message };
   // Several clusters (KUBE_CONTEXTS, or source_cluster/destination_cluster in the telemetry): the Clusters menu,
   // namespace boxes per cluster and cluster-qualified names in the list view.
   const clusters = useMemo(() => clusterChoices(configQuery.data?.clusters, drawn?.nodes, state.clusters), [configQuery.data, drawn, state.clusters]);
@@ -50,12 +58,20 @@ export function useGraphData(state: GraphUrlState) {
   const latencyQuery = useQuery(
     latencyQueryOptions({ ...base, namespaces: scope === 'all' || !scope ? state.namespaces : scope }, drawn?.window, scope !== undefined),
   );
+  // An answer whose latency queries failed (a warning, not an HTTP error) lends no latency: its edges have none read.
+  const latencyFailed = scope ? latencyFailure(latencyQuery.data) : undefined;
   const graph = useMemo(() => {
     if (!drawn) return undefined;
-    const latency = scope ? latencyQuery.data : undefined;
+    const latency = scope && !latencyFailed ? latencyQuery.data : undefined;
     // The versioned view's p95 per version comes with the latency answer too (lib/graph/app-boxes.ts).
     return withVersionLatency(withLatency(drawn, latency, scope), latency);
-  }, [drawn, latencyQuery.data, scope]);
+  }, [drawn, latencyQuery.data, scope, latencyFailed]);
+  // A failed latency request (or latency queries): the side panel says so, with the message and a retry, instead of "loading…".
+  const latencyStatus = {
+    error: latencyFailed ?? (scope && !latencyQuery.data && latencyQuery.isError ? latencyQuery.error.message : undefined),
+    retrying: latencyQuery.isFetching,
+    retry: () => void latencyQuery.refetch(),
+  };
 
   const scaled = useMemo(
     () => (graph ? toScaledElements(graph, { filters: state.filters, overlay: state.overlay, expanded, collapse: state.collapse !== false }) : undefined),
@@ -76,5 +92,5 @@ export function useGraphData(state: GraphUrlState) {
     return visible.edges.filter((e) => names.get(e.source)?.includes(q) || names.get(e.target)?.includes(q));
   }, [visible, state.filters.search]);
 
-  return { graphQuery, nsQuery, graph, clusters, multiCluster, scaled, elements, visible, listEdges, diffQuery, diff, nodeNames };
+  return { graphQuery, picker, latencyStatus, graph, clusters, multiCluster, scaled, elements, visible, listEdges, diffQuery, diff, nodeNames };
 }
