@@ -17,7 +17,7 @@ import { buildGraphQueries } from '../lib/prometheus/queries';
 import { RELATIVE_END_ALIGN_SECONDS } from '../lib/api/params';
 import { formatSeconds } from '../lib/api/scope';
 import { launch, measureGraphPage, type PageMeasurement } from './browser';
-import { heapAfterGc } from './heap';
+import { heapAfterGc, openInspector, sampleMemory, type MemoryUsage } from './heap';
 import { kialiNamespaceQueries } from './kiali';
 import { measurePolling, type PollingResult } from './polling';
 import { diffPromSelf, readPromSelf, type PromSelf } from './prom-self';
@@ -52,6 +52,10 @@ const opts = {
   cyOptions: arg('cy-options', ''),
   /** Save cy.json() and a screenshot of each scope's first page load under bench/out/. */
   dump: flag('dump'),
+  /** Graph requests in the RSS loop (step 6), counting the API measurements before it; the issue's target is for 100. */
+  loop: Number(arg('loop', '100')),
+  /** Skip the API timings (step 5) and the warm-up's one-namespace graph: memory exploration only. */
+  skipApi: flag('skip-api'),
   /** CPU profile of a second panning run on each scope's first page load (bench/out/pan-<scope>.cpuprofile). */
   profile: flag('profile'),
   /** Chromium part only for these scopes: `one` (one namespace), `whole` (whole mesh) or both (default). */
@@ -250,7 +254,7 @@ async function main() {
       { ...s, label: `${s.label}, with latency`, omit: false },
     ]);
     const results: ScopeResult[] = [];
-    for (const s of opts.browserOnly ? [] : apiScopes) {
+    for (const s of opts.browserOnly || opts.skipApi ? [] : apiScopes) {
       const r: ScopeResult = {
         label: s.label,
         graphMs: [],
@@ -316,26 +320,52 @@ async function main() {
     // 6. RSS after 100 graph requests (each a different namespace or window, so each does real work).
     const heap = async () => {
       try {
-        return (await heapAfterGc(serverPid, inspectPort)).usedBytes;
+        return await heapAfterGc(serverPid, inspectPort);
       } catch (e) {
         log(`heap after GC not read: ${e instanceof Error ? e.message : String(e)}`);
-        return NaN;
+        return { usedBytes: NaN, totalBytes: NaN };
       }
     };
-    const heapStart = await heap();
+    const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
+    const fmtUsage = (u: MemoryUsage | undefined) =>
+      u
+        ? `rss ${mb(u.rss)}, V8 heap committed ${mb(u.heapTotal)} (in use ${mb(u.heapUsed)}), external ${mb(u.external)} (ArrayBuffers ${mb(u.arrayBuffers)})`
+        : 'not read';
+    const heapStartRead = await heap();
+    const heapStart = heapStartRead.usedBytes;
+    log(`memory before the loop, after GC: ${fmtUsage(heapStartRead.usage)}`);
     const rssStart = vmRssKb(serverPid);
     const nsNames = topology.namespaces.map((n) => n.name).filter((n) => n.startsWith('ns-'));
     const r0 = Date.now();
-    let total = opts.browserOnly ? 100 : results.reduce((s, r) => s + r.graphMs.length, 0) + 2;
+    let total = opts.browserOnly ? opts.loop : results.reduce((s, r) => s + r.graphMs.length, 0) + 2;
     const w100 = takeWindow();
-    for (let i = 0; total < 100; i++, total++) {
+    const sampler = await sampleMemory(serverPid, inspectPort).catch(() => undefined);
+    // Answers with a failed query hold less (a timed-out histogram is no data): count them, memory is only comparable without.
+    let partial = 0;
+    for (let i = 0; total < opts.loop; i++, total++) {
       const ns = nsNames[i % nsNames.length]!;
-      await getGraph(i < nsNames.length ? w100 : takeWindow(), i % 10 === 9 ? undefined : ns);
+      const g = await getGraph(i < nsNames.length ? w100 : takeWindow(), i % 10 === 9 ? undefined : ns);
+      if (g.warnings.some((m) => /^query for .* failed/.test(m))) partial++;
     }
     const rssAfter100 = vmRssKb(serverPid);
-    const heapAfter100 = await heap();
+    const traced = await sampler?.stop();
+    const usageAfter100 = await openInspector(serverPid, inspectPort)
+      .then(async (s) => {
+        try {
+          return await s.memoryUsage();
+        } finally {
+          s.close();
+        }
+      })
+      .catch(() => undefined);
+    const heapAfterRead = await heap();
+    const heapAfter100 = heapAfterRead.usedBytes;
     log(`heap after GC: ${(heapStart / 2 ** 20).toFixed(0)} MB before the loop, ${(heapAfter100 / 2 ** 20).toFixed(0)} MB after`);
     log(`RSS after ${total} graph requests: ${(rssAfter100 / 1024).toFixed(0)} MB (was ${(rssStart / 1024).toFixed(0)} MB; loop ${Date.now() - r0} ms)`);
+    log(`loop answers with a failed Prometheus query: ${partial}`);
+    log(`memory peaks during the loop (${traced?.samples ?? 0} samples): ${fmtUsage(traced?.peak)}`);
+    log(`memory after the loop: ${fmtUsage(usageAfter100)}; after GC: ${fmtUsage(heapAfterRead.usage)}`);
+    const memory = { peak: traced?.peak, after: usageAfter100, afterGc: heapAfterRead.usage, partial };
 
     // 7. Kiali's per-namespace query pattern on the same Prometheus and data.
     let kiali: { oneNs: Timed[]; whole?: Timed & { calls: number } } | undefined;
@@ -448,7 +478,7 @@ async function main() {
       backfill: backfillInfo,
       reused: reuse,
       results,
-      rss: { start: rssStart, after100: rssAfter100, end: rssEnd, requests: total, heapStart, heapAfter100 },
+      rss: { start: rssStart, after100: rssAfter100, end: rssEnd, requests: total, heapStart, heapAfter100, memory, fmtUsage },
       kiali,
       pages,
       polling,
@@ -536,7 +566,16 @@ interface ReportInput {
     edges: number;
     bytes: number;
   }[];
-  rss: { start: number; after100: number; end: number; requests: number; heapStart: number; heapAfter100: number };
+  rss: {
+    start: number;
+    after100: number;
+    end: number;
+    requests: number;
+    heapStart: number;
+    heapAfter100: number;
+    memory: { peak?: MemoryUsage; after?: MemoryUsage; afterGc?: MemoryUsage; partial: number };
+    fmtUsage: (u: MemoryUsage | undefined) => string;
+  };
   polling: PollingResult[];
   kiali?: { oneNs: Timed[]; whole?: Timed & { calls: number } };
   pages: { label: string; m: PageMeasurement }[];
@@ -598,7 +637,7 @@ function report(r: ReportInput): string {
   row('Response', (x) => `${x.nodes} nodes, ${x.edges} edges, ${(x.bytes / 1e6).toFixed(2)} MB`);
   lines.push(
     '',
-    `next-server RSS after ${r.rss.requests} graph requests: ${(r.rss.after100 / 1024).toFixed(0)} MB (before the loop ${(r.rss.start / 1024).toFixed(0)} MB; at the end of the run ${(r.rss.end / 1024).toFixed(0)} MB); V8 heap in use after a full GC: ${(r.rss.heapStart / 2 ** 20).toFixed(0)} MB before the loop, ${(r.rss.heapAfter100 / 2 ** 20).toFixed(0)} MB after (bench/heap.ts).`,
+    `next-server RSS after ${r.rss.requests} graph requests: ${(r.rss.after100 / 1024).toFixed(0)} MB (before the loop ${(r.rss.start / 1024).toFixed(0)} MB; at the end of the run ${(r.rss.end / 1024).toFixed(0)} MB); V8 heap in use after a full GC: ${(r.rss.heapStart / 2 ** 20).toFixed(0)} MB before the loop, ${(r.rss.heapAfter100 / 2 ** 20).toFixed(0)} MB after (bench/heap.ts). Memory (process.memoryUsage) at its peaks during the loop: ${r.rss.fmtUsage(r.rss.memory.peak)}; right after the loop: ${r.rss.fmtUsage(r.rss.memory.after)}; after a full GC: ${r.rss.fmtUsage(r.rss.memory.afterGc)}. Loop answers with a failed Prometheus query: ${r.rss.memory.partial}.`,
     '',
   );
   const pg = (prefix: string) => r.pages.filter((p) => p.label.startsWith(prefix)).map((p) => p.m);

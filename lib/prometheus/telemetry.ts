@@ -38,8 +38,17 @@ const QUERY_DESCRIPTIONS: Record<GraphQueryName, string> = {
   tcpReceivedBytes: 'TCP bytes received',
 };
 
-/** One query set of queries.ts over the window, in parallel, evaluated at the window end; throws only on the caller's abort. */
-async function runWindowQueries(client: PrometheusClient, opts: FetchTelemetryOptions, build: typeof buildGraphQueries) {
+/**
+ * One query set of queries.ts over the window, in parallel, evaluated at the window end; throws only on the
+ * caller's abort. `reduce` turns each answer into what the caller keeps as soon as that answer arrives, so
+ * the per-target samples of a fast query are not held while the slowest one (the histogram) runs.
+ */
+async function runWindowQueries<R>(
+  client: PrometheusClient,
+  opts: FetchTelemetryOptions,
+  build: typeof buildGraphQueries,
+  reduce: (q: GraphQuery, samples: readonly PromSample[]) => R,
+) {
   const start = toSeconds(opts.window.start, 'start');
   const end = toSeconds(opts.window.end, 'end');
   const queries = build({
@@ -49,7 +58,11 @@ async function runWindowQueries(client: PrometheusClient, opts: FetchTelemetryOp
     ...(opts.parts ? { parts: opts.parts } : {}),
   });
   const at = new Date(end * 1000);
-  const settled = await Promise.allSettled(queries.map((q) => client.instantQuery(q.query, at, opts.signal ? { signal: opts.signal } : {})));
+  const settled = await Promise.allSettled(
+    queries.map((q) =>
+      client.instantQuery(q.query, at, opts.signal ? { signal: opts.signal } : {}).then((r) => ({ reduced: reduce(q, r.samples), warnings: r.warnings })),
+    ),
+  );
   if (opts.signal?.aborted) throw new PrometheusError('canceled', 'Prometheus query canceled by the caller');
   return { window: { start: rfc3339(start), end: rfc3339(end) } as Window, queries, settled };
 }
@@ -60,18 +73,27 @@ async function runWindowQueries(client: PrometheusClient, opts: FetchTelemetryOp
  * Throws PrometheusError('canceled') only when the caller's signal aborts.
  */
 export async function fetchTelemetry(client: PrometheusClient, opts: FetchTelemetryOptions): Promise<TelemetryInput> {
-  const { window, queries, settled } = await runWindowQueries(client, opts, buildGraphQueries);
+  const { window, queries, settled } = await runWindowQueries(client, opts, buildGraphQueries, splitQuery);
 
   return assemble(
     window,
     queries,
-    settled.map((r) => (r.status === 'fulfilled' ? { samples: r.value.samples, warnings: r.value.warnings } : { error: r.reason })),
+    settled.map((r) => (r.status === 'fulfilled' ? { ...r.value.reduced, warnings: r.value.warnings } : { error: r.reason })),
   );
 }
 
-type QueryOutcome = { samples: readonly PromSample[]; warnings: readonly string[] } | { error: unknown };
+/** One query's answer: samples summed over the scrape targets, and the targets that reported traffic. */
+type SplitAnswer = { samples: TelemetrySample[]; targets: Map<string, ReporterTarget> };
+type QueryOutcome = (SplitAnswer & { warnings: readonly string[] }) | { error: unknown };
 
-/** The queries' answers (same order) → one TelemetryInput: samples summed over targets, reporter targets, warnings. */
+function splitQuery(q: GraphQuery, samples: readonly PromSample[]): SplitAnswer {
+  return splitTargets(q.name, samples, q.labels, EDGE_LABELS, q.targetLabels, new Map(), { keepZero: q.keepZero === true });
+}
+
+/**
+ * The queries' answers (same order, each split by splitQuery) → one TelemetryInput: samples, reporter targets
+ * (deduplicated across queries, first seen first), warnings.
+ */
 function assemble(window: Window, queries: readonly GraphQuery[], outcomes: readonly QueryOutcome[]): TelemetryInput {
   const samples: TelemetrySample[] = [];
   const targets = new Map<string, ReporterTarget>();
@@ -87,7 +109,8 @@ function assemble(window: Window, queries: readonly GraphQuery[], outcomes: read
       return;
     }
     for (const w of r.warnings) engineWarnings.add(w);
-    for (const s of splitTargets(q.name, r.samples, q.labels, EDGE_LABELS, q.targetLabels, targets, { keepZero: q.keepZero === true }).samples) samples.push(s);
+    for (const s of r.samples) samples.push(s);
+    for (const [k, t] of r.targets) if (!targets.has(k)) targets.set(k, t);
   });
 
   if (failures.length === queries.length) {
@@ -110,7 +133,7 @@ function assemble(window: Window, queries: readonly GraphQuery[], outcomes: read
  * warning and its samples are missing. Throws PrometheusError('canceled') only when the caller's signal aborts.
  */
 export async function fetchVersionSamples(client: PrometheusClient, opts: FetchTelemetryOptions): Promise<{ samples: TelemetrySample[]; warnings: Warning[] }> {
-  const { queries, settled } = await runWindowQueries(client, opts, buildVersionQueries);
+  const { queries, settled } = await runWindowQueries(client, opts, buildVersionQueries, (q, samples) => samples);
   const samples: TelemetrySample[] = [];
   const warnings: Warning[] = [];
   settled.forEach((r, i) => {
@@ -123,7 +146,7 @@ export async function fetchVersionSamples(client: PrometheusClient, opts: FetchT
       });
       return;
     }
-    for (const s of splitTargets(q.name, r.value.samples, q.labels, q.labels, [], undefined, { keepZero: q.keepZero === true }).samples) samples.push(s);
+    for (const s of splitTargets(q.name, r.value.reduced, q.labels, q.labels, [], undefined, { keepZero: q.keepZero === true }).samples) samples.push(s);
   });
   return { samples, warnings };
 }
@@ -160,7 +183,7 @@ export async function fetchTelemetrySteps(
   for (let time = opts.start; time <= opts.end; time += step) {
     const window: Window = { start: rfc3339(time - pointWindowSeconds), end: rfc3339(time) };
     const outcomes: QueryOutcome[] = settled.map((r, i) =>
-      r.status === 'rejected' ? { error: r.reason } : { samples: byTime[i]!.get(time) ?? [], warnings: r.value.warnings },
+      r.status === 'rejected' ? { error: r.reason } : { ...splitQuery(queries[i]!, byTime[i]!.get(time) ?? []), warnings: r.value.warnings },
     );
     points.push({ time, telemetry: assemble(window, queries, outcomes) });
   }

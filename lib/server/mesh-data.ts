@@ -13,6 +13,7 @@ import { getPrometheusClient } from '@/lib/prometheus/client';
 import { fetchTelemetry, fetchVersionSamples } from '@/lib/prometheus/telemetry';
 import { chooseStep, GRAPH_QUERY_PARTS, type GraphQueryPart } from '@/lib/prometheus/queries';
 import { Coalescer } from './coalesce';
+import { approxJsonBytes, RecentStore } from './recent';
 import { upstreamGate } from './guard';
 import { alignWindow } from './limits';
 import { UpstreamUnavailableError } from './http';
@@ -183,6 +184,11 @@ const SWR_WAIT_MS = 100;
 /** A rolling window older than this is not served: twice the slowest default poll (30 s) of the graph page. */
 const SWR_MAX_AGE_MS = 60_000;
 const SWR_MAX_ENTRIES = 20;
+/**
+ * Graphs kept for stale-while-revalidate, in approximate JSON bytes (approxJsonBytes; the heap holds a few
+ * times that): room for three whole-mesh graphs of 2,000 workloads (~9 MB each) besides the small ones.
+ */
+export const SWR_MAX_BYTES = 32 * 1024 * 1024;
 
 /**
  * What a stale answer keeps: the graph and the Kubernetes side, not the raw telemetry (memory). `stale` is
@@ -190,27 +196,24 @@ const SWR_MAX_ENTRIES = 20;
  * route serialises it once for every poller it is served to (lib/server/routes.ts graphJson).
  */
 export type RecentMeshData = Pick<MeshData, 'kube' | 'snapshots' | 'graph' | 'timings'> & { stale?: NonNullable<MeshGraph['stale']> };
-const gr = globalThis as unknown as { __meshglassRecent?: Map<string, { data: RecentMeshData; at: number }> };
-const recent = (gr.__meshglassRecent ??= new Map());
+const gr = globalThis as unknown as { __meshglassRecentStore?: RecentStore<RecentMeshData> };
+// Only the graph is counted: the Kubernetes snapshots are shared with the kube cache and every other answer.
+const recent = (gr.__meshglassRecentStore ??= new RecentStore<RecentMeshData>({
+  maxEntries: SWR_MAX_ENTRIES,
+  maxBytes: SWR_MAX_BYTES,
+  maxAgeMs: SWR_MAX_AGE_MS,
+  sizeOf: (d) => approxJsonBytes(d.graph),
+}));
 
 function remember(key: string, d: MeshData): void {
-  recent.delete(key);
-  const entry = { data: { kube: d.kube, snapshots: d.snapshots, graph: d.graph, timings: d.timings }, at: Date.now() };
-  recent.set(key, entry);
-  while (recent.size > SWR_MAX_ENTRIES) recent.delete(recent.keys().next().value!);
-  // A whole-mesh graph is tens of MB: nothing is kept once it is too old to be served.
-  const timer = setTimeout(() => {
-    if (recent.get(key) === entry) recent.delete(key);
-  }, SWR_MAX_AGE_MS + 1);
-  timer.unref?.();
+  recent.set(key, { kube: d.kube, snapshots: d.snapshots, graph: d.graph, timings: d.timings });
 }
 
 /** getMeshData, or — for a rolling window whose next answer is still computing — the previous answer, marked stale. */
 export async function getMeshDataOrRecent(query: GraphQuery, signal: AbortSignal): Promise<RecentMeshData> {
   if (!query.window.relative) return getMeshData(query, signal);
   const key = graphQueryKey({ ...query, window: { start: 0, end: query.window.end - query.window.start, relative: true } });
-  const prev = recent.get(key);
-  const usable = prev && Date.now() - prev.at <= SWR_MAX_AGE_MS ? prev : undefined;
+  const usable = recent.get(key);
   // With an answer in hand, the computation must outlive this request: it is the next poll's answer.
   const fresh = getMeshData(query, usable ? new AbortController().signal : signal);
   fresh.then(
