@@ -23,7 +23,7 @@ export interface PollingResult {
   /** Prometheus query calls during the run (its own counter) and the graph computations they make. */
   promCalls: number;
   computations: number;
-  /** Distinct 5 s-aligned window ends the run spans: the most computations "one per step" allows. */
+  /** Distinct aligned window ends the run spans (lib/api/params.ts GRAPH_ALIGN_POINTS): the most computations "one per step" allows. */
   steps: number;
 }
 

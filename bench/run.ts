@@ -13,8 +13,8 @@ import { generateSyntheticTopology } from '../demo/model/topology';
 import { ORIGIN_BEFORE_ANCHOR } from '../demo/model/traffic';
 import { startPrometheus } from '../demo/prometheus/launcher';
 import { startProxiesServer } from '../demo/proxies/server';
-import { buildGraphQueries } from '../lib/prometheus/queries';
-import { RELATIVE_END_ALIGN_SECONDS } from '../lib/api/params';
+import { buildGraphQueries, chooseStep } from '../lib/prometheus/queries';
+import { GRAPH_ALIGN_POINTS } from '../lib/api/params';
 import { formatSeconds } from '../lib/api/scope';
 import { launch, measureGraphPage, type PageMeasurement } from './browser';
 import { heapAfterGc, openInspector, sampleMemory, type MemoryUsage } from './heap';
@@ -445,7 +445,7 @@ async function main() {
           intervalSeconds: opts.pollInterval,
           durationSeconds: opts.pollDuration,
           callsPerGraph: buildGraphQueries({ windowSeconds: opts.windowSeconds, parts: ['traffic'] }).length,
-          alignSeconds: RELATIVE_END_ALIGN_SECONDS,
+          alignSeconds: chooseStep(opts.windowSeconds, GRAPH_ALIGN_POINTS),
         });
         polling.push(p);
         log(
@@ -693,7 +693,7 @@ function report(r: ReportInput): string {
     lines.push(
       `${r.polling[0]!.clients} clients poll \`${r.polling[0]!.path.replace(/&namespaces=.*$/, '')}\` like the graph page (every ${r.polling[0]!.intervalSeconds} s, 2 s after a stale answer; bench/polling.ts), staggered over the first interval, after one poll that computed the first answer; a second app instance reads Prometheus through bench/time-shift.ts, which moves "now" into the stored history. Computations = Prometheus query calls (its own counter) / calls per graph.`,
       '',
-      '| Scope | answers | stale | errors | with a Prometheus warning | p50 | p95 | max | computations | 5 s window steps |',
+      '| Scope | answers | stale | errors | with a Prometheus warning | p50 | p95 | max | computations | window steps |',
       '|---|---|---|---|---|---|---|---|---|---|',
     );
     r.polling.forEach((p, i) =>

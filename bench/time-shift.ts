@@ -50,6 +50,8 @@ export async function startTimeShiftProxy(target: string, offsetSeconds: number)
       up.end(body);
     });
   });
+  // Idle kept-alive sockets stay open like Prometheus' own (5 min read timeout), not Node's 5 s default.
+  server.keepAliveTimeout = 300_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

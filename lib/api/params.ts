@@ -7,6 +7,14 @@ import { CLUSTER_NAME, formatSeconds, MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS, NA
 // Window bounds, duration and instant syntax, namespace and cluster names: lib/api/scope.ts.
 /** Relative windows end on a multiple of this, so concurrent polls share one upstream round-trip. */
 export const RELATIVE_END_ALIGN_SECONDS = 5;
+
+/**
+ * Graph windows are aligned to the step a 240-point series of the same length would use (at least
+ * 15 s; lib/prometheus/queries.ts chooseStep), so requests a few seconds apart — or hammering unique
+ * windows — share one cache key and one upstream run (lib/server/mesh-data.ts alignGraphQuery). The shift is under 1/240 of the window and
+ * deterministic (a pinned share link keeps its numbers); the response's `window` is the aligned one.
+ */
+export const GRAPH_ALIGN_POINTS = 240;
 /** An absolute end this far in the future is a mistake, not a clock skew. */
 const MAX_FUTURE_SKEW_SECONDS = 300;
 const MAX_NAMESPACES = 200;

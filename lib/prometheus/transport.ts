@@ -38,7 +38,7 @@ function isApiBody(x: unknown): x is ApiBody {
  * Redirects are not followed (a 3xx is an HttpAnswerError). `acceptEncoding` is what we ask for; gzip
  * and deflate answers are decoded either way and the cap applies to the decoded bytes.
  */
-export function apiRequest(base: URL, agent: http.Agent, acceptEncoding: string, req: TransportRequest): Promise<ApiResponse> {
+export function apiRequest(base: URL, agent: http.Agent, acceptEncoding: string, req: TransportRequest, retried = false): Promise<ApiResponse> {
   const body = req.form ? new URLSearchParams(req.form).toString() : undefined;
   const url = new URL(base.pathname.replace(/\/+$/, '') + req.path, base);
   const headers: Record<string, string | number> = {
@@ -112,7 +112,17 @@ export function apiRequest(base: URL, agent: http.Agent, acceptEncoding: string,
         resolve({ data: parsed.data, warnings });
       });
     });
-    r.on('error', fail);
+    r.on('error', (e: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server (or a proxy in front of it) closed just as we reused it: sent once more on a
+      // fresh socket, the retry Node's http docs advise (`request.reusedSocket`); a query only reads, so a repeat is safe.
+      if (!settled && !retried && r.reusedSocket && e.code === 'ECONNRESET' && !req.signal.aborted) {
+        settled = true;
+        req.signal.removeEventListener('abort', onAbort);
+        resolve(apiRequest(base, agent, acceptEncoding, req, true));
+        return;
+      }
+      fail(e);
+    });
     if (req.signal.aborted) {
       onAbort();
       return;

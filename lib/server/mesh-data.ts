@@ -1,5 +1,5 @@
 import 'server-only';
-import { graphQueryKey, toRfc3339, type GraphQuery } from '@/lib/api/params';
+import { GRAPH_ALIGN_POINTS, graphQueryKey, toRfc3339, type GraphQuery } from '@/lib/api/params';
 import { getConfig } from '@/lib/config/env';
 import { getKubeSnapshots } from '@/lib/kube/cache';
 import { buildMeshGraph } from '@/lib/mesh/build';
@@ -50,14 +50,6 @@ const telemetryCoalescer: Coalescer<TelemetryInput> = (g.__meshglassTelemetryCoa
   maxEntries: CACHE_MAX_ENTRIES,
 }));
 
-/**
- * Graph windows are aligned to the step a 240-point series of the same length would use (at least
- * 15 s; lib/prometheus/queries.ts chooseStep), so requests a few seconds apart — or hammering unique
- * windows — share one cache key and one upstream run. The shift is under 1/240 of the window and
- * deterministic (a pinned share link keeps its numbers); the response's `window` is the aligned one.
- */
-export const GRAPH_ALIGN_POINTS = 240;
-
 export function alignGraphQuery<Q extends GraphQuery>(q: Q): Q {
   return { ...q, window: alignWindow(q.window, chooseStep(q.window.end - q.window.start, GRAPH_ALIGN_POINTS)) };
 }
@@ -66,6 +58,7 @@ export function alignGraphQuery<Q extends GraphQuery>(q: Q): Q {
 export function resetMeshDataCacheForTests(opts: { keepRecent?: boolean } = {}): void {
   meshDataCoalescer.clear();
   telemetryCoalescer.clear();
+  running.clear();
   if (!opts.keepRecent) recent.clear();
 }
 
@@ -209,13 +202,40 @@ function remember(key: string, d: MeshData): void {
   recent.set(key, { kube: d.kube, snapshots: d.snapshots, graph: d.graph, timings: d.timings });
 }
 
+/**
+ * The computation in flight per rolling query (same key as `recent`): at most one at a time. A whole-mesh
+ * graph can take longer than a window step (bench/results.md: ~10 s against a 15 s step for 15 minutes, more
+ * under load); starting the next step's computation beside it made them share the CPU and pile up (the
+ * 20-poller bench run: 7 overlapping computations, p50 15 s). Polls of a newer step meanwhile get the last
+ * answer (stale) or, without one, join the running computation.
+ */
+const running = new Map<string, GraphQuery>();
+
+function staleAnswer(usable: { data: RecentMeshData; at: number }): RecentMeshData {
+  const ageSeconds = Math.round((Date.now() - usable.at) / 100) / 10;
+  const computedAt = new Date(usable.at).toISOString().replace(/\.\d+Z$/, 'Z');
+  return { ...usable.data, stale: { computedAt, ageSeconds } };
+}
+
 /** getMeshData, or — for a rolling window whose next answer is still computing — the previous answer, marked stale. */
 export async function getMeshDataOrRecent(query: GraphQuery, signal: AbortSignal): Promise<RecentMeshData> {
   if (!query.window.relative) return getMeshData(query, signal);
   const key = graphQueryKey({ ...query, window: { start: 0, end: query.window.end - query.window.start, relative: true } });
   const usable = recent.get(key);
+  const inflight = running.get(key);
+  if (inflight && alignGraphQuery(inflight).window.end !== alignGraphQuery(query).window.end) {
+    if (usable) return staleAnswer(usable);
+    return getMeshData(inflight, signal);
+  }
   // With an answer in hand, the computation must outlive this request: it is the next poll's answer.
   const fresh = getMeshData(query, usable ? new AbortController().signal : signal);
+  if (!inflight) {
+    running.set(key, query);
+    const done = () => {
+      if (running.get(key) === query) running.delete(key);
+    };
+    fresh.then(done, done);
+  }
   fresh.then(
     (d) => remember(key, d),
     () => undefined,
@@ -225,9 +245,7 @@ export async function getMeshDataOrRecent(query: GraphQuery, signal: AbortSignal
   const first = await Promise.race([fresh.catch(() => undefined), timer]);
   if (first) return first;
   signal.throwIfAborted();
-  const ageSeconds = Math.round((Date.now() - usable.at) / 100) / 10;
-  const computedAt = new Date(usable.at).toISOString().replace(/\.\d+Z$/, 'Z');
-  return { ...usable.data, stale: { computedAt, ageSeconds } };
+  return staleAnswer(usable);
 }
 
 /**

@@ -251,6 +251,36 @@ describe('rolling windows: stale-while-revalidate', () => {
       useEnv({ PROMETHEUS_URL: promUrl, KUBECONFIG: inject('kubeconfigPath') });
     }
   });
+  it('one computation at a time per rolling window: a poll of the next step while the previous one computes starts none', async () => {
+    const proxy = await slowProxy(promUrl);
+    try {
+      useEnv({ PROMETHEUS_URL: proxy.url, KUBECONFIG: inject('kubeconfigPath') });
+      // range=15m is aligned to a 15 s step (lib/server/mesh-data.ts alignGraphQuery).
+      const R15 = '/api/graph?range=15m&omit=latency';
+      const STEP = 15;
+      const untilNextStep = () => (STEP - ((Date.now() / 1000) % STEP)) * 1000;
+      const first = await call(graphGET, R15);
+      expect(first.status).toBe(200);
+      proxy.delayMs = 6000;
+      resetMeshDataCacheForTests({ keepRecent: true });
+      const calls = await callsDuring(async () => {
+        // Late in step N, its computation starts (6 s, slow upstream); the poll is answered stale.
+        if (untilNextStep() > 3000) await new Promise((r) => setTimeout(r, untilNextStep() - 3000));
+        expect((await call(graphGET, R15)).body.stale).toBeDefined();
+        // Step N+1 while step N still computes: stale again, and no second computation starts.
+        await new Promise((r) => setTimeout(r, untilNextStep() + 500));
+        const later = await call(graphGET, R15);
+        expect(later.status).toBe(200);
+        expect(later.body.stale).toBeDefined();
+        // Step N's computation lands; nothing else ran meanwhile.
+        await new Promise((r) => setTimeout(r, 7000));
+      });
+      expect(calls).toBe(TRAFFIC);
+    } finally {
+      await proxy.close();
+      useEnv({ PROMETHEUS_URL: promUrl, KUBECONFIG: inject('kubeconfigPath') });
+    }
+  });
   it('absolute windows are never answered stale', async () => {
     const w = windowParams();
     await graph(w);
