@@ -217,24 +217,22 @@ describe('latency queries failing while the traffic queries answer', () => {
 });
 
 describe('rolling windows: stale-while-revalidate', () => {
-  const RANGE = '/api/graph?range=24h&omit=latency';
-  it('while the next computation runs, every poller gets the previous answer marked stale, and Prometheus sees one computation', async () => {
+  // range=15m is aligned to a 15 s step (lib/server/mesh-data.ts alignGraphQuery).
+  const R15 = '/api/graph?range=15m&omit=latency';
+  const STEP = 15;
+  const untilNextStep = () => (STEP - ((Date.now() / 1000) % STEP)) * 1000;
+  it('while the next step computes, every poller gets the previous answer marked stale, and Prometheus sees one computation', async () => {
     const proxy = await slowProxy(promUrl);
     try {
       useEnv({ PROMETHEUS_URL: proxy.url, KUBECONFIG: inject('kubeconfigPath') });
-      // A 24 h rolling window is aligned to a 600 s step (lib/server/mesh-data.ts alignGraphQuery): start early in a
-      // step so the whole test asks one window (a new step would rightly be a second computation).
-      const STEP = 600;
-      const left = STEP - ((Date.now() / 1000) % STEP);
-      if (left < 60) await new Promise((r) => setTimeout(r, (left + 1) * 1000));
-      const first = await call(graphGET, RANGE);
+      const first = await call(graphGET, R15);
       expect(first.status).toBe(200);
       expect((first.body as MeshGraph).stale).toBeUndefined();
-      // The next computation is slow; the cached one is forgotten, the answer kept for stale-while-revalidate is not.
+      // The next step's computation is slow.
       proxy.delayMs = 1500;
-      resetMeshDataCacheForTests({ keepRecent: true });
+      await new Promise((r) => setTimeout(r, untilNextStep() + 500));
       const calls = await callsDuring(async () => {
-        const polls = await Promise.all(Array.from({ length: 20 }, () => call(graphGET, RANGE)));
+        const polls = await Promise.all(Array.from({ length: 20 }, () => call(graphGET, R15)));
         for (const p of polls) {
           expect(p.status).toBe(200);
           const g = p.body as MeshGraph;
@@ -243,7 +241,7 @@ describe('rolling windows: stale-while-revalidate', () => {
           expect(g.edges.length).toBe((first.body as MeshGraph).edges.length);
         }
         // The computation went on without any waiting request: the next poll gets its answer, not stale.
-        await expect.poll(async () => (await call(graphGET, RANGE)).body.stale, { timeout: 30_000, interval: 500 }).toBeUndefined();
+        await expect.poll(async () => (await call(graphGET, R15)).body.stale, { timeout: 30_000, interval: 500 }).toBeUndefined();
       });
       expect(calls).toBe(TRAFFIC);
     } finally {
@@ -251,18 +249,26 @@ describe('rolling windows: stale-while-revalidate', () => {
       useEnv({ PROMETHEUS_URL: promUrl, KUBECONFIG: inject('kubeconfigPath') });
     }
   });
+  it('polls within one step share one computation, also after the 5 s result cache has expired', async () => {
+    await new Promise((r) => setTimeout(r, untilNextStep() + 500));
+    const calls = await callsDuring(async () => {
+      expect((await call(graphGET, R15)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 6000));
+      const again = await call(graphGET, R15);
+      expect(again.status).toBe(200);
+      expect(again.body.stale).toBeUndefined();
+    });
+    expect(calls).toBe(TRAFFIC);
+  });
   it('one computation at a time per rolling window: a poll of the next step while the previous one computes starts none', async () => {
     const proxy = await slowProxy(promUrl);
     try {
       useEnv({ PROMETHEUS_URL: proxy.url, KUBECONFIG: inject('kubeconfigPath') });
-      // range=15m is aligned to a 15 s step (lib/server/mesh-data.ts alignGraphQuery).
-      const R15 = '/api/graph?range=15m&omit=latency';
-      const STEP = 15;
-      const untilNextStep = () => (STEP - ((Date.now() / 1000) % STEP)) * 1000;
       const first = await call(graphGET, R15);
       expect(first.status).toBe(200);
       proxy.delayMs = 6000;
-      resetMeshDataCacheForTests({ keepRecent: true });
+      // Step N must be a later step than the first answer's.
+      await new Promise((r) => setTimeout(r, untilNextStep() + 500));
       const calls = await callsDuring(async () => {
         // Late in step N, its computation starts (6 s, slow upstream); the poll is answered stale.
         if (untilNextStep() > 3000) await new Promise((r) => setTimeout(r, untilNextStep() - 3000));
