@@ -1,7 +1,10 @@
 // Dashboards polling a rolling window (issue #13: "the rolling window polled by 20 browsers: one
 // computation per step shared by all; p50 ≤ 200 ms"). Each client polls like the graph page
-// (lib/query/graph.ts graphQueryOptions): every `intervalSeconds`, or 2 s after a stale answer
-// (docs/api.md §4.2), clients staggered evenly over the first interval as real browsers are.
+// (lib/query/graph.ts graphQueryOptions): every `intervalSeconds`, or after a stale answer when the server
+// expects the next one (`stale.retryAfterSeconds`, docs/api.md §4.2), clients staggered evenly over the first
+// interval as real browsers are. Each client sends its own X-Forwarded-For (proxy.ts keys the per-client
+// in-flight cap on it with MESHGLASS_AUTH=none): twenty dashboards are twenty browsers, not one.
+import { staleFollowUpMs } from '../lib/query/graph';
 import { diffPromSelf, readPromSelf } from './prom-self';
 import { median } from './util';
 
@@ -12,6 +15,8 @@ export interface PollingResult {
   durationSeconds: number;
   requests: number;
   errors: number;
+  /** Errors by HTTP status (0: the request failed without an answer). */
+  errorStatuses?: Record<number, number>;
   /** Answers that carried a Prometheus warning (an upstream failure served as a partial graph). */
   degraded: number;
   /** The first such warning, for the log. */
@@ -26,8 +31,6 @@ export interface PollingResult {
   /** Distinct aligned window ends the run spans (lib/api/params.ts GRAPH_ALIGN_POINTS): the most computations "one per step" allows. */
   steps: number;
 }
-
-const STALE_FOLLOW_UP_MS = 2000;
 
 function quantile(xs: number[], q: number): number {
   if (xs.length === 0) return NaN;
@@ -45,6 +48,8 @@ export async function measurePolling(
   const stopAt = t0 + o.durationSeconds * 1000;
   const latencies: number[] = [];
   let errors = 0;
+  /** HTTP status → count (0: no answer at all). */
+  const errorStatuses = new Map<number, number>();
   let degraded = 0;
   let degradedExample: string | undefined;
   let stale = 0;
@@ -53,26 +58,34 @@ export async function measurePolling(
     await sleep((i * o.intervalSeconds * 1000) / o.clients);
     while (Date.now() < stopAt) {
       const s = performance.now();
-      let wasStale = false;
+      let retryAfterSeconds: number | undefined;
       try {
-        const res = await fetch(`${appUrl}${o.path}`);
+        const res = await fetch(`${appUrl}${o.path}`, { headers: { 'x-forwarded-for': `10.13.0.${i + 1}` } });
         // The whole body, without JSON.parse: 20 clients parsing a 9–22 MB graph each in this one process would
         // measure the benchmark's own event loop (a browser parses its own). `stale` is the answer's last key
         // (lib/server/graph-json.ts); a Prometheus failure is a warning of source "prometheus".
         const body = Buffer.from(await res.arrayBuffer());
         latencies.push(performance.now() - s);
-        if (!res.ok) errors++;
+        if (!res.ok) {
+          errors++;
+          errorStatuses.set(res.status, (errorStatuses.get(res.status) ?? 0) + 1);
+        }
         const at = body.indexOf('{"source":"prometheus"');
         if (at >= 0) {
           degraded++;
           degradedExample ??= body.subarray(at, at + 300).toString('utf8');
         }
-        wasStale = body.lastIndexOf('"stale":{"computedAt"') >= 0;
-        if (wasStale) stale++;
+        const at2 = body.lastIndexOf('"stale":{"computedAt"');
+        if (at2 >= 0) {
+          stale++;
+          const hint = /"retryAfterSeconds":(\d+)/.exec(body.subarray(at2, at2 + 200).toString('utf8'));
+          retryAfterSeconds = hint ? Number(hint[1]) : Number.NaN;
+        }
       } catch {
         errors++;
+        errorStatuses.set(0, (errorStatuses.get(0) ?? 0) + 1);
       }
-      const next = wasStale ? Math.min(STALE_FOLLOW_UP_MS, o.intervalSeconds * 1000) : o.intervalSeconds * 1000;
+      const next = retryAfterSeconds !== undefined ? staleFollowUpMs({ retryAfterSeconds }, o.intervalSeconds) : o.intervalSeconds * 1000;
       if (Date.now() + next >= stopAt) break;
       await sleep(next);
     }
@@ -87,6 +100,7 @@ export async function measurePolling(
     durationSeconds: Math.round(elapsed),
     requests: latencies.length,
     errors,
+    ...(errors > 0 ? { errorStatuses: Object.fromEntries(errorStatuses) } : {}),
     degraded,
     ...(degradedExample ? { degradedExample } : {}),
     staleAnswers: stale,

@@ -449,7 +449,7 @@ async function main() {
         });
         polling.push(p);
         log(
-          `polling ${s.label}: ${p.clients} clients every ${p.intervalSeconds} s for ${p.durationSeconds} s: ${p.requests} answers (${p.staleAnswers} stale, ${p.errors} errors, ${p.degraded} with a Prometheus warning), p50 ${fmtMs(p.p50Ms)}, p95 ${fmtMs(p.p95Ms)}, max ${fmtMs(p.maxMs)}; ${p.computations.toFixed(1)} computations (${p.promCalls} Prometheus calls) for ${p.steps} window steps${p.degradedExample ? `; first Prometheus warning: ${p.degradedExample}` : ''}`,
+          `polling ${s.label}: ${p.clients} clients every ${p.intervalSeconds} s for ${p.durationSeconds} s: ${p.requests} answers (${p.staleAnswers} stale, ${p.errors} errors${p.errorStatuses ? ` ${JSON.stringify(p.errorStatuses)}` : ''}, ${p.degraded} with a Prometheus warning), p50 ${fmtMs(p.p50Ms)}, p95 ${fmtMs(p.p95Ms)}, max ${fmtMs(p.maxMs)}; ${p.computations.toFixed(1)} computations (${p.promCalls} Prometheus calls) for ${p.steps} window steps${p.degradedExample ? `; first Prometheus warning: ${p.degradedExample}` : ''}`,
         );
       }
     }

@@ -87,6 +87,22 @@ describe('classifyPod', () => {
       proxyVersion: '1.27.1',
     });
   });
+  it("revision from sidecar.istio.io/status: each text its own answer, also past the parse cache's bound", () => {
+    const withStatus = (status: string, rev?: string) => {
+      const p = nativeSidecarD();
+      p.annotations = { 'sidecar.istio.io/status': status, ...(rev ? { 'istio.io/rev': rev } : {}) };
+      return classifyPod(p, ISTIO_NS).revision;
+    };
+    // 1,500 distinct texts (the cache holds 1,000), each asked twice, interleaved with a malformed one.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 1_500; i++) {
+        expect(withStatus(`{"containers":["istio-proxy"],"revision":"rev-${i}"}`)).toBe(`rev-${i}`);
+        expect(withStatus('{not json', 'from-annotation')).toBe('from-annotation');
+      }
+    }
+    expect(withStatus('{"revision":""}', 'fallback')).toBe('fallback');
+    expect(withStatus('{"revision":7}')).toBeUndefined();
+  });
   it('classic sidecar container', () => {
     const c = classifyPod(sidecarPod({ namespace: 'a', name: 'x', proxyImage: 'docker.io/istio/proxyv2:1.26.3' }), ISTIO_NS);
     expect(c).toMatchObject({ class: 'sidecar', nativeSidecar: false, proxyVersion: '1.26.3' });

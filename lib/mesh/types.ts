@@ -598,9 +598,10 @@ export interface MeshGraph {
   omitted?: 'latency'[];
   /**
    * Present when a rolling window's answer is the previous computation, served while the next one runs
-   * (stale-while-revalidate, docs/api.md §4.2): when it was computed and how old it was when sent.
+   * (stale-while-revalidate, docs/api.md §4.2): when it was computed, how old it was when sent, and in how
+   * many seconds the next answer is expected (when to ask again).
    */
-  stale?: { computedAt: string; ageSeconds: number };
+  stale?: { computedAt: string; ageSeconds: number; retryAfterSeconds: number };
 }
 
 export interface BuildOptions {

@@ -3,42 +3,36 @@ import { EDGE_LABELS, TARGET_LABELS } from '@/lib/mesh/types';
 import { BadDataError, reshapeMatrix, reshapeVector, splitTargets } from './parse';
 import { GRAPH_QUERY_LABELS } from './queries';
 
-// Shapes as prometheus-query 3.5.1 returns them (InstantVector{metric: Metric{name, labels}, value: SampleValue}).
-const t = new Date('2026-11-21T21:15:00Z');
+// The API's own shape (`data` of /api/v1/query): labels beside __name__, values as [t, "string"].
+const labels = {
+  reporter: 'destination',
+  source_workload: 'web',
+  source_workload_namespace: 'shop',
+  destination_workload: 'cart',
+  destination_workload_namespace: 'shop',
+  connection_security_policy: 'mutual_tls',
+  request_protocol: 'http',
+  response_code: '200',
+};
 const vector = {
   resultType: 'vector',
   result: [
-    {
-      metric: {
-        name: undefined,
-        labels: {
-          reporter: 'destination',
-          source_workload: 'web',
-          source_workload_namespace: 'shop',
-          destination_workload: 'cart',
-          destination_workload_namespace: 'shop',
-          connection_security_policy: 'mutual_tls',
-          request_protocol: 'http',
-          response_code: '200',
-        },
-      },
-      value: { time: t, value: 1234.5 },
-    },
-    { metric: { labels: { reporter: 'source', response_code: '503' } }, value: { time: t, value: NaN } },
-    { metric: { labels: { reporter: 'source', response_code: '500' } }, value: { time: t, value: Infinity } },
-    { metric: { labels: { reporter: 'source', response_code: '0' } }, value: { time: t, value: 0 } },
+    { metric: { __name__: 'istio_requests_total', ...labels }, value: [1_763_759_700, '1234.5'] },
+    { metric: { reporter: 'source', response_code: '503' }, value: [1_763_759_700, 'NaN'] },
+    { metric: { reporter: 'source', response_code: '500' }, value: [1_763_759_700, '+Inf'] },
+    { metric: { reporter: 'source', response_code: '0' }, value: [1_763_759_700, '0'] },
   ],
 };
 
 describe('reshapeVector', () => {
-  it('turns prometheus-query vectors into plain samples and drops NaN/Inf', () => {
+  it('turns API vectors into plain samples without __name__ and drops NaN/Inf', () => {
     const s = reshapeVector(vector);
     expect(s).toHaveLength(2);
-    expect(s[0]).toEqual({ labels: vector.result[0]!.metric.labels, value: 1234.5 });
+    expect(s[0]).toEqual({ labels, value: 1234.5 });
     expect(s[1]?.value).toBe(0);
   });
 
-  it('accepts raw API JSON too, including string values and __name__', () => {
+  it('keeps string labels only and drops non-finite string values', () => {
     const s = reshapeVector({
       resultType: 'vector',
       result: [
@@ -63,8 +57,8 @@ describe('reshapeMatrix', () => {
       resultType: 'matrix',
       result: [
         {
-          metric: { name: undefined, labels: {} },
-          values: [{ time: new Date(1_700_000_000_000), value: 1.5 }, { time: new Date(1_700_000_030_000), value: NaN }, [1_700_000_060, '2']],
+          metric: {},
+          values: [[1_700_000_000, '1.5'], [1_700_000_030, 'NaN'], [1_700_000_060, '2'], { time: 1_700_000_090, value: 3 }],
         },
       ],
     });

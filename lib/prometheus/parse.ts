@@ -36,34 +36,17 @@ function plainLabels(x: unknown): Labels {
   return out;
 }
 
-/** Accepts prometheus-query's Metric ({name, labels}) or raw API JSON ({__name__, ...labels}). */
-function metricLabels(metric: unknown): Labels {
-  if (isRecord(metric) && isRecord(metric.labels)) return plainLabels(metric.labels);
-  return plainLabels(metric);
-}
-
-/** Accepts prometheus-query's SampleValue ({time: Date, value: number}) or raw [t, "v"]. */
+/** The raw API's sample value `[t, "v"]` (the value a string: "NaN", "+Inf" included). */
 function sampleNumber(v: unknown): number {
-  if (Array.isArray(v)) return Number(v[1]);
-  if (isRecord(v)) {
-    const value = v.value;
-    return typeof value === 'number' ? value : Number(value);
-  }
-  return NaN;
+  return Array.isArray(v) ? Number(v[1]) : NaN;
 }
 
 function sampleTime(v: unknown): number {
-  if (Array.isArray(v)) return Number(v[0]);
-  if (isRecord(v)) {
-    const t = v.time;
-    if (t instanceof Date) return t.getTime() / 1000;
-    return Number(t);
-  }
-  return NaN;
+  return Array.isArray(v) ? Number(v[0]) : NaN;
 }
 
 /**
- * A query result (prometheus-query QueryResult or raw `data`) → plain instant samples.
+ * A query result (the API's `data`: `{resultType, result}`) → plain instant samples.
  * Non-finite values (NaN, ±Inf) are dropped: they carry no traffic information.
  */
 export function reshapeVector(result: unknown): PromSample[] {
@@ -76,7 +59,7 @@ export function reshapeVector(result: unknown): PromSample[] {
     if (!isRecord(item)) continue;
     const value = sampleNumber(item.value);
     if (!Number.isFinite(value)) continue;
-    out.push({ labels: metricLabels(item.metric), value });
+    out.push({ labels: plainLabels(item.metric), value });
   }
   return out;
 }
@@ -95,7 +78,7 @@ export function reshapeMatrix(result: unknown): PromSeries[] {
       const v = sampleNumber(p);
       if (Number.isFinite(t) && Number.isFinite(v)) points.push({ t, v });
     }
-    out.push({ labels: metricLabels(item.metric), points });
+    out.push({ labels: plainLabels(item.metric), points });
   }
   return out;
 }

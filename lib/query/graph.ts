@@ -4,8 +4,18 @@ import { apiWindowParams } from '@/lib/api/scope';
 import { fetchJson } from './fetch-json';
 import { queryKeys, type GraphQueryParams, type SeriesQueryParams } from './keys';
 
-/** How soon a stale graph is asked again. */
+/** How soon a stale graph is asked again at the earliest (and when an older server gives no hint). */
 const STALE_FOLLOW_UP_MS = 2_000;
+
+/**
+ * After a stale answer: when the server expects the next one (`stale.retryAfterSeconds`), at least 2 s and at
+ * most the refresh interval. Asking every 2 s while a whole-mesh computation runs for 20 s would fetch the same
+ * multi-megabyte answer ten times over.
+ */
+export function staleFollowUpMs(stale: { retryAfterSeconds?: number }, refreshSeconds: number): number {
+  const hinted = typeof stale.retryAfterSeconds === 'number' && Number.isFinite(stale.retryAfterSeconds) ? stale.retryAfterSeconds * 1000 : STALE_FOLLOW_UP_MS;
+  return Math.min(Math.max(STALE_FOLLOW_UP_MS, hinted), refreshSeconds * 1000);
+}
 
 export function graphUrl(p: GraphQueryParams): string {
   const q = new URLSearchParams(apiWindowParams(p.window));
@@ -26,11 +36,11 @@ export function graphQueryOptions(p: GraphQueryParams, refreshSeconds = 0) {
     queryKey: queryKeys.graph(p),
     queryFn: ({ signal }) => fetchJson<GraphResponse>(graphUrl(p), signal),
     placeholderData: keepPreviousData,
-    // A stale answer (the server's previous computation, docs/api.md §4.2) is followed up soon: the next one is computing.
+    // A stale answer (the server's previous computation, docs/api.md §4.2) is followed up when the next one is expected.
     refetchInterval: (query) =>
       p.window.kind === 'range' && refreshSeconds > 0
         ? query.state.data?.stale
-          ? Math.min(STALE_FOLLOW_UP_MS, refreshSeconds * 1000)
+          ? staleFollowUpMs(query.state.data.stale, refreshSeconds)
           : refreshSeconds * 1000
         : false,
     staleTime: 5_000,

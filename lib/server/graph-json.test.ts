@@ -17,7 +17,7 @@ describe('graphJson', () => {
   });
 
   it('appends stale to the same JSON: equal to serialising the graph with stale', () => {
-    const stale = { computedAt: '2026-12-02T10:14:00Z', ageSeconds: 61.5 };
+    const stale = { computedAt: '2026-12-02T10:14:00Z', ageSeconds: 61.5, retryAfterSeconds: 12 };
     expect(JSON.parse(graphJson(graph, stale))).toEqual({ ...graph, stale });
     expect(JSON.parse(graphJson({} as GraphResponse, stale))).toEqual({ stale });
   });
@@ -26,7 +26,7 @@ describe('graphJson', () => {
     const g = structuredClone(graph);
     const spy = vi.spyOn(JSON, 'stringify');
     graphJson(g);
-    graphJson(g, { computedAt: '2026-12-02T10:14:00Z', ageSeconds: 1 });
+    graphJson(g, { computedAt: '2026-12-02T10:14:00Z', ageSeconds: 1, retryAfterSeconds: 2 });
     graphJson(g);
     expect(spy.mock.calls.filter(([v]) => v === g)).toHaveLength(1);
     // Another object (the next computation) is serialised afresh.

@@ -287,6 +287,40 @@ describe('rolling windows: stale-while-revalidate', () => {
       useEnv({ PROMETHEUS_URL: promUrl, KUBECONFIG: inject('kubeconfigPath') });
     }
   });
+  it('a slow rolling window rests twice its last duration before the next computation; pollers meanwhile get the last answer at once, told when to ask again', async () => {
+    const proxy = await slowProxy(promUrl);
+    try {
+      useEnv({ PROMETHEUS_URL: proxy.url, KUBECONFIG: inject('kubeconfigPath') });
+      // A computation of ~2 s that ends just after a step boundary.
+      proxy.delayMs = 2000;
+      await new Promise((r) => setTimeout(r, untilNextStep() + (STEP - 1.5) * 1000));
+      const first = await call(graphGET, R15);
+      expect(first.status).toBe(200);
+      expect(first.body.stale).toBeUndefined();
+      const calls = await callsDuring(async () => {
+        // A newer step, within the rest (2 × ~2 s): the last answer, no computation.
+        const poll = await call(graphGET, R15);
+        expect(poll.status).toBe(200);
+        const stale = (poll.body as MeshGraph).stale;
+        expect(stale).toBeDefined();
+        expect((poll.body as MeshGraph).window).toEqual((first.body as MeshGraph).window);
+        // The next answer is ~3 durations away (the rest, then the computation).
+        expect(stale!.retryAfterSeconds).toBeGreaterThanOrEqual(4);
+        expect(stale!.retryAfterSeconds).toBeLessThanOrEqual(60);
+      });
+      expect(calls).toBe(0);
+      // After the rest, the next poll starts the computation (and gets the last answer while it runs).
+      await new Promise((r) => setTimeout(r, 6000));
+      const after = await callsDuring(async () => {
+        expect((await call(graphGET, R15)).body.stale).toBeDefined();
+        await new Promise((r) => setTimeout(r, 4000));
+      });
+      expect(after).toBe(TRAFFIC);
+    } finally {
+      await proxy.close();
+      useEnv({ PROMETHEUS_URL: promUrl, KUBECONFIG: inject('kubeconfigPath') });
+    }
+  });
   it('absolute windows are never answered stale', async () => {
     const w = windowParams();
     await graph(w);
