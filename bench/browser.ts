@@ -32,6 +32,8 @@ export interface PageMeasurement {
   dataToFinalMs: number;
   /** ms from navigation start to the end of the /api/graph response */
   navToDataMs: number;
+  /** ms from navigation start: the HTML's end, the last script's end, DOM interactive, the graph request's fetch and request starts, its end. */
+  navBreakdown: { htmlEnd: number; scriptsEnd: number; domInteractive: number; graphFetchStart: number; graphRequestStart: number; graphEnd: number };
   apiGraphBytes: number;
   nodes: number;
   edges: number;
@@ -150,8 +152,29 @@ export async function measureGraphPage(browser: Browser, url: string, mo: Measur
     const before = entries.filter((e) => e.responseEnd <= stop);
     const data = before[before.length - 1];
     const cy = window.__meshglassCy;
-    return { stop, drawn: b.drawn[0], final: b.drawn[b.drawn.length - 1], dataEnd: data ? data.responseEnd : NaN, nodes: cy.nodes().length, edges: cy.edges().length };
-  })()`)) as { stop: number; drawn: number; final: number; dataEnd: number; nodes: number; edges: number };
+    const nav = performance.getEntriesByType('navigation')[0];
+    const scripts = performance.getEntriesByType('resource').filter((e) => e.initiatorType === 'script' || e.name.endsWith('.js'));
+    return {
+      stop, drawn: b.drawn[0], final: b.drawn[b.drawn.length - 1], dataEnd: data ? data.responseEnd : NaN, nodes: cy.nodes().length, edges: cy.edges().length,
+      htmlEnd: nav ? nav.responseEnd : NaN,
+      scriptsEnd: scripts.length ? Math.max(...scripts.map((e) => e.responseEnd)) : NaN,
+      domInteractive: nav ? nav.domInteractive : NaN,
+      dataStart: data ? data.requestStart : NaN,
+      dataFetchStart: data ? data.startTime : NaN,
+    };
+  })()`)) as {
+    stop: number;
+    drawn: number;
+    final: number;
+    dataEnd: number;
+    nodes: number;
+    edges: number;
+    htmlEnd: number;
+    scriptsEnd: number;
+    domInteractive: number;
+    dataStart: number;
+    dataFetchStart: number;
+  };
   const pan = (await page.evaluate(PAN_SCRIPT)) as { frames: number; seconds: number };
   const drag = await measureDrag(page);
   if (mo.profilePath) await profilePan(page, mo.profilePath);
@@ -171,6 +194,14 @@ export async function measureGraphPage(browser: Browser, url: string, mo: Measur
     dataToInteractiveMs: timing.drawn - timing.dataEnd,
     dataToFinalMs: timing.final - timing.dataEnd,
     navToDataMs: timing.dataEnd,
+    navBreakdown: {
+      htmlEnd: timing.htmlEnd,
+      scriptsEnd: timing.scriptsEnd,
+      domInteractive: timing.domInteractive,
+      graphFetchStart: timing.dataFetchStart,
+      graphRequestStart: timing.dataStart,
+      graphEnd: timing.dataEnd,
+    },
     apiGraphBytes,
     nodes: timing.nodes,
     edges: timing.edges,

@@ -4,7 +4,7 @@
 // (data → interactive, panning fps, JS bytes) and Kiali's per-namespace query pattern on the same data.
 // Writes bench/results.md (the "Load" section, written by bench/load-test.ts, is kept).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startKubeSimulator } from '../demo/kube-sim/server';
@@ -70,6 +70,8 @@ const opts = {
   pollDuration: Number(arg('poll-duration', '120')),
   /** Build (or reuse) the mesh, the Kubernetes state and the backfilled TSDB, then stop: large meshes take long to backfill. */
   prepareOnly: flag('prepare-only'),
+  /** Append the app servers' stdout and stderr to this file. */
+  appLog: arg('app-log', '') ? path.resolve(ROOT, arg('app-log', '')) : undefined,
   out: path.resolve(ROOT, arg('out', 'bench/results.md')),
 };
 
@@ -413,7 +415,13 @@ async function main() {
             });
             pages.push({ label: s.label, m });
             log(
-              `browser ${s.label}: data→layoutstop ${fmtMs(m.dataToLayoutMs)}, →drawn ${fmtMs(m.dataToInteractiveMs)}, →final layout drawn ${fmtMs(m.dataToFinalMs)}, nav→data ${fmtMs(m.navToDataMs)}, ${m.nodes} nodes/${m.edges} edges, pan (cy.panBy) ${m.fps.toFixed(1)} fps, mouse drag ${m.dragFps.toFixed(1)} renders/s (${m.dragFrames.toFixed(1)} rAF/s), load ${os.loadavg()[0]!.toFixed(2)}, JS ${m.js.files} files ${(m.js.gzipBytes / 1024).toFixed(0)} KB gz`,
+              `browser ${s.label}: data→layoutstop ${fmtMs(m.dataToLayoutMs)}, →drawn ${fmtMs(m.dataToInteractiveMs)}, →final layout drawn ${fmtMs(m.dataToFinalMs)}, nav→data ${fmtMs(m.navToDataMs)} (${Object.entries(
+                m.navBreakdown,
+              )
+                .map(([k, v]) => `${k} ${Math.round(v)}`)
+                .join(
+                  ', ',
+                )}), ${m.nodes} nodes/${m.edges} edges, pan (cy.panBy) ${m.fps.toFixed(1)} fps, mouse drag ${m.dragFps.toFixed(1)} renders/s (${m.dragFrames.toFixed(1)} rAF/s), load ${os.loadavg()[0]!.toFixed(2)}, JS ${m.js.files} files ${(m.js.gzipBytes / 1024).toFixed(0)} KB gz`,
             );
           } catch (e) {
             log(`browser ${s.label} failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -523,8 +531,12 @@ async function startApp(promUrl: string, kubeconfigPath: string, inspectPort: nu
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
-  app.stdout?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-8000)));
-  app.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-8000)));
+  const keep = (d: Buffer) => {
+    log = (log + d.toString()).slice(-8000);
+    if (opts.appLog) appendFileSync(opts.appLog, d);
+  };
+  app.stdout?.on('data', keep);
+  app.stderr?.on('data', keep);
   const appUrl = `http://127.0.0.1:${appPort}`;
   try {
     await waitHttp(`${appUrl}/api/readyz`, app, 60_000);

@@ -242,6 +242,20 @@ describe('KubeCache with missing CRDs and RBAC denials', () => {
     expect(messages.some((m) => m.startsWith('forbidden to list authorizationpolicies.security.istio.io: '))).toBe(true);
     expect(messages).toHaveLength(2);
   });
+  it('keeps handing out the same arrays while absent and forbidden kinds are re-checked, so the inventory is not rebuilt', async () => {
+    const { kc } = await sim({
+      disabledGroups: ['gateway.networking.k8s.io'],
+      forbidden: [{ group: 'security.istio.io', resource: 'authorizationpolicies' }],
+    });
+    const c = cache(kc);
+    const a = await c.getSnapshot();
+    // The Calico CRDs are absent from the simulator too; every such kind is re-checked every 300 ms here.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const b = await c.getSnapshot();
+    for (const k of Object.keys(a) as (keyof typeof a)[]) if (Array.isArray(a[k]) && k !== 'warnings') expect(b[k], k).toBe(a[k]);
+    expect(inventoryOf(b)).toBe(inventoryOf(a));
+    expect(b.warnings).toEqual(a.warnings);
+  });
 });
 
 describe('KubeCache when the API never answered', () => {
