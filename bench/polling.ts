@@ -41,7 +41,16 @@ function quantile(xs: number[], q: number): number {
 export async function measurePolling(
   appUrl: string,
   promUrl: string,
-  o: { path: string; clients: number; intervalSeconds: number; durationSeconds: number; callsPerGraph: number; alignSeconds: number },
+  o: {
+    path: string;
+    clients: number;
+    intervalSeconds: number;
+    durationSeconds: number;
+    callsPerGraph: number;
+    alignSeconds: number;
+    /** Accept-Encoding of the polls (default: fetch's own `gzip, deflate`, as a browser asks for compression). */
+    acceptEncoding?: string;
+  },
 ): Promise<PollingResult> {
   const before = await readPromSelf(promUrl);
   const t0 = Date.now();
@@ -60,7 +69,9 @@ export async function measurePolling(
       const s = performance.now();
       let retryAfterSeconds: number | undefined;
       try {
-        const res = await fetch(`${appUrl}${o.path}`, { headers: { 'x-forwarded-for': `10.13.0.${i + 1}` } });
+        const res = await fetch(`${appUrl}${o.path}`, {
+          headers: { 'x-forwarded-for': `10.13.0.${i + 1}`, ...(o.acceptEncoding ? { 'accept-encoding': o.acceptEncoding } : {}) },
+        });
         // The whole body, without JSON.parse: 20 clients parsing a 9–22 MB graph each in this one process would
         // measure the benchmark's own event loop (a browser parses its own). `stale` is the answer's last key
         // (lib/server/graph-json.ts); a Prometheus failure is a warning of source "prometheus".

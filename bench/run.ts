@@ -68,6 +68,10 @@ const opts = {
   /** Seconds between polls of one client: the graph page's default refresh (lib/graph/url-state.ts DEFAULT_REFRESH). */
   pollInterval: Number(arg('poll-interval', '30')),
   pollDuration: Number(arg('poll-duration', '120')),
+  /** CPU profile of the polled server during each polling scope (bench/out/poll-<scope>.cpuprofile). */
+  pollCpuProf: flag('poll-cpu-prof'),
+  /** Accept-Encoding the polling clients send (default: fetch's `gzip, deflate`). */
+  pollEncoding: arg('poll-encoding', ''),
   /** Build (or reuse) the mesh, the Kubernetes state and the backfilled TSDB, then stop: large meshes take long to backfill. */
   prepareOnly: flag('prepare-only'),
   /** Append the app servers' stdout and stderr to this file. */
@@ -437,7 +441,8 @@ async function main() {
     if (!opts.skipPolling && !opts.browserOnly) {
       const shift = await startTimeShiftProxy(prom.url, Math.round(Date.now() / 1000) - (anchor - 1200));
       stops.push(() => shift.stop());
-      const pollApp = await startApp(shift.url, kube.kubeconfigPath, await freePort());
+      const pollInspectPort = await freePort();
+      const pollApp = await startApp(shift.url, kube.kubeconfigPath, pollInspectPort);
       stops.push(() => stopApp(pollApp.app));
       for (const s of scopes) {
         const pathQ = `/api/graph?range=${formatSeconds(opts.windowSeconds)}&omit=latency${s.ns ? `&namespaces=${s.ns}` : ''}`;
@@ -447,6 +452,13 @@ async function main() {
         if (!first.ok) throw new Error(`${pathQ} ${first.status}: ${(await first.text()).slice(0, 300)}\n${pollApp.appLog().slice(-2000)}`);
         await first.arrayBuffer();
         log(`polling ${s.label}: first answer ${fmtMs(Date.now() - w0)}`);
+        // --poll-cpu-prof: the polled server's main thread, through its inspector (--cpu-prof is not allowed in NODE_OPTIONS).
+        const profiler = opts.pollCpuProf ? await openInspector(nextServerPid(pollApp.app.pid!), pollInspectPort) : undefined;
+        if (profiler) {
+          await profiler.send('Profiler.enable');
+          await profiler.send('Profiler.setSamplingInterval', { interval: 1000 });
+          await profiler.send('Profiler.start');
+        }
         const p = await measurePolling(pollApp.appUrl, prom.url, {
           path: pathQ,
           clients: opts.pollClients,
@@ -454,8 +466,16 @@ async function main() {
           durationSeconds: opts.pollDuration,
           callsPerGraph: buildGraphQueries({ windowSeconds: opts.windowSeconds, parts: ['traffic'] }).length,
           alignSeconds: chooseStep(opts.windowSeconds, GRAPH_ALIGN_POINTS),
+          ...(opts.pollEncoding ? { acceptEncoding: opts.pollEncoding } : {}),
         });
         polling.push(p);
+        if (profiler) {
+          const { profile } = await profiler.send('Profiler.stop');
+          const file = path.join(ROOT, `bench/out/poll-${s.ns ? 'one' : 'whole'}.cpuprofile`);
+          writeFileSync(file, JSON.stringify(profile));
+          profiler.close();
+          log(`CPU profile of the polled server: ${path.relative(ROOT, file)}`);
+        }
         log(
           `polling ${s.label}: ${p.clients} clients every ${p.intervalSeconds} s for ${p.durationSeconds} s: ${p.requests} answers (${p.staleAnswers} stale, ${p.errors} errors${p.errorStatuses ? ` ${JSON.stringify(p.errorStatuses)}` : ''}, ${p.degraded} with a Prometheus warning), p50 ${fmtMs(p.p50Ms)}, p95 ${fmtMs(p.p95Ms)}, max ${fmtMs(p.maxMs)}; ${p.computations.toFixed(1)} computations (${p.promCalls} Prometheus calls) for ${p.steps} window steps${p.degradedExample ? `; first Prometheus warning: ${p.degradedExample}` : ''}`,
         );
@@ -512,7 +532,12 @@ async function main() {
 }
 
 /** `next start` of the existing build against `promUrl`, with the bench's environment; resolves once /api/readyz answers. */
-async function startApp(promUrl: string, kubeconfigPath: string, inspectPort: number): Promise<{ app: ChildProcess; appUrl: string; appLog: () => string }> {
+async function startApp(
+  promUrl: string,
+  kubeconfigPath: string,
+  inspectPort: number,
+  extraNodeOptions = '',
+): Promise<{ app: ChildProcess; appUrl: string; appLog: () => string }> {
   const appPort = await freePort();
   const app: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(appPort), '-H', '127.0.0.1'], {
     cwd: ROOT,
@@ -523,7 +548,7 @@ async function startApp(promUrl: string, kubeconfigPath: string, inspectPort: nu
       NEXT_TELEMETRY_DISABLED: '1',
       NODE_ENV: 'production',
       MESHGLASS_AUTH: 'none',
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${inspectPort}`.trim(),
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${inspectPort} ${extraNodeOptions}`.trim(),
       DASHBOARD_TOKEN: undefined,
       DASHBOARD_TOKEN_FILE: undefined,
       ...(opts.promTimeoutMs ? { PROMETHEUS_TIMEOUT_MS: opts.promTimeoutMs } : {}),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { edge, graph, kube, pod, wl } from './findings/test-builders';
+import { nodeId } from './ids';
 import type { TelemetrySample } from './types';
 import { appId, buildVersionedView, compareVersions, countedReporters, podApp, podVersion, withAppNames } from './versions';
 
@@ -156,5 +157,15 @@ describe('withAppNames', () => {
     const snap = kube({ pods: [pod('shop', 'reviews-v1', { labels: { app: 'reviews' } }), pod('shop', 'web')] });
     const nodes = withAppNames([snap], [wl('shop', 'reviews-v1'), wl('shop', 'web'), wl('shop', 'gone')]);
     expect(nodes.map((n) => n.app)).toEqual(['reviews', undefined, undefined]);
+  });
+  it('each cluster names its own workloads, also when one snapshot is renamed (the names are kept per inventory and cluster)', () => {
+    const east = kube({ pods: [pod('shop', 'reviews-v1', { labels: { app: 'reviews' } })] });
+    const west = { ...kube({ pods: [pod('shop', 'reviews-v1', { labels: { app: 'ratings' } })] }), cluster: 'west' };
+    const node = (cluster: string) => ({ ...wl('shop', 'reviews-v1'), id: nodeId('workload', cluster, 'shop', 'reviews-v1'), cluster });
+    expect(withAppNames([east, west], [node('Kubernetes'), node('west')]).map((n) => n.app)).toEqual(['reviews', 'ratings']);
+    // The same objects under another cluster name (lib/mesh/cluster-name.ts): the same inventory, the new name's ids.
+    const renamed = { ...east, cluster: 'east' };
+    expect(withAppNames([renamed], [node('east'), node('Kubernetes')]).map((n) => n.app)).toEqual(['reviews', undefined]);
+    expect(withAppNames([east], [node('Kubernetes')]).map((n) => n.app)).toEqual(['reviews']);
   });
 });

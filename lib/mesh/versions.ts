@@ -169,19 +169,35 @@ export function buildVersionedView(snapshots: readonly KubeSnapshot[], graph: Me
  * workload (buildVersionedView).
  */
 export function withAppNames(snapshots: readonly KubeSnapshot[], nodes: readonly GraphNode[]): GraphNode[] {
-  const apps = new Map<string, string>();
-  for (const kube of snapshots) {
-    for (const w of inventoryOf(kube).workloads.workloads.values()) {
-      const pod = w.pods[0]?.pod;
-      if (w.infrastructure || !pod) continue;
-      const app = podApp(pod.labels, w.name);
-      if (app !== w.name) apps.set(nodeId('workload', kube.cluster, w.namespace, w.name), app);
-    }
-  }
+  const maps = snapshots.map(appNamesOf);
   return nodes.map((n) => {
-    const app = n.kind === 'workload' ? apps.get(n.id) : undefined;
+    if (n.kind !== 'workload') return n;
+    let app: string | undefined;
+    for (const m of maps) if ((app = m.get(n.id)) !== undefined) break;
     return app ? { ...n, app } : n;
   });
+}
+
+/**
+ * Workload node id → app name where it differs from the workload's name, per inventory (memoised on it: the
+ * inventory lives while the cluster's objects are unchanged). A one-namespace graph of a 2,000-workload
+ * cluster then looks up its few nodes instead of walking every workload of the cluster per request.
+ */
+const APP_NAMES = new WeakMap<object, { cluster: string; map: Map<string, string> }>();
+
+function appNamesOf(kube: KubeSnapshot): Map<string, string> {
+  const inv = inventoryOf(kube);
+  const memo = APP_NAMES.get(inv.workloads);
+  if (memo && memo.cluster === kube.cluster) return memo.map;
+  const map = new Map<string, string>();
+  for (const w of inv.workloads.workloads.values()) {
+    const pod = w.pods[0]?.pod;
+    if (w.infrastructure || !pod) continue;
+    const app = podApp(pod.labels, w.name);
+    if (app !== w.name) map.set(nodeId('workload', kube.cluster, w.namespace, w.name), app);
+  }
+  APP_NAMES.set(inv.workloads, { cluster: kube.cluster, map });
+  return map;
 }
 
 /** Apps worth a box of their own in the versioned view: more than one version. */

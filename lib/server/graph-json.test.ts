@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GraphResponse } from '@/lib/api/types';
-import { graphJson } from './graph-json';
+import { graphJson, graphJsonChunks } from './graph-json';
+
+vi.mock('server-only', () => ({}));
 
 const graph = {
   window: { start: '2026-12-02T10:00:00Z', end: '2026-12-02T10:15:00Z' },
@@ -33,5 +35,31 @@ describe('graphJson', () => {
     const next = structuredClone(graph);
     graphJson(next);
     expect(spy.mock.calls.filter(([v]) => v === next)).toHaveLength(1);
+  });
+
+  it('chunks carry the same JSON, fresh and stale, the graph encoded once and shared between answers', () => {
+    const g = structuredClone(graph);
+    const stale = { computedAt: '2026-12-02T10:14:00Z', ageSeconds: 3, retryAfterSeconds: 9 };
+    const cases = [undefined, stale, { ...stale, ageSeconds: 4 }].map((s) => ({ s, text: JSON.stringify(s ? { ...g, stale: s } : g) }));
+    const spy = vi.spyOn(JSON, 'stringify');
+    const first = graphJsonChunks(g);
+    for (const { s, text } of cases) {
+      const chunks = graphJsonChunks(g, s);
+      expect(chunks[0]).toBe(first[0]);
+      expect(Buffer.concat(chunks).toString('utf8')).toBe(text);
+    }
+    expect(spy.mock.calls.filter(([v]) => v === g)).toHaveLength(1);
+    expect(Buffer.concat(graphJsonChunks({} as GraphResponse, stale)).toString()).toBe(JSON.stringify({ stale }));
+  });
+  it('a shared chunk that was emptied (detached) is made again, not served empty', () => {
+    // Large enough for a buffer of its own (small ones come from Node's shared pool).
+    const g = {
+      ...structuredClone(graph),
+      nodes: Array.from({ length: 200 }, (_, i) => ({ id: `w:ns/n${i}`, label: 'ü'.repeat(20) })),
+    } as unknown as GraphResponse;
+    const [prefix] = graphJsonChunks(g);
+    structuredClone(prefix.buffer, { transfer: [prefix.buffer as ArrayBuffer] });
+    expect(prefix.byteLength).toBe(0);
+    expect(JSON.parse(graphJson(g))).toEqual(g);
   });
 });

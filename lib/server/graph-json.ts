@@ -1,21 +1,41 @@
-// JSON of the graphs the API serves, memoised per graph object (pure).
+// The bytes of the graphs the API serves, made once per graph object.
+import 'server-only';
 import type { GraphResponse } from '@/lib/api/types';
 
-const SERIALIZED = new WeakMap<GraphResponse, string>();
+/** The graph's JSON without its closing `}`, as UTF-8 bytes, and its length when made. */
+const PREFIXES = new WeakMap<GraphResponse, { bytes: Buffer; length: number }>();
 
 /**
- * The graph as JSON; a stale answer (docs/api.md §4.2) is the stored graph's JSON with `stale` appended.
  * Every dashboard polling "the last 15 minutes" is served the same graph object until the next computation
- * lands, and a whole-mesh graph is ~9 MB of JSON (~0.1 s to serialise, bench/results.md): serialised once.
- * Graph objects are never mutated after they are built (lib/server/mesh-data.ts caches and shares them).
+ * lands, and a whole-mesh graph of 2,000 workloads is ~9.5 MB of JSON. Serialising it, and encoding the text as
+ * UTF-8 for every answer, cost the server's one thread ~0.2 s per poll with the garbage it leaves
+ * (bench/results.md, rolling window: sending the answers was most of the polled server's busy time); so each
+ * graph object is serialised and encoded once. Graph objects are never mutated after they are built
+ * (lib/server/mesh-data.ts caches and shares them).
  */
+function prefixOf(graph: GraphResponse): Buffer {
+  const memo = PREFIXES.get(graph);
+  // A buffer detached by a transfer somewhere downstream reads as empty: made again rather than served empty.
+  if (memo && memo.bytes.byteLength === memo.length) return memo.bytes;
+  const text = JSON.stringify(graph);
+  const bytes = Buffer.from(text.slice(0, -1), 'utf8');
+  PREFIXES.set(graph, { bytes, length: bytes.byteLength });
+  return bytes;
+}
+
+/** What follows the prefix: `}`, or the `stale` note (docs/api.md §4.2) and `}`. */
+function tailOf(prefix: Buffer, stale: GraphResponse['stale'] | undefined): Buffer {
+  if (!stale) return Buffer.from('}');
+  return Buffer.from(`${prefix.byteLength === 1 ? '' : ','}"stale":${JSON.stringify(stale)}}`, 'utf8');
+}
+
+/** The answer's JSON as UTF-8 chunks (the graph's shared bytes, then this answer's tail), without copying the graph's. */
+export function graphJsonChunks(graph: GraphResponse, stale?: GraphResponse['stale']): [Buffer, Buffer] {
+  const prefix = prefixOf(graph);
+  return [prefix, tailOf(prefix, stale)];
+}
+
+/** The same JSON as text (tests, callers that need a string). */
 export function graphJson(graph: GraphResponse, stale?: GraphResponse['stale']): string {
-  let text = SERIALIZED.get(graph);
-  if (text === undefined) {
-    text = JSON.stringify(graph);
-    SERIALIZED.set(graph, text);
-  }
-  if (!stale) return text;
-  const tail = `"stale":${JSON.stringify(stale)}}`;
-  return text === '{}' ? `{${tail}` : `${text.slice(0, -1)},${tail}`;
+  return Buffer.concat(graphJsonChunks(graph, stale)).toString('utf8');
 }

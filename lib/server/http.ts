@@ -17,6 +17,22 @@ export function jsonText(text: string, status = 200, headers: Record<string, str
   });
 }
 
+/**
+ * A 200 whose body is JSON in UTF-8 chunks (lib/server/graph-json.ts), streamed as they are: a Uint8Array body
+ * would be copied whole for every answer (the Fetch standard's body extraction), and a string encoded anew.
+ * The chunks go through a default (not byte) stream, which never transfers them, so a shared chunk stays
+ * intact for the next answer. The server compresses as for any answer (Accept-Encoding).
+ */
+export function jsonChunks(chunks: readonly Uint8Array[], headers: Record<string, string> = {}): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const c of chunks) controller.enqueue(c);
+      controller.close();
+    },
+  });
+  return new Response(body, { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8', ...NO_STORE, ...headers } });
+}
+
 export class UpstreamUnavailableError extends Error {
   constructor(
     message: string,

@@ -8,7 +8,7 @@ import { runFindings } from '@/lib/mesh/findings';
 import { planMigrations } from '@/lib/mesh/migration';
 import { summarizeMesh, summarizeNamespaceInventory, summarizeNamespaces } from '@/lib/mesh/namespaces';
 import { kubeOnly, knownClusterNames } from './clusters';
-import { graphJson } from './graph-json';
+import { graphJsonChunks } from './graph-json';
 import { UpstreamUnavailableError } from './http';
 import { getMeshDataOrRecent, serverTiming } from './mesh-data';
 import { meshTrends } from './trends';
@@ -16,10 +16,17 @@ import { meshTrends } from './trends';
 const nowSeconds = () => Date.now() / 1000;
 
 /** The graph (as an object and as JSON) and its Server-Timing header value. */
-export async function graphResponse(params: URLSearchParams, signal: AbortSignal): Promise<{ body: GraphResponse; json: () => string; serverTiming: string }> {
+export async function graphResponse(
+  params: URLSearchParams,
+  signal: AbortSignal,
+): Promise<{ body: GraphResponse; chunks: () => Buffer[]; serverTiming: string }> {
   const q = parseGraphQuery(params, nowSeconds());
   const { graph, timings, stale } = await getMeshDataOrRecent(q, signal);
-  return { body: stale ? { ...graph, stale } : graph, json: () => graphJson(graph, stale), serverTiming: serverTiming(timings) };
+  return {
+    body: stale ? { ...graph, stale } : graph,
+    chunks: () => graphJsonChunks(graph, stale),
+    serverTiming: serverTiming(timings),
+  };
 }
 
 /**
