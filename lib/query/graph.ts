@@ -9,12 +9,15 @@ const STALE_FOLLOW_UP_MS = 2_000;
 
 /**
  * After a stale answer: when the server expects the next one (`stale.retryAfterSeconds`), at least 2 s and at
- * most the refresh interval. Asking every 2 s while a whole-mesh computation runs for 20 s would fetch the same
- * multi-megabyte answer ten times over.
+ * most the refresh interval, spread by up to a quarter later at random. Asking every 2 s while a whole-mesh
+ * computation runs for 20 s would fetch the same multi-megabyte answer ten times over; and without the spread
+ * every dashboard that got the same hint asks at the same instant, and the server compresses the same 9 MB for
+ * all of them at once (bench/results.md, rolling window).
  */
-export function staleFollowUpMs(stale: { retryAfterSeconds?: number }, refreshSeconds: number): number {
+export function staleFollowUpMs(stale: { retryAfterSeconds?: number }, refreshSeconds: number, random: () => number = Math.random): number {
   const hinted = typeof stale.retryAfterSeconds === 'number' && Number.isFinite(stale.retryAfterSeconds) ? stale.retryAfterSeconds * 1000 : STALE_FOLLOW_UP_MS;
-  return Math.min(Math.max(STALE_FOLLOW_UP_MS, hinted), refreshSeconds * 1000);
+  const base = Math.max(STALE_FOLLOW_UP_MS, hinted);
+  return Math.min(Math.round(base * (1 + 0.25 * random())), refreshSeconds * 1000);
 }
 
 export function graphUrl(p: GraphQueryParams): string {

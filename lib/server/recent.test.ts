@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approxJsonBytes, RecentStore } from './recent';
+import { RecentStore } from './recent';
 
 /** A value whose size is its `bytes` field (the store's estimator is injected). */
 type V = { id: string; bytes: number };
@@ -66,23 +66,5 @@ describe('RecentStore', () => {
     expect(s.get('a')).toBeUndefined();
     expect(s.size).toBe(0);
     expect(s.bytes).toBe(0);
-  });
-});
-
-describe('approxJsonBytes', () => {
-  it('is close to the JSON length of a graph-like value', () => {
-    const edge = (i: number) => ({ id: `e${i}`, source: `ns-${i}/a`, target: `ns-${i}/b`, rps: i / 3, errorRate: 0, mtls: true, protocols: ['http', 'grpc'] });
-    const value = {
-      nodes: Array.from({ length: 50 }, (_, i) => ({ id: `n${i}`, name: `workload-${i}`, kind: 'workload' })),
-      edges: Array.from({ length: 200 }, (_, i) => edge(i)),
-    };
-    const exact = JSON.stringify(value).length;
-    const approx = approxJsonBytes(value);
-    expect(approx).toBeGreaterThan(exact * 0.7);
-    expect(approx).toBeLessThan(exact * 1.3);
-  });
-
-  it('grows with the value', () => {
-    expect(approxJsonBytes({ a: 'x'.repeat(1000) })).toBeGreaterThan(approxJsonBytes({ a: 'x' }) + 990);
   });
 });

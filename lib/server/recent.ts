@@ -2,30 +2,6 @@
 // entries and age: a whole-mesh graph of 2,000 workloads is ~9 MB of JSON and several times that in the
 // heap, so a bound of 20 entries alone could hold hundreds of MB (docs/engineering.md B7).
 
-/** Approximate size of a value as JSON, in bytes (string lengths, ~8 per number, keys counted); no string is built. */
-export function approxJsonBytes(value: unknown): number {
-  let bytes = 0;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === 'string') bytes += v.length + 2;
-    else if (typeof v === 'number') bytes += 8;
-    else if (typeof v === 'boolean' || v === null) bytes += 5;
-    else if (Array.isArray(v)) {
-      bytes += 2 + v.length;
-      for (const x of v) stack.push(x);
-    } else if (typeof v === 'object' && v !== undefined) {
-      bytes += 2;
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        if (x === undefined) continue;
-        bytes += k.length + 4;
-        stack.push(x);
-      }
-    }
-  }
-  return bytes;
-}
-
 interface RecentOptions<V> {
   maxEntries: number;
   /** Total of `sizeOf` over the entries kept; the oldest go first. An entry larger than this alone is not kept. */
