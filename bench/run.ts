@@ -532,12 +532,7 @@ async function main() {
 }
 
 /** `next start` of the existing build against `promUrl`, with the bench's environment; resolves once /api/readyz answers. */
-async function startApp(
-  promUrl: string,
-  kubeconfigPath: string,
-  inspectPort: number,
-  extraNodeOptions = '',
-): Promise<{ app: ChildProcess; appUrl: string; appLog: () => string }> {
+async function startApp(promUrl: string, kubeconfigPath: string, inspectPort: number): Promise<{ app: ChildProcess; appUrl: string; appLog: () => string }> {
   const appPort = await freePort();
   const app: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(appPort), '-H', '127.0.0.1'], {
     cwd: ROOT,
@@ -548,7 +543,7 @@ async function startApp(
       NEXT_TELEMETRY_DISABLED: '1',
       NODE_ENV: 'production',
       MESHGLASS_AUTH: 'none',
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${inspectPort} ${extraNodeOptions}`.trim(),
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${inspectPort}`.trim(),
       DASHBOARD_TOKEN: undefined,
       DASHBOARD_TOKEN_FILE: undefined,
       ...(opts.promTimeoutMs ? { PROMETHEUS_TIMEOUT_MS: opts.promTimeoutMs } : {}),

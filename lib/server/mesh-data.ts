@@ -188,7 +188,7 @@ export const SWR_MAX_BYTES = 32 * 1024 * 1024;
 /**
  * What a stale answer keeps: the graph and the Kubernetes side, not the raw telemetry (memory). `stale` is
  * set on an answer served from this store; the graph object itself is the stored one, unchanged, so the
- * route serialises it once for every poller it is served to (lib/server/routes.ts graphJson).
+ * route encodes it once for every poller it is served to (lib/server/graph-json.ts graphJsonChunks).
  */
 export type RecentMeshData = Pick<MeshData, 'kube' | 'snapshots' | 'graph' | 'timings'> & { stale?: NonNullable<MeshGraph['stale']> };
 const gr = globalThis as unknown as { __meshglassRecentStore?: RecentStore<RecentMeshData> };
