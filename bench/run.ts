@@ -210,9 +210,10 @@ async function main() {
     };
     const graphUrl = (w: { start: number; end: number }, ns?: string, omit?: boolean) =>
       `${appUrl}/api/graph?start=${iso(w.start)}&end=${iso(w.end)}${ns ? `&namespaces=${ns}` : ''}${omit ? '&omit=latency' : ''}`;
-    const getGraph = async (w: { start: number; end: number }, ns?: string, omit?: boolean) => {
+    const getGraph = async (w: { start: number; end: number }, ns?: string, omit?: boolean, savePath?: string) => {
       const res = await fetch(graphUrl(w, ns, omit));
       const text = await res.text();
+      if (savePath) writeFileSync(savePath, text);
       if (!res.ok) throw new Error(`/api/graph ${res.status}: ${text.slice(0, 300)}\n${appLog().slice(-2000)}`);
       const g = JSON.parse(text) as { nodes: unknown[]; edges: unknown[]; warnings: { message: string }[] };
       // Server-Timing: kube;dur=…, prom;dur=… (queries + parsing), build;dur=… (lib/server/mesh-data.ts)
@@ -224,7 +225,8 @@ async function main() {
 
     // Warm-up (kube informers sync, route compiled, JIT).
     const w0 = Date.now();
-    const warm = await getGraph(takeWindow());
+    // The answer is kept (bench/out/graph-whole.json) to see what its bytes are made of.
+    const warm = await getGraph(takeWindow(), undefined, true, path.join(ROOT, 'bench/out/graph-whole.json'));
     log(
       `warm-up whole mesh: ${Date.now() - w0} ms, ${warm.nodes} nodes, ${warm.edges} edges, ${(warm.bytes / 1e6).toFixed(2)} MB, warnings: ${warm.warnings.slice(0, 3).join(' | ') || 'none'}`,
     );

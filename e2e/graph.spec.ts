@@ -116,8 +116,10 @@ test('a shared link opened in another browser shows the same selection and numbe
   const graph = new GraphPage(page);
   const edge = await graph.openEdge('range=15m&refresh=off', 'payments/payments-api', 'payments/ledger');
   await expect(graph.panel.getByTestId('panel-title')).toHaveText('payments/payments-api → payments/ledger');
-  // The graph is drawn from a request without latency (omit=latency); the latency follows and fills the panel.
+  // The graph is drawn from a request without latency and the edges' detail (omit=detail,latency); the follow-up fills the panel.
   await expect(graph.panel.getByTestId('panel-rates')).toContainText(/Latency p50\/p95\/p99\s*[\d.]+ ?m?s/);
+  await expect(graph.panel.getByText('Seen by', { exact: true })).toBeVisible();
+  await expect(graph.panel.getByTestId('panel-reporters-loading')).toHaveCount(0);
   await expect(graph.panel.getByTestId('panel-latency-loading')).toHaveCount(0);
   const rates = await graph.panel.getByTestId('panel-rates').innerText();
   // the status breakdown (HTTP codes; gRPC codes by name on gRPC edges) is part of the rates
@@ -149,9 +151,10 @@ test('a shared link opened in another browser shows the same selection and numbe
 
 // The graph is drawn from the omit=latency request; the follow-up latency request fails until told otherwise:
 // as an HTTP error, or as a 200 whose latency queries failed in Prometheus (docs/api.md §4.1 "Latency on demand").
-const LATENCY_FAILURES: { name: string; shows: string; fail: (route: Route) => Promise<void> }[] = [
+const LATENCY_FAILURES: { name: string; shows: string; detailLent: boolean; fail: (route: Route) => Promise<void> }[] = [
   {
     name: 'the latency request fails',
+    detailLent: false,
     shows: 'unavailable: Neither Prometheus nor the Kubernetes API answered',
     fail: (route) =>
       route.fulfill({
@@ -162,6 +165,7 @@ const LATENCY_FAILURES: { name: string; shows: string; fail: (route: Route) => P
   },
   {
     name: 'the latency queries fail in Prometheus',
+    detailLent: true,
     shows: 'unavailable: latency queries failed: query timed out in expression evaluation; these numbers are missing',
     fail: async (route) => {
       const response = await route.fetch();
@@ -182,7 +186,8 @@ for (const failure of LATENCY_FAILURES) {
   test(`${failure.name}: the panel says latency is unavailable and why; Retry reads it again`, async ({ page }) => {
     let fail = true;
     await page.route(/\/api\/graph\?/, async (route) => {
-      if (fail && new URL(route.request().url()).searchParams.get('omit') !== 'latency') return failure.fail(route);
+      // The follow-up is the request without `omit` (the page's own asks omit=detail,latency).
+      if (fail && new URL(route.request().url()).searchParams.get('omit') === null) return failure.fail(route);
       await route.continue();
     });
     const graph = new GraphPage(page);
@@ -192,11 +197,23 @@ for (const failure of LATENCY_FAILURES) {
     await expect(unavailable).toContainText(failure.shows);
     await expect(graph.panel.getByTestId('panel-latency-loading')).toHaveCount(0);
     await expect(graph.panel.getByTestId('panel-rates')).not.toContainText('Latency p50/p95/p99');
+    // The edge's detail (reporters, principals) comes with the same follow-up: missing with it when the request
+    // failed; lent by it when only its latency queries failed (its traffic queries answered).
+    if (failure.detailLent) {
+      await expect(graph.panel.getByTestId('panel-reporters-error')).toHaveCount(0);
+      await expect(graph.panel.getByText('Seen by', { exact: true })).toBeVisible();
+      await expect(graph.panel.getByText('Client principal')).toBeVisible();
+    } else {
+      await expect(graph.panel.getByTestId('panel-reporters-error')).toContainText(failure.shows);
+      await expect(graph.panel.getByTestId('panel-detail-error')).toContainText(failure.shows);
+    }
     await graph.screenshot(`panel-latency-error-${LATENCY_FAILURES.indexOf(failure)}`);
     fail = false;
     await unavailable.getByRole('button', { name: 'Retry' }).click();
     await expect(graph.panel.getByTestId('panel-rates')).toContainText(/Latency p50\/p95\/p99\s*[\d.]+ ?m?s/);
     await expect(graph.panel.getByTestId('panel-latency-error')).toHaveCount(0);
+    await expect(graph.panel.getByText('Seen by', { exact: true })).toBeVisible();
+    await expect(graph.panel.getByTestId('panel-reporters-error')).toHaveCount(0);
   });
 }
 

@@ -9,7 +9,7 @@ import { isErrorCode } from '@/lib/mesh/rates';
 import { explainEdge, explainNode, type Fix } from '@/lib/graph/explain';
 import { KIND_LABELS, MODE_LABELS, MTLS_LABELS, PATH_STYLES, edgeHealth, effectiveMode } from '@/lib/graph/style-mapping';
 import { configQueryOptions } from '@/lib/query/graph';
-import { latencyMissing } from '@/lib/graph/latency';
+import { detailMissing, latencyMissing } from '@/lib/graph/latency';
 import { formatBytesPerSec, formatInstantUtc, formatMs, formatPercent, formatRate } from '@/lib/utils/format';
 import { Button } from '@/components/ui/button';
 import { EdgePolicies } from './edge-policies';
@@ -146,16 +146,17 @@ export interface LatencyStatus {
 }
 
 /** An L7 edge whose latency was not read yet: loading, or — when the latency request failed — unavailable, why, and a retry. */
-function LatencyPending({ status }: { status: LatencyStatus | undefined }) {
+/** What the follow-up request (latency and the edges' detail, lib/graph/latency.ts) has not brought yet: loading, or its error with a retry. */
+function LatencyPending({ status, testId = 'panel-latency' }: { status: LatencyStatus | undefined; testId?: string }) {
   if (!status?.error) {
     return (
-      <span className="text-gray-600" data-testid="panel-latency-loading">
+      <span className="text-gray-600" data-testid={`${testId}-loading`}>
         loading…
       </span>
     );
   }
   return (
-    <span data-testid="panel-latency-error">
+    <span data-testid={`${testId}-error`}>
       <span className="text-red-800">unavailable: {status.error}</span>{' '}
       <Button className="ml-1 px-1.5 py-0 text-xs" onClick={status.retry} disabled={status.retrying}>
         {status.retrying ? 'Retrying…' : 'Retry'}
@@ -184,6 +185,8 @@ function EdgeDetails({
   const clusters = edgeClusters(edge, nodes);
   const r = edge.rates;
   const health = edgeHealth(edge);
+  // Reporters, principals and rate sources not read yet (the page's first request omits them, docs/api.md "Detail on demand").
+  const detailPending = detailMissing(graph, edge);
   return (
     <>
       <h2 className="text-base font-semibold" data-testid="panel-title">
@@ -223,6 +226,11 @@ function EdgeDetails({
             </strong>
           )}
         </Row>
+        {detailPending && (
+          <Row term="Principals">
+            <LatencyPending status={latency} testId="panel-detail" />
+          </Row>
+        )}
         {edge.principals?.source && <Row term="Client principal">{edge.principals.source}</Row>}
         {edge.principals?.destination && <Row term="Server principal">{edge.principals.destination}</Row>}
         {edge.waypoint && <Row term="Waypoint">{edge.waypoint}</Row>}
@@ -293,7 +301,11 @@ function EdgeDetails({
         </p>
         <p className="mt-1 text-sm">{x.telemetry}</p>
         <p className="mt-1 text-sm">{x.mtls}</p>
-        {x.seenBy.length > 0 ? (
+        {x.seenBy === undefined ? (
+          <p className="mt-2 text-sm">
+            Seen by: <LatencyPending status={latency} testId="panel-reporters" />
+          </p>
+        ) : x.seenBy.length > 0 ? (
           <>
             <p className="mt-2 text-sm font-medium">Seen by</p>
             <ul className="list-disc pl-5 text-sm">

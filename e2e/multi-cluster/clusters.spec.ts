@@ -149,11 +149,11 @@ test('/api/graph: shop/cart → east inventory-api is an ambient L4 mTLS cross-c
     expect(e, query).toBeDefined();
     expect(e).toMatchObject({ path: 'ambient', telemetry: 'l4', mtls: 'mutual', crossCluster: true, protocol: 'http', l7Gap: true });
     // ztunnels only: the client's (cluster Kubernetes) reported source, east's ztunnel pod reported destination
-    expect(e!.reporters.map((r) => [r.reporter, r.proxy]).sort()).toEqual([
+    expect(e!.reporters!.map((r) => [r.reporter, r.proxy]).sort()).toEqual([
       ['destination', 'ztunnel'],
       ['source', 'ztunnel'],
     ]);
-    expect(e!.reporters.find((r) => r.reporter === 'destination')!.targets).toEqual(['ztunnel-e4x7k']);
+    expect(e!.reporters!.find((r) => r.reporter === 'destination')!.targets).toEqual(['ztunnel-e4x7k']);
     expect(e!.rates.connectionsPerSec ?? 0).toBeGreaterThan(0);
     const nodes = new Map(g.nodes.map((n) => [n.id, n]));
     expect(nodes.get(CART)).toMatchObject({ cluster: 'Kubernetes', namespace: 'shop', mode: 'ambient' });

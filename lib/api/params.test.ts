@@ -111,8 +111,11 @@ describe('parseGraphQuery', () => {
     expect(graphQueryKey(parseGraphQuery(q('range=1h&group=workload'), NOW))).toBe(graphQueryKey(plain));
     expect(graphQueryKey(parseGraphQuery(q('range=1h&group=version'), NOW))).not.toBe(graphQueryKey(plain));
   });
-  it('omit: only latency, as a list, deduplicated; anything else is a 400 naming omit', () => {
+  it('omit: latency and detail, as a list, deduplicated and sorted; anything else is a 400 naming omit', () => {
     expect(parseGraphQuery(q('omit=latency'), NOW).omit).toEqual(['latency']);
+    expect(parseGraphQuery(q('omit=latency,detail'), NOW).omit).toEqual(['detail', 'latency']);
+    expect(parseGraphQuery(q('omit=detail&omit=detail'), NOW).omit).toEqual(['detail']);
+    expect(() => parseGraphQuery(q('omit=details'), NOW)).toThrow('omit may list detail, latency (got "details")');
     expect(parseGraphQuery(q('omit=latency,latency&omit=latency'), NOW).omit).toEqual(['latency']);
     expect(parseGraphQuery(q('omit='), NOW).omit).toBeUndefined();
     expect(parseGraphQuery(q(''), NOW).omit).toBeUndefined();

@@ -139,7 +139,7 @@ export function parseGroup(params: URLSearchParams): GraphGroup {
  * Parts of the graph a caller may leave out (docs/api.md §4 `omit`): `latency` = the per-edge percentiles and
  * mean, the most expensive query of a whole mesh and not drawn on a collapsed whole-mesh view.
  */
-export const GRAPH_OMITTABLE = ['latency'] as const;
+export const GRAPH_OMITTABLE = ['detail', 'latency'] as const;
 export type GraphOmit = (typeof GRAPH_OMITTABLE)[number];
 
 /**

@@ -18,7 +18,7 @@ describe('explainEdge', () => {
     expect(x.telemetry).toContain('L7 gap');
     expect(x.fixes[0]?.command).toBe('istioctl waypoint apply -n inventory --enroll-namespace');
     expect(x.seenBy).toHaveLength(2);
-    expect(x.seenBy[0]).toContain('ztunnel on the client side');
+    expect(x.seenBy![0]).toContain('ztunnel on the client side');
   });
 
   it('out-of-mesh client bypassing a waypoint: enrol the client, not another waypoint', () => {

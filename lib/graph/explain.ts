@@ -11,7 +11,8 @@ export interface Fix {
 
 interface EdgeExplanation {
   path: string;
-  seenBy: string[];
+  /** One sentence per reporter; undefined when the answer did not carry the reporters (`omit=detail`). */
+  seenBy?: string[];
   telemetry: string;
   mtls: string;
   notes: string[];
@@ -173,7 +174,8 @@ export function explainEdge(edge: GraphEdge, nodes: ReadonlyMap<string, GraphNod
       );
   }
 
-  return { path, seenBy: edge.reporters.map(reporterSentence), telemetry, mtls, notes, fixes };
+  // `seenBy` undefined: the answer left the reporters out (omit=detail) and the follow-up has not lent them yet.
+  return { path, seenBy: edge.reporters?.map(reporterSentence), telemetry, mtls, notes, fixes };
 }
 
 interface NodeExplanation {

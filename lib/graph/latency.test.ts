@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphEdge, MeshGraph } from '@/lib/mesh/types';
 import fixture from './testdata/demo-graph.json';
-import { latencyFailure, latencyMissing, latencyScope, withLatency } from './latency';
+import { withoutDetail } from '@/lib/api/detail';
+import { detailMissing, latencyFailure, latencyMissing, latencyScope, withLatency } from './latency';
 
 const full = fixture as MeshGraph;
 const LAT = ['p50Ms', 'p95Ms', 'p99Ms', 'meanMs'] as const;
@@ -76,6 +77,37 @@ describe('withLatency', () => {
       expect(e.path).toBe(bare.edges[i]!.path);
       expect(e.rates.rps).toBe(bare.edges[i]!.rates.rps);
     });
+  });
+});
+
+describe('withLatency: the edges\' detail (omit=detail,latency, the page\'s own request)', () => {
+  const lean = withoutDetail(bare);
+  it('the whole mesh for the same window restores the full graph exactly', () => {
+    expect(lean.omitted).toEqual(['detail', 'latency']);
+    expect(lean.edges.every((e) => detailMissing(lean, e))).toBe(true);
+    expect(withLatency(lean, full, 'all')).toEqual(full);
+  });
+  it('a namespace\'s follow-up lends detail to the edges touching it only, and says which', () => {
+    const ns = 'payments';
+    const touching = (e: GraphEdge) => e.source.includes(`/${ns}/`) || e.target.includes(`/${ns}/`);
+    const partial = { ...full, edges: full.edges.filter(touching) };
+    const merged = withLatency(lean, partial, [ns]);
+    expect(merged.omitted).toEqual(['detail', 'latency']);
+    for (const e of merged.edges) {
+      expect(detailMissing(merged, e)).toBe(!touching(e));
+      expect(e.reporters === undefined).toBe(!touching(e));
+    }
+  });
+  it('a follow-up whose latency queries failed lends the detail but no latency', () => {
+    const merged = withLatency(lean, bare, 'all', { latencyFailed: true });
+    expect(merged.omitted).toEqual(['latency']);
+    expect(merged.edges.some((e) => detailMissing(merged, e))).toBe(false);
+    expect(merged.edges.filter((e) => e.telemetry === 'l7').every((e) => latencyMissing(merged, e))).toBe(true);
+    expect(merged.edges.every((e) => e.rates.p95Ms === undefined)).toBe(true);
+  });
+  it('a graph that carries its detail has none missing', () => {
+    expect(full.edges.some((e) => detailMissing(full, e))).toBe(false);
+    expect(bare.edges.some((e) => detailMissing(bare, e))).toBe(false);
   });
 });
 

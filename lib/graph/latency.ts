@@ -1,3 +1,4 @@
+import { withEdgeDetail } from '@/lib/api/detail';
 import type { EdgeRates, GraphEdge, MeshGraph } from '@/lib/mesh/types';
 
 // Latency on demand (docs/api.md `omit`, docs/api.md §4.1 "Latency on demand"). Pure.
@@ -22,7 +23,7 @@ export function latencyScope(opts: {
   /** Namespaces drawn with their workloads, and the ones the selection needs. */
   detailed: readonly string[];
 }): LatencyScope {
-  if (!opts.omitted?.includes('latency')) return undefined;
+  if (!opts.omitted || opts.omitted.length === 0) return undefined;
   if (!opts.collapsedView) return 'all';
   const ns = [...new Set(opts.detailed.filter((n) => n !== ''))].sort();
   return ns.length > 0 ? ns : undefined;
@@ -44,34 +45,61 @@ function mergeEdge(e: GraphEdge, l: GraphEdge): GraphEdge {
   return { ...e, rates, slices: e.slices.map((s) => (byVia.has(s.via) ? { ...s, rates: copyLatency(s.rates, byVia.get(s.via)!.rates) } : s)) };
 }
 
-/** A drawn graph; `latencyRead` = the edges whose latency was read when the graph itself omitted it. */
-export type LatencyView = MeshGraph & { latencyRead?: ReadonlySet<string> };
+/**
+ * A drawn graph; `latencyRead` / `detailRead` = the edges whose latency / detail (lib/api/detail.ts) was read
+ * when the graph itself omitted it.
+ */
+export type LatencyView = MeshGraph & { latencyRead?: ReadonlySet<string>; detailRead?: ReadonlySet<string> };
 
 /**
- * `graph` with the latency of `latency`'s edges (same ids). `omitted` is dropped when `latency` covered the
- * whole mesh for the same window; otherwise `latencyRead` lists the edges it covered.
+ * `graph` with the latency and the detail fields of the follow-up's edges (same ids). A part is dropped from
+ * `omitted` when the follow-up covered the whole mesh for the same window; otherwise `latencyRead` /
+ * `detailRead` list the edges it covered. `latencyFailed`: the follow-up's latency queries failed (latencyFailure)
+ * — it still lends the detail, read by its traffic queries.
  */
-export function withLatency(graph: MeshGraph, latency: Pick<MeshGraph, 'edges' | 'window' | 'omitted'> | undefined, scope: LatencyScope): LatencyView {
-  if (!latency || latency.omitted?.includes('latency')) return graph;
-  const byId = new Map(latency.edges.map((e) => [e.id, e]));
+export function withLatency(
+  graph: MeshGraph,
+  followUp: Pick<MeshGraph, 'edges' | 'window' | 'omitted'> | undefined,
+  scope: LatencyScope,
+  opts: { latencyFailed?: boolean } = {},
+): LatencyView {
+  if (!followUp) return graph;
+  const lendsLatency = !opts.latencyFailed && !followUp.omitted?.includes('latency') && (graph.omitted?.includes('latency') ?? false);
+  const lendsDetail = !followUp.omitted?.includes('detail') && (graph.omitted?.includes('detail') ?? false);
+  if (!lendsLatency && !lendsDetail) return graph;
+  const byId = new Map(followUp.edges.map((e) => [e.id, e]));
   const read = new Set<string>();
   const edges = graph.edges.map((e) => {
     const l = byId.get(e.id);
     if (!l) return e;
     read.add(e.id);
-    return mergeEdge(e, l);
+    const withDetail = lendsDetail ? withEdgeDetail(e, l) : e;
+    return lendsLatency ? mergeEdge(withDetail, l) : withDetail;
   });
-  const complete = scope === 'all' && latency.window.start === graph.window.start && latency.window.end === graph.window.end;
+  const complete = scope === 'all' && followUp.window.start === graph.window.start && followUp.window.end === graph.window.end;
   if (read.size === 0 && !complete) return graph;
   const merged: LatencyView = { ...graph, edges };
-  if (complete) delete merged.omitted;
-  else merged.latencyRead = read;
+  const lent = [...(lendsLatency ? ['latency'] : []), ...(lendsDetail ? ['detail'] : [])];
+  if (complete) {
+    const omitted = (graph.omitted ?? []).filter((p) => !lent.includes(p));
+    if (omitted.length > 0) merged.omitted = omitted;
+    else delete merged.omitted;
+  }
+  const stillLatency = merged.omitted?.includes('latency') ?? false;
+  const stillDetail = merged.omitted?.includes('detail') ?? false;
+  if (stillLatency && lendsLatency) merged.latencyRead = read;
+  if (stillDetail && lendsDetail) merged.detailRead = read;
   return merged;
 }
 
 /** True when this L7 edge's latency was not read for the drawn graph yet (as opposed to: it has none). */
 export function latencyMissing(graph: Pick<LatencyView, 'omitted' | 'latencyRead'>, edge: GraphEdge): boolean {
   return (graph.omitted?.includes('latency') ?? false) && edge.telemetry === 'l7' && !graph.latencyRead?.has(edge.id);
+}
+
+/** True when this edge's reporters, principals and rate sources were not read for the drawn graph yet (`omit=detail`). */
+export function detailMissing(graph: Pick<LatencyView, 'omitted' | 'detailRead'>, edge: GraphEdge): boolean {
+  return (graph.omitted?.includes('detail') ?? false) && !graph.detailRead?.has(edge.id);
 }
 
 /**

@@ -99,7 +99,7 @@ describe('§3.2 no double counting', () => {
     expect(e.rates.rps).toBeCloseTo(1200 / 600, 12); // 500+100+600, not 2400
     expect(e.rates.errorRate).toBeCloseTo(100 / 1200, 12);
     expect(e.rateSources).toEqual({ l7: 'destination' });
-    expect(e.reporters.find((r) => r.reporter === 'destination')!.targets).toEqual(['srv-1', 'srv-2']);
+    expect(e.reporters!.find((r) => r.reporter === 'destination')!.targets).toEqual(['srv-1', 'srv-2']);
   });
   it('source only when nothing else reported', () => {
     const t = new TelemetryBuilder('labels')
@@ -141,7 +141,7 @@ describe('§3.2 no double counting', () => {
     expect(g.edges).toHaveLength(1);
     const e = edge(W('amb', 'amb'), W('app', 'srv'))!;
     expect(e).toMatchObject({ path: 'waypoint', waypoint: 'wp/wp', rates: { rps: 1 }, rateSources: { l7: 'waypoint' } });
-    expect(e.reporters.map((r) => `${r.reporter}/${r.proxy}`)).toEqual(['destination/envoy', 'waypoint/waypoint']);
+    expect(e.reporters!.map((r) => `${r.reporter}/${r.proxy}`)).toEqual(['destination/envoy', 'waypoint/waypoint']);
   });
 });
 
@@ -171,7 +171,7 @@ describe('§3.3 waypoint hops are folded', () => {
     const e = edge(W('amb', 'amb'), W('wp', 'v1'))!;
     expect(e.rates.connectionsPerSec).toBeUndefined();
     expect(e.rateSources).toEqual({ l7: 'waypoint' });
-    expect(e.reporters.map((r) => `${r.reporter}/${r.proxy}/${r.rule}`)).toEqual([
+    expect(e.reporters!.map((r) => `${r.reporter}/${r.proxy}/${r.rule}`)).toEqual([
       'destination/ztunnel/scrape-labels',
       'source/ztunnel/scrape-labels',
       'waypoint/waypoint/waypoint',
@@ -448,7 +448,7 @@ describe('§3.6 mode as of the window', () => {
     const g = buildMeshGraph(k, t, {});
     expect(g.nodes.find((n) => n.id === W('amb', 'api'))!.modeInWindow).toBeUndefined();
     expect(g.edges[0]).toMatchObject({ attributionGuessed: true });
-    expect(g.edges[0]!.reporters[0]!.rule).toBe('current-mode');
+    expect(g.edges[0]!.reporters![0]!.rule).toBe('current-mode');
   });
 });
 

@@ -588,7 +588,7 @@ describe.each(SCENARIOS)('demo mesh, $name', ({ kube: k, profile, guessed }) => 
     expect(e.rates.p95Ms).toBeCloseTo(50, 9);
     expect(e.rates.p99Ms).toBeCloseTo(100, 9);
     expect(e.services).toEqual(['shop/cart']);
-    expect(e.reporters.map((r) => r.reporter).sort()).toContain('waypoint');
+    expect(e.reporters!.map((r) => r.reporter).sort()).toContain('waypoint');
   });
 
   it('row 5 counts requests from the destination only', () => {

@@ -127,7 +127,7 @@ function picture(k: KubeSnapshot, t: TelemetryInput) {
     edges: g.edges
       .map(
         (e) =>
-          `${strip(e.source)} → ${strip(e.target)} ${e.path} ${e.telemetry} ${e.mtls} ${e.waypoint ?? ''} ${e.reporters.map((x) => `${x.reporter}/${x.proxy}`).join(',')}`,
+          `${strip(e.source)} → ${strip(e.target)} ${e.path} ${e.telemetry} ${e.mtls} ${e.waypoint ?? ''} ${e.reporters!.map((x) => `${x.reporter}/${x.proxy}`).join(',')}`,
       )
       .sort(),
   };

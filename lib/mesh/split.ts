@@ -130,7 +130,7 @@ function virtualServiceSplits(kube: KubeSnapshot, vs: VirtualServiceInfo): RawSp
  * connections at L4 and routes no requests (docs/classification.md §9.2).
  */
 export function splitPathProblem(e: GraphEdge, source: GraphNode | undefined): string | undefined {
-  const l7Router = e.reporters.some((r) => r.proxy === 'waypoint' || (r.reporter === 'source' && r.proxy === 'envoy'));
+  const l7Router = (e.reporters ?? []).some((r) => r.proxy === 'waypoint' || (r.reporter === 'source' && r.proxy === 'envoy'));
   if (l7Router) return undefined;
   if (!source || source.kind === 'unknown' || source.mode === 'none') {
     return 'the client is outside the mesh: no proxy on its side routes its requests, and no waypoint is on the path';

@@ -482,9 +482,10 @@ export interface GraphEdge {
   /** "ns/name" of the waypoint that carried it (path=waypoint). */
   waypoint?: string;
   rates: EdgeRates;
-  /** Which reporter each number came from. */
+  /** Which reporter each number came from. Absent (with `reporters`, `principals`) in an answer that omits `detail` (lib/api/detail.ts). */
   rateSources?: { l7?: Reporter; l4?: Reporter };
-  reporters: EdgeReporter[];
+  /** The reporters whose series make the edge; always built, absent only from an answer that omits `detail`. */
+  reporters?: EdgeReporter[];
   /** True when at least one reporter's proxy kind was guessed from the current mode (rule c). */
   attributionGuessed?: boolean;
   /** Destination services, "ns/name" or host. */
@@ -577,7 +578,8 @@ export interface EdgeSlice {
   /** Share of the edge's traffic (requests, else connections, else bytes), 0..1; absent when no measure is common to all slices. */
   share?: number;
   rates: EdgeRates;
-  rateSources: { l7?: Reporter; l4?: Reporter };
+  /** Absent only from an answer that omits `detail`. */
+  rateSources?: { l7?: Reporter; l4?: Reporter };
   partialL7?: boolean;
   waypoint?: string;
 }
@@ -592,10 +594,10 @@ export interface MeshGraph {
   /** Configured traffic splits beside the observed shares (lib/mesh/split.ts); present with `apps`. */
   splits?: TrafficSplit[];
   /**
-   * Parts the caller asked to leave out (`omit=latency`): their fields are absent because they were not
-   * read, not because the mesh has no such data. Absent = the whole graph.
+   * Parts the caller asked to leave out (`omit=latency`, `omit=detail`; sorted): their fields are absent because
+   * they were not read or not sent, not because the mesh has no such data. Absent = the whole graph.
    */
-  omitted?: 'latency'[];
+  omitted?: ('detail' | 'latency')[];
   /**
    * Present when a rolling window's answer is the previous computation, served while the next one runs
    * (stale-while-revalidate, docs/api.md §4.2): when it was computed, how old it was when sent, and in how

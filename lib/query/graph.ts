@@ -26,7 +26,7 @@ export function graphUrl(p: GraphQueryParams): string {
   if (p.clusters.length) q.set('clusters', p.clusters.join(','));
   if (p.expandWaypoints) q.set('expandWaypoints', 'true');
   if (p.group === 'version') q.set('group', 'version');
-  if (p.omitLatency) q.set('omit', 'latency');
+  if (p.omitLatencyAndDetail) q.set('omit', 'detail,latency');
   return `/api/graph?${q}`;
 }
 
@@ -55,7 +55,7 @@ export function graphQueryOptions(p: GraphQueryParams, refreshSeconds = 0) {
  * absolute) window: a full graph of that scope, whose edges lend their latency to the drawn graph by id
  * (lib/graph/latency.ts). Absolute, so never polled; the previous answer stays shown while the next loads.
  */
-export function latencyQueryOptions(p: Omit<GraphQueryParams, 'window' | 'omitLatency'>, window: { start: string; end: string } | undefined, enabled: boolean) {
+export function latencyQueryOptions(p: Omit<GraphQueryParams, 'window' | 'omitLatencyAndDetail'>, window: { start: string; end: string } | undefined, enabled: boolean) {
   const params: GraphQueryParams = { ...p, window: { kind: 'absolute', start: window?.start ?? '', end: window?.end ?? '' } };
   return queryOptions({
     queryKey: [...queryKeys.graph(params), 'latency'] as const,

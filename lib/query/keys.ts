@@ -10,8 +10,8 @@ export interface GraphQueryParams {
   expandWaypoints: boolean;
   /** The versioned view (apps, versions and configured splits in the answer). */
   group?: 'version';
-  /** Ask without the latency part (`omit=latency`, docs/api.md); the page reads it apart (lib/graph/latency.ts). */
-  omitLatency?: boolean;
+  /** Ask without the latency and the edges' detail (`omit=detail,latency`, docs/api.md); the page reads them apart (lib/graph/latency.ts). */
+  omitLatencyAndDetail?: boolean;
 }
 
 export interface SeriesQueryParams {

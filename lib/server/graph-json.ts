@@ -1,5 +1,6 @@
 // The bytes of the graphs the API serves, made once per graph object.
 import 'server-only';
+import { withoutDetail } from '@/lib/api/detail';
 import type { GraphResponse } from '@/lib/api/types';
 
 /** The graph's JSON without its closing `}`, as UTF-8 bytes, and its length when made. */
@@ -21,6 +22,24 @@ function prefixOf(graph: GraphResponse): Buffer {
   const bytes = Buffer.from(text.slice(0, -1), 'utf8');
   PREFIXES.set(graph, { bytes, length: bytes.byteLength });
   return bytes;
+}
+
+/** The graph as served to `omit=detail`, made once per graph object (and so serialised once, below). */
+const DETAILLESS = new WeakMap<GraphResponse, GraphResponse>();
+
+/**
+ * The graph to serve: itself, or without its edges' detail (lib/api/detail.ts) when the caller omitted it. The
+ * computation is the same either way (lib/server/mesh-data.ts never sees `detail`); only the bytes differ, so
+ * the page's polls and the full reads of the same window share one computation.
+ */
+export function servedGraph(graph: GraphResponse, omitDetail: boolean): GraphResponse {
+  if (!omitDetail) return graph;
+  let lean = DETAILLESS.get(graph);
+  if (!lean) {
+    lean = withoutDetail(graph);
+    DETAILLESS.set(graph, lean);
+  }
+  return lean;
 }
 
 /** What follows the prefix: `}`, or the `stale` note (docs/api.md §4.2) and `}`. */

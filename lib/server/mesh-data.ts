@@ -13,7 +13,7 @@ import { getPrometheusClient } from '@/lib/prometheus/client';
 import { fetchTelemetry, fetchVersionSamples } from '@/lib/prometheus/telemetry';
 import { chooseStep, GRAPH_QUERY_PARTS, type GraphQueryPart } from '@/lib/prometheus/queries';
 import { Coalescer } from './coalesce';
-import { graphJsonChunks } from './graph-json';
+import { graphJsonChunks, servedGraph } from './graph-json';
 import { RecentStore } from './recent';
 import { upstreamGate } from './guard';
 import { alignWindow } from './limits';
@@ -50,6 +50,16 @@ const telemetryCoalescer: Coalescer<TelemetryInput> = (g.__meshglassTelemetryCoa
   ttlMs: CACHE_TTL_MS,
   maxEntries: CACHE_MAX_ENTRIES,
 }));
+
+/**
+ * The query as computed: `omit=detail` changes what is sent, not what is read or built (lib/server/graph-json.ts
+ * servedGraph), so it is no part of the computation or of its cache keys.
+ */
+function computedQuery(q: GraphQuery): GraphQuery {
+  if (!q.omit?.includes('detail')) return q;
+  const omit = q.omit.filter((p) => p !== 'detail');
+  return { ...q, omit: omit.length > 0 ? omit : undefined };
+}
 
 export function alignGraphQuery<Q extends GraphQuery>(q: Q): Q {
   return { ...q, window: alignWindow(q.window, chooseStep(q.window.end - q.window.start, GRAPH_ALIGN_POINTS)) };
@@ -110,7 +120,7 @@ function dedupeWarnings(ws: Warning[]): Warning[] {
  * One upstream failing → what the other gives plus warnings; both failing → UpstreamUnavailableError (503).
  */
 export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promise<MeshData> {
-  const q = alignGraphQuery(query);
+  const q = alignGraphQuery(computedQuery(query));
   return meshDataCoalescer.get(graphQueryKey(q), signal, async (shared) => {
     const config = getConfig();
     const window = { start: toRfc3339(q.window.start), end: toRfc3339(q.window.end) };
@@ -180,10 +190,11 @@ const SWR_WAIT_MS = 100;
 const SWR_MAX_AGE_MS = 60_000;
 const SWR_MAX_ENTRIES = 20;
 /**
- * Graphs kept for stale-while-revalidate, in JSON bytes (held besides the graph, lib/server/graph-json.ts; the heap holds a few
- * times that): room for three whole-mesh graphs of 2,000 workloads (~9 MB each) besides the small ones.
+ * Graphs kept for stale-while-revalidate, counted by the JSON bytes the graph page is served (`omit=detail`, held
+ * besides the graph, lib/server/graph-json.ts; the heap holds a few times that): room for three whole-mesh graphs
+ * of 2,000 workloads (~5.5 MB each without the edges' detail) besides the small ones.
  */
-export const SWR_MAX_BYTES = 32 * 1024 * 1024;
+export const SWR_MAX_BYTES = 20 * 1024 * 1024;
 
 /**
  * What a stale answer keeps: the graph and the Kubernetes side, not the raw telemetry (memory). `stale` is
@@ -197,9 +208,10 @@ const recent = (gr.__meshglassRecentStore ??= new RecentStore<RecentMeshData>({
   maxEntries: SWR_MAX_ENTRIES,
   maxBytes: SWR_MAX_BYTES,
   maxAgeMs: SWR_MAX_AGE_MS,
-  // The graph's JSON bytes, made here once and reused for every answer that serves it (lib/server/graph-json.ts):
-  // walking a whole-mesh graph to estimate its size took ~1 s of the thread (CPU profile of the 20-poller bench).
-  sizeOf: (d) => graphJsonChunks(d.graph)[0].byteLength,
+  // The JSON bytes of the graph as the page's polls are served (without the edges' detail), made here once and
+  // reused for every answer that serves it (lib/server/graph-json.ts): walking a whole-mesh graph to estimate its
+  // size took ~1 s of the thread (CPU profile of the 20-poller bench).
+  sizeOf: (d) => graphJsonChunks(servedGraph(d.graph, true))[0].byteLength,
 }));
 
 function remember(key: string, d: MeshData): void {
@@ -252,7 +264,8 @@ function staleAnswer(key: string, usable: { data: RecentMeshData; at: number }):
 }
 
 /** getMeshData, or — for a rolling window whose next answer is still computing — the previous answer, marked stale. */
-export async function getMeshDataOrRecent(query: GraphQuery, signal: AbortSignal): Promise<RecentMeshData> {
+export async function getMeshDataOrRecent(asked: GraphQuery, signal: AbortSignal): Promise<RecentMeshData> {
+  const query = computedQuery(asked);
   if (!query.window.relative) return getMeshData(query, signal);
   const key = graphQueryKey({ ...query, window: { start: 0, end: query.window.end - query.window.start, relative: true } });
   const usable = recent.get(key);

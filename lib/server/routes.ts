@@ -8,7 +8,7 @@ import { runFindings } from '@/lib/mesh/findings';
 import { planMigrations } from '@/lib/mesh/migration';
 import { summarizeMesh, summarizeNamespaceInventory, summarizeNamespaces } from '@/lib/mesh/namespaces';
 import { kubeOnly, knownClusterNames } from './clusters';
-import { graphJsonChunks } from './graph-json';
+import { graphJsonChunks, servedGraph } from './graph-json';
 import { UpstreamUnavailableError } from './http';
 import { getMeshDataOrRecent, serverTiming } from './mesh-data';
 import { meshTrends } from './trends';
@@ -21,7 +21,8 @@ export async function graphResponse(
   signal: AbortSignal,
 ): Promise<{ body: GraphResponse; chunks: () => Buffer[]; serverTiming: string }> {
   const q = parseGraphQuery(params, nowSeconds());
-  const { graph, timings, stale } = await getMeshDataOrRecent(q, signal);
+  const { graph: computed, timings, stale } = await getMeshDataOrRecent(q, signal);
+  const graph = servedGraph(computed, q.omit?.includes('detail') ?? false);
   return {
     body: stale ? { ...graph, stale } : graph,
     chunks: () => graphJsonChunks(graph, stale),

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { GET as graphGET } from '@/app/api/graph/route';
 import { GET as namespacesGET } from '@/app/api/namespaces/route';
 import { diffPromSelf, readPromSelf } from '@/bench/prom-self';
+import { withoutDetail } from '@/lib/api/detail';
 import { latencyFailure } from '@/lib/graph/latency';
 import type { NamespaceRow } from '@/lib/mesh/namespaces';
 import type { GraphEdge, MeshGraph } from '@/lib/mesh/types';
@@ -124,6 +125,27 @@ function strip(e: GraphEdge): GraphEdge {
   };
   return { ...drop(e), ...(e.slices ? { slices: e.slices.map(drop) } : {}) };
 }
+
+describe('omit=detail (the page\'s own request: omit=detail,latency)', () => {
+  it('is the same graph without the edges\' reporters, principals and rate sources, and says so', async () => {
+    const w = windowParams();
+    const full = await graph(`${w}&omit=latency`);
+    const lean = await graph(`${w}&omit=detail,latency`);
+    expect(lean.omitted).toEqual(['detail', 'latency']);
+    expect(lean.nodes).toEqual(full.nodes);
+    expect(full.edges.filter((e) => e.reporters && e.reporters.length > 0).length).toBe(full.edges.length);
+    expect(full.edges.some((e) => e.principals) && full.edges.some((e) => e.rateSources)).toBe(true);
+    expect(lean.edges).toEqual(full.edges.map((e) => withoutDetail({ ...full, edges: [e] }).edges[0]));
+    expect(lean.edges.some((e) => e.reporters ?? e.principals ?? e.rateSources ?? e.slices?.some((x) => x.rateSources))).toBe(false);
+    expect(JSON.stringify(lean).length).toBeLessThan(JSON.stringify(full).length * 0.8);
+  });
+  it('costs no Prometheus call of its own: the lean and the full answers of one window are one computation', async () => {
+    const w = windowParams();
+    expect(await callsDuring(() => graph(`${w}&omit=detail,latency`))).toBe(TRAFFIC);
+    expect(await callsDuring(() => graph(`${w}&omit=latency`))).toBe(0);
+    expect(await callsDuring(() => graph(`${w}&omit=detail`))).toBe(ALL - TRAFFIC);
+  });
+});
 
 describe('omit=latency', () => {
   it('is the full graph without the latency fields, and says so', async () => {

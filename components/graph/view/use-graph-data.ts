@@ -16,8 +16,9 @@ import { useDiffData, useGraphData as useGraphSource, useNamespaceInventory, use
  * The page's queries (graph, its latency, namespaces for the picker, public config) and what is drawn from them.
  * Nothing but the graph reads Prometheus before the graph is drawn: the picker's namespaces are the Kubernetes
  * inventory's (`omit=traffic`), completed by the drawn graph's telemetry-only namespaces (lib/graph/picker.ts).
- * The whole mesh is read without latency first (`omit=latency`), then the latency of what the user looks at in
- * detail — expanded namespaces and the selection's, or everything when nothing is collapsed (lib/graph/latency.ts).
+ * The whole mesh is read without latency and the edges' detail first (`omit=detail,latency`), then both for what the
+ * user looks at in detail — expanded namespaces and the selection's, or everything when nothing is collapsed
+ * (lib/graph/latency.ts, lib/api/detail.ts).
  */
 export function useGraphData(state: GraphUrlState) {
   const snapshot = useSnapshot();
@@ -27,8 +28,8 @@ export function useGraphData(state: GraphUrlState) {
     expandWaypoints: state.expandWaypoints,
     ...(state.group === 'version' ? { group: 'version' as const } : {}),
   };
-  // The graph draws from the traffic queries; latency follows in a second request. A snapshot carries its latency.
-  const graphParams = { ...base, window: state.window, omitLatency: !snapshot };
+  // The graph draws from the traffic queries; latency and the edges' detail follow in a second request. A snapshot carries both.
+  const graphParams = { ...base, window: state.window, omitLatencyAndDetail: !snapshot };
   const graphQuery = useGraphSource(graphParams, state.refresh);
   const inventoryQuery = useNamespaceInventory(state.clusters);
   const configQuery = useQuery(configQueryOptions());
@@ -62,9 +63,10 @@ export function useGraphData(state: GraphUrlState) {
   const latencyFailed = scope ? latencyFailure(latencyQuery.data) : undefined;
   const graph = useMemo(() => {
     if (!drawn) return undefined;
-    const latency = scope && !latencyFailed ? latencyQuery.data : undefined;
+    const followUp = scope ? latencyQuery.data : undefined;
+    // A follow-up whose latency queries failed still lends the edges' detail (its traffic queries answered).
     // The versioned view's p95 per version comes with the latency answer too (lib/graph/app-boxes.ts).
-    return withVersionLatency(withLatency(drawn, latency, scope), latency);
+    return withVersionLatency(withLatency(drawn, followUp, scope, { latencyFailed: latencyFailed !== undefined }), latencyFailed ? undefined : followUp);
   }, [drawn, latencyQuery.data, scope, latencyFailed]);
   // A failed latency request (or latency queries): the side panel says so, with the message and a retry, instead of "loading…".
   const latencyStatus = {
