@@ -28,7 +28,15 @@ interface MeshData {
   kube: KubeSnapshot;
   /** One snapshot per configured cluster, each with its `cluster` (one entry in single-cluster mode). */
   snapshots: KubeSnapshot[];
-  telemetry: TelemetryInput;
+  /** Whether Prometheus answered. */
+  telemetryAvailable: boolean;
+  /**
+   * The raw telemetry the graph was built from, kept with the result only for a namespace-scoped query (the
+   * sparklines select their series from it, lib/server/series.ts). A whole mesh's is ~65 MB of samples and
+   * label sets at 2,000 workloads, held for the result cache's 5 s after every whole-mesh graph (heap snapshot,
+   * bench/results.md): it is let go once the graph is built.
+   */
+  telemetry?: TelemetryInput;
   graph: MeshGraph;
   /** Milliseconds of the shared upstream run this result came from (Server-Timing). */
   /** ms: kube snapshot, Prometheus, cluster naming + inventory (between both and the build), model build, the whole run. */
@@ -174,7 +182,8 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
     if (q.omit && q.omit.length > 0) graph.omitted = [...q.omit];
     timings.build = since(t1);
     timings.run = since(t0);
-    return { kube, snapshots, telemetry, graph, timings };
+    const scoped = q.namespaces !== undefined && q.namespaces.length > 0;
+    return { kube, snapshots, telemetryAvailable: telemetry.available, ...(scoped ? { telemetry } : {}), graph, timings };
   });
 }
 

@@ -82,8 +82,10 @@ export async function getSeries(kind: 'edge' | 'node', params: URLSearchParams, 
   // The selection reads request and TCP series only: no latency histogram.
   const data = await getMeshData({ window, namespaces, expandWaypoints: false, omit: ['latency'] }, signal);
   const key = JSON.stringify([kind, id, window.start, window.end, points]);
+  // A namespace-scoped result keeps its telemetry (lib/server/mesh-data.ts MeshData.telemetry).
+  const telemetry = data.telemetry ?? { samples: [], reporterTargets: [], warnings: [], available: data.telemetryAvailable };
   return seriesCoalescer.get(key, signal, async (shared) => {
-    const selection = seriesSelection(data.snapshots, { ...data.telemetry, window: data.graph.window }, kind === 'edge' ? { edgeId: id } : { target: id }) ?? {
+    const selection = seriesSelection(data.snapshots, { ...telemetry, window: data.graph.window }, kind === 'edge' ? { edgeId: id } : { target: id }) ?? {
       l7: [],
       l4: [],
     };

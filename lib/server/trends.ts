@@ -118,7 +118,7 @@ export async function meshTrends(
       },
     ),
   ]);
-  const dayAgoShares = dayAgoData && dayAgoData.telemetry.available ? trafficShares(dayAgoData.graph) : undefined;
+  const dayAgoShares = dayAgoData && dayAgoData.telemetryAvailable ? trafficShares(dayAgoData.graph) : undefined;
   const last = lines.points.at(-1);
   const dayAgo = {
     window: { start: toRfc3339(before.start), end: toRfc3339(before.end) },
