@@ -146,8 +146,8 @@ export async function measureGraphPage(browser: Browser, url: string, mo: Measur
     const b = window.__bench;
     const stop = b.layoutstops[0];
     const graphs = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/graph'));
-    // The page draws from its first request (omit=latency); the latency request that follows is not the drawing's data.
-    const lean = graphs.filter((e) => e.name.includes('omit=latency'));
+    // The page draws from its first request (omit=detail,latency); the follow-up (latency, detail) is not the drawing's data.
+    const lean = graphs.filter((e) => new URL(e.name).searchParams.has('omit'));
     const entries = lean.length ? lean : graphs;
     const before = entries.filter((e) => e.responseEnd <= stop);
     const data = before[before.length - 1];

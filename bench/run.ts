@@ -70,6 +70,8 @@ const opts = {
   pollDuration: Number(arg('poll-duration', '120')),
   /** CPU profile of the polled server during each polling scope (bench/out/poll-<scope>.cpuprofile). */
   pollCpuProf: flag('poll-cpu-prof'),
+  /** CPU profile of the server over each API scope's timed requests (bench/out/api-<scope>.cpuprofile). */
+  apiCpuProf: flag('api-cpu-prof'),
   /** Accept-Encoding the polling clients send (default: fetch's `gzip, deflate`). */
   pollEncoding: arg('poll-encoding', ''),
   /** Build (or reuse) the mesh, the Kubernetes state and the backfilled TSDB, then stop: large meshes take long to backfill. */
@@ -209,7 +211,7 @@ async function main() {
       return { start: end - opts.windowSeconds, end };
     };
     const graphUrl = (w: { start: number; end: number }, ns?: string, omit?: boolean) =>
-      `${appUrl}/api/graph?start=${iso(w.start)}&end=${iso(w.end)}${ns ? `&namespaces=${ns}` : ''}${omit ? '&omit=latency' : ''}`;
+      `${appUrl}/api/graph?start=${iso(w.start)}&end=${iso(w.end)}${ns ? `&namespaces=${ns}` : ''}${omit ? '&omit=detail,latency' : ''}`;
     const getGraph = async (w: { start: number; end: number }, ns?: string, omit?: boolean, savePath?: string) => {
       const res = await fetch(graphUrl(w, ns, omit));
       const text = await res.text();
@@ -254,14 +256,24 @@ async function main() {
       edges: number;
       bytes: number;
     }
-    // The browser's scopes; the API part measures each twice: as the graph page asks first (omit=latency,
-    // docs/api.md "Latency on demand") and whole (latency included, as a snapshot, diff or the CLI asks).
+    // The browser's scopes; the API part measures each twice: as the graph page asks first (omit=detail,latency,
+    // docs/api.md "Latency on demand", "Detail on demand") and whole (latency included, as a snapshot, diff or the CLI asks).
     const scopes: { label: string; ns?: string }[] = [{ label: 'whole mesh' }, { label: `one namespace (${oneNs})`, ns: oneNs }];
     const apiScopes: { label: string; ns?: string; omit: boolean }[] = scopes.flatMap((s) => [
-      { ...s, label: `${s.label}, page (omit=latency)`, omit: true },
+      { ...s, label: `${s.label}, page (omit=detail,latency)`, omit: true },
       { ...s, label: `${s.label}, with latency`, omit: false },
     ]);
     const results: ScopeResult[] = [];
+    // One inspector session for the API part: full GCs before timed requests, and the CPU profiles.
+    const apiInspector = opts.browserOnly || opts.skipApi ? undefined : await openInspector(serverPid, inspectPort);
+    await apiInspector?.send('HeapProfiler.enable');
+    const settle = async () => {
+      try {
+        await apiInspector?.send('HeapProfiler.collectGarbage');
+      } catch (e) {
+        log(`GC before a timed request failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
     for (const s of opts.browserOnly || opts.skipApi ? [] : apiScopes) {
       const r: ScopeResult = {
         label: s.label,
@@ -281,8 +293,18 @@ async function main() {
         edges: 0,
         bytes: 0,
       };
+      // --api-cpu-prof: the server's CPU profile over this scope's timed requests (bench/out/api-<scope>.cpuprofile).
+      const profiler = opts.apiCpuProf ? apiInspector : undefined;
+      if (profiler) {
+        await profiler.send('Profiler.enable');
+        await profiler.send('Profiler.setSamplingInterval', { interval: 500 });
+        await profiler.send('Profiler.start');
+      }
       for (let i = 0; i < opts.runs; i++) {
         const w = takeWindow();
+        // Each timed request starts on a collected heap: the garbage of the request before it (a whole mesh leaves
+        // hundreds of MB) is not billed to it. Kiali's pattern runs in this process and pays no such debt either.
+        await settle();
         const t = await timed(prom.url, () => getGraph(w, s.ns, s.omit));
         r.graphMs.push(t.ms);
         if (t.value.timing.prom !== undefined) r.serverPromMs.push(t.value.timing.prom);
@@ -322,8 +344,16 @@ async function main() {
         }
       }
       log(`${s.label} queries alone: ${r.alone.map((a) => `${a.name} ${fmtMs(median(a.ms))} (${a.series} series)`).join(', ')}`);
+      if (profiler) {
+        const { profile } = await profiler.send('Profiler.stop');
+        const file = path.join(ROOT, `bench/out/api-${s.ns ? 'one' : 'whole'}${s.omit ? '' : '-latency'}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(profile));
+        log(`CPU profile of ${s.label}: ${path.relative(ROOT, file)} (includes the direct queries and the forced GCs)`);
+      }
       results.push(r);
     }
+
+    apiInspector?.close();
 
     // 6. RSS after 100 graph requests (each a different namespace or window, so each does real work).
     const heap = async () => {
@@ -447,7 +477,7 @@ async function main() {
       const pollApp = await startApp(shift.url, kube.kubeconfigPath, pollInspectPort);
       stops.push(() => stopApp(pollApp.app));
       for (const s of scopes) {
-        const pathQ = `/api/graph?range=${formatSeconds(opts.windowSeconds)}&omit=latency${s.ns ? `&namespaces=${s.ns}` : ''}`;
+        const pathQ = `/api/graph?range=${formatSeconds(opts.windowSeconds)}&omit=detail,latency${s.ns ? `&namespaces=${s.ns}` : ''}`;
         // One poll first: a dashboard opening on a server nobody polls waits for the computation (the cold figures above).
         const w0 = Date.now();
         const first = await fetch(`${pollApp.appUrl}${pathQ}`);
@@ -643,7 +673,7 @@ function report(r: ReportInput): string {
 
   lines.push('## Results', '');
   lines.push(
-    `Median of ${opts.runs} runs unless noted. "page" = the request the graph page draws from (\`omit=latency\`; latency follows in a second request, docs/api.md "Latency on demand"); "with latency" = the full graph (snapshots, diff, the CLI). "Prometheus time" = delta of \`prometheus_http_request_duration_seconds_sum{handler="/api/v1/query"}\` from Prometheus' own /metrics (sum over the parallel queries); "direct" = the same queries sent straight to Prometheus in parallel by the benchmark (wall time).`,
+    `Median of ${opts.runs} runs unless noted. "page" = the request the graph page draws from (\`omit=detail,latency\`; latency and the edges' detail follow in a second request, docs/api.md "Latency on demand", "Detail on demand"); "with latency" = the full graph (snapshots, diff, the CLI). "Prometheus time" = delta of \`prometheus_http_request_duration_seconds_sum{handler="/api/v1/query"}\` from Prometheus' own /metrics (sum over the parallel queries); "direct" = the same queries sent straight to Prometheus in parallel by the benchmark (wall time).`,
     '',
   );
   const res = r.results;

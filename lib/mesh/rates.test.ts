@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grpcCodeName, histogramQuantile, isErrorCode, isFailedRequest, l4Rates, l7Rates, l7Statuses, parseLe, windowSeconds } from './rates';
+import { codeRecord, grpcCodeName, histogramQuantile, isErrorCode, isFailedRequest, l4Rates, l7Rates, l7Statuses, parseLe, windowSeconds } from './rates';
 import { L_SIDECAR_SERVER_REQUESTS, pick } from './testing/real-series';
 import { EDGE_LABELS, type Labels, type TelemetrySample } from './types';
 
@@ -308,5 +308,28 @@ describe('l4Rates with istio_tcp_connections_failed_total (ztunnel 1.30+)', () =
     const r = l4Rates([closed('CONNECT', 6), failed('CONNECT', 12), closed('DENY', 3)], 60);
     expect(r.failuresByFlag).toEqual({ CONNECT: 0.2, DENY: 0.05 });
     expect(r.rates.failedConnectionsPerSec).toBeCloseTo(0.25, 12);
+  });
+});
+
+describe('codeRecord (status records as JSON.parse makes them)', () => {
+  it('has the same keys, values and key order as Object.fromEntries, and serialises the same', () => {
+    const entries: [string, number][] = [
+      ['503', 0.25],
+      ['200', 10 / 3],
+      ['unknown', 1],
+      ['0', 2],
+      ['UNAVAILABLE', 4],
+    ];
+    const plain = Object.fromEntries(entries);
+    const made = codeRecord(entries);
+    expect(made).toEqual(plain);
+    expect(Object.keys(made)).toEqual(['0', '200', '503', 'unknown', 'UNAVAILABLE']);
+    expect(JSON.stringify(made)).toBe(JSON.stringify(plain));
+    expect(made['200']).toBe(10 / 3);
+  });
+  it('l7Statuses gives plain records through it', () => {
+    const s = l7Statuses([{ metric: 'requests', value: 30, labels: { response_code: '200' } } as unknown as TelemetrySample], 60);
+    expect(s).toEqual({ http: { '200': 0.5 } });
+    expect(Object.getPrototypeOf(s!.http)).toBe(Object.prototype);
   });
 });

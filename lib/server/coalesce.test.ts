@@ -42,6 +42,28 @@ describe('Coalescer', () => {
     expect(await c.get('other', undefined, run)).toBe(3);
   });
 
+  it('keep: a result it turns down is shared by the callers already waiting, then not served again', async () => {
+    const c = new Coalescer<number[]>({ ttlMs: 1000, maxEntries: 10, keep: (v) => v.length <= 2 });
+    const d = deferred<number[]>();
+    let calls = 0;
+    const big = () => {
+      calls++;
+      return calls === 1 ? d.promise : Promise.resolve([calls, calls, calls]);
+    };
+    const a = c.get('big', undefined, big);
+    const b = c.get('big', undefined, big);
+    d.resolve([1, 1, 1]);
+    expect(await a).toBe(await b);
+    expect(calls).toBe(1);
+    expect(await c.get('big', undefined, big)).toEqual([2, 2, 2]);
+    expect(calls).toBe(2);
+    let small = 0;
+    const run = async () => [++small];
+    expect(await c.get('small', undefined, run)).toEqual([1]);
+    expect(await c.get('small', undefined, run)).toEqual([1]);
+    expect(small).toBe(1);
+  });
+
   it('does not cache failures', async () => {
     const c = new Coalescer<number>({ ttlMs: 1000, maxEntries: 10 });
     let calls = 0;

@@ -13,13 +13,15 @@ interface Entry<T> {
   ok?: boolean;
 }
 
-interface CoalescerOptions {
+interface CoalescerOptions<T> {
   /** How long a successful result is served to new callers. Short: dashboards poll. */
   ttlMs: number;
   maxEntries: number;
   now?: () => number;
   /** Process-wide cap on concurrent upstream runs (looked up per run: tests and config may replace it). */
   gate?: () => UpstreamGate;
+  /** Whether a result is kept for `ttlMs` once settled (default: always); otherwise only callers already waiting share it. */
+  keep?: (value: T) => boolean;
 }
 
 export class Coalescer<T> {
@@ -28,7 +30,7 @@ export class Coalescer<T> {
   /** Upstream runs started (for tests and the load benchmark). */
   runs = 0;
 
-  constructor(private readonly opts: CoalescerOptions) {
+  constructor(private readonly opts: CoalescerOptions<T>) {
     this.now = opts.now ?? Date.now;
   }
 
@@ -64,6 +66,10 @@ export class Coalescer<T> {
       (v) => {
         entry.settledAt = this.now();
         entry.ok = true;
+        if (this.opts.keep && !this.opts.keep(v)) {
+          if (this.entries.get(key) === entry) this.entries.delete(key);
+          return v;
+        }
         // Drop the result once it is stale, so memory does not hold up to maxEntries old graphs
         // (a 2,000-workload graph with its telemetry is tens of MB) until new keys push them out.
         const timer = setTimeout(() => {

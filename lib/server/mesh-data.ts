@@ -54,9 +54,16 @@ const meshDataCoalescer: Coalescer<MeshData> = (g.__meshglassCoalescer ??= new C
  * asked whole a moment later (the graph page's two requests, docs/api.md `omit`) read the traffic queries once.
  * No gate of its own: only mesh-data runs, which hold a gate slot, call it.
  */
+/** Above this many samples + reporter label sets, a telemetry part is shared only while it is read (telemetryCoalescer). */
+export const TELEMETRY_KEEP_MAX_ITEMS = 50_000;
 const telemetryCoalescer: Coalescer<TelemetryInput> = (g.__meshglassTelemetryCoalescer ??= new Coalescer<TelemetryInput>({
   ttlMs: CACHE_TTL_MS,
   maxEntries: CACHE_MAX_ENTRIES,
+  // A large part is not kept past its computation: the whole mesh of 2,000 workloads is ~110k samples and 32k
+  // reporter label sets (~60 MB of heap for 5 s after every whole-mesh graph; heap snapshot, bench/results.md),
+  // and the follow-up that would reuse it — the whole mesh in full — is asked only when nothing is collapsed,
+  // i.e. on small meshes (lib/graph/latency.ts latencyScope).
+  keep: (t) => t.samples.length + t.reporterTargets.length <= TELEMETRY_KEEP_MAX_ITEMS,
 }));
 
 /**
