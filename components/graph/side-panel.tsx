@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { GraphEdge, GraphNode, MeshGraph, VersionedApp } from '@/lib/mesh/types';
 import type { TracingLinkSettings } from '@/lib/graph/traces';
+import type { AggregateEdge } from '@/lib/graph/collapse';
 import { edgeClusters } from '@/lib/graph/clusters';
 import { isErrorCode } from '@/lib/mesh/rates';
 import { explainEdge, explainNode, type Fix } from '@/lib/graph/explain';
@@ -26,6 +27,8 @@ export type Selection =
   | { kind: 'edge'; edge: GraphEdge }
   | { kind: 'namespace'; namespace: string; cluster?: string }
   | { kind: 'app'; app: VersionedApp }
+  /** The summed link between two collapsed namespaces (or a collapsed one and a node), lib/graph/collapse.ts. */
+  | { kind: 'links'; edge: AggregateEdge }
   | { kind: 'missing'; id: string };
 
 function Row({ term, children }: { term: string; children: ReactNode }) {
@@ -398,17 +401,71 @@ function NodeDetails({ node, graph, grafanaUrl, tracing }: { node: GraphNode; gr
   );
 }
 
+/** An end of an aggregate link: a collapsed namespace's label, or the node's "ns/name". */
+function endLabel(id: string, graph: MeshGraph): string {
+  if (id.startsWith('ns-agg:')) return `namespace ${id.slice(id.indexOf('/') + 1)}`;
+  const n = graph.nodes.find((x) => x.id === id);
+  return n ? `${n.namespace}/${n.name}` : id;
+}
+
+/**
+ * The links between collapsed namespaces, summed (lib/graph/collapse.ts): how many, which paths carried them,
+ * their traffic and errors. Per-link detail needs the namespaces expanded, which the button does.
+ */
+function AggregateLinkDetails({ edge, graph, onExpand }: { edge: AggregateEdge; graph: MeshGraph; onExpand?: (id: string) => void }) {
+  const a = edge.aggregate;
+  const r = edge.rates;
+  const paths = Object.entries(a.paths).sort(([, x], [, y]) => (y?.count ?? 0) - (x?.count ?? 0));
+  return (
+    <>
+      <h2 className="text-base font-semibold" data-testid="panel-title">
+        {endLabel(edge.source, graph)} → {endLabel(edge.target, graph)}
+      </h2>
+      <dl className="text-sm" data-testid="panel-links">
+        <Row term="Links">{a.count}</Row>
+        <Row term="Paths">
+          {paths.map(([p, share]) => `${PATH_STYLES[p as keyof typeof PATH_STYLES].label} ${share?.count ?? 0}`).join(', ')}
+        </Row>
+        <Row term="Telemetry">{edge.telemetry === 'l7' ? 'L7 on at least one link' : 'L4 only (TCP)'}</Row>
+        <Row term="mTLS">{MTLS_LABELS[edge.mtls]}</Row>
+        {r.rps !== undefined && <Row term="Requests/s">{formatRate(r.rps)}</Row>}
+        {r.errorRate !== undefined && (
+          <Row term="Error rate">
+            {formatPercent(r.errorRate)}
+            {a.maxErrorRate !== undefined && a.maxErrorRate > r.errorRate && <span className="text-gray-700"> (worst link {formatPercent(a.maxErrorRate)})</span>}
+          </Row>
+        )}
+        {r.connectionsPerSec !== undefined && <Row term="Connections/s">{formatRate(r.connectionsPerSec)}</Row>}
+        {edge.services.length > 0 && (
+          <Row term="Services">
+            {edge.services.slice(0, 8).join(', ')}
+            {edge.services.length > 8 ? ` and ${edge.services.length - 8} more` : ''}
+          </Row>
+        )}
+      </dl>
+      {onExpand && (
+        <Button variant="primary" onClick={() => onExpand(edge.id)}>
+          Expand to see each link
+        </Button>
+      )}
+    </>
+  );
+}
+
 export function SidePanel({
   selection,
   graph,
   onClose,
   onDrill,
+  onExpand,
   latency,
 }: {
   selection: Selection;
   graph: MeshGraph;
   onClose: () => void;
   onDrill: (ns: string, cluster?: string) => void;
+  /** Expand the collapsed namespaces at the ends of an aggregate link (its id). */
+  onExpand?: (id: string) => void;
   /** The latency follow-up request, for edges whose latency the drawn graph omitted. */
   latency?: LatencyStatus;
 }) {
@@ -419,7 +476,15 @@ export function SidePanel({
     <aside aria-label="Details" data-testid="side-panel" className="flex h-full w-[26rem] max-w-[45vw] shrink-0 flex-col border-l border-gray-300 bg-white">
       <div className="flex items-center justify-between border-b border-gray-200 px-3 py-2">
         <span className="text-xs font-semibold uppercase tracking-wide text-gray-600">
-          {selection.kind === 'edge' ? 'Edge' : selection.kind === 'namespace' ? 'Namespace' : selection.kind === 'app' ? 'App' : 'Node'}
+          {selection.kind === 'edge'
+            ? 'Edge'
+            : selection.kind === 'links'
+              ? 'Links'
+              : selection.kind === 'namespace'
+                ? 'Namespace'
+                : selection.kind === 'app'
+                  ? 'App'
+                  : 'Node'}
         </span>
         <Button variant="ghost" onClick={onClose} aria-label="Close details">
           ✕ Close
@@ -454,6 +519,7 @@ export function SidePanel({
             </Button>
           </>
         )}
+        {selection.kind === 'links' && <AggregateLinkDetails edge={selection.edge} graph={graph} onExpand={onExpand} />}
         {selection.kind === 'missing' && (
           <p className="text-sm" data-testid="panel-missing">
             <strong>{selection.id}</strong> is not in this graph (no traffic in this window, or hidden by a filter).

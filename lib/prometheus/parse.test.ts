@@ -44,6 +44,20 @@ describe('reshapeVector', () => {
     expect(s).toEqual([{ labels: { a: '1' }, value: 42 }]);
   });
 
+  it('labels as JSON.parse gives them: plain ones used as they are, others cleaned into a copy', () => {
+    const parsed = JSON.parse(
+      '{"resultType":"vector","result":[{"metric":{"a":"1","b":"2"},"value":[1,"1"]},{"metric":{"a":"1","n":3,"__name__":"m"},"value":[1,"2"]},{"metric":{"__proto__":"x","a":"4"},"value":[1,"3"]}]}',
+    ) as { result: { metric: object }[] };
+    const s = reshapeVector(parsed);
+    expect(s[0]!.labels).toEqual({ a: '1', b: '2' });
+    expect(s[1]!.labels).toEqual({ a: '1' });
+    expect(Object.keys(s[1]!.labels)).toEqual(['a']);
+    expect(parsed.result[1]!.metric).toEqual({ a: '1', n: 3, __name__: 'm' });
+    // An own "__proto__" key (JSON.parse makes one) is data, never the prototype.
+    expect(Object.getPrototypeOf(s[2]!.labels)).toBe(Object.prototype);
+    expect(s[2]!.labels.a).toBe('4');
+  });
+
   it('rejects non-vector results', () => {
     expect(() => reshapeVector({ resultType: 'scalar', result: [1, '1'] })).toThrow(BadDataError);
     expect(() => reshapeVector({ resultType: 'vector' })).toThrow(BadDataError);

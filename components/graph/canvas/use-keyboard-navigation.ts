@@ -11,6 +11,14 @@ interface KeyboardTargets {
  * Keyboard use of the canvas: arrow keys move the selection through the nodes then the edges (sorted by
  * id), Enter expands a collapsed namespace, Escape clears the selection, + and - zoom, f fits.
  */
+/** The element after (step 1) or before (step -1) the selected one, wrapping; nothing selected: the first forwards, the last backwards. */
+export function nextInOrder(order: readonly string[], selectedId: string | undefined, step: 1 | -1): string | undefined {
+  if (order.length === 0) return undefined;
+  const i = selectedId ? order.indexOf(selectedId) : -1;
+  if (i < 0) return order[step > 0 ? 0 : order.length - 1];
+  return order[(i + step + order.length) % order.length];
+}
+
 export function useKeyboardNavigation(cyRef: RefObject<Core | null>, { selectedId, onSelect, onExpandAggregate }: KeyboardTargets) {
   return function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     const cy = cyRef.current;
@@ -32,9 +40,7 @@ export function useKeyboardNavigation(cyRef: RefObject<Core | null>, { selectedI
       onSelect(undefined);
     } else if (e.key === 'ArrowRight' || e.key === 'ArrowDown' || e.key === 'ArrowLeft' || e.key === 'ArrowUp') {
       if (!order.length) return;
-      const i = selectedId ? order.indexOf(selectedId) : -1;
-      const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : -1;
-      const next = order[(i + step + order.length) % order.length];
+      const next = nextInOrder(order, selectedId, e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : -1);
       onSelect(next);
       const el = next ? cy.getElementById(next) : undefined;
       if (el?.nonempty()) cy.center(el);

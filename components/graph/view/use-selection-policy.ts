@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import { AGGREGATE_NODE_PREFIX, namespacesToExpand, namespacesToReveal } from '@/lib/graph/collapse';
+import { AGGREGATE_NODE_PREFIX, isAggregateEdge, namespacesToExpand, namespacesToReveal } from '@/lib/graph/collapse';
 import type { ScaledElements } from '@/lib/graph/scaled-elements';
 import { parseNamespaceElementId } from '@/lib/graph/to-elements';
 import type { GraphUrlState } from '@/lib/graph/url-state';
@@ -7,13 +7,16 @@ import type { MeshGraph } from '@/lib/mesh/types';
 import type { Selection } from '../side-panel';
 import type { UpdateUrlState } from './use-graph-url-state';
 
-/** What the side panel shows for the selected id. */
-function findSelection(graph: MeshGraph | undefined, id: string | undefined): Selection | undefined {
+/** What the side panel shows for the selected id (`scaled`: the drawing, with its collapsed namespaces and links). */
+export function findSelection(graph: MeshGraph | undefined, id: string | undefined, scaled?: Pick<ScaledElements, 'collapsed'>): Selection | undefined {
   if (!graph || !id) return undefined;
   const box = parseNamespaceElementId(id);
   if (box) return { kind: 'namespace', ...box };
   // A collapsed namespace (ns-agg:<cluster>/<ns>), reached with the arrow keys: Enter expands it.
   if (id.startsWith(AGGREGATE_NODE_PREFIX)) return { kind: 'namespace', namespace: id.slice(id.indexOf('/') + 1) };
+  // A link between collapsed namespaces (ns-agg-edge:…), reached with the arrow keys or a shared link.
+  const links = scaled?.collapsed.edges.find((e) => e.id === id);
+  if (links && isAggregateEdge(links)) return { kind: 'links', edge: links };
   const app = graph.apps?.find((a) => a.id === id);
   if (app) return { kind: 'app', app };
   const node = graph.nodes.find((n) => n.id === id);
@@ -52,5 +55,5 @@ export function useSelectionPolicy(state: GraphUrlState, update: UpdateUrlState,
     (ns: string, cluster?: string) => update({ ...state, namespaces: [ns], ...(cluster ? { clusters: [cluster] } : {}), selected: undefined }, { push: true }),
     [state, update],
   );
-  return { selection: findSelection(graph, state.selected), select, expandNamespaces, drill };
+  return { selection: findSelection(graph, state.selected, scaled), select, expandNamespaces, drill };
 }
