@@ -112,14 +112,16 @@ export function GraphView() {
             error={diffQuery.error?.message}
           />
         )}
-        {selection && graph && <SidePanel
+        {selection && graph && (
+          <SidePanel
             selection={selection}
             graph={graph}
             latency={latencyStatus}
             onClose={() => select(undefined)}
             onDrill={drill}
             onExpand={expandNamespaces}
-          />}
+          />
+        )}
       </div>
       <ShareDialog url={share.share?.url} copied={share.share?.copied} onClose={share.close}>
         {share.share && !snapshot && <PinSnapshot state={share.share.state} positions={() => leafPositions(cyRef.current)} />}

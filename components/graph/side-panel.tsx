@@ -423,16 +423,16 @@ function AggregateLinkDetails({ edge, graph, onExpand }: { edge: AggregateEdge; 
       </h2>
       <dl className="text-sm" data-testid="panel-links">
         <Row term="Links">{a.count}</Row>
-        <Row term="Paths">
-          {paths.map(([p, share]) => `${PATH_STYLES[p as keyof typeof PATH_STYLES].label} ${share?.count ?? 0}`).join(', ')}
-        </Row>
+        <Row term="Paths">{paths.map(([p, share]) => `${PATH_STYLES[p as keyof typeof PATH_STYLES].label} ${share?.count ?? 0}`).join(', ')}</Row>
         <Row term="Telemetry">{edge.telemetry === 'l7' ? 'L7 on at least one link' : 'L4 only (TCP)'}</Row>
         <Row term="mTLS">{MTLS_LABELS[edge.mtls]}</Row>
         {r.rps !== undefined && <Row term="Requests/s">{formatRate(r.rps)}</Row>}
         {r.errorRate !== undefined && (
           <Row term="Error rate">
             {formatPercent(r.errorRate)}
-            {a.maxErrorRate !== undefined && a.maxErrorRate > r.errorRate && <span className="text-gray-700"> (worst link {formatPercent(a.maxErrorRate)})</span>}
+            {a.maxErrorRate !== undefined && a.maxErrorRate > r.errorRate && (
+              <span className="text-gray-700"> (worst link {formatPercent(a.maxErrorRate)})</span>
+            )}
           </Row>
         )}
         {r.connectionsPerSec !== undefined && <Row term="Connections/s">{formatRate(r.connectionsPerSec)}</Row>}

@@ -80,14 +80,14 @@ describe('withLatency', () => {
   });
 });
 
-describe('withLatency: the edges\' detail (omit=detail,latency, the page\'s own request)', () => {
+describe("withLatency: the edges' detail (omit=detail,latency, the page's own request)", () => {
   const lean = withoutDetail(bare);
   it('the whole mesh for the same window restores the full graph exactly', () => {
     expect(lean.omitted).toEqual(['detail', 'latency']);
     expect(lean.edges.every((e) => detailMissing(lean, e))).toBe(true);
     expect(withLatency(lean, full, 'all')).toEqual(full);
   });
-  it('a namespace\'s follow-up lends detail to the edges touching it only, and says which', () => {
+  it("a namespace's follow-up lends detail to the edges touching it only, and says which", () => {
     const ns = 'payments';
     const touching = (e: GraphEdge) => e.source.includes(`/${ns}/`) || e.target.includes(`/${ns}/`);
     const partial = { ...full, edges: full.edges.filter(touching) };

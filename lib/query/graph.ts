@@ -55,7 +55,11 @@ export function graphQueryOptions(p: GraphQueryParams, refreshSeconds = 0) {
  * absolute) window: a full graph of that scope, whose edges lend their latency to the drawn graph by id
  * (lib/graph/latency.ts). Absolute, so never polled; the previous answer stays shown while the next loads.
  */
-export function latencyQueryOptions(p: Omit<GraphQueryParams, 'window' | 'omitLatencyAndDetail'>, window: { start: string; end: string } | undefined, enabled: boolean) {
+export function latencyQueryOptions(
+  p: Omit<GraphQueryParams, 'window' | 'omitLatencyAndDetail'>,
+  window: { start: string; end: string } | undefined,
+  enabled: boolean,
+) {
   const params: GraphQueryParams = { ...p, window: { kind: 'absolute', start: window?.start ?? '', end: window?.end ?? '' } };
   return queryOptions({
     queryKey: [...queryKeys.graph(params), 'latency'] as const,

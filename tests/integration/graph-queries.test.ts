@@ -126,8 +126,8 @@ function strip(e: GraphEdge): GraphEdge {
   return { ...drop(e), ...(e.slices ? { slices: e.slices.map(drop) } : {}) };
 }
 
-describe('omit=detail (the page\'s own request: omit=detail,latency)', () => {
-  it('is the same graph without the edges\' reporters, principals and rate sources, and says so', async () => {
+describe("omit=detail (the page's own request: omit=detail,latency)", () => {
+  it("is the same graph without the edges' reporters, principals and rate sources, and says so", async () => {
     const w = windowParams();
     const full = await graph(`${w}&omit=latency`);
     const lean = await graph(`${w}&omit=detail,latency`);
