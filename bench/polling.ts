@@ -4,6 +4,8 @@
 // expects the next one (`stale.retryAfterSeconds`, docs/api.md §4.2), clients staggered evenly over the first
 // interval as real browsers are. Each client sends its own X-Forwarded-For (proxy.ts keys the per-client
 // in-flight cap on it with MESHGLASS_AUTH=none): twenty dashboards are twenty browsers, not one.
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { staleFollowUpMs } from '../lib/query/graph';
 import { diffPromSelf, readPromSelf } from './prom-self';
 import { median } from './util';
@@ -38,6 +40,8 @@ function quantile(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 }
 
+const gunzipAsync = promisify(gunzip);
+
 export async function measurePolling(
   appUrl: string,
   promUrl: string,
@@ -50,6 +54,8 @@ export async function measurePolling(
     alignSeconds: number;
     /** Accept-Encoding of the polls (default: fetch's own `gzip, deflate`, as a browser asks for compression). */
     acceptEncoding?: string;
+    /** Ask JSON only, not the shared compressed graph the page asks for (`Accept: application/gzip`, docs/api.md §4.2). */
+    jsonOnly?: boolean;
   },
 ): Promise<PollingResult> {
   const before = await readPromSelf(promUrl);
@@ -70,13 +76,25 @@ export async function measurePolling(
       let retryAfterSeconds: number | undefined;
       try {
         const res = await fetch(`${appUrl}${o.path}`, {
-          headers: { 'x-forwarded-for': `10.13.0.${i + 1}`, ...(o.acceptEncoding ? { 'accept-encoding': o.acceptEncoding } : {}) },
+          headers: {
+            'x-forwarded-for': `10.13.0.${i + 1}`,
+            // As the graph page asks (lib/query/fetch-json.ts fetchGraphJson).
+            accept: o.jsonOnly ? 'application/json' : 'application/gzip, application/json;q=0.9',
+            ...(o.acceptEncoding ? { 'accept-encoding': o.acceptEncoding } : {}),
+          },
         });
         // The whole body, without JSON.parse: 20 clients parsing a 9–22 MB graph each in this one process would
         // measure the benchmark's own event loop (a browser parses its own). `stale` is the answer's last key
         // (lib/server/graph-json.ts); a Prometheus failure is a warning of source "prometheus".
-        const body = Buffer.from(await res.arrayBuffer());
+        const raw = Buffer.from(await res.arrayBuffer());
+        // The compressed graph is decompressed as the page does (its DecompressionStream); `stale` comes in a header then.
+        const body = res.headers.get('content-type') === 'application/gzip' ? await gunzipAsync(raw) : raw;
         latencies.push(performance.now() - s);
+        const staleHeader = res.headers.get('x-meshglass-stale');
+        if (staleHeader) {
+          stale++;
+          retryAfterSeconds = (JSON.parse(staleHeader) as { retryAfterSeconds?: number }).retryAfterSeconds ?? Number.NaN;
+        }
         if (!res.ok) {
           errors++;
           errorStatuses.set(res.status, (errorStatuses.get(res.status) ?? 0) + 1);
@@ -86,7 +104,7 @@ export async function measurePolling(
           degraded++;
           degradedExample ??= body.subarray(at, at + 300).toString('utf8');
         }
-        const at2 = body.lastIndexOf('"stale":{"computedAt"');
+        const at2 = staleHeader ? -1 : body.lastIndexOf('"stale":{"computedAt"');
         if (at2 >= 0) {
           stale++;
           const hint = /"retryAfterSeconds":(\d+)/.exec(body.subarray(at2, at2 + 200).toString('utf8'));

@@ -74,6 +74,8 @@ const opts = {
   apiCpuProf: flag('api-cpu-prof'),
   /** Accept-Encoding the polling clients send (default: fetch's `gzip, deflate`). */
   pollEncoding: arg('poll-encoding', ''),
+  /** Polls ask JSON (compressed per request by Next) instead of the page's shared compressed graph. */
+  pollJson: flag('poll-json'),
   /** Build (or reuse) the mesh, the Kubernetes state and the backfilled TSDB, then stop: large meshes take long to backfill. */
   prepareOnly: flag('prepare-only'),
   /** Append the app servers' stdout and stderr to this file. */
@@ -499,6 +501,7 @@ async function main() {
           callsPerGraph: buildGraphQueries({ windowSeconds: opts.windowSeconds, parts: ['traffic'] }).length,
           alignSeconds: chooseStep(opts.windowSeconds, GRAPH_ALIGN_POINTS),
           ...(opts.pollEncoding ? { acceptEncoding: opts.pollEncoding } : {}),
+          ...(opts.pollJson ? { jsonOnly: true } : {}),
         });
         polling.push(p);
         if (profiler) {

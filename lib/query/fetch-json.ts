@@ -31,12 +31,13 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
-  let res = await fetch(apiUrl(url), { signal, headers: { accept: 'application/json' }, cache: 'no-store' });
+/** A successful answer (429 retried as told), or the route's error as ApiError. */
+async function fetchOk(url: string, signal: AbortSignal | undefined, accept: string): Promise<Response> {
+  let res = await fetch(apiUrl(url), { signal, headers: { accept }, cache: 'no-store' });
   for (let attempt = 0; res.status === 429 && attempt < MAX_429_RETRIES; attempt++) {
     const after = Number(res.headers.get('retry-after'));
     await sleep(1000 * Math.min(MAX_RETRY_AFTER_SECONDS, Number.isFinite(after) && after > 0 ? after : 1), signal);
-    res = await fetch(apiUrl(url), { signal, headers: { accept: 'application/json' }, cache: 'no-store' });
+    res = await fetch(apiUrl(url), { signal, headers: { accept }, cache: 'no-store' });
   }
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;
@@ -48,5 +49,25 @@ export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T
     }
     throw new ApiError(message, res.status);
   }
-  return (await res.json()) as T;
+  return res;
+}
+
+export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  return (await (await fetchOk(url, signal, 'application/json')).json()) as T;
+}
+
+/**
+ * A graph answer (`/api/graph`): asked as `application/gzip` when the browser can decompress it — the server
+ * compresses each graph once for all its pollers and sends `stale` in `X-Meshglass-Stale` (docs/api.md §4.2) —
+ * else as JSON. Either way the same object.
+ */
+export async function fetchGraphJson<T extends object>(url: string, signal?: AbortSignal): Promise<T> {
+  const canDecompress = typeof DecompressionStream === 'function';
+  const res = await fetchOk(url, signal, canDecompress ? 'application/gzip, application/json;q=0.9' : 'application/json');
+  if (!canDecompress || !res.body || !res.headers.get('content-type')?.startsWith('application/gzip')) return (await res.json()) as T;
+  const text = await new Response(res.body.pipeThrough(new DecompressionStream('gzip'))).text();
+  const value = JSON.parse(text) as T & { stale?: unknown };
+  const stale = res.headers.get('x-meshglass-stale');
+  if (stale) value.stale = JSON.parse(stale) as unknown;
+  return value;
 }

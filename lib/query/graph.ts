@@ -1,7 +1,7 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { ConfigResponse, GraphResponse, NamespaceInventoryResponse, SeriesResponse } from '@/lib/api/types';
 import { apiWindowParams } from '@/lib/api/scope';
-import { fetchJson } from './fetch-json';
+import { fetchGraphJson, fetchJson } from './fetch-json';
 import { queryKeys, type GraphQueryParams, type SeriesQueryParams } from './keys';
 
 /** How soon a stale graph is asked again at the earliest (and when an older server gives no hint). */
@@ -37,7 +37,7 @@ export function graphUrl(p: GraphQueryParams): string {
 export function graphQueryOptions(p: GraphQueryParams, refreshSeconds = 0) {
   return queryOptions({
     queryKey: queryKeys.graph(p),
-    queryFn: ({ signal }) => fetchJson<GraphResponse>(graphUrl(p), signal),
+    queryFn: ({ signal }) => fetchGraphJson<GraphResponse>(graphUrl(p), signal),
     placeholderData: keepPreviousData,
     // A stale answer (the server's previous computation, docs/api.md §4.2) is followed up when the next one is expected.
     refetchInterval: (query) =>
@@ -63,7 +63,7 @@ export function latencyQueryOptions(
   const params: GraphQueryParams = { ...p, window: { kind: 'absolute', start: window?.start ?? '', end: window?.end ?? '' } };
   return queryOptions({
     queryKey: [...queryKeys.graph(params), 'latency'] as const,
-    queryFn: ({ signal }) => fetchJson<GraphResponse>(graphUrl(params), signal),
+    queryFn: ({ signal }) => fetchGraphJson<GraphResponse>(graphUrl(params), signal),
     placeholderData: keepPreviousData,
     enabled: enabled && window !== undefined,
     staleTime: Infinity,

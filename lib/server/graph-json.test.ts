@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GraphResponse } from '@/lib/api/types';
-import { graphJson, graphJsonChunks } from './graph-json';
+import { gunzipSync } from 'node:zlib';
+import { graphGzip, graphJson, graphJsonChunks } from './graph-json';
+import { acceptsGzipBody } from './http';
 
 vi.mock('server-only', () => ({}));
 
@@ -61,5 +63,27 @@ describe('graphJson', () => {
     structuredClone(prefix.buffer, { transfer: [prefix.buffer as ArrayBuffer] });
     expect(prefix.byteLength).toBe(0);
     expect(JSON.parse(graphJson(g))).toEqual(g);
+  });
+});
+
+describe('graphGzip (Accept: application/gzip)', () => {
+  it('is the gzip of the graph JSON without stale, made once per graph object and shared', async () => {
+    const g = structuredClone(graph);
+    const a = graphGzip(g);
+    expect(graphGzip(g)).toBe(a);
+    const bytes = await a;
+    expect(JSON.parse(gunzipSync(bytes).toString('utf8'))).toEqual(g);
+    expect(await graphGzip(structuredClone(graph))).not.toBe(bytes);
+  });
+});
+
+describe('acceptsGzipBody', () => {
+  it('only when application/gzip is listed and not refused', () => {
+    expect(acceptsGzipBody('application/gzip, application/json;q=0.9')).toBe(true);
+    expect(acceptsGzipBody('application/json, Application/GZIP ; q=0.5')).toBe(true);
+    expect(acceptsGzipBody('application/gzip;q=0')).toBe(false);
+    expect(acceptsGzipBody('application/json')).toBe(false);
+    expect(acceptsGzipBody('*/*')).toBe(false);
+    expect(acceptsGzipBody(null)).toBe(false);
   });
 });

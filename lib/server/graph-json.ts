@@ -1,5 +1,7 @@
 // The bytes of the graphs the API serves, made once per graph object.
 import 'server-only';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { withoutDetail } from '@/lib/api/detail';
 import type { GraphResponse } from '@/lib/api/types';
 
@@ -57,4 +59,27 @@ export function graphJsonChunks(graph: GraphResponse, stale?: GraphResponse['sta
 /** The same JSON as text (tests, callers that need a string). */
 export function graphJson(graph: GraphResponse, stale?: GraphResponse['stale']): string {
   return Buffer.concat(graphJsonChunks(graph, stale)).toString('utf8');
+}
+
+const gzipAsync = promisify(gzip);
+/** The gzip of each graph's JSON, made once (off the event loop, zlib's thread pool) and shared. */
+const GZIPS = new WeakMap<GraphResponse, Promise<Buffer>>();
+
+/**
+ * The graph's JSON (without `stale`) gzip-compressed, made once per graph object: what `/api/graph` sends a
+ * client that asks `Accept: application/gzip` (docs/api.md §4.2 "Compressed once"). Next compresses a route
+ * handler's answer itself for every request and drops a Content-Encoding the handler sets, so the graph page
+ * asks for the compressed bytes as a media type of their own and decompresses them (DecompressionStream): 20
+ * dashboards polling a 5.5 MB whole mesh were 20 compressions of it per step (bench/results.md, rolling window).
+ */
+export function graphGzip(graph: GraphResponse): Promise<Buffer> {
+  let memo = GZIPS.get(graph);
+  if (!memo) {
+    const json = Buffer.concat(graphJsonChunks(graph));
+    memo = gzipAsync(json);
+    // A failure is not kept: the next answer tries again.
+    memo.catch(() => GZIPS.delete(graph));
+    GZIPS.set(graph, memo);
+  }
+  return memo;
 }

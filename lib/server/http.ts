@@ -33,6 +33,35 @@ export function jsonChunks(chunks: readonly Uint8Array[], headers: Record<string
   return new Response(body, { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8', ...NO_STORE, ...headers } });
 }
 
+/** True when the Accept header lists `application/gzip` (not refused with q=0). */
+export function acceptsGzipBody(accept: string | null): boolean {
+  if (!accept) return false;
+  return accept.split(',').some((part) => {
+    const [type, ...rest] = part.split(';').map((s) => s.trim().toLowerCase());
+    if (type !== 'application/gzip') return false;
+    const q = rest.find((p) => p.startsWith('q='));
+    return !q || Number(q.slice(2)) > 0;
+  });
+}
+
+/**
+ * A 200 whose body is gzip bytes made once and shared (lib/server/graph-json.ts graphGzip): `application/gzip`,
+ * which Next's compression leaves alone (not a compressible type), and `no-transform` for any proxy on the way.
+ * The bytes go through a default stream, never transferred, so the shared buffer stays whole.
+ */
+export function gzipBody(bytes: Uint8Array, headers: Record<string, string> = {}): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: { 'Content-Type': 'application/gzip', ...NO_STORE, 'Cache-Control': 'no-store, no-transform', Vary: 'Accept, Accept-Encoding', ...headers },
+  });
+}
+
 export class UpstreamUnavailableError extends Error {
   constructor(
     message: string,

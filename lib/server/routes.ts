@@ -8,7 +8,7 @@ import { runFindings } from '@/lib/mesh/findings';
 import { planMigrations } from '@/lib/mesh/migration';
 import { summarizeMesh, summarizeNamespaceInventory, summarizeNamespaces } from '@/lib/mesh/namespaces';
 import { kubeOnly, knownClusterNames } from './clusters';
-import { graphJsonChunks, servedGraph } from './graph-json';
+import { graphGzip, graphJsonChunks, servedGraph } from './graph-json';
 import { UpstreamUnavailableError } from './http';
 import { getMeshDataOrRecent, serverTiming } from './mesh-data';
 import { meshTrends } from './trends';
@@ -19,13 +19,16 @@ const nowSeconds = () => Date.now() / 1000;
 export async function graphResponse(
   params: URLSearchParams,
   signal: AbortSignal,
-): Promise<{ body: GraphResponse; chunks: () => Buffer[]; serverTiming: string }> {
+): Promise<{ body: GraphResponse; chunks: () => Buffer[]; gzip: () => Promise<Buffer>; stale?: GraphResponse['stale']; serverTiming: string }> {
   const q = parseGraphQuery(params, nowSeconds());
   const { graph: computed, timings, stale } = await getMeshDataOrRecent(q, signal);
   const graph = servedGraph(computed, q.omit?.includes('detail') ?? false);
   return {
     body: stale ? { ...graph, stale } : graph,
     chunks: () => graphJsonChunks(graph, stale),
+    // The shared compressed bytes carry no `stale`: the route sends it in a header (docs/api.md §4.2).
+    gzip: () => graphGzip(graph),
+    ...(stale ? { stale } : {}),
     serverTiming: serverTiming(timings),
   };
 }

@@ -3,6 +3,7 @@
 // (docs/api.md `omit`): a graph without latency is the full graph minus the latency fields, and an edge's
 // latency is the same whether the whole mesh or one of its namespaces was asked.
 import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { GET as graphGET } from '@/app/api/graph/route';
@@ -262,6 +263,21 @@ describe('rolling windows: stale-while-revalidate', () => {
           expect(g.window).toEqual((first.body as MeshGraph).window);
           expect(g.edges.length).toBe((first.body as MeshGraph).edges.length);
         }
+        // The graph page asks for the compressed bytes: the same graph, `stale` in a header, the bytes shared by every poll.
+        const gz = await Promise.all(
+          [0, 1].map(async () => {
+            const res = await graphGET(new Request(`http://x${R15}`, { headers: { accept: 'application/gzip, application/json;q=0.9' } }));
+            return { res, bytes: Buffer.from(await res.arrayBuffer()) };
+          }),
+        );
+        for (const { res, bytes } of gz) {
+          expect(res.headers.get('content-type')).toBe('application/gzip');
+          expect(JSON.parse(res.headers.get('x-meshglass-stale')!).ageSeconds).toBeGreaterThanOrEqual(0);
+          const g = JSON.parse(gunzipSync(bytes).toString('utf8')) as MeshGraph;
+          expect(g.stale).toBeUndefined();
+          expect(g.window).toEqual((first.body as MeshGraph).window);
+        }
+        expect(gz[0]!.bytes.equals(gz[1]!.bytes)).toBe(true);
         // The computation went on without any waiting request: the next poll gets its answer, not stale.
         await expect.poll(async () => (await call(graphGET, R15)).body.stale, { timeout: 30_000, interval: 500 }).toBeUndefined();
       });
