@@ -14,6 +14,7 @@ import { fetchTelemetry, fetchVersionSamples } from '@/lib/prometheus/telemetry'
 import { chooseStep, GRAPH_QUERY_PARTS, type GraphQueryPart } from '@/lib/prometheus/queries';
 import { Coalescer } from './coalesce';
 import { graphJsonChunks, servedGraph } from './graph-json';
+import { SWR_WAIT_MS, waitForRunning } from './swr-wait';
 import { RecentStore } from './recent';
 import { upstreamGate } from './guard';
 import { alignWindow } from './limits';
@@ -201,7 +202,6 @@ export async function getMeshData(query: GraphQuery, signal: AbortSignal): Promi
  * minutes" then waits milliseconds while one computation per step runs; the answer says how old it is
  * (`graph.stale`). Absolute windows (share links, snapshots, diffs) always get their exact answer.
  */
-const SWR_WAIT_MS = 100;
 /** A rolling window older than this is not served: twice the slowest default poll (30 s) of the graph page. */
 const SWR_MAX_AGE_MS = 60_000;
 const SWR_MAX_ENTRIES = 20;
@@ -317,6 +317,8 @@ export async function getMeshDataOrRecent(asked: GraphQuery, signal: AbortSignal
     () => undefined,
   );
   if (!usable) return fresh;
+  // A computation expected to outlast the wait (a whole mesh: seconds) is not waited for (lib/server/swr-wait.ts).
+  if (!waitForRunning(Date.now(), running.get(key)?.startedAt ?? Date.now(), last?.durationMs)) return staleAnswer(key, usable);
   const timer = new Promise<undefined>((resolve) => setTimeout(resolve, SWR_WAIT_MS, undefined));
   const first = await Promise.race([fresh.catch(() => undefined), timer]);
   if (first) return first;
