@@ -17,6 +17,16 @@ export function jsonText(text: string, status = 200, headers: Record<string, str
   });
 }
 
+/** Shared bytes as a default (not byte) stream: never transferred, so the buffers stay whole for the next answer. */
+function sharedChunks(chunks: readonly Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const c of chunks) controller.enqueue(c);
+      controller.close();
+    },
+  });
+}
+
 /**
  * A 200 whose body is JSON in UTF-8 chunks (lib/server/graph-json.ts), streamed as they are: a Uint8Array body
  * would be copied whole for every answer (the Fetch standard's body extraction), and a string encoded anew.
@@ -24,13 +34,7 @@ export function jsonText(text: string, status = 200, headers: Record<string, str
  * intact for the next answer. The server compresses as for any answer (Accept-Encoding).
  */
 export function jsonChunks(chunks: readonly Uint8Array[], headers: Record<string, string> = {}): Response {
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const c of chunks) controller.enqueue(c);
-      controller.close();
-    },
-  });
-  return new Response(body, { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8', ...NO_STORE, ...headers } });
+  return new Response(sharedChunks(chunks), { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8', ...NO_STORE, ...headers } });
 }
 
 /** True when the Accept header lists `application/gzip` (not refused with q=0). */
@@ -47,18 +51,11 @@ export function acceptsGzipBody(accept: string | null): boolean {
 /**
  * A 200 whose body is gzip bytes made once and shared (lib/server/graph-json.ts graphGzip): `application/gzip`,
  * which Next's compression leaves alone (not a compressible type), and `no-transform` for any proxy on the way.
- * The bytes go through a default stream, never transferred, so the shared buffer stays whole.
  */
 export function gzipBody(bytes: Uint8Array, headers: Record<string, string> = {}): Response {
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(bytes);
-      controller.close();
-    },
-  });
-  return new Response(body, {
+  return new Response(sharedChunks([bytes]), {
     status: 200,
-    headers: { 'Content-Type': 'application/gzip', ...NO_STORE, 'Cache-Control': 'no-store, no-transform', Vary: 'Accept, Accept-Encoding', ...headers },
+    headers: { 'Content-Type': 'application/gzip', 'Cache-Control': 'no-store, no-transform', Vary: 'Accept, Accept-Encoding', ...headers },
   });
 }
 
